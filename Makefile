@@ -1,0 +1,60 @@
+# FlowTrack: `make run` serves the app with demo data, `make test` runs every test.
+# Both set up what is missing (venv, Python packages, bun, Chromium for the browser tests).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN_DIR := .tools/bun
+BUN := $(BUN_DIR)/node_modules/.bin/bun
+BUN_VERSION := 1.4.5
+FLOWTRACK_PORT ?= 3000
+
+export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export FLOWTRACK_PORT
+
+.PHONY: run test setup migrate seed lint format bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(BUN):
+	mkdir -p $(BUN_DIR)
+	npm install --prefix $(BUN_DIR) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+	$(BUN) --version
+
+/usr/bin/chromium:
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+setup: $(VENV)/.installed $(BUN)
+
+migrate: setup
+	$(PY) -m flowtrack_ui.manage migrate
+
+seed: setup
+	$(PY) -m flowtrack_ui.manage seed
+
+run: setup
+	$(PY) -m flowtrack_ui.manage setup
+	$(PY) -m flowtrack_ui.serve
+
+test: setup /usr/bin/chromium
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check flowtrack_ui tests benchmarks alembic
+	$(VENV)/bin/ruff format --check flowtrack_ui tests benchmarks alembic
+
+format: setup
+	$(VENV)/bin/ruff format flowtrack_ui tests benchmarks alembic
+	$(VENV)/bin/ruff check --fix flowtrack_ui tests benchmarks alembic
+
+clean:
+	rm -rf .web .states

@@ -1,0 +1,1 @@
+"""FlowTrack: an applicant tracking system."""

@@ -1,0 +1,116 @@
+"""/api/applications and /api/history: applying, moving through the pipeline, reading history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from flowtrack_ui.core import queries, workflow
+from flowtrack_ui.core.stages import Stage
+from flowtrack_ui.core.views import ApplicationView
+
+from .deps import Caller, Db
+from .errors import errors
+from .jobs import JobId, Limit, Offset
+from .schemas import ApplicationOut, HistoryOut, TimelineOut
+
+router = APIRouter(prefix="/api", tags=["applications"])
+
+AppId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+def app_out(a: ApplicationView) -> ApplicationOut:
+    return ApplicationOut(
+        id=a.id,
+        candidate_id=a.candidate_id,
+        job_id=a.job_id,
+        stage=a.stage,
+        version=a.version,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+    )
+
+
+@router.post(
+    "/applications/",
+    response_model=ApplicationOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def apply(job_id: Annotated[int, Query(ge=1, le=2**63 - 1)], caller: Caller, db: Db) -> ApplicationOut:
+    """A candidate applies to an open job, once."""
+    return app_out(workflow.apply(db, caller, job_id))
+
+
+@router.patch(
+    "/applications/{application_id}/stage",
+    response_model=ApplicationOut,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def change_stage(
+    application_id: AppId,
+    new_stage: Stage,
+    caller: Caller,
+    db: Db,
+    expected_stage: Annotated[
+        Stage | None, Query(description="Refuse (409) if the application is no longer here.")
+    ] = None,
+    note: Annotated[str | None, Query(max_length=2000, description="An internal note.")] = None,
+) -> ApplicationOut:
+    """Moves an application; 409 names the allowed stages when the move is not in the pipeline."""
+    return app_out(
+        workflow.move_stage(
+            db, caller, application_id, new_stage, expected_stage=expected_stage, note=note
+        )
+    )
+
+
+@router.get(
+    "/applications/job/{job_id}",
+    response_model=list[ApplicationOut],
+    responses=errors(401, 403, 404, 422),
+)
+def applications_for_job(
+    job_id: JobId, caller: Caller, db: Db, limit: Limit = 50, offset: Offset = 0
+) -> list[ApplicationOut]:
+    return [app_out(a) for a in queries.applications_for_job(db, caller, job_id, limit, offset)]
+
+
+@router.get("/applications/me", response_model=list[ApplicationOut], responses=errors(401, 403, 422))
+def my_applications(caller: Caller, db: Db, limit: Limit = 50, offset: Offset = 0) -> list[ApplicationOut]:
+    mine = queries.my_applications(db, caller, limit, offset)
+    return [
+        ApplicationOut(
+            id=m.id,
+            candidate_id=caller.user_id,
+            job_id=m.job_id,
+            stage=m.stage,
+            version=len(m.timeline),  # one history entry per version
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+        )
+        for m in mine
+    ]
+
+
+@router.get(
+    "/history/application/{application_id}",
+    response_model=list[HistoryOut],
+    responses=errors(401, 403, 404, 422),
+    tags=["history"],
+)
+def history(application_id: AppId, caller: Caller, db: Db) -> list[HistoryOut]:
+    """Full history with notes: recruiters of the application's company."""
+    return [HistoryOut(**vars(h)) for h in queries.application_history(db, caller, application_id)]
+
+
+@router.get(
+    "/history/me/{application_id}",
+    response_model=list[TimelineOut],
+    responses=errors(401, 403, 404, 422),
+    tags=["history"],
+)
+def my_history(application_id: AppId, caller: Caller, db: Db) -> list[TimelineOut]:
+    """A candidate's own application: stages and dates, no notes, no staff names."""
+    return [TimelineOut(**vars(t)) for t in queries.my_timeline(db, caller, application_id)]

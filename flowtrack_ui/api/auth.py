@@ -1,0 +1,143 @@
+"""/api/auth, /api/companies and /api/invitations: how accounts are made and used."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, status
+from pydantic import ValidationError
+
+from flowtrack_ui.core import accounts
+from flowtrack_ui.core.errors import InvalidInput
+from flowtrack_ui.core.settings import get_settings
+from flowtrack_ui.core.views import UserView
+
+from .deps import Caller, Db
+from .errors import errors
+from .schemas import (
+    AcceptIn,
+    CompanyIn,
+    InvitationIn,
+    InvitationOut,
+    LoginForm,
+    LoginJSON,
+    RegisterIn,
+    TokenOut,
+    UserOut,
+)
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+def user_out(u: UserView) -> UserOut:
+    return UserOut(id=u.id, email=u.email, full_name=u.full_name, role=u.role, company_id=u.company_id)
+
+
+@router.post(
+    "/auth/register",
+    response_model=UserOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(403, 409, 422),
+    summary="Sign up as a candidate",
+)
+def register(body: RegisterIn, db: Db) -> UserOut:
+    """Public sign-up creates candidates only; staff come from company sign-up or invitations."""
+    return user_out(accounts.register(db, body.email, body.password, body.full_name, body.role))
+
+
+_LOGIN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": LoginForm.model_json_schema()},
+            "application/json": {"schema": LoginJSON.model_json_schema()},
+        },
+    }
+}
+
+
+@router.post(
+    "/auth/login",
+    response_model=TokenOut,
+    responses=errors(401, 422, 429),
+    openapi_extra=_LOGIN_BODY,
+    summary="Sign in",
+)
+async def login(request: Request, db: Db) -> TokenOut:
+    """OAuth2 password form (``username``, ``password``) or JSON ``{email, password}``."""
+    raw = await request.body()
+    if len(raw) > 16_384:
+        raise InvalidInput("Request body is too large.")
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if ctype == "application/json":
+            data = json.loads(raw or b"null")
+            if not isinstance(data, dict):
+                raise InvalidInput("Send a JSON object with email and password.")
+            creds = LoginJSON.model_validate(data)
+            email, password = creds.email, creds.password
+        elif ctype == "application/x-www-form-urlencoded":
+            form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+            creds_f = LoginForm.model_validate(form)
+            email, password = creds_f.username, creds_f.password
+        else:
+            raise InvalidInput(
+                "Send credentials as a form (username, password) or as JSON (email, password)."
+            )
+    except (ValidationError, ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, InvalidInput):
+            raise
+        raise InvalidInput("Send email (or username) and password.") from None
+    return TokenOut(access_token=accounts.login(db, email, password))
+
+
+@router.get("/auth/me", response_model=UserOut, responses=errors(401))
+def me(caller: Caller, db: Db) -> UserOut:
+    return user_out(accounts.me(db, caller))
+
+
+@router.post(
+    "/companies",
+    response_model=UserOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(409, 422),
+    tags=["companies"],
+    summary="Company sign-up",
+)
+def create_company(body: CompanyIn, db: Db) -> UserOut:
+    """Creates the company and its first recruiter."""
+    return user_out(
+        accounts.register_company(db, body.company_name, body.email, body.password, body.full_name)
+    )
+
+
+@router.post(
+    "/invitations",
+    response_model=InvitationOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(401, 403, 409, 422),
+    tags=["invitations"],
+    summary="Invite a recruiter or hiring manager",
+)
+def invite(body: InvitationIn, caller: Caller, db: Db) -> InvitationOut:
+    inv = accounts.invite_staff(db, caller, body.email, body.role)
+    return InvitationOut(
+        token=inv.token,
+        accept_url=f"{get_settings().public_url}/invite/{inv.token}",
+        expires_at=inv.expires_at,
+        email=inv.email,
+        role=inv.role,
+    )
+
+
+@router.post(
+    "/invitations/{token}/accept",
+    response_model=UserOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(404, 409, 422),
+    tags=["invitations"],
+    summary="Accept an invitation",
+)
+def accept(token: str, body: AcceptIn, db: Db) -> UserOut:
+    return user_out(accounts.accept_invitation(db, token, body.password, body.full_name))

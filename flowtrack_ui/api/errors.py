@@ -1,0 +1,75 @@
+"""Map domain errors and bad requests to JSON ``{"detail": ...}`` with the right status, never a trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from flowtrack_ui.core.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    InvalidTransition,
+    TooManyAttempts,
+    Unauthenticated,
+)
+
+from .schemas import ErrorOut
+
+log = logging.getLogger("flowtrack.api")
+
+
+
+COMMON_ERRORS = {
+    401: {"model": ErrorOut, "description": "No token, or a bad or expired one"},
+    403: {"model": ErrorOut, "description": "Your role may not do this"},
+    404: {"model": ErrorOut, "description": "Not found, or not yours"},
+    422: {"model": ErrorOut, "description": "Malformed input"},
+}
+
+
+def errors(*codes: int) -> dict:
+    """The documented error responses of a route."""
+    table = dict(COMMON_ERRORS)
+    table[409] = {"model": ErrorOut, "description": "Workflow or concurrency conflict"}
+    table[429] = {"model": ErrorOut, "description": "Too many attempts; see Retry-After"}
+    return {code: table[code] for code in codes}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError):
+        body: dict = {"detail": exc.message}
+        headers = {}
+        if isinstance(exc, InvalidTransition):
+            body["allowed_stages"] = list(exc.allowed)
+            body["current_stage"] = str(exc.current)
+        if isinstance(exc, ConcurrentUpdate):
+            body["current_stage"] = str(exc.current)
+        if isinstance(exc, Unauthenticated):
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after)
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError):
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            problems.append({"field": loc, "message": err.get("msg", "invalid")})
+        return JSONResponse({"detail": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException):
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception):
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse({"detail": "Internal server error."}, status_code=500)

@@ -1,0 +1,67 @@
+"""/api/jobs: open jobs for everyone; their company's staff post, edit and close them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from flowtrack_ui.core import jobs
+from flowtrack_ui.core.views import JobView
+
+from .deps import Caller, Db, MaybeCaller
+from .errors import errors
+from .schemas import DeleteOut, JobIn, JobOut
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+
+JobId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=10**9)]
+
+
+def job_out(j: JobView) -> JobOut:
+    return JobOut(**{f: getattr(j, f) for f in JobOut.model_fields})
+
+
+@router.get("/", response_model=list[JobOut], responses=errors(401, 422))
+def list_jobs(
+    db: Db,
+    caller: MaybeCaller,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> list[JobOut]:
+    """Open jobs, newest first; staff also see their own company's closed jobs."""
+    return [job_out(j) for j in jobs.list_jobs(db, caller, limit, offset, q)]
+
+
+@router.get("/{job_id}", response_model=JobOut, responses=errors(401, 404, 422))
+def get_job(job_id: JobId, db: Db, caller: MaybeCaller) -> JobOut:
+    return job_out(jobs.get_job(db, caller, job_id))
+
+
+@router.post(
+    "/",
+    response_model=JobOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(401, 403, 422),
+)
+def create_job(body: JobIn, caller: Caller, db: Db) -> JobOut:
+    """The job belongs to the caller's company, whatever the body says."""
+    return job_out(jobs.create_job(db, caller, body.title, body.description or "", body.location or ""))
+
+
+@router.put("/{job_id}", response_model=JobOut, responses=errors(401, 403, 404, 422))
+def update_job(job_id: JobId, body: JobIn, caller: Caller, db: Db) -> JobOut:
+    return job_out(
+        jobs.update_job(db, caller, job_id, body.title, body.description or "", body.location or "")
+    )
+
+
+@router.delete("/{job_id}", response_model=DeleteOut, responses=errors(401, 403, 404, 422))
+def delete_job(job_id: JobId, caller: Caller, db: Db) -> DeleteOut:
+    """Deletes a job without applications; a job with applications is closed, keeping them."""
+    outcome = jobs.delete_job(db, caller, job_id)
+    message = "Job deleted" if outcome == "deleted" else "Job closed: it has applications"
+    return DeleteOut(message=message, status=outcome)

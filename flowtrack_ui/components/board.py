@@ -1,0 +1,222 @@
+"""The kanban board: columns of draggable cards, a "Move to…" menu, the history drawer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, HistoryRow
+
+from .dnd import kanban_board, kanban_card, kanban_column
+
+STAGE_COLOR = {
+    "Applied": "indigo",
+    "Screening": "blue",
+    "Interview": "teal",
+    "Offer": "amber",
+    "Hired": "green",
+    "Rejected": "red",
+}
+
+
+def stage_badge(stage) -> rx.Component:
+    return rx.match(
+        stage,
+        *[(name, rx.badge(name, color_scheme=color, variant="soft")) for name, color in STAGE_COLOR.items()],
+        rx.badge(stage),
+    )
+
+
+def move_menu(card: CardRow) -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.icon_button(
+                rx.icon("ellipsis_vertical", size=16),
+                variant="ghost",
+                size="1",
+                aria_label="Move to…",
+                data_testid="move-menu",
+            ),
+        ),
+        rx.menu.content(
+            rx.text("Move to…", size="1", color_scheme="gray", padding_x="2", padding_y="1"),
+            rx.foreach(
+                card.allowed,
+                lambda stage: rx.menu.item(
+                    stage,
+                    on_select=BoardState.move(card.id, stage, card.stage),
+                    color=rx.cond(stage == "Rejected", "var(--red-11)", ""),
+                    data_testid="move-to-" + stage,
+                ),
+            ),
+            rx.cond(card.allowed.length() == 0, rx.menu.item("No further moves", disabled=True)),
+            rx.menu.separator(),
+            rx.menu.item("Open timeline", on_select=BoardState.open_card(card.id)),
+        ),
+    )
+
+
+def card_view(card: CardRow, index) -> rx.Component:
+    return kanban_card(
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.link(
+                        rx.text(card.name, weight="bold", size="2"),
+                        on_click=BoardState.open_card(card.id),
+                        href="#",
+                        color_scheme="gray",
+                        high_contrast=True,
+                        data_testid="card-name",
+                    ),
+                    move_menu(card),
+                    justify="between",
+                    align="start",
+                    width="100%",
+                ),
+                rx.text(card.email, size="1", color_scheme="gray", trim="both"),
+                rx.hstack(
+                    rx.text("Applied " + card.applied, size="1", color_scheme="gray"),
+                    rx.text(
+                        card.days.to_string() + rx.cond(card.days == 1, " day", " days") + " in stage",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    justify="between",
+                    width="100%",
+                    wrap="wrap",
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            size="1",
+            width="100%",
+        ),
+        card_id=card.id,
+        index=index,
+        style={"marginBottom": "8px"},
+        data_testid="card",
+        data_name=card.name,
+        aria_label=card.name + ", " + card.stage,
+    )
+
+
+def column_view(col: ColumnRow) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            stage_badge(col.stage),
+            rx.text(col.count, size="2", weight="bold", color_scheme="gray", data_testid="column-count"),
+            justify="between",
+            align="center",
+            padding_bottom="2",
+        ),
+        kanban_column(
+            rx.foreach(col.cards, card_view),
+            stage=col.stage,
+            style={"minHeight": "120px", "paddingBottom": "8px", "borderRadius": "8px"},
+        ),
+        rx.cond(
+            col.hidden > 0,
+            rx.button(
+                "Show more (" + col.hidden.to_string() + " more)",
+                variant="ghost",
+                size="1",
+                width="100%",
+                on_click=BoardState.show_more,
+            ),
+        ),
+        data_testid="column-" + col.stage,
+        flex="0 0 260px",
+        padding="2",
+        border_radius="10px",
+        background="var(--gray-a3)",
+    )
+
+
+def board_view() -> rx.Component:
+    return kanban_board(
+        rx.foreach(BoardState.columns, column_view),
+        on_move=BoardState.move,
+        style={
+            "display": "flex",
+            "gap": "12px",
+            "overflowX": "auto",
+            "alignItems": "flex-start",
+            "paddingBottom": "12px",
+        },
+    )
+
+
+def history_item(entry: HistoryRow) -> rx.Component:
+    return rx.hstack(
+        rx.box(width="10px", height="10px", border_radius="50%", background="var(--accent-9)", margin_top="6px",
+               flex_shrink="0"),
+        rx.vstack(
+            rx.hstack(
+                rx.cond(entry.old_stage != "", rx.hstack(stage_badge(entry.old_stage), rx.text("→"), spacing="1"),
+                        rx.text("Applied as", size="2")),
+                stage_badge(entry.new_stage),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.text(
+                entry.by + " · ",
+                rx.tooltip(rx.text(entry.when, as_="span"), content=entry.exact),
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.text(entry.exact, size="1", color_scheme="gray"),
+            rx.cond(entry.note != "", rx.blockquote(entry.note, size="1")),
+            spacing="1",
+        ),
+        spacing="3",
+        align="start",
+        data_testid="history-entry",
+    )
+
+
+def history_drawer() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(BoardState.detail_name),
+            rx.dialog.description(BoardState.detail_email, size="2", color_scheme="gray"),
+            rx.hstack(rx.text("Now in", size="2"), stage_badge(BoardState.detail_stage), padding_y="3"),
+            rx.heading("Timeline", size="3", padding_bottom="2"),
+            rx.vstack(rx.foreach(BoardState.history, history_item), spacing="4", data_testid="timeline"),
+            rx.flex(rx.dialog.close(rx.button("Close", variant="soft")), justify="end", padding_top="4"),
+            max_width="520px",
+        ),
+        open=BoardState.detail_open,
+        on_open_change=BoardState.set_detail_open,
+    )
+
+
+def reject_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Reject " + BoardState.reject_name + "?"),
+            rx.dialog.description(
+                "The reason is an internal note for your team; the candidate never sees it.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.text_area(name="reason", placeholder="Reason (optional)", width="100%",
+                                 max_length=2000, data_testid="reject-reason"),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.button("Reject", color_scheme="red", type="submit", data_testid="confirm-reject"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    padding_top="3",
+                ),
+                on_submit=BoardState.confirm_reject,
+                reset_on_submit=True,
+            ),
+            max_width="460px",
+        ),
+        open=BoardState.reject_open,
+        on_open_change=BoardState.set_reject_open,
+    )

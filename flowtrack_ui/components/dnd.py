@@ -1,0 +1,40 @@
+"""Reflex wrappers for the board's drag and drop (assets/kanban_dnd.jsx over @hello-pangea/dnd)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import passthrough_event_spec
+
+_LIB = "$/public/kanban_dnd.jsx"
+_DEPS = ["@hello-pangea/dnd@18.0.1"]
+
+
+class KanbanBoard(rx.Component):
+    library = _LIB
+    tag = "KanbanBoard"
+    lib_dependencies: list[str] = _DEPS
+
+    # (application id, target stage, source stage)
+    on_move: rx.EventHandler[passthrough_event_spec(int, str, str)]
+
+
+class KanbanColumn(rx.Component):
+    library = _LIB
+    tag = "KanbanColumn"
+    lib_dependencies: list[str] = _DEPS
+
+    stage: rx.Var[str]
+
+
+class KanbanCard(rx.Component):
+    library = _LIB
+    tag = "KanbanCard"
+    lib_dependencies: list[str] = _DEPS
+
+    card_id: rx.Var[int]
+    index: rx.Var[int]
+
+
+kanban_board = KanbanBoard.create
+kanban_column = KanbanColumn.create
+kanban_card = KanbanCard.create

@@ -1,0 +1,42 @@
+"""Labelled inputs and the auth card used by the sign-in pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def field(label: str, name: str, type_: str = "text", **props) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        rx.input(name=name, id=name, type=type_, width="100%", size="3", **props),
+        spacing="1",
+        width="100%",
+    )
+
+
+def error_callout(message) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%",
+                   data_testid="form-error"),
+    )
+
+
+def auth_card(title: str, subtitle, *children: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.hstack(rx.icon("kanban", size=26), rx.heading("FlowTrack", size="6"), align="center"),
+                rx.heading(title, size="5"),
+                rx.text(subtitle, color_scheme="gray", size="2"),
+                *children,
+                spacing="4",
+                width="100%",
+            ),
+            size="4",
+            width="100%",
+            max_width="440px",
+        ),
+        padding="4",
+        min_height="80vh",
+    )

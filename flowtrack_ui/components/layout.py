@@ -1,0 +1,152 @@
+"""The page frame: a top bar with what the signed-in role may use, and the content."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.state.session import SessionState
+
+
+def _link(label: str, href: str, test_id: str) -> rx.Component:
+    return rx.link(label, href=href, weight="medium", size="3", data_testid=test_id)
+
+
+def nav_links() -> rx.Component:
+    return rx.hstack(
+        rx.match(
+            SessionState.role,
+            (
+                "recruiter",
+                rx.hstack(_link("Jobs", "/jobs", "nav-jobs"), spacing="4"),
+            ),
+            (
+                "hiring_manager",
+                rx.hstack(
+                    _link("Overview", "/overview", "nav-overview"),
+                    _link("Jobs", "/jobs", "nav-jobs"),
+                    spacing="4",
+                ),
+            ),
+            (
+                "candidate",
+                rx.hstack(
+                    _link("Open jobs", "/careers", "nav-careers"),
+                    _link("My applications", "/my-applications", "nav-my-applications"),
+                    spacing="4",
+                ),
+            ),
+            rx.hstack(_link("Open jobs", "/careers", "nav-careers"), spacing="4"),
+        ),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def user_menu() -> rx.Component:
+    return rx.cond(
+        SessionState.signed_in,
+        rx.hstack(
+            rx.vstack(
+                rx.text(SessionState.user_name, weight="bold", size="2", data_testid="user-name"),
+                rx.text(
+                    SessionState.role_label,
+                    rx.cond(SessionState.company_name != "", " · " + SessionState.company_name, ""),
+                    size="1",
+                    color_scheme="gray",
+                ),
+                spacing="0",
+                align="end",
+                display=["none", "none", "flex"],
+            ),
+            rx.button(
+                "Sign out",
+                variant="soft",
+                size="2",
+                on_click=SessionState.sign_out,
+                data_testid="sign-out",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        rx.hstack(
+            rx.link(rx.button("Sign in", variant="soft"), href="/login"),
+            rx.link(rx.button("Sign up"), href="/signup"),
+            spacing="2",
+        ),
+    )
+
+
+def navbar() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.hstack(
+                rx.link(
+                    rx.hstack(
+                        rx.icon("kanban", size=22),
+                        rx.heading("FlowTrack", size="5"),
+                        align="center",
+                        spacing="2",
+                    ),
+                    on_click=SessionState.go_home,
+                    href="#",
+                    underline="none",
+                    color_scheme="gray",
+                    high_contrast=True,
+                ),
+                nav_links(),
+                spacing="6",
+                align="center",
+                wrap="wrap",
+            ),
+            user_menu(),
+            justify="between",
+            align="center",
+            width="100%",
+            wrap="wrap",
+            spacing="3",
+        ),
+        padding_x=["3", "5"],
+        padding_y="3",
+        border_bottom="1px solid var(--gray-a5)",
+        background="var(--color-panel-solid)",
+        position="sticky",
+        top="0",
+        z_index="10",
+        width="100%",
+    )
+
+
+def page(*children: rx.Component, max_width: str = "1100px") -> rx.Component:
+    return rx.box(
+        navbar(),
+        rx.box(
+            *children,
+            padding=["3", "5"],
+            max_width=max_width,
+            margin_x="auto",
+            width="100%",
+        ),
+        min_height="100vh",
+        background="var(--gray-2)",
+    )
+
+
+def loading_block() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), padding="6", width="100%")
+
+
+def empty_block(icon: str, title: str, hint: str | rx.Component = "") -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=32, color="var(--gray-9)"),
+            rx.text(title, weight="bold"),
+            rx.text(hint, color_scheme="gray", size="2", align="center"),
+            align="center",
+            spacing="2",
+        ),
+        padding="6",
+        width="100%",
+        border="1px dashed var(--gray-a6)",
+        border_radius="12px",
+    )

@@ -1,0 +1,258 @@
+"""Use cases for accounts: sign-up, company sign-up, invitations, sign-in, tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from . import security, validation
+from .db import Database
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from .models import Company, Invitation, User
+from .permissions import STAFF_ROLES, Action, Principal, Role, require
+from .views import InvitationView, UserView
+
+INVITATION_TTL = timedelta(days=7)
+
+
+def _user_view(user: User, company: Company | None = None) -> UserView:
+    return UserView(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        role=user.role,
+        company_id=user.company_id,
+        company_name=company.name if company else None,
+    )
+
+
+def _principal(user: User) -> Principal:
+    return Principal(
+        user_id=user.id,
+        role=Role(user.role),
+        company_id=user.company_id,
+        email=user.email,
+        full_name=user.full_name,
+    )
+
+
+def _ensure_email_free(session: Session, email: str) -> None:
+    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+        raise Conflict("An account with this email already exists; please sign in instead.")
+
+
+def _add_user(session: Session, user: User) -> User:
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict("An account with this email already exists; please sign in instead.") from None
+    return user
+
+
+def register_candidate(db: Database, email: str, password: str, full_name: str) -> UserView:
+    """Public sign-up: always a candidate, never staff."""
+    email = validation.email(email)
+    password = validation.password(password)
+    full_name = validation.text(full_name, "Full name", max_len=120)
+    password_hash = security.hash_password(password)
+    with db.session(write=True) as s:
+        _ensure_email_free(s, email)
+        user = _add_user(
+            s,
+            User(email=email, full_name=full_name, role=Role.CANDIDATE, password_hash=password_hash),
+        )
+        return _user_view(user)
+
+
+def register(db: Database, email: str, password: str, full_name: str, role: str) -> UserView:
+    """The public register call of the API: any role but candidate is refused."""
+    if str(role) != Role.CANDIDATE:
+        raise Forbidden(
+            "Public sign-up creates candidate accounts only. Staff accounts come from company "
+            "sign-up (POST /api/companies) or an invitation from your company's staff."
+        )
+    return register_candidate(db, email, password, full_name)
+
+
+def register_company(
+    db: Database, company_name: str, email: str, password: str, full_name: str
+) -> UserView:
+    """Company sign-up: the company and its first recruiter, in one transaction."""
+    company_name = validation.text(company_name, "Company name", max_len=120)
+    email = validation.email(email)
+    password = validation.password(password)
+    full_name = validation.text(full_name, "Full name", max_len=120)
+    password_hash = security.hash_password(password)
+    with db.session(write=True) as s:
+        taken = s.exec(
+            select(Company.id).where(func.lower(Company.name) == company_name.lower())
+        ).first()
+        if taken is not None:
+            raise Conflict("A company with this name is already registered.")
+        _ensure_email_free(s, email)
+        company = Company(name=company_name)
+        s.add(company)
+        try:
+            s.flush()
+        except IntegrityError:
+            raise Conflict("A company with this name is already registered.") from None
+        user = _add_user(
+            s,
+            User(
+                email=email,
+                full_name=full_name,
+                role=Role.RECRUITER,
+                company_id=company.id,
+                password_hash=password_hash,
+            ),
+        )
+        return _user_view(user, company)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_staff(db: Database, principal: Principal, email: str, role: str) -> InvitationView:
+    """An invitation to join the caller's company; the token is returned once, only its hash kept."""
+    require(principal, Action.INVITE_STAFF)
+    email = validation.email(email)
+    try:
+        role_ = Role(str(role))
+    except ValueError:
+        role_ = None
+    if role_ not in STAFF_ROLES:
+        raise InvalidInput("An invitation is for a recruiter or a hiring_manager.")
+    token = secrets.token_urlsafe(32)
+    expires_at = datetime.now(UTC) + INVITATION_TTL
+    with db.session(write=True) as s:
+        _ensure_email_free(s, email)
+        s.add(
+            Invitation(
+                company_id=principal.company_id,
+                email=email,
+                role=role_,
+                token_hash=_token_hash(token),
+                invited_by_id=principal.user_id,
+                expires_at=expires_at,
+            )
+        )
+    return InvitationView(token=token, email=email, role=role_, expires_at=expires_at)
+
+
+def _open_invitation(s: Session, token: str) -> Invitation:
+    if not isinstance(token, str) or not 10 <= len(token) <= 200:
+        raise NotFound("This invitation link is not valid.")
+    inv = s.exec(select(Invitation).where(Invitation.token_hash == _token_hash(token))).first()
+    if inv is None:
+        raise NotFound("This invitation link is not valid.")
+    if inv.used_at is not None:
+        raise Conflict("This invitation has already been used; please sign in.")
+    if inv.expires_at <= datetime.now(UTC):
+        raise Conflict("This invitation has expired; ask your company for a new one.")
+    return inv
+
+
+def describe_invitation(db: Database, token: str) -> dict:
+    """What the accept page shows: the company, the email and the role offered."""
+    with db.session() as s:
+        inv = _open_invitation(s, token)
+        company = s.get(Company, inv.company_id)
+        return {"email": inv.email, "role": inv.role, "company_name": company.name}
+
+
+def accept_invitation(db: Database, token: str, password: str, full_name: str) -> UserView:
+    """Creates the staff account; the token works once (a conditional UPDATE marks it used)."""
+    password = validation.password(password)
+    full_name = validation.text(full_name, "Full name", max_len=120)
+    password_hash = security.hash_password(password)
+    with db.session(write=True) as s:
+        inv = _open_invitation(s, token)
+        claimed = s.execute(
+            Invitation.__table__.update()
+            .where(Invitation.id == inv.id, Invitation.used_at.is_(None))
+            .values(used_at=datetime.now(UTC))
+        )
+        if claimed.rowcount != 1:
+            raise Conflict("This invitation has already been used; please sign in.")
+        _ensure_email_free(s, inv.email)
+        user = _add_user(
+            s,
+            User(
+                email=inv.email,
+                full_name=full_name,
+                role=inv.role,
+                company_id=inv.company_id,
+                password_hash=password_hash,
+            ),
+        )
+        return _user_view(user, s.get(Company, inv.company_id))
+
+
+def authenticate(db: Database, email: str, password: str) -> UserView:
+    """The user for these credentials, or Unauthenticated with one message for every failure."""
+    bad = Unauthenticated("Incorrect email or password.")
+    if not isinstance(email, str) or not isinstance(password, str):
+        raise bad
+    email = email.strip().lower()
+    if not email or len(email) > 254 or len(password) > 128:
+        raise bad
+    with db.session() as s:
+        user = s.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        security.dummy_verify(password)
+        raise bad
+    if not security.verify_password(password, user.password_hash) or not user.is_active:
+        raise bad
+    return _user_view(user)
+
+
+def login(db: Database, email: str, password: str) -> str:
+    """Sign in: an access token for these credentials."""
+    view = authenticate(db, email, password)
+    with db.session() as s:
+        user = s.get(User, view.id)
+        return security.create_access_token(user.id, user.token_version)
+
+
+def issue_token(db: Database, user_id: int) -> str:
+    with db.session() as s:
+        user = s.get(User, user_id)
+        if user is None or not user.is_active:
+            raise Unauthenticated("Please sign in.")
+        return security.create_access_token(user.id, user.token_version)
+
+
+def principal_from_token(db: Database, token: str | None) -> Principal:
+    """The signed-in user behind a token, re-read from the database on every call."""
+    if not token:
+        raise Unauthenticated("Please sign in.")
+    claims = security.decode_access_token(token)
+    with db.session() as s:
+        user = s.get(User, int(claims["sub"]))
+    if user is None or not user.is_active or claims.get("tv", 0) != user.token_version:
+        raise Unauthenticated("Your session has ended; please sign in again.")
+    return _principal(user)
+
+
+def logout(db: Database, principal: Principal) -> None:
+    """Ends every token issued to this user so far."""
+    with db.session(write=True) as s:
+        s.execute(
+            User.__table__.update()
+            .where(User.id == principal.user_id)
+            .values(token_version=User.token_version + 1)
+        )
+
+
+def me(db: Database, principal: Principal) -> UserView:
+    with db.session() as s:
+        user = s.get(User, principal.user_id)
+        company = s.get(Company, user.company_id) if user.company_id else None
+        return _user_view(user, company)

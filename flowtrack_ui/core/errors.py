@@ -1,0 +1,61 @@
+"""Typed domain errors. The UI and the REST API map them to messages and HTTP statuses."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every refusal the domain core makes on purpose."""
+
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(DomainError):
+    status_code = 422
+
+
+class Unauthenticated(DomainError):
+    status_code = 401
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class NotFound(DomainError):
+    """Also raised for another company's objects, so their existence never leaks."""
+
+    status_code = 404
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class InvalidTransition(Conflict):
+    def __init__(self, current: str, target: str, allowed: list[str]):
+        self.current, self.target, self.allowed = current, target, allowed
+        if allowed:
+            hint = f"allowed next stages: {', '.join(allowed)}"
+        else:
+            hint = f"{current} is final; no further moves are allowed"
+        super().__init__(f"Cannot move from {current} to {target}; {hint}.")
+
+
+class ConcurrentUpdate(Conflict):
+    def __init__(self, current: str):
+        self.current = current
+        super().__init__(
+            f"This application was changed by someone else meanwhile; it is now in {current}."
+        )
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

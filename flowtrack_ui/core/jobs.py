@@ -1,0 +1,162 @@
+"""Use cases for jobs: post, edit, close, reopen, delete, list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from . import validation
+from .db import Database
+from .errors import InvalidInput, NotFound
+from .models import Application, Company, Job
+from .permissions import Action, Principal, require
+from .views import JobView
+
+OPEN, CLOSED = "open", "closed"
+JOB_STATUSES = (OPEN, CLOSED)
+
+
+def job_view(job: Job, company_name: str) -> JobView:
+    return JobView(
+        id=job.id,
+        title=job.title,
+        description=job.description,
+        location=job.location,
+        status=job.status,
+        company_id=job.company_id,
+        company_name=company_name,
+        created_by_id=job.created_by_id,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+    )
+
+
+def _fields(title: object, description: object, location: object) -> dict:
+    return {
+        "title": validation.text(title, "Title", max_len=200),
+        "description": validation.text(description, "Description", max_len=10_000, required=False),
+        "location": validation.text(location, "Location", max_len=200, required=False),
+    }
+
+
+def company_job(s: Session, principal: Principal, job_id: object) -> Job:
+    """A job of the caller's company; another company's job is NotFound."""
+    job_id = validation.object_id(job_id, "Job id")
+    job = s.get(Job, job_id)
+    if job is None or job.company_id != principal.company_id:
+        raise NotFound("Job not found.")
+    return job
+
+
+def _company_name(s: Session, company_id: int) -> str:
+    return s.get(Company, company_id).name
+
+
+def create_job(
+    db: Database, principal: Principal, title: str, description: str = "", location: str = ""
+) -> JobView:
+    require(principal, Action.MANAGE_JOBS)
+    values = _fields(title, description, location)
+    with db.session(write=True) as s:
+        job = Job(
+            company_id=principal.company_id, created_by_id=principal.user_id, status=OPEN, **values
+        )
+        s.add(job)
+        s.flush()
+        return job_view(job, _company_name(s, job.company_id))
+
+
+def update_job(
+    db: Database,
+    principal: Principal,
+    job_id: int,
+    title: str,
+    description: str = "",
+    location: str = "",
+    status: str | None = None,
+) -> JobView:
+    require(principal, Action.MANAGE_JOBS)
+    values = _fields(title, description, location)
+    if status is not None and status not in JOB_STATUSES:
+        raise InvalidInput("Status must be open or closed.")
+    with db.session(write=True) as s:
+        job = company_job(s, principal, job_id)
+        for key, value in values.items():
+            setattr(job, key, value)
+        if status is not None:
+            job.status = status
+        job.updated_at = datetime.now(UTC)
+        s.add(job)
+        s.flush()
+        return job_view(job, _company_name(s, job.company_id))
+
+
+def set_job_status(db: Database, principal: Principal, job_id: int, status: str) -> JobView:
+    """Close a job (no new applications; the board stays) or reopen it."""
+    require(principal, Action.MANAGE_JOBS)
+    if status not in JOB_STATUSES:
+        raise InvalidInput("Status must be open or closed.")
+    with db.session(write=True) as s:
+        job = company_job(s, principal, job_id)
+        job.status = status
+        job.updated_at = datetime.now(UTC)
+        s.add(job)
+        s.flush()
+        return job_view(job, _company_name(s, job.company_id))
+
+
+def delete_job(db: Database, principal: Principal, job_id: int) -> str:
+    """Deletes a job nobody applied to; a job with applications is closed instead, keeping them.
+
+    Returns "deleted" or "closed".
+    """
+    require(principal, Action.MANAGE_JOBS)
+    with db.session(write=True) as s:
+        job = company_job(s, principal, job_id)
+        has_apps = s.exec(select(Application.id).where(Application.job_id == job.id)).first()
+        if has_apps is None:
+            s.delete(job)
+            return "deleted"
+        job.status = CLOSED
+        job.updated_at = datetime.now(UTC)
+        s.add(job)
+        return "closed"
+
+
+def _visible(principal: Principal | None):
+    """Open jobs for everyone; staff also see their own company's closed jobs."""
+    if principal is not None and principal.is_staff:
+        return or_(Job.status == OPEN, Job.company_id == principal.company_id)
+    return Job.status == OPEN
+
+
+def list_jobs(
+    db: Database, principal: Principal | None = None, limit: int = 50, offset: int = 0, search: str = ""
+) -> list[JobView]:
+    limit, offset = validation.paging(limit, offset)
+    search = validation.text(search, "Search", max_len=100, required=False)
+    with db.session() as s:
+        query = select(Job, Company.name).join(Company, Company.id == Job.company_id)
+        query = query.where(_visible(principal))
+        if search:
+            like = f"%{search.lower()}%"
+            query = query.where(
+                or_(Job.title.ilike(like), Company.name.ilike(like), Job.location.ilike(like))
+            )
+        rows = s.exec(query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset))
+        return [job_view(job, name) for job, name in rows]
+
+
+def get_job(db: Database, principal: Principal | None, job_id: object) -> JobView:
+    job_id = validation.object_id(job_id, "Job id")
+    with db.session() as s:
+        row = s.exec(
+            select(Job, Company.name)
+            .join(Company, Company.id == Job.company_id)
+            .where(Job.id == job_id, _visible(principal))
+        ).first()
+        if row is None:
+            raise NotFound("Job not found.")
+        return job_view(*row)

@@ -1,0 +1,129 @@
+"""SQLModel tables. Alembic migrations in ``alembic/`` mirror exactly what is declared here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every engine (SQLite drops the zone; this restores it)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _ts(nullable: bool = False, index: bool = False):
+    return Field(
+        default_factory=utcnow if not nullable else None,
+        sa_type=UTCDateTime,
+        nullable=nullable,
+        index=index,
+    )
+
+
+class Company(SQLModel, table=True):
+    __tablename__ = "company"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(120), unique=True)
+    created_at: datetime = _ts()
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Stored lower-cased, so the unique index makes emails unique case-insensitively.
+    email: str = Field(sa_type=sa.String(254), unique=True)
+    full_name: str = Field(sa_type=sa.String(120))
+    role: str = Field(sa_type=sa.String(20))
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    password_hash: str = Field(sa_type=sa.String(255))
+    is_active: bool = Field(default=True)
+    # Bumped on sign-out or password change: tokens carrying an older value stop working.
+    token_version: int = Field(default=0)
+    created_at: datetime = _ts()
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    title: str = Field(sa_type=sa.String(200))
+    description: str = Field(default="", sa_type=sa.Text)
+    location: str = Field(default="", sa_type=sa.String(200))
+    status: str = Field(default="open", sa_type=sa.String(10))
+    created_by_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class Application(SQLModel, table=True):
+    __tablename__ = "application"
+    __table_args__ = (
+        sa.UniqueConstraint("job_id", "candidate_id", name="uq_application_job_candidate"),
+        sa.Index("ix_application_job_stage", "job_id", "stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id")
+    candidate_id: int = Field(foreign_key="user_account.id", index=True)
+    stage: str = Field(default="Applied", sa_type=sa.String(20))
+    # Optimistic concurrency: every move is a conditional UPDATE on this number.
+    version: int = Field(default=1)
+    stage_changed_at: datetime = _ts()
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class ApplicationHistory(SQLModel, table=True):
+    """Append-only: rows are inserted with each change of stage and never updated or deleted."""
+
+    __tablename__ = "application_history"
+    __table_args__ = (sa.Index("ix_history_application_id_id", "application_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id")
+    old_stage: str | None = Field(default=None, sa_type=sa.String(20), nullable=True)
+    new_stage: str = Field(sa_type=sa.String(20))
+    changed_by_id: int = Field(foreign_key="user_account.id")
+    changed_at: datetime = _ts()
+    note: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+
+
+class Invitation(SQLModel, table=True):
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    email: str = Field(sa_type=sa.String(254))
+    role: str = Field(sa_type=sa.String(20))
+    # Only a SHA-256 of the token is kept; the token itself is shown once to the inviter.
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    invited_by_id: int = Field(foreign_key="user_account.id")
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    created_at: datetime = _ts()

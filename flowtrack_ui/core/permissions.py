@@ -1,0 +1,72 @@
+"""Who may do what: the permission table of DESIGN.md, as data.
+
+Company scoping (staff see only their company) is applied by the use cases in
+``services``; this table answers only the role question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import Forbidden
+
+
+class Role(StrEnum):
+    CANDIDATE = "candidate"
+    RECRUITER = "recruiter"
+    HIRING_MANAGER = "hiring_manager"
+
+
+STAFF_ROLES = frozenset({Role.RECRUITER, Role.HIRING_MANAGER})
+
+
+class Action(StrEnum):
+    MANAGE_JOBS = "create, edit or close jobs"
+    APPLY = "apply to jobs"
+    VIEW_JOB_APPLICATIONS = "view the applications of a job"
+    MOVE_STAGE = "change an application's stage"
+    VIEW_OWN_APPLICATIONS = "view your own applications"
+    VIEW_HISTORY = "view the full history of an application"
+    INVITE_STAFF = "invite staff"
+
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.MANAGE_JOBS: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    Action.APPLY: frozenset({Role.CANDIDATE}),
+    Action.VIEW_JOB_APPLICATIONS: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    Action.MOVE_STAGE: frozenset({Role.RECRUITER}),
+    Action.VIEW_OWN_APPLICATIONS: frozenset({Role.CANDIDATE}),
+    Action.VIEW_HISTORY: frozenset({Role.RECRUITER}),
+    Action.INVITE_STAFF: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+}
+
+ROLE_LABELS = {
+    Role.CANDIDATE: "Candidate",
+    Role.RECRUITER: "Recruiter",
+    Role.HIRING_MANAGER: "Hiring manager",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user as the use cases see them, re-read from the database per call."""
+
+    user_id: int
+    role: Role
+    company_id: int | None
+    email: str
+    full_name: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+def may(principal: Principal, action: Action) -> bool:
+    return principal.role in PERMISSIONS[action]
+
+
+def require(principal: Principal, action: Action) -> None:
+    if not may(principal, action):
+        raise Forbidden(f"A {ROLE_LABELS[principal.role].lower()} may not {action.value}.")

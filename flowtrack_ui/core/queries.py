@@ -1,0 +1,271 @@
+"""Read-side use cases: the board, histories, the candidate's tracker, the overview.
+
+Each runs a fixed number of queries whatever the number of applications.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import select
+
+from . import validation
+from .db import Database
+from .errors import NotFound
+from .jobs import company_job, job_view
+from .models import Application, ApplicationHistory, Company, Job, User
+from .permissions import Action, Principal, require
+from .stages import PIPELINE, Stage, allowed_next
+from .views import (
+    ApplicationView,
+    Board,
+    Card,
+    Column,
+    HistoryEntry,
+    JobSummary,
+    MyApplication,
+    TimelineEntry,
+)
+from .workflow import application_view, company_application
+
+DEFAULT_PER_STAGE = 50
+MAX_PER_STAGE = 1000
+
+
+def _search_filter(search: str):
+    like = f"%{search.lower()}%"
+    return or_(func.lower(User.full_name).like(like), User.email.like(like))
+
+
+def board(
+    db: Database,
+    principal: Principal,
+    job_id: object,
+    *,
+    search: str = "",
+    per_stage: int = DEFAULT_PER_STAGE,
+) -> Board:
+    """The kanban board of a job: per stage, the count and the most recently moved cards.
+
+    Three queries: the job, the counts per stage, and the cards (a window function keeps at
+    most ``per_stage`` cards per column, so a 5,000-application job costs the same round trips).
+    """
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    search = validation.text(search, "Search", max_len=100, required=False)
+    per_stage = max(1, min(int(per_stage), MAX_PER_STAGE))
+    now = datetime.now(UTC)
+    with db.session() as s:
+        job = company_job(s, principal, job_id)
+        company_name = s.get(Company, job.company_id).name
+        base = (
+            select(Application.stage, func.count(Application.id))
+            .join(User, User.id == Application.candidate_id)
+            .where(Application.job_id == job.id)
+        )
+        if search:
+            base = base.where(_search_filter(search))
+        counts = dict(s.exec(base.group_by(Application.stage)).all())
+
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=Application.stage,
+                order_by=(Application.stage_changed_at.desc(), Application.id.desc()),
+            )
+            .label("rank")
+        )
+        inner = (
+            select(
+                Application.id,
+                Application.candidate_id,
+                Application.stage,
+                Application.version,
+                Application.created_at,
+                Application.stage_changed_at,
+                User.full_name,
+                User.email,
+                rank,
+            )
+            .join(User, User.id == Application.candidate_id)
+            .where(Application.job_id == job.id)
+        )
+        if search:
+            inner = inner.where(_search_filter(search))
+        sub = inner.subquery()
+        rows = s.execute(sa_select(sub).where(sub.c.rank <= per_stage).order_by(sub.c.rank)).all()
+
+    by_stage: dict[str, list[Card]] = {stage.value: [] for stage in PIPELINE}
+    for r in rows:
+        changed = _aware(r.stage_changed_at)
+        by_stage.setdefault(r.stage, []).append(
+            Card(
+                id=r.id,
+                candidate_id=r.candidate_id,
+                candidate_name=r.full_name,
+                candidate_email=r.email,
+                stage=r.stage,
+                version=r.version,
+                applied_at=_aware(r.created_at),
+                stage_changed_at=changed,
+                days_in_stage=max(0, (now - changed).days),
+                allowed_next=tuple(x.value for x in allowed_next(r.stage)),
+            )
+        )
+    columns = tuple(
+        Column(stage=stage.value, count=counts.get(stage.value, 0), cards=tuple(by_stage[stage.value]))
+        for stage in PIPELINE
+    )
+    return Board(
+        job=job_view(job, company_name),
+        columns=columns,
+        total=sum(counts.values()),
+        search=search,
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    """Columns read through a subquery skip the type's conversion on SQLite; make them aware."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def applications_for_job(
+    db: Database, principal: Principal, job_id: object, limit: int = 50, offset: int = 0
+) -> list[ApplicationView]:
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    limit, offset = validation.paging(limit, offset)
+    with db.session() as s:
+        job = company_job(s, principal, job_id)
+        apps = s.exec(
+            select(Application)
+            .where(Application.job_id == job.id)
+            .order_by(Application.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return [application_view(a) for a in apps]
+
+
+def application_history(
+    db: Database, principal: Principal, application_id: object
+) -> list[HistoryEntry]:
+    """The full history, notes and names included: recruiters of the application's company only."""
+    require(principal, Action.VIEW_HISTORY)
+    with db.session() as s:
+        app = company_application(s, principal, application_id)
+        rows = s.exec(
+            select(ApplicationHistory, User.full_name)
+            .join(User, User.id == ApplicationHistory.changed_by_id)
+            .where(ApplicationHistory.application_id == app.id)
+            .order_by(ApplicationHistory.id)
+        ).all()
+        return [
+            HistoryEntry(
+                id=h.id,
+                application_id=h.application_id,
+                old_stage=h.old_stage,
+                new_stage=h.new_stage,
+                changed_by_id=h.changed_by_id,
+                changed_by_name=name,
+                changed_at=h.changed_at,
+                note=h.note,
+            )
+            for h, name in rows
+        ]
+
+
+def _timeline(h: ApplicationHistory) -> TimelineEntry:
+    return TimelineEntry(
+        id=h.id,
+        application_id=h.application_id,
+        old_stage=h.old_stage,
+        new_stage=h.new_stage,
+        changed_at=h.changed_at,
+    )
+
+
+def my_applications(
+    db: Database, principal: Principal, limit: int = 100, offset: int = 0
+) -> list[MyApplication]:
+    """A candidate's applications with their timelines (two queries in all)."""
+    require(principal, Action.VIEW_OWN_APPLICATIONS)
+    limit, offset = validation.paging(limit, offset)
+    with db.session() as s:
+        rows = s.exec(
+            select(Application, Job.title, Job.status, Company.name)
+            .join(Job, Job.id == Application.job_id)
+            .join(Company, Company.id == Job.company_id)
+            .where(Application.candidate_id == principal.user_id)
+            .order_by(Application.created_at.desc(), Application.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        ids = [app.id for app, *_ in rows]
+        timelines: dict[int, list[TimelineEntry]] = {i: [] for i in ids}
+        if ids:
+            for h in s.exec(
+                select(ApplicationHistory)
+                .where(ApplicationHistory.application_id.in_(ids))
+                .order_by(ApplicationHistory.id)
+            ):
+                timelines[h.application_id].append(_timeline(h))
+        return [
+            MyApplication(
+                id=app.id,
+                job_id=app.job_id,
+                job_title=title,
+                company_name=company,
+                job_status=status,
+                stage=app.stage,
+                created_at=app.created_at,
+                updated_at=app.updated_at,
+                timeline=tuple(timelines[app.id]),
+            )
+            for app, title, status, company in rows
+        ]
+
+
+def my_timeline(db: Database, principal: Principal, application_id: object) -> list[TimelineEntry]:
+    """One of the candidate's own applications; anyone else's is NotFound."""
+    require(principal, Action.VIEW_OWN_APPLICATIONS)
+    application_id = validation.object_id(application_id, "Application id")
+    with db.session() as s:
+        app = s.get(Application, application_id)
+        if app is None or app.candidate_id != principal.user_id:
+            raise NotFound("Application not found.")
+        rows = s.exec(
+            select(ApplicationHistory)
+            .where(ApplicationHistory.application_id == app.id)
+            .order_by(ApplicationHistory.id)
+        ).all()
+        return [_timeline(h) for h in rows]
+
+
+def job_overview(db: Database, principal: Principal) -> list[JobSummary]:
+    """The company's jobs with their applications per stage (two queries)."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    with db.session() as s:
+        company = s.get(Company, principal.company_id)
+        if company is None:
+            raise NotFound("Company not found.")
+        jobs = s.exec(
+            select(Job)
+            .where(Job.company_id == company.id)
+            .order_by(Job.status.desc(), Job.created_at.desc(), Job.id.desc())
+        ).all()
+        counts: dict[int, dict[str, int]] = {j.id: {st.value: 0 for st in Stage} for j in jobs}
+        if jobs:
+            for job_id, stage, n in s.exec(
+                select(Application.job_id, Application.stage, func.count(Application.id))
+                .join(Job, Job.id == Application.job_id)
+                .where(Job.company_id == company.id)
+                .group_by(Application.job_id, Application.stage)
+            ):
+                counts[job_id][stage] = n
+        return [
+            JobSummary(job=job_view(j, company.name), counts=counts[j.id], total=sum(counts[j.id].values()))
+            for j in jobs
+        ]

@@ -1,0 +1,97 @@
+"""Password hashing (passlib argon2) and access tokens (PyJWT, HS256, algorithm pinned)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+from passlib.context import CryptContext
+
+from .errors import Unauthenticated
+from .settings import get_settings
+
+# OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): strong, and quick enough per sign-in.
+_pwd = CryptContext(
+    schemes=["argon2"],
+    argon2__type="ID",
+    argon2__memory_cost=19456,
+    argon2__time_cost=2,
+    argon2__parallelism=1,
+)
+
+ALGORITHM = "HS256"
+SECRET_FILE = "jwt_secret"
+
+
+def hash_password(password: str) -> str:
+    return _pwd.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    try:
+        return _pwd.verify(password, password_hash)
+    except (ValueError, TypeError):
+        return False
+
+
+# A hash to verify against when the email is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = None
+
+
+def dummy_verify(password: str) -> None:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+    verify_password(password, _DUMMY_HASH)
+
+
+def _secret_from_file(data_dir: Path) -> str:
+    """Generate the development secret once (mode 0600); later calls and other workers read it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_text().strip()
+        if secret:
+            return secret
+        raise RuntimeError(f"{path} is empty; delete it to generate a new secret") from None
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+def jwt_secret() -> str:
+    settings = get_settings()
+    return settings.jwt_secret or _secret_from_file(settings.data_dir)
+
+
+def create_access_token(
+    user_id: int, token_version: int = 0, *, ttl: timedelta | None = None, secret: str | None = None
+) -> str:
+    now = datetime.now(UTC)
+    ttl = ttl if ttl is not None else timedelta(minutes=get_settings().token_ttl_minutes)
+    claims = {"sub": str(user_id), "iat": now, "exp": now + ttl, "tv": token_version}
+    return jwt.encode(claims, secret or jwt_secret(), algorithm=ALGORITHM)
+
+
+def decode_access_token(token: str, *, secret: str | None = None) -> dict:
+    """The token's claims, or Unauthenticated for anything forged, expired or malformed."""
+    if not isinstance(token, str) or not token or len(token) > 4096:
+        raise Unauthenticated("Please sign in.")
+    try:
+        claims = jwt.decode(
+            token,
+            secret or jwt_secret(),
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub", "iat"]},
+        )
+        int(claims["sub"])
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("Your session has expired; please sign in again.") from None
+    except (jwt.PyJWTError, ValueError, TypeError):
+        raise Unauthenticated("Your session is not valid; please sign in again.") from None
+    return claims

@@ -1,0 +1,43 @@
+"""Settings from the environment, with defaults for a newcomer's laptop."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    jwt_secret: str | None
+    redis_url: str | None
+    port: int
+    demo: bool
+    token_ttl_minutes: int
+    public_url: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("FLOWTRACK_DATA_DIR") or PROJECT_ROOT / "data").resolve()
+        db_url = os.environ.get("FLOWTRACK_DATABASE_URL") or f"sqlite:///{data_dir / 'flowtrack.db'}"
+        port = int(os.environ.get("FLOWTRACK_PORT") or 3000)
+        return cls(
+            data_dir=data_dir,
+            database_url=db_url,
+            jwt_secret=os.environ.get("FLOWTRACK_JWT_SECRET") or None,
+            redis_url=os.environ.get("FLOWTRACK_REDIS_URL") or None,
+            port=port,
+            demo=(os.environ.get("FLOWTRACK_DEMO", "1").strip() not in ("0", "false", "no")),
+            token_ttl_minutes=int(os.environ.get("FLOWTRACK_TOKEN_TTL_MINUTES") or 12 * 60),
+            public_url=(os.environ.get("FLOWTRACK_PUBLIC_URL") or f"http://localhost:{port}").rstrip(
+                "/"
+            ),
+        )
+
+
+def get_settings() -> Settings:
+    return Settings.from_env()

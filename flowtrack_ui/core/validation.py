@@ -1,0 +1,76 @@
+"""Checks for user input, raising InvalidInput with a message a person understands."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import InvalidInput
+from .stages import Stage, parse_stage
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+
+MAX_ID = 2**63 - 1
+
+
+def object_id(value: object, what: str = "id") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value).strip())
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{what} must be a positive whole number.") from None
+    if value <= 0 or value > MAX_ID:
+        raise InvalidInput(f"{what} must be a positive whole number.")
+    return value
+
+
+def text(value: object, field: str, *, max_len: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text.")
+    value = value.strip()
+    if "\x00" in value:
+        raise InvalidInput(f"{field} contains an invalid character.")
+    if required and not value:
+        raise InvalidInput(f"{field} is required.")
+    if len(value) > max_len:
+        raise InvalidInput(f"{field} is too long ({len(value)} characters; at most {max_len}).")
+    return value
+
+
+def email(value: object) -> str:
+    value = text(value, "Email", max_len=254).lower()
+    if not _EMAIL.match(value):
+        raise InvalidInput("Please enter a valid email address, like name@example.com.")
+    return value
+
+
+def password(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput("Password must be text.")
+    if len(value) < 8:
+        raise InvalidInput("Password must be at least 8 characters long.")
+    if len(value) > 128:
+        raise InvalidInput("Password must be at most 128 characters long.")
+    if "\x00" in value:
+        raise InvalidInput("Password contains an invalid character.")
+    return value
+
+
+def stage(value: object) -> Stage:
+    try:
+        return parse_stage(value)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def paging(limit: object, offset: object, *, max_limit: int = 200) -> tuple[int, int]:
+    try:
+        limit_i, offset_i = int(limit), int(offset)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInput("limit and offset must be whole numbers.") from None
+    if not 1 <= limit_i <= max_limit:
+        raise InvalidInput(f"limit must be between 1 and {max_limit}.")
+    if not 0 <= offset_i <= 10**9:
+        raise InvalidInput("offset must be zero or more.")
+    return limit_i, offset_i

@@ -1,0 +1,128 @@
+"""Plain data returned by the use cases: no ORM objects leave the domain core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    email: str
+    full_name: str
+    role: str
+    company_id: int | None
+    company_name: str | None = None
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: int
+    title: str
+    description: str
+    location: str
+    status: str
+    company_id: int
+    company_name: str
+    created_by_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    id: int
+    job_id: int
+    candidate_id: int
+    stage: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    stage_changed_at: datetime
+
+
+@dataclass(frozen=True)
+class Card:
+    """One application on the board."""
+
+    id: int
+    candidate_id: int
+    candidate_name: str
+    candidate_email: str
+    stage: str
+    version: int
+    applied_at: datetime
+    stage_changed_at: datetime
+    days_in_stage: int
+    allowed_next: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: str
+    count: int
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class Board:
+    job: JobView
+    columns: tuple[Column, ...]
+    total: int
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A full history row, for the recruiters of the application's company."""
+
+    id: int
+    application_id: int
+    old_stage: str | None
+    new_stage: str
+    changed_by_id: int
+    changed_by_name: str
+    changed_at: datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """What a candidate sees of a change: no staff names, no internal notes."""
+
+    id: int
+    application_id: int
+    old_stage: str | None
+    new_stage: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class MyApplication:
+    id: int
+    job_id: int
+    job_title: str
+    company_name: str
+    job_status: str
+    stage: str
+    created_at: datetime
+    updated_at: datetime
+    timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    """A row of the hiring manager's overview: a job with its applications per stage."""
+
+    job: JobView
+    counts: dict[str, int]
+    total: int
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    token: str
+    email: str
+    role: str
+    expires_at: datetime

@@ -1,0 +1,41 @@
+"""The FlowTrack Reflex app: pages, their on-load checks, and the REST API under /api."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.api.app import create_api
+from flowtrack_ui.pages.auth import company_signup_page, invite_page, login_page, signup_page
+from flowtrack_ui.pages.board import board_page
+from flowtrack_ui.pages.candidate import careers_page, job_detail_page, tracker_page
+from flowtrack_ui.pages.home import home_page
+from flowtrack_ui.pages.jobs import jobs_page
+from flowtrack_ui.pages.overview import overview_page
+from flowtrack_ui.state.auth import AuthState
+from flowtrack_ui.state.board import BoardState
+from flowtrack_ui.state.jobs import CareersState, StaffJobsState
+from flowtrack_ui.state.overview import OverviewState
+from flowtrack_ui.state.session import SessionState
+from flowtrack_ui.state.tracker import TrackerState
+
+app = rx.App(
+    api_transformer=create_api(),
+    head_components=[rx.el.meta(name="description", content="FlowTrack applicant tracking")],
+)
+
+app.add_page(home_page, route="/", title="FlowTrack", on_load=SessionState.go_home)
+app.add_page(login_page, route="/login", title="Sign in · FlowTrack", on_load=AuthState.open_auth_page)
+app.add_page(signup_page, route="/signup", title="Sign up · FlowTrack", on_load=AuthState.open_auth_page)
+app.add_page(
+    company_signup_page,
+    route="/company-signup",
+    title="Company sign-up · FlowTrack",
+    on_load=AuthState.open_auth_page,
+)
+app.add_page(invite_page, route="/invite/[token]", title="Invitation · FlowTrack", on_load=AuthState.load_invitation)
+app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)
+app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=BoardState.load)
+app.add_page(overview_page, route="/overview", title="Overview · FlowTrack", on_load=OverviewState.load)
+app.add_page(careers_page, route="/careers", title="Open jobs · FlowTrack", on_load=CareersState.load)
+app.add_page(job_detail_page, route="/careers/job", title="Job · FlowTrack", on_load=CareersState.load_job)
+app.add_page(tracker_page, route="/my-applications", title="My applications · FlowTrack", on_load=TrackerState.load)

@@ -1,0 +1,1 @@
+"""One module per page; each composes components and binds them to a state."""

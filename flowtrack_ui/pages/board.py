@@ -1,0 +1,62 @@
+"""The recruiter's kanban board of one job."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.components.board import board_view, history_drawer, reject_dialog
+from flowtrack_ui.components.layout import empty_block, loading_block, page
+from flowtrack_ui.state.board import BoardState
+
+
+def board_page() -> rx.Component:
+    return page(
+        rx.cond(
+            BoardState.loading,
+            loading_block(),
+            rx.cond(
+                BoardState.not_found != "",
+                empty_block("search_x", BoardState.not_found, rx.link("Back to jobs", href="/jobs")),
+                rx.vstack(
+                    rx.hstack(
+                        rx.vstack(
+                            rx.link("← Jobs", href="/jobs", size="2"),
+                            rx.heading(BoardState.job_title, size="6", data_testid="board-title"),
+                            rx.text(
+                                BoardState.total.to_string() + " applications",
+                                rx.cond(BoardState.job_status == "closed", " · closed to new applications", ""),
+                                size="2",
+                                color_scheme="gray",
+                            ),
+                            spacing="1",
+                        ),
+                        rx.input(
+                            rx.input.slot(rx.icon("search", size=16)),
+                            placeholder="Search name or email",
+                            value=BoardState.search,
+                            on_change=BoardState.set_search.debounce(300),
+                            width=["100%", "280px"],
+                            data_testid="board-search",
+                        ),
+                        justify="between",
+                        align="end",
+                        width="100%",
+                        wrap="wrap",
+                        spacing="3",
+                    ),
+                    rx.text(
+                        "Drag a card to another column, or use its ⋮ menu. With the keyboard: focus a card, "
+                        "press space, move with the arrow keys, press space again.",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    board_view(),
+                    spacing="3",
+                    width="100%",
+                ),
+            ),
+        ),
+        history_drawer(),
+        reject_dialog(),
+        max_width="1700px",
+    )

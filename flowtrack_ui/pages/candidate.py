@@ -1,0 +1,153 @@
+"""The candidate's pages: open jobs, one job with Apply, and "My applications"."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.components.board import stage_badge
+from flowtrack_ui.components.layout import empty_block, loading_block, page
+from flowtrack_ui.state.jobs import CareersState, JobRow
+from flowtrack_ui.state.tracker import StepRow, TimelineRow, TrackedApplication, TrackerState
+
+
+def open_job_card(row: JobRow) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.heading(row.title, size="4"),
+                rx.text(row.company_name, rx.cond(row.location != "", " · " + row.location, ""),
+                        size="2", color_scheme="gray"),
+                rx.text("Posted " + row.posted, size="1", color_scheme="gray"),
+                spacing="1",
+            ),
+            width="100%",
+        ),
+        href="/careers/job?id=" + row.id.to_string(),
+        underline="none",
+        width="100%",
+        data_testid="open-job",
+    )
+
+
+def careers_page() -> rx.Component:
+    return page(
+        rx.hstack(
+            rx.heading("Open jobs", size="7"),
+            rx.input(
+                placeholder="Search title, company or place",
+                value=CareersState.search,
+                on_change=CareersState.set_search.debounce(300),
+                width=["100%", "300px"],
+            ),
+            justify="between",
+            width="100%",
+            wrap="wrap",
+            padding_bottom="4",
+        ),
+        rx.cond(
+            CareersState.loading,
+            loading_block(),
+            rx.cond(
+                CareersState.rows.length() == 0,
+                empty_block("briefcase", "No open jobs right now", "Check back soon."),
+                rx.grid(rx.foreach(CareersState.rows, open_job_card), columns=rx.breakpoints(initial="1", md="2"),
+                        spacing="3", width="100%"),
+            ),
+        ),
+    )
+
+
+def job_detail_page() -> rx.Component:
+    job = CareersState.job
+    return page(
+        rx.cond(
+            CareersState.job_error != "",
+            empty_block("search_x", CareersState.job_error, rx.link("See open jobs", href="/careers")),
+            rx.vstack(
+                rx.link("← Open jobs", href="/careers", size="2"),
+                rx.heading(job.title, size="7", data_testid="job-title"),
+                rx.text(job.company_name, rx.cond(job.location != "", " · " + job.location, ""),
+                        color_scheme="gray"),
+                rx.text(job.description, white_space="pre-wrap"),
+                rx.cond(
+                    CareersState.applied,
+                    rx.callout("You have applied to this job. Follow it in My applications.", icon="check",
+                               color_scheme="green", data_testid="applied-note"),
+                    rx.cond(
+                        CareersState.role == "candidate",
+                        rx.button("Apply", size="3", on_click=CareersState.apply, data_testid="apply"),
+                        rx.cond(
+                            CareersState.signed_in,
+                            rx.text("Only candidates can apply.", color_scheme="gray"),
+                            rx.button("Sign in to apply", size="3", on_click=CareersState.apply),
+                        ),
+                    ),
+                ),
+                spacing="3",
+                max_width="760px",
+            ),
+        ),
+    )
+
+
+def step(s: StepRow) -> rx.Component:
+    color = rx.match(s.state, ("done", "var(--accent-9)"), ("current", "var(--accent-9)"),
+                     ("rejected", "var(--red-9)"), "var(--gray-6)")
+    return rx.vstack(
+        rx.box(height="6px", width="100%", border_radius="3px", background=color),
+        rx.text(s.stage, size="1", weight=rx.cond(s.state == "current", "bold", "regular"),
+                color=rx.cond(s.state == "todo", "var(--gray-9)", "var(--gray-12)")),
+        spacing="1",
+        flex="1",
+        min_width="64px",
+    )
+
+
+def timeline_row(t: TimelineRow) -> rx.Component:
+    return rx.hstack(
+        stage_badge(t.stage),
+        rx.tooltip(rx.text(t.when, size="2", color_scheme="gray"), content=t.exact),
+        spacing="2",
+        align="center",
+        data_testid="timeline-entry",
+    )
+
+
+def tracked(app: TrackedApplication) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.heading(app.job_title, size="4"),
+                    rx.text(app.company_name + " · applied " + app.applied, size="2", color_scheme="gray"),
+                    spacing="1",
+                ),
+                rx.box(stage_badge(app.stage), data_testid="current-stage"),
+                justify="between",
+                width="100%",
+            ),
+            rx.hstack(rx.foreach(app.steps, step), spacing="2", width="100%", wrap="wrap"),
+            rx.text("Timeline", size="2", weight="bold"),
+            rx.vstack(rx.foreach(app.timeline, timeline_row), spacing="2"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="my-application",
+        data_job=app.job_title,
+    )
+
+
+def tracker_page() -> rx.Component:
+    return page(
+        rx.heading("My applications", size="7", padding_bottom="4"),
+        rx.cond(
+            TrackerState.loading,
+            loading_block(),
+            rx.cond(
+                TrackerState.applications.length() == 0,
+                empty_block("inbox", "No applications yet", rx.link("Browse open jobs", href="/careers")),
+                rx.vstack(rx.foreach(TrackerState.applications, tracked), spacing="3", width="100%"),
+            ),
+        ),
+    )

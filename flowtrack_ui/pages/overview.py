@@ -1,0 +1,120 @@
+"""The hiring manager's job overview: counts per stage, a funnel per job, who is where."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.components.board import stage_badge
+from flowtrack_ui.components.layout import empty_block, loading_block, page
+from flowtrack_ui.state.board import STAGE_NAMES, CardRow, ColumnRow
+from flowtrack_ui.state.overview import JobOverviewRow, OverviewState
+
+
+def funnel(row: JobOverviewRow) -> rx.Component:
+    return rx.recharts.funnel_chart(
+        rx.recharts.funnel(
+            rx.recharts.label_list(position="right", data_key="stage", fill="var(--gray-12)", stroke="none"),
+            data=row.funnel,
+            data_key="value",
+            name_key="stage",
+            is_animation_active=False,
+        ),
+        rx.recharts.graphing_tooltip(),
+        width="100%",
+        height=180,
+    )
+
+
+def job_card(row: JobOverviewRow) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.link(rx.heading(row.title, size="4"), on_click=OverviewState.select(row.id), href="#"),
+                    rx.text(row.total.to_string() + " applications · posted " + row.posted, size="2",
+                            color_scheme="gray"),
+                    spacing="1",
+                ),
+                rx.badge(row.status, color_scheme=rx.cond(row.status == "open", "green", "gray")),
+                justify="between",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.foreach(
+                    STAGE_NAMES,
+                    lambda stage, i: rx.vstack(
+                        rx.text(row.counts[i], size="5", weight="bold"),
+                        stage_badge(stage),
+                        align="center",
+                        spacing="1",
+                        data_testid="count-" + stage,
+                    ),
+                ),
+                spacing="4",
+                wrap="wrap",
+            ),
+            rx.box(funnel(row), width="100%", data_testid="funnel"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="overview-job",
+        data_job=row.title,
+    )
+
+
+def person(card: CardRow) -> rx.Component:
+    return rx.box(
+        rx.text(card.name, size="2", weight="medium"),
+        rx.text(card.email, size="1", color_scheme="gray"),
+        padding_y="1",
+        data_testid="person",
+    )
+
+
+def stage_list(col: ColumnRow) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(stage_badge(col.stage), rx.text(col.count, size="2", weight="bold"), spacing="2"),
+        rx.foreach(col.cards, person),
+        rx.cond(col.hidden > 0, rx.text("and " + col.hidden.to_string() + " more", size="1", color_scheme="gray")),
+        spacing="1",
+        min_width="170px",
+        flex="1",
+    )
+
+
+def overview_page() -> rx.Component:
+    return page(
+        rx.hstack(
+            rx.heading("Job overview", size="7"),
+            rx.link(rx.button(rx.icon("plus", size=16), "Post a job", variant="soft"), href="/jobs"),
+            justify="between",
+            width="100%",
+            padding_bottom="4",
+        ),
+        rx.cond(
+            OverviewState.loading,
+            loading_block(),
+            rx.cond(
+                OverviewState.jobs.length() == 0,
+                empty_block("briefcase", "No jobs yet", rx.link("Post the first one", href="/jobs")),
+                rx.vstack(
+                    rx.grid(rx.foreach(OverviewState.jobs, job_card), columns=rx.breakpoints(initial="1", md="2"),
+                            spacing="3", width="100%"),
+                    rx.cond(
+                        OverviewState.selected_id > 0,
+                        rx.card(
+                            rx.heading("Who is where: " + OverviewState.selected_title, size="4",
+                                       padding_bottom="3"),
+                            rx.hstack(rx.foreach(OverviewState.people, stage_list), spacing="4", wrap="wrap",
+                                      align="start"),
+                            width="100%",
+                            data_testid="pipeline-people",
+                        ),
+                    ),
+                    spacing="4",
+                    width="100%",
+                ),
+            ),
+        ),
+    )

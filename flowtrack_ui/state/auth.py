@@ -1,0 +1,105 @@
+"""Sign-in, sign-up, company sign-up and invitations. Passwords pass through, never stored in state."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.core import accounts
+from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.permissions import ROLE_LABELS, Role
+
+from .session import HOME_BY_ROLE, SessionState, db
+
+
+def _safe_next(value: str | None) -> str | None:
+    """Only same-site paths; never an absolute URL or a protocol-relative one."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None
+
+
+class AuthState(SessionState):
+    error: str = ""
+    invite_company: str = ""
+    invite_email: str = ""
+    invite_role: str = ""
+    invite_error: str = ""
+
+    def _signed_in(self, token: str):
+        self.token = token
+        p = self.principal()
+        self._remember(p)
+        self.error = ""
+        target = _safe_next(self.router.url.query_parameters.get("next")) or HOME_BY_ROLE[p.role]
+        return [rx.redirect(target), rx.toast.success(f"Welcome, {self.user_name}!")]
+
+    @rx.event
+    def open_auth_page(self):
+        """Signed-in visitors skip the sign-in forms."""
+        self.error = ""
+        try:
+            p = self.principal()
+        except DomainError:
+            self._forget()
+            return None
+        self._remember(p)
+        return rx.redirect(HOME_BY_ROLE[p.role])
+
+    @rx.event
+    def login(self, form: dict):
+        try:
+            token = accounts.login(db(), str(form.get("email", "")), str(form.get("password", "")))
+            return self._signed_in(token)
+        except DomainError as exc:
+            self.error = exc.message
+
+    @rx.event
+    def signup(self, form: dict):
+        try:
+            user = accounts.register_candidate(
+                db(), form.get("email", ""), form.get("password", ""), form.get("full_name", "")
+            )
+            return self._signed_in(accounts.issue_token(db(), user.id))
+        except DomainError as exc:
+            self.error = exc.message
+
+    @rx.event
+    def company_signup(self, form: dict):
+        try:
+            user = accounts.register_company(
+                db(),
+                form.get("company_name", ""),
+                form.get("email", ""),
+                form.get("password", ""),
+                form.get("full_name", ""),
+            )
+            return self._signed_in(accounts.issue_token(db(), user.id))
+        except DomainError as exc:
+            self.error = exc.message
+
+    def _invite_token(self) -> str:
+        parts = self.router.url.path.rstrip("/").split("/")
+        return parts[-1] if len(parts) >= 3 and parts[-2] == "invite" else ""
+
+    @rx.event
+    def load_invitation(self):
+        self.error = ""
+        try:
+            info = accounts.describe_invitation(db(), self._invite_token())
+        except DomainError as exc:
+            self.invite_error = exc.message
+            return
+        self.invite_error = ""
+        self.invite_company = info["company_name"]
+        self.invite_email = info["email"]
+        self.invite_role = ROLE_LABELS[Role(info["role"])]
+
+    @rx.event
+    def accept_invitation(self, form: dict):
+        try:
+            user = accounts.accept_invitation(
+                db(), self._invite_token(), form.get("password", ""), form.get("full_name", "")
+            )
+            return self._signed_in(accounts.issue_token(db(), user.id))
+        except DomainError as exc:
+            self.error = exc.message

@@ -1,0 +1,217 @@
+"""The recruiter's kanban board of one job: columns, moves, rejection with a reason, the timeline."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from flowtrack_ui.core import queries, workflow
+from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidTransition
+from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.stages import PIPELINE, Stage
+from flowtrack_ui.core.views import Board
+
+from .format import day, exact, relative
+from .session import SessionState, db
+
+PAGE = 50
+STAGE_NAMES = [stage.value for stage in PIPELINE]
+
+
+@dataclasses.dataclass
+class CardRow:
+    id: int
+    name: str
+    email: str
+    stage: str
+    applied: str
+    days: int
+    allowed: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class ColumnRow:
+    stage: str
+    count: int
+    hidden: int
+    cards: list[CardRow] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class HistoryRow:
+    old_stage: str
+    new_stage: str
+    by: str
+    when: str
+    exact: str
+    note: str
+
+
+def columns_of(board: Board) -> list[ColumnRow]:
+    return [
+        ColumnRow(
+            stage=col.stage,
+            count=col.count,
+            hidden=col.count - len(col.cards),
+            cards=[
+                CardRow(
+                    id=c.id,
+                    name=c.candidate_name,
+                    email=c.candidate_email,
+                    stage=c.stage,
+                    applied=day(c.applied_at),
+                    days=c.days_in_stage,
+                    allowed=list(c.allowed_next),
+                )
+                for c in col.cards
+            ],
+        )
+        for col in board.columns
+    ]
+
+
+class BoardState(SessionState):
+    job_id: int = 0
+    job_title: str = ""
+    job_status: str = ""
+    columns: list[ColumnRow] = []
+    total: int = 0
+    search: str = ""
+    per_stage: int = PAGE
+    loading: bool = True
+    not_found: str = ""
+
+    detail_open: bool = False
+    detail_id: int = 0
+    detail_name: str = ""
+    detail_email: str = ""
+    detail_stage: str = ""
+    history: list[HistoryRow] = []
+
+    reject_open: bool = False
+    reject_id: int = 0
+    reject_name: str = ""
+    reject_from: str = ""
+
+    @rx.event
+    def load(self):
+        if self.require(Role.RECRUITER) is None:
+            return self.guard(Role.RECRUITER)
+        try:
+            self.job_id = int(self.router.url.query_parameters.get("job", "0"))
+        except ValueError:
+            self.job_id = 0
+        self.search, self.per_stage, self.detail_open, self.reject_open = "", PAGE, False, False
+        return self._refresh()
+
+    def _refresh(self):
+        try:
+            board = queries.board(
+                db(), self.principal(), self.job_id, search=self.search, per_stage=self.per_stage
+            )
+        except DomainError as exc:
+            self.loading = False
+            if exc.status_code in (404, 422):
+                self.not_found, self.columns = "This job does not exist or is not yours.", []
+                return None
+            return self.refuse(exc)
+        self.not_found = ""
+        self.job_title, self.job_status = board.job.title, board.job.status
+        self.columns = columns_of(board)
+        self.total = board.total
+        self.loading = False
+        return None
+
+    @rx.event
+    def refresh(self):
+        return self._refresh()
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search = value[:100]
+        return self._refresh()
+
+    @rx.event
+    def show_more(self):
+        self.per_stage += PAGE
+        return self._refresh()
+
+    def _move(self, application_id: int, target: str, expected: str, note: str | None = None):
+        """One path for every move (drag, keyboard, menu, reject): the domain core decides."""
+        try:
+            moved = workflow.move_stage(
+                db(), self.principal(), application_id, target, expected_stage=expected, note=note
+            )
+        except InvalidTransition as exc:
+            self._refresh()
+            return rx.toast.error(exc.message, duration=6000)
+        except ConcurrentUpdate as exc:
+            self._refresh()
+            return rx.toast.warning(
+                f"Someone else moved this card first; it is now in {exc.current}. The board is reloaded.",
+                duration=6000,
+            )
+        except DomainError as exc:
+            self._refresh()
+            return self.refuse(exc)
+        self._refresh()
+        if self.detail_open and self.detail_id == moved.id:
+            self._load_history()
+        return rx.toast.success(f"Moved to {moved.stage}.")
+
+    @rx.event
+    def move(self, application_id: int, target: str, source: str = ""):
+        """From a drop, the keyboard or the menu: (application id, target stage, stage it was seen in)."""
+        if target == Stage.REJECTED:
+            return self.ask_reject(application_id, source)
+        return self._move(application_id, target, source)
+
+    @rx.event
+    def ask_reject(self, application_id: int, source: str = ""):
+        card = next((c for col in self.columns for c in col.cards if c.id == application_id), None)
+        self.reject_id = application_id
+        self.reject_name = card.name if card else ""
+        self.reject_from = source or (card.stage if card else "")
+        self.reject_open = True
+
+    @rx.event
+    def set_reject_open(self, value: bool):
+        self.reject_open = value
+
+    @rx.event
+    def confirm_reject(self, form: dict):
+        self.reject_open = False
+        return self._move(self.reject_id, Stage.REJECTED, self.reject_from, form.get("reason") or None)
+
+    def _load_history(self):
+        entries = queries.application_history(db(), self.principal(), self.detail_id)
+        self.history = [
+            HistoryRow(
+                old_stage=h.old_stage or "",
+                new_stage=h.new_stage,
+                by=h.changed_by_name,
+                when=relative(h.changed_at),
+                exact=exact(h.changed_at),
+                note=h.note or "",
+            )
+            for h in reversed(entries)
+        ]
+        if entries:
+            self.detail_stage = entries[-1].new_stage
+
+    @rx.event
+    def open_card(self, application_id: int):
+        card = next((c for col in self.columns for c in col.cards if c.id == application_id), None)
+        self.detail_id = application_id
+        self.detail_name = card.name if card else ""
+        self.detail_email = card.email if card else ""
+        try:
+            self._load_history()
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.detail_open = True
+
+    @rx.event
+    def set_detail_open(self, value: bool):
+        self.detail_open = value

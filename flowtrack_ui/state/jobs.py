@@ -1,0 +1,200 @@
+"""The staff jobs page (post, edit, close, reopen, invite) and the candidates' open jobs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core.errors import Conflict, DomainError
+from flowtrack_ui.core.permissions import STAFF_ROLES, Role
+from flowtrack_ui.core.settings import get_settings
+from flowtrack_ui.core.stages import PIPELINE
+
+from .format import day
+from .session import SessionState, db
+
+
+@dataclasses.dataclass
+class JobRow:
+    id: int
+    title: str
+    location: str
+    status: str
+    company_name: str
+    description: str
+    posted: str
+    total: int = 0
+    counts: list[int] = dataclasses.field(default_factory=list)
+
+
+class StaffJobsState(SessionState):
+    rows: list[JobRow] = []
+    loading: bool = True
+    editor_open: bool = False
+    editing_id: int = 0
+    form_title: str = ""
+    form_location: str = ""
+    form_description: str = ""
+    form_error: str = ""
+    invite_open: bool = False
+    invite_link: str = ""
+    invite_error: str = ""
+
+    @rx.event
+    def load(self):
+        if self.require(*STAFF_ROLES) is None:
+            return self.guard(*STAFF_ROLES)
+        return self._refresh()
+
+    def _refresh(self):
+        try:
+            summaries = queries.job_overview(db(), self.principal())
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.rows = [
+            JobRow(
+                id=s.job.id,
+                title=s.job.title,
+                location=s.job.location,
+                status=s.job.status,
+                company_name=s.job.company_name,
+                description=s.job.description,
+                posted=day(s.job.created_at),
+                total=s.total,
+                counts=[s.counts[st.value] for st in PIPELINE],
+            )
+            for s in summaries
+        ]
+        self.loading = False
+
+    @rx.event
+    def new_job(self):
+        self.editing_id, self.form_error = 0, ""
+        self.form_title = self.form_location = self.form_description = ""
+        self.editor_open = True
+
+    @rx.event
+    def edit_job(self, job_id: int):
+        row = next((r for r in self.rows if r.id == job_id), None)
+        if row is None:
+            return rx.toast.error("Job not found.")
+        self.editing_id, self.form_error = row.id, ""
+        self.form_title, self.form_location = row.title, row.location
+        self.form_description = row.description
+        self.editor_open = True
+
+    @rx.event
+    def set_editor_open(self, value: bool):
+        self.editor_open = value
+
+    @rx.event
+    def save_job(self, form: dict):
+        try:
+            p = self.principal()
+            args = (form.get("title", ""), form.get("description", ""), form.get("location", ""))
+            if self.editing_id:
+                job = jobs.update_job(db(), p, self.editing_id, *args)
+                message = f"Saved “{job.title}”."
+            else:
+                job = jobs.create_job(db(), p, *args)
+                message = f"Posted “{job.title}”."
+        except DomainError as exc:
+            self.form_error = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.editor_open = False
+        self._refresh()
+        return rx.toast.success(message)
+
+    @rx.event
+    def set_status(self, job_id: int, status: str):
+        try:
+            job = jobs.set_job_status(db(), self.principal(), job_id, status)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self._refresh()
+        verb = "closed" if job.status == "closed" else "reopened"
+        return rx.toast.success(f"“{job.title}” is {verb}.")
+
+    @rx.event
+    def open_invite(self):
+        self.invite_open, self.invite_link, self.invite_error = True, "", ""
+
+    @rx.event
+    def set_invite_open(self, value: bool):
+        self.invite_open = value
+
+    @rx.event
+    def invite(self, form: dict):
+        try:
+            inv = accounts.invite_staff(
+                db(), self.principal(), form.get("email", ""), form.get("role", "")
+            )
+        except DomainError as exc:
+            self.invite_error = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.invite_error = ""
+        self.invite_link = f"{get_settings().public_url}/invite/{inv.token}"
+        return rx.toast.success(f"Invitation created for {inv.email}.")
+
+
+class CareersState(SessionState):
+    """Open jobs for candidates (and visitors), and one job's page with Apply."""
+
+    rows: list[JobRow] = []
+    search: str = ""
+    loading: bool = True
+    job: JobRow = JobRow(0, "", "", "", "", "", "")
+    job_error: str = ""
+    applied: bool = False
+
+    @rx.event
+    def load(self):
+        self.require()
+        return self._refresh()
+
+    def _refresh(self):
+        try:
+            found = jobs.list_jobs(db(), None, limit=200, search=self.search)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.rows = [
+            JobRow(j.id, j.title, j.location, j.status, j.company_name, j.description, day(j.created_at))
+            for j in found
+        ]
+        self.loading = False
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search = value[:100]
+        return self._refresh()
+
+    @rx.event
+    def load_job(self):
+        self.require()
+        self.applied, self.job_error = False, ""
+        job_id = self.router.url.query_parameters.get("id", "")
+        try:
+            j = jobs.get_job(db(), None, job_id)
+        except DomainError as exc:
+            self.job_error = exc.message
+            return
+        self.job = JobRow(j.id, j.title, j.location, j.status, j.company_name, j.description, day(j.created_at))
+        if self.role == Role.CANDIDATE:
+            mine = queries.my_applications(db(), self.principal(), limit=200)
+            self.applied = any(m.job_id == j.id for m in mine)
+
+    @rx.event
+    def apply(self):
+        if not self.role:
+            return rx.redirect(f"/login?next=/careers/job?id={self.job.id}")
+        try:
+            workflow.apply(db(), self.principal(), self.job.id)
+        except Conflict as exc:
+            self.applied = "already applied" in exc.message
+            return rx.toast.warning(exc.message)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.applied = True
+        return rx.toast.success(f"Application sent for “{self.job.title}”. Good luck!")

@@ -1,0 +1,87 @@
+"""The candidate's "My applications": stage stepper and timeline (no notes, no staff names)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.stages import Stage
+
+from .format import day, exact
+from .session import SessionState, db
+
+STEPS = [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED]
+
+
+@dataclasses.dataclass
+class StepRow:
+    stage: str
+    state: str  # done, current, todo, rejected
+
+
+@dataclasses.dataclass
+class TimelineRow:
+    stage: str
+    when: str
+    exact: str
+
+
+@dataclasses.dataclass
+class TrackedApplication:
+    id: int
+    job_id: int
+    job_title: str
+    company_name: str
+    stage: str
+    applied: str
+    steps: list[StepRow] = dataclasses.field(default_factory=list)
+    timeline: list[TimelineRow] = dataclasses.field(default_factory=list)
+
+
+def steps_for(stage: str, reached: set[str]) -> list[StepRow]:
+    rows = []
+    for step in STEPS:
+        if step == stage:
+            rows.append(StepRow(step.value, "current"))
+        elif step in reached:
+            rows.append(StepRow(step.value, "done"))
+        else:
+            rows.append(StepRow(step.value, "todo"))
+    if stage == Stage.REJECTED:
+        rows.append(StepRow(Stage.REJECTED.value, "rejected"))
+    return rows
+
+
+class TrackerState(SessionState):
+    applications: list[TrackedApplication] = []
+    loading: bool = True
+
+    @rx.event
+    def load(self):
+        if self.require(Role.CANDIDATE) is None:
+            return self.guard(Role.CANDIDATE)
+        try:
+            mine = queries.my_applications(db(), self.principal(), limit=200)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.applications = [
+            TrackedApplication(
+                id=m.id,
+                job_id=m.job_id,
+                job_title=m.job_title,
+                company_name=m.company_name,
+                stage=m.stage,
+                applied=day(m.created_at),
+                steps=steps_for(m.stage, {t.new_stage for t in m.timeline}),
+                timeline=[
+                    TimelineRow(stage=t.new_stage, when=day(t.changed_at), exact=exact(t.changed_at))
+                    for t in reversed(m.timeline)
+                ],
+            )
+            for m in mine
+        ]
+        self.loading = False

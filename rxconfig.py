@@ -1,0 +1,28 @@
+"""Reflex configuration, driven by FlowTrack's environment settings (see README)."""
+
+import os
+
+import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
+
+from flowtrack_ui.core.settings import get_settings
+
+os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="flowtrack_ui",
+    telemetry_enabled=False,
+    frontend_port=_settings.port,
+    backend_port=_settings.port,
+    # One port serves the pages, the websocket and /api; behind a proxy set FLOWTRACK_PUBLIC_URL.
+    api_url=_settings.public_url,
+    deploy_url=_settings.public_url,
+    redis_url=_settings.redis_url,
+    state_manager_mode="redis" if _settings.redis_url else "memory",
+    show_built_with_reflex=False,
+    disable_plugins=[SitemapPlugin],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+)
