@@ -122,7 +122,7 @@ def page(*children: rx.Component, max_width: str = "1100px") -> rx.Component:
         navbar(),
         rx.box(
             *children,
-            padding=["3", "5"],
+            padding=["12px", "24px"],
             max_width=max_width,
             margin_x="auto",
             width="100%",

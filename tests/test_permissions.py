@@ -1,0 +1,132 @@
+"""Every cell of the permission table, for each role, in the same company and in another one."""
+
+from __future__ import annotations
+
+import pytest
+
+from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core.errors import Forbidden, NotFound
+from flowtrack_ui.core.models import Application, ApplicationHistory, Job
+from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role
+
+from .conftest import make_candidate
+
+
+def _snapshot(db):
+    with db.session() as s:
+        return (
+            sorted((a.id, a.stage, a.version) for a in s.exec(Application.__table__.select())),
+            sorted((j.id, j.title, j.status) for j in s.exec(Job.__table__.select())),
+            len(s.exec(ApplicationHistory.__table__.select()).all()),
+        )
+
+
+@pytest.fixture
+def world(db, acme, globex, candidate):
+    app = workflow.apply(db, candidate, acme.job_id)
+    other = make_candidate(db, "other@example.com", "Olive Other")
+    return {
+        "db": db,
+        "acme": acme,
+        "globex": globex,
+        "candidate": candidate,
+        "other_candidate": other,
+        "app": app,
+        "roles": {
+            Role.RECRUITER: acme.recruiter,
+            Role.HIRING_MANAGER: acme.manager,
+            Role.CANDIDATE: candidate,
+        },
+    }
+
+
+def _do(action: Action, w, who, *, foreign: bool = False):
+    """Perform ``action`` as ``who`` on Acme's objects (which are foreign when who is Globex staff)."""
+    db, acme, app = w["db"], w["acme"], w["app"]
+    if action is Action.MANAGE_JOBS:
+        job = jobs.create_job(db, who, "New role")
+        jobs.update_job(db, who, acme.job_id, "Renamed")
+        jobs.set_job_status(db, who, acme.job_id, "closed")
+        return job
+    if action is Action.APPLY:
+        return workflow.apply(db, who, acme.job_id)
+    if action is Action.VIEW_JOB_APPLICATIONS:
+        return queries.board(db, who, acme.job_id), queries.applications_for_job(db, who, acme.job_id)
+    if action is Action.MOVE_STAGE:
+        return workflow.move_stage(db, who, app.id, "Screening")
+    if action is Action.VIEW_OWN_APPLICATIONS:
+        return queries.my_applications(db, who), queries.my_timeline(db, who, app.id)
+    if action is Action.VIEW_HISTORY:
+        return queries.application_history(db, who, app.id)
+    if action is Action.INVITE_STAFF:
+        return accounts.invite_staff(db, who, "new.colleague@acme.test", "recruiter")
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", list(Action))
+def test_role_cell(world, role, action):
+    who = world["roles"][role]
+    if role in PERMISSIONS[action]:
+        if action is Action.APPLY:
+            # the world's candidate applied already; a fresh one exercises the cell
+            who = make_candidate(world["db"], "fresh@example.com", "Fresh Person")
+        assert _do(action, world, who) is not None
+    else:
+        before = _snapshot(world["db"])
+        with pytest.raises(Forbidden):
+            _do(action, world, who)
+        assert _snapshot(world["db"]) == before
+
+
+STAFF_CELLS = [
+    (role, action)
+    for action in Action
+    for role in (Role.RECRUITER, Role.HIRING_MANAGER)
+    if role in PERMISSIONS[action]
+]
+
+
+@pytest.mark.parametrize("role,action", STAFF_CELLS)
+def test_other_company_staff_get_not_found(world, role, action):
+    globex = world["globex"]
+    who = globex.recruiter if role is Role.RECRUITER else globex.manager
+    before = _snapshot(world["db"])
+    if action is Action.MANAGE_JOBS:
+        with pytest.raises(NotFound):
+            jobs.update_job(world["db"], who, world["acme"].job_id, "Hijacked")
+        with pytest.raises(NotFound):
+            jobs.set_job_status(world["db"], who, world["acme"].job_id, "closed")
+        with pytest.raises(NotFound):
+            jobs.delete_job(world["db"], who, world["acme"].job_id)
+    elif action is Action.INVITE_STAFF:
+        inv = accounts.invite_staff(world["db"], who, "someone@globex.test", "recruiter")
+        user = accounts.accept_invitation(world["db"], inv.token, "long enough pw", "Some One")
+        assert user.company_id == who.company_id  # invitations always join the inviter's company
+        return
+    else:
+        with pytest.raises(NotFound):
+            _do(action, world, who)
+    assert _snapshot(world["db"]) == before
+
+
+def test_candidate_sees_only_own_applications(world):
+    db, other = world["db"], world["other_candidate"]
+    assert queries.my_applications(db, other) == []
+    with pytest.raises(NotFound):
+        queries.my_timeline(db, other, world["app"].id)
+
+
+def test_job_company_is_the_callers(world):
+    job = jobs.create_job(world["db"], world["globex"].manager, "Globex job")
+    assert job.company_id == world["globex"].manager.company_id
+
+
+def test_closed_jobs_visible_to_own_staff_only(world):
+    db, acme = world["db"], world["acme"]
+    jobs.set_job_status(db, acme.recruiter, acme.job_id, "closed")
+    assert acme.job_id in [j.id for j in jobs.list_jobs(db, acme.manager)]
+    for viewer in (None, world["candidate"], world["globex"].recruiter):
+        assert acme.job_id not in [j.id for j in jobs.list_jobs(db, viewer)]
+        with pytest.raises(NotFound):
+            jobs.get_job(db, viewer, acme.job_id)
