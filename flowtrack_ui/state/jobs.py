@@ -7,7 +7,7 @@ import dataclasses
 import reflex as rx
 
 from flowtrack_ui.core import accounts, jobs, queries, workflow
-from flowtrack_ui.core.errors import Conflict, DomainError
+from flowtrack_ui.core.errors import Conflict, DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import STAFF_ROLES, Role
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.core.stages import PIPELINE
@@ -187,10 +187,12 @@ class CareersState(SessionState):
 
     @rx.event
     def apply(self):
-        if not self.role:
-            return rx.redirect(f"/login?next=/careers/job?id={self.job.id}")
         try:
-            workflow.apply(db(), self.principal(), self.job.id)
+            p = self.principal()
+        except Unauthenticated:
+            return rx.redirect(f"/login?next=/careers/job%3Fid%3D{self.job.id}")
+        try:
+            workflow.apply(db(), p, self.job.id)
         except Conflict as exc:
             self.applied = "already applied" in exc.message
             return rx.toast.warning(exc.message)

@@ -1,0 +1,176 @@
+"""Reflex event handlers, called directly as a browser could: every role, forged arguments.
+
+Hiding a button is not a permission check; these tests send the events the UI never offers.
+"""
+
+from __future__ import annotations
+
+import pytest
+import reflex as rx
+from sqlmodel import select
+
+from flowtrack_ui.core import accounts, workflow
+from flowtrack_ui.core.models import Application, ApplicationHistory, Job
+from flowtrack_ui.state import auth, board, jobs, overview, session, tracker
+from flowtrack_ui.state.board import BoardState
+from flowtrack_ui.state.jobs import CareersState, StaffJobsState
+from flowtrack_ui.state.overview import OverviewState
+from flowtrack_ui.state.session import SessionState
+from flowtrack_ui.state.tracker import TrackerState
+
+
+@pytest.fixture(autouse=True)
+def _use_test_db(db, monkeypatch):
+    for module in (session, auth, jobs, board, tracker, overview):
+        monkeypatch.setattr(module, "db", lambda: db)
+
+
+def state_for(cls, principal=None):
+    root = rx.State(_reflex_internal_init=True)
+    sess = root.get_substate([SessionState.get_name()])
+    st = sess if cls is SessionState else sess.get_substate([cls.get_name()])
+    st.token = accounts.issue_token(session.db(), principal.user_id) if principal else ""
+    return st
+
+
+def call(st, handler, *args):
+    return handler.fn(st, *args)
+
+
+def snapshot(db):
+    with db.session() as s:
+        return (
+            sorted((a.id, a.stage, a.version) for a in s.exec(select(Application))),
+            sorted((j.id, j.title, j.status) for j in s.exec(select(Job))),
+            len(s.exec(select(ApplicationHistory)).all()),
+        )
+
+
+def rendered(result) -> str:
+    return repr(result)
+
+
+@pytest.fixture
+def app_id(db, acme, candidate):
+    return workflow.apply(db, candidate, acme.job_id).id
+
+
+def test_recruiter_moves_through_the_handler(db, acme, app_id):
+    st = state_for(BoardState, acme.recruiter)
+    st.job_id = acme.job_id
+    call(st, BoardState.move, app_id, "Screening", "Applied")
+    with db.session() as s:
+        assert s.get(Application, app_id).stage == "Screening"
+    assert [c.count for c in st.columns][:2] == [0, 1]
+
+
+@pytest.mark.parametrize("who", ["manager", "candidate", "other_company", "nobody"])
+def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
+    principal = {"manager": acme.manager, "candidate": candidate, "other_company": globex.recruiter,
+                 "nobody": None}[who]
+    before = snapshot(db)
+    st = state_for(BoardState, principal)
+    st.job_id = acme.job_id
+    for target in ("Screening", "Hired", "Rejected", "Bogus"):
+        call(st, BoardState.move, app_id, target, "Applied")
+    st.reject_id, st.reject_from = app_id, "Applied"
+    result = call(st, BoardState.confirm_reject, {"reason": "forged"})
+    assert snapshot(db) == before
+    if who == "nobody":
+        assert "/login" in rendered(result)
+    call(st, BoardState.open_card, app_id)
+    assert st.history == []
+
+
+def test_illegal_and_unknown_moves_by_recruiter(db, acme, app_id):
+    st = state_for(BoardState, acme.recruiter)
+    st.job_id = acme.job_id
+    before = snapshot(db)
+    assert "Screening" in rendered(call(st, BoardState.move, app_id, "Hired", "Applied"))
+    assert "valid stages" in rendered(call(st, BoardState.move, app_id, "Bogus", "Applied"))
+    assert "not found" in rendered(call(st, BoardState.move, 999_999, "Screening", "Applied")).lower()
+    assert snapshot(db) == before
+
+
+def test_conflict_reloads_and_says_so(db, acme, app_id):
+    st = state_for(BoardState, acme.recruiter)
+    st.job_id = acme.job_id
+    workflow.move_stage(db, acme.recruiter, app_id, "Screening")
+    result = call(st, BoardState.move, app_id, "Screening", "Applied")
+    assert "Someone else moved this card" in rendered(result)
+    assert st.columns[1].count == 1
+
+
+def test_board_of_another_company_shows_nothing(db, acme, globex, app_id):
+    st = state_for(BoardState, globex.recruiter)
+    st.job_id = acme.job_id
+    call(st, BoardState.refresh)
+    assert st.columns == [] and st.not_found
+
+
+@pytest.mark.parametrize("who", ["candidate", "other_company", "nobody"])
+def test_job_handlers_refuse_forged_calls(db, acme, globex, candidate, who):
+    principal = {"candidate": candidate, "other_company": globex.recruiter, "nobody": None}[who]
+    before = snapshot(db)
+    st = state_for(StaffJobsState, principal)
+    st.editing_id = acme.job_id
+    call(st, StaffJobsState.save_job, {"title": "Hijacked", "description": "", "location": ""})
+    call(st, StaffJobsState.set_status, acme.job_id, "closed")
+    assert snapshot(db) == before
+    if who != "other_company":  # Globex staff may invite, but only into Globex
+        call(st, StaffJobsState.invite, {"email": "mole@acme.test", "role": "recruiter"})
+        assert st.invite_link == ""
+
+
+def test_staff_cannot_apply_and_candidates_apply_once(db, acme, candidate):
+    st = state_for(CareersState, acme.recruiter)
+    st.job.id = acme.job_id
+    call(st, CareersState.apply)
+    assert snapshot(db)[0] == []
+    st = state_for(CareersState, candidate)
+    st.job.id = acme.job_id
+    call(st, CareersState.apply)
+    assert "already applied" in rendered(call(st, CareersState.apply))
+    assert len(snapshot(db)[0]) == 1
+
+
+def test_tracker_is_candidates_own_and_hides_notes(db, acme, candidate, app_id):
+    workflow.move_stage(db, acme.recruiter, app_id, "Rejected", note="SECRET internal reason")
+    st = state_for(TrackerState, candidate)
+    call(st, TrackerState.load)
+    assert [a.stage for a in st.applications] == ["Rejected"]
+    assert "SECRET" not in repr(st.dict())
+    assert acme.recruiter.full_name not in repr(st.dict())
+    for principal in (acme.recruiter, None):
+        other = state_for(TrackerState, principal)
+        call(other, TrackerState.load)
+        assert other.applications == []
+
+
+def test_overview_is_company_scoped(db, acme, globex, app_id):
+    st = state_for(OverviewState, acme.manager)
+    call(st, OverviewState.load)
+    assert [j.total for j in st.jobs] == [1]
+    foreign = state_for(OverviewState, globex.manager)
+    call(foreign, OverviewState.load)
+    call(foreign, OverviewState.select, acme.job_id)
+    assert all(c.count == 0 for c in foreign.people)
+    assert foreign.selected_id != acme.job_id
+
+
+def test_sign_in_handlers_never_keep_passwords(db, candidate):
+    st = state_for(auth.AuthState)
+    result = call(st, auth.AuthState.login, {"email": "cand@example.com", "password": "correct horse battery"})
+    assert st.role == "candidate" and st.token
+    assert "correct horse battery" not in repr(st.dict()) + rendered(result)
+    call(st, auth.AuthState.login, {"email": "cand@example.com", "password": "wrong"})
+    assert st.error == "Incorrect email or password."
+
+
+def test_sign_out_ends_the_token(db, candidate):
+    st = state_for(SessionState, candidate)
+    token = st.token
+    call(st, SessionState.sign_out)
+    assert st.token == ""
+    with pytest.raises(Exception):
+        accounts.principal_from_token(db, token)
