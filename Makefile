@@ -49,12 +49,12 @@ test: setup /usr/bin/chromium
 	$(PY) -m pytest
 
 lint: setup
-	$(VENV)/bin/ruff check flowtrack_ui tests benchmarks alembic
-	$(VENV)/bin/ruff format --check flowtrack_ui tests benchmarks alembic
+	$(VENV)/bin/ruff check flowtrack_ui tests alembic rxconfig.py
+	$(VENV)/bin/ruff format --check flowtrack_ui tests alembic rxconfig.py
 
 format: setup
-	$(VENV)/bin/ruff format flowtrack_ui tests benchmarks alembic
-	$(VENV)/bin/ruff check --fix flowtrack_ui tests benchmarks alembic
+	$(VENV)/bin/ruff format flowtrack_ui tests alembic rxconfig.py
+	$(VENV)/bin/ruff check --fix flowtrack_ui tests alembic rxconfig.py
 
 clean:
 	rm -rf .web .states

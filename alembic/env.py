@@ -2,9 +2,9 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
+from alembic import context
 from flowtrack_ui.core import models  # noqa: F401  (registers the tables)
 from flowtrack_ui.core.db import make_engine, normalize_url
 from flowtrack_ui.core.settings import get_settings

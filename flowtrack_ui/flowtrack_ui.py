@@ -32,10 +32,14 @@ app.add_page(
     title="Company sign-up · FlowTrack",
     on_load=AuthState.open_auth_page,
 )
-app.add_page(invite_page, route="/invite/[token]", title="Invitation · FlowTrack", on_load=AuthState.load_invitation)
+app.add_page(
+    invite_page, route="/invite/[token]", title="Invitation · FlowTrack", on_load=AuthState.load_invitation
+)
 app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)
 app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=BoardState.load)
 app.add_page(overview_page, route="/overview", title="Overview · FlowTrack", on_load=OverviewState.load)
 app.add_page(careers_page, route="/careers", title="Open jobs · FlowTrack", on_load=CareersState.load)
 app.add_page(job_detail_page, route="/careers/job", title="Job · FlowTrack", on_load=CareersState.load_job)
-app.add_page(tracker_page, route="/my-applications", title="My applications · FlowTrack", on_load=TrackerState.load)
+app.add_page(
+    tracker_page, route="/my-applications", title="My applications · FlowTrack", on_load=TrackerState.load
+)

@@ -52,7 +52,9 @@ def sqlite_db(sqlite_template, tmp_path) -> Database:
 
 def _pg_reachable() -> str | None:
     try:
-        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        engine = create_engine(
+            PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         engine.dispose()
@@ -137,3 +139,11 @@ def globex(db) -> Company:
 @pytest.fixture
 def candidate(db) -> Principal:
     return make_candidate(db)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Lets fixtures know whether the test failed (the browser tests save screenshots then)."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)

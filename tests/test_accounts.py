@@ -103,11 +103,17 @@ def test_tokens_refused_when_forged_expired_or_foreign(db, candidate):
     head, body, sig = good.split(".")
     claims = json.loads(base64.urlsafe_b64decode(body + "=="))
     claims["sub"] = "999"
-    tampered = ".".join([head, base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode(), sig])
+    tampered = ".".join(
+        [head, base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode(), sig]
+    )
     expired = security.create_access_token(candidate.user_id, ttl=timedelta(seconds=-5))
     foreign = security.create_access_token(candidate.user_id, secret="another-secret-entirely-32-bytes!")
-    alg_none = _forge({"sub": str(candidate.user_id), "exp": 4102444800, "iat": 0, "tv": 0}, {"alg": "none", "typ": "JWT"})
-    hs512 = jwt.encode({"sub": str(candidate.user_id), "exp": 4102444800, "iat": 0}, security.jwt_secret(), algorithm="HS512")
+    alg_none = _forge(
+        {"sub": str(candidate.user_id), "exp": 4102444800, "iat": 0, "tv": 0}, {"alg": "none", "typ": "JWT"}
+    )
+    hs512 = jwt.encode(
+        {"sub": str(candidate.user_id), "exp": 4102444800, "iat": 0}, security.jwt_secret(), algorithm="HS512"
+    )
     no_exp = jwt.encode({"sub": str(candidate.user_id), "iat": 0}, security.jwt_secret(), algorithm="HS256")
     for token in (tampered, expired, foreign, alg_none, hs512, no_exp, "", "garbage", "a.b.c"):
         with pytest.raises(Unauthenticated):

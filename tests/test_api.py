@@ -31,8 +31,15 @@ def login(c: TestClient, email: str, form: bool = False) -> dict:
 @pytest.fixture
 def api(any_db):
     c = client_for(any_db)
-    r = c.post("/api/companies", json={"company_name": "Acme", "email": "rec@acme.test",
-                                       "password": PASSWORD, "full_name": "Rita Recruiter"})
+    r = c.post(
+        "/api/companies",
+        json={
+            "company_name": "Acme",
+            "email": "rec@acme.test",
+            "password": PASSWORD,
+            "full_name": "Rita Recruiter",
+        },
+    )
     assert r.status_code == 201, r.text
     rec = login(c, "rec@acme.test")
     r = c.post("/api/invitations", json={"email": "hm@acme.test", "role": "hiring_manager"}, headers=rec)
@@ -41,14 +48,38 @@ def api(any_db):
     assert r.json()["accept_url"].endswith(f"/invite/{token}")
     r = c.post(f"/api/invitations/{token}/accept", json={"password": PASSWORD, "full_name": "Hugo Manager"})
     assert r.status_code == 201 and r.json()["role"] == "hiring_manager"
-    assert c.post(f"/api/invitations/{token}/accept", json={"password": PASSWORD, "full_name": "X"}).status_code == 409
-    c.post("/api/companies", json={"company_name": "Globex", "email": "rec@globex.test",
-                                   "password": PASSWORD, "full_name": "Gil Globex"})
-    r = c.post("/api/auth/register", json={"email": "cand@example.com", "password": PASSWORD,
-                                           "full_name": "Casey Candidate", "role": "candidate"})
+    assert (
+        c.post(f"/api/invitations/{token}/accept", json={"password": PASSWORD, "full_name": "X"}).status_code
+        == 409
+    )
+    c.post(
+        "/api/companies",
+        json={
+            "company_name": "Globex",
+            "email": "rec@globex.test",
+            "password": PASSWORD,
+            "full_name": "Gil Globex",
+        },
+    )
+    r = c.post(
+        "/api/auth/register",
+        json={
+            "email": "cand@example.com",
+            "password": PASSWORD,
+            "full_name": "Casey Candidate",
+            "role": "candidate",
+        },
+    )
     assert r.status_code == 201, r.text
-    c.post("/api/auth/register", json={"email": "other@example.com", "password": PASSWORD,
-                                       "full_name": "Olive Other", "role": "candidate"})
+    c.post(
+        "/api/auth/register",
+        json={
+            "email": "other@example.com",
+            "password": PASSWORD,
+            "full_name": "Olive Other",
+            "role": "candidate",
+        },
+    )
     headers = {
         "rec": rec,
         "hm": login(c, "hm@acme.test", form=True),
@@ -61,8 +92,11 @@ def api(any_db):
 
 def test_the_whole_story(api):
     c, h = api
-    job = c.post("/api/jobs/", json={"title": "Backend Engineer", "description": "Python", "company_id": 999},
-                 headers=h["rec"])
+    job = c.post(
+        "/api/jobs/",
+        json={"title": "Backend Engineer", "description": "Python", "company_id": 999},
+        headers=h["rec"],
+    )
     assert job.status_code == 201
     job = job.json()
     assert job["company_id"] == c.get("/api/auth/me", headers=h["rec"]).json()["company_id"]
@@ -94,9 +128,13 @@ def test_illegal_move_names_allowed_stages(api):
     assert r.status_code == 409
     assert r.json()["allowed_stages"] == ["Screening", "Rejected"]
     assert "Screening" in r.json()["detail"]
-    r = c.patch(f"/api/applications/{app['id']}/stage?new_stage=Screening&expected_stage=Interview", headers=h["rec"])
+    r = c.patch(
+        f"/api/applications/{app['id']}/stage?new_stage=Screening&expected_stage=Interview", headers=h["rec"]
+    )
     assert r.status_code == 409 and r.json()["current_stage"] == "Applied"
-    assert c.patch(f"/api/applications/{app['id']}/stage?new_stage=Bogus", headers=h["rec"]).status_code == 422
+    assert (
+        c.patch(f"/api/applications/{app['id']}/stage?new_stage=Bogus", headers=h["rec"]).status_code == 422
+    )
 
 
 def test_permission_table_over_http(api):
@@ -107,16 +145,29 @@ def test_permission_table_over_http(api):
     cases = [
         # (method, url, kwargs, {who: expected status})
         ("post", "/api/jobs/", {"json": {"title": "x"}}, {"rec": 201, "hm": 201, "cand": 403}),
-        ("put", f"/api/jobs/{jid}", {"json": {"title": "y"}}, {"rec": 200, "hm": 200, "cand": 403, "grec": 404}),
+        (
+            "put",
+            f"/api/jobs/{jid}",
+            {"json": {"title": "y"}},
+            {"rec": 200, "hm": 200, "cand": 403, "grec": 404},
+        ),
         ("post", f"/api/applications/?job_id={jid}", {}, {"rec": 403, "hm": 403, "other": 201, "cand": 409}),
         ("get", f"/api/applications/job/{jid}", {}, {"rec": 200, "hm": 200, "cand": 403, "grec": 404}),
-        ("patch", f"/api/applications/{aid}/stage?new_stage=Screening", {},
-         {"hm": 403, "cand": 403, "grec": 404, "rec": 200}),
+        (
+            "patch",
+            f"/api/applications/{aid}/stage?new_stage=Screening",
+            {},
+            {"hm": 403, "cand": 403, "grec": 404, "rec": 200},
+        ),
         ("get", "/api/applications/me", {}, {"cand": 200, "rec": 403, "hm": 403}),
         ("get", f"/api/history/application/{aid}", {}, {"rec": 200, "hm": 403, "cand": 403, "grec": 404}),
         ("get", f"/api/history/me/{aid}", {}, {"cand": 200, "other": 404, "rec": 403}),
-        ("post", "/api/invitations", {"json": {"email": "z@acme.test", "role": "recruiter"}},
-         {"cand": 403, "hm": 201}),
+        (
+            "post",
+            "/api/invitations",
+            {"json": {"email": "z@acme.test", "role": "recruiter"}},
+            {"cand": 403, "hm": 201},
+        ),
         ("delete", f"/api/jobs/{jid}", {}, {"cand": 403, "grec": 404, "hm": 200}),
     ]
     for method, url, kwargs, expect in cases:
@@ -143,8 +194,16 @@ def test_bad_tokens_are_401(api, any_db):
 
 def test_register_refuses_staff_roles_and_login_takes_no_query_credentials(api):
     c, _ = api
-    r = c.post("/api/auth/register", json={"email": "boss@x.test", "password": PASSWORD,
-                                           "full_name": "Boss", "role": "recruiter", "company_id": 1})
+    r = c.post(
+        "/api/auth/register",
+        json={
+            "email": "boss@x.test",
+            "password": PASSWORD,
+            "full_name": "Boss",
+            "role": "recruiter",
+            "company_id": 1,
+        },
+    )
     assert r.status_code == 403 and "company" in r.json()["detail"]
     r = c.post("/api/auth/login?email=cand@example.com&password=" + PASSWORD)
     assert r.status_code == 422
@@ -169,8 +228,11 @@ def test_concurrent_moves_over_http(api):
 
     def move():
         barrier.wait()
-        r = c.patch(f"/api/applications/{app['id']}/stage",
-                    params={"new_stage": "Screening", "expected_stage": "Applied"}, headers=h["rec"])
+        r = c.patch(
+            f"/api/applications/{app['id']}/stage",
+            params={"new_stage": "Screening", "expected_stage": "Applied"},
+            headers=h["rec"],
+        )
         statuses.append(r.status_code)
 
     threads = [threading.Thread(target=move) for _ in range(16)]

@@ -8,6 +8,7 @@ import tempfile
 
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -15,7 +16,6 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from hypothesis import HealthCheck, settings
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.core import accounts, demo

@@ -36,8 +36,13 @@ def test_bad_ids(db, acme, candidate, bad_id):
 
 @pytest.mark.parametrize(
     "email,password,name",
-    [("not-an-email", "long enough", "A"), ("a@b.co", "short", "A"), ("a@b.co", "long enough", ""),
-     ("a@b.co", "x" * 500, "A"), ("a@b.co", "long enough", "n" * 500)],
+    [
+        ("not-an-email", "long enough", "A"),
+        ("a@b.co", "short", "A"),
+        ("a@b.co", "long enough", ""),
+        ("a@b.co", "x" * 500, "A"),
+        ("a@b.co", "long enough", "n" * 500),
+    ],
 )
 def test_bad_signups(db, email, password, name):
     with pytest.raises(InvalidInput):

@@ -10,6 +10,7 @@ import reflex as rx
 from sqlmodel import select
 
 from flowtrack_ui.core import accounts, workflow
+from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.state import auth, board, jobs, overview, session, tracker
 from flowtrack_ui.state.board import BoardState
@@ -66,8 +67,12 @@ def test_recruiter_moves_through_the_handler(db, acme, app_id):
 
 @pytest.mark.parametrize("who", ["manager", "candidate", "other_company", "nobody"])
 def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
-    principal = {"manager": acme.manager, "candidate": candidate, "other_company": globex.recruiter,
-                 "nobody": None}[who]
+    principal = {
+        "manager": acme.manager,
+        "candidate": candidate,
+        "other_company": globex.recruiter,
+        "nobody": None,
+    }[who]
     before = snapshot(db)
     st = state_for(BoardState, principal)
     st.job_id = acme.job_id
@@ -160,7 +165,9 @@ def test_overview_is_company_scoped(db, acme, globex, app_id):
 
 def test_sign_in_handlers_never_keep_passwords(db, candidate):
     st = state_for(auth.AuthState)
-    result = call(st, auth.AuthState.login, {"email": "cand@example.com", "password": "correct horse battery"})
+    result = call(
+        st, auth.AuthState.login, {"email": "cand@example.com", "password": "correct horse battery"}
+    )
     assert st.role == "candidate" and st.token
     assert "correct horse battery" not in repr(st.dict()) + rendered(result)
     call(st, auth.AuthState.login, {"email": "cand@example.com", "password": "wrong"})
@@ -172,5 +179,5 @@ def test_sign_out_ends_the_token(db, candidate):
     token = st.token
     call(st, SessionState.sign_out)
     assert st.token == ""
-    with pytest.raises(Exception):
+    with pytest.raises(Unauthenticated):
         accounts.principal_from_token(db, token)

@@ -8,7 +8,7 @@ from datetime import UTC
 import pytest
 
 from flowtrack_ui.core import queries, workflow
-from flowtrack_ui.core.errors import Conflict, ConcurrentUpdate
+from flowtrack_ui.core.errors import ConcurrentUpdate, Conflict
 from flowtrack_ui.core.models import Application, ApplicationHistory
 
 from .conftest import make_candidate, make_company
@@ -23,7 +23,7 @@ def assert_chain(db, app_id: int) -> list[ApplicationHistory]:
             .order_by(ApplicationHistory.id)
         ).all()
     assert rows[0].old_stage is None and rows[0].new_stage == "Applied"
-    for prev, cur in zip(rows, rows[1:]):
+    for prev, cur in zip(rows, rows[1:], strict=False):
         assert cur.old_stage == prev.new_stage
     assert rows[-1].new_stage == app.stage
     assert app.version == len(rows)
@@ -39,7 +39,9 @@ def test_apply_writes_first_entry_and_moves_append(db, acme, candidate):
     full = queries.application_history(db, acme.recruiter, app.id)
     assert full[-1].note == "Internal: salary too high"
     assert full[-1].changed_by_name == "Acme Recruiter"
-    assert all(h.changed_at.tzinfo is not None and h.changed_at.utcoffset() == UTC.utcoffset(None) for h in full)
+    assert all(
+        h.changed_at.tzinfo is not None and h.changed_at.utcoffset() == UTC.utcoffset(None) for h in full
+    )
     timeline = queries.my_timeline(db, candidate, app.id)
     assert [t.new_stage for t in timeline] == ["Applied", "Screening", "Rejected"]
     assert not any(hasattr(t, "note") or hasattr(t, "changed_by_name") for t in timeline)

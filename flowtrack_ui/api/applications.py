@@ -60,9 +60,7 @@ def change_stage(
 ) -> ApplicationOut:
     """Moves an application; 409 names the allowed stages when the move is not in the pipeline."""
     return app_out(
-        workflow.move_stage(
-            db, caller, application_id, new_stage, expected_stage=expected_stage, note=note
-        )
+        workflow.move_stage(db, caller, application_id, new_stage, expected_stage=expected_stage, note=note)
     )
 
 

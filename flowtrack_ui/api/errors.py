@@ -22,7 +22,6 @@ from .schemas import ErrorOut
 log = logging.getLogger("flowtrack.api")
 
 
-
 COMMON_ERRORS = {
     401: {"model": ErrorOut, "description": "No token, or a bad or expired one"},
     403: {"model": ErrorOut, "description": "Your role may not do this"},
@@ -67,9 +66,7 @@ def install(app: FastAPI) -> None:
     async def http_error(_request: Request, exc: StarletteHTTPException):
         if exc.status_code == 400:  # an unparseable body: malformed input like any other
             return JSONResponse({"detail": f"Malformed request: {exc.detail}"}, status_code=422)
-        return JSONResponse(
-            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
-        )
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception):

@@ -60,12 +60,14 @@ def card_view(card: CardRow, index) -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.link(
-                        rx.text(card.name, weight="bold", size="2"),
+                    rx.text(
+                        card.name,
+                        weight="bold",
+                        size="2",
                         on_click=BoardState.open_card(card.id),
-                        href="#",
-                        color_scheme="gray",
-                        high_contrast=True,
+                        cursor="pointer",
+                        title="Open timeline",
+                        text_decoration="underline",
                         data_testid="card-name",
                     ),
                     move_menu(card),
@@ -148,12 +150,21 @@ def board_view() -> rx.Component:
 
 def history_item(entry: HistoryRow) -> rx.Component:
     return rx.hstack(
-        rx.box(width="10px", height="10px", border_radius="50%", background="var(--accent-9)", margin_top="6px",
-               flex_shrink="0"),
+        rx.box(
+            width="10px",
+            height="10px",
+            border_radius="50%",
+            background="var(--accent-9)",
+            margin_top="6px",
+            flex_shrink="0",
+        ),
         rx.vstack(
             rx.hstack(
-                rx.cond(entry.old_stage != "", rx.hstack(stage_badge(entry.old_stage), rx.text("→"), spacing="1"),
-                        rx.text("Applied as", size="2")),
+                rx.cond(
+                    entry.old_stage != "",
+                    rx.hstack(stage_badge(entry.old_stage), rx.text("→"), spacing="1"),
+                    rx.text("Applied as", size="2"),
+                ),
                 stage_badge(entry.new_stage),
                 align="center",
                 spacing="2",
@@ -201,10 +212,17 @@ def reject_dialog() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    rx.text_area(name="reason", placeholder="Reason (optional)", width="100%",
-                                 max_length=2000, data_testid="reject-reason"),
+                    rx.text_area(
+                        name="reason",
+                        placeholder="Reason (optional)",
+                        width="100%",
+                        max_length=2000,
+                        data_testid="reject-reason",
+                    ),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
                         rx.button("Reject", color_scheme="red", type="submit", data_testid="confirm-reject"),
                         justify="end",
                         width="100%",

@@ -17,8 +17,14 @@ def field(label: str, name: str, type_: str = "text", **props) -> rx.Component:
 def error_callout(message) -> rx.Component:
     return rx.cond(
         message != "",
-        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%",
-                   data_testid="form-error"),
+        rx.callout(
+            message,
+            icon="triangle_alert",
+            color_scheme="red",
+            role="alert",
+            width="100%",
+            data_testid="form-error",
+        ),
     )
 
 

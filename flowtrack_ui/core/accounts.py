@@ -80,9 +80,7 @@ def register(db: Database, email: str, password: str, full_name: str, role: str)
     return register_candidate(db, email, password, full_name)
 
 
-def register_company(
-    db: Database, company_name: str, email: str, password: str, full_name: str
-) -> UserView:
+def register_company(db: Database, company_name: str, email: str, password: str, full_name: str) -> UserView:
     """Company sign-up: the company and its first recruiter, in one transaction."""
     company_name = validation.text(company_name, "Company name", max_len=120)
     email = validation.email(email)
@@ -90,9 +88,7 @@ def register_company(
     full_name = validation.text(full_name, "Full name", max_len=120)
     password_hash = security.hash_password(password)
     with db.session(write=True) as s:
-        taken = s.exec(
-            select(Company.id).where(func.lower(Company.name) == company_name.lower())
-        ).first()
+        taken = s.exec(select(Company.id).where(func.lower(Company.name) == company_name.lower())).first()
         if taken is not None:
             raise Conflict("A company with this name is already registered.")
         _ensure_email_free(s, email)

@@ -41,9 +41,21 @@ CANDIDATES = [
 ]
 
 JOBS = [
-    ("Senior Backend Engineer", "Remote (EU)", "Design and run the services behind our product. Python, PostgreSQL, a taste for simple systems."),
-    ("Product Designer", "Berlin", "Shape how thousands of people use our product every day, from research to polished UI."),
-    ("Customer Success Manager", "London", "Help our customers get the most out of the product and be their voice inside the company."),
+    (
+        "Senior Backend Engineer",
+        "Remote (EU)",
+        "Design and run the services behind our product. Python, PostgreSQL, a taste for simple systems.",
+    ),
+    (
+        "Product Designer",
+        "Berlin",
+        "Shape how thousands of people use our product every day, from research to polished UI.",
+    ),
+    (
+        "Customer Success Manager",
+        "London",
+        "Help our customers get the most out of the product and be their voice inside the company.",
+    ),
 ]
 
 # The path each demo application takes, ending in its current stage.
@@ -78,8 +90,20 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
         acme = Company(name="Acme", created_at=now - timedelta(days=60))
         s.add(acme)
         s.flush()
-        recruiter = User(email=DEMO_LOGINS["recruiter"], full_name="Rita Recruiter", role=Role.RECRUITER, company_id=acme.id, password_hash=pw)
-        manager = User(email=DEMO_LOGINS["hiring_manager"], full_name="Hugo Manager", role=Role.HIRING_MANAGER, company_id=acme.id, password_hash=pw)
+        recruiter = User(
+            email=DEMO_LOGINS["recruiter"],
+            full_name="Rita Recruiter",
+            role=Role.RECRUITER,
+            company_id=acme.id,
+            password_hash=pw,
+        )
+        manager = User(
+            email=DEMO_LOGINS["hiring_manager"],
+            full_name="Hugo Manager",
+            role=Role.HIRING_MANAGER,
+            company_id=acme.id,
+            password_hash=pw,
+        )
         s.add(recruiter)
         s.add(manager)
         candidates = []
@@ -92,7 +116,16 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
         jobs = []
         for i, (title, location, description) in enumerate(JOBS):
             created = now - timedelta(days=45 - i * 5)
-            job = Job(company_id=acme.id, title=title, location=location, description=description, status="open", created_by_id=recruiter.id, created_at=created, updated_at=created)
+            job = Job(
+                company_id=acme.id,
+                title=title,
+                location=location,
+                description=description,
+                status="open",
+                created_by_id=recruiter.id,
+                created_at=created,
+                updated_at=created,
+            )
             s.add(job)
             jobs.append(job)
         s.flush()
@@ -102,15 +135,35 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             # Alice (the demo candidate) starts in Applied on her first job so the demo shows a fresh card.
             path = PATHS[n % len(PATHS)] if cand.email != DEMO_LOGINS["candidate"] else PATHS[n % 3]
             t = job.created_at + timedelta(days=rng.randint(0, 4), hours=rng.randint(0, 23))
-            app = Application(job_id=job.id, candidate_id=cand.id, stage=path[-1], version=len(path), created_at=t, updated_at=t, stage_changed_at=t)
+            app = Application(
+                job_id=job.id,
+                candidate_id=cand.id,
+                stage=path[-1],
+                version=len(path),
+                created_at=t,
+                updated_at=t,
+                stage_changed_at=t,
+            )
             s.add(app)
             s.flush()
             old = None
             for step in path:
                 if old is not None:
-                    t = min(t + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8)), now - timedelta(hours=1))
+                    t = min(
+                        t + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8)),
+                        now - timedelta(hours=1),
+                    )
                 by = cand.id if old is None else recruiter.id
-                s.add(ApplicationHistory(application_id=app.id, old_stage=old, new_stage=step, changed_by_id=by, changed_at=t, note=NOTES.get(step) if old else None))
+                s.add(
+                    ApplicationHistory(
+                        application_id=app.id,
+                        old_stage=old,
+                        new_stage=step,
+                        changed_by_id=by,
+                        changed_at=t,
+                        note=NOTES.get(step) if old else None,
+                    )
+                )
                 old = step
             app.stage_changed_at = t
             app.updated_at = t

@@ -48,9 +48,7 @@ class InvalidTransition(Conflict):
 class ConcurrentUpdate(Conflict):
     def __init__(self, current: str):
         self.current = current
-        super().__init__(
-            f"This application was changed by someone else meanwhile; it is now in {current}."
-        )
+        super().__init__(f"This application was changed by someone else meanwhile; it is now in {current}.")
 
 
 class TooManyAttempts(DomainError):

@@ -60,9 +60,7 @@ def create_job(
     require(principal, Action.MANAGE_JOBS)
     values = _fields(title, description, location)
     with db.session(write=True) as s:
-        job = Job(
-            company_id=principal.company_id, created_by_id=principal.user_id, status=OPEN, **values
-        )
+        job = Job(company_id=principal.company_id, created_by_id=principal.user_id, status=OPEN, **values)
         s.add(job)
         s.flush()
         return job_view(job, _company_name(s, job.company_id))

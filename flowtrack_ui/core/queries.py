@@ -149,9 +149,7 @@ def applications_for_job(
         return [application_view(a) for a in apps]
 
 
-def application_history(
-    db: Database, principal: Principal, application_id: object
-) -> list[HistoryEntry]:
+def application_history(db: Database, principal: Principal, application_id: object) -> list[HistoryEntry]:
     """The full history, notes and names included: recruiters of the application's company only."""
     require(principal, Action.VIEW_HISTORY)
     with db.session() as s:

@@ -33,9 +33,7 @@ class Settings:
             port=port,
             demo=(os.environ.get("FLOWTRACK_DEMO", "1").strip() not in ("0", "false", "no")),
             token_ttl_minutes=int(os.environ.get("FLOWTRACK_TOKEN_TTL_MINUTES") or 12 * 60),
-            public_url=(os.environ.get("FLOWTRACK_PUBLIC_URL") or f"http://localhost:{port}").rstrip(
-                "/"
-            ),
+            public_url=(os.environ.get("FLOWTRACK_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
         )
 
 

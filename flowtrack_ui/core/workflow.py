@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from . import validation
 from .db import Database
-from .errors import Conflict, ConcurrentUpdate, InvalidTransition, NotFound
+from .errors import ConcurrentUpdate, Conflict, InvalidTransition, NotFound
 from .models import Application, ApplicationHistory, Job
 from .permissions import Action, Principal, require
 from .stages import Stage, allowed_next, can_move

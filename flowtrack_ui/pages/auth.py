@@ -18,8 +18,14 @@ def login_page() -> rx.Component:
         "Recruiters, hiring managers and candidates all sign in here.",
         rx.form(
             rx.vstack(
-                field("Email", "email", "email", placeholder="you@example.com", auto_complete="username",
-                      required=True),
+                field(
+                    "Email",
+                    "email",
+                    "email",
+                    placeholder="you@example.com",
+                    auto_complete="username",
+                    required=True,
+                ),
                 field("Password", "password", "password", auto_complete="current-password", required=True),
                 error_callout(AuthState.error),
                 _submit("Sign in", "login-submit"),
@@ -46,8 +52,15 @@ def signup_page() -> rx.Component:
             rx.vstack(
                 field("Full name", "full_name", auto_complete="name", required=True, max_length=120),
                 field("Email", "email", "email", auto_complete="email", required=True),
-                field("Password", "password", "password", auto_complete="new-password", required=True,
-                      min_length=8, placeholder="At least 8 characters"),
+                field(
+                    "Password",
+                    "password",
+                    "password",
+                    auto_complete="new-password",
+                    required=True,
+                    min_length=8,
+                    placeholder="At least 8 characters",
+                ),
                 error_callout(AuthState.error),
                 _submit("Create account", "signup-submit"),
                 spacing="3",
@@ -68,8 +81,15 @@ def company_signup_page() -> rx.Component:
                 field("Company name", "company_name", required=True, max_length=120),
                 field("Your full name", "full_name", auto_complete="name", required=True, max_length=120),
                 field("Work email", "email", "email", auto_complete="email", required=True),
-                field("Password", "password", "password", auto_complete="new-password", required=True,
-                      min_length=8, placeholder="At least 8 characters"),
+                field(
+                    "Password",
+                    "password",
+                    "password",
+                    auto_complete="new-password",
+                    required=True,
+                    min_length=8,
+                    placeholder="At least 8 characters",
+                ),
                 error_callout(AuthState.error),
                 _submit("Create company", "company-submit"),
                 spacing="3",
@@ -86,15 +106,26 @@ def invite_page() -> rx.Component:
         rx.cond(
             AuthState.invite_error != "",
             AuthState.invite_error,
-            AuthState.invite_company + " invites " + AuthState.invite_email + " as " + AuthState.invite_role + ".",
+            AuthState.invite_company
+            + " invites "
+            + AuthState.invite_email
+            + " as "
+            + AuthState.invite_role
+            + ".",
         ),
         rx.cond(
             AuthState.invite_error == "",
             rx.form(
                 rx.vstack(
                     field("Full name", "full_name", auto_complete="name", required=True, max_length=120),
-                    field("Choose a password", "password", "password", auto_complete="new-password",
-                          required=True, min_length=8),
+                    field(
+                        "Choose a password",
+                        "password",
+                        "password",
+                        auto_complete="new-password",
+                        required=True,
+                        min_length=8,
+                    ),
                     error_callout(AuthState.error),
                     _submit("Accept invitation", "invite-submit"),
                     spacing="3",

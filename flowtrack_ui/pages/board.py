@@ -24,7 +24,9 @@ def board_page() -> rx.Component:
                             rx.heading(BoardState.job_title, size="6", data_testid="board-title"),
                             rx.text(
                                 BoardState.total.to_string() + " applications",
-                                rx.cond(BoardState.job_status == "closed", " · closed to new applications", ""),
+                                rx.cond(
+                                    BoardState.job_status == "closed", " · closed to new applications", ""
+                                ),
                                 size="2",
                                 color_scheme="gray",
                             ),

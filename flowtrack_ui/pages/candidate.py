@@ -15,8 +15,12 @@ def open_job_card(row: JobRow) -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading(row.title, size="4"),
-                rx.text(row.company_name, rx.cond(row.location != "", " · " + row.location, ""),
-                        size="2", color_scheme="gray"),
+                rx.text(
+                    row.company_name,
+                    rx.cond(row.location != "", " · " + row.location, ""),
+                    size="2",
+                    color_scheme="gray",
+                ),
                 rx.text("Posted " + row.posted, size="1", color_scheme="gray"),
                 spacing="1",
             ),
@@ -50,8 +54,12 @@ def careers_page() -> rx.Component:
             rx.cond(
                 CareersState.rows.length() == 0,
                 empty_block("briefcase", "No open jobs right now", "Check back soon."),
-                rx.grid(rx.foreach(CareersState.rows, open_job_card), columns=rx.breakpoints(initial="1", md="2"),
-                        spacing="3", width="100%"),
+                rx.grid(
+                    rx.foreach(CareersState.rows, open_job_card),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="3",
+                    width="100%",
+                ),
             ),
         ),
     )
@@ -66,13 +74,20 @@ def job_detail_page() -> rx.Component:
             rx.vstack(
                 rx.link("← Open jobs", href="/careers", size="2"),
                 rx.heading(job.title, size="7", data_testid="job-title"),
-                rx.text(job.company_name, rx.cond(job.location != "", " · " + job.location, ""),
-                        color_scheme="gray"),
+                rx.text(
+                    job.company_name,
+                    rx.cond(job.location != "", " · " + job.location, ""),
+                    color_scheme="gray",
+                ),
                 rx.text(job.description, white_space="pre-wrap"),
                 rx.cond(
                     CareersState.applied,
-                    rx.callout("You have applied to this job. Follow it in My applications.", icon="check",
-                               color_scheme="green", data_testid="applied-note"),
+                    rx.callout(
+                        "You have applied to this job. Follow it in My applications.",
+                        icon="check",
+                        color_scheme="green",
+                        data_testid="applied-note",
+                    ),
                     rx.cond(
                         CareersState.role == "candidate",
                         rx.button("Apply", size="3", on_click=CareersState.apply, data_testid="apply"),
@@ -91,12 +106,21 @@ def job_detail_page() -> rx.Component:
 
 
 def step(s: StepRow) -> rx.Component:
-    color = rx.match(s.state, ("done", "var(--accent-9)"), ("current", "var(--accent-9)"),
-                     ("rejected", "var(--red-9)"), "var(--gray-6)")
+    color = rx.match(
+        s.state,
+        ("done", "var(--accent-9)"),
+        ("current", "var(--accent-9)"),
+        ("rejected", "var(--red-9)"),
+        "var(--gray-6)",
+    )
     return rx.vstack(
         rx.box(height="6px", width="100%", border_radius="3px", background=color),
-        rx.text(s.stage, size="1", weight=rx.cond(s.state == "current", "bold", "regular"),
-                color=rx.cond(s.state == "todo", "var(--gray-9)", "var(--gray-12)")),
+        rx.text(
+            s.stage,
+            size="1",
+            weight=rx.cond(s.state == "current", "bold", "regular"),
+            color=rx.cond(s.state == "todo", "var(--gray-9)", "var(--gray-12)"),
+        ),
         spacing="1",
         flex="1",
         min_width="64px",

@@ -17,20 +17,38 @@ def job_editor() -> rx.Component:
             rx.dialog.title(rx.cond(StaffJobsState.editing_id == 0, "Post a job", "Edit job")),
             rx.form(
                 rx.vstack(
-                    field("Title", "title", default_value=StaffJobsState.form_title, required=True,
-                          max_length=200, data_testid="job-title"),
-                    field("Location", "location", default_value=StaffJobsState.form_location, max_length=200,
-                          placeholder="e.g. Remote, Berlin"),
+                    field(
+                        "Title",
+                        "title",
+                        default_value=StaffJobsState.form_title,
+                        required=True,
+                        max_length=200,
+                        data_testid="job-title",
+                    ),
+                    field(
+                        "Location",
+                        "location",
+                        default_value=StaffJobsState.form_location,
+                        max_length=200,
+                        placeholder="e.g. Remote, Berlin",
+                    ),
                     rx.vstack(
                         rx.text("Description", size="2", weight="medium"),
-                        rx.text_area(name="description", default_value=StaffJobsState.form_description,
-                                     rows="6", width="100%", max_length=10000),
+                        rx.text_area(
+                            name="description",
+                            default_value=StaffJobsState.form_description,
+                            rows="6",
+                            width="100%",
+                            max_length=10000,
+                        ),
                         spacing="1",
                         width="100%",
                     ),
                     error_callout(StaffJobsState.form_error),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
                         rx.button("Save", type="submit", data_testid="job-save"),
                         justify="end",
                         width="100%",
@@ -69,13 +87,18 @@ def invite_dialog() -> rx.Component:
                         StaffJobsState.invite_link != "",
                         rx.vstack(
                             rx.text("Send this link (valid for 7 days):", size="2"),
-                            rx.code(StaffJobsState.invite_link, data_testid="invite-link",
-                                    style={"wordBreak": "break-all"}),
+                            rx.code(
+                                StaffJobsState.invite_link,
+                                data_testid="invite-link",
+                                style={"wordBreak": "break-all"},
+                            ),
                             spacing="1",
                         ),
                     ),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray", type="button")),
+                        rx.dialog.close(
+                            rx.button("Close", variant="soft", color_scheme="gray", type="button")
+                        ),
                         rx.button("Create invitation", type="submit"),
                         justify="end",
                         width="100%",
@@ -93,8 +116,11 @@ def invite_dialog() -> rx.Component:
 
 
 def job_row(row: JobRow) -> rx.Component:
-    href = rx.cond(StaffJobsState.role == "recruiter", "/board?job=" + row.id.to_string(),
-                   "/overview?job=" + row.id.to_string())
+    href = rx.cond(
+        StaffJobsState.role == "recruiter",
+        "/board?job=" + row.id.to_string(),
+        "/overview?job=" + row.id.to_string(),
+    )
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -113,10 +139,19 @@ def job_row(row: JobRow) -> rx.Component:
                     rx.button("Edit", size="1", variant="soft", on_click=StaffJobsState.edit_job(row.id)),
                     rx.cond(
                         row.status == "open",
-                        rx.button("Close", size="1", variant="soft", color_scheme="gray",
-                                  on_click=StaffJobsState.set_status(row.id, "closed")),
-                        rx.button("Reopen", size="1", variant="soft",
-                                  on_click=StaffJobsState.set_status(row.id, "open")),
+                        rx.button(
+                            "Close",
+                            size="1",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=StaffJobsState.set_status(row.id, "closed"),
+                        ),
+                        rx.button(
+                            "Reopen",
+                            size="1",
+                            variant="soft",
+                            on_click=StaffJobsState.set_status(row.id, "open"),
+                        ),
                     ),
                     spacing="2",
                     align="center",
@@ -129,8 +164,9 @@ def job_row(row: JobRow) -> rx.Component:
             rx.hstack(
                 rx.foreach(
                     STAGE_NAMES,
-                    lambda stage, i: rx.hstack(stage_badge(stage), rx.text(row.counts[i], size="2"),
-                                               spacing="1", align="center"),
+                    lambda stage, i: rx.hstack(
+                        stage_badge(stage), rx.text(row.counts[i], size="2"), spacing="1", align="center"
+                    ),
                 ),
                 spacing="3",
                 wrap="wrap",
@@ -148,9 +184,18 @@ def jobs_page() -> rx.Component:
         rx.hstack(
             rx.heading("Jobs", size="7"),
             rx.hstack(
-                rx.button(rx.icon("user_plus", size=16), "Invite", variant="soft", on_click=StaffJobsState.open_invite),
-                rx.button(rx.icon("plus", size=16), "Post a job", on_click=StaffJobsState.new_job,
-                          data_testid="new-job"),
+                rx.button(
+                    rx.icon("user_plus", size=16),
+                    "Invite",
+                    variant="soft",
+                    on_click=StaffJobsState.open_invite,
+                ),
+                rx.button(
+                    rx.icon("plus", size=16),
+                    "Post a job",
+                    on_click=StaffJobsState.new_job,
+                    data_testid="new-job",
+                ),
                 spacing="2",
             ),
             justify="between",
@@ -163,7 +208,9 @@ def jobs_page() -> rx.Component:
             loading_block(),
             rx.cond(
                 StaffJobsState.rows.length() == 0,
-                empty_block("briefcase", "No jobs yet", "Post your first job to start receiving applications."),
+                empty_block(
+                    "briefcase", "No jobs yet", "Post your first job to start receiving applications."
+                ),
                 rx.vstack(rx.foreach(StaffJobsState.rows, job_row), spacing="3", width="100%"),
             ),
         ),

@@ -30,9 +30,18 @@ def job_card(row: JobOverviewRow) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.vstack(
-                    rx.link(rx.heading(row.title, size="4"), on_click=OverviewState.select(row.id), href="#"),
-                    rx.text(row.total.to_string() + " applications · posted " + row.posted, size="2",
-                            color_scheme="gray"),
+                    rx.heading(
+                        row.title,
+                        size="4",
+                        on_click=OverviewState.select(row.id),
+                        cursor="pointer",
+                        title="Show who is in each stage",
+                    ),
+                    rx.text(
+                        row.total.to_string() + " applications · posted " + row.posted,
+                        size="2",
+                        color_scheme="gray",
+                    ),
                     spacing="1",
                 ),
                 rx.badge(row.status, color_scheme=rx.cond(row.status == "open", "green", "gray")),
@@ -76,7 +85,9 @@ def stage_list(col: ColumnRow) -> rx.Component:
     return rx.vstack(
         rx.hstack(stage_badge(col.stage), rx.text(col.count, size="2", weight="bold"), spacing="2"),
         rx.foreach(col.cards, person),
-        rx.cond(col.hidden > 0, rx.text("and " + col.hidden.to_string() + " more", size="1", color_scheme="gray")),
+        rx.cond(
+            col.hidden > 0, rx.text("and " + col.hidden.to_string() + " more", size="1", color_scheme="gray")
+        ),
         spacing="1",
         min_width="170px",
         flex="1",
@@ -99,15 +110,24 @@ def overview_page() -> rx.Component:
                 OverviewState.jobs.length() == 0,
                 empty_block("briefcase", "No jobs yet", rx.link("Post the first one", href="/jobs")),
                 rx.vstack(
-                    rx.grid(rx.foreach(OverviewState.jobs, job_card), columns=rx.breakpoints(initial="1", md="2"),
-                            spacing="3", width="100%"),
+                    rx.grid(
+                        rx.foreach(OverviewState.jobs, job_card),
+                        columns=rx.breakpoints(initial="1", md="2"),
+                        spacing="3",
+                        width="100%",
+                    ),
                     rx.cond(
                         OverviewState.selected_id > 0,
                         rx.card(
-                            rx.heading("Who is where: " + OverviewState.selected_title, size="4",
-                                       padding_bottom="3"),
-                            rx.hstack(rx.foreach(OverviewState.people, stage_list), spacing="4", wrap="wrap",
-                                      align="start"),
+                            rx.heading(
+                                "Who is where: " + OverviewState.selected_title, size="4", padding_bottom="3"
+                            ),
+                            rx.hstack(
+                                rx.foreach(OverviewState.people, stage_list),
+                                spacing="4",
+                                wrap="wrap",
+                                align="start",
+                            ),
                             width="100%",
                             data_testid="pipeline-people",
                         ),

@@ -128,9 +128,7 @@ class StaffJobsState(SessionState):
     @rx.event
     def invite(self, form: dict):
         try:
-            inv = accounts.invite_staff(
-                db(), self.principal(), form.get("email", ""), form.get("role", "")
-            )
+            inv = accounts.invite_staff(db(), self.principal(), form.get("email", ""), form.get("role", ""))
         except DomainError as exc:
             self.invite_error = exc.message
             return self.refuse(exc) if exc.status_code == 401 else None
@@ -180,7 +178,9 @@ class CareersState(SessionState):
         except DomainError as exc:
             self.job_error = exc.message
             return
-        self.job = JobRow(j.id, j.title, j.location, j.status, j.company_name, j.description, day(j.created_at))
+        self.job = JobRow(
+            j.id, j.title, j.location, j.status, j.company_name, j.description, day(j.created_at)
+        )
         if self.role == Role.CANDIDATE:
             mine = queries.my_applications(db(), self.principal(), limit=200)
             self.applied = any(m.job_id == j.id for m in mine)

@@ -1,0 +1,199 @@
+"""End-to-end in a real Chromium: candidate, recruiter (mouse drag, menu, reject), hiring manager.
+
+The app runs in production mode on a free port with its own data folder and demo data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .e2e_server import ROOT, AppServer
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO_PW = "flowtrack-demo"
+JOB = "Senior Backend Engineer"
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    tmp = Path(tempfile.mkdtemp(prefix="flowtrack-e2e-"))
+    srv = AppServer(tmp / "data").start()
+    yield srv
+    srv.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """A fresh browser context per person; on failure, a screenshot and the console log are saved."""
+    pages = []
+
+    def make():
+        ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        page.console_lines = []
+        page.on("console", lambda m: page.console_lines.append(f"{m.type}: {m.text}"))
+        pages.append(page)
+        return page
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for i, page in enumerate(pages):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            base = ARTIFACTS / f"{request.node.name}-{i}"
+            try:
+                page.screenshot(path=str(base) + ".png", full_page=True)
+            except Exception:
+                pass
+            Path(str(base) + ".console.log").write_text("\n".join(page.console_lines))
+        page.context.close()
+
+
+def sign_in(page, server, email, next_path=""):
+    page.goto(server.url + "/login" + (f"?next={next_path}" if next_path else ""))
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PW)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_selector("[data-testid=sign-out]")
+
+
+def job_id(server, title) -> int:
+    with urllib.request.urlopen(server.url + "/api/jobs/") as r:
+        return next(j["id"] for j in json.load(r) if j["title"] == title)
+
+
+def card(page, stage, name):
+    return page.locator(f'[data-testid="column-{stage}"] [data-testid="card"][data-name="{name}"]')
+
+
+def drag(page, source, stage):
+    target = page.locator(f'[data-testid="column-{stage}"]')
+    s, t = source.bounding_box(), target.bounding_box()
+    page.mouse.move(s["x"] + s["width"] / 2, s["y"] + 15)
+    page.mouse.down()
+    page.mouse.move(s["x"] + s["width"] / 2, s["y"] + 30, steps=5)
+    page.mouse.move(t["x"] + t["width"] / 2, t["y"] + 70, steps=20)
+    page.wait_for_timeout(250)
+    page.mouse.up()
+
+
+def test_signed_out_visitor_lands_on_sign_in(server, new_page):
+    page = new_page()
+    page.goto(f"{server.url}/board?job=1")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.wait_for_selector("[data-testid=login-submit]")
+
+
+def test_hiring_story(server, new_page):
+    jid = job_id(server, JOB)
+
+    # A candidate signs up, applies, and sees the application as Applied.
+    cand = new_page()
+    cand.goto(server.url + "/signup")
+    cand.fill("#full_name", "Eve Example")
+    cand.fill("#email", "eve@example.com")
+    cand.fill("#password", "eve-password-1")
+    cand.click("[data-testid=signup-submit]")
+    cand.wait_for_url(re.compile(r"/my-applications"))
+    cand.goto(server.url + "/careers")
+    cand.click(f'[data-testid=open-job]:has-text("{JOB}")')
+    cand.click("[data-testid=apply]")
+    cand.wait_for_selector("[data-testid=applied-note]")
+    cand.goto(server.url + "/my-applications")
+    mine = cand.locator(f'[data-testid=my-application][data-job="{JOB}"]')
+    assert mine.locator("[data-testid=current-stage]").inner_text() == "Applied"
+
+    # A recruiter drags that card Applied → Screening → Interview; each move survives a reload.
+    rec = new_page()
+    sign_in(rec, server, "recruiter@acme.test", f"/board%3Fjob%3D{jid}")
+    rec.wait_for_selector('[data-testid="card"]')
+    for src, dst in (("Applied", "Screening"), ("Screening", "Interview")):
+        drag(rec, card(rec, src, "Eve Example"), dst)
+        card(rec, dst, "Eve Example").wait_for()
+        rec.reload()
+        card(rec, dst, "Eve Example").wait_for()
+
+    # Applied → Hired on another card is refused with the allowed stages named; the card stays.
+    other = rec.locator('[data-testid="column-Applied"] [data-testid="card"]').first
+    other_name = other.get_attribute("data-name")
+    drag(rec, other, "Hired")
+    rec.get_by_text(re.compile("allowed next stages: Screening, Rejected")).wait_for()
+    card(rec, "Applied", other_name).wait_for()
+    assert card(rec, "Hired", other_name).count() == 0
+
+    # The same card moves with the "Move to…" menu, no mouse drag needed.
+    card(rec, "Applied", other_name).locator("[data-testid=move-menu]").click()
+    rec.click("[data-testid=move-to-Screening]")
+    card(rec, "Screening", other_name).wait_for()
+
+    # Rejecting asks for a reason, kept as an internal note.
+    card(rec, "Interview", "Eve Example").locator("[data-testid=move-menu]").click()
+    rec.click("[data-testid=move-to-Rejected]")
+    rec.fill("[data-testid=reject-reason]", "Internal: salary expectations too high")
+    rec.click("[data-testid=confirm-reject]")
+    card(rec, "Rejected", "Eve Example").wait_for()
+
+    # The timeline shows every entry, with who and the note.
+    card(rec, "Rejected", "Eve Example").locator("[data-testid=card-name]").click()
+    rec.wait_for_selector("[data-testid=history-entry]")
+    entries = rec.locator("[data-testid=history-entry]")
+    assert entries.count() == 4
+    timeline_text = rec.locator("[data-testid=timeline]").inner_text()
+    assert "Internal: salary expectations too high" in timeline_text
+    assert "Rita Recruiter" in timeline_text
+    rec.keyboard.press("Escape")
+    rejected_count = rec.locator('[data-testid="column-Rejected"] [data-testid=column-count]').inner_text()
+
+    # The candidate sees the new stage and the timeline, without the reason or staff names.
+    cand.reload()
+    mine = cand.locator(f'[data-testid=my-application][data-job="{JOB}"]')
+    mine.locator("[data-testid=current-stage]").get_by_text("Rejected").wait_for()
+    assert mine.locator("[data-testid=timeline-entry]").count() == 4
+    body = cand.content()
+    assert "salary expectations" not in body and "Rita Recruiter" not in body
+
+    # The hiring manager sees counts and a funnel, and nothing to move cards with.
+    hm = new_page()
+    sign_in(hm, server, "manager@acme.test")
+    hm.wait_for_url(re.compile(r"/overview"))
+    job_card = hm.locator(f'[data-testid=overview-job][data-job="{JOB}"]')
+    job_card.locator("[data-testid=funnel] svg").first.wait_for()
+    assert job_card.locator('[data-testid="count-Rejected"]').inner_text().startswith(rejected_count)
+    assert hm.locator("[data-testid=move-menu]").count() == 0
+    assert hm.locator("[data-testid=card]").count() == 0
+    hm.goto(f"{server.url}/board?job={jid}")
+    hm.wait_for_url(re.compile(r"/overview"))
