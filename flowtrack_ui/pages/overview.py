@@ -22,6 +22,7 @@ def funnel(row: JobOverviewRow) -> rx.Component:
         rx.recharts.graphing_tooltip(),
         width="100%",
         height=180,
+        margin={"top": 5, "right": 90, "left": 5, "bottom": 5},
     )
 
 
