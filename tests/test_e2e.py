@@ -197,3 +197,42 @@ def test_hiring_story(server, new_page):
     assert hm.locator("[data-testid=card]").count() == 0
     hm.goto(f"{server.url}/board?job={jid}")
     hm.wait_for_url(re.compile(r"/overview"))
+
+
+def test_schemathesis_against_the_running_app(server):
+    """The same schema-driven fuzzing, over real HTTP against the app served on one port."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+    schema = schemathesis.openapi.from_url(server.url + "/api/openapi.json")
+    with urllib.request.urlopen(
+        urllib.request.Request(
+            server.url + "/api/auth/login",
+            data=json.dumps({"email": "recruiter@acme.test", "password": DEMO_PW}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+    ) as r:
+        token = json.load(r)["access_token"]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 15
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+        def run(case):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+            case.call_and_validate(checks=checks)
+
+        run()
