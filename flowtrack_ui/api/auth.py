@@ -60,7 +60,7 @@ _LOGIN_BODY = {
 @router.post(
     "/auth/login",
     response_model=TokenOut,
-    responses=errors(401, 422, 429),
+    responses=errors(401, 422),
     openapi_extra=_LOGIN_BODY,
     summary="Sign in",
 )

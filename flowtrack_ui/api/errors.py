@@ -13,7 +13,6 @@ from flowtrack_ui.core.errors import (
     ConcurrentUpdate,
     DomainError,
     InvalidTransition,
-    TooManyAttempts,
     Unauthenticated,
 )
 
@@ -34,7 +33,6 @@ def errors(*codes: int) -> dict:
     """The documented error responses of a route."""
     table = dict(COMMON_ERRORS)
     table[409] = {"model": ErrorOut, "description": "Workflow or concurrency conflict"}
-    table[429] = {"model": ErrorOut, "description": "Too many attempts; see Retry-After"}
     return {code: table[code] for code in codes}
 
 
@@ -50,8 +48,6 @@ def install(app: FastAPI) -> None:
             body["current_stage"] = str(exc.current)
         if isinstance(exc, Unauthenticated):
             headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(exc, TooManyAttempts):
-            headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)

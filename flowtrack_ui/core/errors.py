@@ -49,11 +49,3 @@ class ConcurrentUpdate(Conflict):
     def __init__(self, current: str):
         self.current = current
         super().__init__(f"This application was changed by someone else meanwhile; it is now in {current}.")
-
-
-class TooManyAttempts(DomainError):
-    status_code = 429
-
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after

@@ -30,8 +30,6 @@ class SessionState(rx.State):
     user_email: str = ""
     role: str = ""
     company_name: str = ""
-    checked: bool = False
-    busy: bool = False
 
     @rx.var
     def role_label(self) -> str:
@@ -71,10 +69,8 @@ class SessionState(rx.State):
             p = self.principal()
         except Unauthenticated:
             self._forget()
-            self.checked = True
             return None
         self._remember(p)
-        self.checked = True
         if roles and p.role not in roles:
             return None
         return p
