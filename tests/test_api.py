@@ -243,3 +243,10 @@ def test_concurrent_moves_over_http(api):
     assert sorted(statuses) == [200] + [409] * 15
     hist = c.get(f"/api/history/application/{app['id']}", headers=h["rec"]).json()
     assert [x["new_stage"] for x in hist] == ["Applied", "Screening"]
+
+
+def test_unknown_api_paths_answer_json(db):
+    c = client_for(db)
+    for path in ("/api/nope", "/api/invitations/a%0D%0Ab/accept/x", "/api/jobs/1/extra"):
+        r = c.post(path, json={})
+        assert r.status_code == 404 and r.json()["detail"].lower().startswith("not found")

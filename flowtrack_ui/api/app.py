@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -46,5 +46,14 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
         except Exception:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return HealthOut(status="ok", database="ok")
+
+    @api.middleware("http")
+    async def json_not_found(request: Request, call_next):
+        """Unmatched /api paths answer JSON, never the frontend's HTML 404 page."""
+        response = await call_next(request)
+        is_json = response.headers.get("content-type", "").startswith("application/json")
+        if request.url.path.startswith("/api/") and response.status_code == 404 and not is_json:
+            return JSONResponse({"detail": "Not found."}, status_code=404)
+        return response
 
     return api

@@ -12,6 +12,20 @@ def _submit(label: str, test_id: str) -> rx.Component:
     return rx.button(label, type="submit", size="3", width="100%", data_testid=test_id)
 
 
+def new_password_field(label: str = "Password") -> rx.Component:
+    """The password of a new account: the core's rule is 8 to 128 characters."""
+    return field(
+        label,
+        "password",
+        "password",
+        auto_complete="new-password",
+        required=True,
+        min_length=8,
+        max_length=128,
+        placeholder="At least 8 characters",
+    )
+
+
 def login_page() -> rx.Component:
     return auth_card(
         "Sign in",
@@ -52,15 +66,7 @@ def signup_page() -> rx.Component:
             rx.vstack(
                 field("Full name", "full_name", auto_complete="name", required=True, max_length=120),
                 field("Email", "email", "email", auto_complete="email", required=True),
-                field(
-                    "Password",
-                    "password",
-                    "password",
-                    auto_complete="new-password",
-                    required=True,
-                    min_length=8,
-                    placeholder="At least 8 characters",
-                ),
+                new_password_field(),
                 error_callout(AuthState.error),
                 _submit("Create account", "signup-submit"),
                 spacing="3",
@@ -81,15 +87,7 @@ def company_signup_page() -> rx.Component:
                 field("Company name", "company_name", required=True, max_length=120),
                 field("Your full name", "full_name", auto_complete="name", required=True, max_length=120),
                 field("Work email", "email", "email", auto_complete="email", required=True),
-                field(
-                    "Password",
-                    "password",
-                    "password",
-                    auto_complete="new-password",
-                    required=True,
-                    min_length=8,
-                    placeholder="At least 8 characters",
-                ),
+                new_password_field(),
                 error_callout(AuthState.error),
                 _submit("Create company", "company-submit"),
                 spacing="3",
@@ -118,14 +116,7 @@ def invite_page() -> rx.Component:
             rx.form(
                 rx.vstack(
                     field("Full name", "full_name", auto_complete="name", required=True, max_length=120),
-                    field(
-                        "Choose a password",
-                        "password",
-                        "password",
-                        auto_complete="new-password",
-                        required=True,
-                        min_length=8,
-                    ),
+                    new_password_field("Choose a password"),
                     error_callout(AuthState.error),
                     _submit("Accept invitation", "invite-submit"),
                     spacing="3",
