@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.api.app import create_api
+from flowtrack_ui.core import logs
+from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.pages.auth import company_signup_page, invite_page, login_page, signup_page
 from flowtrack_ui.pages.board import board_page
 from flowtrack_ui.pages.candidate import careers_page, job_detail_page, tracker_page
@@ -17,6 +19,8 @@ from flowtrack_ui.state.jobs import CareersState, StaffJobsState
 from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.tracker import TrackerState
+
+logs.configure(get_settings().log_level)
 
 app = rx.App(
     api_transformer=create_api(),

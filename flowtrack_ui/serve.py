@@ -11,7 +11,13 @@ from flowtrack_ui.core.settings import PROJECT_ROOT, get_settings
 
 def main() -> None:
     settings = get_settings()
+    if settings.workers > 1 and not settings.redis_url:
+        sys.exit("FLOWTRACK_WORKERS > 1 needs FLOWTRACK_REDIS_URL: workers share page state through Redis.")
+    os.environ["GRANIAN_WORKERS"] = str(settings.workers)
     print(f"\nFlowTrack is starting at {settings.public_url}/  (API docs: {settings.public_url}/api/docs)")
+    engine = "PostgreSQL" if settings.database_url.startswith("postgres") else "SQLite"
+    state = "Redis" if settings.redis_url else "in-memory"
+    print(f"Database: {engine}; page state: {state}; backend workers: {settings.workers}")
     if settings.demo:
         print(f"Demo logins (password: {DEMO_PASSWORD}):")
         for role, email in DEMO_LOGINS.items():

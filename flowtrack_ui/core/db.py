@@ -10,7 +10,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from .changes import ChangeFeed, default_feed
 from .settings import get_settings
+
+_TOPICS = "flowtrack_changed_topics"
+
+
+def announce(session: Session, *topics: str) -> None:
+    """Mark topics as changed by this unit of work; they are published only if it commits."""
+    session.info.setdefault(_TOPICS, set()).update(topics)
 
 
 def normalize_url(url: str) -> str:
@@ -57,8 +65,9 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, feed: ChangeFeed | None = None):
         self.url = normalize_url(url)
+        self.feed = feed if feed is not None else default_feed()
         self.engine = make_engine(self.url)
         self._write_engine = self.engine.execution_options(flowtrack_write=True)
 
@@ -68,7 +77,11 @@ class Database:
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        Topics announced in the block are published after the commit, so a page that wakes up
+        on them always reads the committed change.
+        """
         engine = self._write_engine if write else self.engine
         with Session(engine, expire_on_commit=False) as session:
             try:
@@ -77,6 +90,9 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+            topics = session.info.pop(_TOPICS, None)
+        if topics:
+            self.feed.publish(topics)
 
     def dispose(self) -> None:
         self.engine.dispose()

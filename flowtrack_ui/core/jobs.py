@@ -8,7 +8,8 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from . import validation
-from .db import Database
+from .changes import company_topic, job_topic
+from .db import Database, announce
 from .errors import InvalidInput, NotFound
 from .models import Application, Company, Job
 from .permissions import Action, Principal, require
@@ -41,6 +42,10 @@ def _fields(title: object, description: object, location: object) -> dict:
     }
 
 
+def _announce(s: Session, job: Job) -> None:
+    announce(s, job_topic(job.id), company_topic(job.company_id))
+
+
 def company_job(s: Session, principal: Principal, job_id: object) -> Job:
     """A job of the caller's company; another company's job is NotFound."""
     job_id = validation.object_id(job_id, "Job id")
@@ -63,6 +68,7 @@ def create_job(
         job = Job(company_id=principal.company_id, created_by_id=principal.user_id, status=OPEN, **values)
         s.add(job)
         s.flush()
+        _announce(s, job)
         return job_view(job, _company_name(s, job.company_id))
 
 
@@ -88,6 +94,7 @@ def update_job(
         job.updated_at = datetime.now(UTC)
         s.add(job)
         s.flush()
+        _announce(s, job)
         return job_view(job, _company_name(s, job.company_id))
 
 
@@ -102,6 +109,7 @@ def set_job_status(db: Database, principal: Principal, job_id: int, status: str)
         job.updated_at = datetime.now(UTC)
         s.add(job)
         s.flush()
+        _announce(s, job)
         return job_view(job, _company_name(s, job.company_id))
 
 
@@ -115,11 +123,13 @@ def delete_job(db: Database, principal: Principal, job_id: int) -> str:
         job = company_job(s, principal, job_id)
         has_apps = s.exec(select(Application.id).where(Application.job_id == job.id)).first()
         if has_apps is None:
+            _announce(s, job)
             s.delete(job)
             return "deleted"
         job.status = CLOSED
         job.updated_at = datetime.now(UTC)
         s.add(job)
+        _announce(s, job)
         return "closed"
 
 

@@ -19,6 +19,9 @@ class Settings:
     demo: bool
     token_ttl_minutes: int
     public_url: str
+    workers: int
+    log_level: str
+    live_check_seconds: float
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,6 +37,9 @@ class Settings:
             demo=(os.environ.get("FLOWTRACK_DEMO", "1").strip() not in ("0", "false", "no")),
             token_ttl_minutes=int(os.environ.get("FLOWTRACK_TOKEN_TTL_MINUTES") or 12 * 60),
             public_url=(os.environ.get("FLOWTRACK_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
+            workers=max(1, int(os.environ.get("FLOWTRACK_WORKERS") or 1)),
+            log_level=os.environ.get("FLOWTRACK_LOG_LEVEL") or "INFO",
+            live_check_seconds=float(os.environ.get("FLOWTRACK_LIVE_CHECK_SECONDS") or 15),
         )
 
 

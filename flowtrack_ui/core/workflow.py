@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from . import validation
-from .db import Database
+from .changes import candidate_topic, company_topic, job_topic
+from .db import Database, announce
 from .errors import ConcurrentUpdate, Conflict, InvalidTransition, NotFound
 from .models import Application, ApplicationHistory, Job
 from .permissions import Action, Principal, require
@@ -30,6 +31,11 @@ def application_view(app: Application) -> ApplicationView:
         updated_at=app.updated_at,
         stage_changed_at=app.stage_changed_at,
     )
+
+
+def _announce(s: Session, app: Application, company_id: int) -> None:
+    """Open boards of the job, the candidate's tracker and the company overview re-read."""
+    announce(s, job_topic(app.job_id), candidate_topic(app.candidate_id), company_topic(company_id))
 
 
 def company_application(s: Session, principal: Principal, application_id: object) -> Application:
@@ -86,6 +92,7 @@ def apply(db: Database, principal: Principal, job_id: object) -> ApplicationView
                 changed_at=now,
             )
         )
+        _announce(s, app, job.company_id)
         return application_view(app)
 
 
@@ -143,6 +150,7 @@ def move_stage(
                 note=note_text,
             )
         )
+        _announce(s, app, principal.company_id)
         return ApplicationView(
             id=app.id,
             job_id=app.job_id,

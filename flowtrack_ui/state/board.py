@@ -7,11 +7,13 @@ import dataclasses
 import reflex as rx
 
 from flowtrack_ui.core import queries, workflow
+from flowtrack_ui.core.changes import job_topic
 from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidTransition
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.stages import PIPELINE, Stage
 from flowtrack_ui.core.views import Board
 
+from . import live
 from .format import day, exact, relative
 from .session import SessionState, db
 
@@ -81,6 +83,7 @@ class BoardState(SessionState):
     per_stage: int = PAGE
     loading: bool = True
     not_found: str = ""
+    _watch_gen: int = 0
 
     detail_open: bool = False
     detail_id: int = 0
@@ -103,7 +106,11 @@ class BoardState(SessionState):
         except ValueError:
             self.job_id = 0
         self.search, self.per_stage, self.detail_open, self.reject_open = "", PAGE, False, False
-        return self._refresh()
+        self._watch_gen += 1
+        refused = self._refresh()
+        if refused is None and not self.not_found:
+            return BoardState.watch
+        return refused
 
     def _refresh(self):
         try:
@@ -126,6 +133,27 @@ class BoardState(SessionState):
     @rx.event
     def refresh(self):
         return self._refresh()
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Live board: re-read when any move of this job commits, on whichever worker."""
+        async with self:
+            gen, job_id = self._watch_gen, self.job_id
+        return await live.follow(
+            self,
+            job_topic(job_id),
+            still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
+            refresh=self._live_refresh,
+        )
+
+    def _live_refresh(self):
+        result = self._refresh()
+        if self.detail_open and result is None:
+            try:
+                self._load_history()
+            except DomainError as exc:
+                return self.refuse(exc)
+        return result
 
     @rx.event
     def set_search(self, value: str):

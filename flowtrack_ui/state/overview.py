@@ -8,10 +8,12 @@ from typing import Any
 import reflex as rx
 
 from flowtrack_ui.core import queries
+from flowtrack_ui.core.changes import company_topic
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import STAFF_ROLES
 from flowtrack_ui.core.stages import PIPELINE
 
+from . import live
 from .board import ColumnRow, columns_of
 from .format import day
 from .session import SessionState, db
@@ -45,11 +47,35 @@ class OverviewState(SessionState):
     selected_title: str = ""
     people: list[ColumnRow] = []
     loading: bool = True
+    _watch_gen: int = 0
 
     @rx.event
     def load(self):
-        if self.require(*STAFF_ROLES) is None:
+        me = self.require(*STAFF_ROLES)
+        if me is None:
             return self.guard(*STAFF_ROLES)
+        self._watch_gen += 1
+        wanted = self.router.url.query_parameters.get("job", "")
+        self.selected_id = int(wanted) if wanted.isdigit() and len(wanted) < 10 else 0
+        return self._refresh() or OverviewState.watch
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Live overview: counts follow the company's moves and new applications."""
+        async with self:
+            gen = self._watch_gen
+            try:
+                company_id = self.principal().company_id
+            except DomainError as exc:
+                return self.refuse(exc)
+        return await live.follow(
+            self,
+            company_topic(company_id),
+            still_wanted=lambda: self._watch_gen == gen,
+            refresh=self._refresh,
+        )
+
+    def _refresh(self):
         try:
             summaries = queries.job_overview(db(), self.principal())
         except DomainError as exc:
@@ -72,10 +98,9 @@ class OverviewState(SessionState):
             for s in summaries
         ]
         self.loading = False
-        wanted = self.router.url.query_parameters.get("job", "")
-        first = wanted if wanted.isdigit() else (str(self.jobs[0].id) if self.jobs else "")
+        first = self.selected_id or (self.jobs[0].id if self.jobs else 0)
         if first:
-            return self.select(int(first))
+            return self.select(first)
         return None
 
     @rx.event

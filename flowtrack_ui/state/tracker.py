@@ -7,10 +7,12 @@ import dataclasses
 import reflex as rx
 
 from flowtrack_ui.core import queries
+from flowtrack_ui.core.changes import candidate_topic
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.stages import Stage
 
+from . import live
 from .format import day, exact
 from .session import SessionState, db
 
@@ -59,11 +61,30 @@ def steps_for(stage: str, reached: set[str]) -> list[StepRow]:
 class TrackerState(SessionState):
     applications: list[TrackedApplication] = []
     loading: bool = True
+    _watch_gen: int = 0
 
     @rx.event
     def load(self):
-        if self.require(Role.CANDIDATE) is None:
+        me = self.require(Role.CANDIDATE)
+        if me is None:
             return self.guard(Role.CANDIDATE)
+        self._watch_gen += 1
+        return self._refresh() or TrackerState.watch
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Live tracker: a recruiter's move shows here without a reload."""
+        async with self:
+            gen = self._watch_gen
+            try:
+                user_id = self.principal().user_id
+            except DomainError as exc:
+                return self.refuse(exc)
+        return await live.follow(
+            self, candidate_topic(user_id), still_wanted=lambda: self._watch_gen == gen, refresh=self._refresh
+        )
+
+    def _refresh(self):
         try:
             mine = queries.my_applications(db(), self.principal(), limit=200)
         except DomainError as exc:
@@ -85,3 +106,4 @@ class TrackerState(SessionState):
             for m in mine
         ]
         self.loading = False
+        return None

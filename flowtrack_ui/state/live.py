@@ -1,0 +1,54 @@
+"""Keeping an open page live: a background task per open page that sleeps until its topic changes.
+
+The task waits on the change feed (no polling of the database). It wakes at most every
+``FLOWTRACK_LIVE_CHECK_SECONDS`` (15 s) when nothing happens, only to notice that its browser tab has closed
+or moved on, and then ends, unsubscribing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flowtrack_ui.core.changes import default_feed
+from flowtrack_ui.core.settings import get_settings
+
+log = logging.getLogger("flowtrack.live")
+
+
+def client_connected_here(token: str) -> bool:
+    """Whether the browser tab with this client token still has its socket on this worker."""
+    from reflex.utils.prerequisites import get_and_validate_app
+
+    namespace = get_and_validate_app().app.event_namespace
+    if namespace is None:
+        return False
+    manager = namespace._token_manager
+    record = manager.token_to_socket.get(token)
+    return record is not None and record.instance_id == manager.instance_id
+
+
+async def follow(state, topic: str, still_wanted, refresh):
+    """Run ``refresh`` (under the state lock) whenever ``topic`` changes, while the page wants it.
+
+    ``still_wanted()`` and ``refresh()`` are called inside ``async with state``; ``refresh``
+    returns None to keep going or events to send (a sign-in redirect, say) and stop.
+    """
+    async with state:
+        token = state.router.session.client_token
+    check_every = get_settings().live_check_seconds
+    log.info("follows %s for client %s", topic, token[:8])
+    try:
+        async with default_feed().subscribe(topic) as sub:
+            while True:
+                changed = await sub.wait(check_every)
+                if not client_connected_here(token):
+                    return None
+                async with state:
+                    if not still_wanted():
+                        return None
+                    if changed:
+                        result = refresh()
+                        if result is not None:
+                            return result
+    finally:
+        log.info("stops following %s for client %s", topic, token[:8])
