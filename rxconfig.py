@@ -9,6 +9,8 @@ from flowtrack_ui.core.settings import get_settings
 
 os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
+# Events a browser sends are small; refuse websocket messages over 256 KiB.
+os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(256 * 1024))
 
 _settings = get_settings()
 

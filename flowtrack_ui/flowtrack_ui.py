@@ -5,14 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.api.app import create_api
+from flowtrack_ui.api.hardening import Hardening
 from flowtrack_ui.core import logs
 from flowtrack_ui.core.settings import get_settings
+from flowtrack_ui.pages.account import account_page
 from flowtrack_ui.pages.auth import company_signup_page, invite_page, login_page, signup_page
 from flowtrack_ui.pages.board import board_page
 from flowtrack_ui.pages.candidate import careers_page, job_detail_page, tracker_page
 from flowtrack_ui.pages.home import home_page
 from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.overview import overview_page
+from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.auth import AuthState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.jobs import CareersState, StaffJobsState
@@ -20,10 +23,15 @@ from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.tracker import TrackerState
 
-logs.configure(get_settings().log_level)
+_settings = get_settings()
+logs.configure(_settings.log_level)
 
 app = rx.App(
-    api_transformer=create_api(),
+    # The REST API under /api, then headers and body limits around everything the backend serves.
+    api_transformer=[
+        create_api(),
+        lambda asgi: Hardening(asgi, https=_settings.public_url.startswith("https://")),
+    ],
     head_components=[rx.el.meta(name="description", content="FlowTrack applicant tracking")],
 )
 
@@ -39,6 +47,7 @@ app.add_page(
 app.add_page(
     invite_page, route="/invite/[token]", title="Invitation · FlowTrack", on_load=AuthState.load_invitation
 )
+app.add_page(account_page, route="/account", title="Account · FlowTrack", on_load=AccountState.load)
 app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)
 app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=BoardState.load)
 app.add_page(overview_page, route="/overview", title="Overview · FlowTrack", on_load=OverviewState.load)

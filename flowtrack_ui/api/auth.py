@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 
 from flowtrack_ui.core import accounts
@@ -22,6 +22,7 @@ from .schemas import (
     InvitationOut,
     LoginForm,
     LoginJSON,
+    PasswordIn,
     RegisterIn,
     TokenOut,
     UserOut,
@@ -60,7 +61,7 @@ _LOGIN_BODY = {
 @router.post(
     "/auth/login",
     response_model=TokenOut,
-    responses=errors(401, 422),
+    responses=errors(401, 422, 429),
     openapi_extra=_LOGIN_BODY,
     summary="Sign in",
 )
@@ -95,6 +96,31 @@ async def login(request: Request, db: Db) -> TokenOut:
 @router.get("/auth/me", response_model=UserOut, responses=errors(401))
 def me(caller: Caller, db: Db) -> UserOut:
     return user_out(accounts.me(db, caller))
+
+
+@router.post(
+    "/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(401),
+    summary="Sign out everywhere",
+)
+def logout(caller: Caller, db: Db) -> Response:
+    """Ends every token issued to the caller so far (this one included)."""
+    accounts.logout(db, caller)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/auth/password",
+    response_model=TokenOut,
+    responses=errors(401, 422, 429),
+    summary="Change your password",
+)
+def change_password(body: PasswordIn, caller: Caller, db: Db) -> TokenOut:
+    """Ends every earlier token and returns a fresh one for the caller."""
+    return TokenOut(
+        access_token=accounts.change_password(db, caller, body.current_password, body.new_password)
+    )
 
 
 @router.post(

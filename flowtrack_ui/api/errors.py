@@ -13,6 +13,7 @@ from flowtrack_ui.core.errors import (
     ConcurrentUpdate,
     DomainError,
     InvalidTransition,
+    TooManyAttempts,
     Unauthenticated,
 )
 
@@ -33,6 +34,12 @@ def errors(*codes: int) -> dict:
     """The documented error responses of a route."""
     table = dict(COMMON_ERRORS)
     table[409] = {"model": ErrorOut, "description": "Workflow or concurrency conflict"}
+    table[413] = {"model": ErrorOut, "description": "Request body too large"}
+    table[429] = {
+        "model": ErrorOut,
+        "description": "Too many failed sign-ins for this email; see Retry-After",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
+    }
     return {code: table[code] for code in codes}
 
 
@@ -48,6 +55,8 @@ def install(app: FastAPI) -> None:
             body["current_stage"] = str(exc.current)
         if isinstance(exc, Unauthenticated):
             headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -32,6 +32,11 @@ class LoginJSON(BaseModel):
     password: str = Field(max_length=128)
 
 
+class PasswordIn(BaseModel):
+    current_password: str = Field(max_length=128)
+    new_password: str = Field(min_length=8, max_length=128)
+
+
 class LoginForm(BaseModel):
     username: str = Field(max_length=254)
     password: str = Field(max_length=128)

@@ -59,6 +59,11 @@ def user_menu() -> rx.Component:
                 align="end",
                 display=["none", "none", "flex"],
             ),
+            rx.link(
+                rx.button("Account", variant="ghost", size="2"),
+                href="/account",
+                data_testid="account-link",
+            ),
             rx.button(
                 "Sign out",
                 variant="soft",

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import security, validation
+from . import security, throttle, validation
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from .models import Company, Invitation, User
@@ -199,6 +199,7 @@ def authenticate(db: Database, email: str, password: str) -> UserView:
     email = email.strip().lower()
     if not email or len(email) > 254 or len(password) > 128:
         raise bad
+    throttle.begin_attempt(db, email)  # TooManyAttempts after 5 failures in 15 minutes
     with db.session() as s:
         user = s.exec(select(User).where(User.email == email)).first()
     if user is None:
@@ -206,6 +207,7 @@ def authenticate(db: Database, email: str, password: str) -> UserView:
         raise bad
     if not security.verify_password(password, user.password_hash) or not user.is_active:
         raise bad
+    throttle.succeeded(db, email)
     return _user_view(user)
 
 
@@ -245,6 +247,34 @@ def logout(db: Database, principal: Principal) -> None:
             .where(User.id == principal.user_id)
             .values(token_version=User.token_version + 1)
         )
+
+
+def change_password(db: Database, principal: Principal, current_password: str, new_password: str) -> str:
+    """Set a new password; every earlier token ends, and a fresh one for this session is returned.
+
+    A wrong current password counts as a failed sign-in for the throttle.
+    """
+    new_password = validation.password(new_password)
+    if not isinstance(current_password, str) or len(current_password) > 128:
+        raise InvalidInput("Your current password is not correct.")
+    throttle.begin_attempt(db, principal.email)
+    with db.session() as s:
+        user = s.get(User, principal.user_id)
+    if user is None or not security.verify_password(current_password, user.password_hash):
+        raise InvalidInput("Your current password is not correct.")
+    throttle.succeeded(db, principal.email)
+    if current_password == new_password:
+        raise InvalidInput("The new password must differ from the current one.")
+    new_hash = security.hash_password(new_password)
+    with db.session(write=True) as s:
+        s.execute(
+            User.__table__.update()
+            .where(User.id == principal.user_id)
+            .values(password_hash=new_hash, token_version=User.token_version + 1)
+        )
+        user = s.get(User, principal.user_id)
+        s.refresh(user)
+        return security.create_access_token(user.id, user.token_version)
 
 
 def me(db: Database, principal: Principal) -> UserView:

@@ -49,3 +49,15 @@ class ConcurrentUpdate(Conflict):
     def __init__(self, current: str):
         self.current = current
         super().__init__(f"This application was changed by someone else meanwhile; it is now in {current}.")
+
+
+class TooManyAttempts(DomainError):
+    """Sign-in throttled; ``retry_after`` is in whole seconds (HTTP's Retry-After)."""
+
+    status_code = 429
+
+    def __init__(self, retry_after: int):
+        self.retry_after = max(1, int(retry_after))
+        minutes = -(-self.retry_after // 60)
+        when = f"{minutes} minute{'s' if minutes != 1 else ''}"
+        super().__init__(f"Too many failed sign-in attempts for this email. Try again in {when}.")

@@ -127,3 +127,14 @@ class Invitation(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = _ts()
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed (or still unfinished) sign-in for an email; the throttle counts recent ones."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (sa.Index("ix_sign_in_failure_email_failed_at", "email", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=sa.String(254))
+    failed_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -1,0 +1,142 @@
+"""ASGI middleware around the whole backend (pages, websocket, /api): security headers, body limit.
+
+Wrapped around Reflex's backend through ``api_transformer``, so every response carries the
+headers, whichever part of the app answered it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY_BYTES = 1024 * 1024
+
+# The app's own pages: Reflex's bundle plus its inline bootstrap script and inline styles.
+APP_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self' ws: wss:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# FastAPI's interactive docs load Swagger UI from its CDN.
+DOCS_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+        "img-src 'self' data: https://fastapi.tiangolo.com",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def security_headers(path: str, https: bool) -> list[tuple[bytes, bytes]]:
+    csp = DOCS_CSP if path.startswith("/api/docs") else APP_CSP
+    headers = [
+        (b"content-security-policy", csp.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+    if https:
+        headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+    return headers
+
+
+async def _reply(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]]) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *extra,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class Hardening:
+    """Adds the security headers to every HTTP response and refuses request bodies over the limit."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES, https: bool = False):
+        self.app, self.max_body, self.https = app, max_body, https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = security_headers(scope.get("path", ""), self.https)
+        too_big = f"The request body is larger than {self.max_body // 1024} KiB."
+
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                await _reply(send, 400, "Content-Length is not a number.", extra)
+                return
+            if declared > self.max_body:
+                await _reply(send, 413, too_big, extra)
+                return
+
+        received = 0
+        refused = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    refused = True
+                    raise BodyTooLarge
+            return message
+
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if refused:  # the app answered its own way to the cut-off body: answer 413 instead
+                if not started:
+                    started = True
+                    await _reply(send, 413, too_big, extra)
+                return
+            if message["type"] == "http.response.start":
+                started = True
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in extra if k not in present
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except BodyTooLarge:
+            if not started:
+                await _reply(send, 413, too_big, extra)
+        except Exception:
+            if refused and not started:  # the app wrapped our signal in its own error
+                await _reply(send, 413, too_big, extra)
+            else:
+                raise
+
+
+class BodyTooLarge(Exception):
+    """Raised from ``receive`` when a body without a declared length passes the limit."""
