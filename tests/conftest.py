@@ -6,6 +6,8 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from flowtrack_ui.core import accounts, jobs  # noqa: E402
 from flowtrack_ui.core.db import Database  # noqa: E402
 from flowtrack_ui.core.permissions import Principal, Role  # noqa: E402
 from flowtrack_ui.core.schema import upgrade  # noqa: E402
+
+from .e2e_support import ARTIFACTS, CHROMIUM  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("FLOWTRACK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery"
@@ -73,19 +77,41 @@ def pg_admin():
     engine.dispose()
 
 
-@pytest.fixture
-def pg_db(pg_admin) -> Database:
-    """A brand-new PostgreSQL database, migrated, dropped afterwards."""
+@contextmanager
+def fresh_pg_database(pg_admin) -> Iterator[str]:
+    """The URL of a brand-new, empty PostgreSQL database, dropped afterwards."""
     name = "flowtrack_t_" + uuid.uuid4().hex[:12]
     with pg_admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    upgrade(url)
-    db = Database(url)
-    yield db
-    db.dispose()
-    with pg_admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with pg_admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def pg_db(pg_admin) -> Database:
+    """A brand-new PostgreSQL database, migrated, dropped afterwards."""
+    with fresh_pg_database(pg_admin) as url:
+        upgrade(url)
+        db = Database(url)
+        yield db
+        db.dispose()
+
+
+REDIS_URL = os.environ.get("FLOWTRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
+    except Exception as exc:
+        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {type(exc).__name__}: {exc}")
+    return REDIS_URL
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -147,3 +173,54 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, "rep_" + rep.when, rep)
+
+
+# --- the browser, for the end-to-end tests -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """A fresh browser context per person; on failure, a screenshot and the console log are saved."""
+    pages = []
+
+    def make():
+        ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        page.console_lines = []
+        page.on("console", lambda m: page.console_lines.append(f"{m.type}: {m.text}"))
+        pages.append(page)
+        return page
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for i, page in enumerate(pages):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            base = ARTIFACTS / f"{request.node.name}-{i}"
+            try:
+                page.screenshot(path=str(base) + ".png", full_page=True)
+            except Exception:
+                pass
+            Path(str(base) + ".console.log").write_text("\n".join(page.console_lines))
+        page.context.close()

@@ -48,17 +48,9 @@ class AppServer:
             check=True,
             capture_output=True,
         )
-        log = open(self.log_path, "w")
+        log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--frontend-port",
-                str(self.port),
-            ],
+            [sys.executable, "-m", "flowtrack_ui.serve"],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -80,6 +72,15 @@ class AppServer:
             time.sleep(1)
         self.stop()
         raise RuntimeError(f"FlowTrack did not start in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """kill -9 the whole server (supervisor and workers), as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from .e2e_server import ROOT, AppServer
+from .e2e_server import AppServer
+from .e2e_support import CHROMIUM, DEMO_PW, card, drag, job_id, no_csp_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-DEMO_PW = "flowtrack-demo"
 JOB = "Senior Backend Engineer"
 
 
@@ -33,82 +31,6 @@ def server():
     yield srv
     srv.stop()
     shutil.rmtree(tmp, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def new_page(browser, request):
-    """A fresh browser context per person; on failure, a screenshot and the console log are saved."""
-    pages = []
-
-    def make():
-        ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
-        page = ctx.new_page()
-        page.set_default_timeout(20_000)
-        page.console_lines = []
-        page.on("console", lambda m: page.console_lines.append(f"{m.type}: {m.text}"))
-        pages.append(page)
-        return page
-
-    yield make
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    for i, page in enumerate(pages):
-        if failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            base = ARTIFACTS / f"{request.node.name}-{i}"
-            try:
-                page.screenshot(path=str(base) + ".png", full_page=True)
-            except Exception:
-                pass
-            Path(str(base) + ".console.log").write_text("\n".join(page.console_lines))
-        page.context.close()
-
-
-def sign_in(page, server, email, next_path=""):
-    page.goto(server.url + "/login" + (f"?next={next_path}" if next_path else ""))
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PW)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_selector("[data-testid=sign-out]")
-
-
-def job_id(server, title) -> int:
-    with urllib.request.urlopen(server.url + "/api/jobs/") as r:
-        return next(j["id"] for j in json.load(r) if j["title"] == title)
-
-
-def card(page, stage, name):
-    return page.locator(f'[data-testid="column-{stage}"] [data-testid="card"][data-name="{name}"]')
-
-
-def drag(page, source, stage):
-    target = page.locator(f'[data-testid="column-{stage}"]')
-    s, t = source.bounding_box(), target.bounding_box()
-    page.mouse.move(s["x"] + s["width"] / 2, s["y"] + 15)
-    page.mouse.down()
-    page.mouse.move(s["x"] + s["width"] / 2, s["y"] + 30, steps=5)
-    page.mouse.move(t["x"] + t["width"] / 2, t["y"] + 70, steps=20)
-    page.wait_for_timeout(250)
-    page.mouse.up()
 
 
 def test_signed_out_visitor_lands_on_sign_in(server, new_page):
@@ -197,6 +119,9 @@ def test_hiring_story(server, new_page):
     assert hm.locator("[data-testid=card]").count() == 0
     hm.goto(f"{server.url}/board?job={jid}")
     hm.wait_for_url(re.compile(r"/overview"))
+
+    # Everything above ran under the app's Content-Security-Policy without a blocked resource.
+    assert not no_csp_violations(cand, rec, hm)
 
 
 def test_schemathesis_against_the_running_app(server):

@@ -12,11 +12,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 1024 * 1024
 
-# The app's own pages: Reflex's bundle plus its inline bootstrap script and inline styles.
+# The app's own pages: Reflex's bundle, its inline bootstrap script and inline styles. Reflex
+# runs the server's client-side actions (toasts, redirects' scripts) through eval, hence
+# 'unsafe-eval'; every source stays this origin, and nothing may frame the app.
 APP_CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
