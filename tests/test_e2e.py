@@ -40,6 +40,17 @@ def test_signed_out_visitor_lands_on_sign_in(server, new_page):
     page.wait_for_selector("[data-testid=login-submit]")
 
 
+def test_sign_in_is_throttled_with_a_clear_message(server, new_page):
+    page = new_page()
+    page.goto(server.url + "/login")
+    for attempt in range(6):
+        page.fill("#email", "mallory@example.com")
+        page.fill("#password", f"guess number {attempt}")
+        page.click("[data-testid=login-submit]")
+        expected = "Incorrect email or password." if attempt < 5 else "Too many failed sign-in attempts"
+        page.locator("[data-testid=form-error]", has_text=expected).wait_for()
+
+
 def test_hiring_story(server, new_page):
     jid = job_id(server, JOB)
 

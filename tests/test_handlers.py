@@ -12,7 +12,8 @@ from sqlmodel import select
 from flowtrack_ui.core import accounts, workflow
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
-from flowtrack_ui.state import auth, board, jobs, overview, session, tracker
+from flowtrack_ui.state import account, auth, board, jobs, overview, session, tracker
+from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.jobs import CareersState, StaffJobsState
 from flowtrack_ui.state.overview import OverviewState
@@ -22,7 +23,7 @@ from flowtrack_ui.state.tracker import TrackerState
 
 @pytest.fixture(autouse=True)
 def _use_test_db(db, monkeypatch):
-    for module in (session, auth, jobs, board, tracker, overview):
+    for module in (session, auth, jobs, board, tracker, overview, account):
         monkeypatch.setattr(module, "db", lambda: db)
 
 
@@ -181,3 +182,26 @@ def test_sign_out_ends_the_token(db, candidate):
     assert st.token == ""
     with pytest.raises(Unauthenticated):
         accounts.principal_from_token(db, token)
+
+
+def test_password_change_handler_keeps_this_session_and_ends_the_others(db, candidate):
+    from .conftest import PASSWORD
+
+    other_tab = accounts.login(db, candidate.email, PASSWORD)
+    st = state_for(AccountState, candidate)
+    call(st, AccountState.change_password, {"current_password": "wrong one", "password": "new passphrase 1"})
+    assert "not correct" in st.error
+    call(st, AccountState.change_password, {"current_password": PASSWORD, "password": "new passphrase 1"})
+    assert st.error == ""
+    assert accounts.principal_from_token(db, st.token).user_id == candidate.user_id
+    with pytest.raises(Unauthenticated):
+        accounts.principal_from_token(db, other_tab)
+
+
+def test_password_change_handler_needs_a_session(db, candidate):
+    from .conftest import PASSWORD
+
+    st = state_for(AccountState, None)
+    result = call(st, AccountState.change_password, {"current_password": PASSWORD, "password": "new pass 12"})
+    assert "/login" in rendered(result)
+    assert accounts.login(db, candidate.email, PASSWORD)
