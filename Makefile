@@ -48,13 +48,21 @@ run: setup
 test: setup /usr/bin/chromium
 	$(PY) -m pytest
 
+# Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (< 10 min).
+bench: setup /usr/bin/chromium /usr/bin/wrk
+	$(PY) benchmarks/run.py
+
+/usr/bin/wrk:
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null
+
 lint: setup
-	$(VENV)/bin/ruff check flowtrack_ui tests alembic rxconfig.py
-	$(VENV)/bin/ruff format --check flowtrack_ui tests alembic rxconfig.py
+	$(VENV)/bin/ruff check flowtrack_ui tests alembic rxconfig.py benchmarks
+	$(VENV)/bin/ruff format --check flowtrack_ui tests alembic rxconfig.py benchmarks
 
 format: setup
-	$(VENV)/bin/ruff format flowtrack_ui tests alembic rxconfig.py
-	$(VENV)/bin/ruff check --fix flowtrack_ui tests alembic rxconfig.py
+	$(VENV)/bin/ruff format flowtrack_ui tests alembic rxconfig.py benchmarks
+	$(VENV)/bin/ruff check --fix flowtrack_ui tests alembic rxconfig.py benchmarks
 
 clean:
 	rm -rf .web .states

@@ -33,6 +33,8 @@ class KanbanCard(rx.Component):
 
     card_id: rx.Var[int]
     index: rx.Var[int]
+    # Everything the card shows: the card renders again only when this (or its place) changes.
+    signature: rx.Var[str]
 
 
 kanban_board = KanbanBoard.create

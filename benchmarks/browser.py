@@ -1,0 +1,170 @@
+"""In Chromium: a 2,000-application board until its cards can be dragged, then 50 real drags.
+
+For each drag (Applied → Screening, with the mouse) three moments are taken on one clock
+(epoch milliseconds): the mouse release, the card rendered in its new column (a
+MutationObserver in the page), and the move committed (a thread polling the database).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from common import PASSWORD, Site, available_engines, bulk_job, median, percentile, site
+from playwright.sync_api import sync_playwright
+from sqlalchemy import text
+
+CHROMIUM = "/usr/bin/chromium"
+BOARD_SIZE = 2000
+LOADS = 3
+DRAGS = 50
+DRAGGABLE = '[data-testid="column-Applied"] [data-rfd-drag-handle-draggable-id]'
+
+# Installed before each drop: resolves the moment the card appears in the target column.
+WATCH_JS = """([id, target]) => {
+  window.__shown = null;
+  window.__released = null;
+  const now = () => performance.timeOrigin + performance.now();
+  document.addEventListener('mouseup', () => { window.__released = now(); }, {capture: true, once: true});
+  const landed = () => document.querySelector(
+    `[data-testid="column-${target}"] [data-card-id="${id}"][data-dragging="false"]`);
+  const observer = new MutationObserver(() => {
+    if (window.__released && landed()) {
+      window.__shown = now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true});
+}"""
+
+
+# Timestamps of the frames the page sends over the event websocket (the move leaving the browser).
+SENT_JS = """(() => {
+  window.__sent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    window.__sent.push([performance.timeOrigin + performance.now(), String(data).slice(0, 400)]);
+    return send.call(this, data);
+  };
+})()"""
+
+
+class CommitWatcher(threading.Thread):
+    """Polls one application's stage every millisecond; records when the move is committed."""
+
+    def __init__(self, s: Site, app_id: int, stage: str):
+        super().__init__(daemon=True)
+        self.s, self.app_id, self.stage = s, app_id, stage
+        self.committed_at: float | None = None
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        with self.s.db.engine.connect() as conn:
+            while not self.stop.is_set():
+                found = conn.execute(
+                    text("SELECT stage FROM application WHERE id = :i"), {"i": self.app_id}
+                ).scalar()
+                conn.rollback()
+                if found == self.stage:
+                    self.committed_at = time.time() * 1000
+                    return
+                time.sleep(0.001)
+
+
+def sign_in(page, s: Site) -> None:
+    page.goto(s.server.url + "/login")
+    page.fill("#email", s.recruiter.email)
+    page.fill("#password", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_selector("[data-testid=sign-out]")
+
+
+def time_to_draggable(page, board_url: str) -> list[float]:
+    """Milliseconds from navigation start until the first card can be picked up."""
+    times = []
+    for _ in range(LOADS):
+        page.goto(board_url)
+        page.wait_for_function(
+            f"document.querySelector('{DRAGGABLE}') !== null", polling="raf", timeout=30000
+        )
+        times.append(page.evaluate("performance.now()"))
+    return times
+
+
+def one_drag(page, s: Site) -> tuple[float, float, float]:
+    """Milliseconds from the mouse release to the move event leaving, committed, shown."""
+    card = page.locator(DRAGGABLE).first
+    app_id = int(card.get_attribute("data-card-id"))
+    page.evaluate(WATCH_JS, [app_id, "Screening"])
+    watcher = CommitWatcher(s, app_id, "Screening")
+    src = card.bounding_box()
+    dst = page.locator('[data-testid="column-Screening"]').bounding_box()
+    page.mouse.move(src["x"] + src["width"] / 2, src["y"] + 15)
+    page.mouse.down()
+    page.mouse.move(src["x"] + src["width"] / 2, src["y"] + 30, steps=5)
+    page.mouse.move(dst["x"] + dst["width"] / 2, dst["y"] + 70, steps=15)
+    page.wait_for_timeout(150)
+    watcher.start()
+    page.mouse.up()
+    page.wait_for_function("window.__shown !== null", polling="raf", timeout=10000)
+    watcher.join(10)
+    watcher.stop.set()
+    released, shown = page.evaluate("[window.__released, window.__shown]")
+    sent = page.evaluate(
+        "(window.__sent.find(x => x[0] >= window.__released && x[1].includes('board_state.move'))"
+        " || [null])[0]"
+    )
+    if watcher.committed_at is None:
+        raise RuntimeError(f"application {app_id} never reached Screening")
+    page.wait_for_timeout(100)  # let the success toast's re-render settle before the next drag
+    return sent - released, watcher.committed_at - released, shown - released
+
+
+def measure(s: Site) -> dict:
+    job_id, _ = bulk_job(s.db, s.recruiter, BOARD_SIZE, spread=True, title="Bench board")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.add_init_script(SENT_JS)
+        sign_in(page, s)
+        board_url = f"{s.server.url}/board?job={job_id}"
+        loads = time_to_draggable(page, board_url)
+        sent, committed, shown = [], [], []
+        for _ in range(DRAGS):
+            for series, value in zip((sent, committed, shown), one_drag(page, s), strict=True):
+                series.append(value)
+        browser.close()
+    row = {
+        "engine": s.engine,
+        "workers": s.workers,
+        "draggable_first_ms": loads[0],
+        "draggable_median_ms": median(loads),
+        "sent_p50_ms": percentile(sent, 50),
+        "sent_p95_ms": percentile(sent, 95),
+        "shown_p50_ms": percentile(shown, 50),
+        "shown_p95_ms": percentile(shown, 95),
+        "committed_p50_ms": percentile(committed, 50),
+        "committed_p95_ms": percentile(committed, 95),
+    }
+    print(
+        f"[browser] {s.label}: {BOARD_SIZE}-application board draggable after {loads[0]:.0f} ms "
+        f"(first load), {row['draggable_median_ms']:.0f} ms (median of {LOADS}); {DRAGS} drags, "
+        f"drop → event sent "
+        f"p50 {row['sent_p50_ms']:.0f} ms / p95 {row['sent_p95_ms']:.0f} ms, drop → shown "
+        f"p50 {row['shown_p50_ms']:.0f} ms / p95 {row['shown_p95_ms']:.0f} ms, drop → committed "
+        f"p50 {row['committed_p50_ms']:.0f} ms / p95 {row['committed_p95_ms']:.0f} ms",
+        flush=True,
+    )
+    return row
+
+
+def run() -> list[dict]:
+    rows = []
+    for engine in available_engines():
+        with site(engine) as s:
+            rows.append(measure(s))
+    return rows
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,142 @@
+"""Run every benchmark on SQLite and PostgreSQL, print the numbers, and write them down.
+
+Writes benchmarks/RESULTS.md and the table between the bench markers in README.md.
+Usage: ``make bench`` (or ``python benchmarks/run.py`` with the project's venv).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import time
+from datetime import UTC, datetime
+
+import api_load
+import browser
+import domain
+import memory
+from common import ROOT, available_engines, site
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    chromium = subprocess.run(
+        ["/usr/bin/chromium", "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, {chromium}"
+    )
+
+
+def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
+    lines = ["| " + " | ".join(title for title, _ in columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(fmt.format(**row) for _, fmt in columns) + " |")
+    return "\n".join(lines)
+
+
+def report(results: dict, seconds: float) -> str:
+    api_rows = [
+        {**r, "p50": r["p50_us"] / 1000, "p95": r["p95_us"] / 1000, "p99": r["p99_us"] / 1000}
+        for r in results["api"]
+    ]
+    parts = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; `make bench` took "
+        f"{seconds / 60:.1f} min. SQLite is served by one worker, PostgreSQL by two sharing Redis.",
+        "",
+        "**Domain core** (in-process; stage moves are real use-case calls, each its own transaction)",
+        "",
+        table(
+            results["domain"],
+            [
+                ("engine", "{engine}"),
+                ("moves/s, 1 thread", "{moves_1:.0f}"),
+                ("moves/s, 8 threads", "{moves_8:.0f}"),
+                ("board 50 apps", "{board_50_ms:.1f} ms, {board_50_queries} queries"),
+                ("board 500", "{board_500_ms:.1f} ms, {board_500_queries} queries"),
+                ("board 5,000", "{board_5000_ms:.1f} ms, {board_5000_queries} queries"),
+            ],
+        ),
+        "",
+        f"**REST API under load** (wrk, {api_load.DURATION} s per row; moves are PATCH "
+        "`/api/applications/{id}/stage`, reads alternate a job's applications and the job list)",
+        "",
+        table(
+            api_rows,
+            [
+                ("engine", "{engine}"),
+                ("clients", "{clients}"),
+                ("requests", "{kind}"),
+                ("req/s", "{rps:.0f}"),
+                ("p50", "{p50:.1f} ms"),
+                ("p95", "{p95:.1f} ms"),
+                ("p99", "{p99:.1f} ms"),
+                ("errors", "{errors}"),
+            ],
+        ),
+        "",
+        f"**In Chromium** (board of {browser.BOARD_SIZE:,} applications; {browser.DRAGS} mouse drags "
+        "Applied → Screening, times from the mouse release)",
+        "",
+        table(
+            results["browser"],
+            [
+                ("engine", "{engine}"),
+                (
+                    "draggable (first / median load)",
+                    "{draggable_first_ms:.0f} / {draggable_median_ms:.0f} ms",
+                ),
+                ("move sent p50 / p95", "{sent_p50_ms:.0f} / {sent_p95_ms:.0f} ms"),
+                ("committed p50 / p95", "{committed_p50_ms:.0f} / {committed_p95_ms:.0f} ms"),
+                ("shown p50 / p95", "{shown_p50_ms:.0f} / {shown_p95_ms:.0f} ms"),
+            ],
+        ),
+        "",
+        f"**Backend with {memory.CLIENTS} idle board tabs** (PSS of the server's process tree)",
+        "",
+        table(
+            results["memory"],
+            [
+                ("engine", "{engine}"),
+                ("1 client", "{pss_one_client_mib:.0f} MiB"),
+                (f"{memory.CLIENTS} clients", "{pss_clients_mib:.0f} MiB"),
+                ("per client", "{per_client_kib:.0f} KiB"),
+                ("idle CPU", "{idle_cpu_percent:.1f}% of a core"),
+            ],
+        ),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def main() -> None:
+    started = time.time()
+    results = {"domain": domain.run(), "api": [], "browser": [], "memory": []}
+    for engine in available_engines():
+        with site(engine) as s:
+            results["api"] += api_load.measure(s)
+            results["browser"].append(browser.measure(s))
+            results["memory"].append(memory.measure(s))
+    text = report(results, time.time() - started)
+    (ROOT / "benchmarks" / "RESULTS.md").write_text("# FlowTrack benchmark results\n\n" + text)
+    readme = ROOT / "README.md"
+    content = readme.read_text()
+    if START in content and END in content:
+        content = re.sub(
+            re.escape(START) + ".*?" + re.escape(END), lambda _: f"{START}\n{text}{END}", content, flags=re.S
+        )
+        readme.write_text(content)
+    print("\n" + text)
+    print("Written to benchmarks/RESULTS.md and README.md")
+
+
+if __name__ == "__main__":
+    main()

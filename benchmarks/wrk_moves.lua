@@ -1,0 +1,44 @@
+-- wrk script: each request moves the next application one stage forward (PATCH .../stage).
+-- Applications are dealt out to wrk threads so that no two requests ever race for one card.
+local next_tid = 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", next_tid)
+  next_tid = next_tid + 1
+end
+
+function init(args)
+  token, ids_file, nthreads = args[1], args[2], tonumber(args[3])
+  stages = { "Screening", "Interview", "Offer", "Hired" }
+  mine, k, exhausted = {}, 0, 0
+  local i = 0
+  for line in io.lines(ids_file) do
+    if i % nthreads == tid then table.insert(mine, line) end
+    i = i + 1
+  end
+end
+
+function request()
+  local n = #mine
+  local pass = math.floor(k / n) + 1
+  local id = mine[(k % n) + 1]
+  k = k + 1
+  if pass > #stages then
+    exhausted = exhausted + 1
+    pass = #stages
+  end
+  return wrk.format("PATCH", "/api/applications/" .. id .. "/stage?new_stage=" .. stages[pass],
+    { ["Authorization"] = "Bearer " .. token })
+end
+
+function done(summary, latency, requests)
+  local e, short = summary.errors, 0
+  for _, t in ipairs(threads) do short = short + (t:get("exhausted") or 0) end
+  io.write(string.format(
+    'RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
+    '"errors": %d, "exhausted": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), e.connect + e.read + e.write + e.status + e.timeout, short))
+end
