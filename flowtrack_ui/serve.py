@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 from flowtrack_ui.core.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -22,6 +23,15 @@ def main() -> None:
         print(f"Demo logins (password: {DEMO_PASSWORD}):")
         for role, email in DEMO_LOGINS.items():
             print(f"  {role:<15} {email}")
+    if settings.embedded_mailer:
+        # The email sender beside the app; it stops when this process (then reflex) is gone.
+        subprocess.Popen([sys.executable, "-m", "flowtrack_ui.mailer", "--parent-pid", str(os.getpid())])
+        where = (
+            "SMTP " + settings.smtp_url.split("@")[-1]
+            if settings.smtp_url
+            else "none configured: kept in the outbox"
+        )
+        print(f"Email: {where}")
     print(flush=True)
     os.chdir(PROJECT_ROOT)
     reflex = os.path.join(os.path.dirname(sys.executable), "reflex")

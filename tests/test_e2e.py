@@ -9,6 +9,8 @@ import json
 import re
 import shutil
 import tempfile
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 
 from .e2e_server import AppServer
 from .e2e_support import CHROMIUM, DEMO_PW, card, drag, job_id, no_csp_violations, sign_in
+from .smtp_support import SmtpServer
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +26,19 @@ JOB = "Senior Backend Engineer"
 
 
 @pytest.fixture(scope="module")
-def server():
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(smtp):
+    """The app as `make run` serves it, its email sender delivering to a loopback SMTP server."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
     tmp = Path(tempfile.mkdtemp(prefix="flowtrack-e2e-"))
-    srv = AppServer(tmp / "data").start()
+    srv = AppServer(tmp / "data", extra_env={"FLOWTRACK_SMTP_URL": smtp.url}).start()
     yield srv
     srv.stop()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -51,7 +62,7 @@ def test_sign_in_is_throttled_with_a_clear_message(server, new_page):
         page.locator("[data-testid=form-error]", has_text=expected).wait_for()
 
 
-def test_hiring_story(server, new_page):
+def test_hiring_story(server, smtp, new_page):
     jid = job_id(server, JOB)
 
     # A candidate signs up, applies, and sees the application as Applied.
@@ -108,6 +119,10 @@ def test_hiring_story(server, new_page):
     timeline_text = rec.locator("[data-testid=timeline]").inner_text()
     assert "Internal: salary expectations too high" in timeline_text
     assert "Rita Recruiter" in timeline_text
+    # ... and the emails the candidate was sent about it.
+    emails = rec.locator("[data-testid=email-entry]")
+    assert emails.count() == 4
+    assert "We received your application" in emails.last.inner_text()
     rec.keyboard.press("Escape")
     rejected_count = rec.locator('[data-testid="column-Rejected"] [data-testid=column-count]').inner_text()
 
@@ -118,6 +133,23 @@ def test_hiring_story(server, new_page):
     assert mine.locator("[data-testid=timeline-entry]").count() == 4
     body = cand.content()
     assert "salary expectations" not in body and "Rita Recruiter" not in body
+
+    # Her inbox: four emails from the sender beside the app, the rejection kind and reason-free.
+    deadline = time.time() + 20
+    while (
+        time.time() < deadline and len([m for m in smtp.handler.messages if m["To"] == "eve@example.com"]) < 4
+    ):
+        time.sleep(0.2)
+    inbox = [m for m in smtp.handler.messages if m["To"] == "eve@example.com"]
+    assert [m["Subject"] for m in inbox] == [
+        f"We received your application for {JOB}",
+        f"Your application for {JOB}: Screening",
+        f"Your application for {JOB}: Interview",
+        f"Your application for {JOB} at Acme",
+    ], [m["Subject"] for m in inbox]
+    assert all(
+        "salary" not in part.get_content() for m in inbox for part in m.walk() if not part.is_multipart()
+    )
 
     # The hiring manager sees counts and a funnel, and nothing to move cards with.
     hm = new_page()
@@ -172,3 +204,13 @@ def test_schemathesis_against_the_running_app(server):
             case.call_and_validate(checks=checks)
 
         run()
+
+
+def test_unknown_api_paths_answer_json_on_the_served_app(server):
+    """Behind the Reflex mount an unmatched /api path would be the frontend's HTML 404."""
+    for path in ("/api/nope", "/api/jobs/1/extra"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(server.url + path)
+        assert err.value.code == 404
+        assert err.value.headers["content-type"] == "application/json"
+        assert json.load(err.value) == {"detail": "Not found."}

@@ -13,7 +13,7 @@ from flowtrack_ui.core.views import ApplicationView
 from .deps import Caller, Db
 from .errors import errors
 from .jobs import JobId, Limit, Offset
-from .schemas import ApplicationOut, HistoryOut, TimelineOut
+from .schemas import ApplicationOut, EmailOut, HistoryOut, TimelineOut
 
 router = APIRouter(prefix="/api", tags=["applications"])
 
@@ -101,6 +101,29 @@ def my_applications(caller: Caller, db: Db, limit: Limit = 50, offset: Offset = 
 def history(application_id: AppId, caller: Caller, db: Db) -> list[HistoryOut]:
     """Full history with notes: recruiters of the application's company."""
     return [HistoryOut(**vars(h)) for h in queries.application_history(db, caller, application_id)]
+
+
+@router.get(
+    "/history/application/{application_id}/emails",
+    response_model=list[EmailOut],
+    responses=errors(401, 403, 404, 422),
+    tags=["history"],
+)
+def emails(application_id: AppId, caller: Caller, db: Db) -> list[EmailOut]:
+    """The emails sent (or queued) to the candidate about the application: its company's recruiters."""
+    return [
+        EmailOut(
+            id=e.id,
+            kind=e.kind,
+            to_address=e.to_address,
+            subject=e.subject,
+            status=e.status,
+            created_at=e.created_at,
+            sent_at=e.sent_at,
+            attempts=e.attempts,
+        )
+        for e in queries.application_emails(db, caller, application_id)
+    ]
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -128,6 +128,17 @@ class HistoryOut(BaseModel):
     changed_by_name: str
     changed_at: datetime
     note: str | None
+
+
+class EmailOut(BaseModel):
+    id: int
+    kind: str
+    to_address: str
+    subject: str
+    status: Literal["queued", "sent", "failed"]
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
 
 
 class TimelineOut(BaseModel):

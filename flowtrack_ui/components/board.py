@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, HistoryRow
+from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, EmailRow, HistoryRow
 
 from .dnd import kanban_board, kanban_card, kanban_column
 
@@ -95,7 +95,19 @@ def card_view(card: CardRow, index) -> rx.Component:
         ),
         card_id=card.id,
         index=index,
-        style={"marginBottom": "8px"},
+        key=card.id,
+        signature=card.stage
+        + "|"
+        + card.days.to_string()
+        + "|"
+        + card.name
+        + "|"
+        + card.email
+        + "|"
+        + card.applied,
+        # Off-screen cards skip style, layout and paint until scrolled into view: a column of
+        # fifty cards then costs what the visible few cost when the board re-renders.
+        style={"marginBottom": "8px", "contentVisibility": "auto", "containIntrinsicSize": "auto 96px"},
         data_testid="card",
         data_name=card.name,
         aria_label=card.name + ", " + card.stage,
@@ -186,6 +198,28 @@ def history_item(entry: HistoryRow) -> rx.Component:
     )
 
 
+def email_item(email: EmailRow) -> rx.Component:
+    return rx.hstack(
+        rx.icon("mail", size=16, color="var(--gray-10)", flex_shrink="0", margin_top="2px"),
+        rx.vstack(
+            rx.text(email.subject, size="2"),
+            rx.text(
+                rx.match(
+                    email.status, ("sent", "Sent "), ("failed", "Refused by the mail server "), "Queued "
+                ),
+                rx.tooltip(rx.text(email.when, as_="span"), content=email.exact),
+                size="1",
+                color_scheme=rx.match(email.status, ("failed", "red"), "gray"),
+            ),
+            spacing="0",
+        ),
+        spacing="2",
+        align="start",
+        data_testid="email-entry",
+        data_status=email.status,
+    )
+
+
 def history_drawer() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -194,6 +228,13 @@ def history_drawer() -> rx.Component:
             rx.hstack(rx.text("Now in", size="2"), stage_badge(BoardState.detail_stage), padding_y="3"),
             rx.heading("Timeline", size="3", padding_bottom="2"),
             rx.vstack(rx.foreach(BoardState.history, history_item), spacing="4", data_testid="timeline"),
+            rx.cond(
+                BoardState.emails.length() > 0,
+                rx.box(
+                    rx.heading("Emails to the candidate", size="3", padding_top="4", padding_bottom="2"),
+                    rx.vstack(rx.foreach(BoardState.emails, email_item), spacing="3", data_testid="emails"),
+                ),
+            ),
             rx.flex(rx.dialog.close(rx.button("Close", variant="soft")), justify="end", padding_top="4"),
             max_width="520px",
         ),

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import security, throttle, validation
+from . import notifications, security, throttle, validation
 from .db import Database
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from .models import Company, Invitation, User
@@ -138,6 +138,9 @@ def invite_staff(db: Database, principal: Principal, email: str, role: str) -> I
                 invited_by_id=principal.user_id,
                 expires_at=expires_at,
             )
+        )
+        notifications.staff_invitation(
+            s, principal.user_id, principal.company_id, email, role_, token, expires_at
         )
     return InvitationView(token=token, email=email, role=role_, expires_at=expires_at)
 

@@ -138,3 +138,32 @@ class SignInFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_type=sa.String(254))
     failed_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class OutboxEmail(SQLModel, table=True):
+    """An email written in the same transaction as the change that caused it.
+
+    The sender delivers pending rows over SMTP and marks them sent; ``message_id`` is fixed
+    when the row is written, so a re-delivery after a crash carries the same Message-ID.
+    """
+
+    __tablename__ = "email_outbox"
+    __table_args__ = (sa.Index("ix_email_outbox_pending", "sent_at", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(sa_type=sa.String(200), unique=True)
+    kind: str = Field(sa_type=sa.String(40))
+    to_address: str = Field(sa_type=sa.String(254))
+    subject: str = Field(sa_type=sa.String(300))
+    body_text: str = Field(sa_type=sa.Text)
+    body_html: str = Field(sa_type=sa.Text)
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True, nullable=True)
+    created_at: datetime = _ts()
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _ts()
+    # A sender that claims a row leases it until then; another sender may take it afterwards.
+    leased_until: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # Set when the mail server refused the email for good (a 5xx reply): it is not retried.
+    failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    last_error: str | None = Field(default=None, sa_type=sa.Text, nullable=True)

@@ -15,7 +15,7 @@ from . import validation
 from .db import Database
 from .errors import NotFound
 from .jobs import company_job, job_view
-from .models import Application, ApplicationHistory, Company, Job, User
+from .models import Application, ApplicationHistory, Company, Job, OutboxEmail, User
 from .permissions import Action, Principal, require
 from .stages import PIPELINE, Stage, allowed_next
 from .views import (
@@ -23,6 +23,7 @@ from .views import (
     Board,
     Card,
     Column,
+    EmailEntry,
     HistoryEntry,
     JobSummary,
     MyApplication,
@@ -147,6 +148,29 @@ def applications_for_job(
             .offset(offset)
         ).all()
         return [application_view(a) for a in apps]
+
+
+def application_emails(db: Database, principal: Principal, application_id: object) -> list[EmailEntry]:
+    """The emails that went (or wait to go) to the candidate about this application, oldest first."""
+    require(principal, Action.VIEW_HISTORY)
+    with db.session() as s:
+        app = company_application(s, principal, application_id)
+        rows = s.exec(
+            select(OutboxEmail).where(OutboxEmail.application_id == app.id).order_by(OutboxEmail.id)
+        ).all()
+        return [
+            EmailEntry(
+                id=r.id,
+                kind=r.kind,
+                to_address=r.to_address,
+                subject=r.subject,
+                created_at=r.created_at,
+                sent_at=r.sent_at,
+                failed_at=r.failed_at,
+                attempts=r.attempts,
+            )
+            for r in rows
+        ]
 
 
 def application_history(db: Database, principal: Principal, application_id: object) -> list[HistoryEntry]:

@@ -22,6 +22,10 @@ class Settings:
     workers: int
     log_level: str
     live_check_seconds: float
+    smtp_url: str | None
+    mail_from: str
+    # The sender inside `make run`; production runs `python -m flowtrack_ui.mailer` on its own.
+    embedded_mailer: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,6 +44,11 @@ class Settings:
             workers=max(1, int(os.environ.get("FLOWTRACK_WORKERS") or 1)),
             log_level=os.environ.get("FLOWTRACK_LOG_LEVEL") or "INFO",
             live_check_seconds=float(os.environ.get("FLOWTRACK_LIVE_CHECK_SECONDS") or 15),
+            smtp_url=os.environ.get("FLOWTRACK_SMTP_URL") or None,
+            mail_from=os.environ.get("FLOWTRACK_MAIL_FROM") or "FlowTrack <no-reply@flowtrack.local>",
+            embedded_mailer=(
+                os.environ.get("FLOWTRACK_EMBEDDED_MAILER", "1").strip() not in ("0", "false", "no")
+            ),
         )
 
 

@@ -74,6 +74,24 @@ class Board:
 
 
 @dataclass(frozen=True)
+class EmailEntry:
+    """An email to the candidate about an application, as its recruiters see it on the timeline."""
+
+    id: int
+    kind: str
+    to_address: str
+    subject: str
+    created_at: datetime
+    sent_at: datetime | None
+    failed_at: datetime | None
+    attempts: int
+
+    @property
+    def status(self) -> str:
+        return "sent" if self.sent_at else "failed" if self.failed_at else "queued"
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     """A full history row, for the recruiters of the application's company."""
 

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import validation
+from . import notifications, validation
 from .changes import candidate_topic, company_topic, job_topic
 from .db import Database, announce
 from .errors import ConcurrentUpdate, Conflict, InvalidTransition, NotFound
@@ -92,6 +92,7 @@ def apply(db: Database, principal: Principal, job_id: object) -> ApplicationView
                 changed_at=now,
             )
         )
+        notifications.application_received(s, app)
         _announce(s, app, job.company_id)
         return application_view(app)
 
@@ -150,6 +151,7 @@ def move_stage(
                 note=note_text,
             )
         )
+        notifications.stage_changed(s, app, target)
         _announce(s, app, principal.company_id)
         return ApplicationView(
             id=app.id,

@@ -17,7 +17,7 @@ from . import live
 from .format import day, exact, relative
 from .session import SessionState, db
 
-PAGE = 50
+PAGE = 20
 STAGE_NAMES = [stage.value for stage in PIPELINE]
 
 
@@ -48,6 +48,14 @@ class HistoryRow:
     when: str
     exact: str
     note: str
+
+
+@dataclasses.dataclass
+class EmailRow:
+    subject: str
+    status: str  # sent, queued or failed
+    when: str
+    exact: str
 
 
 def columns_of(board: Board) -> list[ColumnRow]:
@@ -91,6 +99,7 @@ class BoardState(SessionState):
     detail_email: str = ""
     detail_stage: str = ""
     history: list[HistoryRow] = []
+    emails: list[EmailRow] = []
 
     reject_open: bool = False
     reject_id: int = 0
@@ -227,6 +236,15 @@ class BoardState(SessionState):
         ]
         if entries:
             self.detail_stage = entries[-1].new_stage
+        self.emails = [
+            EmailRow(
+                subject=e.subject,
+                status=e.status,
+                when=relative(e.sent_at or e.created_at),
+                exact=exact(e.sent_at or e.created_at),
+            )
+            for e in reversed(queries.application_emails(db(), self.principal(), self.detail_id))
+        ]
 
     @rx.event
     def open_card(self, application_id: int):

@@ -1,0 +1,132 @@
+"""The notification emails: subject, plain text and HTML for each kind, with $placeholders.
+
+Values are escaped for the HTML body. Internal notes (a rejection's reason) are never among
+the values passed in, so no template can show them.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from string import Template
+
+
+@dataclass(frozen=True)
+class EmailTemplate:
+    subject: str
+    text: str
+    html: str
+
+
+_HTML_FRAME = """<!doctype html>
+<html><body style="font-family: system-ui, sans-serif; color: #1c2024; line-height: 1.5; max-width: 560px">
+$content
+<p style="color: #60646c; font-size: 13px">FlowTrack · applicant tracking for $company</p>
+</body></html>"""
+
+_BUTTON = (
+    '<p><a href="$link" style="background: #3e63dd; color: #fff; padding: 8px 14px; border-radius: 6px; '
+    'text-decoration: none">$label</a></p>'
+)
+
+TEMPLATES: dict[str, EmailTemplate] = {
+    "application_received": EmailTemplate(
+        subject="We received your application for $job_title",
+        text="""Hello $candidate_name,
+
+thank you for applying for $job_title at $company. Your application has arrived and the
+team will review it. You can follow its progress at any time:
+
+$link
+""",
+        html="""<p>Hello $candidate_name,</p>
+<p>thank you for applying for <strong>$job_title</strong> at $company. Your application has arrived
+and the team will review it. You can follow its progress at any time.</p>
+"""
+        + _BUTTON.replace("$label", "Track my application"),
+    ),
+    "new_applicant": EmailTemplate(
+        subject="New applicant for $job_title: $candidate_name",
+        text="""Hello $recipient_name,
+
+$candidate_name applied for $job_title. The application is in the Applied column of the board:
+
+$link
+""",
+        html="""<p>Hello $recipient_name,</p>
+<p><strong>$candidate_name</strong> applied for <strong>$job_title</strong>. The application is in the
+Applied column of the board.</p>
+"""
+        + _BUTTON.replace("$label", "Open the board"),
+    ),
+    "stage_changed": EmailTemplate(
+        subject="Your application for $job_title: $stage",
+        text="""Hello $candidate_name,
+
+$stage_sentence
+
+You can follow your application here:
+
+$link
+""",
+        html="""<p>Hello $candidate_name,</p>
+<p>$stage_sentence</p>
+"""
+        + _BUTTON.replace("$label", "Track my application"),
+    ),
+    "application_rejected": EmailTemplate(
+        subject="Your application for $job_title at $company",
+        text="""Hello $candidate_name,
+
+thank you for your interest in $job_title at $company and for the time you gave us. After
+careful consideration we have decided not to take your application further.
+
+We know this is not the news you hoped for. We wish you every success, and you are welcome
+to apply for other roles with us:
+
+$link
+""",
+        html="""<p>Hello $candidate_name,</p>
+<p>thank you for your interest in <strong>$job_title</strong> at $company and for the time you gave
+us. After careful consideration we have decided not to take your application further.</p>
+<p>We know this is not the news you hoped for. We wish you every success, and you are welcome to
+apply for other roles with us.</p>
+"""
+        + _BUTTON.replace("$label", "See open roles"),
+    ),
+    "staff_invitation": EmailTemplate(
+        subject="$inviter_name invited you to join $company on FlowTrack",
+        text="""Hello,
+
+$inviter_name invited you to join $company on FlowTrack as $role_name. Choose your name and
+password with this link (valid until $expires):
+
+$link
+""",
+        html="""<p>Hello,</p>
+<p>$inviter_name invited you to join <strong>$company</strong> on FlowTrack as $role_name. Choose
+your name and password with this link (valid until $expires).</p>
+"""
+        + _BUTTON.replace("$label", "Accept the invitation"),
+    ),
+}
+
+STAGE_SENTENCES = {
+    "Screening": "good news: your application for $job_title at $company has moved to screening. "
+    "The team is taking a closer look.",
+    "Interview": "your application for $job_title at $company has moved to the interview stage. "
+    "The team will be in touch to arrange it.",
+    "Offer": "we are delighted to tell you that $company is preparing an offer for $job_title.",
+    "Hired": "congratulations, and welcome to $company! Your application for $job_title is complete.",
+}
+
+
+def render(kind: str, values: dict[str, str]) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of one email."""
+    template = TEMPLATES[kind]
+    escaped = {key: html.escape(value) for key, value in values.items()}
+    subject = Template(template.subject).substitute(values)
+    text = Template(template.text).substitute(values)
+    body = Template(template.html).substitute(escaped)
+    page = Template(_HTML_FRAME).substitute(content=body, company=escaped.get("company", ""))
+    return subject, text, page

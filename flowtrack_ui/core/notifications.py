@@ -1,0 +1,115 @@
+"""Which change sends which email, to whom: rows added to the outbox in the caller's transaction.
+
+If the change rolls back, so do its emails; if it commits, the sender (``mailer.py``) will
+deliver them. Nothing here talks to a mail server.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from string import Template
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, select
+
+from .email_templates import STAGE_SENTENCES, render
+from .models import Application, Company, Job, OutboxEmail, User
+from .permissions import Role
+from .settings import get_settings
+from .stages import Stage
+
+
+def _message_id() -> str:
+    """Fixed when the row is written, so every delivery attempt carries the same Message-ID."""
+    host = urlsplit(get_settings().public_url).hostname or "flowtrack.local"
+    return f"<{uuid.uuid4().hex}@{host}>"
+
+
+def _link(path: str) -> str:
+    return get_settings().public_url + path
+
+
+def _queue(s: Session, kind: str, to: str, values: dict[str, str], application_id: int | None = None) -> None:
+    subject, text, html = render(kind, values)
+    now = datetime.now(UTC)
+    s.add(
+        OutboxEmail(
+            message_id=_message_id(),
+            kind=kind,
+            to_address=to,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            application_id=application_id,
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )
+
+
+def _context(s: Session, app: Application) -> tuple[Job, Company, User]:
+    job = s.get(Job, app.job_id)
+    return job, s.get(Company, job.company_id), s.get(User, app.candidate_id)
+
+
+def application_received(s: Session, app: Application) -> None:
+    """To the candidate, and to every active recruiter of the job's company."""
+    job, company, candidate = _context(s, app)
+    values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
+    _queue(
+        s,
+        "application_received",
+        candidate.email,
+        {**values, "link": _link("/my-applications")},
+        app.id,
+    )
+    recruiters = s.exec(
+        select(User)
+        .where(User.company_id == company.id, User.role == Role.RECRUITER, User.is_active)
+        .order_by(User.id)
+    ).all()
+    for recruiter in recruiters:
+        _queue(
+            s,
+            "new_applicant",
+            recruiter.email,
+            {**values, "recipient_name": recruiter.full_name, "link": _link(f"/board?job={job.id}")},
+        )
+
+
+def stage_changed(s: Session, app: Application, new_stage: str) -> None:
+    """To the candidate; a rejection has its own kind words and never the internal reason."""
+    job, company, candidate = _context(s, app)
+    values = {
+        "candidate_name": candidate.full_name,
+        "job_title": job.title,
+        "company": company.name,
+        "stage": new_stage,
+    }
+    if new_stage == Stage.REJECTED:
+        _queue(s, "application_rejected", candidate.email, {**values, "link": _link("/careers")}, app.id)
+        return
+    default = "your application for $job_title at $company is now at the $stage stage."
+    sentence = Template(STAGE_SENTENCES.get(new_stage, default)).substitute(values)
+    values["stage_sentence"] = sentence[0].upper() + sentence[1:]
+    _queue(s, "stage_changed", candidate.email, {**values, "link": _link("/my-applications")}, app.id)
+
+
+def staff_invitation(
+    s: Session, inviter_id: int, company_id: int, email: str, role: str, token: str, expires_at: datetime
+) -> None:
+    """To the invitee, with the one link that carries the token."""
+    inviter, company = s.get(User, inviter_id), s.get(Company, company_id)
+    _queue(
+        s,
+        "staff_invitation",
+        email,
+        {
+            "inviter_name": inviter.full_name,
+            "company": company.name,
+            "role_name": "a recruiter" if role == Role.RECRUITER else "a hiring manager",
+            "expires": f"{expires_at:%d %B %Y}",
+            "link": _link(f"/invite/{token}"),
+        },
+    )

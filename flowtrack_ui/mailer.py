@@ -1,0 +1,52 @@
+"""The email sender as its own process: ``python -m flowtrack_ui.mailer``.
+
+``make run`` starts it beside the app; in production run it as a service of its own (one or
+several: they share the outbox safely) and set ``FLOWTRACK_EMBEDDED_MAILER=0`` for the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+
+from flowtrack_ui.core import logs
+from flowtrack_ui.core.db import default_database
+from flowtrack_ui.core.outbox import Sender
+from flowtrack_ui.core.settings import get_settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m flowtrack_ui.mailer", description=__doc__)
+    parser.add_argument("--poll-seconds", type=float, default=2.0, help="how often to look for due emails")
+    parser.add_argument("--lease-seconds", type=float, default=60, help="how long a claimed email is ours")
+    parser.add_argument("--backoff-seconds", type=float, default=30, help="first wait after a failure")
+    parser.add_argument("--parent-pid", type=int, default=0, help="stop when this process is gone")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    sender = Sender(
+        default_database(),
+        settings.smtp_url,
+        settings.mail_from,
+        lease_seconds=args.lease_seconds,
+        backoff_seconds=args.backoff_seconds,
+    )
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    if args.parent_pid:
+
+        def watch_parent() -> None:
+            while not stop.wait(1):
+                if os.getppid() != args.parent_pid:
+                    stop.set()
+
+        threading.Thread(target=watch_parent, daemon=True).start()
+    sender.run(stop, args.poll_seconds)
+
+
+if __name__ == "__main__":
+    main()
