@@ -143,6 +143,8 @@ def measure(s: Site) -> dict:
         "sent_p95_ms": percentile(sent, 95),
         "shown_p50_ms": percentile(shown, 50),
         "shown_p95_ms": percentile(shown, 95),
+        "server_p50_ms": percentile([c - t for c, t in zip(committed, sent, strict=True)], 50),
+        "server_p95_ms": percentile([c - t for c, t in zip(committed, sent, strict=True)], 95),
         "committed_p50_ms": percentile(committed, 50),
         "committed_p95_ms": percentile(committed, 95),
     }
@@ -152,7 +154,9 @@ def measure(s: Site) -> dict:
         f"drop → event sent "
         f"p50 {row['sent_p50_ms']:.0f} ms / p95 {row['sent_p95_ms']:.0f} ms, drop → shown "
         f"p50 {row['shown_p50_ms']:.0f} ms / p95 {row['shown_p95_ms']:.0f} ms, drop → committed "
-        f"p50 {row['committed_p50_ms']:.0f} ms / p95 {row['committed_p95_ms']:.0f} ms",
+        f"p50 {row['committed_p50_ms']:.0f} ms / p95 {row['committed_p95_ms']:.0f} ms "
+        f"(event sent → committed "
+        f"p50 {row['server_p50_ms']:.0f} ms / p95 {row['server_p95_ms']:.0f} ms)",
         flush=True,
     )
     return row

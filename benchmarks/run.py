@@ -97,6 +97,7 @@ def report(results: dict, seconds: float) -> str:
                 ),
                 ("move sent p50 / p95", "{sent_p50_ms:.0f} / {sent_p95_ms:.0f} ms"),
                 ("committed p50 / p95", "{committed_p50_ms:.0f} / {committed_p95_ms:.0f} ms"),
+                ("of which sent → committed", "{server_p50_ms:.0f} / {server_p95_ms:.0f} ms"),
                 ("shown p50 / p95", "{shown_p50_ms:.0f} / {shown_p95_ms:.0f} ms"),
             ],
         ),

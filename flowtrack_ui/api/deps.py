@@ -16,7 +16,8 @@ from flowtrack_ui.core.permissions import Principal
 bearer = HTTPBearer(auto_error=False, description="The access token from POST /api/auth/login.")
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
+    """Async on purpose: no I/O here, and a sync dependency would cost a thread-pool round trip."""
     provider: Callable[[], Database] = request.app.state.db_provider
     return provider()
 

@@ -49,8 +49,12 @@ def _queue(s: Session, kind: str, to: str, values: dict[str, str], application_i
 
 
 def _context(s: Session, app: Application) -> tuple[Job, Company, User]:
-    job = s.get(Job, app.job_id)
-    return job, s.get(Company, job.company_id), s.get(User, app.candidate_id)
+    """The job, its company and the candidate, in one query."""
+    return s.exec(
+        select(Job, Company, User)
+        .join(Company, Company.id == Job.company_id)
+        .where(Job.id == app.job_id, User.id == app.candidate_id)
+    ).one()
 
 
 def application_received(s: Session, app: Application) -> None:

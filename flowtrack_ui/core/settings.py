@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -53,4 +54,10 @@ class Settings:
 
 
 def get_settings() -> Settings:
+    """Read on every call (tests and tools change the environment), parsed once per distinct one."""
+    return _parsed(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("FLOWTRACK_"))))
+
+
+@lru_cache(maxsize=32)
+def _parsed(_flowtrack_environment: tuple) -> Settings:
     return Settings.from_env()

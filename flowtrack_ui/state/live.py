@@ -39,10 +39,18 @@ async def follow(state, topic: str, still_wanted, refresh):
     log.info("follows %s for client %s", topic, token[:8])
     try:
         async with default_feed().subscribe(topic) as sub:
+            quiet = 0
             while True:
                 changed = await sub.wait(check_every)
                 if not client_connected_here(token):
                     return None
+                if not changed:
+                    # Idle: the in-process socket check above is enough most of the time. Opening
+                    # the state (a Redis round trip and write-back) only every fourth quiet wake
+                    # still ends followers the tab has navigated away from.
+                    quiet += 1
+                    if quiet % 4:
+                        continue
                 async with state:
                     if not still_wanted():
                         return None
