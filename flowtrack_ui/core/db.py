@@ -43,7 +43,9 @@ def make_engine(url: str) -> Engine:
         )
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # Enough connections for a worker's thread pool (40): connections beyond pool_size are
+    # opened and closed per use, which on PostgreSQL costs more than the query.
+    return create_engine(url, pool_pre_ping=True, pool_size=30, max_overflow=10)
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -53,7 +53,8 @@ def _context(s: Session, app: Application) -> tuple[Job, Company, User]:
     return s.exec(
         select(Job, Company, User)
         .join(Company, Company.id == Job.company_id)
-        .where(Job.id == app.job_id, User.id == app.candidate_id)
+        .join(User, User.id == app.candidate_id)
+        .where(Job.id == app.job_id)
     ).one()
 
 
