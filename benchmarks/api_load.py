@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from common import Site, available_engines, bulk_job, site
+from common import Site, bulk_job, each_engine
 
 from flowtrack_ui.core import accounts
 
@@ -72,11 +72,7 @@ def measure(s: Site) -> list[dict]:
 
 
 def run() -> list[dict]:
-    rows = []
-    for engine in available_engines():
-        with site(engine) as s:
-            rows += measure(s)
-    return rows
+    return each_engine(measure)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 
-from common import PASSWORD, Site, available_engines, bulk_job, median, percentile, site
+from common import PASSWORD, Site, bulk_job, each_engine, median, percentile
 from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 
@@ -116,7 +116,7 @@ def one_drag(page, s: Site) -> tuple[float, float, float]:
     )
     if watcher.committed_at is None:
         raise RuntimeError(f"application {app_id} never reached Screening")
-    page.wait_for_timeout(100)  # let the success toast's re-render settle before the next drag
+    page.wait_for_timeout(50)  # let the success toast's re-render settle before the next drag
     return sent - released, watcher.committed_at - released, shown - released
 
 
@@ -163,11 +163,7 @@ def measure(s: Site) -> dict:
 
 
 def run() -> list[dict]:
-    rows = []
-    for engine in available_engines():
-        with site(engine) as s:
-            rows.append(measure(s))
-    return rows
+    return each_engine(measure)
 
 
 if __name__ == "__main__":

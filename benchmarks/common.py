@@ -301,3 +301,13 @@ def site(engine_name: str) -> Iterator[Site]:
             server.stop()
             db.dispose()
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def each_engine(measure) -> list[dict]:
+    """``measure(site)`` on every reachable engine; its rows (a dict or a list of them) together."""
+    rows: list[dict] = []
+    for engine in available_engines():
+        with site(engine) as s:
+            result = measure(s)
+            rows += result if isinstance(result, list) else [result]
+    return rows

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from browser import CHROMIUM, DRAGGABLE, sign_in
-from common import Site, available_engines, bulk_job, site, tree_cpu_seconds, tree_pss_mib
+from common import Site, bulk_job, each_engine, tree_cpu_seconds, tree_pss_mib
 from playwright.sync_api import sync_playwright
 
 CLIENTS = 100
@@ -27,7 +27,7 @@ def measure(s: Site) -> dict:
         sign_in(first, s)
         first.goto(board_url)
         first.wait_for_selector(DRAGGABLE)
-        time.sleep(2)
+        time.sleep(1)
         baseline = tree_pss_mib(pid)
         pages = [first]
         for _ in range(CLIENTS - 1):  # opened together, as a morning of recruiters would
@@ -36,7 +36,7 @@ def measure(s: Site) -> dict:
             pages.append(page)
         for page in pages:
             page.wait_for_selector(DRAGGABLE, timeout=180_000)
-        time.sleep(3)
+        time.sleep(2)
         loaded = tree_pss_mib(pid)
         cpu_before = tree_cpu_seconds(pid)
         time.sleep(IDLE_SECONDS)
@@ -60,11 +60,7 @@ def measure(s: Site) -> dict:
 
 
 def run() -> list[dict]:
-    rows = []
-    for engine in available_engines():
-        with site(engine) as s:
-            rows.append(measure(s))
-    return rows
+    return each_engine(measure)
 
 
 if __name__ == "__main__":

@@ -121,11 +121,18 @@ def report(results: dict, seconds: float) -> str:
 def main() -> None:
     started = time.time()
     results = {"domain": domain.run(), "api": [], "browser": [], "memory": []}
+    print(f"  ({time.time() - started:.0f} s)", flush=True)
     for engine in available_engines():
         with site(engine) as s:
-            results["api"] += api_load.measure(s)
-            results["browser"].append(browser.measure(s))
-            results["memory"].append(memory.measure(s))
+            print(f"  ({time.time() - started:.0f} s: {s.label} serving)", flush=True)
+            for name, measure in (
+                ("api", api_load.measure),
+                ("browser", browser.measure),
+                ("memory", memory.measure),
+            ):
+                result = measure(s)
+                results[name] += result if isinstance(result, list) else [result]
+                print(f"  ({time.time() - started:.0f} s)", flush=True)
     text = report(results, time.time() - started)
     (ROOT / "benchmarks" / "RESULTS.md").write_text("# FlowTrack benchmark results\n\n" + text)
     readme = ROOT / "README.md"

@@ -112,17 +112,7 @@ def history(application_id: AppId, caller: Caller, db: Db) -> list[HistoryOut]:
 def emails(application_id: AppId, caller: Caller, db: Db) -> list[EmailOut]:
     """The emails sent (or queued) to the candidate about the application: its company's recruiters."""
     return [
-        EmailOut(
-            id=e.id,
-            kind=e.kind,
-            to_address=e.to_address,
-            subject=e.subject,
-            status=e.status,
-            created_at=e.created_at,
-            sent_at=e.sent_at,
-            attempts=e.attempts,
-        )
-        for e in queries.application_emails(db, caller, application_id)
+        EmailOut(**vars(e), status=e.status) for e in queries.application_emails(db, caller, application_id)
     ]
 
 

@@ -138,6 +138,7 @@ class EmailOut(BaseModel):
     status: Literal["queued", "sent", "failed"]
     created_at: datetime
     sent_at: datetime | None
+    failed_at: datetime | None
     attempts: int
 
 

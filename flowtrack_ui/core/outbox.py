@@ -197,24 +197,11 @@ class Sender:
                 try:
                     conn.send_message(to_message(row, self.mail_from))
                 except smtplib.SMTPResponseException as exc:
-                    if exc.smtp_code >= 500:
-                        self._mark(
-                            row.id,
-                            failed_at=datetime.now(UTC),
-                            last_error=f"{exc.smtp_code} {exc.smtp_error!r}",
-                        )
-                        log.error("email %s to %s refused for good: %s", row.id, row.to_address, exc)
-                    else:
-                        self._retry_later(row, f"{exc.smtp_code} {exc.smtp_error!r}")
+                    self._refused(row, exc.smtp_code, exc.smtp_error)
                     continue
-                except smtplib.SMTPRecipientsRefused as exc:
+                except smtplib.SMTPRecipientsRefused as exc:  # its one recipient was refused
                     (code, reply), *_ = exc.recipients.values()
-                    error = f"{code} {reply!r}"
-                    if code >= 500:
-                        self._mark(row.id, failed_at=datetime.now(UTC), last_error=error)
-                        log.error("email %s to %s refused for good: %s", row.id, row.to_address, error)
-                    else:
-                        self._retry_later(row, error)
+                    self._refused(row, code, reply)
                     continue
                 except (OSError, smtplib.SMTPException) as exc:
                     self._retry_later(row, str(exc) or type(exc).__name__)
