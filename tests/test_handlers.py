@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from flowtrack_ui.core import accounts, workflow
 from flowtrack_ui.core.errors import Unauthenticated
-from flowtrack_ui.core.models import Application, ApplicationHistory, Job
+from flowtrack_ui.core.models import Application, ApplicationHistory, Job, OutboxEmail
 from flowtrack_ui.state import account, auth, board, jobs, overview, session, tracker
 from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.board import BoardState
@@ -45,6 +45,7 @@ def snapshot(db):
             sorted((a.id, a.stage, a.version) for a in s.exec(select(Application))),
             sorted((j.id, j.title, j.status) for j in s.exec(select(Job))),
             len(s.exec(select(ApplicationHistory)).all()),
+            len(s.exec(select(OutboxEmail)).all()),
         )
 
 
@@ -85,7 +86,18 @@ def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
     if who == "nobody":
         assert "/login" in rendered(result)
     call(st, BoardState.open_card, app_id)
-    assert st.history == []
+    assert st.history == [] and st.emails == []
+
+
+def test_the_timeline_lists_the_emails_to_the_candidate(db, acme, app_id):
+    st = state_for(BoardState, acme.recruiter)
+    st.job_id = acme.job_id
+    call(st, BoardState.move, app_id, "Screening", "Applied")
+    call(st, BoardState.open_card, app_id)
+    assert [(e.subject, e.status) for e in st.emails] == [
+        ("Your application for Acme Engineer: Screening", "queued"),
+        ("We received your application for Acme Engineer", "queued"),
+    ]
 
 
 def test_illegal_and_unknown_moves_by_recruiter(db, acme, app_id):
