@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 CHROMIUM = "/usr/bin/chromium"
 BOARD_SIZE = 2000
-LOADS = 3
+LOADS = 2
 DRAGS = 50
 DRAGGABLE = '[data-testid="column-Applied"] [data-rfd-drag-handle-draggable-id]'
 
@@ -103,7 +103,7 @@ def one_drag(page, s: Site) -> tuple[float, float, float]:
     page.mouse.down()
     page.mouse.move(src["x"] + src["width"] / 2, src["y"] + 30, steps=3)
     page.mouse.move(dst["x"] + dst["width"] / 2, dst["y"] + 70, steps=10)
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(120)
     watcher.start()
     page.mouse.up()
     page.wait_for_function("window.__shown !== null", polling="raf", timeout=10000)

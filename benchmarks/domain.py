@@ -9,11 +9,11 @@ from common import ENGINES, bulk_job, company, count_queries, database_url, medi
 
 from flowtrack_ui.core import queries, workflow
 
-MOVES_SINGLE = 400
-MOVES_PER_THREAD = 150
+MOVES_SINGLE = 300
+MOVES_PER_THREAD = 100
 THREADS = 8
 BOARD_SIZES = (50, 500, 5000)
-BOARD_RUNS = 15
+BOARD_RUNS = 10
 
 
 def moves_per_second(db, recruiter, threads: int, per_thread: int) -> float:

@@ -13,7 +13,7 @@ from common import Site, bulk_job, each_engine, tree_cpu_seconds, tree_pss_mib
 from playwright.sync_api import sync_playwright
 
 CLIENTS = 100
-IDLE_SECONDS = 10
+IDLE_SECONDS = 6
 
 
 def measure(s: Site) -> dict:
