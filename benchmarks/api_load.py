@@ -17,7 +17,7 @@ from flowtrack_ui.core import accounts
 
 CLIENTS = (16, 64)
 DURATION = 20
-APPS_PER_RUN = 3000  # each card moves four times: 12,000 moves, more than a 20 s run makes
+APPS_PER_RUN = 6000  # each card moves twice: 12,000 moves, more than a 20 s run makes
 WRK_THREADS = 2  # one event loop per core is plenty for 64 connections
 HERE = Path(__file__).resolve().parent
 
@@ -41,6 +41,9 @@ def wrk(url: str, script: str, clients: int, *args: str) -> dict:
         text=True,
         check=True,
     ).stdout
+    for x in out.splitlines():
+        if x.startswith("FIRST_ERROR "):
+            print(f"[api] first refused request: {x[len('FIRST_ERROR '):]}", flush=True)
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
     result = json.loads(line[len("RESULT ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
