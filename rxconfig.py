@@ -25,6 +25,10 @@ config = rx.Config(
     redis_url=_settings.redis_url,
     state_manager_mode="redis" if _settings.redis_url else "memory",
     show_built_with_reflex=False,
+    # Only the app's own origin may call it with the user's credentials (FLOWTRACK_CORS_ORIGINS adds).
+    cors_allowed_origins=list(_settings.cors_origins),
+    backend_host=_settings.host,
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     disable_plugins=[SitemapPlugin],
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
 )

@@ -6,10 +6,18 @@ import reflex as rx
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import Hardening
+from flowtrack_ui.api.websocket_limits import install_event_guard, install_log_truncation
 from flowtrack_ui.core import logs
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.pages.account import account_page
-from flowtrack_ui.pages.auth import company_signup_page, invite_page, login_page, signup_page
+from flowtrack_ui.pages.auth import (
+    company_signup_page,
+    forgot_password_page,
+    invite_page,
+    login_page,
+    reset_password_page,
+    signup_page,
+)
 from flowtrack_ui.pages.board import board_page
 from flowtrack_ui.pages.candidate import careers_page, job_detail_page, tracker_page
 from flowtrack_ui.pages.home import home_page
@@ -21,10 +29,13 @@ from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.jobs import CareersState, StaffJobsState
 from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.session import SessionState
+from flowtrack_ui.state.stale_state import ForgetStaleStates
 from flowtrack_ui.state.tracker import TrackerState
 
 _settings = get_settings()
 logs.configure(_settings.log_level)
+install_log_truncation()
+install_event_guard()
 
 app = rx.App(
     # The REST API under /api, then headers and body limits around everything the backend serves.
@@ -34,6 +45,8 @@ app = rx.App(
     ],
     head_components=[rx.el.meta(name="description", content="FlowTrack applicant tracking")],
 )
+# A hydrate hands a tab's page states only to the user they belong to.
+app.add_middleware(ForgetStaleStates())
 
 app.add_page(home_page, route="/", title="FlowTrack", on_load=SessionState.go_home)
 app.add_page(login_page, route="/login", title="Sign in · FlowTrack", on_load=AuthState.open_auth_page)
@@ -43,6 +56,18 @@ app.add_page(
     route="/company-signup",
     title="Company sign-up · FlowTrack",
     on_load=AuthState.open_auth_page,
+)
+app.add_page(
+    forgot_password_page,
+    route="/forgot-password",
+    title="Forgot password · FlowTrack",
+    on_load=AuthState.open_auth_page,
+)
+app.add_page(
+    reset_password_page,
+    route="/reset-password/[token]",
+    title="New password · FlowTrack",
+    on_load=AuthState.load_reset,
 )
 app.add_page(
     invite_page, route="/invite/[token]", title="Invitation · FlowTrack", on_load=AuthState.load_invitation

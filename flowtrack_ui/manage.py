@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from flowtrack_ui.core import demo, schema
@@ -9,11 +10,17 @@ from flowtrack_ui.core.db import default_database
 from flowtrack_ui.core.settings import get_settings
 
 
+def _private_files() -> None:
+    """Files this process creates (database, secret, logs) are readable by its user only."""
+    os.umask(0o077)
+
+
 def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "setup"
     if cmd not in ("migrate", "seed", "setup"):
         print("usage: python -m flowtrack_ui.manage [migrate|seed|setup]", file=sys.stderr)
         return 2
+    _private_files()
     settings = get_settings()
     if cmd in ("migrate", "setup"):
         schema.upgrade()

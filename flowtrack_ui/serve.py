@@ -10,7 +10,13 @@ from flowtrack_ui.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from flowtrack_ui.core.settings import PROJECT_ROOT, get_settings
 
 
+def _private_files() -> None:
+    """Files this process creates (database, secret, logs) are readable by its user only."""
+    os.umask(0o077)
+
+
 def main() -> None:
+    _private_files()
     settings = get_settings()
     if settings.workers > 1 and not settings.redis_url:
         sys.exit("FLOWTRACK_WORKERS > 1 needs FLOWTRACK_REDIS_URL: workers share page state through Redis.")
@@ -19,6 +25,7 @@ def main() -> None:
     engine = "PostgreSQL" if settings.database_url.startswith("postgres") else "SQLite"
     state = "Redis" if settings.redis_url else "in-memory"
     print(f"Database: {engine}; page state: {state}; backend workers: {settings.workers}")
+    print(f"Listening on {settings.host}:{settings.port} (FLOWTRACK_HOST to change)")
     if settings.demo:
         print(f"Demo logins (password: {DEMO_PASSWORD}):")
         for role, email in DEMO_LOGINS.items():
@@ -35,7 +42,17 @@ def main() -> None:
     print(flush=True)
     os.chdir(PROJECT_ROOT)
     reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
-    args = [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(settings.port)]
+    args = [
+        reflex,
+        "run",
+        "--env",
+        "prod",
+        "--single-port",
+        "--frontend-port",
+        str(settings.port),
+        "--backend-host",
+        settings.host,
+    ]
     os.execv(reflex, args)
 
 

@@ -166,6 +166,12 @@ def test_permission_table_over_http(api):
             "post",
             "/api/invitations",
             {"json": {"email": "z@acme.test", "role": "recruiter"}},
+            {"cand": 403, "hm": 403, "rec": 201},
+        ),
+        (
+            "post",
+            "/api/invitations",
+            {"json": {"email": "y@acme.test", "role": "hiring_manager"}},
             {"cand": 403, "hm": 201},
         ),
         ("delete", f"/api/jobs/{jid}", {}, {"cand": 403, "grec": 404, "hm": 200}),

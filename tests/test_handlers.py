@@ -5,6 +5,9 @@ Hiding a button is not a permission check; these tests send the events the UI ne
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+
 import pytest
 import reflex as rx
 from sqlmodel import select
@@ -36,7 +39,11 @@ def state_for(cls, principal=None):
 
 
 def call(st, handler, *args):
-    return handler.fn(st, *args)
+    """Runs a handler as Reflex would (an async one to completion)."""
+    result = handler.fn(st, *args)
+    if inspect.iscoroutine(result):
+        return asyncio.run(result)
+    return result
 
 
 def snapshot(db):

@@ -100,7 +100,7 @@ def test_password_change_needs_the_current_password(db, candidate):
     token = accounts.login(db, EMAIL, PASSWORD)
     with pytest.raises(InvalidInput, match="current password"):
         accounts.change_password(db, candidate, "not my password", "a brand new passphrase")
-    with pytest.raises(InvalidInput, match="at least 8"):
+    with pytest.raises(InvalidInput, match="at least 10"):
         accounts.change_password(db, candidate, PASSWORD, "short")
     assert accounts.principal_from_token(db, token)  # nothing changed
     assert accounts.login(db, EMAIL, PASSWORD)

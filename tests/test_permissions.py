@@ -58,9 +58,17 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return queries.my_applications(db, who), queries.my_timeline(db, who, app.id)
     if action is Action.VIEW_HISTORY:
         return queries.application_history(db, who, app.id)
-    if action is Action.INVITE_STAFF:
-        return accounts.invite_staff(db, who, "new.colleague@acme.test", "recruiter")
+    if action in INVITED_ROLE:
+        return accounts.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     raise AssertionError(action)
+
+
+# Inviting anyone, and each role: nobody invites a role with more rights than their own.
+INVITED_ROLE = {
+    Action.INVITE_STAFF: "hiring_manager",
+    Action.INVITE_RECRUITER: "recruiter",
+    Action.INVITE_HIRING_MANAGER: "hiring_manager",
+}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -99,8 +107,8 @@ def test_other_company_staff_get_not_found(world, role, action):
             jobs.set_job_status(world["db"], who, world["acme"].job_id, "closed")
         with pytest.raises(NotFound):
             jobs.delete_job(world["db"], who, world["acme"].job_id)
-    elif action is Action.INVITE_STAFF:
-        inv = accounts.invite_staff(world["db"], who, "someone@globex.test", "recruiter")
+    elif action in INVITED_ROLE:
+        inv = accounts.invite_staff(world["db"], who, "someone@globex.test", INVITED_ROLE[action])
         user = accounts.accept_invitation(world["db"], inv.token, "long enough pw", "Some One")
         assert user.company_id == who.company_id  # invitations always join the inviter's company
         return
@@ -130,3 +138,18 @@ def test_closed_jobs_visible_to_own_staff_only(world):
         assert acme.job_id not in [j.id for j in jobs.list_jobs(db, viewer)]
         with pytest.raises(NotFound):
             jobs.get_job(db, viewer, acme.job_id)
+
+
+def test_a_hiring_manager_cannot_invite_a_recruiter_and_escalate(world):
+    """The attack: a hiring manager invites a recruiter, accepts it himself, and moves stages."""
+    db, acme = world["db"], world["acme"]
+    before = _snapshot(db)
+    with pytest.raises(Forbidden, match="may not invite a recruiter"):
+        accounts.invite_staff(db, acme.manager, "my.second.self@acme.test", "recruiter")
+    with pytest.raises(Forbidden):
+        workflow.move_stage(db, acme.manager, world["app"].id, "Screening")
+    assert _snapshot(db) == before
+    with db.session() as s:
+        from flowtrack_ui.core.models import Invitation
+
+        assert s.exec(Invitation.__table__.select().where(Invitation.role == "recruiter")).all() == []

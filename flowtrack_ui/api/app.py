@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -64,7 +65,7 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
             "POST /api/auth/login and send `Authorization: Bearer <token>`."
         ),
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from local files: /api/docs works offline, no CDN
         redoc_url=None,
     )
     api.state.db_provider = db_provider
@@ -86,5 +87,38 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return HealthOut(status="ok", database="ok")
 
+    add_local_docs(api)
     api.add_middleware(JsonNotFound)
     return api
+
+
+# Swagger UI's files, from the pinned swagger-ui-bundle package; served by name, nothing else.
+DOCS_ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon-32x32.png": "image/png",
+}
+
+
+def add_local_docs(api: FastAPI) -> None:
+    from swagger_ui_bundle import swagger_ui_path
+
+    @api.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="FlowTrack API",
+            swagger_js_url="/api/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/api/docs/assets/favicon-32x32.png",
+        )
+
+    @api.get("/api/docs/assets/{name}", include_in_schema=False)
+    def docs_asset(name: str):
+        if name not in DOCS_ASSETS:
+            return JSONResponse({"detail": "Not found."}, status_code=404)
+        return FileResponse(
+            swagger_ui_path / name,
+            media_type=DOCS_ASSETS[name],
+            headers={"Cache-Control": "public, max-age=86400"},
+        )

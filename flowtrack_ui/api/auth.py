@@ -9,13 +9,15 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 
 from flowtrack_ui.core import accounts
+from flowtrack_ui.core.accounts import password_reset
 from flowtrack_ui.core.errors import InvalidInput
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.core.views import UserView
 
-from .deps import Caller, Db
+from .deps import Caller, ClientAddress, Db
 from .errors import errors
 from .schemas import (
+    AcceptedOut,
     AcceptIn,
     CompanyIn,
     InvitationIn,
@@ -23,6 +25,8 @@ from .schemas import (
     LoginForm,
     LoginJSON,
     PasswordIn,
+    PasswordResetIn,
+    PasswordResetRequestIn,
     RegisterIn,
     TokenOut,
     UserOut,
@@ -65,7 +69,7 @@ _LOGIN_BODY = {
     openapi_extra=_LOGIN_BODY,
     summary="Sign in",
 )
-async def login(request: Request, db: Db) -> TokenOut:
+async def login(request: Request, db: Db, client: ClientAddress) -> TokenOut:
     """OAuth2 password form (``username``, ``password``) or JSON ``{email, password}``."""
     raw = await request.body()
     if len(raw) > 16_384:
@@ -90,7 +94,7 @@ async def login(request: Request, db: Db) -> TokenOut:
         if isinstance(exc, InvalidInput):
             raise
         raise InvalidInput("Send email (or username) and password.") from None
-    return TokenOut(access_token=accounts.login(db, email, password))
+    return TokenOut(access_token=accounts.login(db, email, password, client))
 
 
 @router.get("/auth/me", response_model=UserOut, responses=errors(401))
@@ -116,11 +120,39 @@ def logout(caller: Caller, db: Db) -> Response:
     responses=errors(401, 422, 429),
     summary="Change your password",
 )
-def change_password(body: PasswordIn, caller: Caller, db: Db) -> TokenOut:
+def change_password(body: PasswordIn, caller: Caller, db: Db, client: ClientAddress) -> TokenOut:
     """Ends every earlier token and returns a fresh one for the caller."""
     return TokenOut(
-        access_token=accounts.change_password(db, caller, body.current_password, body.new_password)
+        access_token=accounts.change_password(db, caller, body.current_password, body.new_password, client)
     )
+
+
+RESET_ACCEPTED = "If an account uses this email, a link to choose a new password is on its way."
+
+
+@router.post(
+    "/auth/password-reset",
+    response_model=AcceptedOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors(422),
+    summary="Ask for a password reset link",
+)
+def request_password_reset(body: PasswordResetRequestIn, db: Db) -> AcceptedOut:
+    """Always the same answer, whether or not the email has an account (no enumeration)."""
+    password_reset.request_reset(db, body.email)
+    return AcceptedOut(detail=RESET_ACCEPTED)
+
+
+@router.post(
+    "/auth/password-reset/{token}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(404, 409, 422),
+    summary="Set a new password with a reset link",
+)
+def reset_password(token: str, body: PasswordResetIn, db: Db) -> Response:
+    """The link works once, for one hour; every earlier token of the account ends."""
+    password_reset.reset_password(db, token, body.password)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(

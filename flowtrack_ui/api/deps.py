@@ -12,6 +12,7 @@ from flowtrack_ui.core import accounts
 from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.permissions import Principal
+from flowtrack_ui.core.settings import get_settings
 
 bearer = HTTPBearer(auto_error=False, description="The access token from POST /api/auth/login.")
 
@@ -43,3 +44,21 @@ def optional_principal(
 
 Caller = Annotated[Principal, Depends(current_principal)]
 MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address: the socket's peer, or the address the trusted proxies forwarded.
+
+    X-Forwarded-For is written by the client unless it arrived through the configured number
+    of reverse proxies (``FLOWTRACK_TRUSTED_PROXY_HOPS``), each appending the address it saw.
+    """
+    peer = request.client.host if request.client else ""
+    hops = get_settings().trusted_proxy_hops
+    if hops:
+        forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",") if ip.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return peer
+
+
+ClientAddress = Annotated[str, Depends(client_address)]

@@ -34,7 +34,19 @@ class LoginJSON(BaseModel):
 
 class PasswordIn(BaseModel):
     current_password: str = Field(max_length=128)
-    new_password: str = Field(min_length=8, max_length=128)
+    new_password: str = Field(max_length=128)
+
+
+class PasswordResetRequestIn(BaseModel):
+    email: str = Field(max_length=254)
+
+
+class PasswordResetIn(BaseModel):
+    password: str = Field(max_length=128)
+
+
+class AcceptedOut(BaseModel):
+    detail: str
 
 
 class LoginForm(BaseModel):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
+from pathlib import Path
 from threading import RLock
 
 from sqlalchemy import event
@@ -29,9 +31,24 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def secure_sqlite_file(url: str) -> None:
+    """The SQLite file (and so its -wal and -shm files, which copy its mode) readable by us only."""
+    url = normalize_url(url)
+    if not url.startswith("sqlite:///") or ":memory:" in url:
+        return
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            os.chmod(extra, 0o600)
+
+
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
+        secure_sqlite_file(url)
         # A pool as large as the server's thread pool: connections (and their PRAGMAs) are
         # reused instead of being opened and closed under load.
         engine = create_engine(
@@ -117,5 +134,11 @@ def default_database() -> Database:
     """The app's database, from ``FLOWTRACK_DATABASE_URL`` or the SQLite file in the data folder."""
     settings = get_settings()
     if settings.database_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(settings.data_dir)
     return Database(settings.database_url)
+
+
+def ensure_private_dir(path: Path) -> None:
+    """The data folder: created for the app's user only (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)

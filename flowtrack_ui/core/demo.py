@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from . import security
+from .accounts.company_names import lookalike_key
 from .db import Database, default_database
 from .models import Application, ApplicationHistory, Company, Job, User
 from .permissions import Role
@@ -87,7 +88,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
     with db.session(write=True) as s:
         if s.exec(select(Company).where(Company.name == "Acme")).first() is not None:
             return False
-        acme = Company(name="Acme", created_at=now - timedelta(days=60))
+        acme = Company(name="Acme", name_key=lookalike_key("Acme"), created_at=now - timedelta(days=60))
         s.add(acme)
         s.flush()
         recruiter = User(

@@ -109,6 +109,25 @@ your name and password with this link (valid until $expires).</p>
 """
         + _BUTTON.replace("$label", "Accept the invitation"),
     ),
+    "password_reset": EmailTemplate(
+        subject="Reset your FlowTrack password",
+        text="""Hello $name,
+
+someone (we hope you) asked to reset the password of your FlowTrack account. Choose a new
+password with this link; it works once and until $expires (UTC):
+
+$link
+
+If you did not ask for this, ignore this email: your password stays as it is.
+""",
+        html="""<p>Hello $name,</p>
+<p>someone (we hope you) asked to reset the password of your FlowTrack account. Choose a new
+password with this link; it works once and until $expires (UTC).</p>
+"""
+        + _BUTTON.replace("$label", "Choose a new password")
+        + """<p>If you did not ask for this, ignore this email: your password stays as it is.</p>
+""",
+    ),
 }
 
 STAGE_SENTENCES = {

@@ -37,7 +37,9 @@ def job_view(job: Job, company_name: str) -> JobView:
 def _fields(title: object, description: object, location: object) -> dict:
     return {
         "title": validation.text(title, "Title", max_len=200),
-        "description": validation.text(description, "Description", max_len=10_000, required=False),
+        "description": validation.text(
+            description, "Description", max_len=10_000, required=False, multiline=True
+        ),
         "location": validation.text(location, "Location", max_len=200, required=False),
     }
 

@@ -45,9 +45,12 @@ def _ts(nullable: bool = False, index: bool = False):
 
 class Company(SQLModel, table=True):
     __tablename__ = "company"
+    __table_args__ = (sa.UniqueConstraint("name_key", name="uq_company_name_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=sa.String(120), unique=True)
+    # The look-alike key of the name (accounts/company_names.py): unique, so "Αcme" cannot join "Acme".
+    name_key: str = Field(sa_type=sa.String(240))
     created_at: datetime = _ts()
 
 
@@ -130,14 +133,35 @@ class Invitation(SQLModel, table=True):
 
 
 class SignInFailure(SQLModel, table=True):
-    """A failed (or still unfinished) sign-in for an email; the throttle counts recent ones."""
+    """A failed (or still unfinished) sign-in for an email from a client address.
+
+    The throttle counts recent ones per (email, address) and per address, so guessing from one
+    address never locks the account's owner out elsewhere.
+    """
 
     __tablename__ = "sign_in_failure"
-    __table_args__ = (sa.Index("ix_sign_in_failure_email_failed_at", "email", "failed_at"),)
+    __table_args__ = (
+        sa.Index("ix_sign_in_failure_email_client", "email", "client", "failed_at"),
+        sa.Index("ix_sign_in_failure_client", "client", "failed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_type=sa.String(254))
+    client: str = Field(default="", sa_type=sa.String(64))
     failed_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A password-reset link: only the token's SHA-256 is kept; valid one hour, works once."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    created_at: datetime = _ts()
 
 
 class OutboxEmail(SQLModel, table=True):

@@ -118,3 +118,18 @@ def staff_invitation(
             "link": _link(f"/invite/{token}"),
         },
     )
+
+
+def password_reset(s: Session, user: User, token: str, expires_at: datetime) -> None:
+    """To the account's owner, with the one link that carries the reset token."""
+    _queue(
+        s,
+        "password_reset",
+        user.email,
+        {
+            "name": user.full_name,
+            "company": company.name if (company := s.get(Company, user.company_id or 0)) else "everyone",
+            "expires": f"{expires_at:%d %B %Y, %H:%M}",
+            "link": _link(f"/reset-password/{token}"),
+        },
+    )

@@ -13,6 +13,7 @@ import logging
 import smtplib
 import ssl
 import threading
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -58,13 +59,21 @@ def backoff(attempts: int, base: float, ceiling: float) -> timedelta:
     return timedelta(seconds=min(ceiling, base * 2 ** max(0, attempts - 1)))
 
 
+def header_safe(value: str) -> str:
+    """One line: every control, line and paragraph separator becomes a space (no header injection)."""
+    cleaned = "".join(
+        " " if (unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in "\x85") else ch for ch in value
+    )
+    return " ".join(cleaned.split())
+
+
 def to_message(row: OutboxEmail, mail_from: str) -> EmailMessage:
     msg = EmailMessage()
-    msg["Message-ID"] = row.message_id
+    msg["Message-ID"] = header_safe(row.message_id)
     msg["Date"] = format_datetime(row.created_at)
-    msg["From"] = mail_from
-    msg["To"] = row.to_address
-    msg["Subject"] = row.subject
+    msg["From"] = header_safe(mail_from)
+    msg["To"] = header_safe(row.to_address)
+    msg["Subject"] = header_safe(row.subject)
     msg.set_content(row.body_text)
     msg.add_alternative(row.body_html, subtype="html")
     return msg
@@ -152,6 +161,11 @@ class Sender:
         else:
             self._retry_later(row, error)
 
+    def _unsendable(self, row: OutboxEmail, exc: Exception) -> None:
+        error = f"cannot build the message: {type(exc).__name__}: {exc}"[:1000]
+        self._mark(row.id, failed_at=datetime.now(UTC), last_error=error)
+        log.error("email %s cannot be sent and is marked failed: %s", row.id, error)
+
     # --- SMTP ---------------------------------------------------------------------------------
 
     def _connect(self) -> smtplib.SMTP:
@@ -195,7 +209,12 @@ class Sender:
                 if row is None:
                     break
                 try:
-                    conn.send_message(to_message(row, self.mail_from))
+                    message = to_message(row, self.mail_from)
+                except Exception as exc:  # this row cannot become an email: it alone fails
+                    self._unsendable(row, exc)
+                    continue
+                try:
+                    conn.send_message(message)
                 except smtplib.SMTPResponseException as exc:
                     self._refused(row, exc.smtp_code, exc.smtp_error)
                     continue
@@ -206,6 +225,9 @@ class Sender:
                 except (OSError, smtplib.SMTPException) as exc:
                     self._retry_later(row, str(exc) or type(exc).__name__)
                     break  # the connection is gone; the next pass reconnects
+                except Exception as exc:  # anything else about this one email: it alone waits
+                    self._retry_later(row, f"{type(exc).__name__}: {exc}")
+                    break  # the connection may be mid-message; the next pass reconnects
                 self._mark(row.id, sent_at=datetime.now(UTC), last_error=None)
                 sent += 1
                 log.info("email %s sent to %s: %s", row.id, row.to_address, row.subject)

@@ -29,6 +29,8 @@ class Action(StrEnum):
     VIEW_OWN_APPLICATIONS = "view your own applications"
     VIEW_HISTORY = "view the full history of an application"
     INVITE_STAFF = "invite staff"
+    INVITE_RECRUITER = "invite a recruiter"
+    INVITE_HIRING_MANAGER = "invite a hiring manager"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -39,7 +41,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_OWN_APPLICATIONS: frozenset({Role.CANDIDATE}),
     Action.VIEW_HISTORY: frozenset({Role.RECRUITER}),
     Action.INVITE_STAFF: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    # Nobody invites a role with more rights than their own.
+    Action.INVITE_RECRUITER: frozenset({Role.RECRUITER}),
+    Action.INVITE_HIRING_MANAGER: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
 }
+
+INVITE_ACTION = {Role.RECRUITER: Action.INVITE_RECRUITER, Role.HIRING_MANAGER: Action.INVITE_HIRING_MANAGER}
 
 ROLE_LABELS = {
     Role.CANDIDATE: "Candidate",

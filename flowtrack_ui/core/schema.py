@@ -6,7 +6,8 @@ from alembic.config import Config
 
 from alembic import command
 
-from .settings import PROJECT_ROOT
+from .db import ensure_private_dir, secure_sqlite_file
+from .settings import PROJECT_ROOT, get_settings
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -20,4 +21,10 @@ def alembic_config(url: str | None = None) -> Config:
 
 def upgrade(url: str | None = None) -> None:
     """``alembic upgrade head`` on ``url`` (default: the configured database)."""
+    settings = get_settings()
+    target = url or settings.database_url
+    if target.startswith("sqlite"):
+        if url is None:
+            ensure_private_dir(settings.data_dir)
+        secure_sqlite_file(target)
     command.upgrade(alembic_config(url), "head")

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,12 +28,22 @@ class Settings:
     mail_from: str
     # The sender inside `make run`; production runs `python -m flowtrack_ui.mailer` on its own.
     embedded_mailer: bool
+    # The address the server listens on: loopback unless told otherwise.
+    host: str
+    # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
+    trusted_proxy_hops: int
+    # Browser origins allowed to call the app with credentials: its own, plus any listed.
+    cors_origins: tuple[str, ...]
 
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("FLOWTRACK_DATA_DIR") or PROJECT_ROOT / "data").resolve()
         db_url = os.environ.get("FLOWTRACK_DATABASE_URL") or f"sqlite:///{data_dir / 'flowtrack.db'}"
         port = int(os.environ.get("FLOWTRACK_PORT") or 3000)
+        public_url = (os.environ.get("FLOWTRACK_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/")
+        extra_origins = [
+            o.strip().rstrip("/") for o in (os.environ.get("FLOWTRACK_CORS_ORIGINS") or "").split(",")
+        ]
         return cls(
             data_dir=data_dir,
             database_url=db_url,
@@ -41,7 +52,7 @@ class Settings:
             port=port,
             demo=(os.environ.get("FLOWTRACK_DEMO", "1").strip() not in ("0", "false", "no")),
             token_ttl_minutes=int(os.environ.get("FLOWTRACK_TOKEN_TTL_MINUTES") or 12 * 60),
-            public_url=(os.environ.get("FLOWTRACK_PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
+            public_url=public_url,
             workers=max(1, int(os.environ.get("FLOWTRACK_WORKERS") or 1)),
             log_level=os.environ.get("FLOWTRACK_LOG_LEVEL") or "INFO",
             live_check_seconds=float(os.environ.get("FLOWTRACK_LIVE_CHECK_SECONDS") or 15),
@@ -50,7 +61,21 @@ class Settings:
             embedded_mailer=(
                 os.environ.get("FLOWTRACK_EMBEDDED_MAILER", "1").strip() not in ("0", "false", "no")
             ),
+            host=(os.environ.get("FLOWTRACK_HOST") or "127.0.0.1").strip(),
+            trusted_proxy_hops=max(0, int(os.environ.get("FLOWTRACK_TRUSTED_PROXY_HOPS") or 0)),
+            cors_origins=own_origins(public_url) + tuple(o for o in extra_origins if o),
         )
+
+
+def own_origins(public_url: str) -> tuple[str, ...]:
+    """The app's own origin; on a loopback URL also its other loopback spellings."""
+    parts = urlsplit(public_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+        return (origin,)
+    port = f":{parts.port}" if parts.port else ""
+    hosts = ("localhost", "127.0.0.1", "[::1]")
+    return (origin,) + tuple(o for o in (f"{parts.scheme}://{h}{port}" for h in hosts) if o != origin)
 
 
 def get_settings() -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .errors import InvalidInput
 from .stages import Stage, parse_stage
@@ -25,14 +26,29 @@ def object_id(value: object, what: str = "id") -> int:
     return value
 
 
-def text(value: object, field: str, *, max_len: int, required: bool = True) -> str:
+# Line and paragraph separators end a line for email headers and many renderers, like CR and LF.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _control_free(value: str, field: str, multiline: bool) -> None:
+    """No control characters; line breaks (and tabs) only in multi-line fields."""
+    for ch in value:
+        if multiline and ch in "\n\r\t":
+            continue
+        if ch in _LINE_BREAKS:
+            raise InvalidInput(f"{field} must be on one line.")
+        if unicodedata.category(ch) == "Cc":
+            raise InvalidInput(f"{field} contains an invalid character.")
+
+
+def text(value: object, field: str, *, max_len: int, required: bool = True, multiline: bool = False) -> str:
+    """Trimmed text; single-line fields refuse every line-breaking and control character."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be text.")
     value = value.strip()
-    if "\x00" in value:
-        raise InvalidInput(f"{field} contains an invalid character.")
+    _control_free(value, field, multiline)
     if required and not value:
         raise InvalidInput(f"{field} is required.")
     if len(value) > max_len:
@@ -47,15 +63,12 @@ def email(value: object) -> str:
     return value
 
 
-def password(value: object) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput("Password must be text.")
-    if len(value) < 8:
-        raise InvalidInput("Password must be at least 8 characters long.")
-    if len(value) > 128:
-        raise InvalidInput("Password must be at most 128 characters long.")
-    if "\x00" in value:
-        raise InvalidInput("Password contains an invalid character.")
+def person_name(value: object, field: str = "Full name") -> str:
+    """A person's name: one line, no invisible formatting characters, NFC-normalised."""
+    value = text(value, field, max_len=120)
+    value = unicodedata.normalize("NFC", " ".join(value.split()))
+    if any(unicodedata.category(ch) in ("Cf", "Co", "Cs", "Cn") for ch in value):
+        raise InvalidInput(f"{field} contains an invisible or unassigned character.")
     return value
 
 

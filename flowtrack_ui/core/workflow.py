@@ -116,7 +116,7 @@ def move_stage(
     require(principal, Action.MOVE_STAGE)
     target = validation.stage(new_stage)
     expected = None if expected_stage in (None, "") else validation.stage(expected_stage)
-    note_text = validation.text(note, "Note", max_len=MAX_NOTE, required=False) or None
+    note_text = validation.text(note, "Note", max_len=MAX_NOTE, required=False, multiline=True) or None
     now = datetime.now(UTC)
     with db.session(write=True) as s:
         app = company_application(s, principal, application_id)

@@ -13,16 +13,16 @@ def _submit(label: str, test_id: str) -> rx.Component:
 
 
 def new_password_field(label: str = "Password") -> rx.Component:
-    """The password of a new account: the core's rule is 8 to 128 characters."""
+    """A new password: the core checks the rule (10 to 128 characters, not a common one)."""
     return field(
         label,
         "password",
         "password",
         auto_complete="new-password",
         required=True,
-        min_length=8,
+        min_length=10,
         max_length=128,
-        placeholder="At least 8 characters",
+        placeholder="At least 10 characters, not a common password",
     )
 
 
@@ -43,13 +43,14 @@ def login_page() -> rx.Component:
                 field("Password", "password", "password", auto_complete="current-password", required=True),
                 error_callout(AuthState.error),
                 _submit("Sign in", "login-submit"),
+                rx.link("Forgot your password?", href="/forgot-password", size="2"),
                 spacing="3",
             ),
             on_submit=AuthState.login,
         ),
         rx.text(
             "New here? ",
-            rx.link("Create a candidate account", href="/signup"),
+            rx.link("Create a candidate account", href="/signup" + AuthState.next_suffix),
             " or ",
             rx.link("set up your company", href="/company-signup"),
             ".",
@@ -74,7 +75,9 @@ def signup_page() -> rx.Component:
             on_submit=AuthState.signup,
         ),
         rx.text("Hiring? ", rx.link("Set up your company", href="/company-signup"), size="2"),
-        rx.text("Already have an account? ", rx.link("Sign in", href="/login"), size="2"),
+        rx.text(
+            "Already have an account? ", rx.link("Sign in", href="/login" + AuthState.next_suffix), size="2"
+        ),
     )
 
 
@@ -124,5 +127,57 @@ def invite_page() -> rx.Component:
                 on_submit=AuthState.accept_invitation,
             ),
             rx.link("Go to sign in", href="/login"),
+        ),
+    )
+
+
+def forgot_password_page() -> rx.Component:
+    return auth_card(
+        "Forgot your password?",
+        "Enter your account's email: we send you a link to choose a new password.",
+        rx.cond(
+            AuthState.reset_requested,
+            rx.callout(
+                "If an account uses this email, a link to choose a new password is on its way. "
+                "It works once, within the hour.",
+                icon="mail",
+                color_scheme="green",
+                role="status",
+                width="100%",
+                data_testid="reset-requested",
+            ),
+            rx.form(
+                rx.vstack(
+                    field("Email", "email", "email", auto_complete="email", required=True),
+                    _submit("Send the link", "reset-request-submit"),
+                    spacing="3",
+                ),
+                on_submit=AuthState.request_reset,
+            ),
+        ),
+        rx.text("Remembered it? ", rx.link("Sign in", href="/login"), size="2"),
+    )
+
+
+def reset_password_page() -> rx.Component:
+    return auth_card(
+        "Choose a new password",
+        rx.cond(
+            AuthState.reset_error != "",
+            AuthState.reset_error,
+            "For " + AuthState.reset_email + ". Every other session of this account is signed out.",
+        ),
+        rx.cond(
+            AuthState.reset_error == "",
+            rx.form(
+                rx.vstack(
+                    new_password_field("New password"),
+                    error_callout(AuthState.error),
+                    _submit("Set the new password", "reset-submit"),
+                    spacing="3",
+                ),
+                on_submit=AuthState.reset_password,
+            ),
+            rx.link("Ask for a new link", href="/forgot-password"),
         ),
     )

@@ -28,6 +28,7 @@ class AccountState(SessionState):
                 self.principal(),
                 str(form.get("current_password", "")),
                 str(form.get("password", "")),
+                self.router.session.client_ip,
             )
         except Unauthenticated as exc:
             return self.refuse(exc)

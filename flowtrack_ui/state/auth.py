@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import reflex as rx
 
 from flowtrack_ui.core import accounts
+from flowtrack_ui.core.accounts import password_reset
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import ROLE_LABELS, Role
 
@@ -24,6 +27,19 @@ class AuthState(SessionState):
     invite_email: str = ""
     invite_role: str = ""
     invite_error: str = ""
+    # Where to go after signing in or up (a same-site path), carried between the auth pages.
+    next_path: str = ""
+    reset_requested: bool = False
+    reset_email: str = ""
+    reset_error: str = ""
+
+    @rx.var
+    def next_suffix(self) -> str:
+        """``?next=…`` for links between the sign-in pages, so a candidate comes back to the job."""
+        return f"?next={quote(self.next_path, safe='')}" if self.next_path else ""
+
+    def _client(self) -> str:
+        return self.router.session.client_ip
 
     def _signed_in(self, token: str):
         self.token = token
@@ -37,6 +53,8 @@ class AuthState(SessionState):
     def open_auth_page(self):
         """Signed-in visitors skip the sign-in forms."""
         self.error = ""
+        self.reset_requested = False
+        self.next_path = _safe_next(self.router.url.query_parameters.get("next")) or ""
         try:
             p = self.principal()
         except DomainError:
@@ -48,7 +66,9 @@ class AuthState(SessionState):
     @rx.event
     def login(self, form: dict):
         try:
-            token = accounts.login(db(), str(form.get("email", "")), str(form.get("password", "")))
+            token = accounts.login(
+                db(), str(form.get("email", "")), str(form.get("password", "")), self._client()
+            )
             return self._signed_in(token)
         except DomainError as exc:
             self.error = exc.message
@@ -77,9 +97,40 @@ class AuthState(SessionState):
         except DomainError as exc:
             self.error = exc.message
 
-    def _invite_token(self) -> str:
+    def _path_token(self, prefix: str) -> str:
         parts = self.router.url.path.rstrip("/").split("/")
-        return parts[-1] if len(parts) >= 3 and parts[-2] == "invite" else ""
+        return parts[-1] if len(parts) >= 3 and parts[-2] == prefix else ""
+
+    def _invite_token(self) -> str:
+        return self._path_token("invite")
+
+    @rx.event
+    def request_reset(self, form: dict):
+        """Always the same answer: nobody learns from it whether an email has an account."""
+        password_reset.request_reset(db(), form.get("email", ""))
+        self.reset_requested = True
+
+    @rx.event
+    def load_reset(self):
+        self.error = ""
+        try:
+            self.reset_email = password_reset.check_token(db(), self._path_token("reset-password"))
+            self.reset_error = ""
+        except DomainError as exc:
+            self.reset_email, self.reset_error = "", exc.message
+
+    @rx.event
+    async def reset_password(self, form: dict):
+        try:
+            password_reset.reset_password(db(), self._path_token("reset-password"), form.get("password", ""))
+        except DomainError as exc:
+            self.error = exc.message
+            return None
+        await self.forget_everything()
+        return [
+            rx.redirect("/login"),
+            rx.toast.success("Your password is changed. Sign in with the new one.", duration=8000),
+        ]
 
     @rx.event
     def load_invitation(self):

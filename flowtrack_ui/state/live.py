@@ -3,13 +3,20 @@
 The task waits on the change feed (no polling of the database). It wakes at most every
 ``FLOWTRACK_LIVE_CHECK_SECONDS`` (15 s) when nothing happens, only to notice that its browser tab has closed
 or moved on, and then ends, unsubscribing.
+
+A follow is a read like any other: the caller passes ``authorize``, which asks the domain core
+whether the tab's user may still read the topic; it runs before following and on every wake,
+and a refusal ends the task without sending anything. A tab has at most one live task per
+page state: a new one replaces the previous.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from flowtrack_ui.core.changes import default_feed
+from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.settings import get_settings
 
 log = logging.getLogger("flowtrack.live")
@@ -27,14 +34,45 @@ def client_connected_here(token: str) -> bool:
     return record is not None and record.instance_id == manager.instance_id
 
 
-async def follow(state, topic: str, still_wanted, refresh):
+# (client token, state name) -> the one live task of that page in that tab, on this worker.
+_running: dict[tuple[str, str], asyncio.Task] = {}
+
+
+def live_tasks() -> int:
+    return sum(1 for task in _running.values() if not task.done())
+
+
+def _take_slot(token: str, state_name: str) -> tuple[str, str]:
+    """Register the current task as the page's live task, cancelling any earlier one."""
+    key = (token, state_name)
+    previous = _running.get(key)
+    current = asyncio.current_task()
+    if previous is not None and previous is not current and not previous.done():
+        previous.cancel()
+    _running[key] = current
+    return key
+
+
+def _release_slot(key: tuple[str, str]) -> None:
+    if _running.get(key) is asyncio.current_task():
+        del _running[key]
+
+
+async def follow(state, topic: str, still_wanted, refresh, authorize):
     """Run ``refresh`` (under the state lock) whenever ``topic`` changes, while the page wants it.
 
+    ``authorize()`` (raises a DomainError when the tab's user may not read the topic),
     ``still_wanted()`` and ``refresh()`` are called inside ``async with state``; ``refresh``
     returns None to keep going or events to send (a sign-in redirect, say) and stop.
     """
     async with state:
         token = state.router.session.client_token
+        try:
+            authorize()
+        except DomainError:
+            log.info("refused to follow %s for client %s", topic, token[:8])
+            return None
+    key = _take_slot(token, type(state).get_full_name())
     check_every = get_settings().live_check_seconds
     log.info("follows %s for client %s", topic, token[:8])
     try:
@@ -54,9 +92,17 @@ async def follow(state, topic: str, still_wanted, refresh):
                 async with state:
                     if not still_wanted():
                         return None
+                    try:
+                        authorize()
+                    except DomainError:
+                        return None
                     if changed:
                         result = refresh()
                         if result is not None:
                             return result
+    except asyncio.CancelledError:
+        log.info("a newer live task replaced this one for %s, client %s", topic, token[:8])
+        return None
     finally:
+        _release_slot(key)
         log.info("stops following %s for client %s", topic, token[:8])

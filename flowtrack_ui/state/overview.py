@@ -7,8 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from flowtrack_ui.core import queries
-from flowtrack_ui.core.changes import company_topic
+from flowtrack_ui.core import live_access, queries
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import STAFF_ROLES
 from flowtrack_ui.core.stages import PIPELINE
@@ -65,14 +64,15 @@ class OverviewState(SessionState):
         async with self:
             gen = self._watch_gen
             try:
-                company_id = self.principal().company_id
-            except DomainError as exc:
-                return self.refuse(exc)
+                topic = live_access.company_overview_topic(self.principal())
+            except DomainError:
+                return None
         return await live.follow(
             self,
-            company_topic(company_id),
+            topic,
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
+            authorize=lambda: live_access.company_overview_topic(self.principal()),
         )
 
     def _refresh(self):

@@ -22,14 +22,30 @@ def db() -> Database:
     return default_database()
 
 
+def all_page_states() -> list[type[rx.State]]:
+    """SessionState and every state below it: what a browser tab can hold about a user."""
+    found, todo = [], [SessionState]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.get_substates())
+    return found
+
+
 class SessionState(rx.State):
-    """Base of every page state. Shows who is signed in; never holds a password."""
+    """Base of every page state. Shows who is signed in; never holds a password.
+
+    ``_owner_id`` says whose data the tab's page states hold. Whenever the tab's token stops
+    being valid for that user (sign-out, password change or reset, expiry, another account),
+    every page state is reset, so nothing of the last user survives for the next connection.
+    """
 
     token: str = rx.LocalStorage("", name="flowtrack_token", sync=True)
     user_name: str = ""
     user_email: str = ""
     role: str = ""
     company_name: str = ""
+    _owner_id: int = 0
 
     @rx.var
     def role_label(self) -> str:
@@ -44,13 +60,34 @@ class SessionState(rx.State):
         return accounts.principal_from_token(db(), self.token)
 
     def _remember(self, p: Principal) -> None:
+        if self._owner_id and self._owner_id != p.user_id:
+            token = self.token
+            self.reset()  # another account in this tab: nothing of the previous one stays
+            self.token = token
         me = accounts.me(db(), p)
+        self._owner_id = p.user_id
         self.user_name, self.user_email, self.role = me.full_name, me.email, me.role
         self.company_name = me.company_name or ""
 
     def _forget(self) -> None:
-        self.token = ""
-        self.user_name = self.user_email = self.role = self.company_name = ""
+        """Clear every page state this tab holds (and the token); see ``forget_everything``."""
+        self.reset()
+
+    async def forget_everything(self) -> None:
+        """Load every page state of this tab (lazy with Redis) and reset them all."""
+        for cls in all_page_states():
+            await self.get_state(cls)
+        self.reset()
+
+    @rx.event
+    async def wipe(self):
+        """Follows a refusal for a lost session: states not loaded by that event are reset too."""
+        try:
+            if self.principal().user_id == self._owner_id:
+                return
+        except DomainError:
+            pass
+        await self.forget_everything()
 
     def _here(self) -> str:
         url = self.router.url
@@ -59,8 +96,13 @@ class SessionState(rx.State):
     def refuse(self, exc: DomainError):
         """What a refused call shows: sign-in for a lost session, a toast otherwise."""
         if isinstance(exc, Unauthenticated):
+            here = self._here()
             self._forget()
-            return [rx.toast.warning(exc.message), rx.redirect(f"/login?next={quote(self._here())}")]
+            return [
+                SessionState.wipe,
+                rx.toast.warning(exc.message),
+                rx.redirect(f"/login?next={quote(here)}"),
+            ]
         return rx.toast.error(exc.message, duration=6000)
 
     def require(self, *roles: Role) -> Principal | None:
@@ -78,7 +120,7 @@ class SessionState(rx.State):
     def guard(self, *roles: Role):
         """The redirect for a page this caller may not open (None when allowed)."""
         if not self.role:
-            return rx.redirect(f"/login?next={quote(self._here())}")
+            return [SessionState.wipe, rx.redirect(f"/login?next={quote(self._here())}")]
         if roles and Role(self.role) not in roles:
             return rx.redirect(HOME_BY_ROLE[Role(self.role)])
         return None
@@ -89,14 +131,15 @@ class SessionState(rx.State):
             p = self.principal()
         except Unauthenticated:
             self._forget()
-            return rx.redirect("/login")
+            return [SessionState.wipe, rx.redirect("/login")]
         return rx.redirect(HOME_BY_ROLE[p.role])
 
     @rx.event
-    def sign_out(self):
+    async def sign_out(self):
+        """Ends every token of the user and clears every page state this tab holds."""
         try:
             accounts.logout(db(), self.principal())
         except DomainError:
             pass
-        self._forget()
+        await self.forget_everything()
         return [rx.redirect("/login"), rx.toast.info("You are signed out.")]

@@ -6,8 +6,7 @@ import dataclasses
 
 import reflex as rx
 
-from flowtrack_ui.core import queries
-from flowtrack_ui.core.changes import candidate_topic
+from flowtrack_ui.core import live_access, queries
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.stages import Stage
@@ -77,11 +76,15 @@ class TrackerState(SessionState):
         async with self:
             gen = self._watch_gen
             try:
-                user_id = self.principal().user_id
-            except DomainError as exc:
-                return self.refuse(exc)
+                topic = live_access.my_applications_topic(self.principal())
+            except DomainError:
+                return None
         return await live.follow(
-            self, candidate_topic(user_id), still_wanted=lambda: self._watch_gen == gen, refresh=self._refresh
+            self,
+            topic,
+            still_wanted=lambda: self._watch_gen == gen,
+            refresh=self._refresh,
+            authorize=lambda: live_access.my_applications_topic(self.principal()),
         )
 
     def _refresh(self):

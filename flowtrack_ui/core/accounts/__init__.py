@@ -10,12 +10,13 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import notifications, security, throttle, validation
-from .db import Database
-from .errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from .models import Company, Invitation, User
-from .permissions import STAFF_ROLES, Action, Principal, Role, require
-from .views import InvitationView, UserView
+from .. import notifications, security, throttle, validation
+from ..db import Database
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from ..models import Company, Invitation, User
+from ..permissions import INVITE_ACTION, STAFF_ROLES, Action, Principal, Role, require
+from ..views import InvitationView, UserView
+from . import company_names, password_policy
 
 INVITATION_TTL = timedelta(days=7)
 
@@ -58,8 +59,8 @@ def _add_user(session: Session, user: User) -> User:
 def register_candidate(db: Database, email: str, password: str, full_name: str) -> UserView:
     """Public sign-up: always a candidate, never staff."""
     email = validation.email(email)
-    password = validation.password(password)
-    full_name = validation.text(full_name, "Full name", max_len=120)
+    password = password_policy.check(password, email)
+    full_name = validation.person_name(full_name)
     password_hash = security.hash_password(password)
     with db.session(write=True) as s:
         _ensure_email_free(s, email)
@@ -82,22 +83,28 @@ def register(db: Database, email: str, password: str, full_name: str, role: str)
 
 def register_company(db: Database, company_name: str, email: str, password: str, full_name: str) -> UserView:
     """Company sign-up: the company and its first recruiter, in one transaction."""
-    company_name = validation.text(company_name, "Company name", max_len=120)
+    company_name = company_names.clean(company_name)
+    name_key = company_names.lookalike_key(company_name)
     email = validation.email(email)
-    password = validation.password(password)
-    full_name = validation.text(full_name, "Full name", max_len=120)
+    password = password_policy.check(password, email)
+    full_name = validation.person_name(full_name)
     password_hash = security.hash_password(password)
+    taken_message = "A company with this name, or one that looks the same, is already registered."
     with db.session(write=True) as s:
-        taken = s.exec(select(Company.id).where(func.lower(Company.name) == company_name.lower())).first()
+        taken = s.exec(
+            select(Company.id).where(
+                (func.lower(Company.name) == company_name.lower()) | (Company.name_key == name_key)
+            )
+        ).first()
         if taken is not None:
-            raise Conflict("A company with this name is already registered.")
+            raise Conflict(taken_message)
         _ensure_email_free(s, email)
-        company = Company(name=company_name)
+        company = Company(name=company_name, name_key=name_key)
         s.add(company)
         try:
             s.flush()
         except IntegrityError:
-            raise Conflict("A company with this name is already registered.") from None
+            raise Conflict(taken_message) from None
         user = _add_user(
             s,
             User(
@@ -116,7 +123,10 @@ def _token_hash(token: str) -> str:
 
 
 def invite_staff(db: Database, principal: Principal, email: str, role: str) -> InvitationView:
-    """An invitation to join the caller's company; the token is returned once, only its hash kept."""
+    """An invitation to join the caller's company; the token is returned once, only its hash kept.
+
+    Nobody invites a role with more rights than their own: hiring managers invite hiring managers.
+    """
     require(principal, Action.INVITE_STAFF)
     email = validation.email(email)
     try:
@@ -125,6 +135,7 @@ def invite_staff(db: Database, principal: Principal, email: str, role: str) -> I
         role_ = None
     if role_ not in STAFF_ROLES:
         raise InvalidInput("An invitation is for a recruiter or a hiring_manager.")
+    require(principal, INVITE_ACTION[role_])
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + INVITATION_TTL
     with db.session(write=True) as s:
@@ -168,9 +179,10 @@ def describe_invitation(db: Database, token: str) -> dict:
 
 def accept_invitation(db: Database, token: str, password: str, full_name: str) -> UserView:
     """Creates the staff account; the token works once (a conditional UPDATE marks it used)."""
-    password = validation.password(password)
-    full_name = validation.text(full_name, "Full name", max_len=120)
-    password_hash = security.hash_password(password)
+    full_name = validation.person_name(full_name)
+    with db.session() as s:
+        invited_email = _open_invitation(s, token).email
+    password_hash = security.hash_password(password_policy.check(password, invited_email))
     with db.session(write=True) as s:
         inv = _open_invitation(s, token)
         claimed = s.execute(
@@ -194,15 +206,18 @@ def accept_invitation(db: Database, token: str, password: str, full_name: str) -
         return _user_view(user, s.get(Company, inv.company_id))
 
 
-def authenticate(db: Database, email: str, password: str) -> UserView:
-    """The user for these credentials, or Unauthenticated with one message for every failure."""
+def authenticate(db: Database, email: str, password: str, client: str | None = None) -> UserView:
+    """The user for these credentials, or Unauthenticated with one message for every failure.
+
+    ``client`` is the caller's network address: failures are throttled per (email, address).
+    """
     bad = Unauthenticated("Incorrect email or password.")
     if not isinstance(email, str) or not isinstance(password, str):
         raise bad
     email = email.strip().lower()
     if not email or len(email) > 254 or len(password) > 128:
         raise bad
-    throttle.begin_attempt(db, email)  # TooManyAttempts after 5 failures in 15 minutes
+    throttle.begin_attempt(db, email, client)  # TooManyAttempts after 5 failures in 15 minutes
     with db.session() as s:
         user = s.exec(select(User).where(User.email == email)).first()
     if user is None:
@@ -210,13 +225,13 @@ def authenticate(db: Database, email: str, password: str) -> UserView:
         raise bad
     if not security.verify_password(password, user.password_hash) or not user.is_active:
         raise bad
-    throttle.succeeded(db, email)
+    throttle.succeeded(db, email, client)
     return _user_view(user)
 
 
-def login(db: Database, email: str, password: str) -> str:
+def login(db: Database, email: str, password: str, client: str | None = None) -> str:
     """Sign in: an access token for these credentials."""
-    view = authenticate(db, email, password)
+    view = authenticate(db, email, password, client)
     with db.session() as s:
         user = s.get(User, view.id)
         return security.create_access_token(user.id, user.token_version)
@@ -252,20 +267,26 @@ def logout(db: Database, principal: Principal) -> None:
         )
 
 
-def change_password(db: Database, principal: Principal, current_password: str, new_password: str) -> str:
+def change_password(
+    db: Database,
+    principal: Principal,
+    current_password: str,
+    new_password: str,
+    client: str | None = None,
+) -> str:
     """Set a new password; every earlier token ends, and a fresh one for this session is returned.
 
     A wrong current password counts as a failed sign-in for the throttle.
     """
-    new_password = validation.password(new_password)
+    new_password = password_policy.check(new_password, principal.email)
     if not isinstance(current_password, str) or len(current_password) > 128:
         raise InvalidInput("Your current password is not correct.")
-    throttle.begin_attempt(db, principal.email)
+    throttle.begin_attempt(db, principal.email, client)
     with db.session() as s:
         user = s.get(User, principal.user_id)
     if user is None or not security.verify_password(current_password, user.password_hash):
         raise InvalidInput("Your current password is not correct.")
-    throttle.succeeded(db, principal.email)
+    throttle.succeeded(db, principal.email, client)
     if current_password == new_password:
         raise InvalidInput("The new password must differ from the current one.")
     new_hash = security.hash_password(new_password)

@@ -1,0 +1,36 @@
+"""Which change topics a user may follow live. Following a topic is a read: checked like one.
+
+A page that stays open re-reads its data when its topic changes; the topic itself tells
+when another company's job moves, so it is refused (as not found) to anyone who could not
+read that job's board.
+"""
+
+from __future__ import annotations
+
+from .changes import candidate_topic, company_topic, job_topic
+from .db import Database
+from .errors import NotFound
+from .jobs import company_job
+from .permissions import Action, Principal, require
+
+
+def job_board_topic(db: Database, principal: Principal, job_id: object) -> str:
+    """The topic of a job's board, for staff of the job's company who may view its applications."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    with db.session() as s:
+        job = company_job(s, principal, job_id)
+        return job_topic(job.id)
+
+
+def my_applications_topic(principal: Principal) -> str:
+    """The candidate's own applications."""
+    require(principal, Action.VIEW_OWN_APPLICATIONS)
+    return candidate_topic(principal.user_id)
+
+
+def company_overview_topic(principal: Principal) -> str:
+    """The caller's company's jobs and applications."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    if principal.company_id is None:
+        raise NotFound("Company not found.")
+    return company_topic(principal.company_id)
