@@ -8,6 +8,10 @@ PY := $(VENV)/bin/python
 BUN_DIR := .tools/bun
 BUN := $(BUN_DIR)/node_modules/.bin/bun
 BUN_VERSION := 1.4.5
+# Swagger UI for /api/docs, served by the app itself (no CDN at run time).
+SWAGGER_DIR := .tools/swagger-ui
+SWAGGER_UI := $(SWAGGER_DIR)/node_modules/swagger-ui-dist/swagger-ui-bundle.js
+SWAGGER_VERSION := 5.35.0
 FLOWTRACK_PORT ?= 3000
 
 export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
@@ -29,11 +33,15 @@ $(BUN):
 	npm install --prefix $(BUN_DIR) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
 	$(BUN) --version
 
+$(SWAGGER_UI):
+	mkdir -p $(SWAGGER_DIR)
+	npm install --prefix $(SWAGGER_DIR) --no-audit --no-fund --loglevel=error swagger-ui-dist@$(SWAGGER_VERSION)
+
 /usr/bin/chromium:
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
-setup: $(VENV)/.installed $(BUN)
+setup: $(VENV)/.installed $(BUN) $(SWAGGER_UI)
 
 migrate: setup
 	$(PY) -m flowtrack_ui.manage migrate

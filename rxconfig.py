@@ -9,8 +9,9 @@ from flowtrack_ui.core.settings import get_settings
 
 os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
-# Events a browser sends are small; refuse websocket messages over 256 KiB.
-os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(256 * 1024))
+# Events a browser sends are small (the largest, a job form, stays under 64 KiB); refuse
+# websocket messages over 128 KiB so no client can make the server parse or keep more.
+os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(128 * 1024))
 
 _settings = get_settings()
 

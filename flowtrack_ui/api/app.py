@@ -12,6 +12,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flowtrack_ui.core.db import Database, default_database
+from flowtrack_ui.core.settings import PROJECT_ROOT
 
 from . import applications, auth, errors, jobs
 from .deps import Db
@@ -92,7 +93,9 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     return api
 
 
-# Swagger UI's files, from the pinned swagger-ui-bundle package; served by name, nothing else.
+# Swagger UI's files, from the pinned npm package swagger-ui-dist (`make setup` installs it);
+# served by name, nothing else.
+SWAGGER_UI_DIR = PROJECT_ROOT / ".tools" / "swagger-ui" / "node_modules" / "swagger-ui-dist"
 DOCS_ASSETS = {
     "swagger-ui-bundle.js": "text/javascript",
     "swagger-ui.css": "text/css",
@@ -101,10 +104,16 @@ DOCS_ASSETS = {
 
 
 def add_local_docs(api: FastAPI) -> None:
-    from swagger_ui_bundle import swagger_ui_path
-
     @api.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
+        if not (SWAGGER_UI_DIR / "swagger-ui-bundle.js").exists():
+            return JSONResponse(
+                {
+                    "detail": "Swagger UI is not installed here: run `make setup`. "
+                    "The schema is at /api/openapi.json."
+                },
+                status_code=503,
+            )
         return get_swagger_ui_html(
             openapi_url="/api/openapi.json",
             title="FlowTrack API",
@@ -118,7 +127,7 @@ def add_local_docs(api: FastAPI) -> None:
         if name not in DOCS_ASSETS:
             return JSONResponse({"detail": "Not found."}, status_code=404)
         return FileResponse(
-            swagger_ui_path / name,
+            SWAGGER_UI_DIR / name,
             media_type=DOCS_ASSETS[name],
             headers={"Cache-Control": "public, max-age=86400"},
         )

@@ -94,7 +94,12 @@ def job_detail_page() -> rx.Component:
                         rx.cond(
                             CareersState.signed_in,
                             rx.text("Only candidates can apply.", color_scheme="gray"),
-                            rx.button("Sign in to apply", size="3", on_click=CareersState.apply),
+                            rx.button(
+                                "Sign in to apply",
+                                size="3",
+                                on_click=CareersState.apply,
+                                data_testid="sign-in-to-apply",
+                            ),
                         ),
                     ),
                 ),

@@ -52,13 +52,11 @@ class AuthState(SessionState):
     @rx.event
     def open_auth_page(self):
         """Signed-in visitors skip the sign-in forms."""
-        self.error = ""
-        self.reset_requested = False
-        self.next_path = _safe_next(self.router.url.query_parameters.get("next")) or ""
         try:
             p = self.principal()
         except DomainError:
-            self._forget()
+            self._forget()  # clears every page state, so the form's own values are set after
+            self.next_path = _safe_next(self.router.url.query_parameters.get("next")) or ""
             return None
         self._remember(p)
         return rx.redirect(HOME_BY_ROLE[p.role])

@@ -72,7 +72,7 @@ async def follow(state, topic: str, still_wanted, refresh, authorize):
         except DomainError:
             log.info("refused to follow %s for client %s", topic, token[:8])
             return None
-    key = _take_slot(token, type(state).get_full_name())
+    key = _take_slot(token, state.get_full_name())
     check_every = get_settings().live_check_seconds
     log.info("follows %s for client %s", topic, token[:8])
     try:

@@ -41,9 +41,10 @@ def _invisible(ch: str) -> bool:
 def clean(value: object) -> str:
     """The name as it is stored and shown: NFKC, one line, spaces collapsed, no invisible characters."""
     name = validation.text(value, "Company name", max_len=MAX_LENGTH)
-    name = unicodedata.normalize("NFKC", name)
-    if any(unicodedata.category(ch) in ("Cf", "Co", "Cs", "Cn") for ch in name):
-        raise InvalidInput("Company name contains an invisible or unassigned character.")
+    # Invisible formatting characters (zero-width space, soft hyphen…) are dropped.
+    name = "".join(ch for ch in unicodedata.normalize("NFKC", name) if unicodedata.category(ch) != "Cf")
+    if any(unicodedata.category(ch) in ("Co", "Cs", "Cn") for ch in name):
+        raise InvalidInput("Company name contains an unassigned or private-use character.")
     name = " ".join(name.split())
     if not any(ch.isalnum() for ch in name):
         raise InvalidInput("Company name needs at least one letter or digit.")
