@@ -43,7 +43,7 @@ def wrk(url: str, script: str, clients: int, *args: str) -> dict:
     ).stdout
     for x in out.splitlines():
         if x.startswith("FIRST_ERROR "):
-            print(f"[api] first refused request: {x[len('FIRST_ERROR '):]}", flush=True)
+            print(f"[api] first refused request: {x[len('FIRST_ERROR ') :]}", flush=True)
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
     result = json.loads(line[len("RESULT ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
