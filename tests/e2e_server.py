@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,3 +94,21 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+
+
+@contextmanager
+def running_app(prefix: str, extra_env: dict | None = None) -> Iterator[AppServer]:
+    """The app as `make run` serves it, in a data folder of its own, removed afterwards."""
+    from .e2e_support import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        import pytest
+
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    srv = AppServer(tmp / "data", extra_env=extra_env).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import email
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import policy
 
 from aiosmtpd.controller import Controller
@@ -59,3 +61,12 @@ class SmtpServer:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+@contextmanager
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from .e2e_server import AppServer
-from .e2e_support import CHROMIUM, DEMO_PW, card, drag, job_id, no_csp_violations, sign_in
-from .smtp_support import SmtpServer
+from .e2e_server import running_app
+from .e2e_support import DEMO_PW, card, drag, job_id, no_csp_violations, sign_in
+from .smtp_support import smtp_server
 
 pytestmark = pytest.mark.e2e
 
@@ -27,21 +24,15 @@ JOB = "Senior Backend Engineer"
 
 @pytest.fixture(scope="module")
 def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def server(smtp):
     """The app as `make run` serves it, its email sender delivering to a loopback SMTP server."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    tmp = Path(tempfile.mkdtemp(prefix="flowtrack-e2e-"))
-    srv = AppServer(tmp / "data", extra_env={"FLOWTRACK_SMTP_URL": smtp.url}).start()
-    yield srv
-    srv.stop()
-    shutil.rmtree(tmp, ignore_errors=True)
+    with running_app("flowtrack-e2e-", {"FLOWTRACK_SMTP_URL": smtp.url}) as srv:
+        yield srv
 
 
 def test_signed_out_visitor_lands_on_sign_in(server, new_page):

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -19,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .e2e_server import AppServer
-from .e2e_support import CHROMIUM, DEMO_PW
-from .smtp_support import SmtpServer
+from .e2e_server import running_app
+from .e2e_support import DEMO_PW
+from .smtp_support import smtp_server
 from .socket_client import BOARD, SESSION, ReflexSocket
 
 pytestmark = pytest.mark.e2e
@@ -32,21 +30,17 @@ RECRUITER = "recruiter@acme.test"
 
 @pytest.fixture(scope="module")
 def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def server(smtp):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    tmp = Path(tempfile.mkdtemp(prefix="flowtrack-e2e-sec-"))
-    env = {"FLOWTRACK_SMTP_URL": smtp.url, "FLOWTRACK_JWT_SECRET": ""}  # the secret file is made
-    srv = AppServer(tmp / "data", extra_env=env).start()
-    yield srv
-    srv.stop()
-    shutil.rmtree(tmp, ignore_errors=True)
+    # An empty secret: the app generates its own file, whose mode is checked below.
+    with running_app(
+        "flowtrack-e2e-sec-", {"FLOWTRACK_SMTP_URL": smtp.url, "FLOWTRACK_JWT_SECRET": ""}
+    ) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

@@ -147,16 +147,11 @@ class BoardState(SessionState):
         """Live board: re-read when any move of this job commits, on whichever worker."""
         async with self:
             gen, job_id = self._watch_gen, self.job_id
-            try:
-                topic = live_access.job_board_topic(db(), self.principal(), job_id)
-            except DomainError:
-                return None  # not this user's job (or signed out): nothing to follow, nothing sent
         return await live.follow(
             self,
-            topic,
+            lambda: live_access.job_board_topic(db(), self.principal(), job_id),
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._live_refresh,
-            authorize=lambda: live_access.job_board_topic(db(), self.principal(), job_id),
         )
 
     def _live_refresh(self):

@@ -58,19 +58,20 @@ def _release_slot(key: tuple[str, str]) -> None:
         del _running[key]
 
 
-async def follow(state, topic: str, still_wanted, refresh, authorize):
-    """Run ``refresh`` (under the state lock) whenever ``topic`` changes, while the page wants it.
+async def follow(state, topic_for, still_wanted, refresh):
+    """Run ``refresh`` (under the state lock) whenever the page's topic changes, while it wants it.
 
-    ``authorize()`` (raises a DomainError when the tab's user may not read the topic),
-    ``still_wanted()`` and ``refresh()`` are called inside ``async with state``; ``refresh``
-    returns None to keep going or events to send (a sign-in redirect, say) and stop.
+    ``topic_for()`` asks the domain core for the topic the tab's user may read (raising a
+    DomainError when they may not); it is asked before following and again on every wake.
+    ``topic_for()``, ``still_wanted()`` and ``refresh()`` are called inside ``async with state``;
+    ``refresh`` returns None to keep going or events to send (a sign-in redirect, say) and stop.
     """
     async with state:
         token = state.router.session.client_token
         try:
-            authorize()
+            topic = topic_for()
         except DomainError:
-            log.info("refused to follow %s for client %s", topic, token[:8])
+            log.info("refused to follow a topic for client %s", token[:8])
             return None
     key = _take_slot(token, state.get_full_name())
     check_every = get_settings().live_check_seconds
@@ -93,7 +94,7 @@ async def follow(state, topic: str, still_wanted, refresh, authorize):
                     if not still_wanted():
                         return None
                     try:
-                        authorize()
+                        topic_for()
                     except DomainError:
                         return None
                     if changed:

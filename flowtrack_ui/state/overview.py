@@ -63,16 +63,11 @@ class OverviewState(SessionState):
         """Live overview: counts follow the company's moves and new applications."""
         async with self:
             gen = self._watch_gen
-            try:
-                topic = live_access.company_overview_topic(self.principal())
-            except DomainError:
-                return None
         return await live.follow(
             self,
-            topic,
+            lambda: live_access.company_overview_topic(self.principal()),
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
-            authorize=lambda: live_access.company_overview_topic(self.principal()),
         )
 
     def _refresh(self):

@@ -75,16 +75,11 @@ class TrackerState(SessionState):
         """Live tracker: a recruiter's move shows here without a reload."""
         async with self:
             gen = self._watch_gen
-            try:
-                topic = live_access.my_applications_topic(self.principal())
-            except DomainError:
-                return None
         return await live.follow(
             self,
-            topic,
+            lambda: live_access.my_applications_topic(self.principal()),
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
-            authorize=lambda: live_access.my_applications_topic(self.principal()),
         )
 
     def _refresh(self):
