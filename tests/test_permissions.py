@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.errors import Forbidden, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role
@@ -58,6 +59,8 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return queries.my_applications(db, who), queries.my_timeline(db, who, app.id)
     if action is Action.VIEW_HISTORY:
         return queries.application_history(db, who, app.id)
+    if action is Action.EDIT_OWN_PROFILE:
+        return profile.update_profile(db, who, {"headline": "Builds things"})
     if action in INVITED_ROLE:
         return accounts.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     raise AssertionError(action)

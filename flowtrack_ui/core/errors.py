@@ -61,3 +61,11 @@ class TooManyAttempts(DomainError):
         minutes = -(-self.retry_after // 60)
         when = f"{minutes} minute{'s' if minutes != 1 else ''}"
         super().__init__(f"Too many failed sign-in attempts for this email. Try again in {when}.")
+
+
+class TooLarge(DomainError):
+    status_code = 413
+
+
+class UnsupportedFile(DomainError):
+    status_code = 415

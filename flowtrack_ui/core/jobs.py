@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from . import questions as screening
 from . import validation
 from .changes import company_topic, job_topic
 from .db import Database, announce
@@ -19,7 +20,7 @@ OPEN, CLOSED = "open", "closed"
 JOB_STATUSES = (OPEN, CLOSED)
 
 
-def job_view(job: Job, company_name: str) -> JobView:
+def job_view(job: Job, company_name: str, questions: tuple = ()) -> JobView:
     return JobView(
         id=job.id,
         title=job.title,
@@ -31,7 +32,12 @@ def job_view(job: Job, company_name: str) -> JobView:
         created_by_id=job.created_by_id,
         created_at=job.created_at,
         updated_at=job.updated_at,
+        questions=tuple(questions),
     )
+
+
+def _with_questions(s: Session, job: Job, company_name: str) -> JobView:
+    return job_view(job, company_name, [screening.view(q) for q in screening.for_job(s, job.id)])
 
 
 def _fields(title: object, description: object, location: object) -> dict:
@@ -62,16 +68,24 @@ def _company_name(s: Session, company_id: int) -> str:
 
 
 def create_job(
-    db: Database, principal: Principal, title: str, description: str = "", location: str = ""
+    db: Database,
+    principal: Principal,
+    title: str,
+    description: str = "",
+    location: str = "",
+    questions: object = None,
 ) -> JobView:
+    """A new open job of the caller's company, with its screening questions (a list of dicts)."""
     require(principal, Action.MANAGE_JOBS)
     values = _fields(title, description, location)
+    definitions = screening.parse_definitions(questions)
     with db.session(write=True) as s:
         job = Job(company_id=principal.company_id, created_by_id=principal.user_id, status=OPEN, **values)
         s.add(job)
         s.flush()
+        screening.replace_for_job(s, job.id, definitions)
         _announce(s, job)
-        return job_view(job, _company_name(s, job.company_id))
+        return _with_questions(s, job, _company_name(s, job.company_id))
 
 
 def update_job(
@@ -82,11 +96,14 @@ def update_job(
     description: str = "",
     location: str = "",
     status: str | None = None,
+    questions: object = None,
 ) -> JobView:
+    """Edit a job; ``questions`` None keeps its questions, a list replaces them."""
     require(principal, Action.MANAGE_JOBS)
     values = _fields(title, description, location)
     if status is not None and status not in JOB_STATUSES:
         raise InvalidInput("Status must be open or closed.")
+    definitions = None if questions is None else screening.parse_definitions(questions)
     with db.session(write=True) as s:
         job = company_job(s, principal, job_id)
         for key, value in values.items():
@@ -96,8 +113,10 @@ def update_job(
         job.updated_at = datetime.now(UTC)
         s.add(job)
         s.flush()
+        if definitions is not None:
+            screening.replace_for_job(s, job.id, definitions)
         _announce(s, job)
-        return job_view(job, _company_name(s, job.company_id))
+        return _with_questions(s, job, _company_name(s, job.company_id))
 
 
 def set_job_status(db: Database, principal: Principal, job_id: int, status: str) -> JobView:
@@ -126,6 +145,9 @@ def delete_job(db: Database, principal: Principal, job_id: int) -> str:
         has_apps = s.exec(select(Application.id).where(Application.job_id == job.id)).first()
         if has_apps is None:
             _announce(s, job)
+            for q in screening.for_job(s, job.id):
+                s.delete(q)
+            s.flush()
             s.delete(job)
             return "deleted"
         job.status = CLOSED
@@ -169,4 +191,4 @@ def get_job(db: Database, principal: Principal | None, job_id: object) -> JobVie
         ).first()
         if row is None:
             raise NotFound("Job not found.")
-        return job_view(*row)
+        return _with_questions(s, *row)

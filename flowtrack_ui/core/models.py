@@ -97,6 +97,9 @@ class Application(SQLModel, table=True):
     stage: str = Field(default="Applied", sa_type=sa.String(20))
     # Optimistic concurrency: every move is a conditional UPDATE on this number.
     version: int = Field(default=1)
+    cover_letter: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    # The résumé as it was when the candidate applied (a snapshot: a later upload does not change it).
+    resume_file_id: int | None = Field(default=None, foreign_key="stored_file.id", nullable=True)
     stage_changed_at: datetime = _ts()
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
@@ -191,3 +194,69 @@ class OutboxEmail(SQLModel, table=True):
     # Set when the mail server refused the email for good (a 5xx reply): it is not retried.
     failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     last_error: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+
+
+class StoredFile(SQLModel, table=True):
+    """A file kept in the database (it follows backups, PostgreSQL and every worker).
+
+    Rows are written once and never changed: a new upload is a new row, so an application's
+    snapshot keeps pointing at the bytes the candidate sent.
+    """
+
+    __tablename__ = "stored_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="user_account.id", index=True)
+    sha256: str = Field(sa_type=sa.String(64), index=True)
+    size: int
+    content_type: str = Field(sa_type=sa.String(100))
+    original_name: str = Field(sa_type=sa.String(255))
+    data: bytes = Field(sa_type=sa.LargeBinary)
+    page_count: int | None = Field(default=None, nullable=True)
+    # The extracted text (searchable), or None with a note saying why there is none.
+    text: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    text_note: str | None = Field(default=None, sa_type=sa.String(300), nullable=True)
+    created_at: datetime = _ts()
+
+
+class CandidateProfile(SQLModel, table=True):
+    """What a candidate tells about themself; the name lives on the account."""
+
+    __tablename__ = "candidate_profile"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    phone: str = Field(default="", sa_type=sa.String(40))
+    location: str = Field(default="", sa_type=sa.String(200))
+    linkedin_url: str = Field(default="", sa_type=sa.String(300))
+    website: str = Field(default="", sa_type=sa.String(300))
+    headline: str = Field(default="", sa_type=sa.String(200))
+    resume_file_id: int | None = Field(default=None, foreign_key="stored_file.id", nullable=True)
+    updated_at: datetime = _ts()
+
+
+class ScreeningQuestion(SQLModel, table=True):
+    """A question of a job's application form, edited with the job."""
+
+    __tablename__ = "screening_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True)
+    position: int = Field(default=0)
+    kind: str = Field(sa_type=sa.String(20))  # short_text, long_text, yes_no, single_choice
+    prompt: str = Field(sa_type=sa.String(300))
+    required: bool = Field(default=False)
+    choices: str = Field(default="[]", sa_type=sa.Text)  # a JSON list, for single_choice
+
+
+class ApplicationAnswer(SQLModel, table=True):
+    """An answer as sent: the question's words and kind are kept, so later edits do not change it."""
+
+    __tablename__ = "application_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    question_id: int | None = Field(default=None, foreign_key="screening_question.id", nullable=True)
+    position: int = Field(default=0)
+    kind: str = Field(sa_type=sa.String(20))
+    prompt: str = Field(sa_type=sa.String(300))
+    answer: str = Field(sa_type=sa.Text)

@@ -29,6 +29,7 @@ class Action(StrEnum):
     VIEW_OWN_APPLICATIONS = "view your own applications"
     VIEW_HISTORY = "view the full history of an application"
     INVITE_STAFF = "invite staff"
+    EDIT_OWN_PROFILE = "edit a candidate profile and résumé"
     INVITE_RECRUITER = "invite a recruiter"
     INVITE_HIRING_MANAGER = "invite a hiring manager"
 
@@ -41,6 +42,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_OWN_APPLICATIONS: frozenset({Role.CANDIDATE}),
     Action.VIEW_HISTORY: frozenset({Role.RECRUITER}),
     Action.INVITE_STAFF: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    Action.EDIT_OWN_PROFILE: frozenset({Role.CANDIDATE}),
     # Nobody invites a role with more rights than their own.
     Action.INVITE_RECRUITER: frozenset({Role.RECRUITER}),
     Action.INVITE_HIRING_MANAGER: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),

@@ -28,6 +28,7 @@ class JobView:
     created_by_id: int
     created_at: datetime
     updated_at: datetime
+    questions: tuple = ()  # QuestionView, in their order
 
 
 @dataclass(frozen=True)
@@ -144,3 +145,18 @@ class InvitationView:
     email: str
     role: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class FileView:
+    """A stored file's metadata (never its bytes)."""
+
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    page_count: int | None
+    has_text: bool
+    text_note: str | None

@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from . import notifications, validation
+from . import questions as screening
 from .changes import candidate_topic, company_topic, job_topic
 from .db import Database, announce
 from .errors import ConcurrentUpdate, Conflict, InvalidTransition, NotFound
-from .models import Application, ApplicationHistory, Job
+from .models import Application, ApplicationHistory, CandidateProfile, Job
 from .permissions import Action, Principal, require
 from .stages import Stage, allowed_next, can_move
 from .views import ApplicationView
@@ -51,10 +52,28 @@ def company_application(s: Session, principal: Principal, application_id: object
     return row
 
 
-def apply(db: Database, principal: Principal, job_id: object) -> ApplicationView:
-    """A candidate applies to an open job, once; the first history entry has no old stage."""
+MAX_COVER_LETTER = 10_000
+
+
+def apply(
+    db: Database,
+    principal: Principal,
+    job_id: object,
+    *,
+    cover_letter: object = None,
+    answers: object = None,
+) -> ApplicationView:
+    """A candidate applies to an open job, once, with the answers to its screening questions.
+
+    The candidate's current résumé is snapshotted onto the application. A missing required
+    answer is refused (``MissingAnswers`` names each question). The first history entry has
+    no old stage.
+    """
     require(principal, Action.APPLY)
     job_id = validation.object_id(job_id, "Job id")
+    letter = validation.text(
+        cover_letter, "Cover letter", max_len=MAX_COVER_LETTER, required=False, multiline=True
+    )
     now = datetime.now(UTC)
     with db.session(write=True) as s:
         job = s.get(Job, job_id)
@@ -62,6 +81,8 @@ def apply(db: Database, principal: Principal, job_id: object) -> ApplicationView
             if job is None:
                 raise NotFound("Job not found.")
             raise Conflict("This job is closed and no longer takes applications.")
+        checked_answers = screening.check_answers(screening.for_job(s, job.id), answers)
+        profile = s.get(CandidateProfile, principal.user_id)
         exists = s.exec(
             select(Application.id).where(
                 Application.job_id == job_id, Application.candidate_id == principal.user_id
@@ -77,12 +98,17 @@ def apply(db: Database, principal: Principal, job_id: object) -> ApplicationView
             stage_changed_at=now,
             created_at=now,
             updated_at=now,
+            cover_letter=letter or None,
+            resume_file_id=profile.resume_file_id if profile else None,
         )
         s.add(app)
         try:
             s.flush()
         except IntegrityError:
             raise Conflict("You have already applied to this job.") from None
+        for answer in checked_answers:
+            answer.application_id = app.id
+            s.add(answer)
         s.add(
             ApplicationHistory(
                 application_id=app.id,

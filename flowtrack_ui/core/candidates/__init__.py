@@ -1,0 +1,1 @@
+"""Candidates: their profile and current résumé."""

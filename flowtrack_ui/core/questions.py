@@ -1,0 +1,213 @@
+"""A job's screening questions and the answers a candidate gives to them.
+
+Kinds: short text, long text, yes/no, single choice. A required question must be answered; a
+missing answer is refused with the question named, so the form can show it beside the field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from . import validation
+from .errors import InvalidInput
+from .models import ApplicationAnswer, ScreeningQuestion
+
+KINDS = {
+    "short_text": "Short text",
+    "long_text": "Long text",
+    "yes_no": "Yes / no",
+    "single_choice": "Single choice",
+}
+MAX_QUESTIONS = 20
+MAX_CHOICES = 20
+ANSWER_LIMITS = {"short_text": 300, "long_text": 5_000}
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    position: int
+    kind: str
+    prompt: str
+    required: bool
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question_id: int | None
+    kind: str
+    prompt: str
+    answer: str
+
+
+class MissingAnswers(InvalidInput):
+    """Required questions left blank (or answers that do not fit); ``problems`` maps id -> message."""
+
+    def __init__(self, problems: dict[int, str], prompts: dict[int, str]):
+        self.problems = problems
+        named = "; ".join(f"“{prompts[qid]}”: {msg}" for qid, msg in problems.items())
+        super().__init__(f"Please complete the application: {named}")
+
+
+def view(q: ScreeningQuestion) -> QuestionView:
+    return QuestionView(
+        id=q.id,
+        position=q.position,
+        kind=q.kind,
+        prompt=q.prompt,
+        required=q.required,
+        choices=tuple(json.loads(q.choices or "[]")),
+    )
+
+
+def for_job(s: Session, job_id: int) -> list[ScreeningQuestion]:
+    return list(
+        s.exec(
+            select(ScreeningQuestion)
+            .where(ScreeningQuestion.job_id == job_id)
+            .order_by(ScreeningQuestion.position, ScreeningQuestion.id)
+        ).all()
+    )
+
+
+def parse_definitions(raw: object) -> list[dict]:
+    """Checked question definitions: [{id?, kind, prompt, required, choices}] in their order."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list | tuple):
+        raise InvalidInput("Questions must be a list.")
+    if len(raw) > MAX_QUESTIONS:
+        raise InvalidInput(f"A job has at most {MAX_QUESTIONS} questions.")
+    parsed = []
+    for n, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            raise InvalidInput(f"Question {n} must be an object with kind and prompt.")
+        kind = item.get("kind")
+        if kind not in KINDS:
+            raise InvalidInput(f"Question {n}: kind must be one of {', '.join(KINDS)}.")
+        prompt = validation.text(item.get("prompt"), f"Question {n}", max_len=300)
+        choices: list[str] = []
+        if kind == "single_choice":
+            raw_choices = item.get("choices") or []
+            if not isinstance(raw_choices, list | tuple):
+                raise InvalidInput(f"Question {n}: choices must be a list.")
+            for choice in raw_choices:
+                text = validation.text(choice, f"Question {n} choice", max_len=100, required=False)
+                if text and text not in choices:
+                    choices.append(text)
+            if not 2 <= len(choices) <= MAX_CHOICES:
+                raise InvalidInput(
+                    f"Question {n}: a single-choice question needs 2 to {MAX_CHOICES} choices."
+                )
+        qid = item.get("id")
+        parsed.append(
+            {
+                "id": validation.object_id(qid, "Question id") if qid not in (None, "", 0) else None,
+                "kind": kind,
+                "prompt": prompt,
+                "required": bool(item.get("required", False)),
+                "choices": choices,
+            }
+        )
+    return parsed
+
+
+def replace_for_job(s: Session, job_id: int, definitions: list[dict]) -> None:
+    """Make the job's questions these: kept by id, added, removed (answers keep their own copy)."""
+    existing = {q.id: q for q in for_job(s, job_id)}
+    keep: set[int] = set()
+    for position, d in enumerate(definitions):
+        q = existing.get(d["id"]) if d["id"] else None
+        if q is None:
+            q = ScreeningQuestion(job_id=job_id)
+        else:
+            keep.add(q.id)
+        q.position, q.kind, q.prompt, q.required = position, d["kind"], d["prompt"], d["required"]
+        q.choices = json.dumps(d["choices"])
+        s.add(q)
+    for qid, q in existing.items():
+        if qid not in keep:
+            for answer in s.exec(select(ApplicationAnswer).where(ApplicationAnswer.question_id == qid)):
+                answer.question_id = None
+                s.add(answer)
+            s.flush()
+            s.delete(q)
+    s.flush()
+
+
+def _normalise(q: ScreeningQuestion, value: object) -> tuple[str | None, str | None]:
+    """(answer text or None when blank, problem)."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    if not isinstance(value, str):
+        value = str(value)
+    value = value.strip()
+    if not value:
+        return None, None
+    if q.kind == "yes_no":
+        lowered = value.lower()
+        if lowered in ("yes", "true", "y"):
+            return "yes", None
+        if lowered in ("no", "false", "n"):
+            return "no", None
+        return None, "answer yes or no"
+    if q.kind == "single_choice":
+        choices = json.loads(q.choices or "[]")
+        return (value, None) if value in choices else (None, f"choose one of {', '.join(choices)}")
+    limit = ANSWER_LIMITS[q.kind]
+    try:
+        value = validation.text(value, "Answer", max_len=limit, multiline=q.kind == "long_text")
+    except InvalidInput as exc:
+        return None, exc.message.replace("Answer ", "").lower()
+    return value, None
+
+
+def check_answers(questions: list[ScreeningQuestion], raw: object) -> list[ApplicationAnswer]:
+    """The answers to store (without an application id yet), or MissingAnswers naming each problem."""
+    given: dict[int, object] = {}
+    if raw:
+        if isinstance(raw, dict):
+            items = raw.items()
+        elif isinstance(raw, list | tuple):
+            items = []
+            for entry in raw:
+                if not isinstance(entry, dict):
+                    raise InvalidInput("Each answer must be an object with question_id and answer.")
+                items.append((entry.get("question_id"), entry.get("answer")))
+        else:
+            raise InvalidInput("Answers must be a list of {question_id, answer}.")
+        for key, value in items:
+            try:
+                given[int(key)] = value
+            except (TypeError, ValueError):
+                raise InvalidInput("Each answer needs the question_id it answers.") from None
+    known = {q.id for q in questions}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise InvalidInput(f"Question {unknown[0]} is not a question of this job.")
+    answers, problems = [], {}
+    for q in questions:
+        value, problem = _normalise(q, given.get(q.id))
+        if problem:
+            problems[q.id] = problem
+        elif value is None and q.required:
+            problems[q.id] = "this question is required"
+        elif value is not None:
+            answers.append(
+                ApplicationAnswer(
+                    question_id=q.id, position=q.position, kind=q.kind, prompt=q.prompt, answer=value
+                )
+            )
+    if problems:
+        raise MissingAnswers(problems, {q.id: q.prompt for q in questions})
+    return answers
+
+
+def answer_view(a: ApplicationAnswer) -> AnswerView:
+    return AnswerView(question_id=a.question_id, kind=a.kind, prompt=a.prompt, answer=a.answer)
