@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Body, Path, Query, Response, status
 
-from flowtrack_ui.core import queries, workflow
+from flowtrack_ui.core import application_details, queries, workflow
 from flowtrack_ui.core.stages import Stage
 from flowtrack_ui.core.views import ApplicationView
 
 from .deps import Caller, Db
 from .errors import errors
+from .files import file_out, file_response
 from .jobs import JobId, Limit, Offset
-from .schemas import ApplicationOut, EmailOut, HistoryOut, TimelineOut
+from .schemas import (
+    AnswerOut,
+    ApplicationDetailOut,
+    ApplicationOut,
+    ApplyIn,
+    EmailOut,
+    HistoryOut,
+    TimelineOut,
+)
 
 router = APIRouter(prefix="/api", tags=["applications"])
 
@@ -38,9 +47,21 @@ def app_out(a: ApplicationView) -> ApplicationOut:
     status_code=status.HTTP_201_CREATED,
     responses=errors(401, 403, 404, 409, 422),
 )
-def apply(job_id: Annotated[int, Query(ge=1, le=2**63 - 1)], caller: Caller, db: Db) -> ApplicationOut:
-    """A candidate applies to an open job, once."""
-    return app_out(workflow.apply(db, caller, job_id))
+def apply(
+    job_id: Annotated[int, Query(ge=1, le=2**63 - 1)],
+    caller: Caller,
+    db: Db,
+    body: Annotated[ApplyIn | None, Body()] = None,
+) -> ApplicationOut:
+    """A candidate applies to an open job, once, with their current résumé (snapshotted).
+
+    The body is optional: a cover letter and the answers to the job's screening questions.
+    A missing required answer is 422, naming the question.
+    """
+    answers = [{"question_id": a.question_id, "answer": a.answer} for a in body.answers] if body else []
+    return app_out(
+        workflow.apply(db, caller, job_id, cover_letter=body.cover_letter if body else None, answers=answers)
+    )
 
 
 @router.patch(
@@ -70,9 +91,14 @@ def change_stage(
     responses=errors(401, 403, 404, 422),
 )
 def applications_for_job(
-    job_id: JobId, caller: Caller, db: Db, limit: Limit = 50, offset: Offset = 0
+    job_id: JobId,
+    caller: Caller,
+    db: Db,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Annotated[str, Query(max_length=100, description="Name, email or résumé text contains")] = "",
 ) -> list[ApplicationOut]:
-    return [app_out(a) for a in queries.applications_for_job(db, caller, job_id, limit, offset)]
+    return [app_out(a) for a in queries.applications_for_job(db, caller, job_id, limit, offset, q)]
 
 
 @router.get("/applications/me", response_model=list[ApplicationOut], responses=errors(401, 403, 422))
@@ -125,3 +151,29 @@ def emails(application_id: AppId, caller: Caller, db: Db) -> list[EmailOut]:
 def my_history(application_id: AppId, caller: Caller, db: Db) -> list[TimelineOut]:
     """A candidate's own application: stages and dates, no notes, no staff names."""
     return [TimelineOut(**vars(t)) for t in queries.my_timeline(db, caller, application_id)]
+
+
+@router.get(
+    "/applications/{application_id}",
+    response_model=ApplicationDetailOut,
+    responses=errors(401, 404, 422),
+)
+def application_detail(application_id: AppId, caller: Caller, db: Db) -> ApplicationDetailOut:
+    """Profile, cover letter, answers and résumé metadata: the company's staff and the candidate."""
+    d = application_details.application_detail(db, caller, application_id)
+    return ApplicationDetailOut(
+        **{k: v for k, v in vars(d).items() if k not in ("answers", "resume", "company_name")},
+        answers=[AnswerOut(**vars(a)) for a in d.answers],
+        resume=file_out(d.resume),
+    )
+
+
+@router.get(
+    "/applications/{application_id}/resume",
+    responses={**errors(401, 404, 422), 200: {"content": {"application/pdf": {}}, "description": "The file"}},
+    response_class=Response,
+)
+def application_resume(application_id: AppId, caller: Caller, db: Db) -> Response:
+    """The résumé as sent with the application, as an attachment."""
+    view, data = application_details.application_resume(db, caller, application_id)
+    return file_response(view, data)

@@ -34,7 +34,8 @@ def errors(*codes: int) -> dict:
     """The documented error responses of a route."""
     table = dict(COMMON_ERRORS)
     table[409] = {"model": ErrorOut, "description": "Workflow or concurrency conflict"}
-    table[413] = {"model": ErrorOut, "description": "Request body too large"}
+    table[413] = {"model": ErrorOut, "description": "Request body or file too large"}
+    table[415] = {"model": ErrorOut, "description": "Not a kind of file accepted here"}
     table[429] = {
         "model": ErrorOut,
         "description": "Too many failed sign-ins for this email; see Retry-After",

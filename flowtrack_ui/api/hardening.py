@@ -11,6 +11,10 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 1024 * 1024
+# Résumé uploads (the REST route and Reflex's upload endpoint): a 10 MiB file plus the multipart
+# envelope. The file's own limit is enforced by the domain core.
+MAX_UPLOAD_BODY_BYTES = 11 * 1024 * 1024
+UPLOAD_PATHS = ("/api/me/resume", "/_upload")
 
 # The app's own pages: Reflex's bundle, its inline bootstrap script and inline styles. Reflex
 # runs the server's client-side actions (toasts, redirects' scripts) through eval, hence
@@ -83,8 +87,12 @@ class Hardening:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = security_headers(scope.get("path", ""), self.https)
-        too_big = f"The request body is larger than {self.max_body // 1024} KiB."
+        path = scope.get("path", "")
+        extra = security_headers(path, self.https)
+        max_body = (
+            max(self.max_body, MAX_UPLOAD_BODY_BYTES) if path.startswith(UPLOAD_PATHS) else self.max_body
+        )
+        too_big = f"The request body is larger than {max_body // 1024} KiB."
 
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None:
@@ -93,7 +101,7 @@ class Hardening:
             except ValueError:
                 await _reply(send, 400, "Content-Length is not a number.", extra)
                 return
-            if declared > self.max_body:
+            if declared > max_body:
                 await _reply(send, 413, too_big, extra)
                 return
 
@@ -105,7 +113,7 @@ class Hardening:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > max_body:
                     refused = True
                     raise BodyTooLarge
             return message

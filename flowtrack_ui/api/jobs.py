@@ -11,7 +11,7 @@ from flowtrack_ui.core.views import JobView
 
 from .deps import Caller, Db, MaybeCaller
 from .errors import errors
-from .schemas import DeleteOut, JobIn, JobOut
+from .schemas import DeleteOut, JobIn, JobOut, QuestionOut
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -21,7 +21,12 @@ Offset = Annotated[int, Query(ge=0, le=10**9)]
 
 
 def job_out(j: JobView) -> JobOut:
-    return JobOut(**{f: getattr(j, f) for f in JobOut.model_fields})
+    fields = {f: getattr(j, f) for f in JobOut.model_fields if f != "questions"}
+    return JobOut(**fields, questions=[QuestionOut(**vars(q)) for q in j.questions])
+
+
+def _questions(body: JobIn) -> list[dict] | None:
+    return None if body.questions is None else [q.model_dump() for q in body.questions]
 
 
 @router.get("/", response_model=list[JobOut], responses=errors(401, 422))
@@ -49,13 +54,25 @@ def get_job(job_id: JobId, db: Db, caller: MaybeCaller) -> JobOut:
 )
 def create_job(body: JobIn, caller: Caller, db: Db) -> JobOut:
     """The job belongs to the caller's company, whatever the body says."""
-    return job_out(jobs.create_job(db, caller, body.title, body.description or "", body.location or ""))
+    return job_out(
+        jobs.create_job(
+            db, caller, body.title, body.description or "", body.location or "", questions=_questions(body)
+        )
+    )
 
 
 @router.put("/{job_id}", response_model=JobOut, responses=errors(401, 403, 404, 422))
 def update_job(job_id: JobId, body: JobIn, caller: Caller, db: Db) -> JobOut:
     return job_out(
-        jobs.update_job(db, caller, job_id, body.title, body.description or "", body.location or "")
+        jobs.update_job(
+            db,
+            caller,
+            job_id,
+            body.title,
+            body.description or "",
+            body.location or "",
+            questions=_questions(body),
+        )
     )
 
 

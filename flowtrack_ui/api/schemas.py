@@ -92,6 +92,26 @@ class AcceptIn(BaseModel):
     full_name: str = Field(max_length=120)
 
 
+QuestionKind = Literal["short_text", "long_text", "yes_no", "single_choice"]
+
+
+class QuestionIn(BaseModel):
+    id: int | None = Field(default=None, description="Keep an existing question (its answers stay linked).")
+    kind: QuestionKind
+    prompt: str = Field(max_length=300)
+    required: bool = False
+    choices: list[str] = Field(default_factory=list, max_length=20, description="For single_choice.")
+
+
+class QuestionOut(BaseModel):
+    id: int
+    position: int
+    kind: QuestionKind
+    prompt: str
+    required: bool
+    choices: list[str]
+
+
 class JobIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -100,6 +120,9 @@ class JobIn(BaseModel):
     location: str | None = Field(default=None, max_length=200)
     company_id: int | None = Field(
         default=None, description="Ignored: a job always belongs to the caller's company."
+    )
+    questions: list[QuestionIn] | None = Field(
+        default=None, max_length=20, description="Screening questions; omitted on PUT keeps them."
     )
 
 
@@ -114,6 +137,7 @@ class JobOut(BaseModel):
     created_by_id: int
     created_at: datetime
     updated_at: datetime
+    questions: list[QuestionOut] = Field(default_factory=list)
 
 
 class DeleteOut(BaseModel):
@@ -165,3 +189,70 @@ class TimelineOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     database: str
+
+
+class AnswerIn(BaseModel):
+    question_id: int = Field(ge=1, le=2**63 - 1)
+    answer: str | bool | None = Field(default=None, description="Text; yes/no; or one of the choices.")
+
+
+class ApplyIn(BaseModel):
+    cover_letter: str | None = Field(default=None, max_length=10_000)
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=20)
+
+
+class FileOut(BaseModel):
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    page_count: int | None
+    text_extracted: bool
+    note: str | None = Field(description="Why no text could be read, when none was.")
+
+
+class ProfileIn(BaseModel):
+    full_name: str | None = Field(default=None, max_length=120)
+    phone: str | None = Field(default=None, max_length=40)
+    location: str | None = Field(default=None, max_length=200)
+    linkedin_url: str | None = Field(default=None, max_length=300)
+    website: str | None = Field(default=None, max_length=300)
+    headline: str | None = Field(default=None, max_length=200)
+
+
+class ProfileOut(BaseModel):
+    full_name: str
+    email: str
+    phone: str
+    location: str
+    linkedin_url: str
+    website: str
+    headline: str
+    resume: FileOut | None
+
+
+class AnswerOut(BaseModel):
+    question_id: int | None
+    kind: str
+    prompt: str
+    answer: str
+
+
+class ApplicationDetailOut(BaseModel):
+    id: int
+    job_id: int
+    job_title: str
+    stage: str
+    applied_at: datetime
+    candidate_id: int
+    candidate_name: str
+    candidate_email: str
+    phone: str
+    location: str
+    linkedin_url: str
+    website: str
+    headline: str
+    cover_letter: str
+    answers: list[AnswerOut]
+    resume: FileOut | None

@@ -15,7 +15,17 @@ from . import validation
 from .db import Database
 from .errors import NotFound
 from .jobs import company_job, job_view
-from .models import Application, ApplicationHistory, Company, Job, OutboxEmail, User
+from .models import (
+    Application,
+    ApplicationAnswer,
+    ApplicationHistory,
+    CandidateProfile,
+    Company,
+    Job,
+    OutboxEmail,
+    StoredFile,
+    User,
+)
 from .permissions import Action, Principal, require
 from .stages import PIPELINE, Stage, allowed_next
 from .views import (
@@ -36,8 +46,33 @@ MAX_PER_STAGE = 1000
 
 
 def _search_filter(search: str):
+    """Name, email or résumé text (the résumé sent with the application) contains the words."""
     like = f"%{search.lower()}%"
-    return or_(func.lower(User.full_name).like(like), User.email.like(like))
+    return or_(
+        func.lower(User.full_name).like(like),
+        User.email.like(like),
+        func.lower(StoredFile.text).like(like),
+    )
+
+
+def _searchable(query):
+    """Joins the application's résumé, so ``_search_filter`` can look into its text."""
+    return query.outerjoin(StoredFile, StoredFile.id == Application.resume_file_id)
+
+
+def _knockouts(s, application_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The yes/no answers of these applications: what a recruiter scans a card for."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    if not application_ids:
+        return found
+    rows = s.exec(
+        select(ApplicationAnswer.application_id, ApplicationAnswer.prompt, ApplicationAnswer.answer)
+        .where(ApplicationAnswer.application_id.in_(application_ids), ApplicationAnswer.kind == "yes_no")
+        .order_by(ApplicationAnswer.application_id, ApplicationAnswer.position)
+    ).all()
+    for app_id, prompt, answer in rows:
+        found.setdefault(app_id, []).append((prompt, answer))
+    return found
 
 
 def board(
@@ -66,7 +101,7 @@ def board(
             .where(Application.job_id == job.id)
         )
         if search:
-            base = base.where(_search_filter(search))
+            base = _searchable(base).where(_search_filter(search))
         counts = dict(s.exec(base.group_by(Application.stage)).all())
 
         rank = (
@@ -87,15 +122,19 @@ def board(
                 Application.stage_changed_at,
                 User.full_name,
                 User.email,
+                CandidateProfile.headline,
+                Application.resume_file_id,
                 rank,
             )
             .join(User, User.id == Application.candidate_id)
+            .outerjoin(CandidateProfile, CandidateProfile.user_id == Application.candidate_id)
             .where(Application.job_id == job.id)
         )
         if search:
-            inner = inner.where(_search_filter(search))
+            inner = _searchable(inner).where(_search_filter(search))
         sub = inner.subquery()
         rows = s.execute(sa_select(sub).where(sub.c.rank <= per_stage).order_by(sub.c.rank)).all()
+        knockouts = _knockouts(s, [r.id for r in rows])
 
     by_stage: dict[str, list[Card]] = {stage.value: [] for stage in PIPELINE}
     for r in rows:
@@ -112,6 +151,9 @@ def board(
                 stage_changed_at=changed,
                 days_in_stage=max(0, (now - changed).days),
                 allowed_next=tuple(x.value for x in allowed_next(r.stage)),
+                headline=r.headline or "",
+                has_resume=r.resume_file_id is not None,
+                knockouts=tuple(knockouts.get(r.id, ())),
             )
         )
     columns = tuple(
@@ -134,19 +176,25 @@ def _aware(value: datetime) -> datetime:
 
 
 def applications_for_job(
-    db: Database, principal: Principal, job_id: object, limit: int = 50, offset: int = 0
+    db: Database,
+    principal: Principal,
+    job_id: object,
+    limit: int = 50,
+    offset: int = 0,
+    search: object = "",
 ) -> list[ApplicationView]:
+    """The job's applications; ``search`` matches the candidate's name, email or résumé text."""
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     limit, offset = validation.paging(limit, offset)
+    search = validation.text(search, "Search", max_len=100, required=False)
     with db.session() as s:
         job = company_job(s, principal, job_id)
-        apps = s.exec(
-            select(Application)
-            .where(Application.job_id == job.id)
-            .order_by(Application.id)
-            .limit(limit)
-            .offset(offset)
-        ).all()
+        query = select(Application).where(Application.job_id == job.id)
+        if search:
+            query = _searchable(query.join(User, User.id == Application.candidate_id)).where(
+                _search_filter(search)
+            )
+        apps = s.exec(query.order_by(Application.id).limit(limit).offset(offset)).all()
         return [application_view(a) for a in apps]
 
 

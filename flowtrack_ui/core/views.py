@@ -57,6 +57,9 @@ class Card:
     stage_changed_at: datetime
     days_in_stage: int
     allowed_next: tuple[str, ...]
+    headline: str = ""
+    has_resume: bool = False
+    knockouts: tuple[tuple[str, str], ...] = ()  # (question, yes/no)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,57 @@
+"""Serving a stored file: authenticated routes only, as an attachment, never sniffed or run."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Response, UploadFile
+
+from flowtrack_ui.core.errors import InvalidInput, TooLarge
+from flowtrack_ui.core.files.file_types import MAX_RESUME_BYTES
+from flowtrack_ui.core.views import FileView
+
+from .schemas import FileOut
+
+# A file is data, not a page: nothing in it may run, load or be framed.
+FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+def file_out(f: FileView | None) -> FileOut | None:
+    if f is None:
+        return None
+    return FileOut(
+        name=f.name,
+        content_type=f.content_type,
+        size=f.size,
+        sha256=f.sha256,
+        uploaded_at=f.uploaded_at,
+        page_count=f.page_count,
+        text_extracted=f.has_text,
+        note=f.text_note,
+    )
+
+
+def file_response(f: FileView, data: bytes) -> Response:
+    ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in f.name)
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(f.name)}"
+    return Response(
+        content=data,
+        media_type=f.content_type,
+        headers={
+            "Content-Disposition": disposition,
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": FILE_CSP,
+            "Cache-Control": "private, no-store",
+            "ETag": f'"{f.sha256}"',
+        },
+    )
+
+
+async def read_upload(file: UploadFile | None) -> tuple[bytes, str]:
+    """The uploaded bytes (read at most one byte past the limit) and the name the client gave."""
+    if file is None:
+        raise InvalidInput("Send the résumé as the multipart field 'file'.")
+    data = await file.read(MAX_RESUME_BYTES + 1)
+    if len(data) > MAX_RESUME_BYTES:
+        raise TooLarge("The résumé is larger than 10 MiB; at most 10 MiB is accepted.")
+    return data, file.filename or ""

@@ -1,0 +1,56 @@
+"""/api/me/profile and /api/me/resume: the candidate's own profile and current résumé."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, File, Response, UploadFile
+
+from flowtrack_ui.core.candidates import profile
+from flowtrack_ui.core.candidates.profile import ProfileView
+
+from .deps import Caller, Db
+from .errors import errors
+from .files import file_out, file_response, read_upload
+from .schemas import FileOut, ProfileIn, ProfileOut
+
+router = APIRouter(prefix="/api/me", tags=["profile"])
+
+
+def profile_out(p: ProfileView) -> ProfileOut:
+    return ProfileOut(
+        full_name=p.full_name,
+        email=p.email,
+        phone=p.phone,
+        location=p.location,
+        linkedin_url=p.linkedin_url,
+        website=p.website,
+        headline=p.headline,
+        resume=file_out(p.resume),
+    )
+
+
+@router.get("/profile", response_model=ProfileOut, responses=errors(401, 403))
+def get_profile(caller: Caller, db: Db) -> ProfileOut:
+    return profile_out(profile.get_profile(db, caller))
+
+
+@router.put("/profile", response_model=ProfileOut, responses=errors(401, 403, 422))
+def put_profile(body: ProfileIn, caller: Caller, db: Db) -> ProfileOut:
+    """Fields left out keep their value; URLs must be http(s), the phone a phone number."""
+    return profile_out(profile.update_profile(db, caller, body.model_dump(exclude_unset=True)))
+
+
+@router.put("/resume", response_model=FileOut, responses=errors(401, 403, 413, 415, 422))
+async def put_resume(caller: Caller, db: Db, file: UploadFile | None = File(default=None)) -> FileOut:
+    """A PDF or DOCX of at most 10 MiB (type read from the content: 415 otherwise, 413 when larger)."""
+    data, name = await read_upload(file)
+    return file_out(profile.upload_resume(db, caller, data, name))
+
+
+@router.get(
+    "/resume",
+    responses={**errors(401, 403, 404), 200: {"content": {"application/pdf": {}}, "description": "The file"}},
+    response_class=Response,
+)
+def get_resume(caller: Caller, db: Db) -> Response:
+    view, data = profile.my_resume(db, caller)
+    return file_response(view, data)

@@ -1,0 +1,124 @@
+"""Reading an application: everything the candidate sent, for the company's staff and the candidate.
+
+Staff of the job's company (recruiters and hiring managers) and the candidate themself may
+read it; anyone else gets NotFound, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from . import validation
+from .candidates.profile import file_view
+from .errors import NotFound
+from .files import preview
+from .files.file_types import PDF
+from .models import Application, ApplicationAnswer, CandidateProfile, Company, Job, StoredFile, User
+from .permissions import Action, Principal, may
+from .questions import AnswerView, answer_view
+from .views import FileView
+
+
+@dataclass(frozen=True)
+class ApplicationDetail:
+    id: int
+    job_id: int
+    job_title: str
+    company_name: str
+    stage: str
+    applied_at: datetime
+    candidate_id: int
+    candidate_name: str
+    candidate_email: str
+    phone: str
+    location: str
+    linkedin_url: str
+    website: str
+    headline: str
+    cover_letter: str
+    answers: tuple[AnswerView, ...]
+    resume: FileView | None
+
+
+def readable_application(s: Session, principal: Principal, application_id: object) -> tuple[Application, Job]:
+    """The application and its job if the caller may read it: its company's staff, or its candidate."""
+    application_id = validation.object_id(application_id, "Application id")
+    row = s.exec(
+        select(Application, Job)
+        .join(Job, Job.id == Application.job_id)
+        .where(Application.id == application_id)
+    ).first()
+    if row is not None:
+        app, job = row
+        if principal.is_staff and may(principal, Action.VIEW_JOB_APPLICATIONS):
+            if job.company_id == principal.company_id:
+                return app, job
+        elif may(principal, Action.VIEW_OWN_APPLICATIONS) and app.candidate_id == principal.user_id:
+            return app, job
+    raise NotFound("Application not found.")
+
+
+def application_detail(db, principal: Principal, application_id: object) -> ApplicationDetail:
+    with db.session() as s:
+        app, job = readable_application(s, principal, application_id)
+        candidate = s.get(User, app.candidate_id)
+        profile = s.get(CandidateProfile, app.candidate_id) or CandidateProfile(user_id=app.candidate_id)
+        answers = s.exec(
+            select(ApplicationAnswer)
+            .where(ApplicationAnswer.application_id == app.id)
+            .order_by(ApplicationAnswer.position, ApplicationAnswer.id)
+        ).all()
+        resume = s.get(StoredFile, app.resume_file_id) if app.resume_file_id else None
+        return ApplicationDetail(
+            id=app.id,
+            job_id=job.id,
+            job_title=job.title,
+            company_name=s.get(Company, job.company_id).name,
+            stage=app.stage,
+            applied_at=app.created_at,
+            candidate_id=candidate.id,
+            candidate_name=candidate.full_name,
+            candidate_email=candidate.email,
+            phone=profile.phone,
+            location=profile.location,
+            linkedin_url=profile.linkedin_url,
+            website=profile.website,
+            headline=profile.headline,
+            cover_letter=app.cover_letter or "",
+            answers=tuple(answer_view(a) for a in answers),
+            resume=file_view(resume),
+        )
+
+
+def _resume_row(s: Session, principal: Principal, application_id: object) -> StoredFile:
+    app, _job = readable_application(s, principal, application_id)
+    row = s.get(StoredFile, app.resume_file_id) if app.resume_file_id else None
+    if row is None:
+        raise NotFound("This application has no résumé.")
+    return row
+
+
+def application_resume(db, principal: Principal, application_id: object) -> tuple[FileView, bytes]:
+    """The résumé snapshotted onto the application, bytes included."""
+    with db.session() as s:
+        row = _resume_row(s, principal, application_id)
+        return file_view(row), row.data
+
+
+def resume_text(db, principal: Principal, application_id: object) -> str:
+    """The résumé's extracted text (a DOCX is read in the page this way)."""
+    with db.session() as s:
+        return _resume_row(s, principal, application_id).text or ""
+
+
+def resume_page(db, principal: Principal, application_id: object, page: int) -> tuple[bytes | None, int]:
+    """One page of a PDF résumé as a PNG, and the number of pages."""
+    with db.session() as s:
+        row = _resume_row(s, principal, application_id)
+        if row.content_type != PDF:
+            return None, 0
+        data = row.data
+    return preview.render_page(data, page)
