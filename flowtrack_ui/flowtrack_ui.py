@@ -10,6 +10,7 @@ from flowtrack_ui.api.websocket_limits import install_event_guard, install_log_t
 from flowtrack_ui.core import logs
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.pages.account import account_page
+from flowtrack_ui.pages.application import application_page
 from flowtrack_ui.pages.auth import (
     company_signup_page,
     forgot_password_page,
@@ -23,11 +24,14 @@ from flowtrack_ui.pages.candidate import careers_page, job_detail_page, tracker_
 from flowtrack_ui.pages.home import home_page
 from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.overview import overview_page
+from flowtrack_ui.pages.profile import profile_page
 from flowtrack_ui.state.account import AccountState
+from flowtrack_ui.state.application import ApplicationState
 from flowtrack_ui.state.auth import AuthState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.jobs import CareersState, StaffJobsState
 from flowtrack_ui.state.overview import OverviewState
+from flowtrack_ui.state.profile import ProfileState
 from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.stale_state import ForgetStaleStates
 from flowtrack_ui.state.tracker import TrackerState
@@ -80,4 +84,8 @@ app.add_page(careers_page, route="/careers", title="Open jobs · FlowTrack", on_
 app.add_page(job_detail_page, route="/careers/job", title="Job · FlowTrack", on_load=CareersState.load_job)
 app.add_page(
     tracker_page, route="/my-applications", title="My applications · FlowTrack", on_load=TrackerState.load
+)
+app.add_page(profile_page, route="/profile", title="Profile · FlowTrack", on_load=ProfileState.load)
+app.add_page(
+    application_page, route="/application", title="Application · FlowTrack", on_load=ApplicationState.load
 )

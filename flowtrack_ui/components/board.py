@@ -51,6 +51,41 @@ def move_menu(card: CardRow) -> rx.Component:
             rx.cond(card.allowed.length() == 0, rx.menu.item("No further moves", disabled=True)),
             rx.menu.separator(),
             rx.menu.item("Open timeline", on_select=BoardState.open_card(card.id)),
+            rx.menu.item(
+                "Open application",
+                on_select=rx.redirect("/application?id=" + card.id.to_string()),
+                data_testid="open-application",
+            ),
+        ),
+    )
+
+
+def card_signals(card: CardRow) -> rx.Component:
+    """What a recruiter scans for: the headline, a résumé, the answers to yes/no questions."""
+    return rx.fragment(
+        rx.cond(
+            card.headline != "", rx.text(card.headline, size="1", trim="both", data_testid="card-headline")
+        ),
+        rx.cond(
+            card.has_resume | (card.knockouts.length() > 0),
+            rx.hstack(
+                rx.cond(
+                    card.has_resume,
+                    rx.link(
+                        rx.icon("file-text", size=14, aria_hidden="true"),
+                        href="/application?id=" + card.id.to_string(),
+                        aria_label="Résumé and application of " + card.name,
+                        data_testid="card-resume",
+                    ),
+                ),
+                rx.foreach(
+                    card.knockouts,
+                    lambda k: rx.badge(k, size="1", variant="outline", color_scheme="gray"),
+                ),
+                spacing="1",
+                wrap="wrap",
+                align="center",
+            ),
         ),
     )
 
@@ -76,6 +111,7 @@ def card_view(card: CardRow, index) -> rx.Component:
                     width="100%",
                 ),
                 rx.text(card.email, size="1", color_scheme="gray", trim="both"),
+                card_signals(card),
                 rx.hstack(
                     rx.text("Applied " + card.applied, size="1", color_scheme="gray"),
                     rx.text(
@@ -104,7 +140,11 @@ def card_view(card: CardRow, index) -> rx.Component:
         + "|"
         + card.email
         + "|"
-        + card.applied,
+        + card.applied
+        + "|"
+        + card.headline
+        + "|"
+        + card.knockouts.join(","),
         # Off-screen cards skip style, layout and paint until scrolled into view: a column of
         # fifty cards then costs what the visible few cost when the board re-renders.
         style={"marginBottom": "8px", "contentVisibility": "auto", "containIntrinsicSize": "auto 96px"},

@@ -32,6 +32,7 @@ def nav_links() -> rx.Component:
                 rx.hstack(
                     _link("Open jobs", "/careers", "nav-careers"),
                     _link("My applications", "/my-applications", "nav-my-applications"),
+                    _link("Profile", "/profile", "nav-profile"),
                     spacing="4",
                 ),
             ),

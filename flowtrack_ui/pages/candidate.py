@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.board import stage_badge
+from flowtrack_ui.components.forms import error_callout
 from flowtrack_ui.components.layout import empty_block, loading_block, page
-from flowtrack_ui.state.jobs import CareersState, JobRow
+from flowtrack_ui.state.jobs import CareersState, JobRow, QuestionRow
 from flowtrack_ui.state.tracker import StepRow, TimelineRow, TrackedApplication, TrackerState
 
 
@@ -65,6 +66,113 @@ def careers_page() -> rx.Component:
     )
 
 
+def _question_field(q: QuestionRow) -> rx.Component:
+    """One screening question; its error (a missing required answer) shows right beside it."""
+    label = rx.text(
+        q.prompt,
+        rx.cond(q.required, rx.text.span(" *", color="var(--red-11)", aria_hidden="true"), ""),
+        as_="label",
+        html_for=q.field_name,
+        size="2",
+        weight="medium",
+        id=q.field_name + "-label",
+    )
+    control = rx.match(
+        q.kind,
+        (
+            "long_text",
+            rx.text_area(
+                name=q.field_name,
+                id=q.field_name,
+                rows="4",
+                max_length=5000,
+                width="100%",
+                required=q.required,
+            ),
+        ),
+        (
+            "yes_no",
+            rx.radio_group.root(
+                rx.hstack(
+                    rx.radio_group.item(value="yes", id=q.field_name + "-yes"),
+                    rx.text("Yes", as_="label", html_for=q.field_name + "-yes", size="2"),
+                    rx.radio_group.item(value="no", id=q.field_name + "-no"),
+                    rx.text("No", as_="label", html_for=q.field_name + "-no", size="2"),
+                    spacing="2",
+                    align="center",
+                ),
+                name=q.field_name,
+                aria_labelledby=q.field_name + "-label",
+            ),
+        ),
+        (
+            "single_choice",
+            rx.select(
+                q.choices,
+                name=q.field_name,
+                placeholder="Choose one",
+                aria_labelledby=q.field_name + "-label",
+                width="100%",
+            ),
+        ),
+        rx.input(name=q.field_name, id=q.field_name, max_length=300, width="100%", required=q.required),
+    )
+    return rx.vstack(
+        label,
+        control,
+        rx.cond(
+            q.error != "",
+            rx.text(q.error, color_scheme="red", size="2", role="alert", data_testid="question-error"),
+        ),
+        spacing="1",
+        width="100%",
+        data_testid="question",
+    )
+
+
+def apply_form() -> rx.Component:
+    """Applying: the profile and résumé as they are now, a cover letter, the job's questions."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Apply", size="4", as_="h2"),
+                rx.hstack(
+                    rx.icon(rx.cond(CareersState.my_resume != "", "file-check", "file-x"), size=18),
+                    rx.cond(
+                        CareersState.my_resume != "",
+                        rx.text(
+                            "Your résumé ",
+                            rx.text.span(CareersState.my_resume, weight="bold"),
+                            " is sent with this application.",
+                            size="2",
+                        ),
+                        rx.text("You have no résumé on your profile yet.", size="2"),
+                    ),
+                    rx.link("Edit profile and résumé", href="/profile", size="2"),
+                    align="center",
+                    wrap="wrap",
+                    spacing="2",
+                    data_testid="apply-resume",
+                ),
+                rx.foreach(CareersState.questions, _question_field),
+                rx.text(
+                    "Cover letter (optional)", as_="label", html_for="cover_letter", size="2", weight="medium"
+                ),
+                rx.text_area(
+                    name="cover_letter", id="cover_letter", rows="6", max_length=10000, width="100%"
+                ),
+                error_callout(CareersState.apply_error),
+                rx.button("Send application", type="submit", size="3", data_testid="apply"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=CareersState.submit_application,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )
+
+
 def job_detail_page() -> rx.Component:
     job = CareersState.job
     return page(
@@ -90,7 +198,7 @@ def job_detail_page() -> rx.Component:
                     ),
                     rx.cond(
                         CareersState.role == "candidate",
-                        rx.button("Apply", size="3", on_click=CareersState.apply, data_testid="apply"),
+                        apply_form(),
                         rx.cond(
                             CareersState.signed_in,
                             rx.text("Only candidates can apply.", color_scheme="gray"),

@@ -8,7 +8,99 @@ from flowtrack_ui.components.board import stage_badge
 from flowtrack_ui.components.forms import error_callout, field
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.board import STAGE_NAMES
-from flowtrack_ui.state.jobs import JobRow, StaffJobsState
+from flowtrack_ui.state.jobs import QUESTION_KIND_LABELS, EditorQuestion, JobRow, StaffJobsState
+
+
+def _question_editor(q: EditorQuestion) -> rx.Component:
+    prompt_id = "qprompt_" + q.key.to_string()
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.select.root(
+                    rx.select.trigger(aria_label="Kind of question"),
+                    rx.select.content(
+                        *[rx.select.item(label, value=kind) for kind, label in QUESTION_KIND_LABELS.items()]
+                    ),
+                    name="qkind_" + q.key.to_string(),
+                    default_value=q.kind,
+                    size="1",
+                ),
+                rx.hstack(
+                    rx.checkbox(
+                        name="qrequired_" + q.key.to_string(),
+                        default_checked=q.required,
+                        id="qrequired_" + q.key.to_string(),
+                    ),
+                    rx.text("Required", as_="label", html_for="qrequired_" + q.key.to_string(), size="1"),
+                    align="center",
+                    spacing="1",
+                ),
+                rx.spacer(),
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    variant="ghost",
+                    color_scheme="red",
+                    size="1",
+                    type="button",
+                    on_click=StaffJobsState.remove_question(q.key),
+                    aria_label="Remove this question",
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.input(
+                name=prompt_id,
+                default_value=q.prompt,
+                placeholder="The question",
+                max_length=300,
+                width="100%",
+                aria_label="Question",
+                data_testid="question-prompt",
+            ),
+            rx.cond(
+                q.kind == "single_choice",
+                rx.text_area(
+                    name="qchoices_" + q.key.to_string(),
+                    default_value=q.choices,
+                    rows="3",
+                    placeholder="One choice per line",
+                    width="100%",
+                    aria_label="Choices",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        key=q.key,
+        size="1",
+        width="100%",
+        data_testid="question-editor",
+    )
+
+
+def _questions_editor() -> rx.Component:
+    return rx.vstack(
+        rx.text("Screening questions", size="2", weight="medium"),
+        rx.foreach(StaffJobsState.editor_questions, _question_editor),
+        rx.hstack(
+            *[
+                rx.button(
+                    rx.icon("plus", size=14),
+                    label,
+                    type="button",
+                    variant="soft",
+                    size="1",
+                    on_click=StaffJobsState.add_question(kind),
+                    data_testid="add-question-" + kind,
+                )
+                for kind, label in QUESTION_KIND_LABELS.items()
+            ],
+            wrap="wrap",
+            spacing="2",
+        ),
+        spacing="2",
+        width="100%",
+    )
 
 
 def job_editor() -> rx.Component:
@@ -44,6 +136,7 @@ def job_editor() -> rx.Component:
                         spacing="1",
                         width="100%",
                     ),
+                    _questions_editor(),
                     error_callout(StaffJobsState.form_error),
                     rx.hstack(
                         rx.dialog.close(

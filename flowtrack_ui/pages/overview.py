@@ -75,7 +75,13 @@ def job_card(row: JobOverviewRow) -> rx.Component:
 
 def person(card: CardRow) -> rx.Component:
     return rx.box(
-        rx.text(card.name, size="2", weight="medium"),
+        rx.link(
+            card.name,
+            href="/application?id=" + card.id.to_string(),
+            size="2",
+            weight="medium",
+            data_testid="overview-person",
+        ),
         rx.text(card.email, size="1", color_scheme="gray"),
         padding_y="1",
         data_testid="person",

@@ -29,6 +29,9 @@ class CardRow:
     applied: str
     days: int
     allowed: list[str] = dataclasses.field(default_factory=list)
+    headline: str = ""
+    has_resume: bool = False
+    knockouts: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -57,6 +60,10 @@ class EmailRow:
     exact: str
 
 
+def _short(question: str) -> str:
+    return question if len(question) <= 28 else question[:27].rstrip() + "…"
+
+
 def columns_of(board: Board) -> list[ColumnRow]:
     return [
         ColumnRow(
@@ -72,6 +79,9 @@ def columns_of(board: Board) -> list[ColumnRow]:
                     applied=day(c.applied_at),
                     days=c.days_in_stage,
                     allowed=list(c.allowed_next),
+                    headline=c.headline,
+                    has_resume=c.has_resume,
+                    knockouts=[f"{_short(q)}: {a}" for q, a in c.knockouts],
                 )
                 for c in col.cards
             ],

@@ -7,8 +7,10 @@ import dataclasses
 import reflex as rx
 
 from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.errors import Conflict, DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import STAFF_ROLES, Role
+from flowtrack_ui.core.questions import MissingAnswers
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.core.stages import PIPELINE
 
@@ -29,6 +31,43 @@ class JobRow:
     counts: list[int] = dataclasses.field(default_factory=list)
 
 
+@dataclasses.dataclass
+class EditorQuestion:
+    """A question in the job editor; ``key`` keeps its inputs apart while rows come and go."""
+
+    key: int
+    id: int
+    kind: str
+    prompt: str
+    required: bool
+    choices: str  # one per line, for single_choice
+
+
+QUESTION_KIND_LABELS = {
+    "short_text": "Short text",
+    "long_text": "Long text",
+    "yes_no": "Yes / no",
+    "single_choice": "Single choice",
+}
+
+
+def question_definitions(rows: list[EditorQuestion], form: dict) -> list[dict]:
+    """The editor form's questions, in their order, as the domain core takes them."""
+    found = []
+    for q in rows:
+        kind = form.get(f"qkind_{q.key}") or q.kind
+        found.append(
+            {
+                "id": q.id or None,
+                "kind": kind,
+                "prompt": form.get(f"qprompt_{q.key}", ""),
+                "required": form.get(f"qrequired_{q.key}") in ("on", "true", True),
+                "choices": [c for c in str(form.get(f"qchoices_{q.key}", "")).splitlines() if c.strip()],
+            }
+        )
+    return found
+
+
 class StaffJobsState(SessionState):
     rows: list[JobRow] = []
     loading: bool = True
@@ -41,6 +80,23 @@ class StaffJobsState(SessionState):
     invite_open: bool = False
     invite_link: str = ""
     invite_error: str = ""
+    editor_questions: list[EditorQuestion] = []
+    _next_key: int = 0
+
+    def _editor_row(self, q=None, kind: str = "short_text") -> EditorQuestion:
+        self._next_key += 1
+        if q is None:
+            return EditorQuestion(self._next_key, 0, kind, "", False, "")
+        return EditorQuestion(self._next_key, q.id, q.kind, q.prompt, q.required, "\n".join(q.choices))
+
+    @rx.event
+    def add_question(self, kind: str):
+        if kind in QUESTION_KIND_LABELS and len(self.editor_questions) < 20:
+            self.editor_questions = [*self.editor_questions, self._editor_row(kind=kind)]
+
+    @rx.event
+    def remove_question(self, key: int):
+        self.editor_questions = [q for q in self.editor_questions if q.key != key]
 
     @rx.event
     def load(self):
@@ -73,6 +129,7 @@ class StaffJobsState(SessionState):
     def new_job(self):
         self.editing_id, self.form_error = 0, ""
         self.form_title = self.form_location = self.form_description = ""
+        self.editor_questions = []
         self.editor_open = True
 
     @rx.event
@@ -80,9 +137,14 @@ class StaffJobsState(SessionState):
         row = next((r for r in self.rows if r.id == job_id), None)
         if row is None:
             return rx.toast.error("Job not found.")
+        try:
+            job = jobs.get_job(db(), self.principal(), job_id)
+        except DomainError as exc:
+            return self.refuse(exc)
         self.editing_id, self.form_error = row.id, ""
         self.form_title, self.form_location = row.title, row.location
         self.form_description = row.description
+        self.editor_questions = [self._editor_row(q) for q in job.questions]
         self.editor_open = True
 
     @rx.event
@@ -94,11 +156,12 @@ class StaffJobsState(SessionState):
         try:
             p = self.principal()
             args = (form.get("title", ""), form.get("description", ""), form.get("location", ""))
+            questions = question_definitions(self.editor_questions, form)
             if self.editing_id:
-                job = jobs.update_job(db(), p, self.editing_id, *args)
+                job = jobs.update_job(db(), p, self.editing_id, *args, questions=questions)
                 message = f"Saved “{job.title}”."
             else:
-                job = jobs.create_job(db(), p, *args)
+                job = jobs.create_job(db(), p, *args, questions=questions)
                 message = f"Posted “{job.title}”."
         except DomainError as exc:
             self.form_error = exc.message
@@ -137,8 +200,34 @@ class StaffJobsState(SessionState):
         return rx.toast.success(f"Invitation created for {inv.email}.")
 
 
+@dataclasses.dataclass
+class QuestionRow:
+    id: int
+    kind: str
+    prompt: str
+    required: bool
+    choices: list[str] = dataclasses.field(default_factory=list)
+    error: str = ""
+    field_name: str = ""
+
+
+def question_rows(questions, problems: dict[int, str] | None = None) -> list[QuestionRow]:
+    return [
+        QuestionRow(
+            id=q.id,
+            kind=q.kind,
+            prompt=q.prompt,
+            required=q.required,
+            choices=list(q.choices),
+            error=(problems or {}).get(q.id, ""),
+            field_name=f"q_{q.id}",
+        )
+        for q in questions
+    ]
+
+
 class CareersState(SessionState):
-    """Open jobs for candidates (and visitors), and one job's page with Apply."""
+    """Open jobs for candidates (and visitors), and one job's page with its application form."""
 
     rows: list[JobRow] = []
     search: str = ""
@@ -146,6 +235,10 @@ class CareersState(SessionState):
     job: JobRow = JobRow(0, "", "", "", "", "", "")
     job_error: str = ""
     applied: bool = False
+    questions: list[QuestionRow] = []
+    apply_error: str = ""
+    my_headline: str = ""
+    my_resume: str = ""
 
     @rx.event
     def load(self):
@@ -181,22 +274,49 @@ class CareersState(SessionState):
         self.job = JobRow(
             j.id, j.title, j.location, j.status, j.company_name, j.description, day(j.created_at)
         )
+        self.questions, self.apply_error = question_rows(j.questions), ""
         if self.role == Role.CANDIDATE:
-            mine = queries.my_applications(db(), self.principal(), limit=200)
+            p = self.principal()
+            mine = queries.my_applications(db(), p, limit=200)
             self.applied = any(m.job_id == j.id for m in mine)
+            me = profile.get_profile(db(), p)
+            self.my_headline = me.headline
+            self.my_resume = me.resume.name if me.resume else ""
 
     @rx.event
     def apply(self):
+        """For visitors: sign in (or sign up) first, then come back to this job."""
         try:
-            p = self.principal()
+            self.principal()
         except Unauthenticated:
             return rx.redirect(f"/login?next=/careers/job%3Fid%3D{self.job.id}")
+        return None
+
+    @rx.event
+    def submit_application(self, form: dict):
+        """The form's cover letter and answers (fields ``q_<id>``) go to the domain core as sent."""
+        answers = [{"question_id": q.id, "answer": form.get(q.field_name, "")} for q in self.questions]
         try:
-            workflow.apply(db(), p, self.job.id)
+            workflow.apply(
+                db(),
+                self.principal(),
+                self.job.id,
+                cover_letter=form.get("cover_letter", ""),
+                answers=answers,
+            )
+        except MissingAnswers as exc:
+            self.questions = [
+                dataclasses.replace(q, error=exc.problems.get(q.id, "")) for q in self.questions
+            ]
+            self.apply_error = "Some answers are missing; see the questions marked below."
+            return None
         except Conflict as exc:
             self.applied = "already applied" in exc.message
             return rx.toast.warning(exc.message)
         except DomainError as exc:
+            if exc.status_code == 422:
+                self.apply_error = exc.message
+                return None
             return self.refuse(exc)
-        self.applied = True
+        self.applied, self.apply_error = True, ""
         return rx.toast.success(f"Application sent for “{self.job.title}”. Good luck!")

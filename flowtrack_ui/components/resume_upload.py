@@ -1,0 +1,62 @@
+"""The résumé drop zone: one PDF or DOCX, a progress bar while it uploads, the server decides."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+UPLOAD_ID = "resume"
+ACCEPT = {
+    "application/pdf": [".pdf"],
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [".docx"],
+}
+
+
+def resume_upload(on_upload, on_progress, uploading, progress, error) -> rx.Component:
+    """``on_upload`` receives the files; the 10 MiB and type limits here are only browser hints."""
+    return rx.vstack(
+        rx.upload.root(
+            rx.vstack(
+                rx.icon("file-up", size=28, color="var(--gray-11)"),
+                rx.text("Drop your résumé here, or", size="2"),
+                rx.button("Choose a file", type="button", variant="soft", size="2"),
+                rx.text("PDF or Word (DOCX), at most 10 MB", size="1", color_scheme="gray"),
+                align="center",
+                spacing="2",
+            ),
+            id=UPLOAD_ID,
+            accept=ACCEPT,
+            max_files=1,
+            multiple=False,
+            max_size=10 * 1024 * 1024,
+            border="1px dashed var(--gray-a8)",
+            border_radius="10px",
+            padding="4",
+            width="100%",
+            data_testid="resume-dropzone",
+        ),
+        rx.foreach(
+            rx.selected_files(UPLOAD_ID),
+            lambda name: rx.text(rx.icon("file", size=14), " ", name, size="2", data_testid="selected-file"),
+        ),
+        rx.cond(uploading, rx.progress(value=progress, width="100%", aria_label="Upload progress")),
+        rx.cond(
+            error != "",
+            rx.callout(
+                error,
+                icon="triangle_alert",
+                color_scheme="red",
+                role="alert",
+                width="100%",
+                data_testid="upload-error",
+            ),
+        ),
+        rx.button(
+            rx.icon("upload", size=16),
+            "Upload résumé",
+            type="button",
+            on_click=on_upload(rx.upload_files(upload_id=UPLOAD_ID, on_upload_progress=on_progress)),
+            data_testid="upload-resume",
+        ),
+        spacing="2",
+        width="100%",
+    )

@@ -1,0 +1,111 @@
+"""The candidate's profile page: details prefilled on every application, and the current résumé."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.core.candidates import profile
+from flowtrack_ui.core.candidates.profile import ProfileView
+from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.files.file_types import LABELS
+from flowtrack_ui.core.permissions import Role
+
+from .format import day
+from .session import SessionState, db
+
+
+def size_label(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
+
+
+class ProfileState(SessionState):
+    full_name: str = ""
+    phone: str = ""
+    location: str = ""
+    linkedin_url: str = ""
+    website: str = ""
+    headline: str = ""
+    error: str = ""
+    resume_name: str = ""
+    resume_info: str = ""
+    resume_note: str = ""
+    upload_error: str = ""
+    uploading: bool = False
+    upload_progress: int = 0
+
+    def _show(self, p: ProfileView) -> None:
+        self.full_name, self.phone, self.location = p.full_name, p.phone, p.location
+        self.linkedin_url, self.website, self.headline = p.linkedin_url, p.website, p.headline
+        r = p.resume
+        self.resume_name = r.name if r else ""
+        self.resume_info = (
+            f"{LABELS.get(r.content_type, 'File')} · {size_label(r.size)}"
+            + (f" · {r.page_count} page{'s' if r.page_count != 1 else ''}" if r.page_count else "")
+            + f" · uploaded {day(r.uploaded_at)}"
+            if r
+            else ""
+        )
+        self.resume_note = (r.text_note or "") if r else ""
+
+    @rx.event
+    def load(self):
+        if self.require(Role.CANDIDATE) is None:
+            return self.guard(Role.CANDIDATE)
+        self.error = self.upload_error = ""
+        self.uploading, self.upload_progress = False, 0
+        try:
+            self._show(profile.get_profile(db(), self.principal()))
+        except DomainError as exc:
+            return self.refuse(exc)
+        return None
+
+    @rx.event
+    def save(self, form: dict):
+        fields = {
+            k: form.get(k, "")
+            for k in ("full_name", "phone", "location", "linkedin_url", "website", "headline")
+        }
+        try:
+            saved = profile.update_profile(db(), self.principal(), fields)
+        except DomainError as exc:
+            self.error = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.error = ""
+        self._show(saved)
+        self.user_name = saved.full_name
+        return rx.toast.success("Profile saved. It is prefilled on every application.")
+
+    @rx.event
+    def upload_progressed(self, progress: dict):
+        self.uploading = True
+        self.upload_progress = round(float(progress.get("progress", 0)) * 100)
+
+    @rx.event
+    async def upload_resume(self, files: list[rx.UploadFile]):
+        """The file goes to the database through the domain core; nothing is written to disk."""
+        self.uploading = False
+        if not files:
+            self.upload_error = "Choose a PDF or Word (DOCX) file first."
+            return None
+        upload = files[0]
+        data = await upload.read()
+        try:
+            stored = profile.upload_resume(db(), self.principal(), data, upload.filename or upload.name or "")
+        except DomainError as exc:
+            self.upload_error = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.upload_error = ""
+        self._show(profile.get_profile(db(), self.principal()))
+        note = f" {stored.text_note}" if stored.text_note else ""
+        return [
+            rx.clear_selected_files("resume"),
+            rx.toast.success(f"Résumé “{stored.name}” uploaded.{note}"),
+        ]
+
+    @rx.event
+    def download_resume(self):
+        try:
+            view, data = profile.my_resume(db(), self.principal())
+        except DomainError as exc:
+            return self.refuse(exc)
+        return rx.download(data=data, filename=view.name)
