@@ -150,12 +150,12 @@ def test_job_handlers_refuse_forged_calls(db, acme, globex, candidate, who):
 def test_staff_cannot_apply_and_candidates_apply_once(db, acme, candidate):
     st = state_for(CareersState, acme.recruiter)
     st.job.id = acme.job_id
-    call(st, CareersState.apply)
+    call(st, CareersState.submit_application, {"cover_letter": "forged"})
     assert snapshot(db)[0] == []
     st = state_for(CareersState, candidate)
     st.job.id = acme.job_id
-    call(st, CareersState.apply)
-    assert "already applied" in rendered(call(st, CareersState.apply))
+    call(st, CareersState.submit_application, {"cover_letter": "Hello"})
+    assert "already applied" in rendered(call(st, CareersState.submit_application, {}))
     assert len(snapshot(db)[0]) == 1
 
 

@@ -5,15 +5,26 @@ Idempotent: does nothing when the Acme company exists. Run ``python -m flowtrack
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from . import security
+from . import demo_resumes, security
 from .accounts.company_names import lookalike_key
 from .db import Database, default_database
-from .models import Application, ApplicationHistory, Company, Job, User
+from .files import file_types, storage
+from .models import (
+    Application,
+    ApplicationAnswer,
+    ApplicationHistory,
+    CandidateProfile,
+    Company,
+    Job,
+    ScreeningQuestion,
+    User,
+)
 from .permissions import Role
 from .stages import Stage
 
@@ -58,6 +69,42 @@ JOBS = [
         "Help our customers get the most out of the product and be their voice inside the company.",
     ),
 ]
+
+# Each job's screening questions: (kind, prompt, required, choices).
+QUESTIONS = [
+    [
+        ("yes_no", "Are you authorised to work in the EU?", True, []),
+        ("single_choice", "Years of Python in production", True, ["0–2", "3–5", "6+"]),
+        ("short_text", "A project you are proud of (link)", False, []),
+    ],
+    [
+        ("short_text", "Portfolio link", True, []),
+        ("yes_no", "Can you work from our Berlin studio three days a week?", True, []),
+    ],
+    [
+        ("yes_no", "Have you used a CRM such as Salesforce or HubSpot?", True, []),
+        ("long_text", "Tell us about a customer you turned around", False, []),
+    ],
+]
+COVER_LETTERS = [
+    "I have followed Acme for a while and would love to help the team ship calmly and often.",
+    "My last role taught me to listen first. I would bring that, and a lot of curiosity, to Acme.",
+    "",
+]
+
+
+def _answer(kind: str, choices: list[str], rng: random.Random) -> str:
+    if kind == "yes_no":
+        return "yes" if rng.random() < 0.8 else "no"
+    if kind == "single_choice":
+        return rng.choice(choices)
+    if kind == "short_text":
+        return "https://github.com/demo/" + rng.choice(["ledger", "atlas", "pathfinder", "harbor"])
+    return (
+        "A logistics customer was about to churn; weekly calls and a shared plan kept them for three "
+        "more years."
+    )
+
 
 # The path each demo application takes, ending in its current stage.
 PATHS = [
@@ -114,6 +161,23 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                 s.add(user)
                 candidates.append(user)
         s.flush()
+        resumes: dict[int, int] = {}
+        for user in candidates:
+            prof = demo_resumes.profile_for(user.full_name, rng)
+            pdf = demo_resumes.resume_pdf(user.full_name, user.email, prof, rng)
+            name = user.full_name.replace(" ", "_") + "_CV.pdf"
+            row = storage.add(s, storage.prepare(user.id, pdf, file_types.PDF, name))
+            resumes[user.id] = row.id
+            s.add(
+                CandidateProfile(
+                    user_id=user.id,
+                    phone=prof.phone,
+                    location=prof.location,
+                    linkedin_url=prof.linkedin_url,
+                    headline=prof.headline,
+                    resume_file_id=row.id,
+                )
+            )
         jobs = []
         for i, (title, location, description) in enumerate(JOBS):
             created = now - timedelta(days=45 - i * 5)
@@ -130,6 +194,22 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             s.add(job)
             jobs.append(job)
         s.flush()
+        job_questions: dict[int, list[ScreeningQuestion]] = {}
+        for job, questions in zip(jobs, QUESTIONS, strict=True):
+            rows = [
+                ScreeningQuestion(
+                    job_id=job.id,
+                    position=i,
+                    kind=kind,
+                    prompt=prompt,
+                    required=req,
+                    choices=json.dumps(choices),
+                )
+                for i, (kind, prompt, req, choices) in enumerate(questions)
+            ]
+            s.add_all(rows)
+            job_questions[job.id] = rows
+        s.flush()
         pairs = [(j, c) for j in jobs for c in candidates]
         rng.shuffle(pairs)
         for n, (job, cand) in enumerate(pairs[:40]):
@@ -144,9 +224,24 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                 created_at=t,
                 updated_at=t,
                 stage_changed_at=t,
+                resume_file_id=resumes[cand.id],
+                cover_letter=COVER_LETTERS[n % len(COVER_LETTERS)] or None,
             )
             s.add(app)
             s.flush()
+            for q in job_questions[job.id]:
+                if q.required or rng.random() < 0.5:
+                    answer = _answer(q.kind, json.loads(q.choices), rng)
+                    s.add(
+                        ApplicationAnswer(
+                            application_id=app.id,
+                            question_id=q.id,
+                            position=q.position,
+                            kind=q.kind,
+                            prompt=q.prompt,
+                            answer=answer,
+                        )
+                    )
             old = None
             for step in path:
                 if old is not None:

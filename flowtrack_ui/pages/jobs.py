@@ -23,6 +23,7 @@ def _question_editor(q: EditorQuestion) -> rx.Component:
                     ),
                     name="qkind_" + q.key.to_string(),
                     default_value=q.kind,
+                    on_change=lambda kind: StaffJobsState.set_question_kind(q.key, kind),
                     size="1",
                 ),
                 rx.hstack(

@@ -95,6 +95,13 @@ class StaffJobsState(SessionState):
             self.editor_questions = [*self.editor_questions, self._editor_row(kind=kind)]
 
     @rx.event
+    def set_question_kind(self, key: int, kind: str):
+        if kind in QUESTION_KIND_LABELS:
+            self.editor_questions = [
+                dataclasses.replace(q, kind=kind) if q.key == key else q for q in self.editor_questions
+            ]
+
+    @rx.event
     def remove_question(self, key: int):
         self.editor_questions = [q for q in self.editor_questions if q.key != key]
 
