@@ -25,7 +25,7 @@ def _profile() -> rx.Component:
             _fact("mail", S.email, "mailto:" + S.email),
             _fact("phone", S.phone, "tel:" + S.phone),
             _fact("map-pin", S.location),
-            _fact("linkedin", S.linkedin_url, S.linkedin_url),
+            _fact("link", S.linkedin_url, S.linkedin_url),
             _fact("globe", S.website, S.website),
             rx.text("Applied ", S.applied, size="2", color_scheme="gray"),
             spacing="2",
