@@ -94,11 +94,17 @@ def _question_field(q: QuestionRow) -> rx.Component:
             "yes_no",
             rx.radio_group.root(
                 rx.hstack(
-                    rx.radio_group.item(value="yes", id=q.field_name + "-yes"),
-                    rx.text("Yes", as_="label", html_for=q.field_name + "-yes", size="2"),
-                    rx.radio_group.item(value="no", id=q.field_name + "-no"),
-                    rx.text("No", as_="label", html_for=q.field_name + "-no", size="2"),
-                    spacing="2",
+                    rx.text(
+                        rx.hstack(rx.radio_group.item(value="yes"), "Yes", spacing="2", align="center"),
+                        as_="label",
+                        size="2",
+                    ),
+                    rx.text(
+                        rx.hstack(rx.radio_group.item(value="no"), "No", spacing="2", align="center"),
+                        as_="label",
+                        size="2",
+                    ),
+                    spacing="4",
                     align="center",
                 ),
                 name=q.field_name,

@@ -1,0 +1,112 @@
+"""In Chromium: a candidate fills the profile, uploads a résumé and applies answering the questions;
+a recruiter reads everything on the application page, the résumé's first page drawn in it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .e2e_server import running_app
+from .e2e_support import ARTIFACTS, sign_in
+from .test_applications import make_pdf
+
+pytestmark = pytest.mark.e2e
+
+JOB = "Senior Backend Engineer"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_app("flowtrack-e2e-apps-") as srv:
+        yield srv
+
+
+def test_candidate_applies_with_resume_and_answers_and_recruiter_reads_it(server, new_page, tmp_path):
+    cand = new_page()
+    cand.goto(server.url + "/signup")
+    cand.fill("#full_name", "Priya Patel")
+    cand.fill("#email", "priya@example.com")
+    cand.fill("#password", "priya applies 2026")
+    cand.click("[data-testid=signup-submit]")
+    cand.wait_for_url(re.compile("/my-applications"))
+
+    # The profile: details, then the résumé through the drop zone's file input.
+    cand.click("[data-testid=nav-profile]")
+    cand.wait_for_url(re.compile("/profile"))
+    cand.fill("#headline", "Data engineer who loves Kubernetes operators")
+    cand.fill("#phone", "+351 21 000 0000")
+    cand.fill("#linkedin_url", "https://www.linkedin.com/in/priya")
+    cand.click("[data-testid=save-profile]")
+    cand.get_by_text("Profile saved").wait_for()
+    bad = tmp_path / "resume.pdf"
+    bad.write_bytes(b"\x7fELF" + b"\x00" * 500)  # an executable named like a PDF
+    cand.locator("input[type=file]").set_input_files(str(bad))
+    cand.click("[data-testid=upload-resume]")
+    cand.locator("[data-testid=upload-error]", has_text="neither").wait_for()
+    cv = tmp_path / "Priya Patel CV.pdf"
+    cv.write_bytes(make_pdf("Kubernetes operator wizardry", name="Priya Patel"))
+    cand.locator("input[type=file]").set_input_files(str(cv))
+    cand.click("[data-testid=upload-resume]")
+    cand.locator("[data-testid=current-resume]", has_text="Priya Patel CV.pdf").wait_for()
+
+    # Apply: the job asks required questions; leaving one out is shown beside it.
+    cand.goto(server.url + "/careers")
+    cand.click(f'[data-testid=open-job]:has-text("{JOB}")')
+    cand.locator("[data-testid=apply-resume]", has_text="Priya Patel CV.pdf").wait_for()
+    _look(cand, "apply-form")
+    cand.get_by_role("radio", name="Yes").first.click()
+    cand.fill("[name=cover_letter]", "I would love to run your platform.")
+    cand.click("[data-testid=apply]")
+    error = cand.locator("[data-testid=question]", has_text="Years of Python").locator(
+        "[data-testid=question-error]"
+    )
+    error.wait_for()
+    assert "required" in error.inner_text()
+    cand.locator("[data-testid=question]", has_text="Years of Python").get_by_role("combobox").click()
+    cand.get_by_role("option", name="6+").click()
+    cand.click("[data-testid=apply]")
+    cand.wait_for_selector("[data-testid=applied-note]")
+
+    # The recruiter: the card shows the headline and the résumé; the application page shows it all.
+    rec = new_page()
+    sign_in(rec, server, "recruiter@acme.test", "/jobs")
+    rec.goto(server.url + "/board?job=1")
+    card = rec.locator('[data-testid="card"][data-name="Priya Patel"]')
+    card.locator("[data-testid=card-headline]", has_text="Kubernetes operators").wait_for()
+    card.locator("[data-testid=card-resume]").click()
+    rec.wait_for_url(re.compile(r"/application\?id=\d+"))
+    rec.locator("[data-testid=candidate-name]", has_text="Priya Patel").wait_for()
+    rec.get_by_text("I would love to run your platform.").wait_for()
+    assert rec.locator("[data-testid=answer]", has_text="Years of Python").inner_text().endswith("6+")
+    page_img = rec.locator("[data-testid=resume-page]")
+    page_img.wait_for()
+    rec.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=resume-page]'); "
+        "return i && i.complete && i.naturalWidth > 500; }"
+    )
+    assert rec.locator("[data-testid=page-label]").inner_text() == "Page 1 of 2"
+    rec.get_by_role("button", name="Next page").click()
+    rec.locator("[data-testid=page-label]", has_text="Page 2 of 2").wait_for()
+    with rec.expect_download() as download:
+        rec.click("[data-testid=download-resume]")
+    assert download.value.suggested_filename == "Priya Patel CV.pdf"
+    _look(rec, "application-page")
+
+
+def test_hiring_manager_reads_the_application_page_from_the_overview(server, new_page):
+    hm = new_page()
+    sign_in(hm, server, "manager@acme.test", "/overview")
+    hm.locator("[data-testid=overview-person]").first.click()
+    hm.wait_for_url(re.compile(r"/application\?id=\d+"))
+    hm.locator("[data-testid=resume-page]").wait_for()
+
+
+def _look(page, name: str) -> None:
+    """Screenshots at the three sizes we check by eye (kept in test-artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    original = page.viewport_size
+    for width, height in ((1440, 900), (1280, 720), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size(original)
