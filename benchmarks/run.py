@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import api_load
 import browser
 import domain
+import files
 import memory
 from common import ROOT, available_engines, site
 
@@ -64,6 +65,20 @@ def report(results: dict, seconds: float) -> str:
                 ("board 50 apps", "{board_50_ms:.1f} ms, {board_50_queries} queries"),
                 ("board 500", "{board_500_ms:.1f} ms, {board_500_queries} queries"),
                 ("board 5,000", "{board_5000_ms:.1f} ms, {board_5000_queries} queries"),
+            ],
+        ),
+        "",
+        f"**Résumés** (in-process: upload through the domain core, text extraction with pypdf, median of "
+        f"{files.UPLOAD_RUNS}; the board searched by résumé text, {files.SEARCH_SIZE:,} applications with "
+        "a résumé each)",
+        "",
+        table(
+            results["files"],
+            [
+                ("engine", "{engine}"),
+                ("upload 2-page PDF", "{upload_2_ms:.0f} ms (extraction {extract_2_ms:.0f} ms)"),
+                ("upload 50-page PDF", "{upload_50_ms:.0f} ms (extraction {extract_50_ms:.0f} ms)"),
+                ("board search by résumé text", "{search_ms:.0f} ms, {search_queries} queries"),
             ],
         ),
         "",
@@ -120,7 +135,7 @@ def report(results: dict, seconds: float) -> str:
 
 def main() -> None:
     started = time.time()
-    results = {"domain": domain.run(), "api": [], "browser": [], "memory": []}
+    results = {"domain": domain.run(), "files": files.run(), "api": [], "browser": [], "memory": []}
     print(f"  ({time.time() - started:.0f} s)", flush=True)
     for engine in available_engines():
         with site(engine) as s:

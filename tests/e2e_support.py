@@ -43,3 +43,30 @@ def drag(page, source, stage):
 def no_csp_violations(*pages) -> list[str]:
     """Console lines where the Content-Security-Policy blocked something (should be none)."""
     return [line for p in pages for line in p.console_lines if "Content Security Policy" in line]
+
+
+def answer_questions(page) -> None:
+    """Answer a job's application form as a candidate would: yes, the first choice, a few words."""
+    page.locator("[data-testid=apply-resume]").wait_for()  # the form and its questions are there
+    for question in page.locator("[data-testid=question]").all():
+        if question.get_by_role("radio").count():
+            question.get_by_role("radio", name="Yes").click()
+        elif question.get_by_role("combobox").count():
+            question.get_by_role("combobox").click()
+            page.get_by_role("option").first.click()
+        elif question.locator("textarea").count():
+            question.locator("textarea").fill("Happy to tell you more in person.")
+        else:
+            question.locator("input").fill("https://example.com/my-work")
+
+
+def api_answers(server, job_id: int) -> dict:
+    """An application body answering every required question of a job (for API calls)."""
+    with urllib.request.urlopen(f"{server.url}/api/jobs/{job_id}") as r:
+        questions = json.load(r)["questions"]
+    answers = []
+    for q in questions:
+        if q["required"]:
+            value = {"yes_no": "yes", "single_choice": (q["choices"] or [""])[0]}.get(q["kind"], "n/a")
+            answers.append({"question_id": q["id"], "answer": value})
+    return {"answers": answers}

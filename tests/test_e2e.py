@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from .e2e_server import running_app
-from .e2e_support import DEMO_PW, card, drag, job_id, no_csp_violations, sign_in
+from .e2e_support import DEMO_PW, answer_questions, card, drag, job_id, no_csp_violations, sign_in
 from .smtp_support import smtp_server
 
 pytestmark = pytest.mark.e2e
@@ -66,6 +66,7 @@ def test_hiring_story(server, smtp, new_page):
     cand.wait_for_url(re.compile(r"/my-applications"))
     cand.goto(server.url + "/careers")
     cand.click(f'[data-testid=open-job]:has-text("{JOB}")')
+    answer_questions(cand)
     cand.click("[data-testid=apply]")
     cand.wait_for_selector("[data-testid=applied-note]")
     cand.goto(server.url + "/my-applications")

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from .conftest import fresh_pg_database
 from .e2e_server import AppServer
-from .e2e_support import CHROMIUM, DEMO_PW, card, drag, job_id, no_csp_violations, sign_in
+from .e2e_support import CHROMIUM, DEMO_PW, api_answers, card, drag, job_id, no_csp_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -108,7 +108,7 @@ def test_two_recruiters_on_two_workers_see_each_others_moves(cluster, browser, n
         {"email": "lina@example.com", "password": DEMO_PW, "full_name": "Lina Live", "role": "candidate"},
     )
     lina = call(cluster, "POST", "/api/auth/login", {"email": "lina@example.com", "password": DEMO_PW})
-    call(cluster, "POST", f"/api/applications/?job_id={jid}", None, lina["access_token"])
+    call(cluster, "POST", f"/api/applications/?job_id={jid}", api_answers(cluster, jid), lina["access_token"])
 
     # Recruiter A opens the board; recruiter B opens it until B's tab lands on the other worker.
     a = new_page()

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from .e2e_server import running_app
-from .e2e_support import DEMO_PW
+from .e2e_support import DEMO_PW, answer_questions
 from .smtp_support import smtp_server
 from .socket_client import BOARD, SESSION, ReflexSocket
 
@@ -336,5 +336,6 @@ def test_sign_up_from_a_job_returns_to_that_job(server, new_page):
     page.fill("#password", "nina applies today")
     page.click("[data-testid=signup-submit]")
     page.wait_for_url(job_url)
+    answer_questions(page)
     page.click("[data-testid=apply]")
     page.wait_for_selector("[data-testid=applied-note]")
