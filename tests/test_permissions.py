@@ -6,6 +6,7 @@ import pytest
 
 from flowtrack_ui.core import accounts, jobs, queries, workflow
 from flowtrack_ui.core.candidates import profile
+from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role
@@ -59,11 +60,31 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return queries.my_applications(db, who), queries.my_timeline(db, who, app.id)
     if action is Action.VIEW_HISTORY:
         return queries.application_history(db, who, app.id)
+    if action is Action.WRITE_NOTES:
+        return notes.add_note(db, who, app.id, "Strong portfolio.")
+    if action is Action.SCHEDULE_INTERVIEWS:
+        return interviews.schedule(db, who, app.id, _interview(acme.manager))
+    if action is Action.SUBMIT_SCORECARD:
+        interview = interviews.schedule(db, acme.recruiter, app.id, _interview(acme.recruiter, acme.manager))
+        return scorecards.submit(db, who, interview.id, {"recommendation": "yes"})
     if action is Action.EDIT_OWN_PROFILE:
         return profile.update_profile(db, who, {"headline": "Builds things"})
     if action in INVITED_ROLE:
         return accounts.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     raise AssertionError(action)
+
+
+def _interview(*people) -> dict:
+    from datetime import UTC, datetime, timedelta
+
+    start = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    return {
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "timezone": "UTC",
+        "duration_minutes": 45,
+        "video_url": "https://meet.example.com/abc",
+        "interviewer_ids": [p.user_id for p in people],
+    }
 
 
 # Inviting anyone, and each role: nobody invites a role with more rights than their own.

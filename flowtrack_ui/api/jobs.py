@@ -21,8 +21,10 @@ Offset = Annotated[int, Query(ge=0, le=10**9)]
 
 
 def job_out(j: JobView) -> JobOut:
-    fields = {f: getattr(j, f) for f in JobOut.model_fields if f != "questions"}
-    return JobOut(**fields, questions=[QuestionOut(**vars(q)) for q in j.questions])
+    fields = {f: getattr(j, f) for f in JobOut.model_fields if f not in ("questions", "criteria")}
+    return JobOut(
+        **fields, questions=[QuestionOut(**vars(q)) for q in j.questions], criteria=list(j.criteria)
+    )
 
 
 def _questions(body: JobIn) -> list[dict] | None:
@@ -56,7 +58,13 @@ def create_job(body: JobIn, caller: Caller, db: Db) -> JobOut:
     """The job belongs to the caller's company, whatever the body says."""
     return job_out(
         jobs.create_job(
-            db, caller, body.title, body.description or "", body.location or "", questions=_questions(body)
+            db,
+            caller,
+            body.title,
+            body.description or "",
+            body.location or "",
+            questions=_questions(body),
+            criteria=body.criteria,
         )
     )
 
@@ -72,6 +80,7 @@ def update_job(job_id: JobId, body: JobIn, caller: Caller, db: Db) -> JobOut:
             body.description or "",
             body.location or "",
             questions=_questions(body),
+            criteria=body.criteria,
         )
     )
 

@@ -124,6 +124,9 @@ class JobIn(BaseModel):
     questions: list[QuestionIn] | None = Field(
         default=None, max_length=20, description="Screening questions; omitted on PUT keeps them."
     )
+    criteria: list[str] | None = Field(
+        default=None, max_length=12, description="What interviewers rate 1–4; omitted on PUT keeps them."
+    )
 
 
 class JobOut(BaseModel):
@@ -138,6 +141,7 @@ class JobOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     questions: list[QuestionOut] = Field(default_factory=list)
+    criteria: list[str] = Field(default_factory=list)
 
 
 class DeleteOut(BaseModel):
@@ -256,3 +260,79 @@ class ApplicationDetailOut(BaseModel):
     cover_letter: str
     answers: list[AnswerOut]
     resume: FileOut | None
+
+
+class NoteIn(BaseModel):
+    body: str = Field(max_length=5000, description="Mention colleagues with @ and their email's local part.")
+
+
+class NoteOut(BaseModel):
+    id: int
+    application_id: int
+    author_id: int
+    author_name: str
+    body: str
+    created_at: datetime
+    mentioned: list[str]
+
+
+class InterviewIn(BaseModel):
+    starts_at: str = Field(max_length=40, description="Local date and time, e.g. 2026-12-01T14:30")
+    timezone: str = Field(default="UTC", max_length=64, description="IANA name, e.g. Europe/Lisbon")
+    duration_minutes: int = Field(default=45, ge=15, le=480)
+    location: str = Field(default="", max_length=300)
+    video_url: str = Field(default="", max_length=500)
+    interviewer_ids: list[int] = Field(min_length=1, max_length=20)
+
+
+class InterviewPatch(BaseModel):
+    starts_at: str | None = Field(default=None, max_length=40)
+    timezone: str | None = Field(default=None, max_length=64)
+    duration_minutes: int | None = Field(default=None, ge=15, le=480)
+    location: str | None = Field(default=None, max_length=300)
+    video_url: str | None = Field(default=None, max_length=500)
+    interviewer_ids: list[int] | None = Field(default=None, min_length=1, max_length=20)
+
+
+class InterviewerOut(BaseModel):
+    id: int
+    name: str
+
+
+class InterviewOut(BaseModel):
+    id: int
+    application_id: int
+    starts_at: datetime
+    duration_minutes: int
+    timezone: str
+    location: str
+    video_url: str
+    status: str
+    sequence: int
+    scheduled_by_name: str
+    interviewers: list[InterviewerOut]
+
+
+class ScorecardIn(BaseModel):
+    recommendation: Literal["strong_no", "no", "yes", "strong_yes"]
+    ratings: dict[str, int] = Field(default_factory=dict, description="Each job criterion rated 1–4")
+    notes: str = Field(default="", max_length=5000)
+
+
+class ScorecardOut(BaseModel):
+    id: int
+    interview_id: int
+    interviewer_id: int
+    interviewer_name: str
+    recommendation: str
+    ratings: dict[str, int]
+    notes: str
+    submitted_at: datetime
+
+
+class ActivityOut(BaseModel):
+    kind: Literal["stage", "note", "email", "interview", "scorecard"]
+    at: datetime
+    actor: str
+    title: str
+    body: str

@@ -31,6 +31,10 @@ def candidate_topic(user_id: int) -> str:
     return f"candidate:{user_id}"
 
 
+def application_topic(application_id: int) -> str:
+    return f"application:{application_id}"
+
+
 def company_topic(company_id: int) -> str:
     return f"company:{company_id}"
 

@@ -128,6 +128,77 @@ password with this link; it works once and until $expires (UTC).</p>
         + """<p>If you did not ask for this, ignore this email: your password stays as it is.</p>
 """,
     ),
+    "mention": EmailTemplate(
+        subject="$author_name mentioned you on an applicant for $job_title",
+        text="""Hello $recipient_name,
+
+$author_name mentioned you in a note on an application for $job_title:
+
+$note
+
+$link
+""",
+        html="""<p>Hello $recipient_name,</p>
+<p>$author_name mentioned you in a note on an application for <strong>$job_title</strong>:</p>
+<blockquote style="border-left: 3px solid #d0d5dd; margin: 0; padding-left: 12px;
+ white-space: pre-wrap">$note</blockquote>
+"""
+        + _BUTTON.replace("$label", "Open the application"),
+    ),
+    "interview_invitation": EmailTemplate(
+        subject="Interview: $title, $when",
+        text="""Hello $recipient_name,
+
+an interview for $job_title at $company is scheduled:
+
+When: $when ($duration minutes)
+Where: $where
+
+The calendar invitation is attached.
+
+$link
+""",
+        html="""<p>Hello $recipient_name,</p>
+<p>an interview for <strong>$job_title</strong> at $company is scheduled.</p>
+<p><strong>When:</strong> $when ($duration minutes)<br><strong>Where:</strong> $where</p>
+<p>The calendar invitation is attached.</p>
+"""
+        + _BUTTON.replace("$label", "Open"),
+    ),
+    "interview_updated": EmailTemplate(
+        subject="Interview moved: $title, now $when",
+        text="""Hello $recipient_name,
+
+the interview for $job_title at $company has changed:
+
+When: $when ($duration minutes)
+Where: $where
+
+The updated calendar invitation is attached.
+
+$link
+""",
+        html="""<p>Hello $recipient_name,</p>
+<p>the interview for <strong>$job_title</strong> at $company has changed.</p>
+<p><strong>When:</strong> $when ($duration minutes)<br><strong>Where:</strong> $where</p>
+<p>The updated calendar invitation is attached.</p>
+"""
+        + _BUTTON.replace("$label", "Open"),
+    ),
+    "interview_cancelled": EmailTemplate(
+        subject="Interview cancelled: $title, $when",
+        text="""Hello $recipient_name,
+
+the interview for $job_title at $company on $when is cancelled. The calendar entry is removed.
+
+$link
+""",
+        html="""<p>Hello $recipient_name,</p>
+<p>the interview for <strong>$job_title</strong> at $company on $when is cancelled. The calendar entry is
+removed.</p>
+"""
+        + _BUTTON.replace("$label", "Open"),
+    ),
 }
 
 STAGE_SENTENCES = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy import or_
@@ -10,6 +11,7 @@ from sqlmodel import Session, select
 from . import questions as screening
 from . import validation
 from .changes import company_topic, job_topic
+from .collaboration.scorecards import parse_criteria
 from .db import Database, announce
 from .errors import InvalidInput, NotFound
 from .models import Application, Company, Job
@@ -33,6 +35,7 @@ def job_view(job: Job, company_name: str, questions: tuple = ()) -> JobView:
         created_at=job.created_at,
         updated_at=job.updated_at,
         questions=tuple(questions),
+        criteria=tuple(json.loads(job.scorecard_criteria or "[]")),
     )
 
 
@@ -74,11 +77,14 @@ def create_job(
     description: str = "",
     location: str = "",
     questions: object = None,
+    criteria: object = None,
 ) -> JobView:
-    """A new open job of the caller's company, with its screening questions (a list of dicts)."""
+    """A new open job of the caller's company, with its screening questions (a list of dicts)
+    and the criteria its interviewers rate."""
     require(principal, Action.MANAGE_JOBS)
     values = _fields(title, description, location)
     definitions = screening.parse_definitions(questions)
+    values["scorecard_criteria"] = json.dumps(parse_criteria(criteria))
     with db.session(write=True) as s:
         job = Job(company_id=principal.company_id, created_by_id=principal.user_id, status=OPEN, **values)
         s.add(job)
@@ -97,10 +103,13 @@ def update_job(
     location: str = "",
     status: str | None = None,
     questions: object = None,
+    criteria: object = None,
 ) -> JobView:
-    """Edit a job; ``questions`` None keeps its questions, a list replaces them."""
+    """Edit a job; ``questions`` or ``criteria`` None keeps them, a list replaces them."""
     require(principal, Action.MANAGE_JOBS)
     values = _fields(title, description, location)
+    if criteria is not None:
+        values["scorecard_criteria"] = json.dumps(parse_criteria(criteria))
     if status is not None and status not in JOB_STATUSES:
         raise InvalidInput("Status must be open or closed.")
     definitions = None if questions is None else screening.parse_definitions(questions)

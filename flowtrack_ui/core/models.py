@@ -79,6 +79,8 @@ class Job(SQLModel, table=True):
     description: str = Field(default="", sa_type=sa.Text)
     location: str = Field(default="", sa_type=sa.String(200))
     status: str = Field(default="open", sa_type=sa.String(10))
+    # What interviewers rate 1–4 on their scorecards: a JSON list of names, edited with the job.
+    scorecard_criteria: str = Field(default="[]", sa_type=sa.Text)
     created_by_id: int = Field(foreign_key="user_account.id")
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
@@ -194,6 +196,9 @@ class OutboxEmail(SQLModel, table=True):
     # Set when the mail server refused the email for good (a 5xx reply): it is not retried.
     failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     last_error: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    # An iCalendar invitation sent as a text/calendar part, with its METHOD (REQUEST or CANCEL).
+    calendar_ics: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    calendar_method: str | None = Field(default=None, sa_type=sa.String(10), nullable=True)
 
 
 class StoredFile(SQLModel, table=True):
@@ -260,3 +265,58 @@ class ApplicationAnswer(SQLModel, table=True):
     kind: str = Field(sa_type=sa.String(20))
     prompt: str = Field(sa_type=sa.String(300))
     answer: str = Field(sa_type=sa.Text)
+
+
+class ApplicationNote(SQLModel, table=True):
+    """A note of the hiring team on an application: append-only, never shown to the candidate."""
+
+    __tablename__ = "application_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    author_id: int = Field(foreign_key="user_account.id")
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = _ts()
+
+
+class Interview(SQLModel, table=True):
+    """An interview of an application; ``uid`` and ``sequence`` make its calendar invitations."""
+
+    __tablename__ = "interview"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    scheduled_by_id: int = Field(foreign_key="user_account.id")
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    duration_minutes: int
+    # The scheduler's time zone (IANA name): how the time was entered and is shown back.
+    timezone: str = Field(sa_type=sa.String(64))
+    location: str = Field(default="", sa_type=sa.String(300))
+    video_url: str = Field(default="", sa_type=sa.String(500))
+    uid: str = Field(sa_type=sa.String(200), unique=True)
+    sequence: int = Field(default=0)
+    status: str = Field(default="scheduled", sa_type=sa.String(12))  # scheduled or cancelled
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class InterviewInterviewer(SQLModel, table=True):
+    __tablename__ = "interview_interviewer"
+
+    interview_id: int = Field(foreign_key="interview.id", primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+
+
+class Scorecard(SQLModel, table=True):
+    """One interviewer's verdict on one interview: a recommendation, 1–4 per criterion, notes."""
+
+    __tablename__ = "scorecard"
+    __table_args__ = (sa.UniqueConstraint("interview_id", "interviewer_id", name="uq_scorecard_interviewer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True)
+    interviewer_id: int = Field(foreign_key="user_account.id")
+    recommendation: str = Field(sa_type=sa.String(12))  # strong_no, no, yes, strong_yes
+    ratings: str = Field(default="{}", sa_type=sa.Text)  # JSON: criterion -> 1..4
+    notes: str = Field(default="", sa_type=sa.Text)
+    submitted_at: datetime = _ts()

@@ -30,11 +30,20 @@ def _link(path: str) -> str:
     return get_settings().public_url + path
 
 
-def _queue(s: Session, kind: str, to: str, values: dict[str, str], application_id: int | None = None) -> None:
+def _queue(
+    s: Session,
+    kind: str,
+    to: str,
+    values: dict[str, str],
+    application_id: int | None = None,
+    calendar: tuple[str, str] | None = None,
+) -> None:
     subject, text, html = render(kind, values)
     now = datetime.now(UTC)
     s.add(
         OutboxEmail(
+            calendar_ics=calendar[0] if calendar else None,
+            calendar_method=calendar[1] if calendar else None,
             message_id=_message_id(),
             kind=kind,
             to_address=to,
@@ -132,4 +141,49 @@ def password_reset(s: Session, user: User, token: str, expires_at: datetime) -> 
             "expires": f"{expires_at:%d %B %Y, %H:%M}",
             "link": _link(f"/reset-password/{token}"),
         },
+    )
+
+
+def mentioned(s: Session, user: User, author: User, app: Application, job: Job, body: str) -> None:
+    """To a colleague mentioned in a note, with the note and a link to the application."""
+    excerpt = body if len(body) <= 600 else body[:597] + "…"
+    _queue(
+        s,
+        "mention",
+        user.email,
+        {
+            "recipient_name": user.full_name,
+            "author_name": author.full_name,
+            "job_title": job.title,
+            "company": s.get(Company, job.company_id).name,
+            "note": excerpt,
+            "link": _link(f"/application?id={app.id}"),
+        },
+        app.id,
+    )
+
+
+def interview_invitation(
+    s: Session,
+    kind: str,
+    to: User,
+    app: Application,
+    job: Job,
+    values: dict[str, str],
+    calendar: tuple[str, str],
+    for_candidate: bool,
+) -> None:
+    """An interview scheduled, moved or cancelled: the email carries the calendar invitation.
+
+    The candidate's link goes to their tracker, staff's to the application page.
+    """
+    link = _link("/my-applications") if for_candidate else _link(f"/application?id={app.id}")
+    company = s.get(Company, job.company_id).name
+    _queue(
+        s,
+        kind,
+        to.email,
+        {**values, "recipient_name": to.full_name, "job_title": job.title, "company": company, "link": link},
+        app.id,
+        calendar,
     )

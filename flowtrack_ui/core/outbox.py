@@ -76,6 +76,10 @@ def to_message(row: OutboxEmail, mail_from: str) -> EmailMessage:
     msg["Subject"] = header_safe(row.subject)
     msg.set_content(row.body_text)
     msg.add_alternative(row.body_html, subtype="html")
+    if row.calendar_ics:
+        # The invitation as calendar clients expect it: a text/calendar alternative with its METHOD.
+        method = header_safe(row.calendar_method or "REQUEST").upper()
+        msg.add_alternative(row.calendar_ics, subtype="calendar", params={"method": method})
     return msg
 
 

@@ -30,6 +30,9 @@ class Action(StrEnum):
     VIEW_HISTORY = "view the full history of an application"
     INVITE_STAFF = "invite staff"
     EDIT_OWN_PROFILE = "edit a candidate profile and résumé"
+    WRITE_NOTES = "write notes on applications"
+    SCHEDULE_INTERVIEWS = "schedule interviews"
+    SUBMIT_SCORECARD = "submit scorecards"
     INVITE_RECRUITER = "invite a recruiter"
     INVITE_HIRING_MANAGER = "invite a hiring manager"
 
@@ -43,6 +46,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_HISTORY: frozenset({Role.RECRUITER}),
     Action.INVITE_STAFF: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
     Action.EDIT_OWN_PROFILE: frozenset({Role.CANDIDATE}),
+    Action.WRITE_NOTES: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    Action.SCHEDULE_INTERVIEWS: frozenset({Role.RECRUITER}),
+    Action.SUBMIT_SCORECARD: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
     # Nobody invites a role with more rights than their own.
     Action.INVITE_RECRUITER: frozenset({Role.RECRUITER}),
     Action.INVITE_HIRING_MANAGER: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),

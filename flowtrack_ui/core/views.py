@@ -29,6 +29,7 @@ class JobView:
     created_at: datetime
     updated_at: datetime
     questions: tuple = ()  # QuestionView, in their order
+    criteria: tuple[str, ...] = ()  # what interviewers rate on their scorecards
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,53 @@
+"""The application a staff member works on: only their company's; anyone else gets NotFound."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..changes import application_topic, candidate_topic, company_topic, job_topic
+from ..db import announce
+from ..errors import NotFound
+from ..models import Application, Interview, Job
+from ..permissions import Action, Principal, require
+from ..validation import object_id
+
+
+def staff_application(s: Session, principal: Principal, application_id: object) -> tuple[Application, Job]:
+    """The application and its job, for staff of the job's company who may view applications."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    application_id = object_id(application_id, "Application id")
+    row = s.exec(
+        select(Application, Job)
+        .join(Job, Job.id == Application.job_id)
+        .where(Application.id == application_id, Job.company_id == principal.company_id)
+    ).first()
+    if row is None:
+        raise NotFound("Application not found.")
+    return row
+
+
+def staff_interview(
+    s: Session, principal: Principal, interview_id: object
+) -> tuple[Interview, Application, Job]:
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    interview_id = object_id(interview_id, "Interview id")
+    row = s.exec(
+        select(Interview, Application, Job)
+        .join(Application, Application.id == Interview.application_id)
+        .join(Job, Job.id == Application.job_id)
+        .where(Interview.id == interview_id, Job.company_id == principal.company_id)
+    ).first()
+    if row is None:
+        raise NotFound("Interview not found.")
+    return row
+
+
+def announce_change(s: Session, app: Application, job: Job) -> None:
+    """Open application pages, boards and the candidate's tracker re-read after the commit."""
+    announce(
+        s,
+        application_topic(app.id),
+        job_topic(job.id),
+        company_topic(job.company_id),
+        candidate_topic(app.candidate_id),
+    )

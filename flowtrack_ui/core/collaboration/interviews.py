@@ -1,0 +1,372 @@
+"""Interviews: scheduled by a recruiter with interviewers of the company; everyone gets an invitation.
+
+The time is entered in the scheduler's time zone and stored in UTC. The candidate's invitation
+names no staff (attendee: the candidate only); the interviewers' lists everyone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlmodel import Session, select
+
+from .. import notifications, validation
+from ..db import Database
+from ..errors import Conflict, InvalidInput
+from ..models import Application, Company, Interview, InterviewInterviewer, Job, User
+from ..permissions import Action, Principal, require
+from ..settings import get_settings
+from . import calendar
+from .access import announce_change, staff_application, staff_interview
+from .notes import colleagues
+
+MIN_MINUTES, MAX_MINUTES = 15, 480
+SCHEDULED, CANCELLED = "scheduled", "cancelled"
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    id: int
+    application_id: int
+    starts_at: datetime
+    duration_minutes: int
+    timezone: str
+    location: str
+    video_url: str
+    status: str
+    sequence: int
+    scheduled_by_name: str
+    interviewers: tuple[tuple[int, str], ...]  # (user id, name)
+
+
+@dataclass(frozen=True)
+class CandidateInterview:
+    """What a candidate sees of an interview: when and where, never who from the staff."""
+
+    application_id: int
+    starts_at: datetime
+    duration_minutes: int
+    timezone: str
+    location: str
+    video_url: str
+
+
+def zone(name: object) -> ZoneInfo:
+    if not isinstance(name, str) or name not in available_timezones():
+        raise InvalidInput("Time zone must be a name like Europe/Lisbon or America/New_York.")
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:
+        raise InvalidInput("Time zone must be a name like Europe/Lisbon or America/New_York.") from None
+
+
+def starts_at_utc(local: object, tz_name: object) -> datetime:
+    """A local date and time (``YYYY-MM-DDTHH:MM``) in ``tz_name``, as an aware UTC datetime."""
+    tz = zone(tz_name)
+    if isinstance(local, datetime):
+        when = local if local.tzinfo else local.replace(tzinfo=tz)
+    else:
+        text = validation.text(local, "Start", max_len=40)
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput("Start must be a date and time, like 2026-12-01T14:30.") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=tz)
+    return when.astimezone(UTC)
+
+
+def _details(fields: dict) -> dict:
+    duration = fields.get("duration_minutes", 45)
+    try:
+        duration = int(duration)
+    except (TypeError, ValueError):
+        raise InvalidInput("Duration must be a number of minutes.") from None
+    if not MIN_MINUTES <= duration <= MAX_MINUTES:
+        raise InvalidInput(f"Duration must be between {MIN_MINUTES} and {MAX_MINUTES} minutes.")
+    location = validation.text(fields.get("location"), "Location", max_len=300, required=False)
+    video = validation.text(fields.get("video_url"), "Video link", max_len=500, required=False)
+    if video:
+        parts = urlsplit(video)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidInput("Video link must start with http:// or https://.")
+    if not location and not video:
+        raise InvalidInput("Give a location or a video link, so everyone knows where to go.")
+    tz_name = fields.get("timezone") or "UTC"
+    starts = starts_at_utc(fields.get("starts_at"), tz_name)
+    if starts < datetime.now(UTC):
+        raise InvalidInput("The interview must start in the future.")
+    return {
+        "starts_at": starts,
+        "duration_minutes": duration,
+        "timezone": tz_name,
+        "location": location,
+        "video_url": video,
+    }
+
+
+def _interviewers(s: Session, company_id: int, raw: object) -> list[User]:
+    if not isinstance(raw, list | tuple) or not raw:
+        raise InvalidInput("Choose at least one interviewer.")
+    wanted = {validation.object_id(x, "Interviewer id") for x in raw}
+    staff = {u.id: u for u in colleagues(s, company_id)}
+    unknown = wanted - set(staff)
+    if unknown:
+        raise InvalidInput("Interviewers must be staff of your company.")
+    return [staff[i] for i in sorted(wanted)]
+
+
+def describe_when(interview: Interview) -> str:
+    local = interview.starts_at.astimezone(ZoneInfo(interview.timezone))
+    utc = interview.starts_at.astimezone(UTC)
+    return f"{local:%a %d %b %Y, %H:%M} {interview.timezone} ({utc:%H:%M} UTC)"
+
+
+def _send(
+    s: Session, kind: str, interview: Interview, app: Application, job: Job, people: list[User]
+) -> None:
+    """The invitation (or its update or cancellation) to the candidate and each interviewer."""
+    candidate = s.get(User, app.candidate_id)
+    company = s.get(Company, job.company_id)
+    where = interview.location or interview.video_url
+    if interview.location and interview.video_url:
+        where = f"{interview.location} · {interview.video_url}"
+    values = {"when": describe_when(interview), "duration": str(interview.duration_minutes), "where": where}
+    organizer = get_settings().mail_from
+    cancelled = interview.status == CANCELLED
+    base = dict(
+        uid=interview.uid,
+        sequence=interview.sequence,
+        starts_at=interview.starts_at,
+        duration_minutes=interview.duration_minutes,
+        location=interview.location,
+        url=interview.video_url,
+        organizer=organizer,
+        cancelled=cancelled,
+    )
+    candidate_invite = calendar.Invite(
+        summary=f"Interview with {company.name}: {job.title}",
+        description=f"Your interview for {job.title} at {company.name}. {where}",
+        attendees=((candidate.full_name, candidate.email),),
+        **base,
+    )
+    notifications.interview_invitation(
+        s,
+        kind,
+        candidate,
+        app,
+        job,
+        {**values, "title": f"{company.name}, {job.title}"},
+        calendar.ics(candidate_invite),
+        for_candidate=True,
+    )
+    staff_invite = calendar.Invite(
+        summary=f"Interview: {candidate.full_name} for {job.title}",
+        description=f"Interview of {candidate.full_name} for {job.title}. "
+        f"{get_settings().public_url}/application?id={app.id}",
+        attendees=tuple((u.full_name, u.email) for u in people) + ((candidate.full_name, candidate.email),),
+        **base,
+    )
+    for person in people:
+        notifications.interview_invitation(
+            s,
+            kind,
+            person,
+            app,
+            job,
+            {**values, "title": f"{candidate.full_name}, {job.title}"},
+            calendar.ics(staff_invite),
+            for_candidate=False,
+        )
+
+
+def _people(s: Session, interview_id: int) -> list[User]:
+    return list(
+        s.exec(
+            select(User)
+            .join(InterviewInterviewer, InterviewInterviewer.user_id == User.id)
+            .where(InterviewInterviewer.interview_id == interview_id)
+            .order_by(User.full_name)
+        ).all()
+    )
+
+
+def _view(s: Session, interview: Interview) -> InterviewView:
+    scheduler = s.get(User, interview.scheduled_by_id)
+    return InterviewView(
+        id=interview.id,
+        application_id=interview.application_id,
+        starts_at=interview.starts_at,
+        duration_minutes=interview.duration_minutes,
+        timezone=interview.timezone,
+        location=interview.location,
+        video_url=interview.video_url,
+        status=interview.status,
+        sequence=interview.sequence,
+        scheduled_by_name=scheduler.full_name if scheduler else "",
+        interviewers=tuple((u.id, u.full_name) for u in _people(s, interview.id)),
+    )
+
+
+def schedule(db: Database, principal: Principal, application_id: object, fields: dict) -> InterviewView:
+    """A new interview; the candidate and every interviewer get a METHOD:REQUEST invitation."""
+    require(principal, Action.SCHEDULE_INTERVIEWS)
+    if not isinstance(fields, dict):
+        raise InvalidInput("Send the interview as an object.")
+    details = _details(fields)
+    host = urlsplit(get_settings().public_url).hostname or "flowtrack.local"
+    now = datetime.now(UTC)
+    with db.session(write=True) as s:
+        app, job = staff_application(s, principal, application_id)
+        people = _interviewers(s, job.company_id, fields.get("interviewer_ids"))
+        interview = Interview(
+            application_id=app.id,
+            scheduled_by_id=principal.user_id,
+            uid=f"interview-{uuid.uuid4().hex}@{host}",
+            sequence=0,
+            status=SCHEDULED,
+            created_at=now,
+            updated_at=now,
+            **details,
+        )
+        s.add(interview)
+        s.flush()
+        s.add_all([InterviewInterviewer(interview_id=interview.id, user_id=u.id) for u in people])
+        s.flush()
+        _send(s, "interview_invitation", interview, app, job, people)
+        announce_change(s, app, job)
+        return _view(s, interview)
+
+
+def reschedule(db: Database, principal: Principal, interview_id: object, fields: dict) -> InterviewView:
+    """Move it (and/or change who interviews): same UID, SEQUENCE + 1, a new REQUEST to everyone.
+
+    Interviewers taken off the interview get a CANCEL for it.
+    """
+    require(principal, Action.SCHEDULE_INTERVIEWS)
+    if not isinstance(fields, dict):
+        raise InvalidInput("Send the interview as an object.")
+    with db.session(write=True) as s:
+        interview, app, job = staff_interview(s, principal, interview_id)
+        if interview.status == CANCELLED:
+            raise Conflict("This interview is cancelled; schedule a new one.")
+        current = {
+            "starts_at": interview.starts_at,
+            "timezone": interview.timezone,
+            "duration_minutes": interview.duration_minutes,
+            "location": interview.location,
+            "video_url": interview.video_url,
+        }
+        details = _details({**current, **{k: v for k, v in fields.items() if v is not None}})
+        before = _people(s, interview.id)
+        people = (
+            _interviewers(s, job.company_id, fields["interviewer_ids"])
+            if fields.get("interviewer_ids") is not None
+            else before
+        )
+        for key, value in details.items():
+            setattr(interview, key, value)
+        interview.sequence += 1
+        interview.updated_at = datetime.now(UTC)
+        s.add(interview)
+        removed = [u for u in before if u.id not in {p.id for p in people}]
+        for u in removed:
+            s.delete(s.get(InterviewInterviewer, (interview.id, u.id)))
+        for u in people:
+            if s.get(InterviewInterviewer, (interview.id, u.id)) is None:
+                s.add(InterviewInterviewer(interview_id=interview.id, user_id=u.id))
+        s.flush()
+        _send(s, "interview_updated", interview, app, job, people)
+        if removed:
+            interview.status = CANCELLED
+            _send_cancel_only(s, interview, app, job, removed)
+            interview.status = SCHEDULED
+        announce_change(s, app, job)
+        return _view(s, interview)
+
+
+def _send_cancel_only(
+    s: Session, interview: Interview, app: Application, job: Job, people: list[User]
+) -> None:
+    candidate = s.get(User, app.candidate_id)
+    invite = calendar.Invite(
+        uid=interview.uid,
+        sequence=interview.sequence,
+        starts_at=interview.starts_at,
+        duration_minutes=interview.duration_minutes,
+        summary=f"Interview: {candidate.full_name} for {job.title}",
+        description="You are no longer an interviewer for this interview.",
+        location=interview.location,
+        url=interview.video_url,
+        organizer=get_settings().mail_from,
+        attendees=tuple((u.full_name, u.email) for u in people),
+        cancelled=True,
+    )
+    values = {
+        "when": describe_when(interview),
+        "duration": str(interview.duration_minutes),
+        "where": interview.location,
+    }
+    for person in people:
+        notifications.interview_invitation(
+            s,
+            "interview_cancelled",
+            person,
+            app,
+            job,
+            {**values, "title": f"{candidate.full_name}, {job.title}"},
+            calendar.ics(invite),
+            for_candidate=False,
+        )
+
+
+def cancel(db: Database, principal: Principal, interview_id: object) -> InterviewView:
+    """Cancelled for everyone: METHOD:CANCEL with the same UID and SEQUENCE + 1."""
+    require(principal, Action.SCHEDULE_INTERVIEWS)
+    with db.session(write=True) as s:
+        interview, app, job = staff_interview(s, principal, interview_id)
+        if interview.status == CANCELLED:
+            raise Conflict("This interview is already cancelled.")
+        interview.status = CANCELLED
+        interview.sequence += 1
+        interview.updated_at = datetime.now(UTC)
+        s.add(interview)
+        s.flush()
+        _send(s, "interview_cancelled", interview, app, job, _people(s, interview.id))
+        announce_change(s, app, job)
+        return _view(s, interview)
+
+
+def for_application(db: Database, principal: Principal, application_id: object) -> list[InterviewView]:
+    with db.session() as s:
+        app, _job = staff_application(s, principal, application_id)
+        rows = s.exec(
+            select(Interview).where(Interview.application_id == app.id).order_by(Interview.starts_at)
+        ).all()
+        return [_view(s, i) for i in rows]
+
+
+def upcoming_for_candidate(db: Database, principal: Principal) -> list[CandidateInterview]:
+    """The candidate's own scheduled interviews still to come: time and place only."""
+    require(principal, Action.VIEW_OWN_APPLICATIONS)
+    with db.session() as s:
+        rows = s.exec(
+            select(Interview)
+            .join(Application, Application.id == Interview.application_id)
+            .where(
+                Application.candidate_id == principal.user_id,
+                Interview.status == SCHEDULED,
+                Interview.starts_at >= datetime.now(UTC),
+            )
+            .order_by(Interview.starts_at)
+        ).all()
+        return [
+            CandidateInterview(
+                i.application_id, i.starts_at, i.duration_minutes, i.timezone, i.location, i.video_url
+            )
+            for i in rows
+        ]

@@ -1,0 +1,156 @@
+"""Scorecards: one per interviewer and interview, and who may read whose.
+
+An interviewer sees the other interviewers' scorecards of an interview only after submitting
+their own (so nobody anchors on a colleague's verdict). Recruiters see all; a hiring manager
+who is not on the interview sees all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from .. import validation
+from ..db import Database
+from ..errors import Conflict, Forbidden, InvalidInput
+from ..models import Interview, InterviewInterviewer, Job, Scorecard, User
+from ..permissions import Action, Principal, Role, require
+from .access import announce_change, staff_application, staff_interview
+
+RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
+LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
+MAX_CRITERIA = 12
+
+
+@dataclass(frozen=True)
+class ScorecardView:
+    id: int
+    interview_id: int
+    interviewer_id: int
+    interviewer_name: str
+    recommendation: str
+    ratings: tuple[tuple[str, int], ...]
+    notes: str
+    submitted_at: datetime
+
+
+def criteria_of(job: Job) -> list[str]:
+    return list(json.loads(job.scorecard_criteria or "[]"))
+
+
+def parse_criteria(raw: object) -> list[str]:
+    """The job's criteria, checked: distinct one-line names."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list | tuple):
+        raise InvalidInput("Criteria must be a list of names.")
+    found: list[str] = []
+    for item in raw:
+        name = validation.text(item, "Criterion", max_len=80, required=False)
+        if name and name not in found:
+            found.append(name)
+    if len(found) > MAX_CRITERIA:
+        raise InvalidInput(f"A job has at most {MAX_CRITERIA} criteria.")
+    return found
+
+
+def submit(db: Database, principal: Principal, interview_id: object, fields: dict) -> ScorecardView:
+    """The caller's scorecard for an interview they are an interviewer of; once."""
+    require(principal, Action.SUBMIT_SCORECARD)
+    if not isinstance(fields, dict):
+        raise InvalidInput("Send the scorecard as an object.")
+    recommendation = fields.get("recommendation")
+    if recommendation not in RECOMMENDATIONS:
+        raise InvalidInput(f"Recommendation must be one of {', '.join(RECOMMENDATIONS)}.")
+    notes = validation.text(fields.get("notes"), "Notes", max_len=5000, required=False, multiline=True)
+    raw = fields.get("ratings") or {}
+    if not isinstance(raw, dict):
+        raise InvalidInput("Ratings must map each criterion to a number from 1 to 4.")
+    with db.session(write=True) as s:
+        interview, app, job = staff_interview(s, principal, interview_id)
+        if s.get(InterviewInterviewer, (interview.id, principal.user_id)) is None:
+            raise Forbidden("Only this interview's interviewers submit scorecards for it.")
+        if interview.status != "scheduled":
+            raise Conflict("This interview was cancelled.")
+        criteria = criteria_of(job)
+        ratings: dict[str, int] = {}
+        for name in criteria:
+            value = raw.get(name)
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise InvalidInput(f"Rate “{name}” from 1 to 4.") from None
+            if not 1 <= value <= 4:
+                raise InvalidInput(f"Rate “{name}” from 1 to 4.")
+            ratings[name] = value
+        unknown = set(raw) - set(criteria)
+        if unknown:
+            raise InvalidInput(f"“{sorted(unknown)[0]}” is not a criterion of this job.")
+        card = Scorecard(
+            interview_id=interview.id,
+            interviewer_id=principal.user_id,
+            recommendation=recommendation,
+            ratings=json.dumps(ratings),
+            notes=notes,
+            submitted_at=datetime.now(UTC),
+        )
+        s.add(card)
+        try:
+            s.flush()
+        except IntegrityError:
+            raise Conflict("You have already submitted your scorecard for this interview.") from None
+        announce_change(s, app, job)
+        return _view(card, s.get(User, principal.user_id))
+
+
+def _view(card: Scorecard, author: User) -> ScorecardView:
+    return ScorecardView(
+        id=card.id,
+        interview_id=card.interview_id,
+        interviewer_id=card.interviewer_id,
+        interviewer_name=author.full_name,
+        recommendation=card.recommendation,
+        ratings=tuple(json.loads(card.ratings or "{}").items()),
+        notes=card.notes,
+        submitted_at=card.submitted_at,
+    )
+
+
+def visible_scorecards(s: Session, principal: Principal, application_id: int) -> list[ScorecardView]:
+    """The scorecards of an application the caller may read, by the rule above."""
+    rows = s.exec(
+        select(Scorecard, User)
+        .join(User, User.id == Scorecard.interviewer_id)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .where(Interview.application_id == application_id)
+        .order_by(Scorecard.submitted_at)
+    ).all()
+    if principal.role == Role.RECRUITER:
+        return [_view(c, u) for c, u in rows]
+    mine = s.exec(
+        select(InterviewInterviewer.interview_id)
+        .join(Interview, Interview.id == InterviewInterviewer.interview_id)
+        .where(Interview.application_id == application_id, InterviewInterviewer.user_id == principal.user_id)
+    ).all()
+    submitted = {c.interview_id for c, _u in rows if c.interviewer_id == principal.user_id}
+    hidden = set(mine) - submitted  # interviews I am on and have not scored yet
+    return [
+        _view(c, u) for c, u in rows if c.interview_id not in hidden or c.interviewer_id == principal.user_id
+    ]
+
+
+def for_application(db: Database, principal: Principal, application_id: object) -> list[ScorecardView]:
+    with db.session() as s:
+        app, _job = staff_application(s, principal, application_id)
+        return visible_scorecards(s, principal, app.id)
+
+
+def summary(recommendations: list[str]) -> str:
+    """``2 × Yes, 1 × Strong yes``, strongest first."""
+    counts = Counter(recommendations)
+    return ", ".join(f"{counts[r]} × {LABELS[r]}" for r in reversed(RECOMMENDATIONS) if counts[r])
