@@ -42,9 +42,9 @@ function settleAtOnce(style, snapshot) {
   return snapshot.isDropAnimating ? { ...style, transitionDuration: "0.001s" } : style;
 }
 
-function Card({ cardId, index, signature, children, ...rest }) {
+function Card({ cardId, index, signature, readOnly, children, ...rest }) {
   return (
-    <Draggable draggableId={String(cardId)} index={index}>
+    <Draggable draggableId={String(cardId)} index={index} isDragDisabled={!!readOnly}>
       {(provided, snapshot) => (
         <div
           ref={provided.innerRef}
@@ -67,5 +67,8 @@ function Card({ cardId, index, signature, children, ...rest }) {
 export const KanbanCard = React.memo(
   Card,
   (prev, next) =>
-    prev.cardId === next.cardId && prev.index === next.index && prev.signature === next.signature,
+    prev.cardId === next.cardId &&
+    prev.index === next.index &&
+    prev.signature === next.signature &&
+    prev.readOnly === next.readOnly,
 );

@@ -27,6 +27,7 @@ from flowtrack_ui.pages.overview import overview_page
 from flowtrack_ui.pages.profile import profile_page
 from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.application import ApplicationState
+from flowtrack_ui.state.application_team import TeamState
 from flowtrack_ui.state.auth import AuthState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.jobs import CareersState, StaffJobsState
@@ -87,5 +88,8 @@ app.add_page(
 )
 app.add_page(profile_page, route="/profile", title="Profile · FlowTrack", on_load=ProfileState.load)
 app.add_page(
-    application_page, route="/application", title="Application · FlowTrack", on_load=ApplicationState.load
+    application_page,
+    route="/application",
+    title="Application · FlowTrack",
+    on_load=[ApplicationState.load, TeamState.load_team],
 )

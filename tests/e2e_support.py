@@ -47,7 +47,8 @@ def no_csp_violations(*pages) -> list[str]:
 
 def answer_questions(page) -> None:
     """Answer a job's application form as a candidate would: yes, the first choice, a few words."""
-    page.locator("[data-testid=apply-resume]").wait_for()  # the form and its questions are there
+    page.locator("[data-testid=apply-resume]").wait_for()
+    page.locator("[data-testid=question]").first.wait_for()  # every demo job asks questions
     for question in page.locator("[data-testid=question]").all():
         if question.get_by_role("radio").count():
             question.get_by_role("radio", name="Yes").click()

@@ -152,8 +152,13 @@ def test_hiring_story(server, smtp, new_page):
     assert job_card.locator('[data-testid="count-Rejected"]').inner_text().startswith(rejected_count)
     assert hm.locator("[data-testid=move-menu]").count() == 0
     assert hm.locator("[data-testid=card]").count() == 0
+    # The board is theirs to read: cards, no moves, the application page one click away.
     hm.goto(f"{server.url}/board?job={jid}")
-    hm.wait_for_url(re.compile(r"/overview"))
+    hm.locator("[data-testid=card]").first.wait_for()
+    hm.locator("[data-testid=move-menu]").first.click()
+    hm.locator("[data-testid=open-application]").wait_for()
+    assert hm.locator("[data-testid^=move-to-]").count() == 0
+    hm.keyboard.press("Escape")
 
     # Everything above ran under the app's Content-Security-Policy without a blocked resource.
     assert not no_csp_violations(cand, rec, hm)

@@ -98,7 +98,7 @@ def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
 
 def test_the_timeline_lists_the_emails_to_the_candidate(db, acme, app_id):
     st = state_for(BoardState, acme.recruiter)
-    st.job_id = acme.job_id
+    st.job_id, st.can_move = acme.job_id, True
     call(st, BoardState.move, app_id, "Screening", "Applied")
     call(st, BoardState.open_card, app_id)
     assert [(e.subject, e.status) for e in st.emails] == [

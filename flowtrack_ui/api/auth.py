@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 from pydantic import ValidationError
 
 from flowtrack_ui.core import accounts
@@ -33,6 +34,9 @@ from .schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["auth"])
+
+# The token of an emailed link (invitation, password reset): URL-safe base64, as it was issued.
+LinkToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{10,200}$")]
 
 
 def user_out(u: UserView) -> UserOut:
@@ -149,7 +153,7 @@ def request_password_reset(body: PasswordResetRequestIn, db: Db) -> AcceptedOut:
     responses=errors(404, 409, 422),
     summary="Set a new password with a reset link",
 )
-def reset_password(token: str, body: PasswordResetIn, db: Db) -> Response:
+def reset_password(token: LinkToken, body: PasswordResetIn, db: Db) -> Response:
     """The link works once, for one hour; every earlier token of the account ends."""
     password_reset.reset_password(db, token, body.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -197,5 +201,5 @@ def invite(body: InvitationIn, caller: Caller, db: Db) -> InvitationOut:
     tags=["invitations"],
     summary="Accept an invitation",
 )
-def accept(token: str, body: AcceptIn, db: Db) -> UserOut:
+def accept(token: LinkToken, body: AcceptIn, db: Db) -> UserOut:
     return user_out(accounts.accept_invitation(db, token, body.password, body.full_name))

@@ -38,19 +38,24 @@ def move_menu(card: CardRow) -> rx.Component:
             ),
         ),
         rx.menu.content(
-            rx.text("Move to…", size="1", color_scheme="gray", padding_x="2", padding_y="1"),
-            rx.foreach(
-                card.allowed,
-                lambda stage: rx.menu.item(
-                    stage,
-                    on_select=BoardState.move(card.id, stage, card.stage),
-                    color=rx.cond(stage == "Rejected", "var(--red-11)", ""),
-                    data_testid="move-to-" + stage,
+            rx.cond(
+                BoardState.can_move,
+                rx.fragment(
+                    rx.text("Move to…", size="1", color_scheme="gray", padding_x="2", padding_y="1"),
+                    rx.foreach(
+                        card.allowed,
+                        lambda stage: rx.menu.item(
+                            stage,
+                            on_select=BoardState.move(card.id, stage, card.stage),
+                            color=rx.cond(stage == "Rejected", "var(--red-11)", ""),
+                            data_testid="move-to-" + stage,
+                        ),
+                    ),
+                    rx.cond(card.allowed.length() == 0, rx.menu.item("No further moves", disabled=True)),
+                    rx.menu.separator(),
+                    rx.menu.item("Open timeline", on_select=BoardState.open_card(card.id)),
                 ),
             ),
-            rx.cond(card.allowed.length() == 0, rx.menu.item("No further moves", disabled=True)),
-            rx.menu.separator(),
-            rx.menu.item("Open timeline", on_select=BoardState.open_card(card.id)),
             rx.menu.item(
                 "Open application",
                 on_select=rx.redirect("/application?id=" + card.id.to_string()),
@@ -101,7 +106,7 @@ def card_view(card: CardRow, index) -> rx.Component:
                         size="2",
                         on_click=BoardState.open_card(card.id),
                         cursor="pointer",
-                        title="Open timeline",
+                        title=rx.cond(BoardState.can_move, "Open timeline", "Open application"),
                         text_decoration="underline",
                         data_testid="card-name",
                     ),
@@ -132,6 +137,7 @@ def card_view(card: CardRow, index) -> rx.Component:
         card_id=card.id,
         index=index,
         key=card.id,
+        read_only=~BoardState.can_move,
         signature=card.stage
         + "|"
         + card.days.to_string()

@@ -35,6 +35,8 @@ class KanbanCard(rx.Component):
     index: rx.Var[int]
     # Everything the card shows: the card renders again only when this (or its place) changes.
     signature: rx.Var[str]
+    # Hiring managers read the board: their cards do not move.
+    read_only: rx.Var[bool]
 
 
 kanban_board = KanbanBoard.create

@@ -34,3 +34,13 @@ def company_overview_topic(principal: Principal) -> str:
     if principal.company_id is None:
         raise NotFound("Company not found.")
     return company_topic(principal.company_id)
+
+
+def application_topic_for(db: Database, principal: Principal, application_id: object) -> str:
+    """The topic of one application's page: staff of its company."""
+    from .changes import application_topic
+    from .collaboration.access import staff_application
+
+    with db.session() as s:
+        app, _job = staff_application(s, principal, application_id)
+        return application_topic(app.id)

@@ -6,8 +6,10 @@ import reflex as rx
 
 from flowtrack_ui.components.board import stage_badge
 from flowtrack_ui.components.layout import empty_block, loading_block, page
+from flowtrack_ui.components.team import interviews_panel, notes_and_feed, schedule_dialog, scorecard_dialog
 from flowtrack_ui.state.application import AnswerRow
 from flowtrack_ui.state.application import ApplicationState as S
+from flowtrack_ui.state.application_team import TeamState as T
 
 
 def _fact(icon: str, value, href=None) -> rx.Component:
@@ -166,6 +168,9 @@ def application_page() -> rx.Component:
                     rx.hstack(
                         rx.heading(S.name, size="7", as_="h1", data_testid="candidate-name"),
                         stage_badge(S.stage),
+                        rx.cond(
+                            T.scorecard_summary != "", rx.badge(T.scorecard_summary, color_scheme="gray")
+                        ),
                         align="center",
                         wrap="wrap",
                     ),
@@ -184,6 +189,15 @@ def application_page() -> rx.Component:
                         spacing="4",
                         width="100%",
                     ),
+                    rx.grid(
+                        interviews_panel(),
+                        notes_and_feed(),
+                        columns=rx.breakpoints(initial="1", md="5fr 7fr"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    schedule_dialog(),
+                    scorecard_dialog(),
                     spacing="3",
                     width="100%",
                 ),

@@ -8,7 +8,13 @@ from flowtrack_ui.components.board import stage_badge
 from flowtrack_ui.components.forms import error_callout
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.jobs import CareersState, JobRow, QuestionRow
-from flowtrack_ui.state.tracker import StepRow, TimelineRow, TrackedApplication, TrackerState
+from flowtrack_ui.state.tracker import (
+    StepRow,
+    TimelineRow,
+    TrackedApplication,
+    TrackerState,
+    UpcomingInterview,
+)
 
 
 def open_job_card(row: JobRow) -> rx.Component:
@@ -281,9 +287,26 @@ def tracked(app: TrackedApplication) -> rx.Component:
     )
 
 
+def upcoming_interview(i: UpcomingInterview) -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("calendar")),
+        rx.vstack(
+            rx.text(rx.text.span("Interview: ", weight="bold"), i.job_title),
+            rx.text(i.when, " · ", i.duration.to_string(), " minutes"),
+            rx.cond(i.where != "", rx.text(i.where)),
+            rx.cond(i.video_url != "", rx.link(i.video_url, href=i.video_url, is_external=True)),
+            spacing="1",
+        ),
+        color_scheme="blue",
+        width="100%",
+        data_testid="upcoming-interview",
+    )
+
+
 def tracker_page() -> rx.Component:
     return page(
         rx.heading("My applications", size="7", padding_bottom="4"),
+        rx.vstack(rx.foreach(TrackerState.upcoming, upcoming_interview), width="100%", padding_bottom="3"),
         rx.cond(
             TrackerState.loading,
             loading_block(),

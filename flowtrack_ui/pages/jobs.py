@@ -210,11 +210,7 @@ def invite_dialog() -> rx.Component:
 
 
 def job_row(row: JobRow) -> rx.Component:
-    href = rx.cond(
-        StaffJobsState.role == "recruiter",
-        "/board?job=" + row.id.to_string(),
-        "/overview?job=" + row.id.to_string(),
-    )
+    href = "/board?job=" + row.id.to_string()
     return rx.card(
         rx.vstack(
             rx.hstack(

@@ -8,7 +8,7 @@ import reflex as rx
 
 from flowtrack_ui.core import live_access, queries, workflow
 from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidTransition
-from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
 from flowtrack_ui.core.stages import PIPELINE, Stage
 from flowtrack_ui.core.views import Board
 
@@ -64,7 +64,7 @@ def _short(question: str) -> str:
     return question if len(question) <= 28 else question[:27].rstrip() + "…"
 
 
-def columns_of(board: Board) -> list[ColumnRow]:
+def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
     return [
         ColumnRow(
             stage=col.stage,
@@ -78,7 +78,7 @@ def columns_of(board: Board) -> list[ColumnRow]:
                     stage=c.stage,
                     applied=day(c.applied_at),
                     days=c.days_in_stage,
-                    allowed=list(c.allowed_next),
+                    allowed=list(c.allowed_next) if can_move else [],
                     headline=c.headline,
                     has_resume=c.has_resume,
                     knockouts=[f"{_short(q)}: {a}" for q, a in c.knockouts],
@@ -92,6 +92,7 @@ def columns_of(board: Board) -> list[ColumnRow]:
 
 class BoardState(SessionState):
     job_id: int = 0
+    can_move: bool = False
     job_title: str = ""
     job_status: str = ""
     columns: list[ColumnRow] = []
@@ -117,8 +118,11 @@ class BoardState(SessionState):
 
     @rx.event
     def load(self):
-        if self.require(Role.RECRUITER) is None:
-            return self.guard(Role.RECRUITER)
+        me = self.require(*STAFF_ROLES)
+        if me is None:
+            return self.guard(*STAFF_ROLES)
+        # Hiring managers read the board; only recruiters move cards (the core checks every move).
+        self.can_move = may(me, Action.MOVE_STAGE)
         try:
             self.job_id = int(self.router.url.query_parameters.get("job", "0"))
         except ValueError:
@@ -143,7 +147,7 @@ class BoardState(SessionState):
             return self.refuse(exc)
         self.not_found = ""
         self.job_title, self.job_status = board.job.title, board.job.status
-        self.columns = columns_of(board)
+        self.columns = columns_of(board, self.can_move)
         self.total = board.total
         self.loading = False
         return None
@@ -257,6 +261,8 @@ class BoardState(SessionState):
 
     @rx.event
     def open_card(self, application_id: int):
+        if not self.can_move:  # hiring managers read the application page (no stage history)
+            return rx.redirect(f"/application?id={int(application_id)}")
         card = next((c for col in self.columns for c in col.cards if c.id == application_id), None)
         self.detail_id = application_id
         self.detail_name = card.name if card else ""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from flowtrack_ui.core import live_access, queries
+from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.stages import Stage
@@ -57,8 +59,18 @@ def steps_for(stage: str, reached: set[str]) -> list[StepRow]:
     return rows
 
 
+@dataclasses.dataclass
+class UpcomingInterview:
+    job_title: str
+    when: str
+    where: str
+    video_url: str
+    duration: int
+
+
 class TrackerState(SessionState):
     applications: list[TrackedApplication] = []
+    upcoming: list[UpcomingInterview] = []
     loading: bool = True
     _watch_gen: int = 0
 
@@ -102,6 +114,17 @@ class TrackerState(SessionState):
                 ],
             )
             for m in mine
+        ]
+        titles = {m.id: f"{m.job_title} at {m.company_name}" for m in mine}
+        self.upcoming = [
+            UpcomingInterview(
+                job_title=titles.get(i.application_id, ""),
+                when=f"{i.starts_at.astimezone(ZoneInfo(i.timezone)):%a %d %b %Y, %H:%M} {i.timezone}",
+                where=i.location,
+                video_url=i.video_url,
+                duration=i.duration_minutes,
+            )
+            for i in interviews.upcoming_for_candidate(db(), self.principal())
         ]
         self.loading = False
         return None

@@ -1,0 +1,396 @@
+"""The hiring team's panels on the application page: interviews, scorecards, notes and the feed."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowtrack_ui.components.forms import error_callout, field
+from flowtrack_ui.state.application_team import (
+    ActivityRow,
+    ColleagueRow,
+    InterviewRow,
+    ScorecardRow,
+)
+from flowtrack_ui.state.application_team import (
+    TeamState as T,
+)
+
+RECOMMENDATION_COLOR = {"strong_no": "red", "no": "orange", "yes": "green", "strong_yes": "grass"}
+ACTIVITY_ICON = {
+    "stage": "arrow-right-left",
+    "note": "message-square",
+    "email": "mail",
+    "interview": "calendar",
+    "scorecard": "clipboard-check",
+}
+
+
+def _interview(i: InterviewRow) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.vstack(
+                rx.text(i.when, weight="bold", size="2"),
+                rx.text(i.utc, " · ", i.duration.to_string(), " min", size="1", color_scheme="gray"),
+                rx.cond(i.where != "", rx.text(i.where, size="2")),
+                rx.cond(
+                    i.video_url != "", rx.link(i.video_url, href=i.video_url, is_external=True, size="2")
+                ),
+                rx.text("Interviewers: ", i.interviewers, size="1", color_scheme="gray"),
+                spacing="0",
+                align="start",
+            ),
+            rx.spacer(),
+            rx.cond(
+                i.status == "cancelled",
+                rx.badge("Cancelled", color_scheme="gray"),
+                rx.vstack(
+                    rx.cond(
+                        i.can_score & ~i.scored,
+                        rx.button(
+                            "Submit scorecard",
+                            size="1",
+                            on_click=T.open_scorecard(i.id),
+                            data_testid="open-scorecard",
+                        ),
+                    ),
+                    rx.cond(i.scored, rx.badge("Scorecard submitted", color_scheme="green")),
+                    rx.cond(
+                        T.can_schedule,
+                        rx.hstack(
+                            rx.button("Move", size="1", variant="soft", on_click=T.open_reschedule(i.id)),
+                            rx.button(
+                                "Cancel",
+                                size="1",
+                                variant="soft",
+                                color_scheme="red",
+                                on_click=T.cancel_interview(i.id),
+                                data_testid="cancel-interview",
+                            ),
+                            spacing="1",
+                        ),
+                    ),
+                    align="end",
+                    spacing="1",
+                ),
+            ),
+            width="100%",
+            align="start",
+        ),
+        padding_y="2",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+        data_testid="interview",
+    )
+
+
+def _scorecard(c: ScorecardRow) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(c.interviewer, weight="bold", size="2"),
+            rx.match(
+                c.recommendation,
+                *[(r, rx.badge(c.label, color_scheme=color)) for r, color in RECOMMENDATION_COLOR.items()],
+                rx.badge(c.label),
+            ),
+            rx.text(c.when, size="1", color_scheme="gray"),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.hstack(
+            rx.foreach(c.ratings, lambda r: rx.badge(r, variant="outline", color_scheme="gray")),
+            wrap="wrap",
+            spacing="1",
+        ),
+        rx.cond(c.notes != "", rx.text(c.notes, size="2", white_space="pre-wrap")),
+        spacing="1",
+        width="100%",
+        data_testid="scorecard",
+    )
+
+
+def interviews_panel() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Interviews", size="4", as_="h2"),
+                rx.spacer(),
+                rx.cond(
+                    T.can_schedule,
+                    rx.button(
+                        rx.icon("calendar-plus", size=16),
+                        "Schedule",
+                        size="2",
+                        on_click=T.open_schedule,
+                        data_testid="schedule-interview",
+                    ),
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                T.interviews_list.length() == 0,
+                rx.text("No interview yet.", size="2", color_scheme="gray"),
+                rx.foreach(T.interviews_list, _interview),
+            ),
+            rx.heading("Scorecards", size="4", as_="h2", padding_top="2"),
+            rx.cond(
+                T.scorecard_summary != "",
+                rx.text(T.scorecard_summary, weight="bold", size="2", data_testid="scorecard-summary"),
+            ),
+            rx.cond(
+                T.scorecards_list.length() == 0,
+                rx.text(
+                    "No scorecard to read yet. Interviewers read the others' once they submit their own.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.foreach(T.scorecards_list, _scorecard),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _suggestion(c: ColleagueRow) -> rx.Component:
+    return rx.button(
+        c.name,
+        rx.text.span(" @" + c.handle, color_scheme="gray"),
+        variant="soft",
+        size="1",
+        type="button",
+        on_click=T.pick_mention(c.handle),
+        data_testid="mention-suggestion",
+    )
+
+
+def _activity(a: ActivityRow) -> rx.Component:
+    return rx.hstack(
+        rx.match(
+            a.kind,
+            *[(k, rx.icon(icon, size=16, aria_hidden="true")) for k, icon in ACTIVITY_ICON.items()],
+            rx.icon("dot", size=16),
+        ),
+        rx.vstack(
+            rx.text(
+                rx.text.span(a.title, weight="medium"), rx.cond(a.actor != "", " · " + a.actor, ""), size="2"
+            ),
+            rx.cond(a.body != "", rx.text(a.body, size="2", white_space="pre-wrap", color_scheme="gray")),
+            rx.text(a.when, size="1", color_scheme="gray", title=a.exact),
+            spacing="0",
+            align="start",
+        ),
+        align="start",
+        spacing="2",
+        width="100%",
+        data_testid="activity-" + a.kind,
+    )
+
+
+def notes_and_feed() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Notes and activity", size="4", as_="h2"),
+            rx.cond(
+                T.can_write_notes,
+                rx.vstack(
+                    rx.text_area(
+                        value=T.note_draft,
+                        on_change=T.set_note_draft,
+                        placeholder="Write a note for the team. Type @ to mention a colleague.",
+                        rows="3",
+                        width="100%",
+                        aria_label="New note",
+                        data_testid="note-draft",
+                    ),
+                    rx.cond(
+                        T.mention_suggestions.length() > 0,
+                        rx.hstack(rx.foreach(T.mention_suggestions, _suggestion), wrap="wrap", spacing="1"),
+                    ),
+                    error_callout(T.note_error),
+                    rx.button(
+                        "Add note",
+                        size="2",
+                        on_click=T.add_note,
+                        disabled=T.note_draft == "",
+                        data_testid="add-note",
+                    ),
+                    spacing="2",
+                    width="100%",
+                    align="end",
+                ),
+            ),
+            rx.text(
+                "Notes are for the hiring team; the candidate never sees them.", size="1", color_scheme="gray"
+            ),
+            rx.foreach(T.feed, _activity),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def schedule_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(T.editing_interview == 0, "Schedule an interview", "Move the interview")),
+            rx.form(
+                rx.vstack(
+                    rx.grid(
+                        field(
+                            "Date and time",
+                            "starts_at",
+                            "datetime-local",
+                            default_value=T.form_starts,
+                            required=True,
+                        ),
+                        rx.vstack(
+                            rx.text("Time zone", as_="label", size="2", weight="medium", html_for="timezone"),
+                            rx.select(
+                                T.zones,
+                                name="timezone",
+                                value=T.timezone,
+                                on_change=T.set_browser_timezone,
+                                width="100%",
+                                aria_label="Time zone",
+                            ),
+                            spacing="1",
+                            width="100%",
+                        ),
+                        columns=rx.breakpoints(initial="1", sm="2"),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    field(
+                        "Duration (minutes)",
+                        "duration_minutes",
+                        "number",
+                        default_value=T.form_duration,
+                        min=15,
+                        max=480,
+                        step=15,
+                    ),
+                    field(
+                        "Location",
+                        "location",
+                        default_value=T.form_location,
+                        max_length=300,
+                        placeholder="Room, address — or leave empty for a video call",
+                    ),
+                    field(
+                        "Video link",
+                        "video_url",
+                        "url",
+                        default_value=T.form_video,
+                        max_length=500,
+                        placeholder="https://meet.example.com/…",
+                    ),
+                    rx.text("Interviewers", size="2", weight="medium"),
+                    rx.foreach(
+                        T.colleagues,
+                        lambda c: rx.text(
+                            rx.hstack(
+                                rx.checkbox(
+                                    name="interviewer_" + c.id.to_string(),
+                                    default_checked=T.form_interviewers.contains(c.id),
+                                ),
+                                c.name,
+                                spacing="2",
+                                align="center",
+                            ),
+                            as_="label",
+                            size="2",
+                        ),
+                    ),
+                    error_callout(T.schedule_error),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Close", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Send invitations", type="submit", data_testid="save-interview"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=T.save_interview,
+                key=T.editing_interview.to_string() + T.form_starts,
+            ),
+            max_width="560px",
+        ),
+        open=T.schedule_open,
+        on_open_change=T.set_schedule_open,
+    )
+
+
+def scorecard_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Your scorecard"),
+            rx.dialog.description("Your colleagues' scorecards open to you once you submit yours.", size="2"),
+            rx.form(
+                rx.vstack(
+                    rx.text("Overall recommendation", size="2", weight="medium"),
+                    rx.radio_group.root(
+                        rx.hstack(
+                            *[
+                                rx.text(
+                                    rx.hstack(
+                                        rx.radio_group.item(value=r), label, spacing="1", align="center"
+                                    ),
+                                    as_="label",
+                                    size="2",
+                                )
+                                for r, label in (
+                                    ("strong_no", "Strong no"),
+                                    ("no", "No"),
+                                    ("yes", "Yes"),
+                                    ("strong_yes", "Strong yes"),
+                                )
+                            ],
+                            wrap="wrap",
+                            spacing="3",
+                        ),
+                        name="recommendation",
+                        required=True,
+                        aria_label="Overall recommendation",
+                    ),
+                    rx.foreach(
+                        T.criteria,
+                        lambda name, n: rx.hstack(
+                            rx.text(name, size="2", width="50%"),
+                            rx.select(
+                                ["1", "2", "3", "4"],
+                                name="rating_" + n.to_string(),
+                                placeholder="1–4",
+                                aria_label="Rating for " + name,
+                                required=True,
+                            ),
+                            width="100%",
+                            align="center",
+                        ),
+                    ),
+                    rx.text("Notes", as_="label", html_for="scorecard-notes", size="2", weight="medium"),
+                    rx.text_area(name="notes", id="scorecard-notes", rows="4", width="100%", max_length=5000),
+                    error_callout(T.scorecard_error),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Close", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Submit scorecard", type="submit", data_testid="submit-scorecard"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=T.submit_scorecard,
+            ),
+            max_width="520px",
+        ),
+        open=T.scorecard_open,
+        on_open_change=T.set_scorecard_open,
+    )

@@ -1,0 +1,356 @@
+"""The hiring team's side of the application page: notes, interviews, scorecards, the activity feed.
+
+Live: it re-reads when a colleague adds something (the application's change topic).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from flowtrack_ui.core import live_access
+from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
+from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.permissions import Action, Role, may
+
+from . import live
+from .application import ApplicationState
+from .format import exact, relative
+from .session import db
+
+COMMON_ZONES = [
+    "UTC",
+    "Europe/London",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Warsaw",
+    "Europe/Stockholm",
+    "Europe/Athens",
+    "Europe/Istanbul",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+]
+_TRAILING_MENTION = re.compile(r"(?:^|\s)@([A-Za-z0-9._+-]*)$")
+
+
+@dataclasses.dataclass
+class ColleagueRow:
+    id: int
+    name: str
+    handle: str
+
+
+@dataclasses.dataclass
+class NoteRow:
+    author: str
+    when: str
+    exact: str
+    body: str
+
+
+@dataclasses.dataclass
+class InterviewRow:
+    id: int
+    when: str
+    utc: str
+    duration: int
+    where: str
+    video_url: str
+    status: str
+    interviewers: str
+    can_score: bool
+    scored: bool
+
+
+@dataclasses.dataclass
+class ScorecardRow:
+    interviewer: str
+    recommendation: str
+    label: str
+    ratings: list[str]
+    notes: str
+    when: str
+
+
+@dataclasses.dataclass
+class ActivityRow:
+    kind: str
+    when: str
+    exact: str
+    actor: str
+    title: str
+    body: str
+
+
+class TeamState(ApplicationState):
+    can_schedule: bool = False
+    can_write_notes: bool = False
+    colleagues: list[ColleagueRow] = []
+    note_draft: str = ""
+    note_error: str = ""
+    mention_suggestions: list[ColleagueRow] = []
+    interviews_list: list[InterviewRow] = []
+    scorecards_list: list[ScorecardRow] = []
+    scorecard_summary: str = ""
+    feed: list[ActivityRow] = []
+    criteria: list[str] = []
+    zones: list[str] = COMMON_ZONES
+    timezone: str = "UTC"
+    schedule_open: bool = False
+    schedule_error: str = ""
+    editing_interview: int = 0
+    form_starts: str = ""
+    form_duration: str = "45"
+    form_location: str = ""
+    form_video: str = ""
+    form_interviewers: list[int] = []
+    scorecard_open: bool = False
+    scorecard_interview: int = 0
+    scorecard_error: str = ""
+    _watch_gen: int = 0
+
+    @rx.event
+    def load_team(self):
+        if not self.app_id or self.not_found:
+            return None
+        self._watch_gen += 1
+        result = self._refresh_team()
+        if result is not None:
+            return result
+        return [
+            rx.call_script(
+                "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=TeamState.set_browser_timezone
+            ),
+            TeamState.watch,
+        ]
+
+    @rx.event
+    def set_browser_timezone(self, name: str):
+        try:
+            ZoneInfo(str(name))
+        except Exception:
+            return
+        self.timezone = str(name)
+        if self.timezone not in self.zones:
+            self.zones = [self.timezone, *COMMON_ZONES]
+
+    def _refresh_team(self):
+        try:
+            p = self.principal()
+            staff = notes.company_colleagues(db(), p)
+            found_interviews = interviews.for_application(db(), p, self.app_id)
+            cards = scorecards.for_application(db(), p, self.app_id)
+            items = activity.feed(db(), p, self.app_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.can_schedule = may(p, Action.SCHEDULE_INTERVIEWS)
+        self.can_write_notes = may(p, Action.WRITE_NOTES)
+        self.colleagues = [ColleagueRow(c.user_id, c.name, c.handle) for c in staff]
+        mine = {c.interview_id for c in cards if c.interviewer_id == p.user_id}
+        self.interviews_list = [
+            InterviewRow(
+                id=i.id,
+                when=f"{i.starts_at.astimezone(ZoneInfo(i.timezone)):%a %d %b %Y, %H:%M} {i.timezone}",
+                utc=exact(i.starts_at),
+                duration=i.duration_minutes,
+                where=i.location,
+                video_url=i.video_url,
+                status=i.status,
+                interviewers=", ".join(name for _id, name in i.interviewers),
+                can_score=i.status == "scheduled" and any(uid == p.user_id for uid, _n in i.interviewers),
+                scored=i.id in mine,
+            )
+            for i in found_interviews
+        ]
+        self.scorecards_list = [
+            ScorecardRow(
+                interviewer=c.interviewer_name,
+                recommendation=c.recommendation,
+                label=scorecards.LABELS[c.recommendation],
+                ratings=[f"{k}: {v}/4" for k, v in c.ratings],
+                notes=c.notes,
+                when=relative(c.submitted_at),
+            )
+            for c in cards
+        ]
+        self.scorecard_summary = scorecards.summary([c.recommendation for c in cards])
+        self.feed = [
+            ActivityRow(a.kind, relative(a.at), exact(a.at), a.actor, a.title, a.body) for a in items
+        ]
+        return None
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Live: notes, interviews and scorecards of colleagues appear without a reload."""
+        async with self:
+            gen, app_id = self._watch_gen, self.app_id
+        return await live.follow(
+            self,
+            lambda: live_access.application_topic_for(db(), self.principal(), app_id),
+            still_wanted=lambda: self._watch_gen == gen and self.app_id == app_id,
+            refresh=self._refresh_team,
+        )
+
+    # --- notes with mentions ----------------------------------------------------------------
+
+    @rx.event
+    def set_note_draft(self, value: str):
+        self.note_draft = value[:5000]
+        match = _TRAILING_MENTION.search(self.note_draft)
+        if match is None:
+            self.mention_suggestions = []
+            return
+        prefix = match.group(1).lower()
+        self.mention_suggestions = [
+            c for c in self.colleagues if c.handle.startswith(prefix) or c.name.lower().startswith(prefix)
+        ][:6]
+
+    @rx.event
+    def pick_mention(self, handle: str):
+        self.note_draft = _TRAILING_MENTION.sub(
+            lambda m: m.group(0).split("@")[0] + "@" + handle + " ", self.note_draft
+        )
+        self.mention_suggestions = []
+
+    @rx.event
+    def add_note(self):
+        try:
+            note = notes.add_note(db(), self.principal(), self.app_id, self.note_draft)
+        except DomainError as exc:
+            self.note_error = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.note_draft, self.note_error, self.mention_suggestions = "", "", []
+        self._refresh_team()
+        told = f" {', '.join(note.mentioned)} will get an email." if note.mentioned else ""
+        return rx.toast.success("Note added." + told)
+
+    # --- interviews -------------------------------------------------------------------------
+
+    @rx.event
+    def open_schedule(self):
+        self.editing_interview, self.schedule_error = 0, ""
+        self.form_starts, self.form_duration, self.form_location, self.form_video = "", "45", "", ""
+        self.form_interviewers = []
+        self.schedule_open = True
+
+    @rx.event
+    def open_reschedule(self, interview_id: int):
+        try:
+            found = {i.id: i for i in interviews.for_application(db(), self.principal(), self.app_id)}
+        except DomainError as exc:
+            return self.refuse(exc)
+        i = found.get(interview_id)
+        if i is None:
+            return rx.toast.error("Interview not found.")
+        self.editing_interview, self.schedule_error = i.id, ""
+        self.timezone = i.timezone if i.timezone in self.zones else self.timezone
+        self.form_starts = f"{i.starts_at.astimezone(ZoneInfo(self.timezone)):%Y-%m-%dT%H:%M}"
+        self.form_duration, self.form_location, self.form_video = (
+            str(i.duration_minutes),
+            i.location,
+            i.video_url,
+        )
+        self.form_interviewers = [uid for uid, _n in i.interviewers]
+        self.schedule_open = True
+        return None
+
+    @rx.event
+    def set_schedule_open(self, value: bool):
+        self.schedule_open = value
+
+    @rx.event
+    def save_interview(self, form: dict):
+        fields = {
+            "starts_at": form.get("starts_at", ""),
+            "timezone": form.get("timezone") or self.timezone,
+            "duration_minutes": form.get("duration_minutes", "45"),
+            "location": form.get("location", ""),
+            "video_url": form.get("video_url", ""),
+            "interviewer_ids": [
+                c.id for c in self.colleagues if form.get(f"interviewer_{c.id}") in ("on", True)
+            ],
+        }
+        try:
+            if self.editing_interview:
+                interviews.reschedule(db(), self.principal(), self.editing_interview, fields)
+                message = "Interview moved; everyone gets an updated invitation."
+            else:
+                interviews.schedule(db(), self.principal(), self.app_id, fields)
+                message = "Interview scheduled; the candidate and the interviewers get an invitation."
+        except DomainError as exc:
+            self.schedule_error = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.schedule_open, self.schedule_error = False, ""
+        self._refresh_team()
+        return rx.toast.success(message)
+
+    @rx.event
+    def cancel_interview(self, interview_id: int):
+        try:
+            interviews.cancel(db(), self.principal(), interview_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self._refresh_team()
+        return rx.toast.success("Interview cancelled; everyone's calendar is told.")
+
+    # --- scorecards -------------------------------------------------------------------------
+
+    @rx.event
+    def open_scorecard(self, interview_id: int):
+        self.scorecard_interview, self.scorecard_error = interview_id, ""
+        self.criteria = self._criteria()
+        self.scorecard_open = True
+
+    def _criteria(self) -> list[str]:
+        from flowtrack_ui.core import jobs
+
+        try:
+            return list(jobs.get_job(db(), self.principal(), self.job_id).criteria)
+        except DomainError:
+            return []
+
+    @rx.event
+    def set_scorecard_open(self, value: bool):
+        self.scorecard_open = value
+
+    @rx.event
+    def submit_scorecard(self, form: dict):
+        ratings = {name: form.get(f"rating_{n}") for n, name in enumerate(self.criteria)}
+        try:
+            scorecards.submit(
+                db(),
+                self.principal(),
+                self.scorecard_interview,
+                {
+                    "recommendation": form.get("recommendation"),
+                    "ratings": ratings,
+                    "notes": form.get("notes", ""),
+                },
+            )
+        except DomainError as exc:
+            self.scorecard_error = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.scorecard_open, self.scorecard_error = False, ""
+        self._refresh_team()
+        return rx.toast.success("Scorecard submitted. You can now read your colleagues' scorecards.")
+
+    @rx.var
+    def is_recruiter(self) -> bool:
+        return self.role == Role.RECRUITER
