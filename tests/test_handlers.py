@@ -32,8 +32,7 @@ def _use_test_db(db, monkeypatch):
 
 def state_for(cls, principal=None):
     root = rx.State(_reflex_internal_init=True)
-    sess = root.get_substate([SessionState.get_name()])
-    st = sess if cls is SessionState else sess.get_substate([cls.get_name()])
+    st = root.get_substate(cls.get_full_name().split(".")[1:])
     st.token = accounts.issue_token(session.db(), principal.user_id) if principal else ""
     return st
 

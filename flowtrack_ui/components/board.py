@@ -72,7 +72,7 @@ def card_signals(card: CardRow) -> rx.Component:
             card.headline != "", rx.text(card.headline, size="1", trim="both", data_testid="card-headline")
         ),
         rx.cond(
-            card.has_resume | (card.knockouts.length() > 0),
+            card.has_resume | (card.knockouts.length() > 0) | (card.scorecards != ""),
             rx.hstack(
                 rx.cond(
                     card.has_resume,
@@ -86,6 +86,16 @@ def card_signals(card: CardRow) -> rx.Component:
                 rx.foreach(
                     card.knockouts,
                     lambda k: rx.badge(k, size="1", variant="outline", color_scheme="gray"),
+                ),
+                rx.cond(
+                    card.scorecards != "",
+                    rx.badge(
+                        rx.icon("clipboard-check", size=12),
+                        card.scorecards,
+                        size="1",
+                        color_scheme="green",
+                        data_testid="card-scorecards",
+                    ),
                 ),
                 spacing="1",
                 wrap="wrap",
@@ -150,7 +160,9 @@ def card_view(card: CardRow, index) -> rx.Component:
         + "|"
         + card.headline
         + "|"
-        + card.knockouts.join(","),
+        + card.knockouts.join(",")
+        + "|"
+        + card.scorecards,
         # Off-screen cards skip style, layout and paint until scrolled into view: a column of
         # fifty cards then costs what the visible few cost when the board re-renders.
         style={"marginBottom": "8px", "contentVisibility": "auto", "containIntrinsicSize": "auto 96px"},

@@ -86,6 +86,11 @@ QUESTIONS = [
         ("long_text", "Tell us about a customer you turned around", False, []),
     ],
 ]
+CRITERIA = [
+    ["System design", "Python", "Communication"],
+    ["Craft", "User research", "Collaboration"],
+    ["Empathy", "Problem solving", "Communication"],
+]
 COVER_LETTERS = [
     "I have followed Acme for a while and would love to help the team ship calmly and often.",
     "My last role taught me to listen first. I would bring that, and a lot of curiosity, to Acme.",
@@ -187,6 +192,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                 location=location,
                 description=description,
                 status="open",
+                scorecard_criteria=json.dumps(CRITERIA[i]),
                 created_by_id=recruiter.id,
                 created_at=created,
                 updated_at=created,

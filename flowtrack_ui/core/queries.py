@@ -12,6 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 from . import validation
+from .collaboration import scorecards
 from .db import Database
 from .errors import NotFound
 from .jobs import company_job, job_view
@@ -135,6 +136,7 @@ def board(
         sub = inner.subquery()
         rows = s.execute(sa_select(sub).where(sub.c.rank <= per_stage).order_by(sub.c.rank)).all()
         knockouts = _knockouts(s, [r.id for r in rows])
+        verdicts = scorecards.summaries(s, principal, [r.id for r in rows])
 
     by_stage: dict[str, list[Card]] = {stage.value: [] for stage in PIPELINE}
     for r in rows:
@@ -154,6 +156,7 @@ def board(
                 headline=r.headline or "",
                 has_resume=r.resume_file_id is not None,
                 knockouts=tuple(knockouts.get(r.id, ())),
+                scorecards=verdicts.get(r.id, ""),
             )
         )
     columns = tuple(

@@ -61,6 +61,7 @@ class Card:
     headline: str = ""
     has_resume: bool = False
     knockouts: tuple[tuple[str, str], ...] = ()  # (question, yes/no)
+    scorecards: str = ""  # e.g. "2 × Yes, 1 × Strong yes", as the viewer may read them
 
 
 @dataclass(frozen=True)

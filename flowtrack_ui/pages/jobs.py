@@ -138,6 +138,24 @@ def job_editor() -> rx.Component:
                         width="100%",
                     ),
                     _questions_editor(),
+                    rx.vstack(
+                        rx.text(
+                            "Scorecard criteria (one per line; interviewers rate each 1–4)",
+                            as_="label",
+                            html_for="criteria",
+                            size="2",
+                            weight="medium",
+                        ),
+                        rx.text_area(
+                            name="criteria",
+                            id="criteria",
+                            default_value=StaffJobsState.form_criteria,
+                            rows="3",
+                            width="100%",
+                        ),
+                        spacing="1",
+                        width="100%",
+                    ),
                     error_callout(StaffJobsState.form_error),
                     rx.hstack(
                         rx.dialog.close(

@@ -32,6 +32,7 @@ class CardRow:
     headline: str = ""
     has_resume: bool = False
     knockouts: list[str] = dataclasses.field(default_factory=list)
+    scorecards: str = ""
 
 
 @dataclasses.dataclass
@@ -82,6 +83,7 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                     headline=c.headline,
                     has_resume=c.has_resume,
                     knockouts=[f"{_short(q)}: {a}" for q, a in c.knockouts],
+                    scorecards=c.scorecards,
                 )
                 for c in col.cards
             ],

@@ -81,6 +81,7 @@ class StaffJobsState(SessionState):
     invite_link: str = ""
     invite_error: str = ""
     editor_questions: list[EditorQuestion] = []
+    form_criteria: str = ""
     _next_key: int = 0
 
     def _editor_row(self, q=None, kind: str = "short_text") -> EditorQuestion:
@@ -137,6 +138,7 @@ class StaffJobsState(SessionState):
         self.editing_id, self.form_error = 0, ""
         self.form_title = self.form_location = self.form_description = ""
         self.editor_questions = []
+        self.form_criteria = "Technical depth\nCommunication\nCollaboration"
         self.editor_open = True
 
     @rx.event
@@ -152,6 +154,7 @@ class StaffJobsState(SessionState):
         self.form_title, self.form_location = row.title, row.location
         self.form_description = row.description
         self.editor_questions = [self._editor_row(q) for q in job.questions]
+        self.form_criteria = "\n".join(job.criteria)
         self.editor_open = True
 
     @rx.event
@@ -164,11 +167,12 @@ class StaffJobsState(SessionState):
             p = self.principal()
             args = (form.get("title", ""), form.get("description", ""), form.get("location", ""))
             questions = question_definitions(self.editor_questions, form)
+            criteria = [c for c in str(form.get("criteria", "")).splitlines() if c.strip()]
             if self.editing_id:
-                job = jobs.update_job(db(), p, self.editing_id, *args, questions=questions)
+                job = jobs.update_job(db(), p, self.editing_id, *args, questions=questions, criteria=criteria)
                 message = f"Saved “{job.title}”."
             else:
-                job = jobs.create_job(db(), p, *args, questions=questions)
+                job = jobs.create_job(db(), p, *args, questions=questions, criteria=criteria)
                 message = f"Posted “{job.title}”."
         except DomainError as exc:
             self.form_error = exc.message

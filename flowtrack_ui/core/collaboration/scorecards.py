@@ -154,3 +154,40 @@ def summary(recommendations: list[str]) -> str:
     """``2 × Yes, 1 × Strong yes``, strongest first."""
     counts = Counter(recommendations)
     return ", ".join(f"{counts[r]} × {LABELS[r]}" for r in reversed(RECOMMENDATIONS) if counts[r])
+
+
+def summaries(s: Session, principal: Principal, application_ids: list[int]) -> dict[int, str]:
+    """For board cards: each application's visible scorecards summed up (two queries)."""
+    if not application_ids:
+        return {}
+    rows = s.exec(
+        select(
+            Interview.application_id,
+            Scorecard.interview_id,
+            Scorecard.interviewer_id,
+            Scorecard.recommendation,
+        )
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .where(Interview.application_id.in_(application_ids))
+    ).all()
+    if not rows:
+        return {}
+    hidden: set[int] = set()
+    if principal.role != Role.RECRUITER:
+        mine = set(
+            s.exec(
+                select(InterviewInterviewer.interview_id)
+                .join(Interview, Interview.id == InterviewInterviewer.interview_id)
+                .where(
+                    Interview.application_id.in_(application_ids),
+                    InterviewInterviewer.user_id == principal.user_id,
+                )
+            ).all()
+        )
+        submitted = {iid for _a, iid, uid, _r in rows if uid == principal.user_id}
+        hidden = mine - submitted
+    found: dict[int, list[str]] = {}
+    for app_id, interview_id, interviewer_id, recommendation in rows:
+        if interview_id not in hidden or interviewer_id == principal.user_id:
+            found.setdefault(app_id, []).append(recommendation)
+    return {app_id: summary(recs) for app_id, recs in found.items()}
