@@ -83,6 +83,9 @@ def test_interview_scorecard_and_mentions_between_recruiter_and_manager(server, 
     hm.goto(server.url + "/application?id=1")
     hm.click("[data-testid=open-scorecard]")
     hm.get_by_role("dialog").get_by_text("Strong yes").click()
+    for rating in hm.get_by_role("dialog").get_by_role("combobox").all():  # each of the job's criteria
+        rating.click()
+        hm.get_by_role("option", name="3").click()
     hm.fill("#scorecard-notes", "Clear thinker; would hire.")
     hm.click("[data-testid=submit-scorecard]")
     hm.get_by_text("Scorecard submitted").first.wait_for()
