@@ -12,6 +12,10 @@ BUN_VERSION := 1.4.5
 SWAGGER_DIR := .tools/swagger-ui
 SWAGGER_UI := $(SWAGGER_DIR)/node_modules/swagger-ui-dist/swagger-ui-bundle.js
 SWAGGER_VERSION := 5.35.0
+# axe-core for the browser tests' accessibility checks.
+AXE_DIR := .tools/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
 FLOWTRACK_PORT ?= 3000
 
 export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
@@ -37,6 +41,10 @@ $(SWAGGER_UI):
 	mkdir -p $(SWAGGER_DIR)
 	npm install --prefix $(SWAGGER_DIR) --no-audit --no-fund --loglevel=error swagger-ui-dist@$(SWAGGER_VERSION)
 
+$(AXE):
+	mkdir -p $(AXE_DIR)
+	npm install --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
+
 /usr/bin/chromium:
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
@@ -53,7 +61,7 @@ run: setup
 	$(PY) -m flowtrack_ui.manage setup
 	$(PY) -m flowtrack_ui.serve
 
-test: setup /usr/bin/chromium
+test: setup /usr/bin/chromium $(AXE)
 	$(PY) -m pytest
 
 # Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (< 10 min).

@@ -49,6 +49,8 @@ app = rx.App(
         lambda asgi: Hardening(asgi, https=_settings.public_url.startswith("https://")),
     ],
     head_components=[rx.el.meta(name="description", content="FlowTrack applicant tracking")],
+    # Plain toasts: sonner's rich colours put green and red text below the WCAG AA contrast ratio.
+    toaster=rx.toast.provider(rich_colors=False, close_button=True),
 )
 # A hydrate hands a tab's page states only to the user they belong to.
 app.add_middleware(ForgetStaleStates())

@@ -21,7 +21,10 @@ STAGE_COLOR = {
 def stage_badge(stage) -> rx.Component:
     return rx.match(
         stage,
-        *[(name, rx.badge(name, color_scheme=color, variant="soft")) for name, color in STAGE_COLOR.items()],
+        *[
+            (name, rx.badge(name, color_scheme=color, variant="soft", high_contrast=True))
+            for name, color in STAGE_COLOR.items()
+        ],
         rx.badge(stage),
     )
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 
-def field(label: str, name: str, type_: str = "text", **props) -> rx.Component:
+def label(*children, html_for, size: str = "2", weight: str = "medium", **props) -> rx.Component:
+    """A <label for=…> styled like Radix text (Radix Text drops ``htmlFor``, so the field went unnamed)."""
+    return rx.el.label(
+        *children, html_for=html_for, class_name=f"rt-Text rt-r-size-{size} rt-r-weight-{weight}", **props
+    )
+
+
+def field(label_text: str, name: str, type_: str = "text", **props) -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        label(label_text, html_for=name),
         rx.input(name=name, id=name, type=type_, width="100%", size="3", **props),
         spacing="1",
         width="100%",
@@ -21,6 +28,7 @@ def error_callout(message) -> rx.Component:
             message,
             icon="triangle_alert",
             color_scheme="red",
+            high_contrast=True,
             role="alert",
             width="100%",
             data_testid="form-error",

@@ -11,9 +11,21 @@ ACCEPT = {
 }
 
 
+def _name_file_input(component: rx.Component, name: str) -> rx.Component:
+    """Give the drop zone's hidden file input an accessible name (rx.upload offers no prop for it)."""
+    todo = [component]
+    while todo:
+        node = todo.pop()
+        if getattr(node, "tag", None) == "input":
+            node.custom_attrs["aria-label"] = name
+            return component
+        todo.extend(getattr(node, "children", []))
+    return component
+
+
 def resume_upload(on_upload, on_progress, uploading, progress, error) -> rx.Component:
     """``on_upload`` receives the files; the 10 MiB and type limits here are only browser hints."""
-    return rx.vstack(
+    zone = _name_file_input(
         rx.upload.root(
             rx.vstack(
                 rx.icon("file-up", size=28, color="var(--gray-11)"),
@@ -34,6 +46,10 @@ def resume_upload(on_upload, on_progress, uploading, progress, error) -> rx.Comp
             width="100%",
             data_testid="resume-dropzone",
         ),
+        "Résumé file (PDF or Word DOCX)",
+    )
+    return rx.vstack(
+        zone,
         rx.foreach(
             rx.selected_files(UPLOAD_ID),
             lambda name: rx.text(rx.icon("file", size=14), " ", name, size="2", data_testid="selected-file"),
@@ -45,6 +61,7 @@ def resume_upload(on_upload, on_progress, uploading, progress, error) -> rx.Comp
                 error,
                 icon="triangle_alert",
                 color_scheme="red",
+                high_contrast=True,
                 role="alert",
                 width="100%",
                 data_testid="upload-error",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.forms import error_callout, field
+from flowtrack_ui.components.forms import error_callout, field, label
 from flowtrack_ui.state.application_team import (
     ActivityRow,
     ColleagueRow,
@@ -247,14 +247,13 @@ def schedule_dialog() -> rx.Component:
                             required=True,
                         ),
                         rx.vstack(
-                            rx.text("Time zone", as_="label", size="2", weight="medium", html_for="timezone"),
-                            rx.select(
-                                T.zones,
+                            label("Time zone", html_for="timezone"),
+                            rx.select.root(
+                                rx.select.trigger(aria_label="Time zone", id="timezone", width="100%"),
+                                rx.select.content(rx.foreach(T.zones, lambda z: rx.select.item(z, value=z))),
                                 name="timezone",
                                 value=T.timezone,
                                 on_change=T.set_browser_timezone,
-                                width="100%",
-                                aria_label="Time zone",
                             ),
                             spacing="1",
                             width="100%",
@@ -290,18 +289,10 @@ def schedule_dialog() -> rx.Component:
                     rx.text("Interviewers", size="2", weight="medium"),
                     rx.foreach(
                         T.colleagues,
-                        lambda c: rx.text(
-                            rx.hstack(
-                                rx.checkbox(
-                                    name="interviewer_" + c.id.to_string(),
-                                    default_checked=T.form_interviewers.contains(c.id),
-                                ),
-                                c.name,
-                                spacing="2",
-                                align="center",
-                            ),
-                            as_="label",
-                            size="2",
+                        lambda c: rx.checkbox(
+                            c.name,
+                            name="interviewer_" + c.id.to_string(),
+                            default_checked=T.form_interviewers.contains(c.id),
                         ),
                     ),
                     error_callout(T.schedule_error),
@@ -362,18 +353,24 @@ def scorecard_dialog() -> rx.Component:
                         T.criteria,
                         lambda name, n: rx.hstack(
                             rx.text(name, size="2", width="50%"),
-                            rx.select(
-                                ["1", "2", "3", "4"],
+                            rx.select.root(
+                                rx.select.trigger(
+                                    placeholder="1–4",
+                                    aria_label="Rating for " + name,
+                                    # Radix's placeholder grey is below AA contrast on the dialog's panel.
+                                    style={"& .rt-SelectTriggerInner": {"color": "var(--gray-12)"}},
+                                ),
+                                rx.select.content(
+                                    *[rx.select.item(v, value=v) for v in ("1", "2", "3", "4")]
+                                ),
                                 name="rating_" + n.to_string(),
-                                placeholder="1–4",
-                                aria_label="Rating for " + name,
                                 required=True,
                             ),
                             width="100%",
                             align="center",
                         ),
                     ),
-                    rx.text("Notes", as_="label", html_for="scorecard-notes", size="2", weight="medium"),
+                    label("Notes", html_for="scorecard-notes"),
                     rx.text_area(name="notes", id="scorecard-notes", rows="4", width="100%", max_length=5000),
                     error_callout(T.scorecard_error),
                     rx.hstack(

@@ -92,7 +92,8 @@ def _resume_viewer() -> rx.Component:
                 wrap="wrap",
             ),
             rx.cond(
-                S.resume_note != "", rx.callout(S.resume_note, icon="info", color_scheme="amber", size="1")
+                S.resume_note != "",
+                rx.callout(S.resume_note, icon="info", color_scheme="amber", high_contrast=True, size="1"),
             ),
             rx.cond(
                 S.resume_is_pdf,

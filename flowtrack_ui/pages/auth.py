@@ -50,9 +50,9 @@ def login_page() -> rx.Component:
         ),
         rx.text(
             "New here? ",
-            rx.link("Create a candidate account", href="/signup" + AuthState.next_suffix),
+            rx.link("Create a candidate account", href="/signup" + AuthState.next_suffix, underline="always"),
             " or ",
-            rx.link("set up your company", href="/company-signup"),
+            rx.link("set up your company", href="/company-signup", underline="always"),
             ".",
             size="2",
         ),
@@ -74,9 +74,13 @@ def signup_page() -> rx.Component:
             ),
             on_submit=AuthState.signup,
         ),
-        rx.text("Hiring? ", rx.link("Set up your company", href="/company-signup"), size="2"),
         rx.text(
-            "Already have an account? ", rx.link("Sign in", href="/login" + AuthState.next_suffix), size="2"
+            "Hiring? ", rx.link("Set up your company", href="/company-signup", underline="always"), size="2"
+        ),
+        rx.text(
+            "Already have an account? ",
+            rx.link("Sign in", href="/login" + AuthState.next_suffix, underline="always"),
+            size="2",
         ),
     )
 
@@ -97,7 +101,7 @@ def company_signup_page() -> rx.Component:
             ),
             on_submit=AuthState.company_signup,
         ),
-        rx.text("Already have an account? ", rx.link("Sign in", href="/login"), size="2"),
+        rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
     )
 
 
@@ -142,6 +146,7 @@ def forgot_password_page() -> rx.Component:
                 "It works once, within the hour.",
                 icon="mail",
                 color_scheme="green",
+                high_contrast=True,
                 role="status",
                 width="100%",
                 data_testid="reset-requested",
@@ -155,7 +160,7 @@ def forgot_password_page() -> rx.Component:
                 on_submit=AuthState.request_reset,
             ),
         ),
-        rx.text("Remembered it? ", rx.link("Sign in", href="/login"), size="2"),
+        rx.text("Remembered it? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.board import stage_badge
-from flowtrack_ui.components.forms import error_callout
+from flowtrack_ui.components.forms import error_callout, label
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.jobs import CareersState, JobRow, QuestionRow
 from flowtrack_ui.state.tracker import (
@@ -74,13 +74,10 @@ def careers_page() -> rx.Component:
 
 def _question_field(q: QuestionRow) -> rx.Component:
     """One screening question; its error (a missing required answer) shows right beside it."""
-    label = rx.text(
+    prompt = label(
         q.prompt,
-        rx.cond(q.required, rx.text.span(" *", color="var(--red-11)", aria_hidden="true"), ""),
-        as_="label",
+        rx.cond(q.required, rx.el.span(" *", style={"color": "var(--red-11)"}, aria_hidden="true"), ""),
         html_for=q.field_name,
-        size="2",
-        weight="medium",
         id=q.field_name + "-label",
     )
     control = rx.match(
@@ -119,18 +116,21 @@ def _question_field(q: QuestionRow) -> rx.Component:
         ),
         (
             "single_choice",
-            rx.select(
-                q.choices,
+            rx.select.root(
+                rx.select.trigger(
+                    placeholder="Choose one",
+                    aria_labelledby=q.field_name + "-label",
+                    id=q.field_name,
+                    width="100%",
+                ),
+                rx.select.content(rx.foreach(q.choices, lambda c: rx.select.item(c, value=c))),
                 name=q.field_name,
-                placeholder="Choose one",
-                aria_labelledby=q.field_name + "-label",
-                width="100%",
             ),
         ),
         rx.input(name=q.field_name, id=q.field_name, max_length=300, width="100%", required=q.required),
     )
     return rx.vstack(
-        label,
+        prompt,
         control,
         rx.cond(
             q.error != "",
@@ -167,9 +167,7 @@ def apply_form() -> rx.Component:
                     data_testid="apply-resume",
                 ),
                 rx.foreach(CareersState.questions, _question_field),
-                rx.text(
-                    "Cover letter (optional)", as_="label", html_for="cover_letter", size="2", weight="medium"
-                ),
+                label("Cover letter (optional)", html_for="cover_letter"),
                 rx.text_area(
                     name="cover_letter", id="cover_letter", rows="6", max_length=10000, width="100%"
                 ),
@@ -206,6 +204,7 @@ def job_detail_page() -> rx.Component:
                         "You have applied to this job. Follow it in My applications.",
                         icon="check",
                         color_scheme="green",
+                        high_contrast=True,
                         data_testid="applied-note",
                     ),
                     rx.cond(

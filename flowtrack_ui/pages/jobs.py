@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.board import stage_badge
-from flowtrack_ui.components.forms import error_callout, field
+from flowtrack_ui.components.forms import error_callout, field, label
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.board import STAGE_NAMES
 from flowtrack_ui.state.jobs import QUESTION_KIND_LABELS, EditorQuestion, JobRow, StaffJobsState
@@ -32,7 +32,7 @@ def _question_editor(q: EditorQuestion) -> rx.Component:
                         default_checked=q.required,
                         id="qrequired_" + q.key.to_string(),
                     ),
-                    rx.text("Required", as_="label", html_for="qrequired_" + q.key.to_string(), size="1"),
+                    label("Required", html_for="qrequired_" + q.key.to_string(), size="1", weight="regular"),
                     align="center",
                     spacing="1",
                 ),
@@ -139,12 +139,9 @@ def job_editor() -> rx.Component:
                     ),
                     _questions_editor(),
                     rx.vstack(
-                        rx.text(
+                        label(
                             "Scorecard criteria (one per line; interviewers rate each 1–4)",
-                            as_="label",
                             html_for="criteria",
-                            size="2",
-                            weight="medium",
                         ),
                         rx.text_area(
                             name="criteria",

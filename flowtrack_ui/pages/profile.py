@@ -109,7 +109,12 @@ def _resume() -> rx.Component:
             rx.cond(
                 ProfileState.resume_note != "",
                 rx.callout(
-                    ProfileState.resume_note, icon="info", color_scheme="amber", size="1", width="100%"
+                    ProfileState.resume_note,
+                    icon="info",
+                    color_scheme="amber",
+                    high_contrast=True,
+                    size="1",
+                    width="100%",
                 ),
             ),
             resume_upload(

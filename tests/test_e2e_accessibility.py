@@ -1,0 +1,80 @@
+"""axe-core in Chromium on the pages and dialogs of accounts, profiles, applications and the team:
+no critical or serious violation, at desktop and phone sizes."""
+
+from __future__ import annotations
+
+import pytest
+
+from .axe_support import AXE, violations
+from .e2e_server import running_app
+from .e2e_support import sign_in
+
+pytestmark = pytest.mark.e2e
+
+SIZES = ((1280, 720), (390, 844))
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` installs axe-core from the npm registry")
+    with running_app("flowtrack-e2e-a11y-") as srv:
+        yield srv
+
+
+def check(page, what: str) -> None:
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        found = violations(page)
+        assert found == [], f"{what} at {width}px: {found}"
+
+
+@pytest.mark.parametrize(
+    "path", ["/login", "/signup", "/company-signup", "/forgot-password", "/reset-password/not-a-real-link"]
+)
+def test_signed_out_pages(server, new_page, path):
+    page = new_page()
+    page.goto(server.url + path)
+    page.locator("form, [data-testid=form-error], a").first.wait_for()
+    check(page, path)
+
+
+def test_candidate_pages(server, new_page):
+    page = new_page()
+    page.goto(server.url + "/signup")
+    page.fill("#full_name", "Axel Access")
+    page.fill("#email", "axel@example.com")
+    page.fill("#password", "axel checks contrast")
+    page.click("[data-testid=signup-submit]")
+    page.wait_for_selector("[data-testid=sign-out]")
+    page.goto(server.url + "/profile")
+    page.locator("[data-testid=resume-dropzone]").wait_for()
+    check(page, "profile")
+    page.goto(server.url + "/careers")
+    page.locator("[data-testid=open-job]").first.click()
+    page.locator("[data-testid=question]").first.wait_for()
+    check(page, "apply form")
+    page.click("[data-testid=apply]")  # every required answer missing: errors beside the fields
+    page.locator("[data-testid=question-error]").first.wait_for()
+    check(page, "apply form with errors")
+    page.goto(server.url + "/account")
+    page.locator("#current_password").wait_for()
+    check(page, "account")
+
+
+def test_staff_application_page_and_dialogs(server, new_page):
+    page = new_page()
+    sign_in(page, server, "recruiter@acme.test", "/jobs")
+    page.goto(server.url + "/application?id=3")
+    page.locator("[data-testid=resume-page]").wait_for()
+    check(page, "application page")
+    page.click("[data-testid=schedule-interview]")
+    page.get_by_role("dialog").wait_for()
+    check(page, "schedule dialog")
+    page.fill("#starts_at", "2031-03-04T10:00")
+    page.fill("#location", "Room 2")
+    page.get_by_role("dialog").get_by_text("Rita Recruiter").click()
+    page.click("[data-testid=save-interview]")
+    page.click("[data-testid=open-scorecard]")
+    page.get_by_role("dialog").get_by_text("Overall recommendation").wait_for()
+    check(page, "scorecard dialog")
