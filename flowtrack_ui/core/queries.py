@@ -86,8 +86,9 @@ def board(
 ) -> Board:
     """The kanban board of a job: per stage, the count and the most recently moved cards.
 
-    Three queries: the job, the counts per stage, and the cards (a window function keeps at
-    most ``per_stage`` cards per column, so a 5,000-application job costs the same round trips).
+    A fixed number of queries: the job, the counts per stage, the cards (a window function keeps at
+    most ``per_stage`` cards per column, so a 5,000-application job costs the same round trips),
+    and the shown cards' yes/no answers and scorecard summaries.
     """
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     search = validation.text(search, "Search", max_len=100, required=False)
