@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from common import Site, bulk_job, each_engine
+from common import Site, bulk_job, each_engine, tree_cpu_seconds
 
 from flowtrack_ui.core import accounts
 
@@ -60,14 +60,25 @@ def measure(s: Site) -> list[dict]:
         _, ids = bulk_job(s.db, s.recruiter, APPS_PER_RUN)
         ids_file = s.tmp / f"ids-{clients}.txt"
         ids_file.write_text("\n".join(map(str, ids)) + "\n")
+        # Server CPU per request: the server process tree's user + system time over the run
+        # (steadier than throughput on a shared machine).
+        cpu_before = tree_cpu_seconds(s.server.proc.pid)
         moves = wrk(s.server.url, "wrk_moves.lua", clients, token, str(ids_file), str(WRK_THREADS))
+        moves["cpu_ms"] = (
+            (tree_cpu_seconds(s.server.proc.pid) - cpu_before) * 1000 / max(1, moves["requests"])
+        )
+        cpu_before = tree_cpu_seconds(s.server.proc.pid)
         reads = wrk(s.server.url, "wrk_reads.lua", clients, token, str(read_job))
+        reads["cpu_ms"] = (
+            (tree_cpu_seconds(s.server.proc.pid) - cpu_before) * 1000 / max(1, reads["requests"])
+        )
         for kind, r in (("stage moves", moves), ("board/list reads", reads)):
             rows.append({"engine": s.engine, "workers": s.workers, "clients": clients, "kind": kind, **r})
             print(
                 f"[api] {s.label}, {clients} clients, {kind}: {r['rps']:.0f} req/s, "
                 f"p50 {r['p50_us'] / 1000:.1f} ms, p95 {r['p95_us'] / 1000:.1f} ms, "
-                f"p99 {r['p99_us'] / 1000:.1f} ms, errors {r['errors']}"
+                f"p99 {r['p99_us'] / 1000:.1f} ms, server CPU {r['cpu_ms']:.2f} ms per request, "
+                f"errors {r['errors']}"
                 + (f", ran out of cards {r['exhausted']}" if r.get("exhausted") else ""),
                 flush=True,
             )

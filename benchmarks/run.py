@@ -95,6 +95,7 @@ def report(results: dict, seconds: float) -> str:
                 ("p50", "{p50:.1f} ms"),
                 ("p95", "{p95:.1f} ms"),
                 ("p99", "{p99:.1f} ms"),
+                ("server CPU per request", "{cpu_ms:.2f} ms"),
                 ("errors", "{errors}"),
             ],
         ),
