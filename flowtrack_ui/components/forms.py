@@ -54,3 +54,46 @@ def auth_card(title: str, subtitle, *children: rx.Component) -> rx.Component:
         padding="4",
         min_height="80vh",
     )
+
+
+def form_dialog(
+    title,
+    *fields: rx.Component,
+    on_submit,
+    open,
+    on_open_change,
+    submit_label: str,
+    submit_test_id: str,
+    description: str | None = None,
+    key=None,
+    max_width: str = "560px",
+) -> rx.Component:
+    """A dialog holding one form: its fields, then Close and the submit button."""
+    head = [rx.dialog.title(title)]
+    if description:
+        head.append(rx.dialog.description(description, size="2"))
+    return rx.dialog.root(
+        rx.dialog.content(
+            *head,
+            rx.form(
+                rx.vstack(
+                    *fields,
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Close", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button(submit_label, type="submit", data_testid=submit_test_id),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=on_submit,
+                **({"key": key} if key is not None else {}),
+            ),
+            max_width=max_width,
+        ),
+        open=open,
+        on_open_change=on_open_change,
+    )

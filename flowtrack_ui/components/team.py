@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.forms import error_callout, field, label
+from flowtrack_ui.components.forms import error_callout, field, form_dialog, label
 from flowtrack_ui.state.application_team import (
     ActivityRow,
     ColleagueRow,
@@ -233,161 +233,128 @@ def notes_and_feed() -> rx.Component:
 
 
 def schedule_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(T.editing_interview == 0, "Schedule an interview", "Move the interview")),
-            rx.form(
-                rx.vstack(
-                    rx.grid(
-                        field(
-                            "Date and time",
-                            "starts_at",
-                            "datetime-local",
-                            default_value=T.form_starts,
-                            required=True,
-                        ),
-                        rx.vstack(
-                            label("Time zone", html_for="timezone"),
-                            rx.select.root(
-                                rx.select.trigger(aria_label="Time zone", id="timezone", width="100%"),
-                                rx.select.content(rx.foreach(T.zones, lambda z: rx.select.item(z, value=z))),
-                                name="timezone",
-                                value=T.timezone,
-                                on_change=T.set_browser_timezone,
-                            ),
-                            spacing="1",
-                            width="100%",
-                        ),
-                        columns=rx.breakpoints(initial="1", sm="2"),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    field(
-                        "Duration (minutes)",
-                        "duration_minutes",
-                        "number",
-                        default_value=T.form_duration,
-                        min=15,
-                        max=480,
-                        step=15,
-                    ),
-                    field(
-                        "Location",
-                        "location",
-                        default_value=T.form_location,
-                        max_length=300,
-                        placeholder="Room, address — or leave empty for a video call",
-                    ),
-                    field(
-                        "Video link",
-                        "video_url",
-                        "url",
-                        default_value=T.form_video,
-                        max_length=500,
-                        placeholder="https://meet.example.com/…",
-                    ),
-                    rx.text("Interviewers", size="2", weight="medium"),
-                    rx.foreach(
-                        T.colleagues,
-                        lambda c: rx.checkbox(
-                            c.name,
-                            name="interviewer_" + c.id.to_string(),
-                            default_checked=T.form_interviewers.contains(c.id),
-                        ),
-                    ),
-                    error_callout(T.schedule_error),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Close", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Send invitations", type="submit", data_testid="save-interview"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=T.save_interview,
-                key=T.editing_interview.to_string() + T.form_starts,
+    return form_dialog(
+        rx.cond(T.editing_interview == 0, "Schedule an interview", "Move the interview"),
+        rx.grid(
+            field(
+                "Date and time",
+                "starts_at",
+                "datetime-local",
+                default_value=T.form_starts,
+                required=True,
             ),
-            max_width="560px",
+            rx.vstack(
+                label("Time zone", html_for="timezone"),
+                rx.select.root(
+                    rx.select.trigger(aria_label="Time zone", id="timezone", width="100%"),
+                    rx.select.content(rx.foreach(T.zones, lambda z: rx.select.item(z, value=z))),
+                    name="timezone",
+                    value=T.timezone,
+                    on_change=T.set_browser_timezone,
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
         ),
+        field(
+            "Duration (minutes)",
+            "duration_minutes",
+            "number",
+            default_value=T.form_duration,
+            min=15,
+            max=480,
+            step=15,
+        ),
+        field(
+            "Location",
+            "location",
+            default_value=T.form_location,
+            max_length=300,
+            placeholder="Room, address — or leave empty for a video call",
+        ),
+        field(
+            "Video link",
+            "video_url",
+            "url",
+            default_value=T.form_video,
+            max_length=500,
+            placeholder="https://meet.example.com/…",
+        ),
+        rx.text("Interviewers", size="2", weight="medium"),
+        rx.foreach(
+            T.colleagues,
+            lambda c: rx.checkbox(
+                c.name,
+                name="interviewer_" + c.id.to_string(),
+                default_checked=T.form_interviewers.contains(c.id),
+            ),
+        ),
+        error_callout(T.schedule_error),
+        on_submit=T.save_interview,
         open=T.schedule_open,
         on_open_change=T.set_schedule_open,
+        submit_label="Send invitations",
+        submit_test_id="save-interview",
+        key=T.editing_interview.to_string() + T.form_starts,
     )
 
 
 def scorecard_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Your scorecard"),
-            rx.dialog.description("Your colleagues' scorecards open to you once you submit yours.", size="2"),
-            rx.form(
-                rx.vstack(
-                    rx.text("Overall recommendation", size="2", weight="medium"),
-                    rx.radio_group.root(
-                        rx.hstack(
-                            *[
-                                rx.text(
-                                    rx.hstack(
-                                        rx.radio_group.item(value=r), label, spacing="1", align="center"
-                                    ),
-                                    as_="label",
-                                    size="2",
-                                )
-                                for r, label in (
-                                    ("strong_no", "Strong no"),
-                                    ("no", "No"),
-                                    ("yes", "Yes"),
-                                    ("strong_yes", "Strong yes"),
-                                )
-                            ],
-                            wrap="wrap",
-                            spacing="3",
-                        ),
-                        name="recommendation",
-                        required=True,
-                        aria_label="Overall recommendation",
-                    ),
-                    rx.foreach(
-                        T.criteria,
-                        lambda name, n: rx.hstack(
-                            rx.text(name, size="2", width="50%"),
-                            rx.select.root(
-                                rx.select.trigger(
-                                    placeholder="1–4",
-                                    aria_label="Rating for " + name,
-                                    # Radix's placeholder grey is below AA contrast on the dialog's panel.
-                                    style={"& .rt-SelectTriggerInner": {"color": "var(--gray-12)"}},
-                                ),
-                                rx.select.content(
-                                    *[rx.select.item(v, value=v) for v in ("1", "2", "3", "4")]
-                                ),
-                                name="rating_" + n.to_string(),
-                                required=True,
-                            ),
-                            width="100%",
-                            align="center",
-                        ),
-                    ),
-                    label("Notes", html_for="scorecard-notes"),
-                    rx.text_area(name="notes", id="scorecard-notes", rows="4", width="100%", max_length=5000),
-                    error_callout(T.scorecard_error),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Close", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Submit scorecard", type="submit", data_testid="submit-scorecard"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=T.submit_scorecard,
+    return form_dialog(
+        "Your scorecard",
+        rx.text("Overall recommendation", size="2", weight="medium"),
+        rx.radio_group.root(
+            rx.hstack(
+                *[
+                    rx.text(
+                        rx.hstack(rx.radio_group.item(value=r), label, spacing="1", align="center"),
+                        as_="label",
+                        size="2",
+                    )
+                    for r, label in (
+                        ("strong_no", "Strong no"),
+                        ("no", "No"),
+                        ("yes", "Yes"),
+                        ("strong_yes", "Strong yes"),
+                    )
+                ],
+                wrap="wrap",
+                spacing="3",
             ),
-            max_width="520px",
+            name="recommendation",
+            required=True,
+            aria_label="Overall recommendation",
         ),
+        rx.foreach(
+            T.criteria,
+            lambda name, n: rx.hstack(
+                rx.text(name, size="2", width="50%"),
+                rx.select.root(
+                    rx.select.trigger(
+                        placeholder="1–4",
+                        aria_label="Rating for " + name,
+                        # Radix's placeholder grey is below AA contrast on the dialog's panel.
+                        style={"& .rt-SelectTriggerInner": {"color": "var(--gray-12)"}},
+                    ),
+                    rx.select.content(*[rx.select.item(v, value=v) for v in ("1", "2", "3", "4")]),
+                    name="rating_" + n.to_string(),
+                    required=True,
+                ),
+                width="100%",
+                align="center",
+            ),
+        ),
+        label("Notes", html_for="scorecard-notes"),
+        rx.text_area(name="notes", id="scorecard-notes", rows="4", width="100%", max_length=5000),
+        error_callout(T.scorecard_error),
+        on_submit=T.submit_scorecard,
         open=T.scorecard_open,
         on_open_change=T.set_scorecard_open,
+        submit_label="Submit scorecard",
+        submit_test_id="submit-scorecard",
+        description="Your colleagues' scorecards open to you once you submit yours.",
+        max_width="520px",
     )
