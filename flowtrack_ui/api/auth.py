@@ -6,7 +6,7 @@ import json
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Path, Request, Response, status
 from pydantic import ValidationError
 
 from flowtrack_ui.core import accounts
@@ -141,9 +141,12 @@ RESET_ACCEPTED = "If an account uses this email, a link to choose a new password
     responses=errors(422),
     summary="Ask for a password reset link",
 )
-def request_password_reset(body: PasswordResetRequestIn, db: Db) -> AcceptedOut:
-    """Always the same answer, whether or not the email has an account (no enumeration)."""
-    password_reset.request_reset(db, body.email)
+def request_password_reset(body: PasswordResetRequestIn, db: Db, tasks: BackgroundTasks) -> AcceptedOut:
+    """Always the same answer, whether or not the email has an account (no enumeration).
+
+    The work (look-up, token, email) runs after the answer is sent, so its time tells nothing.
+    """
+    tasks.add_task(password_reset.request_reset, db, body.email)
     return AcceptedOut(detail=RESET_ACCEPTED)
 
 

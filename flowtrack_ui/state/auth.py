@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
 import reflex as rx
@@ -102,11 +103,13 @@ class AuthState(SessionState):
     def _invite_token(self) -> str:
         return self._path_token("invite")
 
-    @rx.event
-    def request_reset(self, form: dict):
-        """Always the same answer: nobody learns from it whether an email has an account."""
-        password_reset.request_reset(db(), form.get("email", ""))
-        self.reset_requested = True
+    @rx.event(background=True)
+    async def request_reset(self, form: dict):
+        """Always the same answer, shown before the work is done: neither it nor its timing tells
+        whether an email has an account."""
+        async with self:
+            self.reset_requested = True
+        await asyncio.to_thread(password_reset.request_reset, db(), form.get("email", ""))
 
     @rx.event
     def load_reset(self):
