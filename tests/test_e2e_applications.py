@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .e2e_server import running_app
 from .e2e_support import ARTIFACTS, sign_in
@@ -34,6 +35,7 @@ def test_candidate_applies_with_resume_and_answers_and_recruiter_reads_it(server
     # The profile: details, then the résumé through the drop zone's file input.
     cand.click("[data-testid=nav-profile]")
     cand.wait_for_url(re.compile("/profile"))
+    expect(cand.locator("#full_name")).to_have_value("Priya Patel")  # the profile is read
     cand.fill("#headline", "Data engineer who loves Kubernetes operators")
     cand.fill("#phone", "+351 21 000 0000")
     cand.fill("#linkedin_url", "https://www.linkedin.com/in/priya")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.forms import error_callout, field
-from flowtrack_ui.components.layout import page
+from flowtrack_ui.components.layout import loading_block, page
 from flowtrack_ui.components.resume_upload import resume_upload
 from flowtrack_ui.state.profile import ProfileState
 
@@ -141,8 +141,16 @@ def profile_page() -> rx.Component:
         rx.vstack(
             rx.heading("Your profile", size="6", as_="h1"),
             rx.text("Recruiters see this with every application you send.", color_scheme="gray"),
-            rx.grid(
-                _details(), _resume(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"
+            rx.cond(
+                ProfileState.loaded,
+                rx.grid(
+                    _details(),
+                    _resume(),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                loading_block(),
             ),
             spacing="4",
             width="100%",

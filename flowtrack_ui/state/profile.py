@@ -32,6 +32,8 @@ class ProfileState(SessionState):
     upload_error: str = ""
     uploading: bool = False
     upload_progress: int = 0
+    # The form shows once the profile is read, so nothing typed is lost to a late load.
+    loaded: bool = False
 
     def _show(self, p: ProfileView) -> None:
         self.full_name, self.phone, self.location = p.full_name, p.phone, p.location
@@ -57,6 +59,7 @@ class ProfileState(SessionState):
             self._show(profile.get_profile(db(), self.principal()))
         except DomainError as exc:
             return self.refuse(exc)
+        self.loaded = True
         return None
 
     @rx.event
