@@ -14,7 +14,7 @@ import reflex as rx
 from flowtrack_ui.core import live_access
 from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
 from flowtrack_ui.core.errors import DomainError
-from flowtrack_ui.core.permissions import Action, Role, may
+from flowtrack_ui.core.permissions import Action, may
 
 from . import live
 from .application import ApplicationState
@@ -350,7 +350,3 @@ class TeamState(ApplicationState):
         self.scorecard_open, self.scorecard_error = False, ""
         self._refresh_team()
         return rx.toast.success("Scorecard submitted. You can now read your colleagues' scorecards.")
-
-    @rx.var
-    def is_recruiter(self) -> bool:
-        return self.role == Role.RECRUITER

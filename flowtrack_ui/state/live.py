@@ -38,10 +38,6 @@ def client_connected_here(token: str) -> bool:
 _running: dict[tuple[str, str], asyncio.Task] = {}
 
 
-def live_tasks() -> int:
-    return sum(1 for task in _running.values() if not task.done())
-
-
 def _take_slot(token: str, state_name: str) -> tuple[str, str]:
     """Register the current task as the page's live task, cancelling any earlier one."""
     key = (token, state_name)

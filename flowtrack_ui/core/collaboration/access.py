@@ -10,20 +10,14 @@ from ..errors import NotFound
 from ..models import Application, Interview, Job
 from ..permissions import Action, Principal, require
 from ..validation import object_id
+from ..workflow import company_application
 
 
 def staff_application(s: Session, principal: Principal, application_id: object) -> tuple[Application, Job]:
     """The application and its job, for staff of the job's company who may view applications."""
     require(principal, Action.VIEW_JOB_APPLICATIONS)
-    application_id = object_id(application_id, "Application id")
-    row = s.exec(
-        select(Application, Job)
-        .join(Job, Job.id == Application.job_id)
-        .where(Application.id == application_id, Job.company_id == principal.company_id)
-    ).first()
-    if row is None:
-        raise NotFound("Application not found.")
-    return row
+    app = company_application(s, principal, application_id)
+    return app, s.get(Job, app.job_id)
 
 
 def staff_interview(
