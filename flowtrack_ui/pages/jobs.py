@@ -126,9 +126,10 @@ def job_editor() -> rx.Component:
                         placeholder="e.g. Remote, Berlin",
                     ),
                     rx.vstack(
-                        rx.text("Description", size="2", weight="medium"),
+                        label("Description", html_for="description"),
                         rx.text_area(
                             name="description",
+                            id="description",
                             default_value=StaffJobsState.form_description,
                             rows="6",
                             width="100%",
