@@ -86,8 +86,9 @@ def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
     st.job_id = acme.job_id
     for target in ("Screening", "Hired", "Rejected", "Bogus"):
         call(st, BoardState.move, app_id, target, "Applied")
-    st.reject_id, st.reject_from = app_id, "Applied"
-    result = call(st, BoardState.confirm_reject, {"reason": "forged"})
+    st.ask_id, st.ask_from, st.ask_target, st.ask_kind = app_id, "Applied", "Rejected", "reject"
+    result = call(st, BoardState.confirm_ask, {"note": "forged"})
+    call(st, BoardState.undo, app_id)
     assert snapshot(db) == before
     if who == "nobody":
         assert "/login" in rendered(result)

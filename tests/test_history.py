@@ -8,7 +8,7 @@ from datetime import UTC
 import pytest
 
 from flowtrack_ui.core import queries, workflow
-from flowtrack_ui.core.errors import ConcurrentUpdate, Conflict
+from flowtrack_ui.core.errors import ConcurrentUpdate, Conflict, InvalidInput
 from flowtrack_ui.core.models import Application, ApplicationHistory
 
 from .conftest import make_candidate, make_company
@@ -22,10 +22,11 @@ def assert_chain(db, app_id: int) -> list[ApplicationHistory]:
             .where(ApplicationHistory.application_id == app_id)
             .order_by(ApplicationHistory.id)
         ).all()
-    assert rows[0].old_stage is None and rows[0].new_stage == "Applied"
+    assert rows[0].old_stage is None and rows[0].new_stage == "Applied" and rows[0].kind == "applied"
     for prev, cur in zip(rows, rows[1:], strict=False):
         assert cur.old_stage == prev.new_stage
-    assert rows[-1].new_stage == app.stage
+        assert cur.old_stage_id == prev.new_stage_id
+    assert rows[-1].new_stage == app.stage and rows[-1].new_stage_id == app.stage_id
     assert app.version == len(rows)
     return rows
 
@@ -69,7 +70,7 @@ def _race(db, recruiter, app_id: int, n: int = 8):
             try:
                 workflow.move_stage(db, recruiter, app_id, target)
                 wins.append((i, target))
-            except Conflict:
+            except (Conflict, InvalidInput):  # lost the race, or a move back without its reason
                 conflicts.append((i, target))
             except Exception as exc:  # anything else is a bug
                 errors.append(repr(exc))

@@ -67,6 +67,8 @@ def _do(action: Action, w, who, *, foreign: bool = False):
     if action is Action.SUBMIT_SCORECARD:
         interview = interviews.schedule(db, acme.recruiter, app.id, _interview(acme.recruiter, acme.manager))
         return scorecards.submit(db, who, interview.id, {"recommendation": "yes"})
+    if action is Action.WITHDRAW:
+        return workflow.withdraw(db, who, app.id)
     if action is Action.EDIT_OWN_PROFILE:
         return profile.update_profile(db, who, {"headline": "Builds things"})
     if action in INVITED_ROLE:

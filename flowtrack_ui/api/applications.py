@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Query, Response, status
 
 from flowtrack_ui.core import application_details, queries, workflow
-from flowtrack_ui.core.stages import Stage
 from flowtrack_ui.core.views import ApplicationView
 
 from .deps import Caller, Db
@@ -71,18 +70,50 @@ def apply(
 )
 def change_stage(
     application_id: AppId,
-    new_stage: Stage,
+    new_stage: Annotated[str, Query(max_length=40, description="A stage name of the job's pipeline.")],
     caller: Caller,
     db: Db,
     expected_stage: Annotated[
-        Stage | None, Query(description="Refuse (409) if the application is no longer here.")
+        str | None, Query(max_length=40, description="Refuse (409) if the application is no longer here.")
     ] = None,
-    note: Annotated[str | None, Query(max_length=2000, description="An internal note.")] = None,
+    note: Annotated[
+        str | None, Query(max_length=2000, description="An internal note; the reason of a correction.")
+    ] = None,
+    reason: Annotated[
+        str | None,
+        Query(max_length=2000, description="A rejection: one of the company's standard reasons."),
+    ] = None,
 ) -> ApplicationOut:
-    """Moves an application; 409 names the allowed stages when the move is not in the pipeline."""
+    """Moves an application along its job's pipeline, as the transition table allows.
+
+    409 names the allowed stages when the move is not allowed; 422 for an unknown stage, or a
+    correction (back, reopen, un-hire) without a reason (``note``).
+    """
     return app_out(
-        workflow.move_stage(db, caller, application_id, new_stage, expected_stage=expected_stage, note=note)
+        workflow.move_stage(
+            db, caller, application_id, new_stage, expected_stage=expected_stage, note=note, reason=reason
+        )
     )
+
+
+@router.post(
+    "/applications/{application_id}/undo",
+    response_model=ApplicationOut,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def undo(application_id: AppId, caller: Caller, db: Db) -> ApplicationOut:
+    """Undoes the caller's last move of this application within 10 seconds; its email is cancelled."""
+    return app_out(workflow.undo_move(db, caller, application_id))
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response_model=ApplicationOut,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def withdraw(application_id: AppId, caller: Caller, db: Db) -> ApplicationOut:
+    """The candidate withdraws their own application (from any stage not yet final)."""
+    return app_out(workflow.withdraw(db, caller, application_id))
 
 
 @router.get(

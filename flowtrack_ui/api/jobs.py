@@ -11,7 +11,7 @@ from flowtrack_ui.core.views import JobView
 
 from .deps import Caller, Db, MaybeCaller
 from .errors import errors
-from .schemas import DeleteOut, JobIn, JobOut, QuestionOut
+from .schemas import DeleteOut, JobIn, JobOut, QuestionOut, StageOut
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -21,10 +21,17 @@ Offset = Annotated[int, Query(ge=0, le=10**9)]
 
 
 def job_out(j: JobView) -> JobOut:
-    fields = {f: getattr(j, f) for f in JobOut.model_fields if f not in ("questions", "criteria")}
+    fields = {f: getattr(j, f) for f in JobOut.model_fields if f not in ("questions", "criteria", "stages")}
     return JobOut(
-        **fields, questions=[QuestionOut(**vars(q)) for q in j.questions], criteria=list(j.criteria)
+        **fields,
+        questions=[QuestionOut(**vars(q)) for q in j.questions],
+        criteria=list(j.criteria),
+        stages=[StageOut(**vars(st)) for st in j.stages],
     )
+
+
+def _stages(body: JobIn) -> list[dict] | None:
+    return None if body.stages is None else [st.model_dump() for st in body.stages]
 
 
 def _questions(body: JobIn) -> list[dict] | None:
@@ -52,7 +59,7 @@ def get_job(job_id: JobId, db: Db, caller: MaybeCaller) -> JobOut:
     "/",
     response_model=JobOut,
     status_code=status.HTTP_201_CREATED,
-    responses=errors(401, 403, 422),
+    responses=errors(401, 403, 404, 422),
 )
 def create_job(body: JobIn, caller: Caller, db: Db) -> JobOut:
     """The job belongs to the caller's company, whatever the body says."""
@@ -65,12 +72,15 @@ def create_job(body: JobIn, caller: Caller, db: Db) -> JobOut:
             body.location or "",
             questions=_questions(body),
             criteria=body.criteria,
+            pipeline_template_id=body.pipeline_template_id,
+            stages=_stages(body),
         )
     )
 
 
-@router.put("/{job_id}", response_model=JobOut, responses=errors(401, 403, 404, 422))
+@router.put("/{job_id}", response_model=JobOut, responses=errors(401, 403, 404, 409, 422))
 def update_job(job_id: JobId, body: JobIn, caller: Caller, db: Db) -> JobOut:
+    """``stages`` edits the job's pipeline in place; removing a stage that holds applications is 409."""
     return job_out(
         jobs.update_job(
             db,
@@ -81,6 +91,7 @@ def update_job(job_id: JobId, body: JobIn, caller: Caller, db: Db) -> JobOut:
             body.location or "",
             questions=_questions(body),
             criteria=body.criteria,
+            stages=_stages(body),
         )
     )
 

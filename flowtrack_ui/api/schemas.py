@@ -8,15 +8,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flowtrack_ui.core.permissions import Role
-from flowtrack_ui.core.stages import Stage
 
 
 class ErrorOut(BaseModel):
     detail: str | list[Any] | dict[str, Any] = Field(description="What went wrong, in words.")
-    allowed_stages: list[Stage] | None = Field(
+    allowed_stages: list[str] | None = Field(
         default=None, description="On a refused stage move: the stages the application may move to."
     )
-    current_stage: Stage | None = None
+    current_stage: str | None = None
 
 
 class RegisterIn(BaseModel):
@@ -112,6 +111,46 @@ class QuestionOut(BaseModel):
     choices: list[str]
 
 
+StageCategory = Literal["applied", "screening", "interview", "offer", "hired", "rejected", "withdrawn"]
+
+
+class StageIn(BaseModel):
+    id: int | None = Field(default=None, ge=1, le=2**63 - 1, description="Keep (rename, move) this stage.")
+    name: str = Field(max_length=40)
+    category: StageCategory
+
+
+class StageOut(BaseModel):
+    id: int
+    name: str
+    category: StageCategory
+    position: int
+
+
+class TemplateStage(BaseModel):
+    name: str = Field(max_length=40)
+    category: StageCategory
+
+
+class PipelineTemplateIn(BaseModel):
+    name: str = Field(max_length=80)
+    stages: list[TemplateStage] = Field(max_length=20)
+
+
+class PipelineTemplateOut(BaseModel):
+    id: int = Field(description="0 is the built-in default pipeline")
+    name: str
+    stages: list[TemplateStage]
+
+
+class RejectionReasonsIn(BaseModel):
+    reasons: list[str] = Field(max_length=30)
+
+
+class RejectionReasonsOut(BaseModel):
+    reasons: list[str]
+
+
 class JobIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -126,6 +165,14 @@ class JobIn(BaseModel):
     )
     criteria: list[str] | None = Field(
         default=None, max_length=12, description="What interviewers rate 1–4; omitted on PUT keeps them."
+    )
+    pipeline_template_id: int | None = Field(
+        default=None, ge=0, le=2**63 - 1, description="On POST: copy this template's stages (0: the default)."
+    )
+    stages: list[StageIn] | None = Field(
+        default=None,
+        max_length=20,
+        description="The job's own stages; on PUT they rename, add, reorder or remove (omitted keeps them).",
     )
 
 
@@ -142,6 +189,7 @@ class JobOut(BaseModel):
     updated_at: datetime
     questions: list[QuestionOut] = Field(default_factory=list)
     criteria: list[str] = Field(default_factory=list)
+    stages: list[StageOut] = Field(default_factory=list)
 
 
 class DeleteOut(BaseModel):
@@ -153,7 +201,7 @@ class ApplicationOut(BaseModel):
     id: int
     candidate_id: int
     job_id: int
-    stage: Stage
+    stage: str = Field(description="A stage name of the job's pipeline")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -162,12 +210,14 @@ class ApplicationOut(BaseModel):
 class HistoryOut(BaseModel):
     id: int
     application_id: int
-    old_stage: Stage | None
-    new_stage: Stage
+    old_stage: str | None
+    new_stage: str
     changed_by_id: int
     changed_by_name: str
     changed_at: datetime
     note: str | None
+    kind: str = Field(description="applied, forward, back, reject, reopen, unhire, withdraw or undo")
+    reason: str | None = Field(default=None, description="The standard rejection reason chosen")
 
 
 class EmailOut(BaseModel):
@@ -175,19 +225,21 @@ class EmailOut(BaseModel):
     kind: str
     to_address: str
     subject: str
-    status: Literal["queued", "sent", "failed"]
+    status: Literal["queued", "sent", "failed", "cancelled"]
     created_at: datetime
     sent_at: datetime | None
     failed_at: datetime | None
     attempts: int
+    cancelled_at: datetime | None = None
 
 
 class TimelineOut(BaseModel):
     id: int
     application_id: int
-    old_stage: Stage | None
-    new_stage: Stage
+    old_stage: str | None
+    new_stage: str
     changed_at: datetime
+    new_category: str = ""
 
 
 class HealthOut(BaseModel):

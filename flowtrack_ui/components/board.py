@@ -8,24 +8,36 @@ from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, EmailRow, H
 
 from .dnd import kanban_board, kanban_card, kanban_column
 
-STAGE_COLOR = {
-    "Applied": "indigo",
-    "Screening": "blue",
-    "Interview": "teal",
-    "Offer": "amber",
-    "Hired": "green",
-    "Rejected": "red",
+# Colours by stage category, so every job's own stage names get the same visual language.
+CATEGORY_COLOR = {
+    "applied": "indigo",
+    "screening": "blue",
+    "interview": "teal",
+    "offer": "amber",
+    "hired": "green",
+    "rejected": "red",
+    "withdrawn": "gray",
 }
 
 
-def stage_badge(stage) -> rx.Component:
-    return rx.match(
+def stage_badge(stage, category="") -> rx.Component:
+    return rx.badge(
         stage,
-        *[
-            (name, rx.badge(name, color_scheme=color, variant="soft", high_contrast=True))
-            for name, color in STAGE_COLOR.items()
-        ],
-        rx.badge(stage),
+        color_scheme=rx.match(category, *CATEGORY_COLOR.items(), "gray"),
+        variant="soft",
+        high_contrast=True,
+    )
+
+
+def move_label(card: CardRow, stage) -> rx.Component:
+    """A menu item's words say what kind of move it is: corrections read as corrections."""
+    return rx.match(
+        card.kinds[stage],
+        ("back", rx.text("Back to " + stage, as_="span")),
+        ("reopen", rx.text("Reopen to " + stage, as_="span")),
+        ("unhire", rx.text("Undo hire: back to " + stage, as_="span")),
+        ("reject", rx.text("Reject…", as_="span")),
+        rx.text(stage, as_="span"),
     )
 
 
@@ -48,9 +60,9 @@ def move_menu(card: CardRow) -> rx.Component:
                     rx.foreach(
                         card.allowed,
                         lambda stage: rx.menu.item(
-                            stage,
+                            move_label(card, stage),
                             on_select=BoardState.move(card.id, stage, card.stage),
-                            color=rx.cond(stage == "Rejected", "var(--red-11)", ""),
+                            color=rx.cond(card.kinds[stage] == "reject", "var(--red-11)", ""),
                             data_testid="move-to-" + stage,
                         ),
                     ),
@@ -178,7 +190,7 @@ def card_view(card: CardRow, index) -> rx.Component:
 def column_view(col: ColumnRow) -> rx.Component:
     return rx.box(
         rx.hstack(
-            stage_badge(col.stage),
+            stage_badge(col.stage, col.category),
             rx.text(col.count, size="2", weight="bold", color_scheme="gray", data_testid="column-count"),
             justify="between",
             align="center",
@@ -304,39 +316,91 @@ def history_drawer() -> rx.Component:
     )
 
 
-def reject_dialog() -> rx.Component:
+def ask_dialog() -> rx.Component:
+    """Before a rejection (a standard reason and a note) or a correction (a reason, required)."""
+    is_reject = BoardState.ask_kind == "reject"
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Reject " + BoardState.reject_name + "?"),
+            rx.dialog.title(
+                rx.match(
+                    BoardState.ask_kind,
+                    ("reject", "Reject " + BoardState.ask_name + "?"),
+                    ("reopen", "Reopen " + BoardState.ask_name + " to " + BoardState.ask_target + "?"),
+                    ("unhire", "Undo the hire of " + BoardState.ask_name + "?"),
+                    "Move " + BoardState.ask_name + " back to " + BoardState.ask_target + "?",
+                )
+            ),
             rx.dialog.description(
-                "The reason is an internal note for your team; the candidate never sees it.",
+                rx.cond(
+                    is_reject,
+                    "The reason and the note are internal to your team; the candidate never sees them.",
+                    "This corrects the card's stage; the history keeps both moves and your reason. "
+                    "The candidate is not emailed.",
+                ),
                 size="2",
             ),
             rx.form(
                 rx.vstack(
+                    rx.cond(
+                        is_reject,
+                        rx.vstack(
+                            rx.el.label("Reason", html_for="ask-reason", style={"fontSize": "14px"}),
+                            rx.el.select(
+                                rx.el.option("No standard reason", value=""),
+                                rx.foreach(BoardState.reasons, lambda r: rx.el.option(r, value=r)),
+                                id="ask-reason",
+                                name="reason",
+                                data_testid="reject-standard-reason",
+                                style={"width": "100%", "padding": "6px", "borderRadius": "6px"},
+                            ),
+                            spacing="1",
+                            width="100%",
+                        ),
+                    ),
+                    rx.el.label(
+                        rx.cond(is_reject, "Note (optional)", "Reason (required)"),
+                        html_for="ask-note",
+                        style={"fontSize": "14px"},
+                    ),
                     rx.text_area(
-                        name="reason",
-                        placeholder="Reason (optional)",
+                        id="ask-note",
+                        name="note",
                         width="100%",
                         max_length=2000,
                         data_testid="reject-reason",
+                    ),
+                    rx.cond(
+                        BoardState.ask_error != "",
+                        rx.text(BoardState.ask_error, color_scheme="red", size="2", role="alert"),
                     ),
                     rx.hstack(
                         rx.dialog.close(
                             rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
                         ),
-                        rx.button("Reject", color_scheme="red", type="submit", data_testid="confirm-reject"),
+                        rx.button(
+                            rx.match(
+                                BoardState.ask_kind,
+                                ("reject", "Reject"),
+                                ("reopen", "Reopen"),
+                                ("unhire", "Undo hire"),
+                                "Move back",
+                            ),
+                            color_scheme=rx.cond(is_reject, "red", "indigo"),
+                            type="submit",
+                            data_testid="confirm-reject",
+                        ),
                         justify="end",
                         width="100%",
                     ),
                     spacing="3",
                     padding_top="3",
+                    align="start",
                 ),
-                on_submit=BoardState.confirm_reject,
+                on_submit=BoardState.confirm_ask,
                 reset_on_submit=True,
             ),
             max_width="460px",
         ),
-        open=BoardState.reject_open,
-        on_open_change=BoardState.set_reject_open,
+        open=BoardState.ask_open,
+        on_open_change=BoardState.set_ask_open,
     )

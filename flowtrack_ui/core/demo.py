@@ -22,11 +22,14 @@ from .models import (
     CandidateProfile,
     Company,
     Job,
+    PipelineTemplate,
     ScreeningQuestion,
     User,
 )
 from .permissions import Role
-from .stages import Stage
+from .pipelines import job_stages, rejection_reasons
+from .pipelines.definitions import DEFAULT_PIPELINE, as_dicts, parse_stages
+from .pipelines.transitions import MoveKind
 
 DEMO_PASSWORD = "flowtrack-demo"
 DEMO_LOGINS = {
@@ -111,25 +114,39 @@ def _answer(kind: str, choices: list[str], rng: random.Random) -> str:
     )
 
 
-# The path each demo application takes, ending in its current stage.
-PATHS = [
-    [Stage.APPLIED],
-    [Stage.APPLIED, Stage.SCREENING],
-    [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW],
-    [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER],
-    [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED],
-    [Stage.APPLIED, Stage.REJECTED],
-    [Stage.APPLIED, Stage.SCREENING, Stage.REJECTED],
-    [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.REJECTED],
-]
+# The path each demo application takes: how many of the job's non-terminal stages it went
+# through, and how it ended (still open, hired or rejected).
+PATHS = [(1, ""), (2, ""), (3, ""), (4, ""), (99, "hired"), (1, "rejected"), (2, "rejected"), (3, "rejected")]
 
 NOTES = {
-    Stage.SCREENING: "Strong CV; phone screen booked.",
-    Stage.INTERVIEW: "Good screen, moving to the panel.",
-    Stage.OFFER: "Panel was unanimous.",
-    Stage.HIRED: "Offer signed.",
-    Stage.REJECTED: "Not enough experience for this level.",
+    "screening": "Strong CV; phone screen booked.",
+    "interview": "Good screen, moving to the panel.",
+    "offer": "Panel was unanimous.",
+    "hired": "Offer signed.",
+    "rejected": "Not enough experience for this level.",
 }
+REJECTION_REASONS = ["Not enough experience", "Skills do not match the role", "Salary expectations too high"]
+
+# A company template, used by the first demo job: engineering hiring with two interview rounds.
+ENGINEERING_PIPELINE = [
+    {"name": "Applied", "category": "applied"},
+    {"name": "Phone screen", "category": "screening"},
+    {"name": "Technical interview", "category": "interview"},
+    {"name": "Onsite", "category": "interview"},
+    {"name": "Offer", "category": "offer"},
+    {"name": "Hired", "category": "hired"},
+    {"name": "Rejected", "category": "rejected"},
+    {"name": "Withdrawn", "category": "withdrawn"},
+]
+
+
+def _path(pipeline, steps: int, end: str):
+    """The stages (StageRef) a demo application went through, ending in its current one."""
+    progress = list(pipeline.progress)
+    if end == "hired":
+        return [*progress, pipeline.of_category("hired")]
+    path = progress[: min(steps, len(progress))]
+    return [*path, pipeline.of_category("rejected")] if end else path
 
 
 def seed(db: Database, *, rng_seed: int = 7) -> bool:
@@ -143,6 +160,16 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
         acme = Company(name="Acme", name_key=lookalike_key("Acme"), created_at=now - timedelta(days=60))
         s.add(acme)
         s.flush()
+        rejection_reasons.add_defaults(s, acme.id)
+        s.add(
+            PipelineTemplate(
+                company_id=acme.id,
+                name="Engineering",
+                stages=json.dumps(as_dicts(parse_stages(ENGINEERING_PIPELINE))),
+                created_at=acme.created_at,
+                updated_at=acme.created_at,
+            )
+        )
         recruiter = User(
             email=DEMO_LOGINS["recruiter"],
             full_name="Rita Recruiter",
@@ -200,6 +227,10 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             s.add(job)
             jobs.append(job)
         s.flush()
+        for i, job in enumerate(jobs):
+            specs = parse_stages(ENGINEERING_PIPELINE) if i == 0 else DEFAULT_PIPELINE
+            job_stages.create_for_job(s, job.id, specs)
+        pipelines = {job.id: job_stages.pipeline_of(s, job.id) for job in jobs}
         job_questions: dict[int, list[ScreeningQuestion]] = {}
         for job, questions in zip(jobs, QUESTIONS, strict=True):
             rows = [
@@ -220,12 +251,15 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
         rng.shuffle(pairs)
         for n, (job, cand) in enumerate(pairs[:40]):
             # Alice (the demo candidate) starts in Applied on her first job so the demo shows a fresh card.
-            path = PATHS[n % len(PATHS)] if cand.email != DEMO_LOGINS["candidate"] else PATHS[n % 3]
+            steps, end = PATHS[n % len(PATHS)] if cand.email != DEMO_LOGINS["candidate"] else PATHS[n % 3]
+            path = _path(pipelines[job.id], steps, end)
             t = job.created_at + timedelta(days=rng.randint(0, 4), hours=rng.randint(0, 23))
             app = Application(
                 job_id=job.id,
                 candidate_id=cand.id,
-                stage=path[-1],
+                stage=path[-1].name,
+                stage_id=path[-1].id,
+                previous_stage_id=path[-2].id if len(path) > 1 else None,
                 version=len(path),
                 created_at=t,
                 updated_at=t,
@@ -256,14 +290,27 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                         now - timedelta(hours=1),
                     )
                 by = cand.id if old is None else recruiter.id
+                kind = (
+                    MoveKind.APPLIED
+                    if old is None
+                    else MoveKind.REJECT
+                    if step.category == "rejected"
+                    else MoveKind.FORWARD
+                )
                 s.add(
                     ApplicationHistory(
                         application_id=app.id,
-                        old_stage=old,
-                        new_stage=step,
+                        old_stage=old.name if old else None,
+                        new_stage=step.name,
+                        old_stage_id=old.id if old else None,
+                        new_stage_id=step.id,
+                        kind=kind.value,
                         changed_by_id=by,
                         changed_at=t,
-                        note=NOTES.get(step) if old else None,
+                        note=NOTES.get(step.category) if old else None,
+                        reason=REJECTION_REASONS[n % len(REJECTION_REASONS)]
+                        if kind == MoveKind.REJECT
+                        else None,
                     )
                 )
                 old = step

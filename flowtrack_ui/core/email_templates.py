@@ -201,13 +201,14 @@ removed.</p>
     ),
 }
 
+# By stage category, so a job's own stage names get the right words.
 STAGE_SENTENCES = {
-    "Screening": "good news: your application for $job_title at $company has moved to screening. "
+    "screening": "good news: your application for $job_title at $company has moved to screening. "
     "The team is taking a closer look.",
-    "Interview": "your application for $job_title at $company has moved to the interview stage. "
+    "interview": "your application for $job_title at $company has moved to the interview stage. "
     "The team will be in touch to arrange it.",
-    "Offer": "we are delighted to tell you that $company is preparing an offer for $job_title.",
-    "Hired": "congratulations, and welcome to $company! Your application for $job_title is complete.",
+    "offer": "we are delighted to tell you that $company is preparing an offer for $job_title.",
+    "hired": "congratulations, and welcome to $company! Your application for $job_title is complete.",
 }
 
 

@@ -36,12 +36,16 @@ class Conflict(DomainError):
 
 
 class InvalidTransition(Conflict):
-    def __init__(self, current: str, target: str, allowed: list[str]):
+    """A move the transition table does not list; the message names the moves it does list."""
+
+    def __init__(self, current: str, target: str, allowed: list[str], final: bool = False):
         self.current, self.target, self.allowed = current, target, allowed
-        if allowed:
-            hint = f"allowed next stages: {', '.join(allowed)}"
-        else:
+        if not allowed:
             hint = f"{current} is final; no further moves are allowed"
+        elif final:
+            hint = f"{current} is final; the only allowed move is a correction back to {', '.join(allowed)}, with a reason"
+        else:
+            hint = f"allowed next stages: {', '.join(allowed)}"
         super().__init__(f"Cannot move from {current} to {target}; {hint}.")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
@@ -14,15 +15,17 @@ from .changes import company_topic, job_topic
 from .collaboration.scorecards import parse_criteria
 from .db import Database, announce
 from .errors import InvalidInput, NotFound
-from .models import Application, Company, Job
+from .models import Application, Company, Job, JobStage
 from .permissions import Action, Principal, require
+from .pipelines import job_stages, templates
+from .pipelines.definitions import parse_stages
 from .views import JobView
 
 OPEN, CLOSED = "open", "closed"
 JOB_STATUSES = (OPEN, CLOSED)
 
 
-def job_view(job: Job, company_name: str, questions: tuple = ()) -> JobView:
+def job_view(job: Job, company_name: str, questions: tuple = (), stages: tuple = ()) -> JobView:
     return JobView(
         id=job.id,
         title=job.title,
@@ -36,11 +39,14 @@ def job_view(job: Job, company_name: str, questions: tuple = ()) -> JobView:
         updated_at=job.updated_at,
         questions=tuple(questions),
         criteria=tuple(json.loads(job.scorecard_criteria or "[]")),
+        stages=tuple(stages),
     )
 
 
 def _with_questions(s: Session, job: Job, company_name: str) -> JobView:
-    return job_view(job, company_name, [screening.view(q) for q in screening.for_job(s, job.id)])
+    """The whole job: its questions and its pipeline's stages too."""
+    stages = [job_stages.stage_view(st) for st in job_stages.pipeline_of(s, job.id).stages]
+    return job_view(job, company_name, [screening.view(q) for q in screening.for_job(s, job.id)], stages)
 
 
 def _fields(title: object, description: object, location: object) -> dict:
@@ -78,17 +84,23 @@ def create_job(
     location: str = "",
     questions: object = None,
     criteria: object = None,
+    pipeline_template_id: object = None,
+    stages: object = None,
 ) -> JobView:
-    """A new open job of the caller's company, with its screening questions (a list of dicts)
-    and the criteria its interviewers rate."""
+    """A new open job of the caller's company, with its screening questions (a list of dicts),
+    the criteria its interviewers rate, and its own pipeline: ``stages`` as given, else a copy of
+    the company template ``pipeline_template_id``, else the default pipeline."""
     require(principal, Action.MANAGE_JOBS)
     values = _fields(title, description, location)
     definitions = screening.parse_definitions(questions)
     values["scorecard_criteria"] = json.dumps(parse_criteria(criteria))
+    given = None if stages is None else parse_stages(stages)
     with db.session(write=True) as s:
+        specs = given if given is not None else templates.specs_of(s, principal, pipeline_template_id)
         job = Job(company_id=principal.company_id, created_by_id=principal.user_id, status=OPEN, **values)
         s.add(job)
         s.flush()
+        job_stages.create_for_job(s, job.id, specs)
         screening.replace_for_job(s, job.id, definitions)
         _announce(s, job)
         return _with_questions(s, job, _company_name(s, job.company_id))
@@ -104,8 +116,12 @@ def update_job(
     status: str | None = None,
     questions: object = None,
     criteria: object = None,
+    stages: object = None,
 ) -> JobView:
-    """Edit a job; ``questions`` or ``criteria`` None keeps them, a list replaces them."""
+    """Edit a job; ``questions``, ``criteria`` or ``stages`` None keeps them, a list replaces them.
+
+    Stages are edited in place (``job_stages.replace_stages``): renamed, added, reordered, and
+    removed only when no application is in them."""
     require(principal, Action.MANAGE_JOBS)
     values = _fields(title, description, location)
     if criteria is not None:
@@ -124,6 +140,8 @@ def update_job(
         s.flush()
         if definitions is not None:
             screening.replace_for_job(s, job.id, definitions)
+        if stages is not None:
+            job_stages.replace_stages(s, job.id, stages)
         _announce(s, job)
         return _with_questions(s, job, _company_name(s, job.company_id))
 
@@ -157,6 +175,7 @@ def delete_job(db: Database, principal: Principal, job_id: int) -> str:
             for q in screening.for_job(s, job.id):
                 s.delete(q)
             s.flush()
+            s.execute(sa_delete(JobStage).where(JobStage.job_id == job.id))
             s.delete(job)
             return "deleted"
         job.status = CLOSED

@@ -86,6 +86,48 @@ class Job(SQLModel, table=True):
     updated_at: datetime = _ts()
 
 
+class JobStage(SQLModel, table=True):
+    """A stage of one job's own pipeline (copied from a template or the default when the job is made).
+
+    A removed stage keeps its row (history points to it) with ``removed_at`` set.
+    """
+
+    __tablename__ = "job_stage"
+    __table_args__ = (sa.Index("ix_job_stage_job_position", "job_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id")
+    position: int = Field(default=0)
+    name: str = Field(sa_type=sa.String(40))
+    category: str = Field(sa_type=sa.String(12))
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class PipelineTemplate(SQLModel, table=True):
+    """A company's named pipeline: a JSON list of ``{name, category}``, copied into each new job."""
+
+    __tablename__ = "pipeline_template"
+    __table_args__ = (sa.UniqueConstraint("company_id", "name", name="uq_pipeline_template_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    name: str = Field(sa_type=sa.String(80))
+    stages: str = Field(sa_type=sa.Text)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class RejectionReason(SQLModel, table=True):
+    """One of a company's standard reasons to reject, in the order recruiters pick from."""
+
+    __tablename__ = "rejection_reason"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    position: int = Field(default=0)
+    label: str = Field(sa_type=sa.String(120))
+
+
 class Application(SQLModel, table=True):
     __tablename__ = "application"
     __table_args__ = (
@@ -96,7 +138,11 @@ class Application(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     job_id: int = Field(foreign_key="job.id")
     candidate_id: int = Field(foreign_key="user_account.id", index=True)
-    stage: str = Field(default="Applied", sa_type=sa.String(20))
+    # The stage's name, kept in step with ``stage_id`` (renaming a stage renames it here too).
+    stage: str = Field(default="Applied", sa_type=sa.String(40))
+    stage_id: int = Field(foreign_key="job_stage.id", index=True)
+    # The stage it was in before the current one: where a rejection is reopened to.
+    previous_stage_id: int | None = Field(default=None, foreign_key="job_stage.id", nullable=True)
     # Optimistic concurrency: every move is a conditional UPDATE on this number.
     version: int = Field(default=1)
     cover_letter: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
@@ -115,11 +161,20 @@ class ApplicationHistory(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id")
-    old_stage: str | None = Field(default=None, sa_type=sa.String(20), nullable=True)
-    new_stage: str = Field(sa_type=sa.String(20))
+    # Stage names as they were at the time; the ids chain even across renames.
+    old_stage: str | None = Field(default=None, sa_type=sa.String(40), nullable=True)
+    new_stage: str = Field(sa_type=sa.String(40))
+    old_stage_id: int | None = Field(default=None, foreign_key="job_stage.id", nullable=True)
+    new_stage_id: int = Field(foreign_key="job_stage.id")
+    # applied, forward, back, reject, reopen, unhire, withdraw, undo (pipelines/transitions.py)
+    kind: str = Field(default="forward", sa_type=sa.String(12))
     changed_by_id: int = Field(foreign_key="user_account.id")
     changed_at: datetime = _ts()
     note: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    # A standard rejection reason of the company, as worded when it was chosen.
+    reason: str | None = Field(default=None, sa_type=sa.String(120), nullable=True)
+    # On an undo: the row it undoes (the candidate's timeline shows neither).
+    reverts_id: int | None = Field(default=None, foreign_key="application_history.id", nullable=True)
 
 
 class Invitation(SQLModel, table=True):
@@ -199,6 +254,11 @@ class OutboxEmail(SQLModel, table=True):
     # An iCalendar invitation sent as a text/calendar part, with its METHOD (REQUEST or CANCEL).
     calendar_ics: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
     calendar_method: str | None = Field(default=None, sa_type=sa.String(10), nullable=True)
+    # The stage change this email tells of: an undo of that change cancels the email.
+    history_id: int | None = Field(
+        default=None, foreign_key="application_history.id", index=True, nullable=True
+    )
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 class StoredFile(SQLModel, table=True):

@@ -7,7 +7,7 @@ deliver them. Nothing here talks to a mail server.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from string import Template
 from urllib.parse import urlsplit
 
@@ -17,7 +17,6 @@ from .email_templates import STAGE_SENTENCES, render
 from .models import Application, Company, Job, OutboxEmail, User
 from .permissions import Role
 from .settings import get_settings
-from .stages import Stage
 
 
 def _message_id() -> str:
@@ -37,7 +36,10 @@ def _queue(
     values: dict[str, str],
     application_id: int | None = None,
     calendar: tuple[str, str] | None = None,
+    history_id: int | None = None,
+    hold: timedelta | None = None,
 ) -> None:
+    """``hold`` keeps the email in the outbox that long (an undo may cancel it meanwhile)."""
     subject, text, html = render(kind, values)
     now = datetime.now(UTC)
     s.add(
@@ -52,7 +54,8 @@ def _queue(
             body_html=html,
             application_id=application_id,
             created_at=now,
-            next_attempt_at=now,
+            next_attempt_at=now + hold if hold else now,
+            history_id=history_id,
         )
     )
 
@@ -92,8 +95,17 @@ def application_received(s: Session, app: Application) -> None:
         )
 
 
-def stage_changed(s: Session, app: Application, new_stage: str) -> None:
-    """To the candidate; a rejection has its own kind words and never the internal reason."""
+def stage_changed(
+    s: Session,
+    app: Application,
+    new_stage: str,
+    category: str,
+    *,
+    history_id: int | None = None,
+    hold: timedelta | None = None,
+) -> None:
+    """To the candidate, by the stage's category; a rejection has its own kind words and never
+    the internal reason. Held for ``hold`` and tied to the history row, so an undo can cancel it."""
     job, company, candidate = _context(s, app)
     values = {
         "candidate_name": candidate.full_name,
@@ -101,13 +113,16 @@ def stage_changed(s: Session, app: Application, new_stage: str) -> None:
         "company": company.name,
         "stage": new_stage,
     }
-    if new_stage == Stage.REJECTED:
-        _queue(s, "application_rejected", candidate.email, {**values, "link": _link("/careers")}, app.id)
+    tie = {"history_id": history_id, "hold": hold}
+    if category == "rejected":
+        _queue(
+            s, "application_rejected", candidate.email, {**values, "link": _link("/careers")}, app.id, **tie
+        )
         return
     default = "your application for $job_title at $company is now at the $stage stage."
-    sentence = Template(STAGE_SENTENCES.get(new_stage, default)).substitute(values)
+    sentence = Template(STAGE_SENTENCES.get(category, default)).substitute(values)
     values["stage_sentence"] = sentence[0].upper() + sentence[1:]
-    _queue(s, "stage_changed", candidate.email, {**values, "link": _link("/my-applications")}, app.id)
+    _queue(s, "stage_changed", candidate.email, {**values, "link": _link("/my-applications")}, app.id, **tie)
 
 
 def staff_invitation(

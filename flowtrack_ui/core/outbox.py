@@ -115,6 +115,7 @@ class Sender:
         return (
             OutboxEmail.sent_at.is_(None),
             OutboxEmail.failed_at.is_(None),
+            OutboxEmail.cancelled_at.is_(None),
             OutboxEmail.next_attempt_at <= now,
             or_(OutboxEmail.leased_until.is_(None), OutboxEmail.leased_until < now),
         )
@@ -258,6 +259,7 @@ class Sender:
                     OutboxEmail.id > self._logged_upto,
                     OutboxEmail.sent_at.is_(None),
                     OutboxEmail.failed_at.is_(None),
+                    OutboxEmail.cancelled_at.is_(None),
                 )
                 .order_by(OutboxEmail.id)
                 .limit(self.batch)

@@ -35,6 +35,7 @@ class Action(StrEnum):
     SUBMIT_SCORECARD = "submit scorecards"
     INVITE_RECRUITER = "invite a recruiter"
     INVITE_HIRING_MANAGER = "invite a hiring manager"
+    WITHDRAW = "withdraw an application"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -52,6 +53,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Nobody invites a role with more rights than their own.
     Action.INVITE_RECRUITER: frozenset({Role.RECRUITER}),
     Action.INVITE_HIRING_MANAGER: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    Action.WITHDRAW: frozenset({Role.CANDIDATE}),
 }
 
 INVITE_ACTION = {Role.RECRUITER: Action.INVITE_RECRUITER, Role.HIRING_MANAGER: Action.INVITE_HIRING_MANAGER}

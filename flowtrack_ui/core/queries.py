@@ -23,12 +23,15 @@ from .models import (
     CandidateProfile,
     Company,
     Job,
+    JobStage,
     OutboxEmail,
     StoredFile,
     User,
 )
 from .permissions import Action, Principal, require
-from .stages import PIPELINE, Stage, allowed_next
+from .pipelines.categories import Category
+from .pipelines.job_stages import pipeline_of, pipelines_of, stage_view
+from .pipelines.transitions import MoveKind, allowed_moves
 from .views import (
     ApplicationView,
     Board,
@@ -37,6 +40,7 @@ from .views import (
     EmailEntry,
     HistoryEntry,
     JobSummary,
+    MoveOption,
     MyApplication,
     TimelineEntry,
 )
@@ -97,19 +101,20 @@ def board(
     with db.session() as s:
         job = company_job(s, principal, job_id)
         company_name = s.get(Company, job.company_id).name
+        pipeline = pipeline_of(s, job.id)
         base = (
-            select(Application.stage, func.count(Application.id))
+            select(Application.stage_id, func.count(Application.id))
             .join(User, User.id == Application.candidate_id)
             .where(Application.job_id == job.id)
         )
         if search:
             base = _searchable(base).where(_search_filter(search))
-        counts = dict(s.exec(base.group_by(Application.stage)).all())
+        counts = dict(s.exec(base.group_by(Application.stage_id)).all())
 
         rank = (
             func.row_number()
             .over(
-                partition_by=Application.stage,
+                partition_by=Application.stage_id,
                 order_by=(Application.stage_changed_at.desc(), Application.id.desc()),
             )
             .label("rank")
@@ -119,6 +124,8 @@ def board(
                 Application.id,
                 Application.candidate_id,
                 Application.stage,
+                Application.stage_id,
+                Application.previous_stage_id,
                 Application.version,
                 Application.created_at,
                 Application.stage_changed_at,
@@ -139,21 +146,27 @@ def board(
         knockouts = _knockouts(s, [r.id for r in rows])
         verdicts = scorecards.summaries(s, principal, [r.id for r in rows])
 
-    by_stage: dict[str, list[Card]] = {stage.value: [] for stage in PIPELINE}
+    by_stage: dict[int, list[Card]] = {st.id: [] for st in pipeline.stages}
     for r in rows:
         changed = _aware(r.stage_changed_at)
-        by_stage.setdefault(r.stage, []).append(
+        current = pipeline.by_id(r.stage_id)
+        if current is None:  # cannot happen: a stage holding applications is never removed
+            continue
+        moves = allowed_moves(pipeline, current, pipeline.by_id(r.previous_stage_id))
+        by_stage[current.id].append(
             Card(
                 id=r.id,
                 candidate_id=r.candidate_id,
                 candidate_name=r.full_name,
                 candidate_email=r.email,
-                stage=r.stage,
+                stage=current.name,
                 version=r.version,
                 applied_at=_aware(r.created_at),
                 stage_changed_at=changed,
                 days_in_stage=max(0, (now - changed).days),
-                allowed_next=tuple(x.value for x in allowed_next(r.stage)),
+                allowed_next=tuple(m.target.name for m in moves),
+                moves=tuple(MoveOption(m.target.name, m.kind.value, m.reason.value) for m in moves),
+                category=current.category,
                 headline=r.headline or "",
                 has_resume=r.resume_file_id is not None,
                 knockouts=tuple(knockouts.get(r.id, ())),
@@ -161,11 +174,11 @@ def board(
             )
         )
     columns = tuple(
-        Column(stage=stage.value, count=counts.get(stage.value, 0), cards=tuple(by_stage[stage.value]))
-        for stage in PIPELINE
+        Column(stage=st.name, count=counts.get(st.id, 0), cards=tuple(by_stage[st.id]), category=st.category)
+        for st in pipeline.stages
     )
     return Board(
-        job=job_view(job, company_name),
+        job=job_view(job, company_name, stages=tuple(stage_view(st) for st in pipeline.stages)),
         columns=columns,
         total=sum(counts.values()),
         search=search,
@@ -220,6 +233,7 @@ def application_emails(db: Database, principal: Principal, application_id: objec
                 sent_at=r.sent_at,
                 failed_at=r.failed_at,
                 attempts=r.attempts,
+                cancelled_at=r.cancelled_at,
             )
             for r in rows
         ]
@@ -246,19 +260,41 @@ def application_history(db: Database, principal: Principal, application_id: obje
                 changed_by_name=name,
                 changed_at=h.changed_at,
                 note=h.note,
+                kind=h.kind,
+                reason=h.reason,
             )
             for h, name in rows
         ]
 
 
-def _timeline(h: ApplicationHistory) -> TimelineEntry:
+def _timeline(h: ApplicationHistory, category: str) -> TimelineEntry:
     return TimelineEntry(
         id=h.id,
         application_id=h.application_id,
         old_stage=h.old_stage,
         new_stage=h.new_stage,
         changed_at=h.changed_at,
+        new_category=category,
     )
+
+
+def _candidate_rows(s, application_ids: list[int]) -> dict[int, list[TimelineEntry]]:
+    """What candidates see of the history: every change except undone moves and their undos
+    (a corrected mis-drop is not the candidate's business), with each stage's category."""
+    found: dict[int, list[TimelineEntry]] = {i: [] for i in application_ids}
+    if not application_ids:
+        return found
+    rows = s.exec(
+        select(ApplicationHistory, JobStage.category)
+        .join(JobStage, JobStage.id == ApplicationHistory.new_stage_id)
+        .where(ApplicationHistory.application_id.in_(application_ids))
+        .order_by(ApplicationHistory.id)
+    ).all()
+    undone = {h.reverts_id for h, _ in rows if h.kind == MoveKind.UNDO}
+    for h, category in rows:
+        if h.kind != MoveKind.UNDO and h.id not in undone:
+            found[h.application_id].append(_timeline(h, category))
+    return found
 
 
 def my_applications(
@@ -269,23 +305,16 @@ def my_applications(
     limit, offset = validation.paging(limit, offset)
     with db.session() as s:
         rows = s.exec(
-            select(Application, Job.title, Job.status, Company.name)
+            select(Application, Job.title, Job.status, Company.name, JobStage.category)
             .join(Job, Job.id == Application.job_id)
             .join(Company, Company.id == Job.company_id)
+            .join(JobStage, JobStage.id == Application.stage_id)
             .where(Application.candidate_id == principal.user_id)
             .order_by(Application.created_at.desc(), Application.id.desc())
             .limit(limit)
             .offset(offset)
         ).all()
-        ids = [app.id for app, *_ in rows]
-        timelines: dict[int, list[TimelineEntry]] = {i: [] for i in ids}
-        if ids:
-            for h in s.exec(
-                select(ApplicationHistory)
-                .where(ApplicationHistory.application_id.in_(ids))
-                .order_by(ApplicationHistory.id)
-            ):
-                timelines[h.application_id].append(_timeline(h))
+        timelines = _candidate_rows(s, [app.id for app, *_ in rows])
         return [
             MyApplication(
                 id=app.id,
@@ -297,8 +326,10 @@ def my_applications(
                 created_at=app.created_at,
                 updated_at=app.updated_at,
                 timeline=tuple(timelines[app.id]),
+                category=category,
+                can_withdraw=category not in (Category.HIRED, Category.REJECTED, Category.WITHDRAWN),
             )
-            for app, title, status, company in rows
+            for app, title, status, company, category in rows
         ]
 
 
@@ -310,16 +341,15 @@ def my_timeline(db: Database, principal: Principal, application_id: object) -> l
         app = s.get(Application, application_id)
         if app is None or app.candidate_id != principal.user_id:
             raise NotFound("Application not found.")
-        rows = s.exec(
-            select(ApplicationHistory)
-            .where(ApplicationHistory.application_id == app.id)
-            .order_by(ApplicationHistory.id)
-        ).all()
-        return [_timeline(h) for h in rows]
+        return _candidate_rows(s, [app.id])[app.id]
 
 
 def job_overview(db: Database, principal: Principal) -> list[JobSummary]:
-    """The company's jobs with their applications per stage (two queries)."""
+    """The company's jobs with their applications per stage of their own pipelines (three queries).
+
+    ``counts`` is keyed by stage name (each job's own), ``by_category`` by category, which is
+    what compares across jobs with different pipelines.
+    """
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     with db.session() as s:
         company = s.get(Company, principal.company_id)
@@ -330,16 +360,29 @@ def job_overview(db: Database, principal: Principal) -> list[JobSummary]:
             .where(Job.company_id == company.id)
             .order_by(Job.status.desc(), Job.created_at.desc(), Job.id.desc())
         ).all()
-        counts: dict[int, dict[str, int]] = {j.id: {st.value: 0 for st in Stage} for j in jobs}
+        pipelines = pipelines_of(s, [j.id for j in jobs])
+        per_stage: dict[int, int] = {}
         if jobs:
-            for job_id, stage, n in s.exec(
-                select(Application.job_id, Application.stage, func.count(Application.id))
+            for stage_id, n in s.exec(
+                select(Application.stage_id, func.count(Application.id))
                 .join(Job, Job.id == Application.job_id)
                 .where(Job.company_id == company.id)
-                .group_by(Application.job_id, Application.stage)
+                .group_by(Application.stage_id)
             ):
-                counts[job_id][stage] = n
-        return [
-            JobSummary(job=job_view(j, company.name), counts=counts[j.id], total=sum(counts[j.id].values()))
-            for j in jobs
-        ]
+                per_stage[stage_id] = n
+        summaries = []
+        for j in jobs:
+            stages = pipelines[j.id].stages
+            counts = {st.name: per_stage.get(st.id, 0) for st in stages}
+            by_category = {c.value: 0 for c in Category}
+            for st in stages:
+                by_category[st.category] += per_stage.get(st.id, 0)
+            summaries.append(
+                JobSummary(
+                    job=job_view(j, company.name, stages=tuple(stage_view(st) for st in stages)),
+                    counts=counts,
+                    total=sum(counts.values()),
+                    by_category=by_category,
+                )
+            )
+        return summaries

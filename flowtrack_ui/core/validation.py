@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 from .errors import InvalidInput
-from .stages import Stage, parse_stage
 
 _EMAIL = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
@@ -70,13 +69,6 @@ def person_name(value: object, field: str = "Full name") -> str:
     if any(unicodedata.category(ch) in ("Cf", "Co", "Cs", "Cn") for ch in value):
         raise InvalidInput(f"{field} contains an invisible or unassigned character.")
     return value
-
-
-def stage(value: object) -> Stage:
-    try:
-        return parse_stage(value)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
 
 
 def paging(limit: object, offset: object, *, max_limit: int = 200) -> tuple[int, int]:

@@ -17,6 +17,30 @@ class UserView:
 
 
 @dataclass(frozen=True)
+class StageView:
+    id: int
+    name: str
+    category: str
+    position: int
+
+
+@dataclass(frozen=True)
+class PipelineTemplateView:
+    id: int  # 0 is the built-in default pipeline
+    name: str
+    stages: tuple[dict, ...]  # {name, category}, in board order
+
+
+@dataclass(frozen=True)
+class MoveOption:
+    """A move the transition table allows for a card: where to, which kind, whether a reason is needed."""
+
+    stage: str
+    kind: str
+    reason: str  # none, optional, required
+
+
+@dataclass(frozen=True)
 class JobView:
     id: int
     title: str
@@ -30,6 +54,7 @@ class JobView:
     updated_at: datetime
     questions: tuple = ()  # QuestionView, in their order
     criteria: tuple[str, ...] = ()  # what interviewers rate on their scorecards
+    stages: tuple[StageView, ...] = ()  # the job's own pipeline, in board order
 
 
 @dataclass(frozen=True)
@@ -42,6 +67,9 @@ class ApplicationView:
     created_at: datetime
     updated_at: datetime
     stage_changed_at: datetime
+    category: str = ""
+    kind: str = ""  # of the move that put it there
+    undo_seconds: int = 0  # how long the mover may undo that move
 
 
 @dataclass(frozen=True)
@@ -59,6 +87,8 @@ class Card:
     days_in_stage: int
     allowed_next: tuple[str, ...]
     headline: str = ""
+    moves: tuple[MoveOption, ...] = ()
+    category: str = ""
     has_resume: bool = False
     knockouts: tuple[tuple[str, str], ...] = ()  # (question, yes/no)
     scorecards: str = ""  # e.g. "2 × Yes, 1 × Strong yes", as the viewer may read them
@@ -69,6 +99,7 @@ class Column:
     stage: str
     count: int
     cards: tuple[Card, ...]
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,9 +123,13 @@ class EmailEntry:
     failed_at: datetime | None
     attempts: int
 
+    cancelled_at: datetime | None = None
+
     @property
     def status(self) -> str:
-        return "sent" if self.sent_at else "failed" if self.failed_at else "queued"
+        if self.sent_at:
+            return "sent"
+        return "failed" if self.failed_at else "cancelled" if self.cancelled_at else "queued"
 
 
 @dataclass(frozen=True)
@@ -109,6 +144,8 @@ class HistoryEntry:
     changed_by_name: str
     changed_at: datetime
     note: str | None
+    kind: str = "forward"
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +157,7 @@ class TimelineEntry:
     old_stage: str | None
     new_stage: str
     changed_at: datetime
+    new_category: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +171,8 @@ class MyApplication:
     created_at: datetime
     updated_at: datetime
     timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
+    category: str = ""
+    can_withdraw: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,6 +182,7 @@ class JobSummary:
     job: JobView
     counts: dict[str, int]
     total: int
+    by_category: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

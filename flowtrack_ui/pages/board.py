@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.board import board_view, history_drawer, reject_dialog
+from flowtrack_ui.components.board import ask_dialog, board_view, history_drawer
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.board import BoardState
 
@@ -59,6 +59,6 @@ def board_page() -> rx.Component:
             ),
         ),
         history_drawer(),
-        reject_dialog(),
+        ask_dialog(),
         max_width="1700px",
     )

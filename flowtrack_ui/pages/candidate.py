@@ -253,11 +253,45 @@ def step(s: StepRow) -> rx.Component:
 
 def timeline_row(t: TimelineRow) -> rx.Component:
     return rx.hstack(
-        stage_badge(t.stage),
+        stage_badge(t.stage, t.category),
         rx.tooltip(rx.text(t.when, size="2", color_scheme="gray"), content=t.exact),
         spacing="2",
         align="center",
         data_testid="timeline-entry",
+    )
+
+
+def withdraw_button(app: TrackedApplication) -> rx.Component:
+    """Withdrawing is final, so it asks first."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                "Withdraw application", variant="soft", color_scheme="gray", size="2", data_testid="withdraw"
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Withdraw your application?"),
+            rx.alert_dialog.description(
+                "Your application for " + app.job_title + " at " + app.company_name + " will be withdrawn. "
+                "The team will no longer consider it, and you cannot apply to this job again.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Withdraw",
+                        color_scheme="red",
+                        on_click=TrackerState.withdraw(app.id),
+                        data_testid="confirm-withdraw",
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                padding_top="3",
+            ),
+            max_width="440px",
+        ),
     )
 
 
@@ -270,13 +304,14 @@ def tracked(app: TrackedApplication) -> rx.Component:
                     rx.text(app.company_name + " · applied " + app.applied, size="2", color_scheme="gray"),
                     spacing="1",
                 ),
-                rx.box(stage_badge(app.stage), data_testid="current-stage"),
+                rx.box(stage_badge(app.stage, app.category), data_testid="current-stage"),
                 justify="between",
                 width="100%",
             ),
             rx.hstack(rx.foreach(app.steps, step), spacing="2", width="100%", wrap="wrap"),
             rx.text("Timeline", size="2", weight="bold"),
             rx.vstack(rx.foreach(app.timeline, timeline_row), spacing="2"),
+            rx.cond(app.can_withdraw, withdraw_button(app)),
             spacing="3",
             width="100%",
         ),

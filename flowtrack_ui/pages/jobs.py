@@ -7,8 +7,15 @@ import reflex as rx
 from flowtrack_ui.components.board import stage_badge
 from flowtrack_ui.components.forms import error_callout, field, label
 from flowtrack_ui.components.layout import empty_block, loading_block, page
-from flowtrack_ui.state.board import STAGE_NAMES
-from flowtrack_ui.state.jobs import QUESTION_KIND_LABELS, EditorQuestion, JobRow, StaffJobsState
+from flowtrack_ui.state.jobs import (
+    QUESTION_KIND_LABELS,
+    STAGE_CATEGORY_LABELS,
+    EditorQuestion,
+    EditorStage,
+    JobRow,
+    StaffJobsState,
+    TemplateOption,
+)
 
 
 def _question_editor(q: EditorQuestion) -> rx.Component:
@@ -104,6 +111,182 @@ def _questions_editor() -> rx.Component:
     )
 
 
+def _stage_editor(st: EditorStage, index) -> rx.Component:
+    """One stage: its name, its category (fixed for the applied and final stages), order, remove."""
+    fixed = st.terminal | (st.category == "applied")
+    return rx.hstack(
+        rx.input(
+            default_value=st.name,
+            on_blur=lambda v: StaffJobsState.set_stage_name(st.key, v),
+            max_length=40,
+            placeholder="Stage name",
+            aria_label="Name of stage " + (index + 1).to_string(),
+            size="2",
+            flex="1",
+            min_width="120px",
+            data_testid="stage-name",
+        ),
+        rx.cond(
+            fixed,
+            rx.badge(st.category, variant="soft", color_scheme="gray", size="2", min_width="96px"),
+            rx.el.select(
+                *[rx.el.option(label, value=value) for value, label in STAGE_CATEGORY_LABELS.items()],
+                value=st.category,
+                on_change=lambda v: StaffJobsState.set_stage_category(st.key, v),
+                aria_label="Category of stage " + (index + 1).to_string(),
+                style={"padding": "5px", "borderRadius": "6px", "minWidth": "96px"},
+                data_testid="stage-category",
+            ),
+        ),
+        rx.icon_button(
+            rx.icon("arrow-up", size=14),
+            type="button",
+            variant="ghost",
+            size="1",
+            disabled=fixed | (index <= 1),
+            on_click=StaffJobsState.move_stage_row(st.key, -1),
+            aria_label="Move stage up",
+        ),
+        rx.icon_button(
+            rx.icon("arrow-down", size=14),
+            type="button",
+            variant="ghost",
+            size="1",
+            disabled=fixed,
+            on_click=StaffJobsState.move_stage_row(st.key, 1),
+            aria_label="Move stage down",
+        ),
+        rx.icon_button(
+            rx.icon("trash-2", size=14),
+            type="button",
+            variant="ghost",
+            color_scheme="red",
+            size="1",
+            disabled=fixed,
+            on_click=StaffJobsState.remove_stage_row(st.key),
+            aria_label="Remove stage",
+            data_testid="stage-remove",
+        ),
+        key=st.key,
+        align="center",
+        width="100%",
+        spacing="2",
+        data_testid="stage-row",
+    )
+
+
+def _template_option(t: TemplateOption) -> rx.Component:
+    return rx.el.option(t.name + " — " + t.summary, value=t.id)
+
+
+def _pipeline_editor() -> rx.Component:
+    return rx.vstack(
+        rx.text("Pipeline", size="2", weight="medium"),
+        rx.hstack(
+            label("Start from", html_for="pipeline-template", size="1", weight="regular"),
+            rx.el.select(
+                rx.el.option("Choose a template…", value="", disabled=True),
+                rx.foreach(StaffJobsState.template_options, _template_option),
+                id="pipeline-template",
+                value=StaffJobsState.chosen_template,
+                on_change=StaffJobsState.choose_template,
+                style={"padding": "5px", "borderRadius": "6px", "flex": "1", "minWidth": "0"},
+                data_testid="pipeline-template",
+            ),
+            align="center",
+            width="100%",
+        ),
+        rx.foreach(StaffJobsState.editor_stages, _stage_editor),
+        rx.button(
+            rx.icon("plus", size=14),
+            "Add a stage",
+            type="button",
+            variant="soft",
+            size="1",
+            on_click=StaffJobsState.add_stage,
+            data_testid="add-stage",
+        ),
+        spacing="2",
+        width="100%",
+        data_testid="pipeline-editor",
+    )
+
+
+def _save_template_form() -> rx.Component:
+    """A second form beside the job's: keep the stages above as a company template."""
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                name="template_name",
+                placeholder="Template name",
+                max_length=80,
+                aria_label="Template name",
+                size="1",
+                flex="1",
+                data_testid="template-name",
+            ),
+            rx.button(
+                "Save stages as a template",
+                type="submit",
+                variant="soft",
+                size="1",
+                data_testid="save-template",
+            ),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            StaffJobsState.template_message != "",
+            rx.text(StaffJobsState.template_message, color_scheme="red", size="1", role="alert"),
+        ),
+        on_submit=StaffJobsState.save_template,
+        reset_on_submit=True,
+        width="100%",
+        padding_top="2",
+    )
+
+
+def reasons_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Rejection reasons"),
+            rx.dialog.description(
+                "The standard reasons your team picks from when rejecting, one per line. "
+                "Reports count them; candidates never see them.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.text_area(
+                        name="reasons",
+                        default_value=StaffJobsState.reasons_text,
+                        rows="8",
+                        width="100%",
+                        aria_label="Rejection reasons, one per line",
+                        data_testid="reasons-text",
+                    ),
+                    error_callout(StaffJobsState.reasons_error),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Save", type="submit", data_testid="reasons-save"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    padding_top="3",
+                ),
+                on_submit=StaffJobsState.save_reasons,
+                key=StaffJobsState.reasons_text,
+            ),
+            max_width="480px",
+        ),
+        open=StaffJobsState.reasons_open,
+        on_open_change=StaffJobsState.set_reasons_open,
+    )
+
+
 def job_editor() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -138,6 +321,7 @@ def job_editor() -> rx.Component:
                         spacing="1",
                         width="100%",
                     ),
+                    _pipeline_editor(),
                     _questions_editor(),
                     rx.vstack(
                         label(
@@ -168,7 +352,8 @@ def job_editor() -> rx.Component:
                 on_submit=StaffJobsState.save_job,
                 key=StaffJobsState.editing_id,
             ),
-            max_width="560px",
+            _save_template_form(),
+            max_width="600px",
         ),
         open=StaffJobsState.editor_open,
         on_open_change=StaffJobsState.set_editor_open,
@@ -269,9 +454,12 @@ def job_row(row: JobRow) -> rx.Component:
             ),
             rx.hstack(
                 rx.foreach(
-                    STAGE_NAMES,
-                    lambda stage, i: rx.hstack(
-                        stage_badge(stage), rx.text(row.counts[i], size="2"), spacing="1", align="center"
+                    row.counts,
+                    lambda c: rx.hstack(
+                        stage_badge(c.stage, c.category),
+                        rx.text(c.count, size="2"),
+                        spacing="1",
+                        align="center",
                     ),
                 ),
                 spacing="3",
@@ -291,6 +479,13 @@ def jobs_page() -> rx.Component:
             rx.heading("Jobs", size="7"),
             rx.hstack(
                 rx.button(
+                    rx.icon("list-x", size=16),
+                    "Rejection reasons",
+                    variant="soft",
+                    on_click=StaffJobsState.open_reasons,
+                    data_testid="open-reasons",
+                ),
+                rx.button(
                     rx.icon("user_plus", size=16),
                     "Invite",
                     variant="soft",
@@ -303,11 +498,13 @@ def jobs_page() -> rx.Component:
                     data_testid="new-job",
                 ),
                 spacing="2",
+                wrap="wrap",
             ),
             justify="between",
             align="center",
             width="100%",
             padding_bottom="4",
+            wrap="wrap",
         ),
         rx.cond(
             StaffJobsState.loading,
@@ -322,4 +519,5 @@ def jobs_page() -> rx.Component:
         ),
         job_editor(),
         invite_dialog(),
+        reasons_dialog(),
     )

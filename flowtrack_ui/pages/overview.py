@@ -1,4 +1,4 @@
-"""The hiring manager's job overview: counts per stage, a funnel per job, who is where."""
+"""The hiring manager's job overview: counts per stage of each job's own pipeline, who is where."""
 
 from __future__ import annotations
 
@@ -6,23 +6,27 @@ import reflex as rx
 
 from flowtrack_ui.components.board import stage_badge
 from flowtrack_ui.components.layout import empty_block, loading_block, page
-from flowtrack_ui.state.board import STAGE_NAMES, CardRow, ColumnRow
+from flowtrack_ui.state.board import CardRow, ColumnRow
 from flowtrack_ui.state.overview import JobOverviewRow, OverviewState
 
 
 def funnel(row: JobOverviewRow) -> rx.Component:
-    return rx.recharts.funnel_chart(
-        rx.recharts.funnel(
-            rx.recharts.label_list(position="right", data_key="stage", fill="var(--gray-12)", stroke="none"),
-            data=row.funnel,
+    """Plain bars of who is in each stage now (no funnel shapes: those would suggest conversion)."""
+    return rx.recharts.bar_chart(
+        rx.recharts.bar(
+            rx.recharts.label_list(position="right", data_key="value", fill="var(--gray-12)"),
             data_key="value",
-            name_key="stage",
+            name="Now in stage",
             is_animation_active=False,
         ),
+        rx.recharts.x_axis(type_="number", hide=True, allow_decimals=False),
+        rx.recharts.y_axis(data_key="stage", type_="category", width=130, tick_line=False),
         rx.recharts.graphing_tooltip(),
+        data=row.funnel,
+        layout="vertical",
         width="100%",
-        height=180,
-        margin={"top": 5, "right": 90, "left": 5, "bottom": 5},
+        height=rx.cond(row.funnel.length() > 5, 220, 180),
+        margin={"top": 5, "right": 40, "left": 5, "bottom": 5},
     )
 
 
@@ -51,13 +55,13 @@ def job_card(row: JobOverviewRow) -> rx.Component:
             ),
             rx.hstack(
                 rx.foreach(
-                    STAGE_NAMES,
-                    lambda stage, i: rx.vstack(
-                        rx.text(row.counts[i], size="5", weight="bold"),
-                        stage_badge(stage),
+                    row.counts,
+                    lambda c: rx.vstack(
+                        rx.text(c.count, size="5", weight="bold"),
+                        stage_badge(c.stage, c.category),
                         align="center",
                         spacing="1",
-                        data_testid="count-" + stage,
+                        data_testid="count-" + c.stage,
                     ),
                 ),
                 spacing="4",
@@ -90,7 +94,9 @@ def person(card: CardRow) -> rx.Component:
 
 def stage_list(col: ColumnRow) -> rx.Component:
     return rx.vstack(
-        rx.hstack(stage_badge(col.stage), rx.text(col.count, size="2", weight="bold"), spacing="2"),
+        rx.hstack(
+            stage_badge(col.stage, col.category), rx.text(col.count, size="2", weight="bold"), spacing="2"
+        ),
         rx.foreach(col.cards, person),
         rx.cond(
             col.hidden > 0, rx.text("and " + col.hidden.to_string() + " more", size="1", color_scheme="gray")

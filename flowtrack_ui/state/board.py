@@ -9,7 +9,7 @@ import reflex as rx
 from flowtrack_ui.core import live_access, queries, workflow
 from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidTransition
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
-from flowtrack_ui.core.stages import PIPELINE, Stage
+from flowtrack_ui.core.pipelines import rejection_reasons
 from flowtrack_ui.core.views import Board
 
 from . import live
@@ -17,7 +17,13 @@ from .format import day, exact, relative
 from .session import SessionState, db
 
 PAGE = 20
-STAGE_NAMES = [stage.value for stage in PIPELINE]
+# What the dialog asks before a move that needs words: a rejection (reason optional) or a correction.
+ASK_TITLES = {
+    "reject": "Reject",
+    "back": "Move back",
+    "reopen": "Reopen",
+    "unhire": "Undo the hire of",
+}
 
 
 @dataclasses.dataclass
@@ -29,10 +35,27 @@ class CardRow:
     applied: str
     days: int
     allowed: list[str] = dataclasses.field(default_factory=list)
+    # (target stage, kind of move, reason none/optional/required) for each allowed move
+    kinds: dict[str, str] = dataclasses.field(default_factory=dict)
+    category: str = ""
     headline: str = ""
     has_resume: bool = False
     knockouts: list[str] = dataclasses.field(default_factory=list)
     scorecards: str = ""
+
+
+@dataclasses.dataclass
+class StageCount:
+    """How many applications are in one stage of a job's own pipeline."""
+
+    stage: str
+    category: str
+    count: int
+
+
+def stage_counts(summary) -> list[StageCount]:
+    """A JobSummary's counts, in the job's board order."""
+    return [StageCount(st.name, st.category, summary.counts.get(st.name, 0)) for st in summary.job.stages]
 
 
 @dataclasses.dataclass
@@ -41,6 +64,7 @@ class ColumnRow:
     count: int
     hidden: int
     cards: list[CardRow] = dataclasses.field(default_factory=list)
+    category: str = ""
 
 
 @dataclasses.dataclass
@@ -51,6 +75,8 @@ class HistoryRow:
     when: str
     exact: str
     note: str
+    kind: str = ""
+    reason: str = ""
 
 
 @dataclasses.dataclass
@@ -80,6 +106,8 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                     applied=day(c.applied_at),
                     days=c.days_in_stage,
                     allowed=list(c.allowed_next) if can_move else [],
+                    kinds={m.stage: m.kind for m in c.moves} if can_move else {},
+                    category=c.category,
                     headline=c.headline,
                     has_resume=c.has_resume,
                     knockouts=[f"{_short(q)}: {a}" for q, a in c.knockouts],
@@ -87,6 +115,7 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                 )
                 for c in col.cards
             ],
+            category=col.category,
         )
         for col in board.columns
     ]
@@ -113,10 +142,15 @@ class BoardState(SessionState):
     history: list[HistoryRow] = []
     emails: list[EmailRow] = []
 
-    reject_open: bool = False
-    reject_id: int = 0
-    reject_name: str = ""
-    reject_from: str = ""
+    # The dialog before a rejection (standard reason, note) or a correction (reason required).
+    ask_open: bool = False
+    ask_kind: str = ""
+    ask_id: int = 0
+    ask_name: str = ""
+    ask_from: str = ""
+    ask_target: str = ""
+    ask_error: str = ""
+    reasons: list[str] = []
 
     @rx.event
     def load(self):
@@ -129,7 +163,8 @@ class BoardState(SessionState):
             self.job_id = int(self.router.url.query_parameters.get("job", "0"))
         except ValueError:
             self.job_id = 0
-        self.search, self.per_stage, self.detail_open, self.reject_open = "", PAGE, False, False
+        self.search, self.per_stage, self.detail_open, self.ask_open = "", PAGE, False, False
+        self.reasons = []
         self._watch_gen += 1
         refused = self._refresh()
         if refused is None and not self.not_found:
@@ -151,6 +186,8 @@ class BoardState(SessionState):
         self.job_title, self.job_status = board.job.title, board.job.status
         self.columns = columns_of(board, self.can_move)
         self.total = board.total
+        if self.can_move and not self.reasons:
+            self.reasons = rejection_reasons.list_reasons(db(), self.principal())
         self.loading = False
         return None
 
@@ -189,11 +226,27 @@ class BoardState(SessionState):
         self.per_stage += PAGE
         return self._refresh()
 
-    def _move(self, application_id: int, target: str, expected: str, note: str | None = None):
-        """One path for every move (drag, keyboard, menu, reject): the domain core decides."""
+    def _card(self, application_id: int) -> CardRow | None:
+        return next((c for col in self.columns for c in col.cards if c.id == application_id), None)
+
+    def _move(
+        self,
+        application_id: int,
+        target: str,
+        expected: str,
+        note: str | None = None,
+        reason: str | None = None,
+    ):
+        """One path for every move (drag, keyboard, menu, dialog): the domain core decides."""
         try:
             moved = workflow.move_stage(
-                db(), self.principal(), application_id, target, expected_stage=expected, note=note
+                db(),
+                self.principal(),
+                application_id,
+                target,
+                expected_stage=expected,
+                note=note,
+                reason=reason,
             )
         except InvalidTransition as exc:
             self._refresh()
@@ -210,31 +263,67 @@ class BoardState(SessionState):
         self._refresh()
         if self.detail_open and self.detail_id == moved.id:
             self._load_history()
+        if moved.undo_seconds:
+            return rx.toast.success(
+                f"Moved to {moved.stage}.",
+                duration=moved.undo_seconds * 1000,
+                action={"label": "Undo", "on_click": BoardState.undo(moved.id)},
+            )
         return rx.toast.success(f"Moved to {moved.stage}.")
 
     @rx.event
     def move(self, application_id: int, target: str, source: str = ""):
-        """From a drop, the keyboard or the menu: (application id, target stage, stage it was seen in)."""
-        if target == Stage.REJECTED:
-            return self.ask_reject(application_id, source)
+        """From a drop, the keyboard or the menu: (application id, target stage, stage it was seen in).
+
+        A rejection or a correction first asks for the words it needs; any other move goes straight
+        to the core (which refuses what the transition table does not allow).
+        """
+        card = self._card(application_id)
+        kind = card.kinds.get(target, "") if card else ""
+        if kind in ASK_TITLES:
+            return self.ask(application_id, target, source)
         return self._move(application_id, target, source)
 
     @rx.event
-    def ask_reject(self, application_id: int, source: str = ""):
-        card = next((c for col in self.columns for c in col.cards if c.id == application_id), None)
-        self.reject_id = application_id
-        self.reject_name = card.name if card else ""
-        self.reject_from = source or (card.stage if card else "")
-        self.reject_open = True
+    def ask(self, application_id: int, target: str, source: str = ""):
+        card = self._card(application_id)
+        if card is None or target not in card.kinds:
+            return self._move(application_id, target, source)
+        self.ask_id, self.ask_name = application_id, card.name
+        self.ask_from = source or card.stage
+        self.ask_target, self.ask_kind, self.ask_error = target, card.kinds[target], ""
+        self.ask_open = True
+        return None
 
     @rx.event
-    def set_reject_open(self, value: bool):
-        self.reject_open = value
+    def set_ask_open(self, value: bool):
+        self.ask_open = value
 
     @rx.event
-    def confirm_reject(self, form: dict):
-        self.reject_open = False
-        return self._move(self.reject_id, Stage.REJECTED, self.reject_from, form.get("reason") or None)
+    def confirm_ask(self, form: dict):
+        """The dialog's answer: a standard reason and a note for a rejection, a reason for a correction."""
+        note = str(form.get("note") or "").strip() or None
+        reason = str(form.get("reason") or "").strip() or None
+        if self.ask_kind != "reject" and not note:
+            self.ask_error = "Say why: a correction needs a reason."
+            return None
+        self.ask_open = False
+        return self._move(self.ask_id, self.ask_target, self.ask_from, note, reason)
+
+    @rx.event
+    def undo(self, application_id: int):
+        """The toast's Undo: the core checks it is the caller's move and still within the window."""
+        try:
+            moved = workflow.undo_move(db(), self.principal(), application_id)
+        except DomainError as exc:
+            self._refresh()
+            if exc.status_code == 409:
+                return rx.toast.error(exc.message, duration=6000)
+            return self.refuse(exc)
+        self._refresh()
+        if self.detail_open and self.detail_id == moved.id:
+            self._load_history()
+        return rx.toast.info(f"Undone: back in {moved.stage}. The candidate was not told.")
 
     def _load_history(self):
         entries = queries.application_history(db(), self.principal(), self.detail_id)
@@ -246,6 +335,8 @@ class BoardState(SessionState):
                 when=relative(h.changed_at),
                 exact=exact(h.changed_at),
                 note=h.note or "",
+                kind=h.kind,
+                reason=h.reason or "",
             )
             for h in reversed(entries)
         ]
@@ -265,7 +356,7 @@ class BoardState(SessionState):
     def open_card(self, application_id: int):
         if not self.can_move:  # hiring managers read the application page (no stage history)
             return rx.redirect(f"/application?id={int(application_id)}")
-        card = next((c for col in self.columns for c in col.cards if c.id == application_id), None)
+        card = self._card(application_id)
         self.detail_id = application_id
         self.detail_name = card.name if card else ""
         self.detail_email = card.email if card else ""

@@ -10,10 +10,12 @@ from flowtrack_ui.core import accounts, jobs, queries, workflow
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.errors import Conflict, DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import STAFF_ROLES, Role
+from flowtrack_ui.core.pipelines import rejection_reasons, templates
+from flowtrack_ui.core.pipelines.categories import PROGRESS
 from flowtrack_ui.core.questions import MissingAnswers
 from flowtrack_ui.core.settings import get_settings
-from flowtrack_ui.core.stages import PIPELINE
 
+from .board import StageCount, stage_counts
 from .format import day
 from .session import SessionState, db
 
@@ -28,7 +30,7 @@ class JobRow:
     description: str
     posted: str
     total: int = 0
-    counts: list[int] = dataclasses.field(default_factory=list)
+    counts: list[StageCount] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -41,6 +43,27 @@ class EditorQuestion:
     prompt: str
     required: bool
     choices: str  # one per line, for single_choice
+
+
+@dataclasses.dataclass
+class EditorStage:
+    """A stage in the job editor; ``id`` 0 is a new stage, ``key`` keeps rows apart as they move."""
+
+    key: int
+    id: int
+    name: str
+    category: str
+    terminal: bool = False
+
+
+@dataclasses.dataclass
+class TemplateOption:
+    id: str  # "0" is the default pipeline
+    name: str
+    summary: str
+
+
+STAGE_CATEGORY_LABELS = {c.value: c.value.capitalize() for c in PROGRESS if c.value != "applied"}
 
 
 QUESTION_KIND_LABELS = {
@@ -83,6 +106,126 @@ class StaffJobsState(SessionState):
     editor_questions: list[EditorQuestion] = []
     form_criteria: str = ""
     _next_key: int = 0
+    editor_stages: list[EditorStage] = []
+    template_options: list[TemplateOption] = []
+    chosen_template: str = "0"
+    _template_stages: dict[str, list[dict]] = {}
+    template_message: str = ""
+    reasons_open: bool = False
+    reasons_text: str = ""
+    reasons_error: str = ""
+
+    # --- the pipeline editor ------------------------------------------------------------------
+
+    def _stage_row(self, stage_id: int, name: str, category: str) -> EditorStage:
+        self._next_key += 1
+        terminal = category in ("hired", "rejected", "withdrawn")
+        return EditorStage(self._next_key, stage_id, name, category, terminal)
+
+    def _load_templates(self) -> None:
+        found = templates.list_templates(db(), self.principal())
+        self._template_stages = {str(t.id): list(t.stages) for t in found}
+        self.template_options = [
+            TemplateOption(str(t.id), t.name, " → ".join(st["name"] for st in t.stages)) for t in found
+        ]
+
+    @rx.event
+    def choose_template(self, template_id: str):
+        """Fill the editor with a template's stages; the job gets its own copy when saved."""
+        stages = self._template_stages.get(template_id)
+        if stages is None:
+            return
+        self.chosen_template = template_id
+        by_name = {st.name.casefold(): st.id for st in self.editor_stages}
+        self.editor_stages = [
+            self._stage_row(by_name.get(st["name"].casefold(), 0), st["name"], st["category"])
+            for st in stages
+        ]
+
+    @rx.event
+    def set_stage_name(self, key: int, name: str):
+        self.editor_stages = [
+            dataclasses.replace(st, name=name[:40]) if st.key == key else st for st in self.editor_stages
+        ]
+
+    @rx.event
+    def set_stage_category(self, key: int, category: str):
+        if category in STAGE_CATEGORY_LABELS:
+            self.editor_stages = [
+                dataclasses.replace(st, category=category) if st.key == key and not st.terminal else st
+                for st in self.editor_stages
+            ]
+
+    @rx.event
+    def add_stage(self):
+        progress = [st for st in self.editor_stages if not st.terminal]
+        if len(self.editor_stages) >= 20:
+            return
+        category = progress[-1].category if progress and progress[-1].category != "applied" else "screening"
+        new = self._stage_row(0, "", category)
+        self.editor_stages = [*progress, new, *[st for st in self.editor_stages if st.terminal]]
+
+    @rx.event
+    def move_stage_row(self, key: int, delta: int):
+        """Reorder non-terminal stages after the first (applied) one; final stages stay last."""
+        rows = list(self.editor_stages)
+        i = next((n for n, st in enumerate(rows) if st.key == key), -1)
+        j = i + int(delta)
+        if i <= 0 or j <= 0 or j >= len(rows) or rows[i].terminal or rows[j].terminal:
+            return
+        rows[i], rows[j] = rows[j], rows[i]
+        self.editor_stages = rows
+
+    @rx.event
+    def remove_stage_row(self, key: int):
+        """Taken out of the editor; the core refuses on save if applications are in it."""
+        self.editor_stages = [
+            st for st in self.editor_stages if st.key != key or st.terminal or st.category == "applied"
+        ]
+
+    def _stage_definitions(self) -> list[dict]:
+        return [{"id": st.id or None, "name": st.name, "category": st.category} for st in self.editor_stages]
+
+    @rx.event
+    def save_template(self, form: dict):
+        """Keep the editor's stages as a company template for later jobs."""
+        try:
+            t = templates.create_template(
+                db(), self.principal(), form.get("template_name", ""), self._stage_definitions()
+            )
+            self._load_templates()
+        except DomainError as exc:
+            self.template_message = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.chosen_template = str(t.id)
+        self.template_message = ""
+        return rx.toast.success(f"Saved the template “{t.name}”.")
+
+    # --- the company's rejection reasons ------------------------------------------------------
+
+    @rx.event
+    def open_reasons(self):
+        try:
+            self.reasons_text = "\n".join(rejection_reasons.list_reasons(db(), self.principal()))
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.reasons_error, self.reasons_open = "", True
+        return None
+
+    @rx.event
+    def set_reasons_open(self, value: bool):
+        self.reasons_open = value
+
+    @rx.event
+    def save_reasons(self, form: dict):
+        lines = [line for line in str(form.get("reasons", "")).splitlines() if line.strip()]
+        try:
+            saved = rejection_reasons.set_reasons(db(), self.principal(), lines)
+        except DomainError as exc:
+            self.reasons_error = exc.message
+            return self.refuse(exc) if exc.status_code == 401 else None
+        self.reasons_open = False
+        return rx.toast.success(f"Saved {len(saved)} rejection reasons.")
 
     def _editor_row(self, q=None, kind: str = "short_text") -> EditorQuestion:
         self._next_key += 1
@@ -127,7 +270,7 @@ class StaffJobsState(SessionState):
                 description=s.job.description,
                 posted=day(s.job.created_at),
                 total=s.total,
-                counts=[s.counts[st.value] for st in PIPELINE],
+                counts=stage_counts(s),
             )
             for s in summaries
         ]
@@ -139,7 +282,15 @@ class StaffJobsState(SessionState):
         self.form_title = self.form_location = self.form_description = ""
         self.editor_questions = []
         self.form_criteria = "Technical depth\nCommunication\nCollaboration"
+        try:
+            self._load_templates()
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.template_message = ""
+        self.editor_stages = []
+        self.choose_template("0")
         self.editor_open = True
+        return None
 
     @rx.event
     def edit_job(self, job_id: int):
@@ -155,7 +306,14 @@ class StaffJobsState(SessionState):
         self.form_description = row.description
         self.editor_questions = [self._editor_row(q) for q in job.questions]
         self.form_criteria = "\n".join(job.criteria)
+        try:
+            self._load_templates()
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.template_message, self.chosen_template = "", ""
+        self.editor_stages = [self._stage_row(st.id, st.name, st.category) for st in job.stages]
         self.editor_open = True
+        return None
 
     @rx.event
     def set_editor_open(self, value: bool):
@@ -168,11 +326,14 @@ class StaffJobsState(SessionState):
             args = (form.get("title", ""), form.get("description", ""), form.get("location", ""))
             questions = question_definitions(self.editor_questions, form)
             criteria = [c for c in str(form.get("criteria", "")).splitlines() if c.strip()]
+            stages = self._stage_definitions()
             if self.editing_id:
-                job = jobs.update_job(db(), p, self.editing_id, *args, questions=questions, criteria=criteria)
+                job = jobs.update_job(
+                    db(), p, self.editing_id, *args, questions=questions, criteria=criteria, stages=stages
+                )
                 message = f"Saved “{job.title}”."
             else:
-                job = jobs.create_job(db(), p, *args, questions=questions, criteria=criteria)
+                job = jobs.create_job(db(), p, *args, questions=questions, criteria=criteria, stages=stages)
                 message = f"Posted “{job.title}”."
         except DomainError as exc:
             self.form_error = exc.message

@@ -10,20 +10,20 @@ import reflex as rx
 from flowtrack_ui.core import live_access, queries
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import STAFF_ROLES
-from flowtrack_ui.core.stages import PIPELINE
 
 from . import live
-from .board import ColumnRow, columns_of
+from .board import ColumnRow, StageCount, columns_of, stage_counts
 from .format import day
 from .session import SessionState, db
 
-STAGE_COLORS = {
-    "Applied": "#8da4ef",
-    "Screening": "#5eb1ef",
-    "Interview": "#3dd68c",
-    "Offer": "#ffc53d",
-    "Hired": "#30a46c",
-    "Rejected": "#e5484d",
+CATEGORY_COLORS = {
+    "applied": "#8da4ef",
+    "screening": "#5eb1ef",
+    "interview": "#3dd68c",
+    "offer": "#ffc53d",
+    "hired": "#30a46c",
+    "rejected": "#e5484d",
+    "withdrawn": "#8b8d98",
 }
 
 
@@ -35,7 +35,7 @@ class JobOverviewRow:
     location: str
     posted: str
     total: int
-    counts: list[int] = dataclasses.field(default_factory=list)
+    counts: list[StageCount] = dataclasses.field(default_factory=list)
     # Recharts reads plain objects: {stage, value, fill}.
     funnel: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
@@ -83,11 +83,12 @@ class OverviewState(SessionState):
                 location=s.job.location,
                 posted=day(s.job.created_at),
                 total=s.total,
-                counts=[s.counts[st.value] for st in PIPELINE],
+                counts=stage_counts(s),
+                # Who is in each stage now (the job's own stages, rejected and withdrawn left out).
                 funnel=[
-                    {"stage": st.value, "value": s.counts[st.value], "fill": STAGE_COLORS[st.value]}
-                    for st in PIPELINE
-                    if st.value != "Rejected"
+                    {"stage": c.stage, "value": c.count, "fill": CATEGORY_COLORS[c.category]}
+                    for c in stage_counts(s)
+                    if c.category not in ("rejected", "withdrawn")
                 ],
             )
             for s in summaries

@@ -7,23 +7,24 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from flowtrack_ui.core import live_access, queries
+from flowtrack_ui.core import live_access, queries, workflow
 from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Role
-from flowtrack_ui.core.stages import Stage
+from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category
 
 from . import live
 from .format import day, exact
 from .session import SessionState, db
 
-STEPS = [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED]
+# The candidate follows progress by category: every company's pipeline reads the same way.
+STEPS = [*PROGRESS, Category.HIRED]
 
 
 @dataclasses.dataclass
 class StepRow:
     stage: str
-    state: str  # done, current, todo, rejected
+    state: str  # done, current, todo, rejected (also for withdrawn)
 
 
 @dataclasses.dataclass
@@ -31,6 +32,7 @@ class TimelineRow:
     stage: str
     when: str
     exact: str
+    category: str = ""
 
 
 @dataclasses.dataclass
@@ -41,21 +43,24 @@ class TrackedApplication:
     company_name: str
     stage: str
     applied: str
+    category: str = ""
+    can_withdraw: bool = False
     steps: list[StepRow] = dataclasses.field(default_factory=list)
     timeline: list[TimelineRow] = dataclasses.field(default_factory=list)
 
 
-def steps_for(stage: str, reached: set[str]) -> list[StepRow]:
+def steps_for(category: str, reached: set[str]) -> list[StepRow]:
+    """The stepper of one application, by category; a final rejection or withdrawal is added last."""
     rows = []
     for step in STEPS:
-        if step == stage:
-            rows.append(StepRow(step.value, "current"))
+        if step == category:
+            rows.append(StepRow(LABELS[step], "current"))
         elif step in reached:
-            rows.append(StepRow(step.value, "done"))
+            rows.append(StepRow(LABELS[step], "done"))
         else:
-            rows.append(StepRow(step.value, "todo"))
-    if stage == Stage.REJECTED:
-        rows.append(StepRow(Stage.REJECTED.value, "rejected"))
+            rows.append(StepRow(LABELS[step], "todo"))
+    if category in (Category.REJECTED, Category.WITHDRAWN):
+        rows.append(StepRow(LABELS[Category(category)], "rejected"))
     return rows
 
 
@@ -107,9 +112,16 @@ class TrackerState(SessionState):
                 company_name=m.company_name,
                 stage=m.stage,
                 applied=day(m.created_at),
-                steps=steps_for(m.stage, {t.new_stage for t in m.timeline}),
+                category=m.category,
+                can_withdraw=m.can_withdraw,
+                steps=steps_for(m.category, {t.new_category for t in m.timeline}),
                 timeline=[
-                    TimelineRow(stage=t.new_stage, when=day(t.changed_at), exact=exact(t.changed_at))
+                    TimelineRow(
+                        stage=t.new_stage,
+                        when=day(t.changed_at),
+                        exact=exact(t.changed_at),
+                        category=t.new_category,
+                    )
                     for t in reversed(m.timeline)
                 ],
             )
@@ -128,3 +140,16 @@ class TrackerState(SessionState):
         ]
         self.loading = False
         return None
+
+    @rx.event
+    def withdraw(self, application_id: int):
+        """After the confirmation: the core checks it is the caller's own application and still open."""
+        try:
+            moved = workflow.withdraw(db(), self.principal(), application_id)
+        except DomainError as exc:
+            self._refresh()
+            if exc.status_code == 409:
+                return rx.toast.error(exc.message, duration=6000)
+            return self.refuse(exc)
+        self._refresh()
+        return rx.toast.success(f"Your application is withdrawn ({moved.stage}).")

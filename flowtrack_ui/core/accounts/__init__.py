@@ -15,6 +15,7 @@ from ..db import Database
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ..models import Company, Invitation, User
 from ..permissions import INVITE_ACTION, STAFF_ROLES, Action, Principal, Role, require
+from ..pipelines import rejection_reasons
 from ..views import InvitationView, UserView
 from . import company_names, password_policy
 
@@ -105,6 +106,7 @@ def register_company(db: Database, company_name: str, email: str, password: str,
             s.flush()
         except IntegrityError:
             raise Conflict(taken_message) from None
+        rejection_reasons.add_defaults(s, company.id)
         user = _add_user(
             s,
             User(

@@ -1,0 +1,260 @@
+"""Use cases that change an application's stage: move (any kind the table allows), undo, withdraw.
+
+Each is one transaction: a conditional UPDATE on the application's ``version`` (of two racing
+moves exactly one wins), the history row, the candidate's email (held in the outbox for the
+undo window) and the change signal.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from .. import notifications, validation
+from ..changes import candidate_topic, company_topic, job_topic
+from ..db import Database, announce
+from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
+from ..models import Application, ApplicationHistory, Job, OutboxEmail
+from ..permissions import Action, Principal, require
+from ..scoping import company_application
+from ..views import ApplicationView
+from . import rejection_reasons
+from .definitions import MAX_STAGE_NAME
+from .job_stages import any_stage, pipeline_of
+from .transitions import CORRECTIONS, MoveKind, Pipeline, Reason, StageRef, allowed_moves, find_move
+
+MAX_NOTE = 2000
+# How long the mover may undo a move; the candidate's email waits a little longer than that.
+UNDO_SECONDS = 10
+EMAIL_HOLD = timedelta(seconds=UNDO_SECONDS + 3)
+UNDOABLE = frozenset({MoveKind.FORWARD, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN, MoveKind.UNHIRE})
+# Moves the candidate hears of by email.
+EMAILED = frozenset({MoveKind.FORWARD, MoveKind.REJECT})
+
+
+def stage_named(pipeline: Pipeline, value: object, what: str = "Stage") -> StageRef:
+    """A stage of this job's pipeline by name (case-insensitively); InvalidInput names the valid ones."""
+    valid = ", ".join(pipeline.names)
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_STAGE_NAME:
+        raise InvalidInput(f"{what} must be one of this job's stages; valid stages are: {valid}")
+    stage = pipeline.by_name(value)
+    if stage is None:
+        raise InvalidInput(f"Unknown stage {value.strip()[:40]!r}; valid stages are: {valid}")
+    return stage
+
+
+def _view(app: Application, stage: StageRef, version: int, now: datetime, kind: MoveKind) -> ApplicationView:
+    return ApplicationView(
+        id=app.id,
+        job_id=app.job_id,
+        candidate_id=app.candidate_id,
+        stage=stage.name,
+        version=version,
+        created_at=app.created_at,
+        updated_at=now,
+        stage_changed_at=now,
+        category=stage.category,
+        kind=kind.value,
+        undo_seconds=UNDO_SECONDS if kind in UNDOABLE else 0,
+    )
+
+
+def _change(
+    s: Session,
+    db: Database,
+    app: Application,
+    current: StageRef,
+    target: StageRef,
+    kind: MoveKind,
+    by: Principal,
+    company_id: int,
+    *,
+    previous_id: int | None,
+    note: str | None = None,
+    reason: str | None = None,
+    reverts_id: int | None = None,
+) -> ApplicationView:
+    """The one write path of every stage change."""
+    now = datetime.now(UTC)
+    won = s.execute(
+        update(Application)
+        .where(Application.id == app.id, Application.version == app.version)
+        .values(
+            stage=target.name,
+            stage_id=target.id,
+            previous_stage_id=previous_id,
+            version=Application.version + 1,
+            stage_changed_at=now,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        s.rollback()
+        with db.session() as fresh:
+            latest = fresh.get(Application, app.id)
+        raise ConcurrentUpdate(latest.stage)
+    row = ApplicationHistory(
+        application_id=app.id,
+        old_stage=current.name,
+        new_stage=target.name,
+        old_stage_id=current.id,
+        new_stage_id=target.id,
+        kind=kind.value,
+        changed_by_id=by.user_id,
+        changed_at=now,
+        note=note,
+        reason=reason,
+        reverts_id=reverts_id,
+    )
+    s.add(row)
+    s.flush()
+    if kind in EMAILED:
+        notifications.stage_changed(s, app, target.name, target.category, history_id=row.id, hold=EMAIL_HOLD)
+    announce(s, job_topic(app.job_id), candidate_topic(app.candidate_id), company_topic(company_id))
+    return _view(app, target, app.version + 1, now, kind)
+
+
+def _refuse(
+    pipeline: Pipeline, current: StageRef, target: StageRef, origin: StageRef | None
+) -> InvalidTransition:
+    allowed = [m.target.name for m in allowed_moves(pipeline, current, origin)]
+    return InvalidTransition(current.name, target.name, allowed, final=current.terminal)
+
+
+def move_stage(
+    db: Database,
+    principal: Principal,
+    application_id: object,
+    new_stage: object,
+    *,
+    expected_stage: object = None,
+    note: object = None,
+    reason: object = None,
+) -> ApplicationView:
+    """Move an application to ``new_stage``, a stage name of its job's pipeline.
+
+    The transition table decides the kind of move (forward, back, reject, reopen, un-hire) and
+    refuses anything else, naming the allowed stages. A correction (back, reopen, un-hire) needs a
+    reason: ``note``, or ``reason`` as free text. A rejection may carry ``reason``, one of the
+    company's standard reasons, and a free ``note``. With ``expected_stage`` the caller says
+    where it saw the card; if it has moved since, the move is refused as a conflict.
+    """
+    require(principal, Action.MOVE_STAGE)
+    note_text = validation.text(note, "Note", max_len=MAX_NOTE, required=False, multiline=True) or None
+    with db.session(write=True) as s:
+        app = company_application(s, principal, application_id)
+        pipeline = pipeline_of(s, app.job_id)
+        target = stage_named(pipeline, new_stage)
+        current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
+        if expected_stage not in (None, ""):
+            seen = stage_named(pipeline, expected_stage, "Expected stage")
+            if seen.id != current.id:
+                raise ConcurrentUpdate(current.name)
+        origin = any_stage(s, app.previous_stage_id)
+        move = find_move(pipeline, current, target, origin)
+        if move is None:
+            raise _refuse(pipeline, current, target, origin)
+        standard = None
+        if move.kind == MoveKind.REJECT:
+            standard = rejection_reasons.checked_reason(s, principal.company_id, reason)
+        elif move.reason == Reason.REQUIRED:
+            free = validation.text(reason, "Reason", max_len=MAX_NOTE, required=False, multiline=True)
+            note_text = note_text or free or None
+            if not note_text:
+                raise InvalidInput(
+                    f"Moving from {current.name} back to {target.name} is a correction; "
+                    "say why (a reason is required)."
+                )
+        return _change(
+            s,
+            db,
+            app,
+            current,
+            move.target,
+            move.kind,
+            principal,
+            principal.company_id,
+            previous_id=current.id,
+            note=note_text,
+            reason=standard,
+        )
+
+
+def undo_move(db: Database, principal: Principal, application_id: object) -> ApplicationView:
+    """Undo the caller's last move of this application, within ``UNDO_SECONDS`` of it.
+
+    The undo is a correction in the history (both rows stay) and cancels the candidate's email
+    of the undone move, which the outbox still holds.
+    """
+    require(principal, Action.MOVE_STAGE)
+    with db.session(write=True) as s:
+        app = company_application(s, principal, application_id)
+        last_two = s.exec(
+            select(ApplicationHistory)
+            .where(ApplicationHistory.application_id == app.id)
+            .order_by(ApplicationHistory.id.desc())
+            .limit(2)
+        ).all()
+        last = last_two[0] if last_two else None
+        if last is None or last.changed_by_id != principal.user_id or last.kind not in UNDOABLE:
+            raise Conflict("There is no move of yours to undo on this application.")
+        if datetime.now(UTC) - last.changed_at > timedelta(seconds=UNDO_SECONDS):
+            raise Conflict(
+                f"The {UNDO_SECONDS} seconds to undo this move are over; "
+                "move the card back instead (with a reason)."
+            )
+        pipeline = pipeline_of(s, app.job_id)
+        current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
+        back_to = pipeline.by_id(last.old_stage_id)
+        if back_to is None:
+            raise Conflict("The stage this move came from has been removed; move the card instead.")
+        before = last_two[1].old_stage_id if len(last_two) > 1 else None
+        view = _change(
+            s,
+            db,
+            app,
+            current,
+            back_to,
+            MoveKind.UNDO,
+            principal,
+            principal.company_id,
+            previous_id=before,
+            note=f"Undid the move to {last.new_stage}.",
+            reverts_id=last.id,
+        )
+        s.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.history_id == last.id, OutboxEmail.sent_at.is_(None))
+            .values(cancelled_at=datetime.now(UTC))
+        )
+        return view
+
+
+def withdraw(
+    db: Database, principal: Principal, application_id: object, note: object = None
+) -> ApplicationView:
+    """The candidate withdraws one of their applications from any non-terminal stage."""
+    require(principal, Action.WITHDRAW)
+    application_id = validation.object_id(application_id, "Application id")
+    note_text = validation.text(note, "Note", max_len=MAX_NOTE, required=False, multiline=True) or None
+    with db.session(write=True) as s:
+        app = s.get(Application, application_id)
+        if app is None or app.candidate_id != principal.user_id:
+            raise NotFound("Application not found.")
+        pipeline = pipeline_of(s, app.job_id)
+        current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
+        withdrawn = pipeline.of_category("withdrawn")
+        move = find_move(pipeline, current, withdrawn, None, Action.WITHDRAW) if withdrawn else None
+        if move is None:
+            raise Conflict(f"This application is {current.category} and can no longer be withdrawn.")
+        company_id = s.get(Job, app.job_id).company_id
+        return _change(
+            s, db, app, current, move.target, MoveKind.WITHDRAW, principal, company_id,
+            previous_id=current.id, note=note_text,
+        )  # fmt: skip
+
+
+__all__ = ["CORRECTIONS", "UNDO_SECONDS", "move_stage", "undo_move", "withdraw", "stage_named"]

@@ -1,0 +1,23 @@
+"""Company scoping: another company's objects are answered as if they did not exist."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from . import validation
+from .errors import NotFound
+from .models import Application, Job
+from .permissions import Principal
+
+
+def company_application(s: Session, principal: Principal, application_id: object) -> Application:
+    """An application of the caller's company; any other is NotFound."""
+    application_id = validation.object_id(application_id, "Application id")
+    row = s.exec(
+        select(Application)
+        .join(Job, Job.id == Application.job_id)
+        .where(Application.id == application_id, Job.company_id == principal.company_id)
+    ).first()
+    if row is None:
+        raise NotFound("Application not found.")
+    return row
