@@ -23,3 +23,156 @@ def test_no_drift_sqlite(sqlite_db):
 @pytest.mark.postgres
 def test_no_drift_postgres(pg_db):
     assert _diff(pg_db) == []
+
+
+# --- 0007: existing jobs move onto the default pipeline with nothing lost ---------------------
+
+_T = "2026-11-01 10:00:00+00:00"
+_PATHS = {  # application id: the stages it went through
+    1: ["Applied"],
+    2: ["Applied", "Screening", "Interview"],
+    3: ["Applied", "Screening", "Rejected"],
+    4: ["Applied", "Screening", "Interview", "Offer", "Hired"],
+}
+
+
+def _populate_at_0006(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from flowtrack_ui.core.db import normalize_url
+
+    engine = create_engine(normalize_url(url))
+    with engine.begin() as c:
+        c.execute(
+            text(f"INSERT INTO company (id, name, name_key, created_at) VALUES (1, 'Acme', 'acme', '{_T}')")
+        )
+        users = [(1, "rec@acme.test", "recruiter", 1)] + [
+            (10 + i, f"c{i}@x.test", "candidate", None) for i in _PATHS
+        ]
+        for uid, email, role, company in users:
+            c.execute(
+                text(
+                    "INSERT INTO user_account (id, email, full_name, role, company_id, password_hash, "
+                    "is_active, token_version, created_at) "
+                    "VALUES (:id, :email, :name, :role, :company, 'x', true, 0, :t)"
+                ),
+                {
+                    "id": uid,
+                    "email": email,
+                    "name": email.split("@")[0],
+                    "role": role,
+                    "company": company,
+                    "t": _T,
+                },
+            )
+        c.execute(
+            text(
+                "INSERT INTO job (id, company_id, title, description, location, status, "
+                "scorecard_criteria, created_by_id, created_at, updated_at) "
+                f"VALUES (1, 1, 'Engineer', '', '', 'open', '[]', 1, '{_T}', '{_T}')"
+            )
+        )
+        hid = 0
+        for app_id, path in _PATHS.items():
+            c.execute(
+                text(
+                    "INSERT INTO application (id, job_id, candidate_id, stage, version, stage_changed_at, "
+                    "created_at, updated_at) VALUES (:id, 1, :cand, :stage, :v, :t, :t, :t)"
+                ),
+                {"id": app_id, "cand": 10 + app_id, "stage": path[-1], "v": len(path), "t": _T},
+            )
+            old = None
+            for stage in path:
+                hid += 1
+                c.execute(
+                    text(
+                        "INSERT INTO application_history (id, application_id, old_stage, new_stage, "
+                        "changed_by_id, changed_at, note) VALUES (:id, :app, :old, :new, :by, :t, :note)"
+                    ),
+                    {
+                        "id": hid,
+                        "app": app_id,
+                        "old": old,
+                        "new": stage,
+                        "by": 1 if old else 10 + app_id,
+                        "t": _T,
+                        "note": "kept" if stage == "Rejected" else None,
+                    },
+                )
+                old = stage
+        if engine.dialect.name == "postgresql":
+            for table in ("company", "user_account", "job", "application", "application_history"):
+                seq = f"pg_get_serial_sequence('{table}', 'id')"
+                c.execute(text(f"SELECT setval({seq}, (SELECT max(id) FROM {table}))"))
+    engine.dispose()
+
+
+def _check_0007(url: str) -> None:
+    from sqlmodel import select
+
+    from flowtrack_ui.core import queries, workflow
+    from flowtrack_ui.core.db import Database
+    from flowtrack_ui.core.models import Application, ApplicationHistory, JobStage, RejectionReason
+    from flowtrack_ui.core.permissions import Principal, Role
+
+    from .test_history import assert_chain
+
+    db = Database(url)
+    try:
+        with db.session() as s:
+            stages = s.exec(select(JobStage).order_by(JobStage.position)).all()
+            names = ["Applied", "Screening", "Interview", "Offer", "Hired", "Rejected", "Withdrawn"]
+            assert [(st.name, st.category) for st in stages] == [(n, n.lower()) for n in names]
+            ids = {st.name: st.id for st in stages}
+            for app in s.exec(select(Application)).all():
+                assert app.stage == _PATHS[app.id][-1] and app.stage_id == ids[app.stage]
+            kinds = [
+                h.kind
+                for h in s.exec(select(ApplicationHistory).where(ApplicationHistory.application_id == 3))
+            ]
+            assert kinds == ["applied", "forward", "reject"]
+            assert s.get(Application, 3).previous_stage_id == ids["Screening"]
+            assert len(s.exec(select(RejectionReason)).all()) == 7
+        for app_id, path in _PATHS.items():
+            rows = assert_chain(db, app_id)
+            assert [r.new_stage for r in rows] == path
+        recruiter = Principal(
+            user_id=1, role=Role.RECRUITER, company_id=1, email="rec@acme.test", full_name="rec"
+        )
+        # the migrated rejection reopens to where it came from; the migrated hire can be corrected
+        assert workflow.move_stage(db, recruiter, 3, "Screening", note="reopened").kind == "reopen"
+        assert workflow.move_stage(db, recruiter, 4, "Offer", note="offer withdrawn").kind == "unhire"
+        counts = [(c.stage, c.count) for c in queries.board(db, recruiter, 1).columns]
+        assert counts == [
+            ("Applied", 1),
+            ("Screening", 1),
+            ("Interview", 1),
+            ("Offer", 1),
+            ("Hired", 0),
+            ("Rejected", 0),
+            ("Withdrawn", 0),
+        ]
+    finally:
+        db.dispose()
+
+
+def _migrate_populated(url: str) -> None:
+    from alembic import command
+    from flowtrack_ui.core.schema import alembic_config
+
+    command.upgrade(alembic_config(url), "0006")
+    _populate_at_0006(url)
+    command.upgrade(alembic_config(url), "head")
+    _check_0007(url)
+
+
+def test_0007_moves_a_populated_database_onto_pipelines_sqlite(tmp_path):
+    _migrate_populated(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+def test_0007_moves_a_populated_database_onto_pipelines_postgres(pg_admin):
+    from .conftest import fresh_pg_database
+
+    with fresh_pg_database(pg_admin) as url:
+        _migrate_populated(url)

@@ -1,53 +1,141 @@
-"""Every (from, to) pair of the six stages: allowed exactly per the transition table."""
+"""Every (from, to) pair of stages of a default and of a custom pipeline, through the use case.
+
+The expected answer comes from an oracle written here from DESIGN.md's rules, independently of
+the transition table in ``core/pipelines/transitions.py``.
+"""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
+from sqlmodel import select
 
-from flowtrack_ui.core import workflow
-from flowtrack_ui.core.errors import InvalidInput, InvalidTransition
-from flowtrack_ui.core.models import Application
-from flowtrack_ui.core.stages import TERMINAL, TRANSITIONS, Stage, allowed_next, parse_stage
+from flowtrack_ui.core import jobs, workflow
+from flowtrack_ui.core.errors import ConcurrentUpdate, InvalidInput, InvalidTransition
+from flowtrack_ui.core.models import Application, ApplicationHistory, JobStage
+from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind
 
-EXPECTED = {
-    ("Applied", "Screening"), ("Applied", "Rejected"),
-    ("Screening", "Interview"), ("Screening", "Rejected"),
-    ("Interview", "Offer"), ("Interview", "Rejected"),
-    ("Offer", "Hired"), ("Offer", "Rejected"),
-}  # fmt: skip
+CUSTOM = [
+    {"name": "New", "category": "applied"},
+    {"name": "Phone screen", "category": "screening"},
+    {"name": "Take-home", "category": "screening"},
+    {"name": "Panel", "category": "interview"},
+    {"name": "Offer", "category": "offer"},
+    {"name": "Joined", "category": "hired"},
+    {"name": "Declined", "category": "rejected"},
+    {"name": "Withdrew", "category": "withdrawn"},
+]
+FINAL = ("hired", "rejected", "withdrawn")
 
 
-def test_table_matches_the_design():
-    pairs = {(a.value, b.value) for a, nxt in TRANSITIONS.items() for b in nxt}
-    assert pairs == EXPECTED
-    assert TERMINAL == {Stage.HIRED, Stage.REJECTED}
+def expected(stages: list[JobStage], current: JobStage, target: JobStage, origin: JobStage | None):
+    """The kind of move DESIGN.md allows from ``current`` to ``target``, or None."""
+    progress = [s for s in stages if s.category not in FINAL]
+    if current.category not in FINAL:
+        i = progress.index(current)
+        following = (
+            progress[i + 1] if i + 1 < len(progress) else next(s for s in stages if s.category == "hired")
+        )
+        if target.id == following.id:
+            return MoveKind.FORWARD
+        if target in progress[:i]:
+            return MoveKind.BACK
+        if target.category == "rejected":
+            return MoveKind.REJECT
+        return None
+    if current.category == "rejected" and origin is not None and target.id == origin.id:
+        return MoveKind.REOPEN
+    if current.category == "hired" and target.id == progress[-1].id:
+        return MoveKind.UNHIRE
+    return None
 
 
-def _put_in_stage(db, app_id: int, stage: Stage) -> None:
+def test_the_table_has_one_rule_per_kind_of_move():
+    assert [r.kind for r in TRANSITION_TABLE] == [
+        MoveKind.FORWARD, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN, MoveKind.UNHIRE, MoveKind.WITHDRAW,
+    ]  # fmt: skip
+
+
+def _stages(db, job_id) -> list[JobStage]:
+    with db.session() as s:
+        return list(
+            s.exec(select(JobStage).where(JobStage.job_id == job_id).order_by(JobStage.position)).all()
+        )
+
+
+def _put(db, app_id: int, stage: JobStage, origin: JobStage | None) -> None:
+    """Place the application in ``stage`` directly (a fixture, not a move)."""
     with db.session(write=True) as s:
         app = s.get(Application, app_id)
-        app.stage = stage
+        app.stage, app.stage_id = stage.name, stage.id
+        app.previous_stage_id = origin.id if origin else None
         s.add(app)
 
 
-@pytest.mark.parametrize("current,target", list(itertools.product(Stage, Stage)))
-def test_every_pair_through_the_use_case(db, acme, candidate, current, target):
+@pytest.mark.parametrize("pipeline", ["default", "custom"])
+def test_every_pair_of_stages(db, acme, candidate, pipeline):
+    job_id = acme.job_id
+    if pipeline == "custom":
+        job_id = jobs.create_job(db, acme.recruiter, "Custom pipeline", stages=CUSTOM).id
+    app = workflow.apply(db, candidate, job_id)
+    stages = _stages(db, job_id)
+    assert len(stages) == (7 if pipeline == "default" else 8)
+    checked = {kind: 0 for kind in MoveKind}
+    for current in stages:
+        # A rejected card remembers where it came from: try it from each non-final stage.
+        origins = [s for s in stages if s.category not in FINAL] if current.category == "rejected" else [None]
+        for origin in origins:
+            for target in stages:
+                _put(db, app.id, current, origin)
+                kind = expected(stages, current, target, origin)
+                if kind is None:
+                    with pytest.raises((InvalidTransition, InvalidInput)) as err:
+                        workflow.move_stage(db, acme.recruiter, app.id, target.name, note="fixing a mistake")
+                    if target.id != current.id or isinstance(err.value, InvalidTransition):
+                        allowed = [t.name for t in stages if expected(stages, current, t, origin) is not None]
+                        assert err.value.allowed == allowed, (current.name, target.name)
+                        for name in allowed:
+                            assert name in err.value.message
+                    with db.session() as s:
+                        assert s.get(Application, app.id).stage_id == current.id
+                    continue
+                moved = workflow.move_stage(db, acme.recruiter, app.id, target.name, note="fixing a mistake")
+                assert moved.stage == target.name and moved.kind == kind
+                with db.session() as s:
+                    last = s.exec(
+                        select(ApplicationHistory)
+                        .where(ApplicationHistory.application_id == app.id)
+                        .order_by(ApplicationHistory.id.desc())
+                    ).first()
+                assert (last.kind, last.old_stage_id, last.new_stage_id) == (
+                    kind.value,
+                    current.id,
+                    target.id,
+                )
+                checked[kind] += 1
+    assert all(checked[k] for k in (MoveKind.FORWARD, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN))
+    assert checked[MoveKind.UNHIRE] == 1
+
+
+@pytest.mark.parametrize("kind_target", [("back", "Applied"), ("reopen", "Screening"), ("unhire", "Offer")])
+def test_a_correction_without_a_reason_is_refused(db, acme, candidate, kind_target):
+    kind, target = kind_target
     app = workflow.apply(db, candidate, acme.job_id)
-    _put_in_stage(db, app.id, current)
-    if (current.value, target.value) in EXPECTED:
-        moved = workflow.move_stage(db, acme.recruiter, app.id, target)
-        assert moved.stage == target
-    else:
-        with pytest.raises(InvalidTransition) as err:
-            workflow.move_stage(db, acme.recruiter, app.id, target)
-        allowed = [s.value for s in allowed_next(current)]
-        assert err.value.allowed == allowed
-        for name in allowed:
-            assert name in err.value.message
-        with db.session() as s:
-            assert s.get(Application, app.id).stage == current
+    path = {
+        "back": ["Screening"],
+        "reopen": ["Screening", "Rejected"],
+        "unhire": ["Screening", "Interview", "Offer", "Hired"],
+    }
+    for stage in path[kind]:
+        workflow.move_stage(db, acme.recruiter, app.id, stage)
+    before = path[kind][-1]
+    for empty in (None, "", "   "):
+        with pytest.raises(InvalidInput) as err:
+            workflow.move_stage(db, acme.recruiter, app.id, target, note=empty)
+        assert "reason" in err.value.message
+    with db.session() as s:
+        assert s.get(Application, app.id).stage == before
+    moved = workflow.move_stage(db, acme.recruiter, app.id, target, reason="dropped on the wrong column")
+    assert moved.kind == kind and moved.stage == target
 
 
 @pytest.mark.parametrize("bad", ["", "hired!", "Done", None, 3, "x" * 10_000])
@@ -55,8 +143,21 @@ def test_unknown_stage_is_invalid_input(db, acme, candidate, bad):
     app = workflow.apply(db, candidate, acme.job_id)
     with pytest.raises(InvalidInput) as err:
         workflow.move_stage(db, acme.recruiter, app.id, bad)
-    assert "valid stages" in err.value.message
+    assert "valid stages" in err.value.message and "Screening" in err.value.message
 
 
-def test_parse_stage_is_case_insensitive():
-    assert parse_stage(" screening ") is Stage.SCREENING
+def test_stage_names_are_case_insensitive_and_expected_stage_is_checked(db, acme, candidate):
+    app = workflow.apply(db, candidate, acme.job_id)
+    assert workflow.move_stage(db, acme.recruiter, app.id, " screening ").stage == "Screening"
+    with pytest.raises(ConcurrentUpdate):
+        workflow.move_stage(db, acme.recruiter, app.id, "Interview", expected_stage="Applied")
+
+
+def test_a_stage_of_another_job_is_unknown_here(db, acme, candidate):
+    other = jobs.create_job(db, acme.recruiter, "Custom pipeline", stages=CUSTOM)
+    app = workflow.apply(db, candidate, acme.job_id)
+    with pytest.raises(InvalidInput):
+        workflow.move_stage(db, acme.recruiter, app.id, "Phone screen")
+    mine = workflow.apply(db, candidate, other.id)
+    assert mine.stage == "New"
+    assert workflow.move_stage(db, acme.recruiter, mine.id, "Phone screen").stage == "Phone screen"

@@ -43,7 +43,8 @@ class InvalidTransition(Conflict):
         if not allowed:
             hint = f"{current} is final; no further moves are allowed"
         elif final:
-            hint = f"{current} is final; the only allowed move is a correction back to {', '.join(allowed)}, with a reason"
+            back = ", ".join(allowed)
+            hint = f"{current} is final; the only allowed move is a correction back to {back}, with a reason"
         else:
             hint = f"allowed next stages: {', '.join(allowed)}"
         super().__init__(f"Cannot move from {current} to {target}; {hint}.")
