@@ -27,8 +27,8 @@ from flowtrack_ui.core.changes import ChangeFeed  # noqa: E402
 from flowtrack_ui.core.db import Database  # noqa: E402
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job, User  # noqa: E402
 from flowtrack_ui.core.permissions import Principal, Role  # noqa: E402
+from flowtrack_ui.core.pipelines import job_stages  # noqa: E402
 from flowtrack_ui.core.schema import upgrade  # noqa: E402
-from flowtrack_ui.core.stages import PIPELINE, Stage  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("FLOWTRACK_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("FLOWTRACK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -106,6 +106,9 @@ def bulk_job(
         s.add(job)
         s.flush()
         job_id = job.id
+        job_stages.create_for_job(s, job_id)
+        pipeline = job_stages.pipeline_of(s, job_id)
+        applied, rejected = pipeline.progress[0], pipeline.of_category("rejected")
         users = [
             {
                 "email": f"c{i}-{tag}@bench.test",
@@ -126,21 +129,23 @@ def bulk_job(
                 {"p": f"%-{tag}@bench.test"},
             )
         ]
-        forward = [st for st in PIPELINE if st != Stage.REJECTED]
+        forward = [*pipeline.progress, pipeline.of_category("hired")]
         stages = []
         for i in range(n):
             if not spread:
-                stages.append(Stage.APPLIED)
+                stages.append(applied)
             elif i % 20 == 19:
-                stages.append(Stage.REJECTED)
+                stages.append(rejected)
             else:
-                stages.append(forward[min(int((i % 20) / 20 * 5 * 0.8), 4)] if i % 7 else Stage.APPLIED)
+                stages.append(forward[min(int((i % 20) / 20 * 5 * 0.8), 4)] if i % 7 else applied)
         apps = [
             {
                 "job_id": job_id,
                 "candidate_id": cid,
-                "stage": st.value,
-                "version": 1 if st == Stage.APPLIED else 2,
+                "stage": st.name,
+                "stage_id": st.id,
+                "previous_stage_id": None if st.id == applied.id else applied.id,
+                "version": 1 if st.id == applied.id else 2,
                 "stage_changed_at": now - timedelta(days=i % 30),
                 "created_at": now - timedelta(days=i % 30 + 1),
                 "updated_at": now,
@@ -149,25 +154,30 @@ def bulk_job(
         ]
         s.execute(insert(Application), apps)
         app_rows = s.execute(
-            text("SELECT id, stage FROM application WHERE job_id = :j ORDER BY id"), {"j": job_id}
+            text("SELECT id, stage, stage_id FROM application WHERE job_id = :j ORDER BY id"), {"j": job_id}
         ).all()
         history = []
-        for app_id, stage in app_rows:
+        for app_id, stage, stage_id in app_rows:
             history.append(
                 {
                     "application_id": app_id,
                     "old_stage": None,
-                    "new_stage": "Applied",
+                    "new_stage": applied.name,
+                    "new_stage_id": applied.id,
+                    "kind": "applied",
                     "changed_by_id": recruiter.user_id,
                     "changed_at": now,
                 }
             )
-            if stage != "Applied":
+            if stage_id != applied.id:
                 history.append(
                     {
                         "application_id": app_id,
-                        "old_stage": "Applied",
+                        "old_stage": applied.name,
                         "new_stage": stage,
+                        "old_stage_id": applied.id,
+                        "new_stage_id": stage_id,
+                        "kind": "reject" if stage_id == rejected.id else "forward",
                         "changed_by_id": recruiter.user_id,
                         "changed_at": now,
                     }
