@@ -127,12 +127,12 @@ NOTES = {
 }
 REJECTION_REASONS = ["Not enough experience", "Skills do not match the role", "Salary expectations too high"]
 
-# A company template, used by the first demo job: engineering hiring with two interview rounds.
-ENGINEERING_PIPELINE = [
+# A company template, used by the design job: a portfolio review and two interview rounds.
+DESIGN_PIPELINE = [
     {"name": "Applied", "category": "applied"},
-    {"name": "Phone screen", "category": "screening"},
-    {"name": "Technical interview", "category": "interview"},
-    {"name": "Onsite", "category": "interview"},
+    {"name": "Portfolio review", "category": "screening"},
+    {"name": "Design exercise", "category": "interview"},
+    {"name": "Team interview", "category": "interview"},
     {"name": "Offer", "category": "offer"},
     {"name": "Hired", "category": "hired"},
     {"name": "Rejected", "category": "rejected"},
@@ -164,8 +164,8 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
         s.add(
             PipelineTemplate(
                 company_id=acme.id,
-                name="Engineering",
-                stages=json.dumps(as_dicts(parse_stages(ENGINEERING_PIPELINE))),
+                name="Design",
+                stages=json.dumps(as_dicts(parse_stages(DESIGN_PIPELINE))),
                 created_at=acme.created_at,
                 updated_at=acme.created_at,
             )
@@ -227,8 +227,8 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             s.add(job)
             jobs.append(job)
         s.flush()
-        for i, job in enumerate(jobs):
-            specs = parse_stages(ENGINEERING_PIPELINE) if i == 0 else DEFAULT_PIPELINE
+        for job in jobs:
+            specs = parse_stages(DESIGN_PIPELINE) if job.title == "Product Designer" else DEFAULT_PIPELINE
             job_stages.create_for_job(s, job.id, specs)
         pipelines = {job.id: job_stages.pipeline_of(s, job.id) for job in jobs}
         job_questions: dict[int, list[ScreeningQuestion]] = {}

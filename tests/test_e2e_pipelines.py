@@ -1,0 +1,169 @@
+"""In Chromium: a recruiter builds a job's pipeline from a template, drags a card through it,
+undoes a mis-drop from the toast (the candidate is never emailed), moves a card back and
+reopens a rejection with a reason; the candidate withdraws with a confirmation."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from .e2e_server import running_app
+from .e2e_support import card, drag, sign_in
+from .smtp_support import smtp_server
+
+pytestmark = pytest.mark.e2e
+
+TITLE = "Motion Designer"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def server(smtp):
+    with running_app("flowtrack-e2e-pipelines-", {"FLOWTRACK_SMTP_URL": smtp.url}) as srv:
+        yield srv
+
+
+def _api(server, method: str, path: str, body: dict | None = None, token: str | None = None):
+    req = urllib.request.Request(
+        server.url + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+    )
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
+def _token(server, email: str, password: str) -> str:
+    return _api(server, "POST", "/api/auth/login", {"email": email, "password": password})["access_token"]
+
+
+def _dialog_reason(page, text: str) -> None:
+    page.locator("[data-testid=reject-reason]").fill(text)
+    page.locator("[data-testid=confirm-reject]").click()
+
+
+def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_page):
+    rec = new_page()
+    sign_in(rec, server, "recruiter@acme.test", "/jobs")
+    rec.wait_for_url(re.compile(r"/jobs"))
+    rec.locator("[data-testid=new-job]").click()
+    rec.locator("[data-testid=job-title]").fill(TITLE)
+    # Start from the company's Design template, then rename a stage and add one.
+    rec.locator("[data-testid=pipeline-template]").select_option(label=re.compile("^Design"))
+    names = rec.locator("[data-testid=stage-name]")
+    expect(names.nth(1)).to_have_value("Portfolio review")
+    names.nth(3).fill("Final interview")
+    names.nth(3).blur()
+    rec.locator("[data-testid=add-stage]").click()
+    new_name = rec.locator("[data-testid=stage-name]").nth(4)
+    expect(new_name).to_have_value("")
+    new_name.fill("References")
+    new_name.blur()
+    rec.locator("[data-testid=stage-row]").nth(4).locator("[data-testid=stage-category]").select_option(
+        "offer"
+    )
+    rec.locator("[data-testid=job-save]").click()
+    rec.get_by_text(f"Posted “{TITLE}”").wait_for()
+
+    job = next(j for j in _api(server, "GET", "/api/jobs/") if j["title"] == TITLE)
+    assert [s["name"] for s in job["stages"]] == [
+        "Applied", "Portfolio review", "Design exercise", "Final interview", "References", "Offer",
+        "Hired", "Rejected", "Withdrawn",
+    ]  # fmt: skip
+
+    # A candidate applies (over the API: the candidate's form is tested elsewhere).
+    _api(
+        server,
+        "POST",
+        "/api/auth/register",
+        {"email": "mo@example.com", "password": PASSWORD, "full_name": "Mo Tion"},
+    )
+    cand_token = _token(server, "mo@example.com", PASSWORD)
+    app = _api(server, "POST", f"/api/applications/?job_id={job['id']}", None, cand_token)
+
+    rec.goto(f"{server.url}/board?job={job['id']}")
+    card(rec, "Applied", "Mo Tion").wait_for()
+    drag(rec, card(rec, "Applied", "Mo Tion"), "Portfolio review")
+    card(rec, "Portfolio review", "Mo Tion").wait_for()
+
+    # A mis-drop on Rejected: the dialog asks, then the toast offers Undo; the card comes back.
+    drag(rec, card(rec, "Portfolio review", "Mo Tion"), "Rejected")
+    rec.locator("[data-testid=reject-standard-reason]").select_option("Position filled")
+    rec.locator("[data-testid=confirm-reject]").click()
+    card(rec, "Rejected", "Mo Tion").wait_for()
+    rec.get_by_role("button", name="Undo").click()
+    card(rec, "Portfolio review", "Mo Tion").wait_for()
+    rec.get_by_text("The candidate was not told").wait_for()
+
+    # Dragging back to Applied is a correction: it needs a reason.
+    drag(rec, card(rec, "Portfolio review", "Mo Tion"), "Applied")
+    rec.locator("[data-testid=confirm-reject]").click()
+    rec.get_by_text("a correction needs a reason").wait_for()
+    _dialog_reason(rec, "Moved the wrong card")
+    card(rec, "Applied", "Mo Tion").wait_for()
+
+    # Forward again, reject for real, then reopen from the menu with a reason.
+    card(rec, "Applied", "Mo Tion").locator("[data-testid=move-menu]").click()
+    rec.locator('[data-testid="move-to-Portfolio review"]').click()
+    card(rec, "Portfolio review", "Mo Tion").wait_for()
+    card(rec, "Portfolio review", "Mo Tion").locator("[data-testid=move-menu]").click()
+    rec.locator("[data-testid=move-to-Rejected]").click()
+    rec.locator("[data-testid=confirm-reject]").click()
+    card(rec, "Rejected", "Mo Tion").wait_for()
+    card(rec, "Rejected", "Mo Tion").locator("[data-testid=move-menu]").click()
+    reopen = rec.locator('[data-testid="move-to-Portfolio review"]')
+    expect(reopen).to_have_text("Reopen to Portfolio review")
+    reopen.click()
+    _dialog_reason(rec, "Second look after the portfolio update")
+    card(rec, "Portfolio review", "Mo Tion").wait_for()
+
+    rec_token = _token(server, "recruiter@acme.test", "flowtrack-demo")
+    kinds = [h["kind"] for h in _api(server, "GET", f"/api/history/application/{app['id']}", None, rec_token)]
+    assert kinds == ["applied", "forward", "reject", "undo", "back", "forward", "reject", "reopen"]
+
+    # The candidate withdraws, after confirming.
+    cand = new_page()
+    sign_in_candidate(cand, server)
+    mine = cand.locator(f'[data-testid=my-application][data-job="{TITLE}"]')
+    expect(mine.locator("[data-testid=current-stage]")).to_have_text("Portfolio review")
+    mine.locator("[data-testid=withdraw]").click()
+    cand.locator("[data-testid=confirm-withdraw]").click()
+    expect(mine.locator("[data-testid=current-stage]")).to_have_text("Withdrawn")
+    expect(mine.locator("[data-testid=withdraw]")).to_have_count(0)
+    card(rec, "Withdrawn", "Mo Tion").wait_for()  # live on the recruiter's board
+
+    # The undone rejection never reached the candidate; the real one did, after its undo window.
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        subjects = [m["Subject"] for m in smtp.handler.messages if m["To"] == "mo@example.com"]
+        if len(subjects) >= 4:
+            break
+        time.sleep(0.5)
+    time.sleep(2)
+    subjects = [m["Subject"] for m in smtp.handler.messages if m["To"] == "mo@example.com"]
+    assert subjects.count(f"Your application for {TITLE} at Acme") == 1, subjects  # one rejection only
+    assert subjects.count(f"Your application for {TITLE}: Portfolio review") == 2, subjects
+
+
+def sign_in_candidate(page, server) -> None:
+    page.goto(server.url + "/login?next=/my-applications")
+    page.fill("#email", "mo@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_selector("[data-testid=sign-out]")
+    page.wait_for_url(re.compile(r"/my-applications"))
