@@ -64,19 +64,21 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     rec.locator("[data-testid=new-job]").click()
     rec.locator("[data-testid=job-title]").fill(TITLE)
     # Start from the company's Design template, then rename a stage and add one.
-    rec.locator("[data-testid=pipeline-template]").select_option(label=re.compile("^Design"))
+    design = rec.locator("[data-testid=pipeline-template] option", has_text="Design —").get_attribute("value")
+    rec.locator("[data-testid=pipeline-template]").select_option(design)
     names = rec.locator("[data-testid=stage-name]")
     expect(names.nth(1)).to_have_value("Portfolio review")
     names.nth(3).fill("Final interview")
     names.nth(3).blur()
-    rec.locator("[data-testid=add-stage]").click()
-    new_name = rec.locator("[data-testid=stage-name]").nth(4)
+    rec.locator("[data-testid=add-stage]").click()  # a new stage comes last before the final ones
+    new_name = rec.locator("[data-testid=stage-name]").nth(5)
     expect(new_name).to_have_value("")
     new_name.fill("References")
     new_name.blur()
-    rec.locator("[data-testid=stage-row]").nth(4).locator("[data-testid=stage-category]").select_option(
-        "offer"
-    )
+    row = rec.locator("[data-testid=stage-row]").nth(5)
+    row.locator("[data-testid=stage-category]").select_option("offer")
+    row.get_by_role("button", name="Move stage up").click()
+    expect(rec.locator("[data-testid=stage-name]").nth(4)).to_have_value("References")
     rec.locator("[data-testid=job-save]").click()
     rec.get_by_text(f"Posted “{TITLE}”").wait_for()
 
@@ -101,12 +103,15 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     drag(rec, card(rec, "Applied", "Mo Tion"), "Portfolio review")
     card(rec, "Portfolio review", "Mo Tion").wait_for()
 
-    # A mis-drop on Rejected: the dialog asks, then the toast offers Undo; the card comes back.
-    drag(rec, card(rec, "Portfolio review", "Mo Tion"), "Rejected")
+    # A mis-click on Reject: the dialog asks, then the toast offers Undo; the card comes back.
+    card(rec, "Portfolio review", "Mo Tion").locator("[data-testid=move-menu]").click()
+    rec.locator("[data-testid=move-to-Rejected]").click()
     rec.locator("[data-testid=reject-standard-reason]").select_option("Position filled")
     rec.locator("[data-testid=confirm-reject]").click()
     card(rec, "Rejected", "Mo Tion").wait_for()
-    rec.get_by_role("button", name="Undo").click()
+    rec.locator("[data-sonner-toast]", has_text="Moved to Rejected").get_by_role(
+        "button", name="Undo"
+    ).click()
     card(rec, "Portfolio review", "Mo Tion").wait_for()
     rec.get_by_text("The candidate was not told").wait_for()
 

@@ -223,12 +223,16 @@ def board_view() -> rx.Component:
     return kanban_board(
         rx.foreach(BoardState.columns, column_view),
         on_move=BoardState.move,
+        # The board scrolls sideways inside itself; the page never does (so a long pipeline keeps
+        # the page's width, and the drag library auto-scrolls this container near its edges).
         style={
             "display": "flex",
             "gap": "12px",
             "overflowX": "auto",
             "alignItems": "flex-start",
             "paddingBottom": "12px",
+            "width": "100%",
+            "minWidth": "0",
         },
     )
 

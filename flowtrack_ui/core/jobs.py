@@ -205,8 +205,12 @@ def list_jobs(
             query = query.where(
                 or_(Job.title.ilike(like), Company.name.ilike(like), Job.location.ilike(like))
             )
-        rows = s.exec(query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset))
-        return [job_view(job, name) for job, name in rows]
+        rows = s.exec(query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)).all()
+        pipelines = job_stages.pipelines_of(s, [job.id for job, _ in rows])
+        return [
+            job_view(job, name, stages=tuple(job_stages.stage_view(st) for st in pipelines[job.id].stages))
+            for job, name in rows
+        ]
 
 
 def get_job(db: Database, principal: Principal | None, job_id: object) -> JobView:

@@ -55,6 +55,7 @@ def board_page() -> rx.Component:
                     board_view(),
                     spacing="3",
                     width="100%",
+                    min_width="0",
                 ),
             ),
         ),

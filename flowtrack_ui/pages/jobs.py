@@ -111,6 +111,17 @@ def _questions_editor() -> rx.Component:
     )
 
 
+# Native selects (reliable with keyboards, phones and form posts), drawn like the theme's fields.
+SELECT_STYLE = {
+    "padding": "5px 6px",
+    "borderRadius": "6px",
+    "border": "1px solid var(--gray-a7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
+    "fontSize": "14px",
+}
+
+
 def _stage_editor(st: EditorStage, index) -> rx.Component:
     """One stage: its name, its category (fixed for the applied and final stages), order, remove."""
     fixed = st.terminal | (st.category == "applied")
@@ -134,7 +145,7 @@ def _stage_editor(st: EditorStage, index) -> rx.Component:
                 value=st.category,
                 on_change=lambda v: StaffJobsState.set_stage_category(st.key, v),
                 aria_label="Category of stage " + (index + 1).to_string(),
-                style={"padding": "5px", "borderRadius": "6px", "minWidth": "96px"},
+                style=SELECT_STYLE | {"minWidth": "96px"},
                 data_testid="stage-category",
             ),
         ),
@@ -190,7 +201,7 @@ def _pipeline_editor() -> rx.Component:
                 id="pipeline-template",
                 value=StaffJobsState.chosen_template,
                 on_change=StaffJobsState.choose_template,
-                style={"padding": "5px", "borderRadius": "6px", "flex": "1", "minWidth": "0"},
+                style=SELECT_STYLE | {"flex": "1", "minWidth": "0"},
                 data_testid="pipeline-template",
             ),
             align="center",
