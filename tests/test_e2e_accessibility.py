@@ -78,3 +78,31 @@ def test_staff_application_page_and_dialogs(server, new_page):
     page.click("[data-testid=open-scorecard]")
     page.get_by_role("dialog").get_by_text("Overall recommendation").wait_for()
     check(page, "scorecard dialog")
+
+
+def test_pipeline_editor_reasons_and_move_dialogs(server, new_page):
+    page = new_page()
+    sign_in(page, server, "recruiter@acme.test", "/jobs")
+    page.click("[data-testid=new-job]")
+    page.locator("[data-testid=pipeline-editor] [data-testid=stage-row]").first.wait_for()
+    check(page, "job editor with its pipeline")
+    page.keyboard.press("Escape")
+    page.click("[data-testid=open-reasons]")
+    page.locator("[data-testid=reasons-text]").wait_for()
+    check(page, "rejection reasons dialog")
+    page.keyboard.press("Escape")
+    page.goto(server.url + "/board?job=1")
+    first = page.locator('[data-testid="column-Applied"] [data-testid=card]').first
+    first.locator("[data-testid=move-menu]").click()
+    page.click("[data-testid=move-to-Rejected]")
+    page.locator("[data-testid=reject-standard-reason]").wait_for()
+    check(page, "reject dialog")
+
+
+def test_tracker_withdraw_confirmation(server, new_page):
+    page = new_page()
+    sign_in(page, server, "alice@example.com", "/my-applications")
+    page.goto(server.url + "/my-applications")
+    page.locator("[data-testid=withdraw]").first.click()
+    page.locator("[data-testid=confirm-withdraw]").wait_for()
+    check(page, "withdraw confirmation")

@@ -390,6 +390,7 @@ def ask_dialog() -> rx.Component:
                                 "Move back",
                             ),
                             color_scheme=rx.cond(is_reject, "red", "indigo"),
+                            high_contrast=is_reject,  # white on red-9 is under 4.5:1
                             type="submit",
                             data_testid="confirm-reject",
                         ),

@@ -282,6 +282,7 @@ def withdraw_button(app: TrackedApplication) -> rx.Component:
                     rx.button(
                         "Withdraw",
                         color_scheme="red",
+                        high_contrast=True,
                         on_click=TrackerState.withdraw(app.id),
                         data_testid="confirm-withdraw",
                     )

@@ -134,7 +134,7 @@ def _stage_editor(st: EditorStage, index) -> rx.Component:
             aria_label="Name of stage " + (index + 1).to_string(),
             size="2",
             flex="1",
-            min_width="120px",
+            min_width="0",
             data_testid="stage-name",
         ),
         rx.cond(
@@ -201,7 +201,7 @@ def _pipeline_editor() -> rx.Component:
                 id="pipeline-template",
                 value=StaffJobsState.chosen_template,
                 on_change=StaffJobsState.choose_template,
-                style=SELECT_STYLE | {"flex": "1", "minWidth": "0"},
+                style=SELECT_STYLE | {"flex": "1", "minWidth": "0", "width": "100%", "maxWidth": "100%"},
                 data_testid="pipeline-template",
             ),
             align="center",

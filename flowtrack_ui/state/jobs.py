@@ -63,6 +63,12 @@ class TemplateOption:
     summary: str
 
 
+def _summary(names: list[str], limit: int = 48) -> str:
+    """A template's stages in a few words, short enough for a select on a phone."""
+    text = " → ".join(names)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 STAGE_CATEGORY_LABELS = {c.value: c.value.capitalize() for c in PROGRESS if c.value != "applied"}
 
 
@@ -126,7 +132,7 @@ class StaffJobsState(SessionState):
         found = templates.list_templates(db(), self.principal())
         self._template_stages = {str(t.id): list(t.stages) for t in found}
         self.template_options = [
-            TemplateOption(str(t.id), t.name, " → ".join(st["name"] for st in t.stages)) for t in found
+            TemplateOption(str(t.id), t.name, _summary([st["name"] for st in t.stages])) for t in found
         ]
 
     @rx.event
