@@ -224,3 +224,92 @@ def test_password_change_handler_needs_a_session(db, candidate):
     result = call(st, AccountState.change_password, {"current_password": PASSWORD, "password": "new pass 12"})
     assert "/login" in rendered(result)
     assert accounts.login(db, candidate.email, PASSWORD)
+
+
+# --- pipelines: undo, corrections, templates, reasons, withdraw ---------------------------------
+
+
+def _setup_snapshot(db):
+    from flowtrack_ui.core.models import PipelineTemplate, RejectionReason
+
+    with db.session() as s:
+        return (
+            snapshot(db),
+            sorted((t.company_id, t.name) for t in s.exec(select(PipelineTemplate))),
+            sorted((r.company_id, r.label) for r in s.exec(select(RejectionReason))),
+        )
+
+
+def test_recruiter_rejects_undoes_and_corrects_through_the_handlers(db, acme, app_id):
+    st = state_for(BoardState, acme.recruiter)
+    st.job_id = acme.job_id
+    st.can_move = True
+    call(st, BoardState.refresh)
+    call(st, BoardState.move, app_id, "Screening", "Applied")
+    call(st, BoardState.move, app_id, "Rejected", "Screening")  # asks first
+    assert st.ask_open and st.ask_kind == "reject" and "Position filled" in st.reasons
+    call(st, BoardState.confirm_ask, {"reason": "Position filled", "note": "internal"})
+    with db.session() as s:
+        assert s.get(Application, app_id).stage == "Rejected"
+    call(st, BoardState.undo, app_id)
+    with db.session() as s:
+        assert s.get(Application, app_id).stage == "Screening"
+    call(st, BoardState.move, app_id, "Applied", "Screening")  # a correction asks for its reason
+    assert st.ask_kind == "back"
+    call(st, BoardState.confirm_ask, {"note": ""})
+    assert st.ask_open and "reason" in st.ask_error
+    call(st, BoardState.confirm_ask, {"note": "wrong card"})
+    with db.session() as s:
+        assert s.get(Application, app_id).stage == "Applied"
+    call(st, BoardState.open_card, app_id)
+    assert [h.kind for h in st.history] == ["back", "undo", "reject", "forward", "applied"]
+    assert st.history[2].reason == "Position filled"
+
+
+@pytest.mark.parametrize("who", ["candidate", "other_company", "nobody"])
+def test_forged_pipeline_setup_is_refused(db, acme, globex, candidate, who):
+    principal = {"candidate": candidate, "other_company": globex.recruiter, "nobody": None}[who]
+    before = _setup_snapshot(db)
+    st = state_for(StaffJobsState, principal)
+    st.editing_id = acme.job_id
+    st.editor_stages = []
+    call(st, StaffJobsState.save_template, {"template_name": "Forged"})
+    call(st, StaffJobsState.save_reasons, {"reasons": "Forged reason"})
+    call(st, StaffJobsState.save_job, {"title": "Forged", "description": "", "location": ""})
+    after = _setup_snapshot(db)
+    if who == "other_company":  # their own company's setup may change, never Acme's
+        assert [t for t in after[1] if t[0] == acme.recruiter.company_id] == [
+            t for t in before[1] if t[0] == acme.recruiter.company_id
+        ]
+        assert [r for r in after[2] if r[0] == acme.recruiter.company_id] == [
+            r for r in before[2] if r[0] == acme.recruiter.company_id
+        ]
+        assert after[0][0] == before[0][0]
+    else:
+        assert after == before
+
+
+@pytest.mark.parametrize("who", ["recruiter", "manager", "other_candidate", "nobody"])
+def test_forged_withdraw_and_undo_are_refused(db, acme, candidate, app_id, who):
+    from .conftest import make_candidate
+
+    workflow.move_stage(db, acme.recruiter, app_id, "Screening")
+    principal = {
+        "recruiter": acme.recruiter,
+        "manager": acme.manager,
+        "other_candidate": make_candidate(db, "x@example.com", "Xavier"),
+        "nobody": None,
+    }[who]
+    before = snapshot(db)
+    call(state_for(TrackerState, principal), TrackerState.withdraw, app_id)
+    if who != "recruiter":  # the mover may undo their own move; no one else may
+        call(state_for(BoardState, principal), BoardState.undo, app_id)
+    assert snapshot(db) == before
+
+
+def test_the_candidate_withdraws_through_the_handler(db, candidate, app_id):
+    st = state_for(TrackerState, candidate)
+    call(st, TrackerState.withdraw, app_id)
+    with db.session() as s:
+        assert s.get(Application, app_id).stage == "Withdrawn"
+    assert st.applications[0].category == "withdrawn" and not st.applications[0].can_withdraw

@@ -237,6 +237,18 @@ def board_view() -> rx.Component:
     )
 
 
+# Moves worth a word on the timeline (a plain forward move needs none).
+KIND_LABELS = rx.Var.create(
+    {
+        "back": "Correction: moved back",
+        "reopen": "Reopened",
+        "unhire": "Correction: hire undone",
+        "undo": "Undo",
+        "withdraw": "Withdrawn by the candidate",
+    }
+)
+
+
 def history_item(entry: HistoryRow) -> rx.Component:
     return rx.hstack(
         rx.box(
@@ -259,6 +271,17 @@ def history_item(entry: HistoryRow) -> rx.Component:
                 spacing="2",
                 wrap="wrap",
             ),
+            rx.cond(
+                KIND_LABELS.contains(entry.kind),
+                rx.badge(
+                    KIND_LABELS[entry.kind],
+                    size="1",
+                    variant="outline",
+                    color_scheme="gray",
+                    data_testid="history-kind",
+                ),
+            ),
+            rx.cond(entry.reason != "", rx.text("Reason: " + entry.reason, size="1", weight="medium")),
             rx.text(
                 entry.by + " · ",
                 rx.tooltip(rx.text(entry.when, as_="span"), content=entry.exact),
