@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Query, Response, status
 
 from flowtrack_ui.core import application_details, queries, workflow
+from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.views import ApplicationView
 
 from .deps import Caller, Db
@@ -51,6 +52,9 @@ def apply(
     caller: Caller,
     db: Db,
     body: Annotated[ApplyIn | None, Body()] = None,
+    source: Annotated[
+        str | None, Query(max_length=40, description="A shared link's tag (e.g. linkedin), for the reports.")
+    ] = None,
 ) -> ApplicationOut:
     """A candidate applies to an open job, once, with their current résumé (snapshotted).
 
@@ -59,7 +63,15 @@ def apply(
     """
     answers = [{"question_id": a.question_id, "answer": a.answer} for a in body.answers] if body else []
     return app_out(
-        workflow.apply(db, caller, job_id, cover_letter=body.cover_letter if body else None, answers=answers)
+        workflow.apply(
+            db,
+            caller,
+            job_id,
+            cover_letter=body.cover_letter if body else None,
+            answers=answers,
+            source=Source.API,
+            source_tag=source,
+        )
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -388,3 +388,47 @@ class ActivityOut(BaseModel):
     actor: str
     title: str
     body: str
+
+
+class FunnelStepOut(BaseModel):
+    category: str
+    label: str
+    reached: int = Field(description="Applications that reached this step or beyond")
+    percent: float = Field(description="Of the applications in scope")
+    conversion: float | None = Field(description="Share that reached the next step; null for the last")
+
+
+class DurationOut(BaseModel):
+    label: str
+    count: int
+    median_days: float | None
+    p90_days: float | None
+
+
+class ReasonOut(BaseModel):
+    reason: str
+    category: str = Field(description="The step the applications were rejected from")
+    count: int
+
+
+class SourceOut(BaseModel):
+    source: str = Field(description="careers, link, talent_pool, api or unknown")
+    detail: str = Field(description="A shared link's ?source= tag")
+    label: str
+    applications: int
+    hired: int
+
+
+class AnalyticsOut(BaseModel):
+    job_id: int | None
+    since: date | None
+    until: date | None
+    applications: int
+    funnel: list[FunnelStepOut]
+    time_in_stage: list[DurationOut]
+    time_to_hire: DurationOut
+    time_to_fill: DurationOut
+    reasons: list[ReasonOut]
+    standard_reasons: list[str]
+    sources: list[SourceOut]
+    generated_at: datetime

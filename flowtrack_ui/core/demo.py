@@ -265,6 +265,8 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                 updated_at=t,
                 stage_changed_at=t,
                 resume_file_id=resumes[cand.id],
+                source=("careers", "link", "link", "api")[n % 4],
+                source_detail=("linkedin" if n % 8 < 4 else "meetup") if n % 4 in (1, 2) else None,
                 cover_letter=COVER_LETTERS[n % len(COVER_LETTERS)] or None,
             )
             s.add(app)

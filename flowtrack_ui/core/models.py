@@ -133,6 +133,8 @@ class Application(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("job_id", "candidate_id", name="uq_application_job_candidate"),
         sa.Index("ix_application_job_stage", "job_id", "stage"),
+        # Analytics select a job's (or company's) applications created in a date range.
+        sa.Index("ix_application_job_created", "job_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,6 +150,9 @@ class Application(SQLModel, table=True):
     cover_letter: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
     # The résumé as it was when the candidate applied (a snapshot: a later upload does not change it).
     resume_file_id: int | None = Field(default=None, foreign_key="stored_file.id", nullable=True)
+    # Where it came from (analytics/sources.py): careers, link (with its ?source= tag), talent_pool, api.
+    source: str = Field(default="careers", sa_type=sa.String(20))
+    source_detail: str | None = Field(default=None, sa_type=sa.String(40), nullable=True)
     stage_changed_at: datetime = _ts()
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
@@ -157,7 +162,10 @@ class ApplicationHistory(SQLModel, table=True):
     """Append-only: rows are inserted with each change of stage and never updated or deleted."""
 
     __tablename__ = "application_history"
-    __table_args__ = (sa.Index("ix_history_application_id_id", "application_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_history_application_id_id", "application_id", "id"),
+        sa.Index("ix_history_reverts_id", "reverts_id"),  # analytics skip the moves an undo reverted
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id")

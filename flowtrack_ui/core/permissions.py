@@ -36,6 +36,7 @@ class Action(StrEnum):
     INVITE_RECRUITER = "invite a recruiter"
     INVITE_HIRING_MANAGER = "invite a hiring manager"
     WITHDRAW = "withdraw an application"
+    VIEW_ANALYTICS = "view hiring analytics"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -54,6 +55,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INVITE_RECRUITER: frozenset({Role.RECRUITER}),
     Action.INVITE_HIRING_MANAGER: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
     Action.WITHDRAW: frozenset({Role.CANDIDATE}),
+    Action.VIEW_ANALYTICS: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
 }
 
 INVITE_ACTION = {Role.RECRUITER: Action.INVITE_RECRUITER, Role.HIRING_MANAGER: Action.INVITE_HIRING_MANAGER}

@@ -9,9 +9,10 @@ from sqlmodel import Session, select
 
 from . import notifications, validation
 from . import questions as screening
+from .analytics.sources import Source, link_tag
 from .changes import candidate_topic, company_topic, job_topic
 from .db import Database, announce
-from .errors import Conflict, NotFound
+from .errors import Conflict, InvalidInput, NotFound
 from .models import Application, ApplicationHistory, CandidateProfile, Job
 from .permissions import Action, Principal, require
 from .pipelines.job_stages import pipeline_of
@@ -49,15 +50,23 @@ def apply(
     *,
     cover_letter: object = None,
     answers: object = None,
+    source: Source = Source.CAREERS,
+    source_tag: object = None,
 ) -> ApplicationView:
     """A candidate applies to an open job, once, with the answers to its screening questions.
 
     The candidate's current résumé is snapshotted onto the application. A missing required
     answer is refused (``MissingAnswers`` names each question). The first history entry has
-    no old stage.
+    no old stage. Where it came from is recorded for the reports: the careers page, the API, or a
+    shared link's ``?source=`` tag (``source_tag``).
     """
     require(principal, Action.APPLY)
     job_id = validation.object_id(job_id, "Job id")
+    tag = link_tag(source_tag)
+    if tag:
+        source = Source.LINK
+    if source not in (Source.CAREERS, Source.LINK, Source.API):
+        raise InvalidInput("A candidate applies from the careers page, a shared link or the API.")
     letter = validation.text(
         cover_letter, "Cover letter", max_len=MAX_COVER_LETTER, required=False, multiline=True
     )
@@ -89,6 +98,8 @@ def apply(
             updated_at=now,
             cover_letter=letter or None,
             resume_file_id=profile.resume_file_id if profile else None,
+            source=Source(source).value,
+            source_detail=tag,
         )
         s.add(app)
         try:

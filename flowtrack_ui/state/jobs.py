@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from urllib.parse import quote
 
 import reflex as rx
 
@@ -417,6 +418,7 @@ class CareersState(SessionState):
     apply_error: str = ""
     my_headline: str = ""
     my_resume: str = ""
+    source_tag: str = ""
 
     @rx.event
     def load(self):
@@ -444,6 +446,8 @@ class CareersState(SessionState):
         self.require()
         self.applied, self.job_error = False, ""
         job_id = self.router.url.query_parameters.get("id", "")
+        # A shared link's ?source= tag; the core checks it when the application is sent.
+        self.source_tag = str(self.router.url.query_parameters.get("source", ""))[:40]
         try:
             j = jobs.get_job(db(), None, job_id)
         except DomainError as exc:
@@ -467,7 +471,8 @@ class CareersState(SessionState):
         try:
             self.principal()
         except Unauthenticated:
-            return rx.redirect(f"/login?next=/careers/job%3Fid%3D{self.job.id}")
+            tag = f"%26source%3D{quote(self.source_tag, safe='')}" if self.source_tag else ""
+            return rx.redirect(f"/login?next=/careers/job%3Fid%3D{self.job.id}{tag}")
         return None
 
     @rx.event
@@ -481,6 +486,7 @@ class CareersState(SessionState):
                 self.job.id,
                 cover_letter=form.get("cover_letter", ""),
                 answers=answers,
+                source_tag=self.source_tag or None,
             )
         except MissingAnswers as exc:
             self.questions = [

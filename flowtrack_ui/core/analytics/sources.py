@@ -1,0 +1,40 @@
+"""Where an application came from: recorded once, when the application is created."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from ..errors import InvalidInput
+
+
+class Source(StrEnum):
+    CAREERS = "careers"  # the careers page
+    LINK = "link"  # a shared link with ?source=<tag>
+    TALENT_POOL = "talent_pool"  # added by a recruiter
+    API = "api"  # the REST API
+    UNKNOWN = "unknown"  # applications made before sources were recorded
+
+
+LABELS = {
+    Source.CAREERS: "Careers page",
+    Source.LINK: "Shared link",
+    Source.TALENT_POOL: "Added by a recruiter",
+    Source.API: "API",
+    Source.UNKNOWN: "Not recorded",
+}
+
+_TAG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+
+
+def link_tag(value: object) -> str | None:
+    """The ``?source=`` tag of a shared link (e.g. ``linkedin``), lower-cased; None when absent.
+
+    Anything that is not a short slug is refused, so a link cannot write arbitrary text into reports.
+    """
+    if value in (None, ""):
+        return None
+    tag = str(value).strip().lower()
+    if not _TAG.match(tag):
+        raise InvalidInput("A source tag is 1–40 letters, digits, dots, dashes or underscores.")
+    return tag
