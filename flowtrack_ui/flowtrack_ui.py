@@ -10,6 +10,7 @@ from flowtrack_ui.api.websocket_limits import install_event_guard, install_log_t
 from flowtrack_ui.core import logs
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.pages.account import account_page
+from flowtrack_ui.pages.analytics import analytics_page
 from flowtrack_ui.pages.application import application_page
 from flowtrack_ui.pages.auth import (
     company_signup_page,
@@ -26,6 +27,7 @@ from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.overview import overview_page
 from flowtrack_ui.pages.profile import profile_page
 from flowtrack_ui.state.account import AccountState
+from flowtrack_ui.state.analytics import AnalyticsState
 from flowtrack_ui.state.application import ApplicationState
 from flowtrack_ui.state.application_team import TeamState
 from flowtrack_ui.state.auth import AuthState
@@ -83,6 +85,7 @@ app.add_page(account_page, route="/account", title="Account · FlowTrack", on_lo
 app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)
 app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=BoardState.load)
 app.add_page(overview_page, route="/overview", title="Overview · FlowTrack", on_load=OverviewState.load)
+app.add_page(analytics_page, route="/analytics", title="Analytics · FlowTrack", on_load=AnalyticsState.load)
 app.add_page(careers_page, route="/careers", title="Open jobs · FlowTrack", on_load=CareersState.load)
 app.add_page(job_detail_page, route="/careers/job", title="Job · FlowTrack", on_load=CareersState.load_job)
 app.add_page(

@@ -106,3 +106,11 @@ def test_tracker_withdraw_confirmation(server, new_page):
     page.locator("[data-testid=withdraw]").first.click()
     page.locator("[data-testid=confirm-withdraw]").wait_for()
     check(page, "withdraw confirmation")
+
+
+def test_analytics_page(server, new_page):
+    page = new_page()
+    sign_in(page, server, "manager@acme.test")
+    page.goto(server.url + "/analytics?job=")
+    page.locator("[data-testid=analytics-funnel] svg").first.wait_for()
+    check(page, "analytics")

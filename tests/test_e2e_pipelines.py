@@ -172,3 +172,25 @@ def sign_in_candidate(page, server) -> None:
     page.click("[data-testid=login-submit]")
     page.wait_for_selector("[data-testid=sign-out]")
     page.wait_for_url(re.compile(r"/my-applications"))
+
+
+def test_a_manager_reads_the_funnel_and_changes_the_range(server, new_page):
+    hm = new_page()
+    sign_in(hm, server, "manager@acme.test")
+    hm.click("[data-testid=nav-analytics]")
+    hm.wait_for_url(re.compile(r"/analytics"))
+    funnel = hm.locator("[data-testid=analytics-funnel]")
+    funnel.locator("svg").first.wait_for()
+    reached = [int(x) for x in funnel.locator("[data-testid=funnel-reached]").all_inner_texts()]
+    assert len(reached) == 5 and reached[0] >= 40 and reached == sorted(reached, reverse=True)
+    # The demo's applications are older than 30 days: the short range is empty, and says so.
+    hm.locator("[data-testid=analytics-range]").select_option("30")
+    hm.get_by_text("No applications in this range").wait_for()
+    hm.locator("[data-testid=analytics-range]").select_option("all")
+    funnel.locator("svg").first.wait_for()
+    hm.locator("[data-testid=analytics-job]").select_option(label="Product Designer")
+    expect(funnel.locator("[data-testid=funnel-reached]").first).to_have_text("13")
+    with hm.expect_download() as download:
+        hm.click("[data-testid=analytics-csv]")
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert "funnel_reached,,applied,13" in text

@@ -15,7 +15,7 @@ from sqlmodel import select
 from flowtrack_ui.core import accounts, workflow
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job, OutboxEmail
-from flowtrack_ui.state import account, auth, board, jobs, overview, session, tracker
+from flowtrack_ui.state import account, analytics, auth, board, jobs, overview, session, tracker
 from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.jobs import CareersState, StaffJobsState
@@ -26,7 +26,7 @@ from flowtrack_ui.state.tracker import TrackerState
 
 @pytest.fixture(autouse=True)
 def _use_test_db(db, monkeypatch):
-    for module in (session, auth, jobs, board, tracker, overview, account):
+    for module in (session, auth, jobs, board, tracker, overview, account, analytics):
         monkeypatch.setattr(module, "db", lambda: db)
 
 
@@ -313,3 +313,34 @@ def test_the_candidate_withdraws_through_the_handler(db, candidate, app_id):
     with db.session() as s:
         assert s.get(Application, app_id).stage == "Withdrawn"
     assert st.applications[0].category == "withdrawn" and not st.applications[0].can_withdraw
+
+
+# --- analytics ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["candidate", "other_company", "nobody"])
+def test_forged_analytics_reads_nothing(db, acme, globex, candidate, app_id, who):
+    from flowtrack_ui.state.analytics import AnalyticsState
+
+    principal = {"candidate": candidate, "other_company": globex.recruiter, "nobody": None}[who]
+    st = state_for(AnalyticsState, principal)
+    st.jobs = [analytics_job(acme.job_id)]  # as if the page had listed Acme's job
+    call(st, AnalyticsState.set_job, str(acme.job_id))
+    call(st, AnalyticsState.export_csv)
+    assert st.applications == 0 and st.steps == [] and st.sources == []
+
+
+def analytics_job(job_id: int):
+    from flowtrack_ui.state.analytics import JobOption
+
+    return JobOption(str(job_id), "Acme Engineer")
+
+
+def test_a_manager_reads_analytics_through_the_handler(db, acme, app_id):
+    from flowtrack_ui.state.analytics import AnalyticsState
+
+    st = state_for(AnalyticsState, acme.manager)
+    st.jobs = [analytics_job(acme.job_id)]
+    call(st, AnalyticsState.set_job, str(acme.job_id))
+    assert st.applications == 1 and [s.reached for s in st.steps] == [1, 0, 0, 0, 0]
+    assert f"flowtrack-analytics-job-{acme.job_id}.csv" in rendered(call(st, AnalyticsState.export_csv))

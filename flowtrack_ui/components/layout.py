@@ -17,12 +17,17 @@ def nav_links() -> rx.Component:
             SessionState.role,
             (
                 "recruiter",
-                rx.hstack(_link("Jobs", "/jobs", "nav-jobs"), spacing="4"),
+                rx.hstack(
+                    _link("Jobs", "/jobs", "nav-jobs"),
+                    _link("Analytics", "/analytics", "nav-analytics"),
+                    spacing="4",
+                ),
             ),
             (
                 "hiring_manager",
                 rx.hstack(
                     _link("Overview", "/overview", "nav-overview"),
+                    _link("Analytics", "/analytics", "nav-analytics"),
                     _link("Jobs", "/jobs", "nav-jobs"),
                     spacing="4",
                 ),

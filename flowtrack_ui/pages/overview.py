@@ -11,12 +11,12 @@ from flowtrack_ui.state.overview import JobOverviewRow, OverviewState
 
 
 def funnel(row: JobOverviewRow) -> rx.Component:
-    """Plain bars of who is in each stage now (no funnel shapes: those would suggest conversion)."""
+    """How many applications reached each step or beyond (from history), with the share of all."""
     return rx.recharts.bar_chart(
         rx.recharts.bar(
-            rx.recharts.label_list(position="right", data_key="value", fill="var(--gray-12)"),
+            rx.recharts.label_list(position="right", data_key="label", fill="var(--gray-12)"),
             data_key="value",
-            name="Now in stage",
+            name="Reached",
             is_animation_active=False,
         ),
         rx.recharts.x_axis(type_="number", hide=True, allow_decimals=False),
@@ -25,8 +25,8 @@ def funnel(row: JobOverviewRow) -> rx.Component:
         data=row.funnel,
         layout="vertical",
         width="100%",
-        height=rx.cond(row.funnel.length() > 5, 220, 180),
-        margin={"top": 5, "right": 40, "left": 5, "bottom": 5},
+        height=180,
+        margin={"top": 5, "right": 70, "left": 5, "bottom": 5},
     )
 
 

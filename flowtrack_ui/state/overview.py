@@ -8,8 +8,10 @@ from typing import Any
 import reflex as rx
 
 from flowtrack_ui.core import live_access, queries
+from flowtrack_ui.core.analytics.report import STEPS, funnels_by_job
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import STAFF_ROLES
+from flowtrack_ui.core.pipelines.categories import LABELS
 
 from . import live
 from .board import ColumnRow, StageCount, columns_of, stage_counts
@@ -38,6 +40,19 @@ class JobOverviewRow:
     counts: list[StageCount] = dataclasses.field(default_factory=list)
     # Recharts reads plain objects: {stage, value, fill}.
     funnel: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+def _funnel(reached: list[int]) -> list[dict[str, Any]]:
+    total = reached[0] if reached else 0
+    return [
+        {
+            "stage": LABELS[step],
+            "value": n,
+            "label": f"{n} · {round(100 * n / total) if total else 0}%",
+            "fill": CATEGORY_COLORS[step.value],
+        }
+        for step, n in zip(STEPS, reached, strict=True)
+    ]
 
 
 class OverviewState(SessionState):
@@ -73,6 +88,7 @@ class OverviewState(SessionState):
     def _refresh(self):
         try:
             summaries = queries.job_overview(db(), self.principal())
+            funnels = funnels_by_job(db(), self.principal())
         except DomainError as exc:
             return self.refuse(exc)
         self.jobs = [
@@ -84,12 +100,8 @@ class OverviewState(SessionState):
                 posted=day(s.job.created_at),
                 total=s.total,
                 counts=stage_counts(s),
-                # Who is in each stage now (the job's own stages, rejected and withdrawn left out).
-                funnel=[
-                    {"stage": c.stage, "value": c.count, "fill": CATEGORY_COLORS[c.category]}
-                    for c in stage_counts(s)
-                    if c.category not in ("rejected", "withdrawn")
-                ],
+                # The real funnel: how many applications reached each step or beyond (from history).
+                funnel=_funnel(funnels.get(s.job.id, [0] * len(STEPS))),
             )
             for s in summaries
         ]

@@ -192,6 +192,35 @@ def _nearest_rank(source: str, key: str, value: str) -> str:
     )
 
 
+def _furthest(s, q: _Query, by_job: bool) -> dict[tuple[int, int], int]:
+    """(job id or 0, furthest step rank) → applications, in one grouped query."""
+    job = "scope.job_id" if by_job else "0"
+    rows = q.run(
+        s,
+        f"{_STANDING}, reached AS (SELECT m.application_id, MAX({_rank('m.new_cat')}) AS top "
+        "FROM moves m GROUP BY m.application_id) "
+        f"SELECT {job} AS job, CASE WHEN r.top = 4 AND scope.cur <> 'hired' THEN 3 ELSE r.top END AS top, "
+        "COUNT(*) AS n FROM reached r JOIN scope ON scope.id = r.application_id GROUP BY 1, 2",
+    )
+    return {(int(r.job), int(r.top)): int(r.n) for r in rows}
+
+
+def _cumulative(at_top: dict[int, int]) -> list[int]:
+    """Reached each step or beyond, from how many stopped at each step."""
+    return [sum(n for top, n in at_top.items() if top >= i) for i in range(len(STEPS))]
+
+
+def funnels_by_job(db: Database, principal: Principal) -> dict[int, list[int]]:
+    """Per job of the company, how many applications reached each step (all time): the overview's bars."""
+    require(principal, Action.VIEW_ANALYTICS)
+    with db.session() as s:
+        q = _Query(principal.company_id, None, None, None)
+        found: dict[int, dict[int, int]] = {}
+        for (job_id, top), n in _furthest(s, q, by_job=True).items():
+            found.setdefault(job_id, {})[top] = n
+    return {job_id: _cumulative(at_top) for job_id, at_top in found.items()}
+
+
 def report(
     db: Database, principal: Principal, job_id: object = None, since: object = None, until: object = None
 ) -> AnalyticsReport:
@@ -208,16 +237,9 @@ def report(
         dialect = s.get_bind().dialect.name
 
         # Funnel: the furthest step each application reached (a hire counts while it stands).
-        reached_rows = q.run(
-            s,
-            f"{_STANDING}, reached AS (SELECT m.application_id, MAX({_rank('m.new_cat')}) AS top "
-            "FROM moves m GROUP BY m.application_id) "
-            "SELECT CASE WHEN r.top = 4 AND scope.cur <> 'hired' THEN 3 ELSE r.top END AS top, COUNT(*) AS n "
-            "FROM reached r JOIN scope ON scope.id = r.application_id GROUP BY 1",
-        )
-        at_top = {int(r.top): int(r.n) for r in reached_rows}
+        at_top = {top: n for (_job, top), n in _furthest(s, q, by_job=False).items()}
         total = sum(at_top.values())
-        reached = [sum(n for top, n in at_top.items() if top >= i) for i in range(len(STEPS))]
+        reached = _cumulative(at_top)
         funnel = tuple(
             FunnelStep(
                 category=c.value,

@@ -1,0 +1,178 @@
+"""The analytics page: the hiring report of all jobs or one, over a date range, with a CSV export."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import reflex as rx
+
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.analytics import csv_export, report
+from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.permissions import STAFF_ROLES
+
+from .session import SessionState, db
+
+RANGES = {"30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months", "all": "All time"}
+COLORS = {
+    "applied": "#3e63dd",
+    "screening": "#0090ff",
+    "interview": "#12a594",
+    "offer": "#ab6400",
+    "hired": "#2b9a66",
+}
+
+
+@dataclasses.dataclass
+class JobOption:
+    id: str
+    title: str
+
+
+@dataclasses.dataclass
+class StepRow:
+    label: str
+    reached: int
+    percent: str
+    conversion: str  # to the next step, e.g. "60%"; "" for the last
+
+
+@dataclasses.dataclass
+class DurationRow:
+    label: str
+    count: int
+    median: str
+    p90: str
+
+
+@dataclasses.dataclass
+class CountRow:
+    label: str
+    group: str
+    count: int
+    extra: str = ""
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value < 1:
+        return f"{value * 24:.0f} h"
+    return f"{value:.1f} days"
+
+
+class AnalyticsState(SessionState):
+    jobs: list[JobOption] = []
+    job: str = ""  # "" is all jobs
+    range: str = "90"
+    applications: int = 0
+    steps: list[StepRow] = []
+    # Recharts reads plain objects.
+    funnel_chart: list[dict] = []
+    stage_chart: list[dict] = []
+    stage_rows: list[DurationRow] = []
+    hire: DurationRow = DurationRow("Time to hire", 0, "—", "—")
+    fill: DurationRow = DurationRow("Time to fill", 0, "—", "—")
+    reasons: list[CountRow] = []
+    sources: list[CountRow] = []
+    range_label: str = ""
+    loading: bool = True
+    error: str = ""
+
+    @rx.event
+    def load(self):
+        if self.require(*STAFF_ROLES) is None:
+            return self.guard(*STAFF_ROLES)
+        try:
+            summaries = queries.job_overview(db(), self.principal())
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.jobs = [JobOption(str(s.job.id), s.job.title) for s in summaries]
+        wanted = str(self.router.url.query_parameters.get("job", ""))
+        self.job = wanted if any(j.id == wanted for j in self.jobs) else ""
+        return self._refresh()
+
+    def _since(self):
+        if self.range == "all":
+            return None
+        return (datetime.now(UTC) - timedelta(days=int(self.range))).date()
+
+    def _report(self):
+        return report.report(db(), self.principal(), self.job or None, since=self._since())
+
+    def _refresh(self):
+        try:
+            r = self._report()
+        except DomainError as exc:
+            self.loading = False
+            if exc.status_code in (404, 422):
+                self.error = exc.message
+                return None
+            return self.refuse(exc)
+        self.error = ""
+        self.applications = r.applications
+        self.range_label = RANGES.get(self.range, "")
+        self.steps = [
+            StepRow(
+                f.label,
+                f.reached,
+                f"{f.percent:.0f}%",
+                "" if f.conversion is None else f"{f.conversion * 100:.0f}%",
+            )
+            for f in r.funnel
+        ]
+        self.funnel_chart = [
+            {
+                "step": f.label,
+                "reached": f.reached,
+                "label": f"{f.reached} · {f.percent:.0f}%",
+                "fill": COLORS[f.category],
+            }
+            for f in r.funnel
+        ]
+        self.stage_rows = [
+            DurationRow(d.label, d.count, _days(d.median_days), _days(d.p90_days)) for d in r.time_in_stage
+        ]
+        self.stage_chart = [
+            {"stage": d.label, "median": d.median_days or 0, "p90": d.p90_days or 0} for d in r.time_in_stage
+        ]
+        self.hire = DurationRow(
+            "Time to hire",
+            r.time_to_hire.count,
+            _days(r.time_to_hire.median_days),
+            _days(r.time_to_hire.p90_days),
+        )
+        self.fill = DurationRow(
+            "Time to fill",
+            r.time_to_fill.count,
+            _days(r.time_to_fill.median_days),
+            _days(r.time_to_fill.p90_days),
+        )
+        used = {x.reason for x in r.reasons}
+        self.reasons = [CountRow(x.reason, x.category.capitalize(), x.count) for x in r.reasons] + [
+            CountRow(label, "", 0) for label in r.standard_reasons if label not in used
+        ]
+        self.sources = [CountRow(x.label, "", x.applications, f"{x.hired} hired") for x in r.sources]
+        self.loading = False
+        return None
+
+    @rx.event
+    def set_job(self, value: str):
+        self.job = value if any(j.id == value for j in self.jobs) else ""
+        return self._refresh()
+
+    @rx.event
+    def set_range(self, value: str):
+        self.range = value if value in RANGES else "90"
+        return self._refresh()
+
+    @rx.event
+    def export_csv(self):
+        """The same figures as a CSV file, computed again for the same filters."""
+        try:
+            r = self._report()
+        except DomainError as exc:
+            return self.refuse(exc)
+        name = f"flowtrack-analytics{'-job-' + self.job if self.job else ''}.csv"
+        return rx.download(data=csv_export.to_csv(r), filename=name)
