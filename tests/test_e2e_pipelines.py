@@ -115,8 +115,11 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     card(rec, "Portfolio review", "Mo Tion").wait_for()
     rec.get_by_text("The candidate was not told").wait_for()
 
-    # Dragging back to Applied is a correction: it needs a reason.
-    drag(rec, card(rec, "Portfolio review", "Mo Tion"), "Applied")
+    # Moving back to Applied is a correction: the menu says so, and it needs a reason.
+    card(rec, "Portfolio review", "Mo Tion").locator("[data-testid=move-menu]").click()
+    back = rec.locator("[data-testid=move-to-Applied]")
+    expect(back).to_have_text("Back to Applied")
+    back.click()
     rec.locator("[data-testid=confirm-reject]").click()
     rec.get_by_text("a correction needs a reason").wait_for()
     _dialog_reason(rec, "Moved the wrong card")
@@ -183,12 +186,12 @@ def test_a_manager_reads_the_funnel_and_changes_the_range(server, new_page):
     funnel.locator("svg").first.wait_for()
     reached = [int(x) for x in funnel.locator("[data-testid=funnel-reached]").all_inner_texts()]
     assert len(reached) == 5 and reached[0] >= 40 and reached == sorted(reached, reverse=True)
+    hm.locator("[data-testid=analytics-job]").select_option(label="Product Designer")
+    expect(funnel.locator("[data-testid=funnel-reached]").first).to_have_text("13")
     # The demo's applications are older than 30 days: the short range is empty, and says so.
     hm.locator("[data-testid=analytics-range]").select_option("30")
     hm.get_by_text("No applications in this range").wait_for()
     hm.locator("[data-testid=analytics-range]").select_option("all")
-    funnel.locator("svg").first.wait_for()
-    hm.locator("[data-testid=analytics-job]").select_option(label="Product Designer")
     expect(funnel.locator("[data-testid=funnel-reached]").first).to_have_text("13")
     with hm.expect_download() as download:
         hm.click("[data-testid=analytics-csv]")

@@ -119,7 +119,7 @@ def _funnel() -> rx.Component:
                     rx.table.column_header_cell("Step"),
                     rx.table.column_header_cell("Reached"),
                     rx.table.column_header_cell("Of all"),
-                    rx.table.column_header_cell("On to the next step"),
+                    rx.table.column_header_cell("Next step"),
                 )
             ),
             rx.table.body(rx.foreach(AnalyticsState.steps, _step_row)),
@@ -168,8 +168,8 @@ def _time_in_stage() -> rx.Component:
                 rx.table.row(
                     rx.table.column_header_cell("Step"),
                     rx.table.column_header_cell("Median"),
-                    rx.table.column_header_cell("90th percentile"),
-                    rx.table.column_header_cell("Applications"),
+                    rx.table.column_header_cell(rx.el.abbr("p90", title="90th percentile")),
+                    rx.table.column_header_cell("Apps"),
                 )
             ),
             rx.table.body(rx.foreach(AnalyticsState.stage_rows, _stage_row)),

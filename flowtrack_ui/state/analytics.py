@@ -54,12 +54,13 @@ class CountRow:
     extra: str = ""
 
 
-def _days(value: float | None) -> str:
+def _days(value: float | None, unit: str = " d") -> str:
+    """Days as people read them: hours under a day; ``unit`` is short in tables, long in the cards."""
     if value is None:
         return "—"
     if value < 1:
         return f"{value * 24:.0f} h"
-    return f"{value:.1f} days"
+    return f"{value:.1f}{unit}"
 
 
 class AnalyticsState(SessionState):
@@ -137,17 +138,9 @@ class AnalyticsState(SessionState):
         self.stage_chart = [
             {"stage": d.label, "median": d.median_days or 0, "p90": d.p90_days or 0} for d in r.time_in_stage
         ]
-        self.hire = DurationRow(
-            "Time to hire",
-            r.time_to_hire.count,
-            _days(r.time_to_hire.median_days),
-            _days(r.time_to_hire.p90_days),
-        )
-        self.fill = DurationRow(
-            "Time to fill",
-            r.time_to_fill.count,
-            _days(r.time_to_fill.median_days),
-            _days(r.time_to_fill.p90_days),
+        self.hire, self.fill = (
+            DurationRow(d.label, d.count, _days(d.median_days, " days"), _days(d.p90_days, " days"))
+            for d in (r.time_to_hire, r.time_to_fill)
         )
         used = {x.reason for x in r.reasons}
         self.reasons = [CountRow(x.reason, x.category.capitalize(), x.count) for x in r.reasons] + [
