@@ -13,6 +13,7 @@ import subprocess
 import time
 from datetime import UTC, datetime
 
+import analytics
 import api_load
 import browser
 import domain
@@ -82,6 +83,26 @@ def report(results: dict, seconds: float) -> str:
             ],
         ),
         "",
+        f"**Hiring analytics** (the whole report — funnel, conversion, time in stage, time to hire and fill, "
+        f"reasons, sources — median of {analytics.RUNS}; one job of {analytics.JOB_SIZE:,} applications, and "
+        f"a company of {analytics.COMPANY_JOBS} jobs)",
+        "",
+        table(
+            results["analytics"],
+            [
+                ("engine", "{engine}"),
+                ("one job", "{job_ms:.0f} ms ({job_history:,} history rows, {queries} queries)"),
+                (
+                    f"company, {analytics.COMPANY_JOBS} × {analytics.COMPANY_JOB_SIZES[0]:,} applications",
+                    "{company_100_ms:.0f} ms ({company_100_history:,} history rows)",
+                ),
+                (
+                    f"company, {analytics.COMPANY_JOBS} × {analytics.COMPANY_JOB_SIZES[1]:,} applications",
+                    "{company_1000_ms:.0f} ms ({company_1000_history:,} history rows)",
+                ),
+            ],
+        ),
+        "",
         f"**REST API under load** (wrk, {api_load.DURATION} s per row; moves are PATCH "
         "`/api/applications/{id}/stage`, reads alternate a job's applications and the job list)",
         "",
@@ -136,7 +157,14 @@ def report(results: dict, seconds: float) -> str:
 
 def main() -> None:
     started = time.time()
-    results = {"domain": domain.run(), "files": files.run(), "api": [], "browser": [], "memory": []}
+    results = {
+        "domain": domain.run(),
+        "files": files.run(),
+        "analytics": analytics.run(),
+        "api": [],
+        "browser": [],
+        "memory": [],
+    }
     print(f"  ({time.time() - started:.0f} s)", flush=True)
     for engine in available_engines():
         with site(engine) as s:
