@@ -344,3 +344,10 @@ def test_a_manager_reads_analytics_through_the_handler(db, acme, app_id):
     call(st, AnalyticsState.set_job, str(acme.job_id))
     assert st.applications == 1 and [s.reached for s in st.steps] == [1, 0, 0, 0, 0]
     assert f"flowtrack-analytics-job-{acme.job_id}.csv" in rendered(call(st, AnalyticsState.export_csv))
+    call(st, AnalyticsState.set_range, "custom")
+    call(st, AnalyticsState.set_since_day, "2999-01-01")
+    assert st.applications == 0 and st.error == ""
+    call(st, AnalyticsState.set_until_day, "2000-01-01")
+    assert "must not be after" in st.error
+    call(st, AnalyticsState.set_range, "bogus")
+    assert st.range == "90" and st.applications == 1

@@ -19,6 +19,21 @@ SELECT_STYLE = {
 }
 
 
+def _day_input(label: str, id_: str, value, on_change) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=id_, style={"fontSize": "13px"}),
+        rx.el.input(
+            type="date",
+            id=id_,
+            value=value,
+            on_change=on_change.debounce(400),
+            style=SELECT_STYLE,
+            data_testid=id_,
+        ),
+        spacing="1",
+    )
+
+
 def _filters() -> rx.Component:
     return rx.hstack(
         rx.vstack(
@@ -45,6 +60,14 @@ def _filters() -> rx.Component:
                 data_testid="analytics-range",
             ),
             spacing="1",
+        ),
+        rx.cond(
+            AnalyticsState.range == "custom",
+            rx.hstack(
+                _day_input("From", "analytics-since", AnalyticsState.since_day, AnalyticsState.set_since_day),
+                _day_input("To", "analytics-until", AnalyticsState.until_day, AnalyticsState.set_until_day),
+                spacing="3",
+            ),
         ),
         rx.spacer(),
         rx.button(

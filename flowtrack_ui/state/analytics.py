@@ -14,7 +14,13 @@ from flowtrack_ui.core.permissions import STAFF_ROLES
 
 from .session import SessionState, db
 
-RANGES = {"30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months", "all": "All time"}
+RANGES = {
+    "30": "Last 30 days",
+    "90": "Last 90 days",
+    "365": "Last 12 months",
+    "all": "All time",
+    "custom": "Between two dates",
+}
 COLORS = {
     "applied": "#3e63dd",
     "screening": "#0090ff",
@@ -67,6 +73,9 @@ class AnalyticsState(SessionState):
     jobs: list[JobOption] = []
     job: str = ""  # "" is all jobs
     range: str = "90"
+    # A custom range: days as the browser's date inputs send them (the core checks them).
+    since_day: str = ""
+    until_day: str = ""
     applications: int = 0
     steps: list[StepRow] = []
     # Recharts reads plain objects.
@@ -94,26 +103,31 @@ class AnalyticsState(SessionState):
         self.job = wanted if any(j.id == wanted for j in self.jobs) else ""
         return self._refresh()
 
-    def _since(self):
+    def _range(self):
+        if self.range == "custom":
+            return self.since_day or None, self.until_day or None
         if self.range == "all":
-            return None
-        return (datetime.now(UTC) - timedelta(days=int(self.range))).date()
+            return None, None
+        return (datetime.now(UTC) - timedelta(days=int(self.range))).date(), None
 
     def _report(self):
-        return report.report(db(), self.principal(), self.job or None, since=self._since())
+        since, until = self._range()
+        return report.report(db(), self.principal(), self.job or None, since=since, until=until)
 
     def _refresh(self):
         try:
             r = self._report()
         except DomainError as exc:
             self.loading = False
-            if exc.status_code in (404, 422):
+            if exc.status_code in (404, 422):  # a job not ours, or dates the core refuses
                 self.error = exc.message
                 return None
             return self.refuse(exc)
         self.error = ""
         self.applications = r.applications
         self.range_label = RANGES.get(self.range, "")
+        if self.range == "custom":
+            self.range_label = f"{r.since or 'the start'} to {r.until or 'today'}"
         self.steps = [
             StepRow(
                 f.label,
@@ -158,6 +172,16 @@ class AnalyticsState(SessionState):
     @rx.event
     def set_range(self, value: str):
         self.range = value if value in RANGES else "90"
+        return self._refresh()
+
+    @rx.event
+    def set_since_day(self, value: str):
+        self.since_day = str(value)[:10]
+        return self._refresh()
+
+    @rx.event
+    def set_until_day(self, value: str):
+        self.until_day = str(value)[:10]
         return self._refresh()
 
     @rx.event
