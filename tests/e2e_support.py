@@ -71,3 +71,18 @@ def api_answers(server, job_id: int) -> dict:
             value = {"yes_no": "yes", "single_choice": (q["choices"] or [""])[0]}.get(q["kind"], "n/a")
             answers.append({"question_id": q["id"], "answer": value})
     return {"answers": answers}
+
+
+def api(server, method, path, body=None, token=None):
+    """A JSON request to the running app's REST API, as a script would make it."""
+    req = urllib.request.Request(
+        server.url + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+    )
+    with urllib.request.urlopen(req) as r:
+        return json.load(r) if r.status != 204 else None

@@ -7,12 +7,10 @@ ends the work it started on its worker.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from playwright.sync_api import expect
 
 from .conftest import fresh_pg_database
 from .e2e_server import AppServer
-from .e2e_support import CHROMIUM, DEMO_PW, api_answers, card, drag, job_id, no_csp_violations, sign_in
+from .e2e_support import CHROMIUM, DEMO_PW, api, api_answers, card, drag, job_id, no_csp_violations, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -50,20 +48,6 @@ def cluster(pg_admin, redis_url):
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def call(server, method, path, body=None, token=None):
-    req = urllib.request.Request(
-        server.url + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(req) as r:
-        return json.load(r) if r.status != 204 else None
-
-
 def client_token(page) -> str:
     return page.evaluate("() => window.sessionStorage.getItem('token') || ''")
 
@@ -85,30 +69,28 @@ def test_two_recruiters_on_two_workers_see_each_others_moves(cluster, browser, n
     topic = f"job:{jid}"
 
     # A second recruiter joins Acme; a candidate applies.
-    rec_token = call(
-        cluster, "POST", "/api/auth/login", {"email": "recruiter@acme.test", "password": DEMO_PW}
-    )
-    inv = call(
+    rec_token = api(cluster, "POST", "/api/auth/login", {"email": "recruiter@acme.test", "password": DEMO_PW})
+    inv = api(
         cluster,
         "POST",
         "/api/invitations",
         {"email": "rosa@acme.test", "role": "recruiter"},
         rec_token["access_token"],
     )
-    call(
+    api(
         cluster,
         "POST",
         f"/api/invitations/{inv['token']}/accept",
         {"password": DEMO_PW, "full_name": "Rosa Second"},
     )
-    call(
+    api(
         cluster,
         "POST",
         "/api/auth/register",
         {"email": "lina@example.com", "password": DEMO_PW, "full_name": "Lina Live", "role": "candidate"},
     )
-    lina = call(cluster, "POST", "/api/auth/login", {"email": "lina@example.com", "password": DEMO_PW})
-    call(cluster, "POST", f"/api/applications/?job_id={jid}", api_answers(cluster, jid), lina["access_token"])
+    lina = api(cluster, "POST", "/api/auth/login", {"email": "lina@example.com", "password": DEMO_PW})
+    api(cluster, "POST", f"/api/applications/?job_id={jid}", api_answers(cluster, jid), lina["access_token"])
 
     # Recruiter A opens the board; recruiter B opens it until B's tab lands on the other worker.
     a = new_page()

@@ -4,16 +4,14 @@ reopens a rejection with a reason; the candidate withdraws with a confirmation."
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
 from .e2e_server import running_app
-from .e2e_support import card, drag, sign_in
+from .e2e_support import api, card, drag, sign_in
 from .smtp_support import smtp_server
 
 pytestmark = pytest.mark.e2e
@@ -34,22 +32,8 @@ def server(smtp):
         yield srv
 
 
-def _api(server, method: str, path: str, body: dict | None = None, token: str | None = None):
-    req = urllib.request.Request(
-        server.url + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(req) as r:
-        return json.load(r)
-
-
 def _token(server, email: str, password: str) -> str:
-    return _api(server, "POST", "/api/auth/login", {"email": email, "password": password})["access_token"]
+    return api(server, "POST", "/api/auth/login", {"email": email, "password": password})["access_token"]
 
 
 def _dialog_reason(page, text: str) -> None:
@@ -82,21 +66,21 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     rec.locator("[data-testid=job-save]").click()
     rec.get_by_text(f"Posted “{TITLE}”").wait_for()
 
-    job = next(j for j in _api(server, "GET", "/api/jobs/") if j["title"] == TITLE)
+    job = next(j for j in api(server, "GET", "/api/jobs/") if j["title"] == TITLE)
     assert [s["name"] for s in job["stages"]] == [
         "Applied", "Portfolio review", "Design exercise", "Final interview", "References", "Offer",
         "Hired", "Rejected", "Withdrawn",
     ]  # fmt: skip
 
     # A candidate applies (over the API: the candidate's form is tested elsewhere).
-    _api(
+    api(
         server,
         "POST",
         "/api/auth/register",
         {"email": "mo@example.com", "password": PASSWORD, "full_name": "Mo Tion"},
     )
     cand_token = _token(server, "mo@example.com", PASSWORD)
-    app = _api(server, "POST", f"/api/applications/?job_id={job['id']}", None, cand_token)
+    app = api(server, "POST", f"/api/applications/?job_id={job['id']}", None, cand_token)
 
     rec.goto(f"{server.url}/board?job={job['id']}")
     card(rec, "Applied", "Mo Tion").wait_for()
@@ -141,7 +125,7 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     card(rec, "Portfolio review", "Mo Tion").wait_for()
 
     rec_token = _token(server, "recruiter@acme.test", "flowtrack-demo")
-    kinds = [h["kind"] for h in _api(server, "GET", f"/api/history/application/{app['id']}", None, rec_token)]
+    kinds = [h["kind"] for h in api(server, "GET", f"/api/history/application/{app['id']}", None, rec_token)]
     assert kinds == ["applied", "forward", "reject", "undo", "back", "forward", "reject", "reopen"]
 
     # The candidate withdraws, after confirming.

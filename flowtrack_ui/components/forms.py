@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
+# Native selects and date inputs (reliable with keyboards, phones and form posts),
+# drawn like the theme's fields.
+NATIVE_FIELD_STYLE = {
+    "padding": "5px 6px",
+    "borderRadius": "6px",
+    "border": "1px solid var(--gray-a7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
+    "fontSize": "14px",
+    "maxWidth": "100%",
+}
+
 
 def label(*children, html_for, size: str = "2", weight: str = "medium", **props) -> rx.Component:
     """A <label for=…> styled like Radix text (Radix Text drops ``htmlFor``, so the field went unnamed)."""

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.analytics import RANGES, AnalyticsState, CountRow, DurationRow, StepRow
-
-SELECT_STYLE = {
-    "padding": "6px 8px",
-    "borderRadius": "6px",
-    "border": "1px solid var(--gray-a7)",
-    "background": "var(--color-surface)",
-    "color": "var(--gray-12)",
-    "fontSize": "14px",
-    "maxWidth": "100%",
-}
 
 
 def _day_input(label: str, id_: str, value, on_change) -> rx.Component:
@@ -27,7 +18,7 @@ def _day_input(label: str, id_: str, value, on_change) -> rx.Component:
             id=id_,
             value=value,
             on_change=on_change.debounce(400),
-            style=SELECT_STYLE,
+            style=NATIVE_FIELD_STYLE,
             data_testid=id_,
         ),
         spacing="1",
@@ -44,7 +35,7 @@ def _filters() -> rx.Component:
                 id="analytics-job",
                 value=AnalyticsState.job,
                 on_change=AnalyticsState.set_job,
-                style=SELECT_STYLE,
+                style=NATIVE_FIELD_STYLE,
                 data_testid="analytics-job",
             ),
             spacing="1",
@@ -56,7 +47,7 @@ def _filters() -> rx.Component:
                 id="analytics-range",
                 value=AnalyticsState.range,
                 on_change=AnalyticsState.set_range,
-                style=SELECT_STYLE,
+                style=NATIVE_FIELD_STYLE,
                 data_testid="analytics-range",
             ),
             spacing="1",

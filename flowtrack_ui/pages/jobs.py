@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.board import stage_badge
-from flowtrack_ui.components.forms import error_callout, field, label
+from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, error_callout, field, label
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.jobs import (
     QUESTION_KIND_LABELS,
@@ -111,17 +111,6 @@ def _questions_editor() -> rx.Component:
     )
 
 
-# Native selects (reliable with keyboards, phones and form posts), drawn like the theme's fields.
-SELECT_STYLE = {
-    "padding": "5px 6px",
-    "borderRadius": "6px",
-    "border": "1px solid var(--gray-a7)",
-    "background": "var(--color-surface)",
-    "color": "var(--gray-12)",
-    "fontSize": "14px",
-}
-
-
 def _stage_editor(st: EditorStage, index) -> rx.Component:
     """One stage: its name, its category (fixed for the applied and final stages), order, remove."""
     fixed = st.terminal | (st.category == "applied")
@@ -145,7 +134,7 @@ def _stage_editor(st: EditorStage, index) -> rx.Component:
                 value=st.category,
                 on_change=lambda v: StaffJobsState.set_stage_category(st.key, v),
                 aria_label="Category of stage " + (index + 1).to_string(),
-                style=SELECT_STYLE | {"minWidth": "96px"},
+                style=NATIVE_FIELD_STYLE | {"minWidth": "96px"},
                 data_testid="stage-category",
             ),
         ),
@@ -201,7 +190,8 @@ def _pipeline_editor() -> rx.Component:
                 id="pipeline-template",
                 value=StaffJobsState.chosen_template,
                 on_change=StaffJobsState.choose_template,
-                style=SELECT_STYLE | {"flex": "1", "minWidth": "0", "width": "100%", "maxWidth": "100%"},
+                style=NATIVE_FIELD_STYLE
+                | {"flex": "1", "minWidth": "0", "width": "100%", "maxWidth": "100%"},
                 data_testid="pipeline-template",
             ),
             align="center",

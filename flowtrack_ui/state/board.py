@@ -315,10 +315,8 @@ class BoardState(SessionState):
         """The toast's Undo: the core checks it is the caller's move and still within the window."""
         try:
             moved = workflow.undo_move(db(), self.principal(), application_id)
-        except DomainError as exc:
+        except DomainError as exc:  # a 409 (window over, already final) is a toast like any refusal
             self._refresh()
-            if exc.status_code == 409:
-                return rx.toast.error(exc.message, duration=6000)
             return self.refuse(exc)
         self._refresh()
         if self.detail_open and self.detail_id == moved.id:

@@ -146,10 +146,8 @@ class TrackerState(SessionState):
         """After the confirmation: the core checks it is the caller's own application and still open."""
         try:
             moved = workflow.withdraw(db(), self.principal(), application_id)
-        except DomainError as exc:
+        except DomainError as exc:  # a 409 (window over, already final) is a toast like any refusal
             self._refresh()
-            if exc.status_code == 409:
-                return rx.toast.error(exc.message, duration=6000)
             return self.refuse(exc)
         self._refresh()
         return rx.toast.success(f"Your application is withdrawn ({moved.stage}).")
