@@ -3,15 +3,43 @@
 import React from "react";
 import { DragDropContext, Droppable, Draggable } from "@hello-pangea/dnd";
 
+// While a card is dragged, the columns it may not move to are dimmed (and say so to assistive
+// technology). Each card carries its allowed target stages in data-allowed; the DOM is touched
+// directly so that starting a drag costs no React render of the board.
+function markLegalColumns(root, cardId, source) {
+  if (!root) return;
+  const card = root.querySelector(`[data-card-id="${cardId}"]`);
+  const allowed = (card && card.dataset.allowed ? card.dataset.allowed.split("|") : []);
+  root.querySelectorAll("[data-column-stage]").forEach((column) => {
+    const stage = column.dataset.columnStage;
+    const legal = stage === source || allowed.includes(stage);
+    column.dataset.legal = legal ? "true" : "false";
+    column.style.opacity = legal ? "" : "0.45";
+    column.setAttribute("aria-disabled", legal ? "false" : "true");
+  });
+}
+
+function clearLegalColumns(root) {
+  if (!root) return;
+  root.querySelectorAll("[data-column-stage]").forEach((column) => {
+    delete column.dataset.legal;
+    column.style.opacity = "";
+    column.removeAttribute("aria-disabled");
+  });
+}
+
 export function KanbanBoard({ onMove, children, ...rest }) {
+  const root = React.useRef(null);
+  const onDragStart = (start) => markLegalColumns(root.current, start.draggableId, start.source.droppableId);
   const onDragEnd = (result) => {
+    clearLegalColumns(root.current);
     const { destination, source, draggableId } = result;
     if (!destination || destination.droppableId === source.droppableId) return;
     onMove(Number(draggableId), destination.droppableId, source.droppableId);
   };
   return (
-    <DragDropContext onDragEnd={onDragEnd}>
-      <div {...rest}>{children}</div>
+    <DragDropContext onDragStart={onDragStart} onDragEnd={onDragEnd}>
+      <div ref={root} {...rest}>{children}</div>
     </DragDropContext>
   );
 }
@@ -42,7 +70,7 @@ function settleAtOnce(style, snapshot) {
   return snapshot.isDropAnimating ? { ...style, transitionDuration: "0.001s" } : style;
 }
 
-function Card({ cardId, index, signature, readOnly, children, ...rest }) {
+function Card({ cardId, index, signature, readOnly, allowed, children, ...rest }) {
   return (
     <Draggable draggableId={String(cardId)} index={index} isDragDisabled={!!readOnly}>
       {(provided, snapshot) => (
@@ -52,6 +80,7 @@ function Card({ cardId, index, signature, readOnly, children, ...rest }) {
           style={settleAtOnce(provided.draggableProps.style, snapshot)}
           {...provided.dragHandleProps}
           data-card-id={cardId}
+          data-allowed={allowed || ""}
           data-dragging={snapshot.isDragging ? "true" : "false"}
           {...rest}
         >
@@ -70,5 +99,6 @@ export const KanbanCard = React.memo(
     prev.cardId === next.cardId &&
     prev.index === next.index &&
     prev.signature === next.signature &&
+    prev.allowed === next.allowed &&
     prev.readOnly === next.readOnly,
 );

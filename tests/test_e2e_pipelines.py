@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .e2e_server import running_app
-from .e2e_support import api, card, drag, sign_in
+from .e2e_support import api, card, drag, job_id, sign_in
 from .smtp_support import smtp_server
 
 pytestmark = pytest.mark.e2e
@@ -189,3 +189,36 @@ def test_a_manager_reads_the_funnel_and_changes_the_range(server, new_page):
         hm.click("[data-testid=analytics-csv]")
     text = open(download.value.path(), encoding="utf-8").read()
     assert "funnel_reached,,applied,13" in text
+
+
+def test_the_board_dims_illegal_columns_folds_final_ones_and_says_when_nothing_matches(server, new_page):
+    rec = new_page()
+    sign_in(rec, server, "recruiter@acme.test", "/jobs")
+    jid = job_id(server, "Customer Success Manager")
+    rec.goto(f"{server.url}/board?job={jid}")
+    source = rec.locator('[data-testid="column-Screening"] [data-testid=card]').first
+    source.wait_for()
+    box = source.bounding_box()
+    rec.mouse.move(box["x"] + box["width"] / 2, box["y"] + 15)
+    rec.mouse.down()
+    rec.mouse.move(box["x"] + box["width"] / 2 + 40, box["y"] + 40, steps=8)
+    legal = rec.locator("[data-column-stage][data-legal]")
+    expect(legal.first).to_be_attached()
+    marks = {c.get_attribute("data-column-stage"): c.get_attribute("data-legal") for c in legal.all()}
+    assert marks["Screening"] == marks["Interview"] == marks["Rejected"] == marks["Applied"] == "true"
+    assert marks["Offer"] == marks["Hired"] == marks["Withdrawn"] == "false"
+    rec.mouse.move(box["x"] + box["width"] / 2, box["y"] + 15, steps=8)
+    rec.mouse.up()
+    expect(rec.locator("[data-column-stage][data-legal]")).to_have_count(0)
+
+    # A final column folds to a narrow drop zone, and opens again.
+    rejected = rec.locator('[data-testid="column-Rejected"]')
+    rejected.locator("[data-testid=fold-column]").click()
+    expect(rejected.locator("[data-testid=card]")).to_have_count(0)
+    assert rejected.bounding_box()["width"] < 120
+    rejected.locator("[data-testid=fold-column]").click()
+    expect(rejected.locator("[data-testid=card]").first).to_be_visible()
+
+    rec.locator("[data-testid=board-search]").fill("zz-nobody-has-this")
+    rec.get_by_text("No application matches “zz-nobody-has-this”").wait_for()
+    expect(rec.get_by_text("0 applications matching")).to_be_visible()

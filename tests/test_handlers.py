@@ -351,3 +351,26 @@ def test_a_manager_reads_analytics_through_the_handler(db, acme, app_id):
     assert "must not be after" in st.error
     call(st, AnalyticsState.set_range, "bogus")
     assert st.range == "90" and st.applications == 1
+
+
+def test_show_more_grows_one_column_and_final_columns_fold(db, acme):
+    from .conftest import make_candidate
+
+    ids = [
+        workflow.apply(db, make_candidate(db, f"m{i}@example.com", f"M {i}"), acme.job_id).id
+        for i in range(23)
+    ]
+    for app_id in ids[:21]:
+        workflow.move_stage(db, acme.recruiter, app_id, "Screening")
+    st = state_for(BoardState, acme.recruiter)
+    st.job_id, st.can_move = acme.job_id, True
+    call(st, BoardState.refresh)
+    counts = {c.stage: (len(c.cards), c.hidden) for c in st.columns}
+    assert counts["Applied"] == (2, 0) and counts["Screening"] == (20, 1)
+    call(st, BoardState.show_more, "Screening")
+    counts = {c.stage: (len(c.cards), c.hidden) for c in st.columns}
+    assert counts["Screening"] == (21, 0) and counts["Applied"] == (2, 0)
+    call(st, BoardState.toggle_fold, "Rejected")
+    assert st.folded == ["Rejected"]
+    call(st, BoardState.toggle_fold, "Rejected")
+    assert st.folded == []

@@ -163,6 +163,7 @@ def card_view(card: CardRow, index) -> rx.Component:
         index=index,
         key=card.id,
         read_only=~BoardState.can_move,
+        allowed=card.allowed.join("|"),
         signature=card.stage
         + "|"
         + card.days.to_string()
@@ -188,34 +189,58 @@ def card_view(card: CardRow, index) -> rx.Component:
 
 
 def column_view(col: ColumnRow) -> rx.Component:
+    final = (col.category == "hired") | (col.category == "rejected") | (col.category == "withdrawn")
+    folded = BoardState.folded.contains(col.stage)
     return rx.box(
         rx.hstack(
             stage_badge(col.stage, col.category),
-            rx.text(col.count, size="2", weight="bold", color_scheme="gray", data_testid="column-count"),
+            rx.hstack(
+                rx.text(col.count, size="2", weight="bold", color_scheme="gray", data_testid="column-count"),
+                rx.cond(
+                    final,
+                    rx.icon_button(
+                        rx.icon(rx.cond(folded, "chevrons-left-right", "chevrons-right-left"), size=14),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="gray",
+                        on_click=BoardState.toggle_fold(col.stage),
+                        aria_label=rx.cond(folded, "Unfold ", "Fold ") + col.stage,
+                        aria_expanded=rx.cond(folded, "false", "true"),
+                        data_testid="fold-column",
+                    ),
+                ),
+                spacing="1",
+                align="center",
+            ),
             justify="between",
             align="center",
             padding_bottom="2",
+            wrap="wrap",
         ),
         kanban_column(
-            rx.foreach(col.cards, card_view),
+            rx.cond(folded, rx.fragment(), rx.foreach(col.cards, card_view)),
             stage=col.stage,
             style={"minHeight": "120px", "paddingBottom": "8px", "borderRadius": "8px"},
         ),
         rx.cond(
-            col.hidden > 0,
+            (col.hidden > 0) & ~folded,
             rx.button(
-                "Show more (" + col.hidden.to_string() + " more)",
+                "Show " + rx.cond(col.hidden > 20, "20", col.hidden.to_string()) + " more",
                 variant="ghost",
                 size="1",
                 width="100%",
-                on_click=BoardState.show_more,
+                on_click=BoardState.show_more(col.stage),
+                data_testid="show-more",
             ),
         ),
         data_testid="column-" + col.stage,
-        flex="0 0 260px",
+        data_column_stage=col.stage,
+        # A folded final column stays a narrow drop zone: drop a card on it without opening it.
+        flex=rx.cond(folded, "0 0 96px", "0 0 260px"),
         padding="2",
         border_radius="10px",
         background="var(--gray-a3)",
+        transition="opacity 120ms",
     )
 
 

@@ -37,6 +37,8 @@ class KanbanCard(rx.Component):
     signature: rx.Var[str]
     # Hiring managers read the board: their cards do not move.
     read_only: rx.Var[bool]
+    # The stages this card may move to, joined by "|": the other columns are dimmed while it is dragged.
+    allowed: rx.Var[str]
 
 
 kanban_board = KanbanBoard.create

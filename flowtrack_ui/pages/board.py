@@ -23,7 +23,9 @@ def board_page() -> rx.Component:
                             rx.link("← Jobs", href="/jobs", size="2"),
                             rx.heading(BoardState.job_title, size="6", data_testid="board-title"),
                             rx.text(
-                                BoardState.total.to_string() + " applications",
+                                BoardState.total.to_string(),
+                                rx.cond(BoardState.total == 1, " application", " applications"),
+                                rx.cond(BoardState.search != "", " matching “" + BoardState.search + "”", ""),
                                 rx.cond(
                                     BoardState.job_status == "closed", " · closed to new applications", ""
                                 ),
@@ -52,7 +54,15 @@ def board_page() -> rx.Component:
                         size="1",
                         color_scheme="gray",
                     ),
-                    board_view(),
+                    rx.cond(
+                        (BoardState.search != "") & (BoardState.total == 0),
+                        empty_block(
+                            "search_x",
+                            "No application matches “" + BoardState.search + "”",
+                            "Search looks in names, emails and résumé text.",
+                        ),
+                        board_view(),
+                    ),
                     spacing="3",
                     width="100%",
                     min_width="0",

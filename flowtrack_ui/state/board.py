@@ -130,6 +130,10 @@ class BoardState(SessionState):
     total: int = 0
     search: str = ""
     per_stage: int = PAGE
+    # Cards shown per column (stage name → how many); "Show more" grows one column only.
+    _shown: dict[str, int] = {}
+    # Final columns (Hired, Rejected, Withdrawn) folded to narrow drop zones.
+    folded: list[str] = []
     loading: bool = True
     not_found: str = ""
     _watch_gen: int = 0
@@ -164,6 +168,7 @@ class BoardState(SessionState):
         except ValueError:
             self.job_id = 0
         self.search, self.per_stage, self.detail_open, self.ask_open = "", PAGE, False, False
+        self._shown = {}
         self.reasons = []
         self._watch_gen += 1
         refused = self._refresh()
@@ -184,7 +189,12 @@ class BoardState(SessionState):
             return self.refuse(exc)
         self.not_found = ""
         self.job_title, self.job_status = board.job.title, board.job.status
-        self.columns = columns_of(board, self.can_move)
+        columns = columns_of(board, self.can_move)
+        for col in columns:  # each column shows as many cards as it was asked to
+            limit = self._shown.get(col.stage, PAGE)
+            col.cards = col.cards[:limit]
+            col.hidden = col.count - len(col.cards)
+        self.columns = columns
         self.total = board.total
         if self.can_move and not self.reasons:
             self.reasons = rejection_reasons.list_reasons(db(), self.principal())
@@ -222,9 +232,20 @@ class BoardState(SessionState):
         return self._refresh()
 
     @rx.event
-    def show_more(self):
-        self.per_stage += PAGE
+    def show_more(self, stage: str):
+        """More cards in one column (the others keep theirs)."""
+        shown = dict(self._shown)
+        shown[stage] = min(shown.get(stage, PAGE) + PAGE, queries.MAX_PER_STAGE)
+        self._shown = shown
+        self.per_stage = max(shown.values())
         return self._refresh()
+
+    @rx.event
+    def toggle_fold(self, stage: str):
+        """Fold a final column to a narrow drop zone, or open it again."""
+        self.folded = (
+            [s for s in self.folded if s != stage] if stage in self.folded else [*self.folded, stage]
+        )
 
     def _card(self, application_id: int) -> CardRow | None:
         return next((c for col in self.columns for c in col.cards if c.id == application_id), None)
