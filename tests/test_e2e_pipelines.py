@@ -113,6 +113,7 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     card(rec, "Applied", "Mo Tion").locator("[data-testid=move-menu]").click()
     rec.locator('[data-testid="move-to-Portfolio review"]').click()
     card(rec, "Portfolio review", "Mo Tion").wait_for()
+    expect(card(rec, "Portfolio review", "Mo Tion")).to_be_focused()  # focus follows the moved card
     card(rec, "Portfolio review", "Mo Tion").locator("[data-testid=move-menu]").click()
     rec.locator("[data-testid=move-to-Rejected]").click()
     rec.locator("[data-testid=confirm-reject]").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import reflex as rx
 
@@ -85,6 +86,26 @@ class EmailRow:
     status: str  # sent, queued or failed
     when: str
     exact: str
+
+
+def focus_card(application_id: int, stage: str):
+    """Keyboard and menu moves keep the focus on the moved card once it is drawn in its column.
+
+    The card is a new element there, so focus would fall to the page; this finds it when the new
+    board has rendered (a few frames at most) and focuses it, unless the person has moved on to
+    another control meanwhile.
+    """
+    card, column = json.dumps(str(int(application_id))), json.dumps(str(stage))
+    return rx.call_script(
+        "(() => { let tries = 0; const find = () => {"
+        f' const el = document.querySelector(`[data-card-id="${{{card}}}"]`);'
+        " const at = el && el.closest('[data-column-stage]');"
+        f" const placed = at && at.dataset.columnStage === {column};"
+        " const a = document.activeElement;"
+        " const free = !a || a === document.body || a.closest('[data-card-id]') || a.closest('[role=menu]');"
+        " if (el && (placed || tries > 30)) { if (free) el.focus(); return; }"
+        " if (tries++ < 60) requestAnimationFrame(find); }; requestAnimationFrame(find); })()"
+    )
 
 
 def _short(question: str) -> str:
@@ -271,13 +292,16 @@ class BoardState(SessionState):
             )
         except InvalidTransition as exc:
             self._refresh()
-            return rx.toast.error(exc.message, duration=6000)
+            return [rx.toast.error(exc.message, duration=6000), focus_card(application_id, expected)]
         except ConcurrentUpdate as exc:
             self._refresh()
-            return rx.toast.warning(
-                f"Someone else moved this card first; it is now in {exc.current}. The board is reloaded.",
-                duration=6000,
-            )
+            return [
+                rx.toast.warning(
+                    f"Someone else moved this card first; it is now in {exc.current}. The board is reloaded.",
+                    duration=6000,
+                ),
+                focus_card(application_id, exc.current),
+            ]
         except DomainError as exc:
             self._refresh()
             return self.refuse(exc)
@@ -285,12 +309,14 @@ class BoardState(SessionState):
         if self.detail_open and self.detail_id == moved.id:
             self._load_history()
         if moved.undo_seconds:
-            return rx.toast.success(
+            toast = rx.toast.success(
                 f"Moved to {moved.stage}.",
                 duration=moved.undo_seconds * 1000,
                 action={"label": "Undo", "on_click": BoardState.undo(moved.id)},
             )
-        return rx.toast.success(f"Moved to {moved.stage}.")
+        else:
+            toast = rx.toast.success(f"Moved to {moved.stage}.")
+        return [toast, focus_card(moved.id, moved.stage)]
 
     @rx.event
     def move(self, application_id: int, target: str, source: str = ""):
