@@ -1,7 +1,15 @@
-// Thin wrappers over @hello-pangea/dnd (accessible drag and drop: mouse, touch and keyboard)
-// so the Reflex board can use plain children instead of render-prop functions.
+// The board's drag and drop over @hello-pangea/dnd (accessible: mouse, touch and keyboard),
+// with optimistic moves: a card dropped on a column it may move to is drawn there at the mouse
+// release, marked pending until the server answers; a refusal puts it back (the reason comes
+// as a toast). Reflex renders the columns and cards as plain children; this file only re-orders
+// what it is given.
 import React from "react";
+import { flushSync } from "react-dom";
 import { DragDropContext, Droppable, Draggable } from "@hello-pangea/dnd";
+
+const Board = React.createContext(null);
+// A move the server has not answered within this time is taken back (the board reloads anyway).
+const PENDING_TIMEOUT_MS = 15000;
 
 // While a card is dragged, the columns it may not move to are dimmed (and say so to assistive
 // technology). Each card carries its allowed target stages in data-allowed; the DOM is touched
@@ -9,7 +17,7 @@ import { DragDropContext, Droppable, Draggable } from "@hello-pangea/dnd";
 function markLegalColumns(root, cardId, source) {
   if (!root) return;
   const card = root.querySelector(`[data-card-id="${cardId}"]`);
-  const allowed = (card && card.dataset.allowed ? card.dataset.allowed.split("|") : []);
+  const allowed = card && card.dataset.allowed ? card.dataset.allowed.split("|") : [];
   root.querySelectorAll("[data-column-stage]").forEach((column) => {
     const stage = column.dataset.columnStage;
     const legal = stage === source || allowed.includes(stage);
@@ -28,23 +36,144 @@ function clearLegalColumns(root) {
   });
 }
 
-export function KanbanBoard({ onMove, children, ...rest }) {
+// Only a move the card may make without a question (not a rejection or a correction, which open
+// a dialog first) is drawn before the server answers.
+function optimistic(root, cardId, target) {
+  const card = root && root.querySelector(`[data-card-id="${cardId}"]`);
+  if (!card) return false;
+  const allowed = card.dataset.allowed ? card.dataset.allowed.split("|") : [];
+  const asks = card.dataset.asks ? card.dataset.asks.split("|") : [];
+  return allowed.includes(target) && !asks.includes(target);
+}
+
+export function KanbanBoard({ onMove, answered, children, ...rest }) {
   const root = React.useRef(null);
-  const onDragStart = (start) => markLegalColumns(root.current, start.draggableId, start.source.droppableId);
+  const drag = React.useRef(null);
+  const elements = React.useRef({});
+  const [pending, setPending] = React.useState({});
+
+  // The server answered every move up to `answered` (the columns now say where cards are).
+  React.useEffect(() => {
+    setPending((current) => {
+      const kept = Object.fromEntries(Object.entries(current).filter(([, m]) => m.seq > (answered || 0)));
+      return Object.keys(kept).length === Object.keys(current).length ? current : kept;
+    });
+  }, [answered]);
+
+  const send = (cardId, source, target, phase) => {
+    const seq = Date.now();
+    if (optimistic(root.current, cardId, target)) {
+      flushSync(() => setPending((p) => ({ ...p, [cardId]: { source, target, seq, phase } })));
+      setTimeout(
+        () => setPending((p) => (p[cardId] && p[cardId].seq === seq ? (({ [cardId]: _, ...rest }) => rest)(p) : p)),
+        PENDING_TIMEOUT_MS,
+      );
+    }
+    onMove(Number(cardId), target, source, seq);
+  };
+
+  // Mouse and touch drops are taken at the release itself, not when the library has finished
+  // its drop (which comes later on a large board).
+  React.useEffect(() => {
+    const release = () => {
+      const d = drag.current;
+      if (!d || d.mode !== "FLUID" || !d.destination || d.destination === d.source) return;
+      d.sent = true;
+      send(d.id, d.source, d.destination, "dropping");
+    };
+    window.addEventListener("mouseup", release, true);
+    window.addEventListener("touchend", release, true);
+    return () => {
+      window.removeEventListener("mouseup", release, true);
+      window.removeEventListener("touchend", release, true);
+    };
+  }, []);
+
+  const onDragStart = (start) => {
+    drag.current = {
+      id: start.draggableId,
+      source: start.source.droppableId,
+      destination: start.source.droppableId,
+      mode: start.mode,
+    };
+    markLegalColumns(root.current, start.draggableId, start.source.droppableId);
+  };
+  const onDragUpdate = (update) => {
+    if (drag.current) drag.current.destination = update.destination ? update.destination.droppableId : null;
+  };
   const onDragEnd = (result) => {
     clearLegalColumns(root.current);
+    const d = drag.current;
+    drag.current = null;
+    if (d && d.sent) {
+      // The library has let go of the card: the real card may now take the ghost's place.
+      setPending((p) => (p[d.id] ? { ...p, [d.id]: { ...p[d.id], phase: "moved" } } : p));
+      return;
+    }
     const { destination, source, draggableId } = result;
     if (!destination || destination.droppableId === source.droppableId) return;
-    onMove(Number(draggableId), destination.droppableId, source.droppableId);
+    send(draggableId, source.droppableId, destination.droppableId, "moved");
   };
   return (
-    <DragDropContext onDragStart={onDragStart} onDragEnd={onDragEnd}>
-      <div ref={root} {...rest}>{children}</div>
-    </DragDropContext>
+    <Board.Provider value={{ pending, elements }}>
+      <DragDropContext onDragStart={onDragStart} onDragUpdate={onDragUpdate} onDragEnd={onDragEnd}>
+        <div ref={root} {...rest}>
+          {children}
+        </div>
+      </DragDropContext>
+    </Board.Provider>
   );
 }
 
+// The cards among a column's children (Reflex nests them in fragments).
+function cardsOf(children, found = []) {
+  React.Children.forEach(children, (child) => {
+    if (!React.isValidElement(child)) return;
+    if (child.type === React.Fragment) cardsOf(child.props.children, found);
+    else if (child.props && child.props.cardId !== undefined) found.push(child);
+  });
+  return found;
+}
+
+function arrange(stage, children, board) {
+  const own = cardsOf(children);
+  if (!board) return own;
+  const { pending, elements } = board;
+  own.forEach((card) => {
+    elements.current[String(card.props.cardId)] = card;
+  });
+  const ownIds = new Set(own.map((card) => String(card.props.cardId)));
+  const items = [];
+  for (const [id, move] of Object.entries(pending)) {
+    const card = elements.current[id];
+    if (move.target !== stage || ownIds.has(id) || !card) continue;
+    if (move.phase === "dropping") {
+      // The library still holds the real card: draw its content here at once.
+      items.push(
+        <div key={`pending-${id}`} data-card-id={id} data-dragging="false" data-pending="true" style={PENDING_STYLE}>
+          {card.props.children}
+        </div>,
+      );
+    } else {
+      items.push(React.cloneElement(card, { key: id, pending: true }));
+    }
+  }
+  for (const card of own) {
+    const move = pending[String(card.props.cardId)];
+    if (move && move.target !== stage) {
+      if (move.phase === "dropping") items.push(React.cloneElement(card, { hidden: true }));
+      continue;
+    }
+    items.push(card);
+  }
+  let index = 0;
+  return items.map((item) => (item.props && item.props.cardId !== undefined ? React.cloneElement(item, { index: index++ }) : item));
+}
+
+const PENDING_STYLE = { marginBottom: "8px", opacity: 0.75 };
+
 export function KanbanColumn({ stage, children, ...rest }) {
+  const board = React.useContext(Board);
   return (
     <Droppable droppableId={stage}>
       {(provided, snapshot) => (
@@ -55,7 +184,7 @@ export function KanbanColumn({ stage, children, ...rest }) {
           data-over={snapshot.isDraggingOver ? "true" : "false"}
           {...rest}
         >
-          {children}
+          {arrange(stage, children, board)}
           {provided.placeholder}
         </div>
       )}
@@ -64,23 +193,29 @@ export function KanbanColumn({ stage, children, ...rest }) {
 }
 
 // The card is already over its new column when the mouse is released: settle it at once
-// instead of the library's 0.33-0.55 s glide, so the move is sent the moment the user drops.
-// (A zero duration would never fire the transitionend the library waits for.)
-function settleAtOnce(style, snapshot) {
-  return snapshot.isDropAnimating ? { ...style, transitionDuration: "0.001s" } : style;
+// instead of the library's 0.33-0.55 s glide. (A zero duration would never fire the
+// transitionend the library waits for.) A card drawn elsewhere meanwhile is hidden here.
+function cardStyle(style, snapshot, hidden, pending) {
+  let out = snapshot.isDropAnimating ? { ...style, transitionDuration: "0.001s" } : style;
+  if (hidden) out = { ...out, visibility: "hidden" };
+  if (pending) out = { ...out, opacity: 0.75 };
+  return out;
 }
 
-function Card({ cardId, index, signature, readOnly, allowed, children, ...rest }) {
+function Card({ cardId, index, signature, readOnly, allowed, asks, hidden, pending, children, ...rest }) {
   return (
     <Draggable draggableId={String(cardId)} index={index} isDragDisabled={!!readOnly}>
       {(provided, snapshot) => (
         <div
           ref={provided.innerRef}
           {...provided.draggableProps}
-          style={settleAtOnce(provided.draggableProps.style, snapshot)}
+          style={cardStyle(provided.draggableProps.style, snapshot, hidden, pending)}
           {...provided.dragHandleProps}
           data-card-id={cardId}
           data-allowed={allowed || ""}
+          data-asks={asks || ""}
+          data-pending={pending ? "true" : "false"}
+          aria-busy={pending ? "true" : "false"}
           data-dragging={snapshot.isDragging ? "true" : "false"}
           {...rest}
         >
@@ -100,5 +235,8 @@ export const KanbanCard = React.memo(
     prev.index === next.index &&
     prev.signature === next.signature &&
     prev.allowed === next.allowed &&
+    prev.asks === next.asks &&
+    prev.hidden === next.hidden &&
+    prev.pending === next.pending &&
     prev.readOnly === next.readOnly,
 );

@@ -223,3 +223,43 @@ def test_the_board_dims_illegal_columns_folds_final_ones_and_says_when_nothing_m
     rec.locator("[data-testid=board-search]").fill("zz-nobody-has-this")
     rec.get_by_text("No application matches “zz-nobody-has-this”").wait_for()
     expect(rec.get_by_text("0 applications matching")).to_be_visible()
+
+
+# Sampled every animation frame from the mouse release: in which columns the card is visible.
+FRAMES_JS = """([id]) => {
+  window.__frames = [];
+  const where = () => [...document.querySelectorAll(`[data-card-id="${id}"]`)]
+    .filter((el) => getComputedStyle(el).visibility !== "hidden" && el.dataset.dragging !== "true")
+    .map((el) => (el.closest("[data-column-stage]") || {dataset: {}}).dataset.columnStage);
+  document.addEventListener("mouseup", () => {
+    const t0 = performance.now();
+    const sample = () => {
+      window.__frames.push([performance.now() - t0, where()]);
+      if (performance.now() - t0 < 1500) requestAnimationFrame(sample);
+    };
+    sample();
+  }, {capture: true, once: true});
+}"""
+
+
+def test_a_drop_is_drawn_at_the_release_and_never_flickers_back(server, new_page):
+    rec = new_page()
+    sign_in(rec, server, "recruiter@acme.test", "/jobs")
+    jid = job_id(server, "Senior Backend Engineer")
+    rec.goto(f"{server.url}/board?job={jid}")
+    source = rec.locator('[data-testid="column-Applied"] [data-testid=card]').first
+    source.wait_for()
+    name, app_id = source.get_attribute("data-name"), source.get_attribute("data-card-id")
+    rec.evaluate(FRAMES_JS, [app_id])
+    drag(rec, source, "Screening")
+    rec.wait_for_function("window.__frames.length && window.__frames.at(-1)[0] >= 1500")
+    frames = rec.evaluate("window.__frames")
+    assert len(frames) > 20
+    assert all(columns == ["Screening"] for _, columns in frames), frames[:5]  # from the first frame on
+    card(rec, "Screening", name).wait_for()
+    expect(card(rec, "Screening", name)).to_have_attribute("data-pending", "false")  # confirmed
+    rec_token = api(
+        server, "POST", "/api/auth/login", {"email": "recruiter@acme.test", "password": "flowtrack-demo"}
+    )
+    history = api(server, "GET", f"/api/history/application/{app_id}", None, rec_token["access_token"])
+    assert history[-1]["new_stage"] == "Screening"

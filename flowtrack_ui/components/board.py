@@ -164,6 +164,7 @@ def card_view(card: CardRow, index) -> rx.Component:
         key=card.id,
         read_only=~BoardState.can_move,
         allowed=card.allowed.join("|"),
+        asks=card.asks.join("|"),
         signature=card.stage
         + "|"
         + card.days.to_string()
@@ -248,6 +249,7 @@ def board_view() -> rx.Component:
     return kanban_board(
         rx.foreach(BoardState.columns, column_view),
         on_move=BoardState.move,
+        answered=BoardState.answered,
         # The board scrolls sideways inside itself; the page never does (so a long pipeline keeps
         # the page's width, and the drag library auto-scrolls this container near its edges).
         style={

@@ -1,4 +1,5 @@
-"""Reflex wrappers for the board's drag and drop (assets/kanban_dnd.jsx over @hello-pangea/dnd)."""
+"""Reflex wrappers for the board's drag and drop (assets/kanban_dnd.jsx over @hello-pangea/dnd),
+with optimistic moves drawn at the mouse release."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ class KanbanBoard(rx.Component):
     tag = "KanbanBoard"
     lib_dependencies: list[str] = _DEPS
 
-    # (application id, target stage, source stage)
-    on_move: rx.EventHandler[passthrough_event_spec(int, str, str)]
+    # (application id, target stage, source stage, the move's sequence number)
+    on_move: rx.EventHandler[passthrough_event_spec(int, str, str, int)]
+    # The highest sequence number the server has answered: the board's pending moves up to it end.
+    answered: rx.Var[int]
 
 
 class KanbanColumn(rx.Component):
@@ -39,6 +42,8 @@ class KanbanCard(rx.Component):
     read_only: rx.Var[bool]
     # The stages this card may move to, joined by "|": the other columns are dimmed while it is dragged.
     allowed: rx.Var[str]
+    # Those of them that ask for words first (a rejection, a correction): not drawn before the answer.
+    asks: rx.Var[str]
 
 
 kanban_board = KanbanBoard.create

@@ -38,6 +38,8 @@ class CardRow:
     allowed: list[str] = dataclasses.field(default_factory=list)
     # (target stage, kind of move, reason none/optional/required) for each allowed move
     kinds: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Targets that open a dialog first (rejection, corrections): the board waits for the answer.
+    asks: list[str] = dataclasses.field(default_factory=list)
     category: str = ""
     headline: str = ""
     has_resume: bool = False
@@ -128,6 +130,7 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                     days=c.days_in_stage,
                     allowed=list(c.allowed_next) if can_move else [],
                     kinds={m.stage: m.kind for m in c.moves} if can_move else {},
+                    asks=[m.stage for m in c.moves if m.kind in ASK_TITLES] if can_move else [],
                     category=c.category,
                     headline=c.headline,
                     has_resume=c.has_resume,
@@ -151,6 +154,8 @@ class BoardState(SessionState):
     total: int = 0
     search: str = ""
     per_stage: int = PAGE
+    # The newest move (by the browser's sequence number) this tab has had an answer to.
+    answered: int = 0
     # Cards shown per column (stage name → how many); "Show more" grows one column only.
     _shown: dict[str, int] = {}
     # Final columns (Hired, Rejected, Withdrawn) folded to narrow drop zones.
@@ -319,7 +324,7 @@ class BoardState(SessionState):
         return [toast, focus_card(moved.id, moved.stage)]
 
     @rx.event
-    def move(self, application_id: int, target: str, source: str = ""):
+    def move(self, application_id: int, target: str, source: str = "", seq: int = 0):
         """From a drop, the keyboard or the menu: (application id, target stage, stage it was seen in).
 
         A rejection or a correction first asks for the words it needs; any other move goes straight
@@ -327,9 +332,12 @@ class BoardState(SessionState):
         """
         card = self._card(application_id)
         kind = card.kinds.get(target, "") if card else ""
-        if kind in ASK_TITLES:
-            return self.ask(application_id, target, source)
-        return self._move(application_id, target, source)
+        result = self.ask(application_id, target, source) if kind in ASK_TITLES else None
+        if kind not in ASK_TITLES:
+            result = self._move(application_id, target, source)
+        if isinstance(seq, int) and seq > self.answered:
+            self.answered = seq  # the board's optimistic copy of this move ends with this answer
+        return result
 
     @rx.event
     def ask(self, application_id: int, target: str, source: str = ""):
