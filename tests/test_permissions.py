@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
@@ -69,6 +70,8 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return scorecards.submit(db, who, interview.id, {"recommendation": "yes"})
     if action is Action.WITHDRAW:
         return workflow.withdraw(db, who, app.id)
+    if action is Action.VIEW_ANALYTICS:
+        return report.report(db, who, acme.job_id)
     if action is Action.EDIT_OWN_PROFILE:
         return profile.update_profile(db, who, {"headline": "Builds things"})
     if action in INVITED_ROLE:
