@@ -8,6 +8,11 @@ import { flushSync } from "react-dom";
 import { DragDropContext, Droppable, Draggable } from "@hello-pangea/dnd";
 
 const Board = React.createContext(null);
+
+// Runs after the browser has painted the current frame.
+function afterPaint(fn) {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}
 // A move the server has not answered within this time is taken back (the board reloads anyway).
 const PENDING_TIMEOUT_MS = 15000;
 
@@ -52,34 +57,54 @@ export function KanbanBoard({ onMove, answered, children, ...rest }) {
   const elements = React.useRef({});
   const [pending, setPending] = React.useState({});
 
-  // The server answered every move up to `answered` (the columns now say where cards are).
+  // The server answered every move up to `answered` (the columns now say where cards are). A card
+  // the library is still dropping keeps its entry until the drop ends (see onDragEnd).
   React.useEffect(() => {
     setPending((current) => {
-      const kept = Object.fromEntries(Object.entries(current).filter(([, m]) => m.seq > (answered || 0)));
-      return Object.keys(kept).length === Object.keys(current).length ? current : kept;
+      let changed = false;
+      const kept = {};
+      for (const [id, m] of Object.entries(current)) {
+        if (m.seq > (answered || 0)) kept[id] = m;
+        else if (m.phase === "dropping") {
+          kept[id] = m.answered ? m : { ...m, answered: true };
+          changed = changed || !m.answered;
+        } else changed = true;
+      }
+      return changed ? kept : current;
     });
   }, [answered]);
 
   const send = (cardId, source, target, phase) => {
     const seq = Date.now();
-    if (optimistic(root.current, cardId, target)) {
+    const drawn = optimistic(root.current, cardId, target);
+    if (drawn) {
       flushSync(() => setPending((p) => ({ ...p, [cardId]: { source, target, seq, phase } })));
       setTimeout(
         () => setPending((p) => (p[cardId] && p[cardId].seq === seq ? (({ [cardId]: _, ...rest }) => rest)(p) : p)),
         PENDING_TIMEOUT_MS,
       );
     }
-    onMove(Number(cardId), target, source, seq);
+    // Sending the event re-renders the page (Reflex marks it busy): once the card is painted in its
+    // new column, not before.
+    if (drawn) afterPaint(() => onMove(Number(cardId), target, source, seq));
+    else onMove(Number(cardId), target, source, seq);
+    return drawn;
   };
 
   // Mouse and touch drops are taken at the release itself, not when the library has finished
   // its drop (which comes later on a large board).
   React.useEffect(() => {
-    const release = () => {
+    const release = (event) => {
       const d = drag.current;
-      if (!d || d.mode !== "FLUID" || !d.destination || d.destination === d.source) return;
+      if (!event.isTrusted || !d || d.mode !== "FLUID" || !d.destination || d.destination === d.source) return;
       d.sent = true;
-      send(d.id, d.source, d.destination, "dropping");
+      if (!send(d.id, d.source, d.destination, "dropping") || event.type !== "mouseup") return;
+      // The library's own drop work (tens of milliseconds on a large board) would hold the next
+      // paint: let the browser draw the card in its new column first, then hand the library the
+      // same release.
+      event.stopImmediatePropagation();
+      const replay = new MouseEvent("mouseup", event);
+      afterPaint(() => window.dispatchEvent(replay));
     };
     window.addEventListener("mouseup", release, true);
     window.addEventListener("touchend", release, true);
@@ -106,8 +131,16 @@ export function KanbanBoard({ onMove, answered, children, ...rest }) {
     const d = drag.current;
     drag.current = null;
     if (d && d.sent) {
-      // The library has let go of the card: the real card may now take the ghost's place.
-      setPending((p) => (p[d.id] ? { ...p, [d.id]: { ...p[d.id], phase: "moved" } } : p));
+      // The library has let go of the card: the real card may now take the ghost's place (or, if
+      // the server has answered meanwhile, the columns it sent say where the card is).
+      setPending((p) => {
+        if (!p[d.id]) return p;
+        if (p[d.id].answered) {
+          const { [d.id]: _, ...rest } = p;
+          return rest;
+        }
+        return { ...p, [d.id]: { ...p[d.id], phase: "moved" } };
+      });
       return;
     }
     const { destination, source, draggableId } = result;
@@ -144,26 +177,35 @@ function arrange(stage, children, board) {
   });
   const ownIds = new Set(own.map((card) => String(card.props.cardId)));
   const items = [];
+  // Cards coming here: their content at once while the library still drops them, then themselves.
   for (const [id, move] of Object.entries(pending)) {
     const card = elements.current[id];
-    if (move.target !== stage || ownIds.has(id) || !card) continue;
+    if (move.target !== stage || !card) continue;
     if (move.phase === "dropping") {
-      // The library still holds the real card: draw its content here at once.
       items.push(
         <div key={`pending-${id}`} data-card-id={id} data-dragging="false" data-pending="true" style={PENDING_STYLE}>
           {card.props.children}
         </div>,
       );
-    } else {
+    } else if (!ownIds.has(id)) {
       items.push(React.cloneElement(card, { key: id, pending: true }));
+    }
+  }
+  // A card being dropped stays mounted where the drag began (hidden), even if the server's answer
+  // has already moved it: the library must not lose the element it is animating.
+  for (const [id, move] of Object.entries(pending)) {
+    const card = elements.current[id];
+    if (move.phase === "dropping" && move.source === stage && !ownIds.has(id) && card) {
+      items.push(React.cloneElement(card, { key: id, hidden: true }));
     }
   }
   for (const card of own) {
     const move = pending[String(card.props.cardId)];
-    if (move && move.target !== stage) {
-      if (move.phase === "dropping") items.push(React.cloneElement(card, { hidden: true }));
+    if (move && move.phase === "dropping") {
+      if (move.source === stage) items.push(React.cloneElement(card, { hidden: true }));
       continue;
     }
+    if (move && move.target !== stage) continue;
     items.push(card);
   }
   let index = 0;

@@ -33,7 +33,8 @@ WATCH_JS = """([id, target, source]) => {
   const where = () => [...document.querySelectorAll(`[data-card-id="${id}"]`)]
     .filter((el) => el.dataset.dragging !== "true" && getComputedStyle(el).visibility !== "hidden")
     .map((el) => (el.closest("[data-column-stage]") || {dataset: {}}).dataset.columnStage);
-  document.addEventListener("mouseup", () => {
+  // pointerup comes before the mouseup the board acts on: the clock starts at the release itself.
+  window.addEventListener("pointerup", () => {
     window.__released = now();
     const sample = () => {
       const columns = where();

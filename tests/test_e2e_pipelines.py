@@ -231,7 +231,7 @@ FRAMES_JS = """([id]) => {
   const where = () => [...document.querySelectorAll(`[data-card-id="${id}"]`)]
     .filter((el) => getComputedStyle(el).visibility !== "hidden" && el.dataset.dragging !== "true")
     .map((el) => (el.closest("[data-column-stage]") || {dataset: {}}).dataset.columnStage);
-  document.addEventListener("mouseup", () => {
+  window.addEventListener("pointerup", () => {  // before the mouseup the board acts on
     const t0 = performance.now();
     const sample = () => {
       window.__frames.push([performance.now() - t0, where()]);
@@ -255,7 +255,10 @@ def test_a_drop_is_drawn_at_the_release_and_never_flickers_back(server, new_page
     rec.wait_for_function("window.__frames.length && window.__frames.at(-1)[0] >= 1500")
     frames = rec.evaluate("window.__frames")
     assert len(frames) > 20
-    assert all(columns == ["Screening"] for _, columns in frames), frames[:5]  # from the first frame on
+    # frames[0] is taken at the pointer release itself, while the card is still the dragged copy;
+    # from the first animation frame on, the card is drawn in Screening and only there.
+    assert frames[0][1] in ([], ["Screening"]), frames[:3]
+    assert all(columns == ["Screening"] for _, columns in frames[1:]), frames[:5]
     card(rec, "Screening", name).wait_for()
     expect(card(rec, "Screening", name)).to_have_attribute("data-pending", "false")  # confirmed
     rec_token = api(
