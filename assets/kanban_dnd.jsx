@@ -253,6 +253,10 @@ function Card({ cardId, index, signature, readOnly, allowed, asks, hidden, pendi
           {...provided.draggableProps}
           style={cardStyle(provided.draggableProps.style, snapshot, hidden, pending)}
           {...provided.dragHandleProps}
+          // A card holds controls of its own (the ⋮ menu, links): as a group, not a button, it
+          // may (a button's content is presentational). Space still picks it up.
+          role="group"
+          aria-roledescription="draggable card"
           data-card-id={cardId}
           data-allowed={allowed || ""}
           data-asks={asks || ""}

@@ -51,6 +51,8 @@ app = rx.App(
         lambda asgi: Hardening(asgi, https=_settings.public_url.startswith("https://")),
     ],
     head_components=[rx.el.meta(name="description", content="FlowTrack applicant tracking")],
+    # Phone layout rules that belong to no one component (dialogs as bottom sheets).
+    stylesheets=["/flowtrack.css"],
     # Plain toasts: sonner's rich colours put green and red text below the WCAG AA contrast ratio.
     toaster=rx.toast.provider(rich_colors=False, close_button=True),
 )

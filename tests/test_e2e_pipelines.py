@@ -266,3 +266,45 @@ def test_a_drop_is_drawn_at_the_release_and_never_flickers_back(server, new_page
     )
     history = api(server, "GET", f"/api/history/application/{app_id}", None, rec_token["access_token"])
     assert history[-1]["new_stage"] == "Screening"
+
+
+def test_the_board_fits_laptops_and_shows_one_column_at_a_time_on_a_phone(server, browser):
+    from .axe_support import violations
+
+    jid = job_id(server, "Senior Backend Engineer")
+    for width, height in ((1440, 900), (1280, 720)):
+        ctx = browser.new_context(viewport={"width": width, "height": height})
+        page = ctx.new_page()
+        sign_in(page, server, "recruiter@acme.test", "/jobs")
+        page.goto(f"{server.url}/board?job={jid}")
+        page.locator("[data-testid=card]").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways page scroll
+        expect(page.locator("[data-testid=stage-tabs]")).to_be_hidden()
+        ctx.close()
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = ctx.new_page()
+    sign_in(page, server, "recruiter@acme.test", "/jobs")
+    page.goto(f"{server.url}/board?job={jid}")
+    page.locator("[data-testid=stage-tab]").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator("[data-column-stage]:visible")).to_have_count(1)
+    page.locator("[data-testid=stage-tab]", has_text="Offer").tap()
+    offer = page.locator('[data-testid="column-Offer"]')
+    expect(offer).to_be_visible()
+    expect(page.locator("[data-column-stage]:visible")).to_have_count(1)
+    assert offer.bounding_box()["width"] > 300  # the column takes the screen's width
+    assert violations(page) == []
+    # The ⋮ menu is the way to move on a phone; its dialog is a bottom sheet inside the screen.
+    offer.locator("[data-testid=move-menu]").first.tap()
+    page.locator("[data-testid=move-to-Rejected]").tap()
+    sheet = page.get_by_role("dialog")
+    page.locator("[data-testid=reject-standard-reason]").wait_for()
+    page.wait_for_timeout(400)  # the sheet's opening animation
+    box = sheet.bounding_box()
+    assert (
+        box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844
+    )
+    assert box["y"] + box["height"] >= 840  # anchored to the bottom edge
+    assert violations(page) == []
+    ctx.close()

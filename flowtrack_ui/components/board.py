@@ -238,10 +238,49 @@ def column_view(col: ColumnRow) -> rx.Component:
         data_column_stage=col.stage,
         # A folded final column stays a narrow drop zone: drop a card on it without opening it.
         flex=rx.cond(folded, "0 0 96px", "0 0 260px"),
+        # On a phone one column at a time fills the width; the stage tabs choose it (flowtrack.css).
+        data_phone_shown=rx.cond(col.stage == BoardState.phone_stage, "true", "false"),
         padding="2",
         border_radius="10px",
         background="var(--gray-a3)",
         transition="opacity 120ms",
+    )
+
+
+def stage_tab(col: ColumnRow) -> rx.Component:
+    selected = col.stage == BoardState.phone_stage
+    return rx.el.button(
+        col.stage + " · " + col.count.to_string(),
+        role="tab",
+        type="button",
+        aria_selected=rx.cond(selected, "true", "false"),
+        on_click=BoardState.show_stage(col.stage),
+        data_testid="stage-tab",
+        style={
+            "flex": "0 0 auto",
+            "padding": "8px 12px",
+            "borderRadius": "999px",
+            "border": "1px solid var(--gray-a7)",
+            "background": rx.cond(selected, "var(--accent-9)", "var(--color-surface)"),
+            "color": rx.cond(selected, "var(--accent-contrast)", "var(--gray-12)"),
+            "fontSize": "14px",
+            "whiteSpace": "nowrap",
+        },
+    )
+
+
+def stage_tabs() -> rx.Component:
+    """On a phone: one column at a time; these tabs (scrolling sideways) choose it."""
+    return rx.box(
+        rx.foreach(BoardState.columns, stage_tab),
+        role="tablist",
+        aria_label="Stages",
+        display=["flex", "flex", "none"],
+        gap="8px",
+        overflow_x="auto",
+        padding_bottom="4px",
+        width="100%",
+        data_testid="stage-tabs",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.board import ask_dialog, board_view, history_drawer
+from flowtrack_ui.components.board import ask_dialog, board_view, history_drawer, stage_tabs
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.board import BoardState
 
@@ -61,7 +61,7 @@ def board_page() -> rx.Component:
                             "No application matches “" + BoardState.search + "”",
                             "Search looks in names, emails and résumé text.",
                         ),
-                        board_view(),
+                        rx.fragment(stage_tabs(), board_view()),
                     ),
                     spacing="3",
                     width="100%",

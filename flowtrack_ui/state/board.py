@@ -160,6 +160,8 @@ class BoardState(SessionState):
     _shown: dict[str, int] = {}
     # Final columns (Hired, Rejected, Withdrawn) folded to narrow drop zones.
     folded: list[str] = []
+    # On a phone the board shows one column at a time: this one (chosen with the stage tabs).
+    phone_stage: str = ""
     loading: bool = True
     not_found: str = ""
     _watch_gen: int = 0
@@ -221,6 +223,8 @@ class BoardState(SessionState):
             col.cards = col.cards[:limit]
             col.hidden = col.count - len(col.cards)
         self.columns = columns
+        if self.phone_stage not in [c.stage for c in columns]:
+            self.phone_stage = columns[0].stage if columns else ""
         self.total = board.total
         if self.can_move and not self.reasons:
             self.reasons = rejection_reasons.list_reasons(db(), self.principal())
@@ -265,6 +269,12 @@ class BoardState(SessionState):
         self._shown = shown
         self.per_stage = max(shown.values())
         return self._refresh()
+
+    @rx.event
+    def show_stage(self, stage: str):
+        """The phone's stage tabs: which column is on screen."""
+        if any(c.stage == stage for c in self.columns):
+            self.phone_stage = stage
 
     @rx.event
     def toggle_fold(self, stage: str):
