@@ -280,6 +280,7 @@ def test_the_board_fits_laptops_and_shows_one_column_at_a_time_on_a_phone(server
         page.locator("[data-testid=card]").first.wait_for()
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways page scroll
         expect(page.locator("[data-testid=stage-tabs]")).to_be_hidden()
+        assert violations(page) == [], width
         ctx.close()
 
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
