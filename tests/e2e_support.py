@@ -86,3 +86,24 @@ def api(server, method, path, body=None, token=None):
     )
     with urllib.request.urlopen(req) as r:
         return json.load(r) if r.status != 204 else None
+
+
+def app_with_mail(prefix: str):
+    """A browser module's fixtures: a loopback SMTP server and the app (as `make run` serves it)
+    delivering to it, both started once for the module. Use: ``smtp, server = app_with_mail("…")``."""
+    import pytest
+
+    from .e2e_server import running_app
+    from .smtp_support import smtp_server
+
+    @pytest.fixture(scope="module")
+    def smtp():
+        with smtp_server() as mail:
+            yield mail
+
+    @pytest.fixture(scope="module")
+    def server(smtp):
+        with running_app(prefix, {"FLOWTRACK_SMTP_URL": smtp.url}) as srv:
+            yield srv
+
+    return smtp, server

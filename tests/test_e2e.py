@@ -13,26 +13,23 @@ import urllib.request
 
 import pytest
 
-from .e2e_server import running_app
-from .e2e_support import DEMO_PW, answer_questions, card, drag, job_id, no_csp_violations, sign_in
-from .smtp_support import smtp_server
+from .e2e_support import (
+    DEMO_PW,
+    answer_questions,
+    app_with_mail,
+    card,
+    drag,
+    job_id,
+    no_csp_violations,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
 JOB = "Senior Backend Engineer"
 
 
-@pytest.fixture(scope="module")
-def smtp():
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def server(smtp):
-    """The app as `make run` serves it, its email sender delivering to a loopback SMTP server."""
-    with running_app("flowtrack-e2e-", {"FLOWTRACK_SMTP_URL": smtp.url}) as srv:
-        yield srv
+smtp, server = app_with_mail("flowtrack-e2e-")
 
 
 def test_signed_out_visitor_lands_on_sign_in(server, new_page):

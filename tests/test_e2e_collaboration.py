@@ -11,24 +11,13 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from .e2e_server import running_app
-from .e2e_support import sign_in
-from .smtp_support import smtp_server
+from .e2e_support import app_with_mail, sign_in
 from .test_e2e_applications import _look
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def smtp():
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def server(smtp):
-    with running_app("flowtrack-e2e-team-", {"FLOWTRACK_SMTP_URL": smtp.url}) as srv:
-        yield srv
+smtp, server = app_with_mail("flowtrack-e2e-team-")
 
 
 def _mail(smtp, to: str, subject_part: str, timeout: float = 30):

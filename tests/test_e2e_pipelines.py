@@ -10,9 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .e2e_server import running_app
-from .e2e_support import api, card, drag, job_id, sign_in
-from .smtp_support import smtp_server
+from .e2e_support import api, app_with_mail, card, drag, job_id, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -20,16 +18,7 @@ TITLE = "Motion Designer"
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(scope="module")
-def smtp():
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def server(smtp):
-    with running_app("flowtrack-e2e-pipelines-", {"FLOWTRACK_SMTP_URL": smtp.url}) as srv:
-        yield srv
+smtp, server = app_with_mail("flowtrack-e2e-pipelines-")
 
 
 def _token(server, email: str, password: str) -> str:

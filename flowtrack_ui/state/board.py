@@ -342,8 +342,9 @@ class BoardState(SessionState):
         """
         card = self._card(application_id)
         kind = card.kinds.get(target, "") if card else ""
-        result = self.ask(application_id, target, source) if kind in ASK_TITLES else None
-        if kind not in ASK_TITLES:
+        if kind in ASK_TITLES:
+            result = self.ask(application_id, target, source)
+        else:
             result = self._move(application_id, target, source)
         if isinstance(seq, int) and seq > self.answered:
             self.answered = seq  # the board's optimistic copy of this move ends with this answer
