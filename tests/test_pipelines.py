@@ -379,6 +379,11 @@ def test_racing_moves_corrections_and_undos_keep_the_chain(any_db, pipeline):
 def test_rest_pipelines_moves_undo_and_withdraw(db, acme, globex):
     c = client_for(db)
     rec, hm, other = login(c, "rec@acme.test"), login(c, "hm@acme.test"), login(c, "rec@globex.test")
+    c.post(
+        "/api/auth/register",
+        json={"email": "early@example.com", "password": "correct horse battery", "full_name": "Early"},
+    )
+    cand_before = login(c, "early@example.com")
     r = c.post("/api/pipeline-templates", json={"name": "Eng", "stages": ENGINEERING}, headers=hm)
     assert r.status_code == 201 and r.json()["stages"][-1] == {"name": "Withdrawn", "category": "withdrawn"}
     tid = r.json()["id"]
@@ -401,6 +406,8 @@ def test_rest_pipelines_moves_undo_and_withdraw(db, acme, globex):
         ).status_code
         == 404
     )
+    assert c.delete(f"/api/pipeline-templates/{tid}", headers=other).status_code == 404
+    assert c.delete(f"/api/pipeline-templates/{tid}", headers=cand_before).status_code == 403
     r = c.post("/api/jobs/", json={"title": "Backend", "pipeline_template_id": tid}, headers=rec)
     assert r.status_code == 201, r.text
     job = r.json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.board import stage_badge
-from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, error_callout, field, label
+from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, error_callout, field, form_dialog, label
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.jobs import (
     QUESTION_KIND_LABELS,
@@ -248,43 +248,26 @@ def _save_template_form() -> rx.Component:
 
 
 def reasons_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Rejection reasons"),
-            rx.dialog.description(
-                "The standard reasons your team picks from when rejecting, one per line. "
-                "Reports count them; candidates never see them.",
-                size="2",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.text_area(
-                        name="reasons",
-                        default_value=StaffJobsState.reasons_text,
-                        rows="8",
-                        width="100%",
-                        aria_label="Rejection reasons, one per line",
-                        data_testid="reasons-text",
-                    ),
-                    error_callout(StaffJobsState.reasons_error),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Save", type="submit", data_testid="reasons-save"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    padding_top="3",
-                ),
-                on_submit=StaffJobsState.save_reasons,
-                key=StaffJobsState.reasons_text,
-            ),
-            max_width="480px",
+    return form_dialog(
+        "Rejection reasons",
+        rx.text_area(
+            name="reasons",
+            default_value=StaffJobsState.reasons_text,
+            rows="8",
+            width="100%",
+            aria_label="Rejection reasons, one per line",
+            data_testid="reasons-text",
         ),
+        error_callout(StaffJobsState.reasons_error),
+        description="The standard reasons your team picks from when rejecting, one per line. "
+        "Reports count them; candidates never see them.",
+        on_submit=StaffJobsState.save_reasons,
         open=StaffJobsState.reasons_open,
         on_open_change=StaffJobsState.set_reasons_open,
+        submit_label="Save",
+        submit_test_id="reasons-save",
+        key=StaffJobsState.reasons_text,
+        max_width="480px",
     )
 
 

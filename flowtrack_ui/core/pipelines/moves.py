@@ -153,7 +153,8 @@ def move_stage(
             seen = stage_named(pipeline, expected_stage, "Expected stage")
             if seen.id != current.id:
                 raise ConcurrentUpdate(current.name)
-        origin = any_stage(s, app.previous_stage_id)
+        # Only a reopening needs to know where the card came from.
+        origin = any_stage(s, app.previous_stage_id) if current.category == "rejected" else None
         move = find_move(pipeline, current, target, origin)
         if move is None:
             raise _refuse(pipeline, current, target, origin)
