@@ -33,6 +33,12 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the engines' own full-text objects (migration 0009) out of autogenerate."""
+    table = getattr(getattr(obj, "table", None), "name", None)
+    return not models.engine_managed(name or "", type_, table)
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=_url(),
@@ -80,6 +86,7 @@ def _migrate(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         render_item=render_item,
+        include_object=include_object,
         compare_type=True,
     )
     with context.begin_transaction():

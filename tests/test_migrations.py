@@ -10,9 +10,14 @@ from sqlmodel import SQLModel
 from flowtrack_ui.core import models  # noqa: F401
 
 
+def _declared(obj, name, type_, reflected, compare_to):
+    table = getattr(getattr(obj, "table", None), "name", None)
+    return not models.engine_managed(name or "", type_, table)
+
+
 def _diff(db):
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _declared})
         return compare_metadata(ctx, SQLModel.metadata)
 
 

@@ -19,6 +19,9 @@ from .files.file_types import PDF
 from .models import Application, ApplicationAnswer, CandidateProfile, Company, Job, StoredFile, User
 from .permissions import Action, Principal, may
 from .questions import AnswerView, answer_view
+from .talent import duplicates
+from .talent.duplicates import PossibleDuplicate
+from .talent.tags import tags_by_candidate
 from .views import FileView
 
 
@@ -41,6 +44,9 @@ class ApplicationDetail:
     cover_letter: str
     answers: tuple[AnswerView, ...]
     resume: FileView | None
+    # For the company's staff: other candidates with the same phone or LinkedIn profile.
+    possible_duplicates: tuple[PossibleDuplicate, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def readable_application(s: Session, principal: Principal, application_id: object) -> tuple[Application, Job]:
@@ -90,6 +96,12 @@ def application_detail(db, principal: Principal, application_id: object) -> Appl
             cover_letter=app.cover_letter or "",
             answers=tuple(answer_view(a) for a in answers),
             resume=file_view(resume),
+            possible_duplicates=tuple(duplicates.possible_duplicates(s, job.company_id, candidate.id))
+            if principal.is_staff
+            else (),
+            tags=tuple(tags_by_candidate(s, job.company_id, [candidate.id])[candidate.id])
+            if principal.is_staff
+            else (),
         )
 
 

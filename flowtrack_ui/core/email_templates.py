@@ -59,6 +59,23 @@ Applied column of the board.</p>
 """
         + _BUTTON.replace("$label", "Open the board"),
     ),
+    "added_from_talent_pool": EmailTemplate(
+        subject="$company would like to consider you for $job_title",
+        text="""Hello $candidate_name,
+
+you applied to $company before, and the team thinks you could be a good fit for another role:
+$job_title. They have added you to it, so you do not need to apply again. You can follow this
+application, or withdraw from it if you are not interested, here:
+
+$link
+""",
+        html="""<p>Hello $candidate_name,</p>
+<p>you applied to $company before, and the team thinks you could be a good fit for another role:
+<strong>$job_title</strong>. They have added you to it, so you do not need to apply again. You can
+follow this application, or withdraw from it if you are not interested.</p>
+"""
+        + _BUTTON.replace("$label", "Track my application"),
+    ),
     "stage_changed": EmailTemplate(
         subject="Your application for $job_title: $stage",
         text="""Hello $candidate_name,

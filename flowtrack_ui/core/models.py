@@ -51,6 +51,9 @@ class Company(SQLModel, table=True):
     name: str = Field(sa_type=sa.String(120), unique=True)
     # The look-alike key of the name (accounts/company_names.py): unique, so "Αcme" cannot join "Acme".
     name_key: str = Field(sa_type=sa.String(240))
+    # Rejected and withdrawn candidates are erased this many months after their last change
+    # (privacy/retention.py); None keeps them.
+    retention_months: int | None = Field(default=None, nullable=True)
     created_at: datetime = _ts()
 
 
@@ -67,6 +70,8 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     # Bumped on sign-out or password change: tokens carrying an older value stop working.
     token_version: int = Field(default=0)
+    # Set when the person was erased (privacy/erase.py): the row stays, anonymous, for the history.
+    erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = _ts()
 
 
@@ -304,6 +309,9 @@ class CandidateProfile(SQLModel, table=True):
     website: str = Field(default="", sa_type=sa.String(300))
     headline: str = Field(default="", sa_type=sa.String(200))
     resume_file_id: int | None = Field(default=None, foreign_key="stored_file.id", nullable=True)
+    # The phone's digits and the LinkedIn profile's path, compared to flag one person's two accounts.
+    phone_key: str = Field(default="", sa_type=sa.String(40), index=True)
+    linkedin_key: str = Field(default="", sa_type=sa.String(120), index=True)
     updated_at: datetime = _ts()
 
 
@@ -388,3 +396,72 @@ class Scorecard(SQLModel, table=True):
     ratings: str = Field(default="{}", sa_type=sa.Text)  # JSON: criterion -> 1..4
     notes: str = Field(default="", sa_type=sa.Text)
     submitted_at: datetime = _ts()
+
+
+class CandidateTag(SQLModel, table=True):
+    """A company's own label on a candidate ("python", "silver medallist"); other companies never see it."""
+
+    __tablename__ = "candidate_tag"
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "candidate_id", "label", name="uq_candidate_tag"),
+        sa.Index("ix_candidate_tag_company_label", "company_id", "label"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id")
+    candidate_id: int = Field(foreign_key="user_account.id", index=True)
+    label: str = Field(sa_type=sa.String(40))
+    created_at: datetime = _ts()
+
+
+class TalentDocument(SQLModel, table=True):
+    """What a company may search about one of its candidates, rewritten in the transaction of every
+    change to it (talent/documents.py). The database's full-text engine indexes it: an FTS5 table
+    kept in step by triggers on SQLite, a generated ``tsvector`` column with a GIN index on
+    PostgreSQL (both made by migration 0009)."""
+
+    __tablename__ = "talent_document"
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "candidate_id", name="uq_talent_document"),
+        sa.Index("ix_talent_document_company_applied", "company_id", "last_applied_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id")
+    candidate_id: int = Field(foreign_key="user_account.id", index=True)
+    # "c<company id>": an indexed word, so SQLite's index itself keeps companies apart.
+    company_key: str = Field(sa_type=sa.String(24))
+    full_name: str = Field(default="", sa_type=sa.Text)
+    email: str = Field(default="", sa_type=sa.Text)
+    headline: str = Field(default="", sa_type=sa.Text)
+    resume_text: str = Field(default="", sa_type=sa.Text)
+    notes_text: str = Field(default="", sa_type=sa.Text)
+    tags_text: str = Field(default="", sa_type=sa.Text)
+    last_applied_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = _ts()
+
+
+def engine_managed(name: str, kind: str, table: str | None = None) -> bool:
+    """The full-text objects each engine keeps itself (FTS5 tables, the ``tsvector`` column and
+    its index): made by migration 0009, not declared above, so schema comparison skips them."""
+    if kind == "table":
+        return name.startswith("talent_fts")
+    if kind == "column":
+        return table == "talent_document" and name == "search"
+    return kind == "index" and name == "ix_talent_document_search"
+
+
+class ErasureLog(SQLModel, table=True):
+    """Who erased whom, when and why, without the erased data: the anonymous record's id only."""
+
+    __tablename__ = "erasure_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True, nullable=True)
+    # The anonymous account that now holds the erased applications.
+    subject_id: int = Field(foreign_key="user_account.id")
+    # None when the candidate erased themself or retention did it.
+    erased_by_id: int | None = Field(default=None, foreign_key="user_account.id", nullable=True)
+    kind: str = Field(sa_type=sa.String(12))  # self, staff, retention
+    applications: int = Field(default=0)
+    erased_at: datetime = _ts()

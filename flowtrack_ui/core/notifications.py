@@ -92,7 +92,21 @@ def application_received(s: Session, app: Application) -> None:
             "new_applicant",
             recruiter.email,
             {**values, "recipient_name": recruiter.full_name, "link": _link(f"/board?job={job.id}")},
+            app.id,  # tied to the application, so erasing the candidate removes it too
         )
+
+
+def added_from_talent_pool(s: Session, app: Application) -> None:
+    """To a past candidate a recruiter added to another job: why, and how to follow or withdraw."""
+    job, company, candidate = _context(s, app)
+    values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
+    _queue(
+        s,
+        "added_from_talent_pool",
+        candidate.email,
+        {**values, "link": _link("/my-applications")},
+        app.id,
+    )
 
 
 def stage_changed(

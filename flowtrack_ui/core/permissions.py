@@ -37,6 +37,9 @@ class Action(StrEnum):
     INVITE_HIRING_MANAGER = "invite a hiring manager"
     WITHDRAW = "withdraw an application"
     VIEW_ANALYTICS = "view hiring analytics"
+    USE_TALENT_POOL = "search the talent pool, tag candidates or add them to a job"
+    ERASE_CANDIDATE = "erase a candidate or set the retention period"
+    MANAGE_OWN_DATA = "export or erase a candidate account's data"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -56,6 +59,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INVITE_HIRING_MANAGER: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
     Action.WITHDRAW: frozenset({Role.CANDIDATE}),
     Action.VIEW_ANALYTICS: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    Action.USE_TALENT_POOL: frozenset({Role.RECRUITER}),
+    Action.ERASE_CANDIDATE: frozenset({Role.RECRUITER}),
+    Action.MANAGE_OWN_DATA: frozenset({Role.CANDIDATE}),
 }
 
 INVITE_ACTION = {Role.RECRUITER: Action.INVITE_RECRUITER, Role.HIRING_MANAGER: Action.INVITE_HIRING_MANAGER}

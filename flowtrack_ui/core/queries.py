@@ -32,6 +32,7 @@ from .permissions import Action, Principal, require
 from .pipelines.categories import Category
 from .pipelines.job_stages import pipeline_of, pipelines_of, stage_view
 from .pipelines.transitions import MoveKind, allowed_moves
+from .talent.tags import tags_by_candidate
 from .views import (
     ApplicationView,
     Board,
@@ -92,7 +93,7 @@ def board(
 
     A fixed number of queries: the job, the counts per stage, the cards (a window function keeps at
     most ``per_stage`` cards per column, so a 5,000-application job costs the same round trips),
-    and the shown cards' yes/no answers and scorecard summaries.
+    and the shown cards' yes/no answers, scorecard summaries and the company's tags.
     """
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     search = validation.text(search, "Search", max_len=100, required=False)
@@ -145,6 +146,7 @@ def board(
         rows = s.execute(sa_select(sub).where(sub.c.rank <= per_stage).order_by(sub.c.rank)).all()
         knockouts = _knockouts(s, [r.id for r in rows])
         verdicts = scorecards.summaries(s, principal, [r.id for r in rows])
+        labels = tags_by_candidate(s, job.company_id, list({r.candidate_id for r in rows}))
 
     by_stage: dict[int, list[Card]] = {st.id: [] for st in pipeline.stages}
     for r in rows:
@@ -171,6 +173,7 @@ def board(
                 has_resume=r.resume_file_id is not None,
                 knockouts=tuple(knockouts.get(r.id, ())),
                 scorecards=verdicts.get(r.id, ""),
+                tags=tuple(labels.get(r.candidate_id, ())),
             )
         )
     columns = tuple(
@@ -278,7 +281,7 @@ def _timeline(h: ApplicationHistory, category: str) -> TimelineEntry:
     )
 
 
-def _candidate_rows(s, application_ids: list[int]) -> dict[int, list[TimelineEntry]]:
+def candidate_timelines(s, application_ids: list[int]) -> dict[int, list[TimelineEntry]]:
     """What candidates see of the history: every change except undone moves and their undos
     (a corrected mis-drop is not the candidate's business), with each stage's category."""
     found: dict[int, list[TimelineEntry]] = {i: [] for i in application_ids}
@@ -314,7 +317,7 @@ def my_applications(
             .limit(limit)
             .offset(offset)
         ).all()
-        timelines = _candidate_rows(s, [app.id for app, *_ in rows])
+        timelines = candidate_timelines(s, [app.id for app, *_ in rows])
         return [
             MyApplication(
                 id=app.id,
@@ -341,7 +344,7 @@ def my_timeline(db: Database, principal: Principal, application_id: object) -> l
         app = s.get(Application, application_id)
         if app is None or app.candidate_id != principal.user_id:
             raise NotFound("Application not found.")
-        return _candidate_rows(s, [app.id])[app.id]
+        return candidate_timelines(s, [app.id])[app.id]
 
 
 def job_overview(db: Database, principal: Principal) -> list[JobSummary]:

@@ -92,6 +92,7 @@ class Card:
     has_resume: bool = False
     knockouts: tuple[tuple[str, str], ...] = ()  # (question, yes/no)
     scorecards: str = ""  # e.g. "2 × Yes, 1 × Strong yes", as the viewer may read them
+    tags: tuple[str, ...] = ()  # the company's tags on the candidate
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .pipelines.job_stages import pipeline_of
 from .pipelines.moves import move_stage, undo_move, withdraw  # noqa: F401  (the stage-change use cases)
 from .pipelines.transitions import MoveKind
 from .scoping import company_application  # noqa: F401  (used by the other use cases)
+from .talent import documents
 from .views import ApplicationView
 
 
@@ -35,7 +36,7 @@ def application_view(app: Application) -> ApplicationView:
     )
 
 
-def _announce(s: Session, app: Application, company_id: int) -> None:
+def announce_application(s: Session, app: Application, company_id: int) -> None:
     """Open boards of the job, the candidate's tracker and the company overview re-read."""
     announce(s, job_topic(app.job_id), candidate_topic(app.candidate_id), company_topic(company_id))
 
@@ -86,40 +87,73 @@ def apply(
         ).first()
         if exists is not None:
             raise Conflict("You have already applied to this job.")
-        first = pipeline_of(s, job.id).stages[0]
-        app = Application(
-            job_id=job_id,
-            candidate_id=principal.user_id,
-            stage=first.name,
-            stage_id=first.id,
-            version=1,
-            stage_changed_at=now,
-            created_at=now,
-            updated_at=now,
+        app = new_application(
+            s,
+            job,
+            principal.user_id,
+            actor_id=principal.user_id,
+            source=Source(source),
+            source_detail=tag,
             cover_letter=letter or None,
             resume_file_id=profile.resume_file_id if profile else None,
-            source=Source(source).value,
-            source_detail=tag,
+            now=now,
+            duplicate_message="You have already applied to this job.",
         )
-        s.add(app)
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict("You have already applied to this job.") from None
         for answer in checked_answers:
             answer.application_id = app.id
             s.add(answer)
-        s.add(
-            ApplicationHistory(
-                application_id=app.id,
-                old_stage=None,
-                new_stage=first.name,
-                new_stage_id=first.id,
-                kind=MoveKind.APPLIED.value,
-                changed_by_id=principal.user_id,
-                changed_at=now,
-            )
-        )
         notifications.application_received(s, app)
-        _announce(s, app, job.company_id)
+        announce_application(s, app, job.company_id)
         return application_view(app)
+
+
+def new_application(
+    s: Session,
+    job: Job,
+    candidate_id: int,
+    *,
+    actor_id: int,
+    source: Source,
+    now: datetime,
+    duplicate_message: str,
+    source_detail: str | None = None,
+    cover_letter: str | None = None,
+    resume_file_id: int | None = None,
+) -> Application:
+    """The application in the job's first stage and its first history row (no old stage, by
+    ``actor_id``: the candidate, or the recruiter who added them); the company's search document
+    follows in the same transaction."""
+    first = pipeline_of(s, job.id).stages[0]
+    app = Application(
+        job_id=job.id,
+        candidate_id=candidate_id,
+        stage=first.name,
+        stage_id=first.id,
+        version=1,
+        stage_changed_at=now,
+        created_at=now,
+        updated_at=now,
+        cover_letter=cover_letter,
+        resume_file_id=resume_file_id,
+        source=source.value,
+        source_detail=source_detail,
+    )
+    s.add(app)
+    try:
+        s.flush()
+    except IntegrityError:
+        raise Conflict(duplicate_message) from None
+    s.add(
+        ApplicationHistory(
+            application_id=app.id,
+            old_stage=None,
+            new_stage=first.name,
+            new_stage_id=first.id,
+            kind=MoveKind.APPLIED.value,
+            changed_by_id=actor_id,
+            changed_at=now,
+        )
+    )
+    s.flush()
+    documents.refresh(s, job.company_id, candidate_id)
+    return app

@@ -19,7 +19,7 @@ class Source(StrEnum):
 LABELS = {
     Source.CAREERS: "Careers page",
     Source.LINK: "Shared link",
-    Source.TALENT_POOL: "Added by a recruiter",
+    Source.TALENT_POOL: "Talent pool (added by a recruiter)",
     Source.API: "API",
     Source.UNKNOWN: "Not recorded",
 }

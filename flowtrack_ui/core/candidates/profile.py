@@ -19,6 +19,7 @@ from ..errors import InvalidInput, NotFound
 from ..files import file_types, storage
 from ..models import CandidateProfile, StoredFile, User
 from ..permissions import Action, Principal, require
+from ..talent import documents, duplicates
 from ..views import FileView
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,28}[0-9]$")
@@ -121,9 +122,12 @@ def update_profile(db: Database, principal: Principal, fields: dict) -> ProfileV
             s.add(user)
         for key, value in values.items():
             setattr(profile, key, value)
+        profile.phone_key = duplicates.phone_key(profile.phone)
+        profile.linkedin_key = duplicates.linkedin_key(profile.linkedin_url)
         profile.updated_at = datetime.now(UTC)
         s.add(profile)
         s.flush()
+        documents.refresh_everywhere(s, principal.user_id)  # name and headline are searchable
         return _view(s, user, profile)
 
 

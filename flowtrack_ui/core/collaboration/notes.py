@@ -17,6 +17,7 @@ from .. import notifications, validation
 from ..db import Database
 from ..models import ApplicationNote, User
 from ..permissions import STAFF_ROLES, Action, Principal, require
+from ..talent import documents
 from .access import announce_change, staff_application
 
 MAX_NOTE = 5_000
@@ -108,6 +109,7 @@ def add_note(db: Database, principal: Principal, application_id: object, body: o
         for user in mentioned:
             if user.id != principal.user_id:
                 notifications.mentioned(s, user, author, app, job, body)
+        documents.refresh(s, job.company_id, app.candidate_id)  # notes are searched in the talent pool
         announce_change(s, app, job)
         return _view(note, author, mentioned)
 

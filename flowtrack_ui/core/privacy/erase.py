@@ -1,0 +1,278 @@
+"""Erasing a candidate: personal data and files go, anonymous stage history stays.
+
+What goes: name, email, profile, résumés and every other file, answers, cover letters, tags,
+the company's notes about them (and their name or email wherever a note, a move's note or a
+scorecard mentions it), the emails about them in the outbox, their searchable documents (the
+full-text index follows through its triggers or generated column). What stays: the application
+rows and their stage history (who moved them, when, why by standard reason), so the chain and
+every report stay true; the account row, anonymous and unable to sign in.
+
+A candidate erasing themself erases the whole account. A recruiter (or the company's
+retention period) erases what *that company* holds: when the person also applied to another
+company, their applications here move to a new anonymous record and their account stays for the
+other company; otherwise the whole account is erased. Each erase writes an ``erasure_log`` row
+per company concerned, holding no erased data.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import Session, select
+
+from .. import security
+from ..changes import candidate_topic, company_topic, job_topic
+from ..db import Database, announce
+from ..errors import InvalidInput
+from ..models import (
+    Application,
+    ApplicationAnswer,
+    ApplicationHistory,
+    ApplicationNote,
+    CandidateProfile,
+    CandidateTag,
+    ErasureLog,
+    Interview,
+    Job,
+    OutboxEmail,
+    PasswordReset,
+    Scorecard,
+    SignInFailure,
+    StoredFile,
+    User,
+)
+from ..permissions import Action, Principal, Role, require
+from ..talent import documents
+from ..talent.access import company_candidate
+
+ERASED_NAME = "Erased candidate"
+REDACTED = "[erased candidate]"
+UNUSABLE_HASH = "!erased"  # no password verifies against it
+
+
+class Kind:
+    SELF = "self"
+    STAFF = "staff"
+    RETENTION = "retention"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    subject_id: int  # the anonymous record that now holds the applications
+    applications: int
+    account_erased: bool  # False when the person's account stays for another company
+
+
+def _anonymous_email() -> str:
+    return f"erased-{uuid.uuid4().hex}@erased.invalid"
+
+
+def _anonymise(user: User, now: datetime) -> None:
+    user.email = _anonymous_email()
+    user.full_name = ERASED_NAME
+    user.password_hash = UNUSABLE_HASH
+    user.is_active = False
+    user.token_version += 1  # every token ends at once
+    user.erased_at = now
+
+
+def _redact(text: str, needles: list[str]) -> str:
+    for needle in needles:
+        text = re.sub(re.escape(needle), REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+def _redact_mentions(s: Session, company_ids: list[int], needles: list[str]) -> None:
+    """Their name and email out of every note, move note and scorecard of those companies, and out
+    of the search documents of the candidates those notes are about."""
+    needles = [n for n in needles if len(n) >= 3]
+    if not company_ids or not needles:
+        return
+    company_apps = (
+        select(Application.id).join(Job, Job.id == Application.job_id).where(Job.company_id.in_(company_ids))
+    )
+    touched: set[int] = set()
+    for model, column, scope in (
+        (ApplicationNote, ApplicationNote.body, ApplicationNote.application_id.in_(company_apps)),
+        (ApplicationHistory, ApplicationHistory.note, ApplicationHistory.application_id.in_(company_apps)),
+        (
+            Scorecard,
+            Scorecard.notes,
+            Scorecard.interview_id.in_(select(Interview.id).where(Interview.application_id.in_(company_apps))),
+        ),
+    ):
+        mentions = or_(*(func.lower(column).contains(n.lower(), autoescape=True) for n in needles))
+        for row in s.exec(select(model).where(scope, column.is_not(None), mentions)).all():
+            setattr(row, column.key, _redact(getattr(row, column.key), needles))
+            s.add(row)
+            if model is ApplicationNote:
+                touched.add(row.application_id)
+    s.flush()
+    if touched:
+        for candidate_id, company_id in s.exec(
+            select(Application.candidate_id, Job.company_id)
+            .join(Job, Job.id == Application.job_id)
+            .where(Application.id.in_(touched))
+            .distinct()
+        ).all():
+            documents.refresh(s, company_id, candidate_id)
+
+
+def _wipe_applications(s: Session, app_ids: list[int]) -> None:
+    """Everything about the person on these applications; the rows and their history stay."""
+    if not app_ids:
+        return
+    snapshot_ids = [
+        f for f in s.exec(select(Application.resume_file_id).where(Application.id.in_(app_ids))).all() if f
+    ]
+    s.exec(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(app_ids)))
+    s.exec(delete(ApplicationNote).where(ApplicationNote.application_id.in_(app_ids)))
+    s.exec(
+        update(ApplicationHistory)
+        .where(ApplicationHistory.application_id.in_(app_ids), ApplicationHistory.note.is_not(None))
+        .values(note=None)
+    )
+    interviews = select(Interview.id).where(Interview.application_id.in_(app_ids))
+    s.exec(update(Scorecard).where(Scorecard.interview_id.in_(interviews)).values(notes=""))
+    s.exec(delete(OutboxEmail).where(OutboxEmail.application_id.in_(app_ids)))
+    s.exec(
+        update(Application).where(Application.id.in_(app_ids)).values(cover_letter=None, resume_file_id=None)
+    )
+    _drop_unused_files(s, snapshot_ids)
+
+
+def _drop_unused_files(s: Session, file_ids: list[int]) -> None:
+    if not file_ids:
+        return
+    used = set(
+        s.exec(select(Application.resume_file_id).where(Application.resume_file_id.in_(file_ids))).all()
+    )
+    used |= set(
+        s.exec(
+            select(CandidateProfile.resume_file_id).where(CandidateProfile.resume_file_id.in_(file_ids))
+        ).all()
+    )
+    unused = [f for f in file_ids if f not in used]
+    if unused:
+        s.exec(delete(StoredFile).where(StoredFile.id.in_(unused)))
+
+
+def _apps(s: Session, candidate_id: int, company_id: int | None = None) -> list[tuple[int, int, int]]:
+    """(application id, job id, company id) of the person's applications, locked against racing erases."""
+    query = (
+        select(Application.id, Application.job_id, Job.company_id)
+        .join(Job, Job.id == Application.job_id)
+        .where(Application.candidate_id == candidate_id)
+        .order_by(Application.id)
+        .with_for_update(of=Application)
+    )
+    if company_id is not None:
+        query = query.where(Job.company_id == company_id)
+    return list(s.exec(query).all())
+
+
+def _log(s: Session, company_ids, subject_id: int, by: int | None, kind: str, counts: dict, now) -> None:
+    for company_id in company_ids or [None]:
+        s.add(
+            ErasureLog(
+                company_id=company_id,
+                subject_id=subject_id,
+                erased_by_id=by,
+                kind=kind,
+                applications=counts.get(company_id, 0),
+                erased_at=now,
+            )
+        )
+
+
+def _announce(s: Session, user_id: int, apps: list[tuple[int, int, int]]) -> None:
+    topics = {candidate_topic(user_id)}
+    for _app_id, job_id, company_id in apps:
+        topics |= {job_topic(job_id), company_topic(company_id)}
+    announce(s, *topics)
+
+
+def erase_account(s: Session, user: User, by: int | None, kind: str) -> Erasure:
+    """The whole person, in the caller's transaction."""
+    now = datetime.now(UTC)
+    apps = _apps(s, user.id)
+    companies = sorted({c for *_, c in apps})
+    needles = [user.full_name, user.email]
+    _wipe_applications(s, [a for a, *_ in apps])
+    _redact_mentions(s, companies, needles)
+    s.exec(delete(CandidateProfile).where(CandidateProfile.user_id == user.id))
+    s.exec(delete(StoredFile).where(StoredFile.owner_id == user.id))
+    s.exec(delete(CandidateTag).where(CandidateTag.candidate_id == user.id))
+    documents.remove_all(s, user.id)
+    s.exec(delete(OutboxEmail).where(OutboxEmail.to_address == user.email))
+    s.exec(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    s.exec(delete(SignInFailure).where(SignInFailure.email == user.email))
+    _anonymise(user, now)
+    s.add(user)
+    counts: dict = {}
+    for *_, company_id in apps:
+        counts[company_id] = counts.get(company_id, 0) + 1
+    _log(s, companies, user.id, by, kind, counts, now)
+    _announce(s, user.id, apps)
+    s.flush()
+    return Erasure(subject_id=user.id, applications=len(apps), account_erased=True)
+
+
+def erase_from_company(s: Session, company_id: int, user: User, by: int | None, kind: str) -> Erasure | None:
+    """What one company holds about the person, in the caller's transaction; None if nothing."""
+    apps = _apps(s, user.id)
+    here = [a for a in apps if a[2] == company_id]
+    if not here:
+        return None
+    if len(here) == len(apps):
+        return erase_account(s, user, by, kind)
+    now = datetime.now(UTC)
+    anonymous = User(
+        email=_anonymous_email(),
+        full_name=ERASED_NAME,
+        role=Role.CANDIDATE,
+        password_hash=UNUSABLE_HASH,
+        is_active=False,
+        erased_at=now,
+        created_at=now,
+    )
+    s.add(anonymous)
+    s.flush()
+    app_ids = [a for a, *_ in here]
+    _wipe_applications(s, app_ids)
+    _redact_mentions(s, [company_id], [user.full_name, user.email])
+    s.exec(update(Application).where(Application.id.in_(app_ids)).values(candidate_id=anonymous.id))
+    s.exec(
+        delete(CandidateTag).where(
+            CandidateTag.company_id == company_id, CandidateTag.candidate_id == user.id
+        )
+    )
+    documents.refresh(s, company_id, user.id)  # nothing left here: the document goes
+    _log(s, [company_id], anonymous.id, by, kind, {company_id: len(here)}, now)
+    _announce(s, user.id, here)
+    s.flush()
+    return Erasure(subject_id=anonymous.id, applications=len(here), account_erased=False)
+
+
+def erase_candidate(db: Database, principal: Principal, candidate_id: object) -> Erasure:
+    """A recruiter erases a candidate of their company (see the module's docstring for the scope)."""
+    require(principal, Action.ERASE_CANDIDATE)
+    with db.session(write=True) as s:
+        user = company_candidate(s, principal, candidate_id)
+        return erase_from_company(s, principal.company_id, user, principal.user_id, Kind.STAFF)
+
+
+def erase_own_account(db: Database, principal: Principal, password: object) -> Erasure:
+    """A candidate erases their account; their password confirms it is them and that they mean it."""
+    require(principal, Action.MANAGE_OWN_DATA)
+    if not isinstance(password, str) or not password:
+        raise InvalidInput("Enter your password to confirm that your account should be erased.")
+    with db.session(write=True) as s:
+        user = s.get(User, principal.user_id)
+        if not security.verify_password(password, user.password_hash):
+            raise InvalidInput("That password is not right; your account was not erased.")
+        return erase_account(s, user, None, Kind.SELF)

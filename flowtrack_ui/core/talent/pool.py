@@ -1,0 +1,59 @@
+"""Bringing a past candidate into another job of the company."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from .. import notifications, validation, workflow
+from ..analytics.sources import Source
+from ..db import Database
+from ..errors import Conflict, NotFound
+from ..models import Application, Job
+from ..permissions import Action, Principal, require
+from ..views import ApplicationView
+from .access import company_candidate
+
+
+def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id: object) -> ApplicationView:
+    """A recruiter adds a candidate of the company to one of its open jobs.
+
+    The application starts in the job's first stage; its first history row names the recruiter;
+    its source is "talent pool"; it carries the résumé the company last received from the
+    candidate (never one sent only to another company); the candidate is told by email.
+    """
+    require(principal, Action.USE_TALENT_POOL)
+    job_id = validation.object_id(job_id, "Job id")
+    now = datetime.now(UTC)
+    with db.session(write=True) as s:
+        user = company_candidate(s, principal, candidate_id)
+        job = s.get(Job, job_id)
+        if job is None or job.company_id != principal.company_id:
+            raise NotFound("Job not found.")
+        if job.status != "open":
+            raise Conflict(f"“{job.title}” is closed; reopen it before adding candidates.")
+        latest_resume = s.exec(
+            select(Application.resume_file_id)
+            .join(Job, Job.id == Application.job_id)
+            .where(
+                Application.candidate_id == user.id,
+                Job.company_id == principal.company_id,
+                Application.resume_file_id.is_not(None),
+            )
+            .order_by(Application.created_at.desc(), Application.id.desc())
+            .limit(1)
+        ).first()
+        app = workflow.new_application(
+            s,
+            job,
+            user.id,
+            actor_id=principal.user_id,
+            source=Source.TALENT_POOL,
+            resume_file_id=latest_resume,
+            now=now,
+            duplicate_message=f"{user.full_name} already has an application for “{job.title}”.",
+        )
+        notifications.added_from_talent_pool(s, app)
+        workflow.announce_application(s, app, job.company_id)
+        return workflow.application_view(app)

@@ -1,0 +1,95 @@
+"""Tags: a company's own short labels on its candidates, searched and shown on the board's cards."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from ..changes import company_topic
+from ..db import Database, announce
+from ..errors import InvalidInput
+from ..models import CandidateTag
+from ..permissions import Action, Principal, require
+from . import documents
+from .access import company_candidate
+
+MAX_TAGS = 20
+MAX_TAG_LEN = 40
+_TAG = re.compile(r"^[\w][\w +#./&-]*$")
+
+
+def clean_tag(value: object) -> str:
+    """One tag: trimmed, lower-case, letters, digits and `` +#./&-`` (so "C++" and "node.js" work)."""
+    if not isinstance(value, str):
+        raise InvalidInput("Each tag must be text.")
+    tag = unicodedata.normalize("NFC", " ".join(value.split())).lower()
+    if not tag:
+        raise InvalidInput("A tag cannot be empty.")
+    if len(tag) > MAX_TAG_LEN:
+        raise InvalidInput(f"The tag “{tag[:20]}…” is too long (at most {MAX_TAG_LEN} characters).")
+    if not _TAG.match(tag):
+        raise InvalidInput(f"The tag “{tag}” may hold letters, digits, spaces and + # . / & - only.")
+    return tag
+
+
+def clean_tags(values: object) -> list[str]:
+    if not isinstance(values, list | tuple):
+        raise InvalidInput('Send the tags as a list of words, like ["python", "silver medallist"].')
+    tags = list(dict.fromkeys(clean_tag(v) for v in values))
+    if len(tags) > MAX_TAGS:
+        raise InvalidInput(f"A candidate can carry at most {MAX_TAGS} tags ({len(tags)} sent).")
+    return sorted(tags)
+
+
+def tags_by_candidate(s: Session, company_id: int, candidate_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {i: [] for i in candidate_ids}
+    if not candidate_ids:
+        return found
+    for cid, label in s.exec(
+        select(CandidateTag.candidate_id, CandidateTag.label)
+        .where(CandidateTag.company_id == company_id, CandidateTag.candidate_id.in_(candidate_ids))
+        .order_by(CandidateTag.label)
+    ).all():
+        found[cid].append(label)
+    return found
+
+
+def set_tags(db: Database, principal: Principal, candidate_id: object, tags: object) -> list[str]:
+    """Replaces the candidate's tags in the caller's company (recruiters only)."""
+    require(principal, Action.USE_TALENT_POOL)
+    tags = clean_tags(tags)
+    with db.session(write=True) as s:
+        user = company_candidate(s, principal, candidate_id)
+        s.exec(
+            delete(CandidateTag).where(
+                CandidateTag.company_id == principal.company_id, CandidateTag.candidate_id == user.id
+            )
+        )
+        now = datetime.now(UTC)
+        for tag in tags:
+            s.add(
+                CandidateTag(company_id=principal.company_id, candidate_id=user.id, label=tag, created_at=now)
+            )
+        s.flush()
+        documents.refresh(s, principal.company_id, user.id)
+        announce(s, company_topic(principal.company_id))
+        return tags
+
+
+def company_tags(db: Database, principal: Principal) -> list[tuple[str, int]]:
+    """Every tag the company uses, with how many candidates carry it (for the filter)."""
+    require(principal, Action.USE_TALENT_POOL)
+    with db.session() as s:
+        return [
+            (label, n)
+            for label, n in s.exec(
+                select(CandidateTag.label, func.count())
+                .where(CandidateTag.company_id == principal.company_id)
+                .group_by(CandidateTag.label)
+                .order_by(CandidateTag.label)
+            ).all()
+        ]
