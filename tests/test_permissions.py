@@ -11,8 +11,10 @@ from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role
+from flowtrack_ui.core.privacy import audit, erase, export, retention
+from flowtrack_ui.core.talent import pool, search, tags
 
-from .conftest import make_candidate
+from .conftest import PASSWORD, make_candidate
 
 
 def _snapshot(db):
@@ -72,6 +74,18 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return workflow.withdraw(db, who, app.id)
     if action is Action.VIEW_ANALYTICS:
         return report.report(db, who, acme.job_id)
+    if action is Action.USE_TALENT_POOL:
+        found = search.search(db, who, "Casey")
+        assert [c.full_name for c in found.candidates] == (["Casey Candidate"] if not foreign else [])
+        tags.set_tags(db, who, app.candidate_id, ["python"])
+        second = jobs.create_job(db, acme.recruiter, "Second role")
+        return pool.add_to_job(db, who, app.candidate_id, second.id)
+    if action is Action.ERASE_CANDIDATE:
+        done = erase.erase_candidate(db, who, app.candidate_id)
+        retention.set_retention(db, who, 12)
+        return done, audit.erasure_log(db, who)
+    if action is Action.MANAGE_OWN_DATA:
+        return export.export_my_data(db, who), erase.erase_own_account(db, who, PASSWORD)
     if action is Action.EDIT_OWN_PROFILE:
         return profile.update_profile(db, who, {"headline": "Builds things"})
     if action in INVITED_ROLE:
@@ -143,7 +157,7 @@ def test_other_company_staff_get_not_found(world, role, action):
         return
     else:
         with pytest.raises(NotFound):
-            _do(action, world, who)
+            _do(action, world, who, foreign=True)
     assert _snapshot(world["db"]) == before
 
 

@@ -382,3 +382,87 @@ def test_months_before_handles_short_months():
     assert retention.months_before(datetime(2026, 1, 15, tzinfo=UTC), 13) == datetime(
         2024, 12, 15, tzinfo=UTC
     )
+
+
+# --- over HTTP ------------------------------------------------------------------------------
+
+
+def test_the_rest_routes(pool_world):
+    from .test_api import client_for, login
+
+    w = pool_world
+    db = w["db"]
+    c = client_for(db)
+    rec, hm = login(c, "rec@acme.test"), login(c, "hm@acme.test")
+    ada = login(c, "ada@example.com")
+    r = c.get("/api/candidates", params={"q": "kubernetes", "per_page": 2}, headers=rec)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["total"] == 3 and body["pages"] == 2 and len(body["candidates"]) == 2
+    assert body["candidates"][0]["full_name"] == "Cy Kubernetes"
+    hit = c.get("/api/candidates", params={"q": "analytical"}, headers=rec).json()["candidates"][0]
+    assert "[Analytical]" in hit["snippet"] and hit["applications"][0]["job_title"] == "Acme Engineer"
+    assert c.get("/api/candidates", headers=hm).status_code == 403
+    assert c.get("/api/candidates", headers=ada).status_code == 403
+    assert c.get("/api/candidates").status_code == 401
+    for bad in ({"page": 0}, {"per_page": 1000}, {"applied_since": "yesterday"}, {"category": "x"}):
+        r = c.get("/api/candidates", params=bad, headers=rec)
+        assert r.status_code == 422 and "detail" in r.json(), (bad, r.text)
+
+    ada_id = w["ada"].user_id
+    r = c.put(
+        f"/api/candidates/{ada_id}/tags", json={"tags": ["Rust", "rust", "silver medallist"]}, headers=rec
+    )
+    assert r.json() == {"tags": ["rust", "silver medallist"]}
+    assert c.put(f"/api/candidates/{ada_id}/tags", json={"tags": ["<b>"]}, headers=rec).status_code == 422
+    assert c.put(f"/api/candidates/{ada_id}/tags", json={"tags": "rust"}, headers=rec).status_code == 422
+    assert c.put(f"/api/candidates/{ada_id}/tags", json={"tags": ["x"]}, headers=hm).status_code == 403
+    globex = login(c, "rec@globex.test")
+    assert c.put(f"/api/candidates/{ada_id}/tags", json={"tags": ["x"]}, headers=globex).status_code == 404
+    assert c.get("/api/tags", headers=rec).json() == [
+        {"tag": "rust", "candidates": 1},
+        {"tag": "silver medallist", "candidates": 1},
+    ]
+    assert c.get("/api/candidates", params={"tag": "rust"}, headers=rec).json()["total"] == 1
+
+    job = c.post("/api/jobs/", json={"title": "Second role"}, headers=rec).json()
+    r = c.post(f"/api/candidates/{ada_id}/applications", params={"job_id": job["id"]}, headers=rec)
+    assert r.status_code == 201 and r.json()["stage"] == "Applied"
+    r = c.post(f"/api/candidates/{ada_id}/applications", params={"job_id": job["id"]}, headers=rec)
+    assert r.status_code == 409 and "already has an application" in r.json()["detail"]
+    assert c.post(f"/api/candidates/{ada_id}/applications", headers=rec).status_code == 422
+    r = c.post(f"/api/candidates/{ada_id}/applications", params={"job_id": job["id"]}, headers=globex)
+    assert r.status_code == 404
+
+    detail = c.get(f"/api/applications/{w['ada_app'].id}", headers=rec).json()
+    assert detail["tags"] == ["rust", "silver medallist"] and detail["possible_duplicates"] == []
+
+    r = c.get("/api/me/export", headers=ada)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    assert json.loads(zipfile.ZipFile(io.BytesIO(r.content)).read("data.json"))["account"]["email"] == (
+        "ada@example.com"
+    )
+    assert c.get("/api/me/export", headers=rec).status_code == 403
+
+    assert c.get("/api/company/retention", headers=rec).json() == {"months": None}
+    assert c.put("/api/company/retention", json={"months": 18}, headers=rec).json() == {"months": 18}
+    assert c.put("/api/company/retention", json={"months": 0}, headers=rec).json() == {"months": None}
+    assert c.put("/api/company/retention", json={"months": 500}, headers=rec).status_code == 422
+    assert c.put("/api/company/retention", json={"months": 12}, headers=hm).status_code == 403
+
+    bob_id = w["bob"].user_id
+    assert c.delete(f"/api/candidates/{bob_id}", headers=hm).status_code == 403
+    assert c.delete(f"/api/candidates/{bob_id}", headers=globex).status_code == 404
+    r = c.delete(f"/api/candidates/{bob_id}", headers=rec)
+    assert r.status_code == 200 and r.json()["account_erased"] is True
+    assert c.delete(f"/api/candidates/{bob_id}", headers=rec).status_code == 404
+    log = c.get("/api/erasures", headers=rec).json()
+    assert [(e["kind"], e["erased_by"]) for e in log] == [("staff", "Acme Recruiter")]
+
+    assert c.request("DELETE", "/api/me", json={"password": "nope nope nope"}, headers=ada).status_code == 422
+    assert c.request("DELETE", "/api/me", json={}, headers=ada).status_code == 422
+    r = c.request("DELETE", "/api/me", json={"password": PASSWORD}, headers=ada)
+    assert r.status_code == 200 and r.json()["account_erased"] is True
+    assert c.get("/api/me/export", headers=ada).status_code == 401
+    r = c.get("/api/candidates", params={"q": "lovelace"}, headers=rec)
+    assert r.json()["total"] == 0 and "lovelace" not in r.text.lower()

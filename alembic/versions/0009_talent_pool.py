@@ -132,7 +132,9 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("company_id", "candidate_id", name="uq_talent_document"),
     )
-    op.create_index("ix_talent_document_company_applied", "talent_document", ["company_id", "last_applied_at"])
+    op.create_index(
+        "ix_talent_document_company_applied", "talent_document", ["company_id", "last_applied_at"]
+    )
     op.create_index("ix_talent_document_candidate_id", "talent_document", ["candidate_id"])
     if sqlite:
         for statement in SQLITE_FTS:

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from flowtrack_ui.core.db import Database, default_database
 from flowtrack_ui.core.settings import PROJECT_ROOT
 
-from . import analytics, applications, auth, collaboration, errors, jobs, pipelines, profile
+from . import analytics, applications, auth, collaboration, errors, jobs, pipelines, profile, talent
 from .deps import Db
 from .schemas import HealthOut
 
@@ -71,7 +71,7 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     )
     api.state.db_provider = db_provider
     errors.install(api)
-    for module in (auth, jobs, applications, profile, collaboration, pipelines, analytics):
+    for module in (auth, jobs, applications, profile, collaboration, pipelines, analytics, talent):
         api.include_router(module.router)
 
     @api.get(

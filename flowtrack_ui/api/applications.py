@@ -21,6 +21,7 @@ from .schemas import (
     ApplyIn,
     EmailOut,
     HistoryOut,
+    PossibleDuplicateOut,
     TimelineOut,
 )
 
@@ -205,9 +206,15 @@ def application_detail(application_id: AppId, caller: Caller, db: Db) -> Applica
     """Profile, cover letter, answers and résumé metadata: the company's staff and the candidate."""
     d = application_details.application_detail(db, caller, application_id)
     return ApplicationDetailOut(
-        **{k: v for k, v in vars(d).items() if k not in ("answers", "resume", "company_name")},
+        **{
+            k: v
+            for k, v in vars(d).items()
+            if k not in ("answers", "resume", "company_name", "tags", "possible_duplicates")
+        },
         answers=[AnswerOut(**vars(a)) for a in d.answers],
         resume=file_out(d.resume),
+        tags=list(d.tags),
+        possible_duplicates=[PossibleDuplicateOut(**vars(p)) for p in d.possible_duplicates],
     )
 
 

@@ -295,6 +295,14 @@ class AnswerOut(BaseModel):
     answer: str
 
 
+class PossibleDuplicateOut(BaseModel):
+    candidate_id: int
+    full_name: str
+    email: str
+    same: str = Field(description="What they share: phone, LinkedIn profile, or both.")
+    application_id: int = Field(description="Their latest application in your company.")
+
+
 class ApplicationDetailOut(BaseModel):
     id: int
     job_id: int
@@ -312,6 +320,8 @@ class ApplicationDetailOut(BaseModel):
     cover_letter: str
     answers: list[AnswerOut]
     resume: FileOut | None
+    tags: list[str] = []
+    possible_duplicates: list[PossibleDuplicateOut] = []
 
 
 class NoteIn(BaseModel):
@@ -432,3 +442,76 @@ class AnalyticsOut(BaseModel):
     standard_reasons: list[str]
     sources: list[SourceOut]
     generated_at: datetime
+
+
+class PoolApplicationOut(BaseModel):
+    application_id: int
+    job_id: int
+    job_title: str
+    stage: str
+    category: str
+    applied_at: datetime
+
+
+class PoolCandidateOut(BaseModel):
+    id: int
+    full_name: str
+    email: str
+    headline: str
+    tags: list[str]
+    last_applied_at: datetime
+    snippet: str = Field(
+        description="Words around the match in the résumé or notes; matches between [ and ]."
+    )
+    applications: list[PoolApplicationOut]
+
+
+class PoolPageOut(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    candidates: list[PoolCandidateOut]
+
+
+class TagsIn(BaseModel):
+    tags: list[str] = Field(
+        max_length=50, description="Replaces every tag; at most 20, each up to 40 characters."
+    )
+
+
+class TagsOut(BaseModel):
+    tags: list[str]
+
+
+class TagCountOut(BaseModel):
+    tag: str
+    candidates: int
+
+
+class ErasureOut(BaseModel):
+    subject_id: int = Field(description="The anonymous record that now holds the erased applications.")
+    applications: int
+    account_erased: bool = Field(description="False when the person's account stays for another company.")
+
+
+class ErasureLogOut(BaseModel):
+    id: int
+    subject_id: int
+    kind: str
+    erased_by: str
+    applications: int
+    erased_at: datetime
+    description: str
+
+
+class RetentionIn(BaseModel):
+    months: int | None = Field(default=None, description="1–120, or null to keep candidates (the default).")
+
+
+class RetentionOut(BaseModel):
+    months: int | None
+
+
+class EraseMeIn(BaseModel):
+    password: str = Field(max_length=1000, description="Your password, to confirm.")

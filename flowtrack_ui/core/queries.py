@@ -223,8 +223,11 @@ def application_emails(db: Database, principal: Principal, application_id: objec
     require(principal, Action.VIEW_HISTORY)
     with db.session() as s:
         app = company_application(s, principal, application_id)
+        candidate_email = s.get(User, app.candidate_id).email
         rows = s.exec(
-            select(OutboxEmail).where(OutboxEmail.application_id == app.id).order_by(OutboxEmail.id)
+            select(OutboxEmail)
+            .where(OutboxEmail.application_id == app.id, OutboxEmail.to_address == candidate_email)
+            .order_by(OutboxEmail.id)
         ).all()
         return [
             EmailEntry(

@@ -102,7 +102,9 @@ def _redact_mentions(s: Session, company_ids: list[int], needles: list[str]) -> 
         (
             Scorecard,
             Scorecard.notes,
-            Scorecard.interview_id.in_(select(Interview.id).where(Interview.application_id.in_(company_apps))),
+            Scorecard.interview_id.in_(
+                select(Interview.id).where(Interview.application_id.in_(company_apps))
+            ),
         ),
     ):
         mentions = or_(*(func.lower(column).contains(n.lower(), autoescape=True) for n in needles))

@@ -110,7 +110,8 @@ def _filters(s: Session, principal: Principal, tag, category, job_id, since) -> 
             raise NotFound("Job not found.")
         params["job_id"] = job.id
         where.append(
-            "EXISTS (SELECT 1 FROM application a WHERE a.candidate_id = d.candidate_id AND a.job_id = :job_id)"
+            "EXISTS (SELECT 1 FROM application a"
+            " WHERE a.candidate_id = d.candidate_id AND a.job_id = :job_id)"
         )
     if since is not None:
         params["since"] = since
@@ -134,7 +135,8 @@ def _ranked(s: Session, sqlite: bool, words: list[str], where: list[str], params
         sql = (
             f"WITH hits AS MATERIALIZED (SELECT rowid AS id, {_BM25} AS score FROM talent_fts"
             " WHERE talent_fts MATCH :match)"
-            " SELECT d.id, d.candidate_id, count(*) OVER () FROM hits JOIN talent_document d ON d.id = hits.id"
+            " SELECT d.id, d.candidate_id, count(*) OVER ()"
+            " FROM hits JOIN talent_document d ON d.id = hits.id"
             f" WHERE {conditions} ORDER BY hits.score, d.last_applied_at DESC LIMIT :limit OFFSET :offset"
         )
     else:
@@ -159,7 +161,8 @@ def _snippets(s: Session, sqlite: bool, words: list[str], doc_ids: list[int], pa
     if sqlite:
         rows = s.execute(
             sa.text(
-                "SELECT rowid, snippet(talent_fts, 4, :a, :b, '…', 16), snippet(talent_fts, 5, :a, :b, '…', 16)"
+                "SELECT rowid, snippet(talent_fts, 4, :a, :b, '…', 16),"
+                " snippet(talent_fts, 5, :a, :b, '…', 16)"
                 " FROM talent_fts WHERE talent_fts MATCH :match AND rowid IN :ids"
             ).bindparams(ids),
             {"match": params["match"], "ids": doc_ids, "a": _MARK_START, "b": _MARK_END},
@@ -168,7 +171,8 @@ def _snippets(s: Session, sqlite: bool, words: list[str], doc_ids: list[int], pa
         options = f"MaxWords=18, MinWords=8, MaxFragments=1, StartSel={_MARK_START}, StopSel={_MARK_END}"
         rows = s.execute(
             sa.text(
-                "SELECT d.id, ts_headline('english', d.resume_text, q, :o), ts_headline('english', d.notes_text, q, :o)"
+                "SELECT d.id, ts_headline('english', d.resume_text, q, :o),"
+                " ts_headline('english', d.notes_text, q, :o)"
                 " FROM talent_document d, to_tsquery('english', :tsquery) q WHERE d.id IN :ids"
             ).bindparams(ids),
             {"tsquery": params["tsquery"], "ids": doc_ids, "o": options},
