@@ -26,6 +26,7 @@ from flowtrack_ui.pages.home import home_page
 from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.overview import overview_page
 from flowtrack_ui.pages.profile import profile_page
+from flowtrack_ui.pages.talent import talent_page
 from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.analytics import AnalyticsState
 from flowtrack_ui.state.application import ApplicationState
@@ -37,6 +38,7 @@ from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.profile import ProfileState
 from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.stale_state import ForgetStaleStates
+from flowtrack_ui.state.talent import TalentState
 from flowtrack_ui.state.tracker import TrackerState
 
 _settings = get_settings()
@@ -88,6 +90,7 @@ app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJ
 app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=BoardState.load)
 app.add_page(overview_page, route="/overview", title="Overview · FlowTrack", on_load=OverviewState.load)
 app.add_page(analytics_page, route="/analytics", title="Analytics · FlowTrack", on_load=AnalyticsState.load)
+app.add_page(talent_page, route="/talent", title="Talent pool · FlowTrack", on_load=TalentState.load)
 app.add_page(careers_page, route="/careers", title="Open jobs · FlowTrack", on_load=CareersState.load)
 app.add_page(job_detail_page, route="/careers/job", title="Job · FlowTrack", on_load=CareersState.load_job)
 app.add_page(

@@ -1,5 +1,7 @@
 """The email sender as its own process: ``python -m flowtrack_ui.mailer``.
 
+Beside the outbox it runs the companies' retention periods every hour (privacy/retention.py).
+
 ``make run`` starts it beside the app; in production run it as a service of its own (one or
 several: they share the outbox safely) and set ``FLOWTRACK_EMBEDDED_MAILER=0`` for the app.
 """
@@ -7,6 +9,7 @@ several: they share the outbox safely) and set ``FLOWTRACK_EMBEDDED_MAILER=0`` f
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import threading
@@ -14,7 +17,10 @@ import threading
 from flowtrack_ui.core import logs
 from flowtrack_ui.core.db import default_database
 from flowtrack_ui.core.outbox import Sender
+from flowtrack_ui.core.privacy import retention
 from flowtrack_ui.core.settings import get_settings
+
+log = logging.getLogger("flowtrack.retention")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,6 +29,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lease-seconds", type=float, default=60, help="how long a claimed email is ours")
     parser.add_argument("--backoff-seconds", type=float, default=30, help="first wait after a failure")
     parser.add_argument("--parent-pid", type=int, default=0, help="stop when this process is gone")
+    parser.add_argument(
+        "--retention-seconds", type=float, default=3600, help="how often to erase past retention (0: never)"
+    )
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -45,7 +54,22 @@ def main(argv: list[str] | None = None) -> None:
                     stop.set()
 
         threading.Thread(target=watch_parent, daemon=True).start()
+    if args.retention_seconds > 0:
+        threading.Thread(
+            target=run_retention, args=(stop, args.retention_seconds), name="retention", daemon=True
+        ).start()
     sender.run(stop, args.poll_seconds)
+
+
+def run_retention(stop: threading.Event, every: float) -> None:
+    """Erase candidates past their company's retention period now and every ``every`` seconds;
+    a failed run is logged and tried again at the next one."""
+    while not stop.is_set():
+        try:
+            retention.run(default_database())
+        except Exception:
+            log.exception("retention run failed; trying again in %.0f s", every)
+        stop.wait(every)
 
 
 if __name__ == "__main__":

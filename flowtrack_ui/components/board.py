@@ -80,12 +80,36 @@ def move_menu(card: CardRow) -> rx.Component:
     )
 
 
+def tag_badges(labels, test_id: str = "tag") -> rx.Component:
+    """The company's tags on a candidate, as small outlined badges."""
+    return rx.cond(
+        labels.length() > 0,
+        rx.hstack(
+            rx.foreach(
+                labels,
+                lambda t: rx.badge(
+                    rx.icon("tag", size=10, aria_hidden="true"),
+                    t,
+                    size="1",
+                    variant="surface",
+                    color_scheme="violet",
+                    high_contrast=True,
+                    data_testid=test_id,
+                ),
+            ),
+            spacing="1",
+            wrap="wrap",
+        ),
+    )
+
+
 def card_signals(card: CardRow) -> rx.Component:
-    """What a recruiter scans for: the headline, a résumé, the answers to yes/no questions."""
+    """What a recruiter scans for: the headline, tags, a résumé, the answers to yes/no questions."""
     return rx.fragment(
         rx.cond(
             card.headline != "", rx.text(card.headline, size="1", trim="both", data_testid="card-headline")
         ),
+        tag_badges(card.tags, "card-tag"),
         rx.cond(
             card.has_resume | (card.knockouts.length() > 0) | (card.scorecards != ""),
             rx.hstack(
@@ -179,7 +203,9 @@ def card_view(card: CardRow, index) -> rx.Component:
         + "|"
         + card.knockouts.join(",")
         + "|"
-        + card.scorecards,
+        + card.scorecards
+        + "|"
+        + card.tags.join(","),
         # Off-screen cards skip style, layout and paint until scrolled into view: a column of
         # fifty cards then costs what the visible few cost when the board re-renders.
         style={"marginBottom": "8px", "contentVisibility": "auto", "containIntrinsicSize": "auto 96px"},

@@ -24,10 +24,13 @@ def label(*children, html_for, size: str = "2", weight: str = "medium", **props)
     )
 
 
-def field(label_text: str, name: str, type_: str = "text", **props) -> rx.Component:
+def field(
+    label_text: str, name: str, type_: str = "text", *, id_: str | None = None, **props
+) -> rx.Component:
+    """A labelled input; ``id_`` when two forms of a page post the same field name."""
     return rx.vstack(
-        label(label_text, html_for=name),
-        rx.input(name=name, id=name, type=type_, width="100%", size="3", **props),
+        label(label_text, html_for=id_ or name),
+        rx.input(name=name, id=id_ or name, type=type_, width="100%", size="3", **props),
         spacing="1",
         width="100%",
     )
@@ -108,4 +111,27 @@ def form_dialog(
         ),
         open=open,
         on_open_change=on_open_change,
+    )
+
+
+def native_select(label_text: str, id_: str, options, value, on_change, *, first=None) -> rx.Component:
+    """A labelled native <select>: ``options`` are (value, label) pairs or a Var of items with
+    ``value``/``label``; ``first`` is an optional leading (value, label), like "All jobs"."""
+    items = [rx.el.option(first[1], value=first[0])] if first else []
+    if isinstance(options, list):
+        items += [rx.el.option(text, value=val) for val, text in options]
+    else:
+        items.append(rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value)))
+    return rx.vstack(
+        rx.el.label(label_text, html_for=id_, style={"fontSize": "13px"}),
+        rx.el.select(
+            *items,
+            id=id_,
+            name=id_,
+            value=value,
+            on_change=on_change,
+            style=NATIVE_FIELD_STYLE,
+            data_testid=id_,
+        ),
+        spacing="1",
     )

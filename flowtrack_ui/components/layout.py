@@ -19,6 +19,7 @@ def nav_links() -> rx.Component:
                 "recruiter",
                 rx.hstack(
                     _link("Jobs", "/jobs", "nav-jobs"),
+                    _link("Talent pool", "/talent", "nav-talent"),
                     _link("Analytics", "/analytics", "nav-analytics"),
                     spacing="4",
                 ),

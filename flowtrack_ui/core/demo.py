@@ -20,6 +20,7 @@ from .models import (
     ApplicationAnswer,
     ApplicationHistory,
     CandidateProfile,
+    CandidateTag,
     Company,
     Job,
     PipelineTemplate,
@@ -30,6 +31,7 @@ from .permissions import Role
 from .pipelines import job_stages, rejection_reasons
 from .pipelines.definitions import DEFAULT_PIPELINE, as_dicts, parse_stages
 from .pipelines.transitions import MoveKind
+from .talent import documents, duplicates
 
 DEMO_PASSWORD = "flowtrack-demo"
 DEMO_LOGINS = {
@@ -147,6 +149,10 @@ def _path(pipeline, steps: int, end: str):
         return [*progress, pipeline.of_category("hired")]
     path = progress[: min(steps, len(progress))]
     return [*path, pipeline.of_category("rejected")] if end else path
+
+
+# The company's tags on the demo candidates (by turn), as recruiters would have left them.
+DEMO_TAGS = [["silver medallist"], [], ["referral"], [], ["relocating", "senior"], []]
 
 
 def seed(db: Database, *, rng_seed: int = 7) -> bool:
@@ -319,6 +325,17 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             app.stage_changed_at = t
             app.updated_at = t
             s.add(app)
+        s.flush()
+        for i, user in enumerate(candidates):
+            prof = s.get(CandidateProfile, user.id)
+            prof.phone_key = duplicates.phone_key(prof.phone)
+            prof.linkedin_key = duplicates.linkedin_key(prof.linkedin_url)
+            s.add(prof)
+            for label in DEMO_TAGS[i % len(DEMO_TAGS)]:
+                s.add(CandidateTag(company_id=acme.id, candidate_id=user.id, label=label, created_at=now))
+        s.flush()
+        for user in candidates:
+            documents.refresh(s, acme.id, user.id)  # the talent pool's search documents
     return True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.forms import error_callout, field
+from flowtrack_ui.components.forms import error_callout, field, form_dialog
 from flowtrack_ui.components.layout import page
 from flowtrack_ui.state.account import AccountState
 
@@ -45,7 +45,65 @@ def account_page() -> rx.Component:
                 width="100%",
                 max_width="480px",
             ),
+            rx.cond(AccountState.is_candidate, _your_data()),
             spacing="4",
         ),
         max_width="720px",
+    )
+
+
+def _your_data() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Your data", size="4", as_="h2"),
+            rx.text(
+                "Download everything you gave us and what you saw of your applications: your profile, "
+                "applications, answers, timelines, the emails we sent you, and your files, as one zip.",
+                size="2",
+            ),
+            rx.button(
+                rx.icon("download", size=16),
+                "Download my data",
+                variant="soft",
+                on_click=AccountState.download_data,
+                data_testid="export-data",
+            ),
+            rx.divider(),
+            rx.text(
+                "Erasing your account deletes your name, email, profile, résumés and answers for good, "
+                "everywhere. Companies keep only anonymous stage history. You cannot sign in again.",
+                size="2",
+            ),
+            rx.button(
+                "Erase my account",
+                color_scheme="red",
+                variant="soft",
+                on_click=AccountState.set_erase_open(True),
+                data_testid="erase-account",
+            ),
+            form_dialog(
+                "Erase your account for good?",
+                field(
+                    "Your password",
+                    "password",
+                    "password",
+                    id_="erase-password",
+                    auto_complete="current-password",
+                    required=True,
+                    max_length=128,
+                ),
+                error_callout(AccountState.erase_error),
+                on_submit=AccountState.erase_account,
+                open=AccountState.erase_open,
+                on_open_change=AccountState.set_erase_open,
+                submit_label="Erase my account",
+                submit_test_id="erase-account-confirm",
+                description="This cannot be undone. Enter your password to confirm.",
+                max_width="460px",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        max_width="480px",
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.board import stage_badge
+from flowtrack_ui.components.board import stage_badge, tag_badges
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.components.team import interviews_panel, notes_and_feed, schedule_dialog, scorecard_dialog
-from flowtrack_ui.state.application import AnswerRow
+from flowtrack_ui.state.application import AnswerRow, DuplicateRow
 from flowtrack_ui.state.application import ApplicationState as S
 from flowtrack_ui.state.application_team import TeamState as T
 
@@ -30,10 +30,56 @@ def _profile() -> rx.Component:
             _fact("link", S.linkedin_url, S.linkedin_url),
             _fact("globe", S.website, S.website),
             rx.text("Applied ", S.applied, size="2", color_scheme="gray"),
+            tag_badges(S.tags, "application-tag"),
+            rx.cond(S.can_tag, _tags_form()),
             spacing="2",
             width="100%",
         ),
         width="100%",
+    )
+
+
+def _tags_form() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                name="tags",
+                default_value=S.tags_text,
+                key=S.tags_text,
+                placeholder="Tags, separated by commas",
+                aria_label="Tags, separated by commas",
+                max_length=900,
+                size="2",
+                flex="1",
+                min_width="0",
+                data_testid="application-tags-input",
+            ),
+            rx.button(
+                "Save tags", type="submit", size="2", variant="soft", data_testid="application-tags-save"
+            ),
+            width="100%",
+        ),
+        on_submit=S.save_tags,
+        width="100%",
+    )
+
+
+def _duplicate(d: DuplicateRow) -> rx.Component:
+    return rx.callout(
+        rx.text(
+            "Possible duplicate: ",
+            rx.link(d.name, href="/application?id=" + d.application_id.to_string(), weight="bold"),
+            " (",
+            d.email,
+            ") has the same ",
+            d.same,
+            ". It may be the same person with another account.",
+        ),
+        icon="users",
+        color_scheme="amber",
+        high_contrast=True,
+        width="100%",
+        data_testid="possible-duplicate",
     )
 
 
@@ -176,6 +222,7 @@ def application_page() -> rx.Component:
                         wrap="wrap",
                     ),
                     rx.text(S.job_title, color_scheme="gray"),
+                    rx.foreach(S.duplicates, _duplicate),
                     rx.grid(
                         rx.vstack(_profile(), _answers(), spacing="4", width="100%"),
                         rx.cond(

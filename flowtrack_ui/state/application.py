@@ -14,11 +14,20 @@ import reflex as rx
 from flowtrack_ui.core import application_details
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.files.file_types import LABELS, PDF
-from flowtrack_ui.core.permissions import STAFF_ROLES
+from flowtrack_ui.core.permissions import STAFF_ROLES, Role
+from flowtrack_ui.core.talent import tags
 
 from .format import day
 from .profile import size_label
 from .session import SessionState, db
+
+
+@dataclasses.dataclass
+class DuplicateRow:
+    name: str
+    email: str
+    same: str
+    application_id: int
 
 
 @dataclasses.dataclass
@@ -53,6 +62,14 @@ class ApplicationState(SessionState):
     page_index: int = 0
     page_count: int = 0
     page_image: str = ""
+    tags: list[str] = []
+    tags_text: str = ""
+    duplicates: list[DuplicateRow] = []
+    _candidate_id: int = 0
+
+    @rx.var
+    def can_tag(self) -> bool:
+        return self.role == Role.RECRUITER
 
     @rx.var
     def page_label(self) -> str:
@@ -89,6 +106,11 @@ class ApplicationState(SessionState):
         self.linkedin_url, self.website, self.headline = d.linkedin_url, d.website, d.headline
         self.cover_letter = d.cover_letter
         self.answers = [AnswerRow(a.prompt, a.answer, a.kind) for a in d.answers]
+        self._candidate_id = d.candidate_id
+        self.tags, self.tags_text = list(d.tags), ", ".join(d.tags)
+        self.duplicates = [
+            DuplicateRow(p.full_name, p.email, p.same, p.application_id) for p in d.possible_duplicates
+        ]
         r = d.resume
         self.resume_name = r.name if r else ""
         self.resume_info = f"{LABELS.get(r.content_type, 'File')} · {size_label(r.size)}" if r else ""
@@ -130,3 +152,14 @@ class ApplicationState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         return rx.download(data=data, filename=view.name)
+
+    @rx.event
+    def save_tags(self, form: dict):
+        """The company's tags on this candidate (recruiters; the core checks)."""
+        words = [t for t in str(form.get("tags", "")).split(",") if t.strip()]
+        try:
+            self.tags = tags.set_tags(db(), self.principal(), self._candidate_id, words)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.tags_text = ", ".join(self.tags)
+        return rx.toast.success("Tags saved.")

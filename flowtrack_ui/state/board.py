@@ -45,6 +45,7 @@ class CardRow:
     has_resume: bool = False
     knockouts: list[str] = dataclasses.field(default_factory=list)
     scorecards: str = ""
+    tags: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -136,6 +137,7 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                     has_resume=c.has_resume,
                     knockouts=[f"{_short(q)}: {a}" for q, a in c.knockouts],
                     scorecards=c.scorecards,
+                    tags=list(c.tags),
                 )
                 for c in col.cards
             ],
