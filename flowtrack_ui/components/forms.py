@@ -82,8 +82,10 @@ def form_dialog(
     description: str | None = None,
     key=None,
     max_width: str = "560px",
+    danger: bool = False,
 ) -> rx.Component:
-    """A dialog holding one form: its fields, then Close and the submit button."""
+    """A dialog holding one form: its fields, then Close and the submit button (red when
+    ``danger``: the action cannot be undone)."""
     head = [rx.dialog.title(title)]
     if description:
         head.append(rx.dialog.description(description, size="2"))
@@ -97,7 +99,12 @@ def form_dialog(
                         rx.dialog.close(
                             rx.button("Close", variant="soft", color_scheme="gray", type="button")
                         ),
-                        rx.button(submit_label, type="submit", data_testid=submit_test_id),
+                        rx.button(
+                            submit_label,
+                            type="submit",
+                            data_testid=submit_test_id,
+                            **({"color_scheme": "red", "high_contrast": True} if danger else {}),
+                        ),
                         justify="end",
                         width="100%",
                     ),

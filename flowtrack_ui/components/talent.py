@@ -64,7 +64,7 @@ def candidate_card(row: PoolRow) -> rx.Component:
                         size="1",
                         variant="soft",
                         on_click=TalentState.open_add(row.id),
-                        aria_label="Add " + row.name + " to a job",
+                        aria_label="Add to job: " + row.name,
                         data_testid="pool-add",
                     ),
                     rx.button(
@@ -89,9 +89,7 @@ def candidate_card(row: PoolRow) -> rx.Component:
             rx.cond(
                 row.snippet.length() > 0,
                 rx.text(
-                    "…",
                     rx.foreach(row.snippet, _snippet_part),
-                    "…",
                     size="2",
                     color_scheme="gray",
                     data_testid="pool-snippet",

@@ -100,6 +100,7 @@ def _your_data() -> rx.Component:
                 submit_test_id="erase-account-confirm",
                 description="This cannot be undone. Enter your password to confirm.",
                 max_width="460px",
+                danger=True,
             ),
             spacing="3",
             width="100%",

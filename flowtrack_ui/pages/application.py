@@ -68,7 +68,13 @@ def _duplicate(d: DuplicateRow) -> rx.Component:
     return rx.callout(
         rx.text(
             "Possible duplicate: ",
-            rx.link(d.name, href="/application?id=" + d.application_id.to_string(), weight="bold"),
+            rx.link(
+                d.name,
+                href="/application?id=" + d.application_id.to_string(),
+                weight="bold",
+                high_contrast=True,
+                underline="always",
+            ),
             " (",
             d.email,
             ") has the same ",

@@ -146,13 +146,13 @@ def _privacy() -> rx.Component:
         rx.vstack(
             rx.heading("Privacy", size="4", as_="h2"),
             rx.form(
-                rx.hstack(
-                    rx.vstack(
-                        rx.el.label(
-                            "Erase rejected and withdrawn candidates after",
-                            html_for="pool-retention",
-                            style={"fontSize": "14px"},
-                        ),
+                rx.vstack(
+                    rx.el.label(
+                        "Erase rejected and withdrawn candidates after",
+                        html_for="pool-retention",
+                        style={"fontSize": "14px"},
+                    ),
+                    rx.hstack(
                         rx.el.select(
                             *[rx.el.option(label, value=value) for value, label in RETENTION_OPTIONS],
                             id="pool-retention",
@@ -162,12 +162,11 @@ def _privacy() -> rx.Component:
                             style=NATIVE_FIELD_STYLE,
                             data_testid="pool-retention",
                         ),
-                        spacing="1",
+                        rx.button("Save", type="submit", variant="soft", data_testid="pool-retention-save"),
+                        align="center",
+                        spacing="3",
                     ),
-                    rx.button("Save", type="submit", variant="soft", data_testid="pool-retention-save"),
-                    align="end",
-                    spacing="3",
-                    wrap="wrap",
+                    spacing="1",
                 ),
                 on_submit=TalentState.save_retention,
             ),

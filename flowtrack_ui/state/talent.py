@@ -129,7 +129,9 @@ class TalentState(SessionState):
             Choice(str(j.id), j.title + ("" if j.status == "open" else " (closed)")) for j in company_jobs
         ]
         self.open_jobs = [Choice(str(j.id), j.title) for j in company_jobs if j.status == "open"]
+        # A fresh visit starts unfiltered; ?q= (a shared search) fills the search box.
         self.q = str(self.router.url.query_parameters.get("q", ""))[:200]
+        self.tag = self.category = self.job = self.since = ""
         self.page = 1
         self._load_privacy()
         return self._refresh()
@@ -220,8 +222,9 @@ class TalentState(SessionState):
             self.dialog_error = ""
 
     def _done(self, message: str):
-        self.dialog = ""
-        self.dialog_error = ""
+        # The dialog forgets whom it was about (an erased name must not linger in the page).
+        self.dialog = self.dialog_error = self.subject_name = self.tags_text = ""
+        self.subject_id = 0
         self._refresh()
         return rx.toast.success(message)
 

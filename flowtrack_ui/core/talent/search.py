@@ -180,7 +180,9 @@ def _snippets(s: Session, sqlite: bool, words: list[str], doc_ids: list[int], pa
     found = {}
     for doc_id, *texts in rows:
         marked = [t for t in texts if t and _MARK_START in t]
-        found[doc_id] = " ".join(marked[0].split()) if marked else ""
+        text = " ".join(marked[0].split()) if marked else ""
+        # FTS5 marks cuts with "…" itself; ts_headline does not.
+        found[doc_id] = f"…{text}…" if text and not sqlite else text
     return found
 
 
