@@ -15,7 +15,18 @@ from sqlmodel import select
 from flowtrack_ui.core import accounts, workflow
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job, OutboxEmail
-from flowtrack_ui.state import account, analytics, auth, board, jobs, overview, session, tracker
+from flowtrack_ui.state import (
+    account,
+    analytics,
+    application,
+    auth,
+    board,
+    jobs,
+    overview,
+    session,
+    talent,
+    tracker,
+)
 from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.jobs import CareersState, StaffJobsState
@@ -26,7 +37,7 @@ from flowtrack_ui.state.tracker import TrackerState
 
 @pytest.fixture(autouse=True)
 def _use_test_db(db, monkeypatch):
-    for module in (session, auth, jobs, board, tracker, overview, account, analytics):
+    for module in (session, auth, jobs, board, tracker, overview, account, analytics, talent, application):
         monkeypatch.setattr(module, "db", lambda: db)
 
 
@@ -374,3 +385,112 @@ def test_show_more_grows_one_column_and_final_columns_fold(db, acme):
     assert st.folded == ["Rejected"]
     call(st, BoardState.toggle_fold, "Rejected")
     assert st.folded == []
+
+
+# --- talent pool and privacy -------------------------------------------------------------------
+
+
+def _pool_state(principal, candidate_id: int):
+    """A talent-pool state as if the page had listed the candidate (a forged call sends the id)."""
+    from flowtrack_ui.state.talent import PoolRow, TalentState
+
+    st = state_for(TalentState, principal)
+    st.rows = [PoolRow(candidate_id, "Casey", "", "", [], "", [], [], 0)]
+    return st
+
+
+@pytest.mark.parametrize("who", ["manager", "candidate", "other_company", "nobody"])
+def test_forged_talent_pool_calls_change_nothing(db, acme, globex, candidate, app_id, who):
+    from flowtrack_ui.core.talent import search
+    from flowtrack_ui.state.application import ApplicationState
+    from flowtrack_ui.state.talent import TalentState
+
+    principal = {
+        "manager": acme.manager,
+        "candidate": candidate,
+        "other_company": globex.recruiter,
+        "nobody": None,
+    }[who]
+    second = jobs_core_create(db, acme)
+    before = snapshot(db)
+    st = state_for(TalentState, principal)
+    call(st, TalentState.load)
+    assert st.rows == [] or who == "other_company" and all(r.id != candidate.user_id for r in st.rows)
+    st = _pool_state(principal, candidate.user_id)
+    for handler, arg in (
+        (TalentState.open_tags, candidate.user_id),
+        (TalentState.save_tags, {"tags": "poached"}),
+        (TalentState.open_add, candidate.user_id),
+        (TalentState.add_to_job, {"job_id": str(second)}),
+        (TalentState.open_erase, candidate.user_id),
+    ):
+        call(st, handler, arg)
+    call(st, TalentState.confirm_erase)
+    call(st, TalentState.save_retention, {"months": "6"})
+    page = state_for(ApplicationState, principal)
+    page._candidate_id = candidate.user_id
+    call(page, ApplicationState.save_tags, {"tags": "poached"})
+    assert snapshot(db) == before
+    found = search.search(db, acme.recruiter, "casey")
+    assert [(c.full_name, c.tags) for c in found.candidates] == [("Casey Candidate", ())]
+    with db.session() as s:
+        from flowtrack_ui.core.models import Company
+
+        assert s.get(Company, acme.recruiter.company_id).retention_months is None
+
+
+def jobs_core_create(db, acme) -> int:
+    from flowtrack_ui.core import jobs as jobs_core
+
+    return jobs_core.create_job(db, acme.recruiter, "Second role").id
+
+
+def test_recruiter_uses_the_talent_pool_through_the_handlers(db, acme, candidate, app_id):
+    from flowtrack_ui.core.talent import search
+    from flowtrack_ui.state.talent import TalentState
+
+    second = jobs_core_create(db, acme)
+    st = state_for(TalentState, acme.recruiter)
+    call(st, TalentState.load)
+    assert [r.name for r in st.rows] == ["Casey Candidate"] and st.total == 1
+    call(st, TalentState.run_search, {"q": "nobody-by-that-name"})
+    assert st.rows == [] and st.total == 0
+    call(st, TalentState.clear)
+    call(st, TalentState.open_tags, candidate.user_id)
+    call(st, TalentState.save_tags, {"tags": "Python, silver medallist"})
+    assert st.rows[0].tags == ["python", "silver medallist"] and st.dialog == ""
+    call(st, TalentState.open_tags, candidate.user_id)
+    call(st, TalentState.save_tags, {"tags": "<script>"})
+    assert "may hold letters" in st.dialog_error and st.dialog == "tags"
+    call(st, TalentState.open_add, candidate.user_id)
+    call(st, TalentState.add_to_job, {"job_id": str(second)})
+    assert [a.job_title for a in st.rows[0].applications] == ["Second role", "Acme Engineer"]
+    call(st, TalentState.set_filter, "since", "not a date")
+    assert "date" in st.error
+    call(st, TalentState.set_filter, "since", "")
+    call(st, TalentState.open_erase, candidate.user_id)
+    call(st, TalentState.confirm_erase)
+    assert st.rows == [] and st.subject_name == "" and "Candidate #" in st.erasures[0].label
+    assert search.search(db, acme.recruiter, "casey").total == 0
+
+
+@pytest.mark.parametrize("who", ["recruiter", "manager", "nobody"])
+def test_only_a_candidate_exports_or_erases_their_own_account(db, acme, candidate, app_id, who):
+    principal = {"recruiter": acme.recruiter, "manager": acme.manager, "nobody": None}[who]
+    st = state_for(AccountState, principal)
+    before = snapshot(db)
+    assert "flowtrack-data" not in rendered(call(st, AccountState.download_data))
+    call(st, AccountState.erase_account, {"password": "correct horse battery"})
+    assert snapshot(db) == before
+    accounts.login(db, "cand@example.com", "correct horse battery")  # still there
+
+
+def test_the_candidate_erases_their_account_through_the_handler(db, candidate, app_id):
+    st = state_for(AccountState, candidate)
+    assert "flowtrack-data-" in rendered(call(st, AccountState.download_data))
+    call(st, AccountState.erase_account, {"password": "wrong wrong wrong"})
+    assert "not right" in st.erase_error
+    result = call(st, AccountState.erase_account, {"password": "correct horse battery"})
+    assert "/careers" in rendered(result) and st.token == "" and st.user_name == ""
+    with pytest.raises(Unauthenticated):
+        accounts.login(db, "cand@example.com", "correct horse battery")

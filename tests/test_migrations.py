@@ -105,6 +105,31 @@ def _populate_at_0006(url: str) -> None:
                     },
                 )
                 old = stage
+        # What 0009 indexes for the talent pool: a résumé's text, a note, a profile.
+        c.execute(
+            text(
+                "INSERT INTO stored_file (id, owner_id, sha256, size, content_type, original_name, data, "
+                "text, created_at) VALUES (1, 11, 'x', 1, 'application/pdf', 'cv.pdf', :data, "
+                "'Fortran wizard and punch cards', :t)"
+            ),
+            {"data": b"%PDF", "t": _T},
+        )
+        c.execute(text("UPDATE application SET resume_file_id = 1 WHERE id = 1"))
+        c.execute(
+            text(
+                "INSERT INTO candidate_profile (user_id, phone, location, linkedin_url, website, headline, "
+                "updated_at) VALUES (12, '+44 20 7946 0958', '', 'https://linkedin.com/in/Twelve', '', "
+                "'Zeppelin pilot', :t)"
+            ),
+            {"t": _T},
+        )
+        c.execute(
+            text(
+                "INSERT INTO application_note (id, application_id, author_id, body, created_at) "
+                "VALUES (1, 3, 1, 'Knows semaphore', :t)"
+            ),
+            {"t": _T},
+        )
         if engine.dialect.name == "postgresql":
             for table in ("company", "user_account", "job", "application", "application_history"):
                 seq = f"pg_get_serial_sequence('{table}', 'id')"
@@ -169,6 +194,27 @@ def _migrate_populated(url: str) -> None:
     _populate_at_0006(url)
     command.upgrade(alembic_config(url), "head")
     _check_0007(url)
+    _check_0009(url)
+
+
+def _check_0009(url: str) -> None:
+    """Existing candidates are in the talent pool, searchable by résumé, headline and notes."""
+    from flowtrack_ui.core.db import Database
+    from flowtrack_ui.core.models import CandidateProfile
+    from flowtrack_ui.core.permissions import Principal, Role
+    from flowtrack_ui.core.talent import search
+
+    db = Database(url)
+    try:
+        rec = Principal(user_id=1, role=Role.RECRUITER, company_id=1, email="rec@acme.test", full_name="rec")
+        assert search.search(db, rec, "").total == 4
+        for word, who in (("fortran", "c1"), ("zeppelin", "c2"), ("semaphore", "c3")):
+            assert [c.full_name for c in search.search(db, rec, word).candidates] == [who]
+        with db.session() as s:
+            profile = s.get(CandidateProfile, 12)
+            assert (profile.phone_key, profile.linkedin_key) == ("079460958", "in/twelve")
+    finally:
+        db.dispose()
 
 
 def test_0007_moves_a_populated_database_onto_pipelines_sqlite(tmp_path):
