@@ -19,6 +19,7 @@ import browser
 import domain
 import files
 import memory
+import talent
 from common import ROOT, available_engines, site
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -103,6 +104,24 @@ def report(results: dict, seconds: float) -> str:
             ],
         ),
         "",
+        f"**Talent pool** (full-text search over {talent.CANDIDATES:,} candidates with a résumé of "
+        f"{talent.WORDS_PER_RESUME[0]}–{talent.WORDS_PER_RESUME[1]} words each, {talent.QUERIES_PER_KIND} "
+        "searches of each kind — common and rare skills, two skills, a prefix, a name, a skill with tag and "
+        f"stage filters — through the domain core, a page of 20 with the total; erasing a candidate with "
+        f"{talent.APPLICATIONS_EACH} applications, median of {talent.ERASE_RUNS})",
+        "",
+        table(
+            results["talent"],
+            [
+                ("engine", "{engine}"),
+                ("search p50 / p95", "{p50_ms:.0f} / {p95_ms:.0f} ms"),
+                ("common skill p95", "{common_p95_ms:.0f} ms ({common_matches:,} matches)"),
+                ("rare skill p95", "{rare_p95_ms:.0f} ms"),
+                ("with filters p95", "{filters_p95_ms:.0f} ms"),
+                ("erase", "{erase_ms:.0f} ms ({erase_queries} statements)"),
+            ],
+        ),
+        "",
         f"**REST API under load** (wrk, {api_load.DURATION} s per row; moves are PATCH "
         "`/api/applications/{id}/stage`, reads alternate a job's applications and the job list)",
         "",
@@ -164,6 +183,7 @@ def main() -> None:
         "domain": domain.run(),
         "files": files.run(),
         "analytics": analytics.run(),
+        "talent": talent.run(),
         "api": [],
         "browser": [],
         "memory": [],
