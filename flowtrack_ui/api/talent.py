@@ -103,7 +103,7 @@ def add_to_job(
     return app_out(pool.add_to_job(db, caller, candidate_id, job_id))
 
 
-@router.delete("/candidates/{candidate_id}", response_model=ErasureOut, responses=errors(401, 403, 404))
+@router.delete("/candidates/{candidate_id}", response_model=ErasureOut, responses=errors(401, 403, 404, 422))
 def erase_candidate(candidate_id: CandidateId, caller: Caller, db: Db) -> ErasureOut:
     """Erases what your company holds about the candidate; the stage history stays, anonymous."""
     return ErasureOut(**vars(erase.erase_candidate(db, caller, candidate_id)))
