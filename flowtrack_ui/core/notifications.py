@@ -7,10 +7,12 @@ deliver them. Nothing here talks to a mail server.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from string import Template
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from .email_templates import STAGE_SENTENCES, render
@@ -42,22 +44,38 @@ def _queue(
     """``hold`` keeps the email in the outbox that long (an undo may cancel it meanwhile)."""
     subject, text, html = render(kind, values)
     now = datetime.now(UTC)
-    s.add(
-        OutboxEmail(
-            calendar_ics=calendar[0] if calendar else None,
-            calendar_method=calendar[1] if calendar else None,
-            message_id=_message_id(),
-            kind=kind,
-            to_address=to,
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            application_id=application_id,
-            created_at=now,
-            next_attempt_at=now + hold if hold else now,
-            history_id=history_id,
-        )
+    # A plain INSERT in the caller's transaction (no ORM object to track and flush).
+    s.execute(
+        _INSERT,
+        {
+            "calendar_ics": calendar[0] if calendar else None,
+            "calendar_method": calendar[1] if calendar else None,
+            "message_id": _message_id(),
+            "kind": kind,
+            "to_address": to,
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "application_id": application_id,
+            "created_at": now,
+            "next_attempt_at": now + hold if hold else now,
+            "history_id": history_id,
+            "attempts": 0,
+        },
     )
+
+
+_INSERT = sa.insert(OutboxEmail.__table__)
+
+
+@dataclass(frozen=True)
+class EmailContext:
+    """What an email about an application names: read with the application when the caller can."""
+
+    job_title: str
+    company_name: str
+    candidate_name: str
+    candidate_email: str
 
 
 def _context(s: Session, app: Application) -> tuple[Job, Company, User]:
@@ -117,26 +135,41 @@ def stage_changed(
     *,
     history_id: int | None = None,
     hold: timedelta | None = None,
+    context: EmailContext | None = None,
 ) -> None:
     """To the candidate, by the stage's category; a rejection has its own kind words and never
     the internal reason. Held for ``hold`` and tied to the history row, so an undo can cancel it."""
-    job, company, candidate = _context(s, app)
+    if context is None:
+        job, company, candidate = _context(s, app)
+        context = EmailContext(job.title, company.name, candidate.full_name, candidate.email)
     values = {
-        "candidate_name": candidate.full_name,
-        "job_title": job.title,
-        "company": company.name,
+        "candidate_name": context.candidate_name,
+        "job_title": context.job_title,
+        "company": context.company_name,
         "stage": new_stage,
     }
     tie = {"history_id": history_id, "hold": hold}
     if category == "rejected":
         _queue(
-            s, "application_rejected", candidate.email, {**values, "link": _link("/careers")}, app.id, **tie
+            s,
+            "application_rejected",
+            context.candidate_email,
+            {**values, "link": _link("/careers")},
+            app.id,
+            **tie,
         )
         return
     default = "your application for $job_title at $company is now at the $stage stage."
     sentence = Template(STAGE_SENTENCES.get(category, default)).substitute(values)
     values["stage_sentence"] = sentence[0].upper() + sentence[1:]
-    _queue(s, "stage_changed", candidate.email, {**values, "link": _link("/my-applications")}, app.id, **tie)
+    _queue(
+        s,
+        "stage_changed",
+        context.candidate_email,
+        {**values, "link": _link("/my-applications")},
+        app.id,
+        **tie,
+    )
 
 
 def staff_invitation(

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -247,16 +248,36 @@ def issue_token(db: Database, user_id: int) -> str:
         return security.create_access_token(user.id, user.token_version)
 
 
+_USERS = User.__table__
+# Every request re-reads its caller: one prebuilt statement on a plain connection (no ORM session,
+# no identity map), so a changed password, role or sign-out is seen by the very next request.
+_CALLER = sa.select(
+    _USERS.c.id,
+    _USERS.c.role,
+    _USERS.c.company_id,
+    _USERS.c.email,
+    _USERS.c.full_name,
+    _USERS.c.is_active,
+    _USERS.c.token_version,
+).where(_USERS.c.id == sa.bindparam("user_id"))
+
+
 def principal_from_token(db: Database, token: str | None) -> Principal:
     """The signed-in user behind a token, re-read from the database on every call."""
     if not token:
         raise Unauthenticated("Please sign in.")
     claims = security.decode_access_token(token)
-    with db.session() as s:
-        user = s.get(User, int(claims["sub"]))
+    with db.engine.connect() as conn:
+        user = conn.execute(_CALLER, {"user_id": int(claims["sub"])}).first()
     if user is None or not user.is_active or claims.get("tv", 0) != user.token_version:
         raise Unauthenticated("Your session has ended; please sign in again.")
-    return _principal(user)
+    return Principal(
+        user_id=user.id,
+        role=Role(user.role),
+        company_id=user.company_id,
+        email=user.email,
+        full_name=user.full_name,
+    )
 
 
 def logout(db: Database, principal: Principal) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
@@ -32,9 +33,21 @@ def _rows(s: Session, job_id: int) -> list[JobStage]:
     )
 
 
+_STAGES = JobStage.__table__
+# Read on every move: built once, run as plain SQL (no ORM objects made for the rows).
+_ACTIVE_STAGES = (
+    sa.select(_STAGES.c.id, _STAGES.c.name, _STAGES.c.category, _STAGES.c.position)
+    .where(_STAGES.c.job_id == sa.bindparam("job_id"), _STAGES.c.removed_at.is_(None))
+    .order_by(_STAGES.c.position, _STAGES.c.id)
+)
+
+
 def pipeline_of(s: Session, job_id: int) -> Pipeline:
     """The job's active stages in board order (one query)."""
-    return Pipeline(tuple(stage_ref(r) for r in _rows(s, job_id)))
+    rows = s.execute(_ACTIVE_STAGES, {"job_id": job_id}).all()
+    return Pipeline(
+        tuple(StageRef(id=r.id, name=r.name, category=r.category, position=r.position) for r in rows)
+    )
 
 
 def pipelines_of(s: Session, job_ids: list[int]) -> dict[int, Pipeline]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -16,7 +17,7 @@ from .. import notifications, validation
 from ..changes import candidate_topic, company_topic, job_topic
 from ..db import Database, announce
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
-from ..models import Application, ApplicationHistory, Job, OutboxEmail
+from ..models import Application, ApplicationHistory, Company, Job, OutboxEmail, User
 from ..permissions import Action, Principal, require
 from ..scoping import company_application
 from ..views import ApplicationView
@@ -32,6 +33,45 @@ EMAIL_HOLD = timedelta(seconds=UNDO_SECONDS + 3)
 UNDOABLE = frozenset({MoveKind.FORWARD, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN, MoveKind.UNHIRE})
 # Moves the candidate hears of by email.
 EMAILED = frozenset({MoveKind.FORWARD, MoveKind.REJECT})
+
+
+_APPS, _JOBS, _HISTORY = Application.__table__, Job.__table__, ApplicationHistory.__table__
+_COMPANIES, _USERS = Company.__table__, User.__table__
+# A move's statements, built once (building a statement costs more than running it on SQLite).
+# The card with its company check and what the candidate's email names, in one round trip:
+_CARD = (
+    sa.select(
+        _APPS.c.id,
+        _APPS.c.job_id,
+        _APPS.c.candidate_id,
+        _APPS.c.stage_id,
+        _APPS.c.previous_stage_id,
+        _APPS.c.version,
+        _APPS.c.created_at,
+        _JOBS.c.title.label("job_title"),
+        _COMPANIES.c.name.label("company_name"),
+        _USERS.c.full_name.label("candidate_name"),
+        _USERS.c.email.label("candidate_email"),
+    )
+    .join(_JOBS, _JOBS.c.id == _APPS.c.job_id)
+    .join(_COMPANIES, _COMPANIES.c.id == _JOBS.c.company_id)
+    .join(_USERS, _USERS.c.id == _APPS.c.candidate_id)
+    .where(_APPS.c.id == sa.bindparam("app_id"), _JOBS.c.company_id == sa.bindparam("company_id"))
+)
+# Optimistic concurrency: the UPDATE applies only to the version the mover read.
+_MOVE = (
+    sa.update(_APPS)
+    .where(_APPS.c.id == sa.bindparam("app_id"), _APPS.c.version == sa.bindparam("seen_version"))
+    .values(
+        stage=sa.bindparam("to_name"),
+        stage_id=sa.bindparam("to_id"),
+        previous_stage_id=sa.bindparam("from_id"),
+        version=_APPS.c.version + 1,
+        stage_changed_at=sa.bindparam("now"),
+        updated_at=sa.bindparam("now"),
+    )
+)
+_RECORD = sa.insert(_HISTORY).returning(_HISTORY.c.id)
 
 
 def stage_named(pipeline: Pipeline, value: object, what: str = "Stage") -> StageRef:
@@ -75,44 +115,47 @@ def _change(
     note: str | None = None,
     reason: str | None = None,
     reverts_id: int | None = None,
+    context: notifications.EmailContext | None = None,
 ) -> ApplicationView:
-    """The one write path of every stage change."""
+    """The one write path of every stage change: plain prebuilt statements (this is the hot path
+    of the board and the API), in the caller's transaction."""
     now = datetime.now(UTC)
     won = s.execute(
-        update(Application)
-        .where(Application.id == app.id, Application.version == app.version)
-        .values(
-            stage=target.name,
-            stage_id=target.id,
-            previous_stage_id=previous_id,
-            version=Application.version + 1,
-            stage_changed_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+        _MOVE,
+        {
+            "app_id": app.id,
+            "seen_version": app.version,
+            "to_name": target.name,
+            "to_id": target.id,
+            "from_id": previous_id,
+            "now": now,
+        },
     ).rowcount
     if won != 1:
         s.rollback()
         with db.session() as fresh:
             latest = fresh.get(Application, app.id)
         raise ConcurrentUpdate(latest.stage)
-    row = ApplicationHistory(
-        application_id=app.id,
-        old_stage=current.name,
-        new_stage=target.name,
-        old_stage_id=current.id,
-        new_stage_id=target.id,
-        kind=kind.value,
-        changed_by_id=by.user_id,
-        changed_at=now,
-        note=note,
-        reason=reason,
-        reverts_id=reverts_id,
-    )
-    s.add(row)
-    s.flush()
+    history_id = s.execute(
+        _RECORD,
+        {
+            "application_id": app.id,
+            "old_stage": current.name,
+            "new_stage": target.name,
+            "old_stage_id": current.id,
+            "new_stage_id": target.id,
+            "kind": kind.value,
+            "changed_by_id": by.user_id,
+            "changed_at": now,
+            "note": note,
+            "reason": reason,
+            "reverts_id": reverts_id,
+        },
+    ).scalar_one()
     if kind in EMAILED:
-        notifications.stage_changed(s, app, target.name, target.category, history_id=row.id, hold=EMAIL_HOLD)
+        notifications.stage_changed(
+            s, app, target.name, target.category, history_id=history_id, hold=EMAIL_HOLD, context=context
+        )
     announce(s, job_topic(app.job_id), candidate_topic(app.candidate_id), company_topic(company_id))
     return _view(app, target, app.version + 1, now, kind)
 
@@ -143,9 +186,12 @@ def move_stage(
     where it saw the card; if it has moved since, the move is refused as a conflict.
     """
     require(principal, Action.MOVE_STAGE)
+    application_id = validation.object_id(application_id, "Application id")
     note_text = validation.text(note, "Note", max_len=MAX_NOTE, required=False, multiline=True) or None
     with db.session(write=True) as s:
-        app = company_application(s, principal, application_id)
+        app = s.execute(_CARD, {"app_id": application_id, "company_id": principal.company_id}).first()
+        if app is None:
+            raise NotFound("Application not found.")  # or another company's: as if it did not exist
         pipeline = pipeline_of(s, app.job_id)
         target = stage_named(pipeline, new_stage)
         current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
@@ -181,6 +227,9 @@ def move_stage(
             previous_id=current.id,
             note=note_text,
             reason=standard,
+            context=notifications.EmailContext(
+                app.job_title, app.company_name, app.candidate_name, app.candidate_email
+            ),
         )
 
 
