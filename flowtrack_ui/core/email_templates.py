@@ -231,10 +231,12 @@ STAGE_SENTENCES = {
 
 def render(kind: str, values: dict[str, str]) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of one email."""
-    template = TEMPLATES[kind]
+    subject, text, body = _COMPILED[kind]
     escaped = {key: html.escape(value) for key, value in values.items()}
-    subject = Template(template.subject).substitute(values)
-    text = Template(template.text).substitute(values)
-    body = Template(template.html).substitute(escaped)
-    page = Template(_HTML_FRAME).substitute(content=body, company=escaped.get("company", ""))
-    return subject, text, page
+    page = _FRAME.substitute(content=body.substitute(escaped), company=escaped.get("company", ""))
+    return subject.substitute(values), text.substitute(values), page
+
+
+# Each template parsed once, not per email (a stage move writes one).
+_COMPILED = {kind: (Template(t.subject), Template(t.text), Template(t.html)) for kind, t in TEMPLATES.items()}
+_FRAME = Template(_HTML_FRAME)
