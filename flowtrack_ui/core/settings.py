@@ -78,9 +78,22 @@ def own_origins(public_url: str) -> tuple[str, ...]:
     return (origin,) + tuple(o for o in (f"{parts.scheme}://{h}{port}" for h in hosts) if o != origin)
 
 
+# Every variable ``Settings.from_env`` reads: the key of the parsed settings.
+ENV_NAMES = (
+    "FLOWTRACK_CORS_ORIGINS", "FLOWTRACK_DATABASE_URL", "FLOWTRACK_DATA_DIR", "FLOWTRACK_DEMO",
+    "FLOWTRACK_EMBEDDED_MAILER", "FLOWTRACK_HOST", "FLOWTRACK_JWT_SECRET", "FLOWTRACK_LIVE_CHECK_SECONDS",
+    "FLOWTRACK_LOG_LEVEL", "FLOWTRACK_MAIL_FROM", "FLOWTRACK_PORT", "FLOWTRACK_PUBLIC_URL",
+    "FLOWTRACK_REDIS_URL", "FLOWTRACK_SMTP_URL", "FLOWTRACK_TOKEN_TTL_MINUTES",
+    "FLOWTRACK_TRUSTED_PROXY_HOPS", "FLOWTRACK_WORKERS",
+)  # fmt: skip
+
+
 def get_settings() -> Settings:
-    """Read on every call (tests and tools change the environment), parsed once per distinct one."""
-    return _parsed(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("FLOWTRACK_"))))
+    """Read on every call (tests and tools change the environment), parsed once per distinct one.
+
+    Keyed by the variables it reads (a few lookups), not by a walk over the whole environment:
+    this runs several times per request."""
+    return _parsed(tuple(os.environ.get(name) for name in ENV_NAMES))
 
 
 @lru_cache(maxsize=32)

@@ -120,7 +120,8 @@ def _change(
     """The one write path of every stage change: plain prebuilt statements (this is the hot path
     of the board and the API), in the caller's transaction."""
     now = datetime.now(UTC)
-    won = s.execute(
+    sql = s.connection()  # plain statements: nothing of the ORM's is pending here
+    won = sql.execute(
         _MOVE,
         {
             "app_id": app.id,
@@ -136,7 +137,7 @@ def _change(
         with db.session() as fresh:
             latest = fresh.get(Application, app.id)
         raise ConcurrentUpdate(latest.stage)
-    history_id = s.execute(
+    history_id = sql.execute(
         _RECORD,
         {
             "application_id": app.id,
@@ -189,7 +190,11 @@ def move_stage(
     application_id = validation.object_id(application_id, "Application id")
     note_text = validation.text(note, "Note", max_len=MAX_NOTE, required=False, multiline=True) or None
     with db.session(write=True) as s:
-        app = s.execute(_CARD, {"app_id": application_id, "company_id": principal.company_id}).first()
+        app = (
+            s.connection()
+            .execute(_CARD, {"app_id": application_id, "company_id": principal.company_id})
+            .first()
+        )
         if app is None:
             raise NotFound("Application not found.")  # or another company's: as if it did not exist
         pipeline = pipeline_of(s, app.job_id)
