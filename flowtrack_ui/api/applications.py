@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Response, status
-from starlette.concurrency import run_in_threadpool
 
 from flowtrack_ui.core import accounts, application_details, queries, workflow
 from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.views import ApplicationView
 
-from .deps import Caller, Db, Token
+from .deps import Caller, Db, Token, write_in_thread
 from .errors import errors
 from .files import file_out, file_response
 from .jobs import JobId, Limit, Offset
@@ -112,7 +111,7 @@ async def change_stage(
 
     # The busiest route: the caller's check and the move share one hop to the thread pool, and the
     # answer is serialised once (the same JSON the response model documents, without revalidation).
-    body = app_out(await run_in_threadpool(move)).model_dump_json()
+    body = app_out(await write_in_thread(db, move)).model_dump_json()
     return Response(content=body, media_type="application/json")
 
 
