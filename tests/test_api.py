@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.core import security
+from flowtrack_ui.core.models import User
 
 from .conftest import PASSWORD
 
@@ -256,3 +258,28 @@ def test_unknown_api_paths_answer_json(db):
     for path in ("/api/nope", "/api/invitations/a%0D%0Ab/accept/x", "/api/jobs/1/extra"):
         r = c.post(path, json={})
         assert r.status_code == 404 and r.json()["detail"].lower().startswith("not found")
+
+
+def test_a_move_rereads_its_caller_on_every_request(api):
+    """The move route checks its caller in the same thread hop as the move: a signed-out token, a
+    changed role or a deactivated account is refused by the very next request, and nothing moves."""
+    c, h = api
+    job = c.post("/api/jobs/", json={"title": "Recheck"}, headers=h["rec"]).json()
+    app = c.post(f"/api/applications/?job_id={job['id']}", headers=h["cand"]).json()
+    url = f"/api/applications/{app['id']}/stage"
+    assert c.patch(url, params={"new_stage": "Screening"}, headers=h["rec"]).status_code == 200
+    db = c.app.state.db_provider()
+    with db.session(write=True) as s:
+        rec = s.exec(select(User).where(User.email == "rec@acme.test")).one()
+        rec.role = "hiring_manager"  # demoted: may no longer move
+        s.add(rec)
+    r = c.patch(url, params={"new_stage": "Interview"}, headers=h["rec"])
+    assert r.status_code == 403 and "may not change" in r.json()["detail"]
+    with db.session(write=True) as s:
+        rec = s.exec(select(User).where(User.email == "rec@acme.test")).one()
+        rec.role, rec.is_active = "recruiter", False
+        s.add(rec)
+    assert c.patch(url, params={"new_stage": "Interview"}, headers=h["rec"]).status_code == 401
+    assert c.patch(url, params={"new_stage": "Interview"}).status_code == 401
+    hist = c.get(f"/api/history/me/{app['id']}", headers=h["cand"]).json()
+    assert [x["new_stage"] for x in hist] == ["Applied", "Screening"]

@@ -31,6 +31,20 @@ def _application(app: PoolApp) -> rx.Component:
     )
 
 
+def _action(icon: str, label: str, on_click, aria_label, test_id: str, color: str = "") -> rx.Component:
+    """One of a result's buttons; its accessible name starts with its visible words."""
+    return rx.button(
+        rx.icon(icon, size=14),
+        label,
+        size="1",
+        variant="soft",
+        on_click=on_click,
+        aria_label=aria_label,
+        data_testid=test_id,
+        **({"color_scheme": color} if color else {}),
+    )
+
+
 def candidate_card(row: PoolRow) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -49,33 +63,21 @@ def candidate_card(row: PoolRow) -> rx.Component:
                     min_width="0",
                 ),
                 rx.hstack(
-                    rx.button(
-                        rx.icon("tag", size=14),
-                        "Tags",
-                        size="1",
-                        variant="soft",
-                        on_click=TalentState.open_tags(row.id),
-                        aria_label="Tags of " + row.name,
-                        data_testid="pool-tags",
-                    ),
-                    rx.button(
-                        rx.icon("user-plus", size=14),
+                    _action("tag", "Tags", TalentState.open_tags(row.id), "Tags of " + row.name, "pool-tags"),
+                    _action(
+                        "user-plus",
                         "Add to job",
-                        size="1",
-                        variant="soft",
-                        on_click=TalentState.open_add(row.id),
-                        aria_label="Add to job: " + row.name,
-                        data_testid="pool-add",
+                        TalentState.open_add(row.id),
+                        "Add to job: " + row.name,
+                        "pool-add",
                     ),
-                    rx.button(
-                        rx.icon("trash-2", size=14),
+                    _action(
+                        "trash-2",
                         "Erase",
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=TalentState.open_erase(row.id),
-                        aria_label="Erase " + row.name,
-                        data_testid="pool-erase",
+                        TalentState.open_erase(row.id),
+                        "Erase " + row.name,
+                        "pool-erase",
+                        "red",
                     ),
                     spacing="2",
                     wrap="wrap",
