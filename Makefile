@@ -64,7 +64,7 @@ run: setup
 test: setup /usr/bin/chromium $(AXE)
 	$(PY) -m pytest
 
-# Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (< 10 min).
+# Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (about 15 min).
 bench: setup /usr/bin/chromium /usr/bin/wrk
 	$(PY) benchmarks/run.py
 
