@@ -4,6 +4,7 @@ no critical or serious violation, at desktop and phone sizes."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .axe_support import AXE, violations
 from .e2e_server import running_app
@@ -114,3 +115,70 @@ def test_analytics_page(server, new_page):
     page.goto(server.url + "/analytics?job=")
     page.locator("[data-testid=analytics-funnel] svg").first.wait_for()
     check(page, "analytics")
+
+
+def _settled_box(locator) -> dict:
+    """The element's box once its opening animation has finished (two equal frames)."""
+    last = None
+    for _ in range(40):
+        box = locator.bounding_box()
+        if box is not None and box == last:
+            return box
+        last = box
+        locator.page.wait_for_timeout(50)
+    return last
+
+
+def _dialog_fits_a_phone(page, what: str) -> None:
+    dialog = page.locator("[role=dialog], [role=alertdialog]").last
+    dialog.wait_for()
+    box = _settled_box(dialog)
+    assert box["x"] >= 0 and box["y"] >= 0, (what, box)
+    assert box["x"] + box["width"] <= 390.5 and box["y"] + box["height"] <= 844.5, (what, box)
+    assert violations(page) == [], what
+    page.keyboard.press("Escape")
+    expect(page.locator("[role=dialog], [role=alertdialog]")).to_have_count(0)
+
+
+def test_every_dialog_fits_a_phone_with_touch(server, browser):
+    """Each dialog of the staff and candidate pages, opened by touch at 390×844, is inside the
+    screen (a bottom sheet) and axe-core clean."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = ctx.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        sign_in(page, server, "recruiter@acme.test", "/jobs")
+        page.locator("[data-testid=new-job]").wait_for()
+        for opener, what in (
+            ("[data-testid=new-job]", "job editor"),
+            ("[data-testid=open-reasons]", "rejection reasons"),
+            ("button:has-text('Invite')", "invitation"),
+        ):
+            page.locator(opener).first.tap()
+            _dialog_fits_a_phone(page, what)
+        page.goto(server.url + "/board?job=1")
+        card = page.locator('[data-testid="column-Applied"] [data-testid=card]').first
+        card.locator("[data-testid=card-name]").tap()
+        page.locator("[data-testid=timeline]").wait_for()
+        _dialog_fits_a_phone(page, "timeline")
+        card.locator("[data-testid=move-menu]").tap()
+        page.locator("[data-testid=move-to-Rejected]").tap()
+        _dialog_fits_a_phone(page, "reject")
+        page.goto(server.url + "/application?id=3")
+        page.locator("[data-testid=schedule-interview]").tap()
+        _dialog_fits_a_phone(page, "schedule interview")
+        page.goto(server.url + "/talent")
+        page.locator("[data-testid=pool-candidate]").first.wait_for()
+        for opener in ("pool-tags", "pool-add", "pool-erase"):
+            page.locator(f"[data-testid={opener}]").first.tap()
+            _dialog_fits_a_phone(page, opener)
+        page.locator("[data-testid=sign-out]").tap()
+        sign_in(page, server, "alice@example.com", "/my-applications")
+        page.goto(server.url + "/my-applications")
+        page.locator("[data-testid=withdraw]").first.tap()
+        _dialog_fits_a_phone(page, "withdraw")
+        page.goto(server.url + "/account")
+        page.locator("[data-testid=erase-account]").tap()
+        _dialog_fits_a_phone(page, "erase account")
+    finally:
+        ctx.close()

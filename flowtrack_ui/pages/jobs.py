@@ -352,8 +352,11 @@ def invite_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     field("Email", "email", "email", required=True),
+                    label("Role", html_for="invite-role"),
                     rx.select.root(
-                        rx.select.trigger(placeholder="Role", width="100%"),
+                        rx.select.trigger(
+                            placeholder="Role", width="100%", id="invite-role", aria_label="Role"
+                        ),
                         rx.select.content(
                             rx.select.item("Recruiter", value="recruiter"),
                             rx.select.item("Hiring manager", value="hiring_manager"),
