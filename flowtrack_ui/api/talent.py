@@ -35,7 +35,7 @@ CandidateId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def _snippet(text: str) -> str:
-    return text.replace(search._MARK_START, "[").replace(search._MARK_END, "]")
+    return text.replace(search.MARK_START, "[").replace(search.MARK_END, "]")
 
 
 @router.get("/candidates", response_model=PoolPageOut, responses=errors(401, 403, 404, 422))

@@ -65,7 +65,7 @@ class Choice:
 def snippet_parts(text: str) -> list[SnippetPart]:
     """The core marks matches between \\x02 and \\x03; the page shows them as <mark>."""
     parts: list[SnippetPart] = []
-    for i, chunk in enumerate(text.replace(search._MARK_END, search._MARK_START).split(search._MARK_START)):
+    for i, chunk in enumerate(text.replace(search.MARK_END, search.MARK_START).split(search.MARK_START)):
         if chunk:
             parts.append(SnippetPart(chunk, i % 2 == 1))
     return parts

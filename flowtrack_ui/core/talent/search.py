@@ -30,7 +30,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Name and email weigh most, then tags, the headline, the résumé, the notes (bm25's column weights;
 # the first column is the company word, which is only a filter).
 _BM25 = "bm25(talent_fts, 0.0, 10.0, 8.0, 4.0, 2.0, 1.0, 8.0)"
-_MARK_START, _MARK_END = "\x02", "\x03"
+# Snippets mark each match between these two characters (the API shows [ ], the page <mark>).
+MARK_START, MARK_END = "\x02", "\x03"
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,10 @@ def _snippets(s: Session, sqlite: bool, words: list[str], doc_ids: list[int], pa
                 " snippet(talent_fts, 5, :a, :b, '…', 16)"
                 " FROM talent_fts WHERE talent_fts MATCH :match AND rowid IN :ids"
             ).bindparams(ids),
-            {"match": params["match"], "ids": doc_ids, "a": _MARK_START, "b": _MARK_END},
+            {"match": params["match"], "ids": doc_ids, "a": MARK_START, "b": MARK_END},
         ).all()
     else:
-        options = f"MaxWords=18, MinWords=8, MaxFragments=1, StartSel={_MARK_START}, StopSel={_MARK_END}"
+        options = f"MaxWords=18, MinWords=8, MaxFragments=1, StartSel={MARK_START}, StopSel={MARK_END}"
         rows = s.execute(
             sa.text(
                 "SELECT d.id, ts_headline('english', d.resume_text, q, :o),"
@@ -179,7 +180,7 @@ def _snippets(s: Session, sqlite: bool, words: list[str], doc_ids: list[int], pa
         ).all()
     found = {}
     for doc_id, *texts in rows:
-        marked = [t for t in texts if t and _MARK_START in t]
+        marked = [t for t in texts if t and MARK_START in t]
         text = " ".join(marked[0].split()) if marked else ""
         # FTS5 marks cuts with "…" itself; ts_headline does not.
         found[doc_id] = f"…{text}…" if text and not sqlite else text
