@@ -249,6 +249,9 @@ class TalentState(SessionState):
     @rx.event
     def add_to_job(self, form: dict):
         job_id = str(form.get("job_id", ""))
+        if not job_id:
+            self.dialog_error = "There is no open job to add them to: post a job or reopen one first."
+            return None
         title = next((j.label for j in self.open_jobs if j.value == job_id), "the job")
         return self._attempt(
             lambda: pool.add_to_job(db(), self.principal(), self.subject_id, job_id),
