@@ -466,3 +466,30 @@ def test_the_rest_routes(pool_world):
     assert c.get("/api/me/export", headers=ada).status_code == 401
     r = c.get("/api/candidates", params={"q": "lovelace"}, headers=rec)
     assert r.json()["total"] == 0 and "lovelace" not in r.text.lower()
+
+
+def test_retention_runs_racing_in_several_processes_erase_each_candidate_once(pool_world):
+    """Two runners at once (as two sender processes would): every due candidate is erased exactly
+    once, with one audit row each."""
+    import threading
+
+    w = pool_world
+    db, acme = w["db"], w["acme"]
+    for who in ("ada_app", "bob_app"):
+        workflow.move_stage(db, acme.recruiter, w[who].id, "Rejected", reason="Position filled")
+    retention.set_retention(db, acme.recruiter, 1)
+    later = datetime.now(UTC) + timedelta(days=62)
+    results, barrier = [], threading.Barrier(2)
+
+    def runner():
+        barrier.wait()
+        results.append(retention.run(db, now=later).erased)
+
+    threads = [threading.Thread(target=runner) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sum(results) == 2
+    assert sorted(e.kind for e in audit.erasure_log(db, acme.recruiter)) == ["retention", "retention"]
+    assert search.search(db, acme.recruiter, "").total == 1  # Cy, still in Applied
