@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from ..changes import company_topic
+from ..changes import company_topic, job_topic
 from ..db import Database, announce
 from ..errors import InvalidInput
-from ..models import CandidateTag
+from ..models import Application, CandidateTag, Job
 from ..permissions import Action, Principal, require
 from . import documents
 from .access import company_candidate
@@ -76,7 +76,13 @@ def set_tags(db: Database, principal: Principal, candidate_id: object, tags: obj
             )
         s.flush()
         documents.refresh(s, principal.company_id, user.id)
-        announce(s, company_topic(principal.company_id))
+        # Open boards of the jobs they applied to show the new tags on the cards.
+        jobs = s.exec(
+            select(Application.job_id)
+            .join(Job, Job.id == Application.job_id)
+            .where(Application.candidate_id == user.id, Job.company_id == principal.company_id)
+        ).all()
+        announce(s, company_topic(principal.company_id), *(job_topic(j) for j in set(jobs)))
         return tags
 
 
