@@ -121,14 +121,17 @@ def form_dialog(
     )
 
 
-def native_select(label_text: str, id_: str, options, value, on_change, *, first=None) -> rx.Component:
-    """A labelled native <select>: ``options`` are (value, label) pairs or a Var of items with
-    ``value``/``label``; ``first`` is an optional leading (value, label), like "All jobs"."""
+def native_select(
+    label_text: str, id_: str, options, value, on_change, *, first=None, fields=("value", "label")
+) -> rx.Component:
+    """A labelled native <select>: ``options`` are (value, label) pairs or a Var of items whose
+    ``fields`` name the value and the label; ``first`` is an optional leading (value, label)."""
     items = [rx.el.option(first[1], value=first[0])] if first else []
     if isinstance(options, list):
         items += [rx.el.option(text, value=val) for val, text in options]
     else:
-        items.append(rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value)))
+        key, shown = fields
+        items.append(rx.foreach(options, lambda o: rx.el.option(o[shown], value=o[key])))
     return rx.vstack(
         rx.el.label(label_text, html_for=id_, style={"fontSize": "13px"}),
         rx.el.select(

@@ -88,17 +88,17 @@ def _context(s: Session, app: Application) -> tuple[Job, Company, User]:
     ).one()
 
 
-def application_received(s: Session, app: Application) -> None:
-    """To the candidate, and to every active recruiter of the job's company."""
+def _to_candidate(s: Session, app: Application, kind: str) -> tuple[Job, Company, dict[str, str]]:
+    """The candidate's email of ``kind`` about the application; returns its job, company and values."""
     job, company, candidate = _context(s, app)
     values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
-    _queue(
-        s,
-        "application_received",
-        candidate.email,
-        {**values, "link": _link("/my-applications")},
-        app.id,
-    )
+    _queue(s, kind, candidate.email, {**values, "link": _link("/my-applications")}, app.id)
+    return job, company, values
+
+
+def application_received(s: Session, app: Application) -> None:
+    """To the candidate, and to every active recruiter of the job's company."""
+    job, company, values = _to_candidate(s, app, "application_received")
     recruiters = s.exec(
         select(User)
         .where(User.company_id == company.id, User.role == Role.RECRUITER, User.is_active)
@@ -116,15 +116,7 @@ def application_received(s: Session, app: Application) -> None:
 
 def added_from_talent_pool(s: Session, app: Application) -> None:
     """To a past candidate a recruiter added to another job: why, and how to follow or withdraw."""
-    job, company, candidate = _context(s, app)
-    values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
-    _queue(
-        s,
-        "added_from_talent_pool",
-        candidate.email,
-        {**values, "link": _link("/my-applications")},
-        app.id,
-    )
+    _to_candidate(s, app, "added_from_talent_pool")
 
 
 def stage_changed(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE
+from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, native_select
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.analytics import RANGES, AnalyticsState, CountRow, DurationRow, StepRow
 
@@ -27,30 +27,21 @@ def _day_input(label: str, id_: str, value, on_change) -> rx.Component:
 
 def _filters() -> rx.Component:
     return rx.hstack(
-        rx.vstack(
-            rx.el.label("Job", html_for="analytics-job", style={"fontSize": "13px"}),
-            rx.el.select(
-                rx.el.option("All jobs", value=""),
-                rx.foreach(AnalyticsState.jobs, lambda j: rx.el.option(j.title, value=j.id)),
-                id="analytics-job",
-                value=AnalyticsState.job,
-                on_change=AnalyticsState.set_job,
-                style=NATIVE_FIELD_STYLE,
-                data_testid="analytics-job",
-            ),
-            spacing="1",
+        native_select(
+            "Job",
+            "analytics-job",
+            AnalyticsState.jobs,
+            AnalyticsState.job,
+            AnalyticsState.set_job,
+            first=("", "All jobs"),
+            fields=("id", "title"),
         ),
-        rx.vstack(
-            rx.el.label("Applications created", html_for="analytics-range", style={"fontSize": "13px"}),
-            rx.el.select(
-                *[rx.el.option(label, value=value) for value, label in RANGES.items()],
-                id="analytics-range",
-                value=AnalyticsState.range,
-                on_change=AnalyticsState.set_range,
-                style=NATIVE_FIELD_STYLE,
-                data_testid="analytics-range",
-            ),
-            spacing="1",
+        native_select(
+            "Applications created",
+            "analytics-range",
+            list(RANGES.items()),
+            AnalyticsState.range,
+            AnalyticsState.set_range,
         ),
         rx.cond(
             AnalyticsState.range == "custom",

@@ -134,6 +134,7 @@ class TalentState(SessionState):
         self.tag = self.category = self.job = self.since = ""
         self.page = 1
         self._load_privacy()
+        self._load_tags()
         return self._refresh()
 
     def _refresh(self):
@@ -148,7 +149,6 @@ class TalentState(SessionState):
                 applied_since=self.since or None,
                 page=self.page,
             )
-            self.all_tags = [Choice(t, f"{t} ({n})") for t, n in tags.company_tags(db(), self.principal())]
         except DomainError as exc:
             self.loading = False
             if exc.status_code in (404, 422):
@@ -160,6 +160,10 @@ class TalentState(SessionState):
         self.total, self.pages, self.page = found.total, found.pages, found.page
         self.loading = False
         return None
+
+    def _load_tags(self) -> None:
+        """The company's tags for the filter: at load, and after tags change."""
+        self.all_tags = [Choice(t, f"{t} ({n})") for t, n in tags.company_tags(db(), self.principal())]
 
     def _load_privacy(self) -> None:
         p = self.principal()
@@ -241,10 +245,12 @@ class TalentState(SessionState):
     @rx.event
     def save_tags(self, form: dict):
         words = [t for t in str(form.get("tags", "")).split(",") if t.strip()]
-        return self._attempt(
-            lambda: tags.set_tags(db(), self.principal(), self.subject_id, words),
-            f"Tags of {self.subject_name} saved.",
-        )
+
+        def run():
+            tags.set_tags(db(), self.principal(), self.subject_id, words)
+            self._load_tags()
+
+        return self._attempt(run, f"Tags of {self.subject_name} saved.")
 
     @rx.event
     def add_to_job(self, form: dict):
@@ -263,6 +269,7 @@ class TalentState(SessionState):
         def run():
             erase.erase_candidate(db(), self.principal(), self.subject_id)
             self._load_privacy()
+            self._load_tags()
 
         return self._attempt(run, "The candidate's personal data was erased.")
 

@@ -34,16 +34,6 @@ def _user_view(user: User, company: Company | None = None) -> UserView:
     )
 
 
-def _principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        role=Role(user.role),
-        company_id=user.company_id,
-        email=user.email,
-        full_name=user.full_name,
-    )
-
-
 def _ensure_email_free(session: Session, email: str) -> None:
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise Conflict("An account with this email already exists; please sign in instead.")
