@@ -1,13 +1,27 @@
-// The board's drag and drop over @hello-pangea/dnd (accessible: mouse, touch and keyboard),
-// with optimistic moves: a card dropped on a column it may move to is drawn there at the mouse
-// release, marked pending until the server answers; a refusal puts it back (the reason comes
-// as a toast). Reflex renders the columns and cards as plain children; this file only re-orders
-// what it is given.
+// The board's drag and drop over @dnd-kit/core (mouse, touch and keyboard), with optimistic
+// moves: a card dropped on a column it may move to is drawn there in the same frame as the
+// release, marked pending until the server answers; a refusal puts it back (the reason comes as a
+// toast). Reflex renders the columns and cards as plain children; this file only re-orders what it
+// is given. (@dnd-kit reports the drop inside the release event itself, so nothing waits for a
+// drop animation.)
 import React from "react";
 import { flushSync } from "react-dom";
-import { DragDropContext, Droppable, Draggable } from "@hello-pangea/dnd";
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  MouseSensor,
+  TouchSensor,
+  pointerWithin,
+  rectIntersection,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+} from "@dnd-kit/core";
 
 const Board = React.createContext(null);
+const Column = React.createContext(null);
 
 // Runs after the browser has painted the current frame.
 function afterPaint(fn) {
@@ -16,13 +30,19 @@ function afterPaint(fn) {
 // A move the server has not answered within this time is taken back (the board reloads anyway).
 const PENDING_TIMEOUT_MS = 15000;
 
+const split = (value) => (value ? value.split("|") : []);
+
+function cardNode(root, cardId) {
+  return root ? root.querySelector(`[data-card-id="${cardId}"][data-testid="card"]`) : null;
+}
+
 // While a card is dragged, the columns it may not move to are dimmed (and say so to assistive
 // technology). Each card carries its allowed target stages in data-allowed; the DOM is touched
 // directly so that starting a drag costs no React render of the board.
 function markLegalColumns(root, cardId, source) {
   if (!root) return;
-  const card = root.querySelector(`[data-card-id="${cardId}"]`);
-  const allowed = card && card.dataset.allowed ? card.dataset.allowed.split("|") : [];
+  const card = cardNode(root, cardId);
+  const allowed = split(card && card.dataset.allowed);
   root.querySelectorAll("[data-column-stage]").forEach((column) => {
     const stage = column.dataset.columnStage;
     const legal = stage === source || allowed.includes(stage);
@@ -44,119 +64,178 @@ function clearLegalColumns(root) {
 // Only a move the card may make without a question (not a rejection or a correction, which open
 // a dialog first) is drawn before the server answers.
 function optimistic(root, cardId, target) {
-  const card = root && root.querySelector(`[data-card-id="${cardId}"]`);
+  const card = cardNode(root, cardId);
   if (!card) return false;
-  const allowed = card.dataset.allowed ? card.dataset.allowed.split("|") : [];
-  const asks = card.dataset.asks ? card.dataset.asks.split("|") : [];
-  return allowed.includes(target) && !asks.includes(target);
+  return split(card.dataset.allowed).includes(target) && !split(card.dataset.asks).includes(target);
+}
+
+// A pointer drop lands on the column under the pointer (or, over a column's header or a gap, the
+// column the card overlaps most); a keyboard drop on the column the card was moved onto.
+function collision(args) {
+  if (args.pointerCoordinates) {
+    const under = pointerWithin(args);
+    if (under.length) return under;
+  }
+  return rectIntersection(args);
+}
+
+// Keyboard: the left and right arrows move the picked-up card a whole column at a time, in the
+// order the columns are shown (hidden ones, such as the other columns on a phone, are skipped).
+function columnCoordinates(event, { active, context }) {
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.code];
+  if (!step) return undefined;
+  event.preventDefault();
+  const { collisionRect, droppableRects, droppableContainers, over } = context;
+  if (!collisionRect) return undefined;
+  const columns = [];
+  for (const container of droppableContainers.getEnabled()) {
+    const rect = droppableRects.get(container.id);
+    const node = container.node.current;
+    if (rect && node && node.getClientRects().length) columns.push({ id: container.id, rect });
+  }
+  columns.sort((a, b) => a.rect.left - b.rect.left);
+  const current = over ? over.id : active && active.data.current ? active.data.current.stage : null;
+  const at = columns.findIndex((column) => column.id === current);
+  const next = columns[Math.min(columns.length - 1, Math.max(0, at + step))];
+  if (!next) return undefined;
+  return {
+    x: next.rect.left + (next.rect.width - collisionRect.width) / 2,
+    y: next.rect.top + 8,
+  };
+}
+
+function nameOf(root, id) {
+  const card = cardNode(root, id);
+  return (card && card.dataset.name) || "The card";
 }
 
 export function KanbanBoard({ onMove, answered, children, ...rest }) {
   const root = React.useRef(null);
-  const drag = React.useRef(null);
   const elements = React.useRef({});
   const [pending, setPending] = React.useState({});
+  const [active, setActive] = React.useState(null);
 
-  // The server answered every move up to `answered` (the columns now say where cards are). A card
-  // the library is still dropping keeps its entry until the drop ends (see onDragEnd).
+  // The server answered every move up to `answered`: the columns it sent now say where cards are.
   React.useEffect(() => {
     setPending((current) => {
-      let changed = false;
       const kept = {};
-      for (const [id, m] of Object.entries(current)) {
-        if (m.seq > (answered || 0)) kept[id] = m;
-        else if (m.phase === "dropping") {
-          kept[id] = m.answered ? m : { ...m, answered: true };
-          changed = changed || !m.answered;
-        } else changed = true;
+      let changed = false;
+      for (const [id, move] of Object.entries(current)) {
+        if (move.seq > (answered || 0)) kept[id] = move;
+        else changed = true;
       }
       return changed ? kept : current;
     });
   }, [answered]);
 
-  const send = (cardId, source, target, phase) => {
-    const seq = Date.now();
-    const drawn = optimistic(root.current, cardId, target);
-    if (drawn) {
-      flushSync(() => setPending((p) => ({ ...p, [cardId]: { source, target, seq, phase } })));
-      setTimeout(
-        () => setPending((p) => (p[cardId] && p[cardId].seq === seq ? (({ [cardId]: _, ...rest }) => rest)(p) : p)),
-        PENDING_TIMEOUT_MS,
-      );
-    }
-    // Sending the event re-renders the page (Reflex marks it busy): once the card is painted in its
-    // new column, not before.
-    if (drawn) afterPaint(() => onMove(Number(cardId), target, source, seq));
-    else onMove(Number(cardId), target, source, seq);
-    return drawn;
+  const sensors = useSensors(
+    // A click (on the name, the menu) is not a drag: the pointer must travel a few pixels first.
+    useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
+    // On a touch screen a press that moves is a scroll; a press held still picks the card up.
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates, scrollBehavior: "auto" }),
+  );
+
+  const onDragStart = ({ active: picked }) => {
+    const source = picked.data.current ? picked.data.current.stage : null;
+    setActive({ id: String(picked.id), source });
+    markLegalColumns(root.current, picked.id, source);
   };
 
-  // Mouse and touch drops are taken at the release itself, not when the library has finished
-  // its drop (which comes later on a large board).
-  React.useEffect(() => {
-    const release = (event) => {
-      const d = drag.current;
-      if (!event.isTrusted || !d || d.mode !== "FLUID" || !d.destination || d.destination === d.source) return;
-      d.sent = true;
-      if (!send(d.id, d.source, d.destination, "dropping") || event.type !== "mouseup") return;
-      // The library's own drop work (tens of milliseconds on a large board) would hold the next
-      // paint: let the browser draw the card in its new column first, then hand the library the
-      // same release.
-      event.stopImmediatePropagation();
-      const replay = new MouseEvent("mouseup", event);
-      afterPaint(() => window.dispatchEvent(replay));
-    };
-    window.addEventListener("mouseup", release, true);
-    window.addEventListener("touchend", release, true);
-    return () => {
-      window.removeEventListener("mouseup", release, true);
-      window.removeEventListener("touchend", release, true);
-    };
-  }, []);
-
-  const onDragStart = (start) => {
-    drag.current = {
-      id: start.draggableId,
-      source: start.source.droppableId,
-      destination: start.source.droppableId,
-      mode: start.mode,
-    };
-    markLegalColumns(root.current, start.draggableId, start.source.droppableId);
-  };
-  const onDragUpdate = (update) => {
-    if (drag.current) drag.current.destination = update.destination ? update.destination.droppableId : null;
-  };
-  const onDragEnd = (result) => {
+  const onDragEnd = ({ active: dropped, over }) => {
     clearLegalColumns(root.current);
-    const d = drag.current;
-    drag.current = null;
-    if (d && d.sent) {
-      // The library has let go of the card: the real card may now take the ghost's place (or, if
-      // the server has answered meanwhile, the columns it sent say where the card is).
-      setPending((p) => {
-        if (!p[d.id]) return p;
-        if (p[d.id].answered) {
-          const { [d.id]: _, ...rest } = p;
-          return rest;
-        }
-        return { ...p, [d.id]: { ...p[d.id], phase: "moved" } };
-      });
+    const id = String(dropped.id);
+    const source = dropped.data.current ? dropped.data.current.stage : null;
+    const target = over ? String(over.id) : null;
+    if (!target || target === source) {
+      setActive(null);
       return;
     }
-    const { destination, source, draggableId } = result;
-    if (!destination || destination.droppableId === source.droppableId) return;
-    send(draggableId, source.droppableId, destination.droppableId, "moved");
+    const drawn = optimistic(root.current, id, target);
+    if (!drawn) {
+      // A question first (rejection, correction) or a move the server will refuse in words.
+      setActive(null);
+      onMove(Number(id), target, source, 0);
+      return;
+    }
+    const seq = Date.now();
+    // The dragged copy goes and the card is drawn in its new column in one render, inside the
+    // release event: the next frame shows it there.
+    flushSync(() => {
+      setActive(null);
+      setPending((p) => ({ ...p, [id]: { source, target, seq } }));
+    });
+    setTimeout(
+      () => setPending((p) => (p[id] && p[id].seq === seq ? (({ [id]: _, ...others }) => others)(p) : p)),
+      PENDING_TIMEOUT_MS,
+    );
+    // Sending the event re-renders the page (Reflex marks it busy): once the card is painted in its
+    // new column, not before.
+    afterPaint(() => onMove(Number(id), target, source, seq));
   };
+
+  const onDragCancel = () => {
+    clearLegalColumns(root.current);
+    setActive(null);
+  };
+
+  const announcements = {
+    onDragStart: ({ active: a }) => `Picked up ${nameOf(root.current, a.id)}, in ${a.data.current.stage}.`,
+    onDragOver: ({ active: a, over }) =>
+      over
+        ? `${nameOf(root.current, a.id)} is over ${over.id}` +
+          (over.id === a.data.current.stage || split(cardNode(root.current, a.id)?.dataset.allowed).includes(over.id)
+            ? "."
+            : ": it cannot move there.")
+        : `${nameOf(root.current, a.id)} is not over a stage.`,
+    onDragEnd: ({ active: a, over }) =>
+      over && over.id !== a.data.current.stage
+        ? `${nameOf(root.current, a.id)} dropped on ${over.id}.`
+        : `${nameOf(root.current, a.id)} stays in ${a.data.current.stage}.`,
+    onDragCancel: ({ active: a }) => `Moving ${nameOf(root.current, a.id)} was cancelled.`,
+  };
+  const accessibility = {
+    announcements,
+    screenReaderInstructions: {
+      draggable:
+        "To move this card to another stage, press space or enter to pick it up, the left and right " +
+        "arrow keys to choose the stage, then space or enter to drop it, or escape to cancel. " +
+        "The card's menu moves it too.",
+    },
+  };
+
+  const dragged = active && elements.current[active.id];
   return (
     <Board.Provider value={{ pending, elements }}>
-      <DragDropContext onDragStart={onDragStart} onDragUpdate={onDragUpdate} onDragEnd={onDragEnd}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={collision}
+        accessibility={accessibility}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={onDragCancel}
+      >
         <div ref={root} {...rest}>
           {children}
         </div>
-      </DragDropContext>
+        <DragOverlay dropAnimation={null} zIndex={1000}>
+          {dragged ? (
+            <div data-card-id={active.id} data-dragging="true" style={OVERLAY_STYLE}>
+              {dragged.props.children}
+            </div>
+          ) : null}
+        </DragOverlay>
+      </DndContext>
     </Board.Provider>
   );
 }
+
+const OVERLAY_STYLE = {
+  cursor: "grabbing",
+  boxShadow: "0 12px 28px rgba(0, 0, 0, 0.22)",
+  borderRadius: "8px",
+  transform: "rotate(1.5deg)",
+};
 
 // The cards among a column's children (Reflex nests them in fragments).
 function cardsOf(children, found = []) {
@@ -168,6 +247,8 @@ function cardsOf(children, found = []) {
   return found;
 }
 
+// The column's cards as the server sent them, with the board's pending moves applied: a card on
+// its way here is drawn first (pending), a card on its way elsewhere is left out.
 function arrange(stage, children, board) {
   const own = cardsOf(children);
   if (!board) return own;
@@ -177,112 +258,73 @@ function arrange(stage, children, board) {
   });
   const ownIds = new Set(own.map((card) => String(card.props.cardId)));
   const items = [];
-  // Cards coming here: their content at once while the library still drops them, then themselves.
   for (const [id, move] of Object.entries(pending)) {
     const card = elements.current[id];
-    if (move.target !== stage || !card) continue;
-    if (move.phase === "dropping") {
-      items.push(
-        <div key={`pending-${id}`} data-card-id={id} data-dragging="false" data-pending="true" style={PENDING_STYLE}>
-          {card.props.children}
-        </div>,
-      );
-    } else if (!ownIds.has(id)) {
-      items.push(React.cloneElement(card, { key: id, pending: true }));
-    }
-  }
-  // A card being dropped stays mounted where the drag began (hidden), even if the server's answer
-  // has already moved it: the library must not lose the element it is animating.
-  for (const [id, move] of Object.entries(pending)) {
-    const card = elements.current[id];
-    if (move.phase === "dropping" && move.source === stage && !ownIds.has(id) && card) {
-      items.push(React.cloneElement(card, { key: id, hidden: true }));
-    }
+    if (move.target === stage && card && !ownIds.has(id)) items.push(React.cloneElement(card, { key: id, pending: true }));
   }
   for (const card of own) {
     const move = pending[String(card.props.cardId)];
-    if (move && move.phase === "dropping") {
-      if (move.source === stage) items.push(React.cloneElement(card, { hidden: true }));
-      continue;
-    }
-    if (move && move.target !== stage) continue;
-    items.push(card);
+    if (!move) items.push(card);
+    else if (move.target === stage) items.push(React.cloneElement(card, { pending: true }));
   }
-  let index = 0;
-  return items.map((item) => (item.props && item.props.cardId !== undefined ? React.cloneElement(item, { index: index++ }) : item));
+  return items;
 }
-
-const PENDING_STYLE = { marginBottom: "8px", opacity: 0.75 };
 
 export function KanbanColumn({ stage, children, ...rest }) {
   const board = React.useContext(Board);
+  const { setNodeRef, isOver } = useDroppable({ id: stage });
   return (
-    <Droppable droppableId={stage}>
-      {(provided, snapshot) => (
-        <div
-          ref={provided.innerRef}
-          {...provided.droppableProps}
-          data-stage={stage}
-          data-over={snapshot.isDraggingOver ? "true" : "false"}
-          {...rest}
-        >
-          {arrange(stage, children, board)}
-          {provided.placeholder}
-        </div>
-      )}
-    </Droppable>
+    <Column.Provider value={stage}>
+      <div ref={setNodeRef} data-stage={stage} data-over={isOver ? "true" : "false"} {...rest}>
+        {arrange(stage, children, board)}
+      </div>
+    </Column.Provider>
   );
 }
 
-// The card is already over its new column when the mouse is released: settle it at once
-// instead of the library's 0.33-0.55 s glide. (A zero duration would never fire the
-// transitionend the library waits for.) A card drawn elsewhere meanwhile is hidden here.
-function cardStyle(style, snapshot, hidden, pending) {
-  let out = snapshot.isDropAnimating ? { ...style, transitionDuration: "0.001s" } : style;
-  if (hidden) out = { ...out, visibility: "hidden" };
-  if (pending) out = { ...out, opacity: 0.75 };
-  return out;
-}
-
-function Card({ cardId, index, signature, readOnly, allowed, asks, hidden, pending, children, ...rest }) {
+function Card({ cardId, index, signature, readOnly, allowed, asks, pending, children, ...rest }) {
+  const stage = React.useContext(Column);
+  const { setNodeRef, listeners, attributes, isDragging } = useDraggable({
+    id: String(cardId),
+    disabled: !!readOnly || !!pending,
+    data: { stage },
+    // A card holds controls of its own (the ⋮ menu, links): as a group, not a button, it may (a
+    // button's content is presentational). Space and enter still pick it up.
+    attributes: { role: "group", roleDescription: "draggable card" },
+  });
+  const { ["aria-disabled"]: _disabled, ...named } = attributes;
   return (
-    <Draggable draggableId={String(cardId)} index={index} isDragDisabled={!!readOnly}>
-      {(provided, snapshot) => (
-        <div
-          ref={provided.innerRef}
-          {...provided.draggableProps}
-          style={cardStyle(provided.draggableProps.style, snapshot, hidden, pending)}
-          {...provided.dragHandleProps}
-          // A card holds controls of its own (the ⋮ menu, links): as a group, not a button, it
-          // may (a button's content is presentational). Space still picks it up.
-          role="group"
-          aria-roledescription="draggable card"
-          data-card-id={cardId}
-          data-allowed={allowed || ""}
-          data-asks={asks || ""}
-          data-pending={pending ? "true" : "false"}
-          aria-busy={pending ? "true" : "false"}
-          data-dragging={snapshot.isDragging ? "true" : "false"}
-          {...rest}
-        >
-          {children}
-        </div>
-      )}
-    </Draggable>
+    <div
+      ref={setNodeRef}
+      {...(readOnly ? { role: "group" } : named)}
+      {...(readOnly ? {} : listeners)}
+      data-card-id={cardId}
+      data-allowed={allowed || ""}
+      data-asks={asks || ""}
+      data-pending={pending ? "true" : "false"}
+      aria-busy={pending ? "true" : "false"}
+      // The card stays where it was, faded, while its copy follows the pointer.
+      data-dragging={isDragging ? "true" : "false"}
+      style={isDragging ? DRAGGING_STYLE : pending ? PENDING_STYLE : undefined}
+      {...rest}
+    >
+      {children}
+    </div>
   );
 }
+
+const DRAGGING_STYLE = { opacity: 0.35 };
+const PENDING_STYLE = { opacity: 0.75 };
 
 // A board re-renders on every move; of its hundreds of cards only those whose content
-// (the signature: every field the card shows) or position changed need to render again.
+// (the signature: every field the card shows) or state changed need to render again.
 export const KanbanCard = React.memo(
   Card,
   (prev, next) =>
     prev.cardId === next.cardId &&
-    prev.index === next.index &&
     prev.signature === next.signature &&
     prev.allowed === next.allowed &&
     prev.asks === next.asks &&
-    prev.hidden === next.hidden &&
     prev.pending === next.pending &&
     prev.readOnly === next.readOnly,
 );

@@ -144,7 +144,7 @@ def card_signals(card: CardRow) -> rx.Component:
     )
 
 
-def card_view(card: CardRow, index) -> rx.Component:
+def card_view(card: CardRow) -> rx.Component:
     return kanban_card(
         rx.card(
             rx.vstack(
@@ -184,7 +184,6 @@ def card_view(card: CardRow, index) -> rx.Component:
             width="100%",
         ),
         card_id=card.id,
-        index=index,
         key=card.id,
         read_only=~BoardState.can_move,
         allowed=card.allowed.join("|"),

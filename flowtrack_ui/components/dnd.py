@@ -1,5 +1,5 @@
-"""Reflex wrappers for the board's drag and drop (assets/kanban_dnd.jsx over @hello-pangea/dnd),
-with optimistic moves drawn at the mouse release."""
+"""Reflex wrappers for the board's drag and drop (assets/kanban_dnd.jsx over @dnd-kit/core),
+with optimistic moves drawn in the frame of the release."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import reflex as rx
 from reflex.event import passthrough_event_spec
 
 _LIB = "$/public/kanban_dnd.jsx"
-_DEPS = ["@hello-pangea/dnd@18.0.1"]
+_DEPS = ["@dnd-kit/core@6.3.1"]
 
 
 class KanbanBoard(rx.Component):
@@ -35,7 +35,6 @@ class KanbanCard(rx.Component):
     lib_dependencies: list[str] = _DEPS
 
     card_id: rx.Var[int]
-    index: rx.Var[int]
     # Everything the card shows: the card renders again only when this (or its place) changes.
     signature: rx.Var[str]
     # Hiring managers read the board: their cards do not move.

@@ -52,22 +52,24 @@ def error_callout(message) -> rx.Component:
 
 
 def auth_card(title: str, subtitle, *children: rx.Component) -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(
-                rx.hstack(rx.icon("kanban", size=26), rx.heading("FlowTrack", size="6"), align="center"),
-                rx.heading(title, size="5"),
-                rx.text(subtitle, color_scheme="gray", size="2"),
-                *children,
-                spacing="4",
+    return rx.el.main(
+        rx.center(
+            rx.card(
+                rx.vstack(
+                    rx.hstack(rx.icon("kanban", size=26), rx.heading("FlowTrack", size="6"), align="center"),
+                    rx.heading(title, size="5"),
+                    rx.text(subtitle, color_scheme="gray", size="2"),
+                    *children,
+                    spacing="4",
+                    width="100%",
+                ),
+                size="4",
                 width="100%",
+                max_width="440px",
             ),
-            size="4",
-            width="100%",
-            max_width="440px",
+            padding="4",
+            min_height="80vh",
         ),
-        padding="4",
-        min_height="80vh",
     )
 
 

@@ -90,32 +90,26 @@ def user_menu() -> rx.Component:
 
 
 def navbar() -> rx.Component:
-    return rx.box(
-        rx.hstack(
-            rx.hstack(
-                rx.link(
-                    rx.hstack(
-                        rx.icon("kanban", size=22),
-                        rx.heading("FlowTrack", size="5"),
-                        align="center",
-                        spacing="2",
-                    ),
-                    href="/",
-                    underline="none",
-                    color_scheme="gray",
-                    high_contrast=True,
+    """Brand, the role's links and the account: one row on a laptop; on a phone the links take a
+    second row that scrolls sideways (flowtrack.css, `.ft-topbar`)."""
+    return rx.el.header(
+        rx.box(
+            rx.link(
+                rx.hstack(
+                    rx.icon("kanban", size=22),
+                    rx.heading("FlowTrack", size="5"),
+                    align="center",
+                    spacing="2",
                 ),
-                nav_links(),
-                spacing="6",
-                align="center",
-                wrap="wrap",
+                href="/",
+                underline="none",
+                color_scheme="gray",
+                high_contrast=True,
+                class_name="ft-brand",
             ),
-            user_menu(),
-            justify="between",
-            align="center",
-            width="100%",
-            wrap="wrap",
-            spacing="3",
+            rx.el.nav(nav_links(), aria_label="Main", class_name="ft-nav"),
+            rx.box(user_menu(), class_name="ft-user"),
+            class_name="ft-topbar",
         ),
         padding=["10px 12px", "12px 20px"],
         border_bottom="1px solid var(--gray-a5)",
@@ -130,12 +124,14 @@ def navbar() -> rx.Component:
 def page(*children: rx.Component, max_width: str = "1100px") -> rx.Component:
     return rx.box(
         navbar(),
-        rx.box(
-            *children,
-            padding=["12px", "24px"],
-            max_width=max_width,
-            margin_x="auto",
-            width="100%",
+        rx.el.main(
+            rx.box(
+                *children,
+                padding=["12px", "24px"],
+                max_width=max_width,
+                margin_x="auto",
+                width="100%",
+            ),
         ),
         min_height="100vh",
         background="var(--gray-2)",
