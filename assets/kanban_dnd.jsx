@@ -89,9 +89,11 @@ function columnCoordinates(event, { active, context }) {
   if (!collisionRect) return undefined;
   const columns = [];
   for (const container of droppableContainers.getEnabled()) {
-    const rect = droppableRects.get(container.id);
     const node = container.node.current;
-    if (rect && node && node.getClientRects().length) columns.push({ id: container.id, rect });
+    if (!node || !node.getClientRects().length) continue;
+    // Right after the pick-up the library may not have measured the columns yet.
+    const rect = droppableRects.get(container.id) || node.getBoundingClientRect();
+    columns.push({ id: container.id, rect });
   }
   columns.sort((a, b) => a.rect.left - b.rect.left);
   const current = over ? over.id : active && active.data.current ? active.data.current.stage : null;

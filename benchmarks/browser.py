@@ -20,7 +20,7 @@ CHROMIUM = "/usr/bin/chromium"
 BOARD_SIZES = (300, 2000)
 LOADS = 2
 DRAGS = 25  # per board
-DRAGGABLE = '[data-testid="column-Applied"] [data-rfd-drag-handle-draggable-id]'
+DRAGGABLE = '[data-testid="column-Applied"] [data-testid=card][aria-roledescription]'
 
 # Installed before each drop: from the mouse release, every animation frame records the columns in
 # which the card is visible (not the dragged copy); done after 600 ms.

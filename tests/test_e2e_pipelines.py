@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .e2e_support import api, app_with_mail, card, drag, job_id, sign_in
+from .e2e_support import api, api_answers, app_with_mail, card, drag, job_id, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -255,6 +255,77 @@ def test_a_drop_is_drawn_at_the_release_and_never_flickers_back(server, new_page
     )
     history = api(server, "GET", f"/api/history/application/{app_id}", None, rec_token["access_token"])
     assert history[-1]["new_stage"] == "Screening"
+
+
+def _applicant(server, email: str, name: str, job: int) -> int:
+    """A new candidate's application to a job, made over the API; its id."""
+    api(server, "POST", "/api/auth/register", {"email": email, "password": PASSWORD, "full_name": name})
+    token = _token(server, email, PASSWORD)
+    return api(server, "POST", f"/api/applications/?job_id={job}", api_answers(server, job), token)["id"]
+
+
+def _pick_up(page) -> None:
+    """Space on the focused card, then wait as a person would until it is seen lifted over its column."""
+    page.keyboard.press("Space")
+    expect(page.locator('[data-column-stage="Offer"]')).to_have_attribute("data-legal", "false")
+    expect(page.locator('[data-testid="column-Applied"] [data-over="true"]')).to_have_count(1)
+    page.wait_for_timeout(100)
+
+
+def test_the_keyboard_moves_a_card_a_column_at_a_time_and_keeps_the_focus(server, new_page):
+    jid = job_id(server, "Senior Backend Engineer")
+    app_id = _applicant(server, "kim.keys@example.com", "Kim Keys", jid)
+    rec = new_page()
+    sign_in(rec, server, "recruiter@acme.test", "/jobs")
+    rec.goto(f"{server.url}/board?job={jid}")
+    kim = card(rec, "Applied", "Kim Keys")
+    kim.focus()
+    expect(kim).to_have_attribute("aria-roledescription", "draggable card")
+    # Space picks the card up (the legal columns are marked), an arrow chooses, escape cancels.
+    _pick_up(rec)
+    rec.keyboard.press("ArrowRight")
+    expect(rec.locator('[data-testid="column-Screening"] [data-over="true"]')).to_have_count(1)
+    rec.keyboard.press("Escape")
+    expect(rec.locator("[data-column-stage][data-legal]")).to_have_count(0)
+    expect(kim).to_be_visible()
+    # Space, right, space: moved to Screening, and the focus stays on the card.
+    kim.focus()
+    _pick_up(rec)
+    rec.keyboard.press("ArrowRight")
+    expect(rec.locator('[data-testid="column-Screening"] [data-over="true"]')).to_have_count(1)
+    rec.keyboard.press("Space")
+    moved = card(rec, "Screening", "Kim Keys")
+    expect(moved).to_have_attribute("data-pending", "false")
+    expect(moved).to_be_focused()
+    rec.get_by_text("Moved to Screening").first.wait_for()
+    token = _token(server, "recruiter@acme.test", "flowtrack-demo")
+    assert api(server, "GET", f"/api/history/application/{app_id}", None, token)[-1]["new_stage"] == "Screening"
+
+
+def test_a_drop_the_server_refuses_puts_the_card_back_with_the_reason(server, new_page):
+    jid = job_id(server, "Senior Backend Engineer")
+    app_id = _applicant(server, "ray.fused@example.com", "Ray Fused", jid)
+    rec = new_page()
+    sign_in(rec, server, "recruiter@acme.test", "/jobs")
+    rec.goto(f"{server.url}/board?job={jid}")
+    ray = card(rec, "Applied", "Ray Fused")
+    ray.wait_for()
+    # A stale page believes Applied → Interview is allowed: the drop is drawn there at once, the
+    # server refuses, and the card goes back to Applied with the allowed moves named.
+    ray.evaluate("el => { el.dataset.allowed = el.dataset.allowed + '|Interview'; }")
+    rec.evaluate(FRAMES_JS, [str(app_id)])
+    drag(rec, ray, "Interview")
+    rec.get_by_text(re.compile("allowed next stages: Screening, Rejected")).wait_for()
+    rec.wait_for_function("window.__frames.length && window.__frames.at(-1)[0] >= 1500")
+    seen = [columns for _, columns in rec.evaluate("window.__frames")[1:]]
+    assert seen[0] == ["Interview"], seen[:3]  # drawn where it was dropped first
+    assert seen[-1] == ["Applied"], seen[-3:]  # then back where the server keeps it
+    assert all(columns in (["Interview"], ["Applied"]) for columns in seen), seen
+    expect(card(rec, "Applied", "Ray Fused")).to_have_attribute("data-pending", "false")
+    token = _token(server, "recruiter@acme.test", "flowtrack-demo")
+    assert [h["new_stage"] for h in api(server, "GET", f"/api/history/application/{app_id}", None, token)] == [
+        "Applied"
+    ]
 
 
 def test_the_board_fits_laptops_and_shows_one_column_at_a_time_on_a_phone(server, browser):
