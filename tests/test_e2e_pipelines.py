@@ -299,7 +299,9 @@ def test_the_keyboard_moves_a_card_a_column_at_a_time_and_keeps_the_focus(server
     expect(moved).to_be_focused()
     rec.get_by_text("Moved to Screening").first.wait_for()
     token = _token(server, "recruiter@acme.test", "flowtrack-demo")
-    assert api(server, "GET", f"/api/history/application/{app_id}", None, token)[-1]["new_stage"] == "Screening"
+    assert (
+        api(server, "GET", f"/api/history/application/{app_id}", None, token)[-1]["new_stage"] == "Screening"
+    )
 
 
 def test_a_drop_the_server_refuses_puts_the_card_back_with_the_reason(server, new_page):
@@ -323,9 +325,9 @@ def test_a_drop_the_server_refuses_puts_the_card_back_with_the_reason(server, ne
     assert all(columns in (["Interview"], ["Applied"]) for columns in seen), seen
     expect(card(rec, "Applied", "Ray Fused")).to_have_attribute("data-pending", "false")
     token = _token(server, "recruiter@acme.test", "flowtrack-demo")
-    assert [h["new_stage"] for h in api(server, "GET", f"/api/history/application/{app_id}", None, token)] == [
-        "Applied"
-    ]
+    assert [
+        h["new_stage"] for h in api(server, "GET", f"/api/history/application/{app_id}", None, token)
+    ] == ["Applied"]
 
 
 def test_the_board_fits_laptops_and_shows_one_column_at_a_time_on_a_phone(server, browser):

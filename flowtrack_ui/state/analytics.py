@@ -160,7 +160,7 @@ class AnalyticsState(SessionState):
         self.reasons = [CountRow(x.reason, x.category.capitalize(), x.count) for x in r.reasons] + [
             CountRow(label, "", 0) for label in r.standard_reasons if label not in used
         ]
-        self.sources = [CountRow(x.label, "", x.applications, f"{x.hired} hired") for x in r.sources]
+        self.sources = [CountRow(x.label, "", x.applications, str(x.hired)) for x in r.sources]
         self.loading = False
         return None
 
