@@ -330,6 +330,63 @@ def test_a_drop_the_server_refuses_puts_the_card_back_with_the_reason(server, ne
     ] == ["Applied"]
 
 
+def test_a_long_press_drags_a_card_on_a_touch_screen(server, browser):
+    jid = job_id(server, "Senior Backend Engineer")
+    app_id = _applicant(server, "tess.touch@example.com", "Tess Touch", jid)
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    page = ctx.new_page()
+    sign_in(page, server, "recruiter@acme.test", "/jobs")
+    page.goto(f"{server.url}/board?job={jid}")
+    tess = card(page, "Applied", "Tess Touch")
+    tess.wait_for()
+    s = tess.bounding_box()
+    t = page.locator('[data-testid="column-Screening"]').bounding_box()
+    cdp = ctx.new_cdp_session(page)
+
+    def touch(kind: str, x: float = 0, y: float = 0) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    x, y = s["x"] + s["width"] / 2, s["y"] + 20
+    tx, ty = t["x"] + t["width"] / 2, t["y"] + 60
+    touch("touchStart", x, y)
+    page.wait_for_timeout(350)  # held still: a press, not a scroll
+    for i in range(1, 16):
+        touch("touchMove", x + (tx - x) * i / 15, y + (ty - y) * i / 15)
+        page.wait_for_timeout(16)
+    expect(page.locator('[data-testid="column-Screening"] [data-over="true"]')).to_have_count(1)
+    touch("touchEnd")
+    expect(card(page, "Screening", "Tess Touch")).to_have_attribute("data-pending", "false")
+    token = _token(server, "recruiter@acme.test", "flowtrack-demo")
+    assert api(server, "GET", f"/api/history/application/{app_id}", None, token)[-1]["new_stage"] == "Screening"
+    ctx.close()
+
+
+def test_dragging_to_the_edge_scrolls_the_board_not_the_page(server, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    sign_in(page, server, "recruiter@acme.test", "/jobs")
+    page.goto(f"{server.url}/board?job={job_id(server, 'Senior Backend Engineer')}")
+    source = page.locator('[data-testid="column-Interview"] [data-testid=card]').first
+    source.wait_for()
+    board = page.locator("[data-testid=board]")
+    assert board.evaluate("el => el.scrollWidth > el.clientWidth")  # Rejected and Withdrawn are off to the right
+    assert board.evaluate("el => el.scrollLeft") == 0
+    edge = board.bounding_box()
+    s = source.bounding_box()
+    page.mouse.move(s["x"] + s["width"] / 2, s["y"] + 15)
+    page.mouse.down()
+    page.mouse.move(s["x"] + s["width"] / 2 + 20, s["y"] + 30, steps=5)
+    page.mouse.move(edge["x"] + edge["width"] - 8, s["y"] + 40, steps=15)
+    page.wait_for_function("document.querySelector('[data-testid=board]').scrollLeft > 100")
+    assert page.evaluate("window.scrollX") == 0
+    page.keyboard.press("Escape")  # nothing moves
+    page.mouse.up()
+    expect(page.locator("[data-column-stage][data-legal]")).to_have_count(0)
+    expect(page.locator('[data-testid="column-Interview"] [data-testid=card]').first).to_be_visible()
+    ctx.close()
+
+
 def test_the_board_fits_laptops_and_shows_one_column_at_a_time_on_a_phone(server, browser):
     from .axe_support import violations
 

@@ -314,6 +314,7 @@ def board_view() -> rx.Component:
         rx.foreach(BoardState.columns, column_view),
         on_move=BoardState.move,
         answered=BoardState.answered,
+        data_testid="board",
         # The board scrolls sideways inside itself; the page never does (so a long pipeline keeps
         # the page's width, and the drag library auto-scrolls this container near its edges).
         style={
