@@ -286,7 +286,7 @@ export function KanbanColumn({ stage, children, ...rest }) {
 
 function Card({ cardId, index, signature, readOnly, allowed, asks, pending, children, ...rest }) {
   const stage = React.useContext(Column);
-  const { setNodeRef, listeners, attributes, isDragging } = useDraggable({
+  const { setNodeRef, setActivatorNodeRef, listeners, attributes, isDragging } = useDraggable({
     id: String(cardId),
     disabled: !!readOnly || !!pending,
     data: { stage },
@@ -295,9 +295,18 @@ function Card({ cardId, index, signature, readOnly, allowed, asks, pending, chil
     attributes: { role: "group", roleDescription: "draggable card" },
   });
   const { ["aria-disabled"]: _disabled, ...named } = attributes;
+  // The card itself is what space or enter picks up: the same keys on its own controls (the menu,
+  // the name) do what those controls do.
+  const ref = React.useCallback(
+    (element) => {
+      setNodeRef(element);
+      setActivatorNodeRef(element);
+    },
+    [setNodeRef, setActivatorNodeRef],
+  );
   return (
     <div
-      ref={setNodeRef}
+      ref={ref}
       {...(readOnly ? { role: "group" } : named)}
       {...(readOnly ? {} : listeners)}
       data-card-id={cardId}

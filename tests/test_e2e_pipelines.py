@@ -279,6 +279,18 @@ def test_the_keyboard_moves_a_card_a_column_at_a_time_and_keeps_the_focus(server
     sign_in(rec, server, "recruiter@acme.test", "/jobs")
     rec.goto(f"{server.url}/board?job={jid}")
     kim = card(rec, "Applied", "Kim Keys")
+    # Enter on the card's own controls does what they do, and picks nothing up.
+    kim.locator("[data-testid=move-menu]").focus()
+    rec.keyboard.press("Enter")
+    expect(rec.get_by_role("menuitem", name="Open timeline")).to_be_visible()
+    expect(rec.locator("[data-column-stage][data-legal]")).to_have_count(0)
+    rec.keyboard.press("Escape")
+    kim.locator("[data-testid=card-name]").focus()
+    rec.keyboard.press("Enter")
+    expect(rec.get_by_role("dialog")).to_contain_text("Kim Keys")
+    expect(rec.get_by_role("dialog").get_by_role("button", name="Close")).to_be_focused()
+    rec.keyboard.press("Escape")
+    expect(rec.get_by_role("dialog")).to_have_count(0)
     kim.focus()
     expect(kim).to_have_attribute("aria-roledescription", "draggable card")
     # Space picks the card up (the legal columns are marked), an arrow chooses, escape cancels.

@@ -149,14 +149,13 @@ def card_view(card: CardRow) -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.text(
+                    # A real button: the keyboard reaches it (enter on the card itself picks it up).
+                    rx.el.button(
                         card.name,
-                        weight="bold",
-                        size="2",
+                        type="button",
                         on_click=BoardState.open_card(card.id),
-                        cursor="pointer",
                         title=rx.cond(BoardState.can_move, "Open timeline", "Open application"),
-                        text_decoration="underline",
+                        class_name="ft-card-name",
                         data_testid="card-name",
                     ),
                     move_menu(card),
