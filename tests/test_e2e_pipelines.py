@@ -272,12 +272,19 @@ def _pick_up(page) -> None:
     page.wait_for_timeout(100)
 
 
-def test_the_keyboard_moves_a_card_a_column_at_a_time_and_keeps_the_focus(server, new_page):
+def _recruiter_on_board_of_new_applicant(server, page, email: str, name: str) -> int:
+    """A new application to Senior Backend Engineer; the recruiter's page shows its board. Its id."""
     jid = job_id(server, "Senior Backend Engineer")
-    app_id = _applicant(server, "kim.keys@example.com", "Kim Keys", jid)
+    app_id = _applicant(server, email, name, jid)
+    sign_in(page, server, "recruiter@acme.test", "/jobs")
+    page.goto(f"{server.url}/board?job={jid}")
+    card(page, "Applied", name).wait_for()
+    return app_id
+
+
+def test_the_keyboard_moves_a_card_a_column_at_a_time_and_keeps_the_focus(server, new_page):
     rec = new_page()
-    sign_in(rec, server, "recruiter@acme.test", "/jobs")
-    rec.goto(f"{server.url}/board?job={jid}")
+    app_id = _recruiter_on_board_of_new_applicant(server, rec, "kim.keys@example.com", "Kim Keys")
     kim = card(rec, "Applied", "Kim Keys")
     # Enter on the card's own controls does what they do, and picks nothing up.
     kim.locator("[data-testid=move-menu]").focus()
@@ -317,13 +324,9 @@ def test_the_keyboard_moves_a_card_a_column_at_a_time_and_keeps_the_focus(server
 
 
 def test_a_drop_the_server_refuses_puts_the_card_back_with_the_reason(server, new_page):
-    jid = job_id(server, "Senior Backend Engineer")
-    app_id = _applicant(server, "ray.fused@example.com", "Ray Fused", jid)
     rec = new_page()
-    sign_in(rec, server, "recruiter@acme.test", "/jobs")
-    rec.goto(f"{server.url}/board?job={jid}")
+    app_id = _recruiter_on_board_of_new_applicant(server, rec, "ray.fused@example.com", "Ray Fused")
     ray = card(rec, "Applied", "Ray Fused")
-    ray.wait_for()
     # A stale page believes Applied → Interview is allowed: the drop is drawn there at once, the
     # server refuses, and the card goes back to Applied with the allowed moves named.
     ray.evaluate("el => { el.dataset.allowed = el.dataset.allowed + '|Interview'; }")
@@ -343,14 +346,10 @@ def test_a_drop_the_server_refuses_puts_the_card_back_with_the_reason(server, ne
 
 
 def test_a_long_press_drags_a_card_on_a_touch_screen(server, browser):
-    jid = job_id(server, "Senior Backend Engineer")
-    app_id = _applicant(server, "tess.touch@example.com", "Tess Touch", jid)
     ctx = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
     page = ctx.new_page()
-    sign_in(page, server, "recruiter@acme.test", "/jobs")
-    page.goto(f"{server.url}/board?job={jid}")
+    app_id = _recruiter_on_board_of_new_applicant(server, page, "tess.touch@example.com", "Tess Touch")
     tess = card(page, "Applied", "Tess Touch")
-    tess.wait_for()
     s = tess.bounding_box()
     t = page.locator('[data-testid="column-Screening"]').bounding_box()
     cdp = ctx.new_cdp_session(page)
@@ -370,7 +369,8 @@ def test_a_long_press_drags_a_card_on_a_touch_screen(server, browser):
     touch("touchEnd")
     expect(card(page, "Screening", "Tess Touch")).to_have_attribute("data-pending", "false")
     token = _token(server, "recruiter@acme.test", "flowtrack-demo")
-    assert api(server, "GET", f"/api/history/application/{app_id}", None, token)[-1]["new_stage"] == "Screening"
+    history = api(server, "GET", f"/api/history/application/{app_id}", None, token)
+    assert history[-1]["new_stage"] == "Screening"
     ctx.close()
 
 
@@ -382,7 +382,8 @@ def test_dragging_to_the_edge_scrolls_the_board_not_the_page(server, browser):
     source = page.locator('[data-testid="column-Interview"] [data-testid=card]').first
     source.wait_for()
     board = page.locator("[data-testid=board]")
-    assert board.evaluate("el => el.scrollWidth > el.clientWidth")  # Rejected and Withdrawn are off to the right
+    # Rejected and Withdrawn are off to the right, inside the board.
+    assert board.evaluate("el => el.scrollWidth > el.clientWidth")
     assert board.evaluate("el => el.scrollLeft") == 0
     edge = board.bounding_box()
     s = source.bounding_box()
