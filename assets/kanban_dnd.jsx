@@ -206,9 +206,11 @@ export function KanbanBoard({ onMove, answered, children, ...rest }) {
     },
   };
 
+  // Columns read the pending moves: picking a card up (which renders the board) leaves them alone.
+  const board = React.useMemo(() => ({ pending, elements }), [pending]);
   const dragged = active && elements.current[active.id];
   return (
-    <Board.Provider value={{ pending, elements }}>
+    <Board.Provider value={board}>
       <DndContext
         sensors={sensors}
         collisionDetection={collision}
