@@ -84,14 +84,20 @@ def test_recruiter_moves_through_the_handler(db, acme, app_id):
     assert [c.count for c in st.columns][:2] == [0, 1]
 
 
-@pytest.mark.parametrize("who", ["manager", "candidate", "other_company", "nobody"])
-def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
-    principal = {
+def _forger(who: str, acme, globex, candidate):
+    """The caller a forged event claims to come from: a hiring manager, a candidate, a recruiter of
+    another company, or no one signed in."""
+    return {
         "manager": acme.manager,
         "candidate": candidate,
         "other_company": globex.recruiter,
         "nobody": None,
     }[who]
+
+
+@pytest.mark.parametrize("who", ["manager", "candidate", "other_company", "nobody"])
+def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
+    principal = _forger(who, acme, globex, candidate)
     before = snapshot(db)
     st = state_for(BoardState, principal)
     st.job_id = acme.job_id
@@ -146,7 +152,7 @@ def test_board_of_another_company_shows_nothing(db, acme, globex, app_id):
 
 @pytest.mark.parametrize("who", ["candidate", "other_company", "nobody"])
 def test_job_handlers_refuse_forged_calls(db, acme, globex, candidate, who):
-    principal = {"candidate": candidate, "other_company": globex.recruiter, "nobody": None}[who]
+    principal = _forger(who, acme, globex, candidate)
     before = snapshot(db)
     st = state_for(StaffJobsState, principal)
     st.editing_id = acme.job_id
@@ -279,7 +285,7 @@ def test_recruiter_rejects_undoes_and_corrects_through_the_handlers(db, acme, ap
 
 @pytest.mark.parametrize("who", ["candidate", "other_company", "nobody"])
 def test_forged_pipeline_setup_is_refused(db, acme, globex, candidate, who):
-    principal = {"candidate": candidate, "other_company": globex.recruiter, "nobody": None}[who]
+    principal = _forger(who, acme, globex, candidate)
     before = _setup_snapshot(db)
     st = state_for(StaffJobsState, principal)
     st.editing_id = acme.job_id
@@ -333,7 +339,7 @@ def test_the_candidate_withdraws_through_the_handler(db, candidate, app_id):
 def test_forged_analytics_reads_nothing(db, acme, globex, candidate, app_id, who):
     from flowtrack_ui.state.analytics import AnalyticsState
 
-    principal = {"candidate": candidate, "other_company": globex.recruiter, "nobody": None}[who]
+    principal = _forger(who, acme, globex, candidate)
     st = state_for(AnalyticsState, principal)
     st.jobs = [analytics_job(acme.job_id)]  # as if the page had listed Acme's job
     call(st, AnalyticsState.set_job, str(acme.job_id))
@@ -405,12 +411,7 @@ def test_forged_talent_pool_calls_change_nothing(db, acme, globex, candidate, ap
     from flowtrack_ui.state.application import ApplicationState
     from flowtrack_ui.state.talent import TalentState
 
-    principal = {
-        "manager": acme.manager,
-        "candidate": candidate,
-        "other_company": globex.recruiter,
-        "nobody": None,
-    }[who]
+    principal = _forger(who, acme, globex, candidate)
     second = jobs_core_create(db, acme)
     before = snapshot(db)
     st = state_for(TalentState, principal)
