@@ -67,7 +67,7 @@ def auth_card(title: str, subtitle, *children: rx.Component) -> rx.Component:
                 width="100%",
                 max_width="440px",
             ),
-            padding="4",
+            padding="16px",
             min_height="80vh",
         ),
     )
