@@ -73,6 +73,9 @@ class User(SQLModel, table=True):
     # Set when the person was erased (privacy/erase.py): the row stays, anonymous, for the history.
     erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = _ts()
+    # When the account proved it reads its address (an emailed link: accounts/email_ownership.py).
+    # Until then nothing addressed to that address is shown to it, and it never blocks the owner.
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 class Job(SQLModel, table=True):
@@ -231,6 +234,35 @@ class PasswordReset(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    created_at: datetime = _ts()
+
+
+class EmailVerification(SQLModel, table=True):
+    """A link that proves an account reads its address: only the token's SHA-256 is kept; works once."""
+
+    __tablename__ = "email_verification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    created_at: datetime = _ts()
+
+
+class SignUpClaim(SQLModel, table=True):
+    """A sign-up for an address an unverified account holds: the account is made (and the holder
+    erased) only when the emailed link is used, so nobody can wipe a real owner by signing up."""
+
+    __tablename__ = "sign_up_claim"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=sa.String(254), index=True)
+    full_name: str = Field(sa_type=sa.String(120))
+    password_hash: str = Field(sa_type=sa.String(255))
     token_hash: str = Field(sa_type=sa.String(64), unique=True)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
