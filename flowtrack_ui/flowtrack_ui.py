@@ -19,6 +19,7 @@ from flowtrack_ui.pages.auth import (
     login_page,
     reset_password_page,
     signup_page,
+    verify_page,
 )
 from flowtrack_ui.pages.board import board_page
 from flowtrack_ui.pages.candidate import careers_page, job_detail_page, tracker_page
@@ -84,6 +85,12 @@ app.add_page(
 )
 app.add_page(
     invite_page, route="/invite/[token]", title="Invitation · FlowTrack", on_load=AuthState.load_invitation
+)
+app.add_page(
+    verify_page,
+    route="/verify/[token]",
+    title="Confirm your email · FlowTrack",
+    on_load=AuthState.load_verify,
 )
 app.add_page(account_page, route="/account", title="Account · FlowTrack", on_load=AccountState.load)
 app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)

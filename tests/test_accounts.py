@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -35,10 +35,12 @@ def test_public_signup_never_makes_staff(db):
             accounts.register(db, f"{role}@x.test", PASSWORD, "Sneaky", role)
         assert "company sign-up" in err.value.message
     assert _count(db, User) == 0
-    assert accounts.register(db, "c@x.test", PASSWORD, "Cand", "candidate").role == "candidate"
+    assert accounts.register(db, "c@x.test", PASSWORD, "Cand", "candidate").user.role == "candidate"
 
 
 def test_duplicate_email_any_case(db, candidate):
+    with db.session(write=True) as s:  # a confirmed address stays its holder's
+        s.get(User, candidate.user_id).email_verified_at = datetime.now(UTC)
     before = _count(db, User)
     for email in ("CAND@example.com", " cand@EXAMPLE.com "):
         with pytest.raises(Conflict):
@@ -47,6 +49,14 @@ def test_duplicate_email_any_case(db, candidate):
             accounts.register_company(db, "NewCo", email, PASSWORD, "Again")
     assert _count(db, User) == before
     assert _count(db, Company) == 0
+
+
+def test_signing_up_with_an_unconfirmed_accounts_email_waits_for_the_link(db, candidate):
+    before = _count(db, User)
+    result = accounts.register_candidate(db, "CAND@example.com", PASSWORD, "Again")
+    assert (result.user, result.email) == (None, "cand@example.com")
+    assert _count(db, User) == before  # nobody is erased or made until the link is used
+    assert accounts.login(db, "cand@example.com", PASSWORD)
 
 
 def test_login_is_case_insensitive_and_vague_on_failure(db, candidate):
@@ -65,7 +75,7 @@ def test_duplicate_application_and_closed_job(db, acme, candidate):
         workflow.apply(db, candidate, acme.job_id)
     jobs.set_job_status(db, acme.recruiter, acme.job_id, "closed")
     other = accounts.register_candidate(db, "late@example.com", PASSWORD, "Late")
-    late = accounts.principal_from_token(db, accounts.issue_token(db, other.id))
+    late = accounts.principal_from_token(db, accounts.issue_token(db, other.user.id))
     with pytest.raises(Conflict, match="closed"):
         workflow.apply(db, late, acme.job_id)
     assert _count(db, Application) == 1

@@ -224,7 +224,7 @@ def test_export_holds_everything_the_candidate_gave_and_saw(pool_world):
     profile.update_profile(db, ada, {"headline": "Poet of numbers"})
     name, data = export.export_my_data(db, ada)
     assert name.startswith("flowtrack-data-") and name.endswith(".zip")
-    z = zipfile.ZipFile(io.BytesIO(data))
+    z = zipfile.ZipFile(data)  # a temporary file: the zip is never built whole in memory
     doc = json.loads(z.read("data.json"))
     assert doc["account"]["email"] == "ada@example.com" and doc["profile"]["headline"] == "Poet of numbers"
     [app] = doc["applications"]

@@ -7,10 +7,11 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, BackgroundTasks, Path, Request, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from flowtrack_ui.core import accounts
-from flowtrack_ui.core.accounts import password_reset
+from flowtrack_ui.core.accounts import email_ownership, password_reset
 from flowtrack_ui.core.errors import InvalidInput
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.core.views import UserView
@@ -21,6 +22,7 @@ from .schemas import (
     AcceptedOut,
     AcceptIn,
     CompanyIn,
+    ConfirmedOut,
     InvitationIn,
     InvitationOut,
     LoginForm,
@@ -35,7 +37,7 @@ from .schemas import (
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
-# The token of an emailed link (invitation, password reset): URL-safe base64, as it was issued.
+# The token of an emailed link (invitation, password reset, confirmation): URL-safe base64, as issued.
 LinkToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{10,200}$")]
 
 
@@ -43,16 +45,36 @@ def user_out(u: UserView) -> UserOut:
     return UserOut(id=u.id, email=u.email, full_name=u.full_name, role=u.role, company_id=u.company_id)
 
 
+CLAIM_ACCEPTED = (
+    "Check your email: the account is made when you confirm the address with the link we sent. "
+    "The link works once, within 24 hours."
+)
+
+
 @router.post(
     "/auth/register",
     response_model=UserOut,
     status_code=status.HTTP_201_CREATED,
-    responses=errors(403, 409, 422),
+    responses={
+        202: {"model": AcceptedOut, "description": "Check your email: the link makes the account"},
+        **errors(403, 409, 422),
+    },
     summary="Sign up as a candidate",
 )
-def register(body: RegisterIn, db: Db) -> UserOut:
-    """Public sign-up creates candidates only; staff come from company sign-up or invitations."""
-    return user_out(accounts.register(db, body.email, body.password, body.full_name, body.role))
+def register(body: RegisterIn, db: Db) -> UserOut | JSONResponse:
+    """Public sign-up creates candidates only; staff come from company sign-up or invitations.
+
+    201 with the account, whose address is then confirmed by the emailed link (POST
+    /api/auth/verify/{token}). 409 when a confirmed account has the email. When an account that
+    never confirmed the email holds it, nothing is made yet: 202 ``{"detail": "Check your email…"}``
+    and a link goes to the address; using it erases that unconfirmed account and makes this one,
+    confirmed. So an unconfirmed account never blocks the address's owner, and signing up cannot
+    wipe an owner who has not clicked yet.
+    """
+    result = accounts.register(db, body.email, body.password, body.full_name, body.role)
+    if result.user is None:
+        return JSONResponse({"detail": CLAIM_ACCEPTED}, status_code=status.HTTP_202_ACCEPTED)
+    return user_out(result.user)
 
 
 _LOGIN_BODY = {
@@ -160,6 +182,39 @@ def reset_password(token: LinkToken, body: PasswordResetIn, db: Db) -> Response:
     """The link works once, for one hour; every earlier token of the account ends."""
     password_reset.reset_password(db, token, body.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/auth/verify/{token}",
+    response_model=ConfirmedOut,
+    responses=errors(404, 409, 422),
+    summary="Confirm an email address with its emailed link",
+)
+def confirm_email(token: LinkToken, db: Db) -> ConfirmedOut:
+    """Anyone holding the link (it went to the address): the link works once, within 24 hours.
+
+    A sign-up that waited for its link (see POST /api/auth/register) becomes its account here.
+    """
+    done = email_ownership.confirm(db, token)
+    detail = (
+        "Your email address is confirmed and your account is ready; sign in."
+        if done.account_created
+        else "Your email address is confirmed."
+    )
+    return ConfirmedOut(detail=detail, email=done.email, account_created=done.account_created)
+
+
+@router.post(
+    "/auth/verify",
+    response_model=AcceptedOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors(401, 409, 429),
+    summary="Send a new confirmation link to your address",
+)
+def resend_confirmation(caller: Caller, db: Db) -> AcceptedOut:
+    """For the signed-in caller; 409 once the address is confirmed, 429 after three links in an hour."""
+    email_ownership.resend_link(db, caller)
+    return AcceptedOut(detail=f"A new confirmation link is on its way to {caller.email}.")
 
 
 @router.post(

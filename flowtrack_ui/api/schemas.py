@@ -48,6 +48,15 @@ class AcceptedOut(BaseModel):
     detail: str
 
 
+class ConfirmedOut(BaseModel):
+    """A used confirmation link: the address is confirmed; ``account_created`` when it finished a
+    sign-up for an address an unconfirmed account held (that account is erased)."""
+
+    detail: str
+    email: str
+    account_created: bool
+
+
 class LoginForm(BaseModel):
     username: str = Field(max_length=254)
     password: str = Field(max_length=128)

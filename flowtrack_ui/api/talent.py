@@ -6,7 +6,8 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, status
+from fastapi.responses import StreamingResponse
 
 from flowtrack_ui.core.privacy import audit, erase, export, retention
 from flowtrack_ui.core.talent import pool, search, tags
@@ -144,17 +145,32 @@ def put_retention(body: RetentionIn, caller: Caller, db: Db) -> RetentionOut:
 
 @router.get(
     "/me/export",
-    response_class=Response,
+    response_class=StreamingResponse,
     responses={**errors(401, 403), 200: {"content": {"application/zip": {}}, "description": "A zip file"}},
 )
-def export_me(caller: Caller, db: Db) -> Response:
-    """All your data: data.json (profile, applications, timelines, emails) and your files."""
-    name, data = export.export_my_data(db, caller)
-    return Response(
-        content=data,
+def export_me(caller: Caller, db: Db) -> StreamingResponse:
+    """All your data: data.json (profile, applications, timelines, your emails) and your files.
+
+    Built in a temporary file by this worker thread, then streamed in 1 MiB blocks: its memory
+    does not grow with the size of your files.
+    """
+    name, zipped = export.export_my_data(db, caller)
+    size = zipped.seek(0, 2)
+    zipped.seek(0)
+
+    def blocks():
+        # Closing removes the temporary file; if the client leaves first, the file object's
+        # finaliser does (a spooled file on disk is unlinked from the start).
+        with zipped:
+            while block := zipped.read(export.CHUNK):
+                yield block
+
+    return StreamingResponse(
+        blocks(),
         media_type="application/zip",
         headers={
             "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
+            "Content-Length": str(size),
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         },

@@ -182,6 +182,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             role=Role.RECRUITER,
             company_id=acme.id,
             password_hash=pw,
+            email_verified_at=acme.created_at,  # demo accounts are confirmed
         )
         manager = User(
             email=DEMO_LOGINS["hiring_manager"],
@@ -189,13 +190,20 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             role=Role.HIRING_MANAGER,
             company_id=acme.id,
             password_hash=pw,
+            email_verified_at=acme.created_at,  # demo accounts are confirmed
         )
         s.add(recruiter)
         s.add(manager)
         candidates = []
         for name, email in CANDIDATES:
             if s.exec(select(User).where(User.email == email)).first() is None:
-                user = User(email=email, full_name=name, role=Role.CANDIDATE, password_hash=pw)
+                user = User(
+                    email=email,
+                    full_name=name,
+                    role=Role.CANDIDATE,
+                    password_hash=pw,
+                    email_verified_at=acme.created_at,
+                )
                 s.add(user)
                 candidates.append(user)
         s.flush()

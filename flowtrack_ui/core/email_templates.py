@@ -145,6 +145,46 @@ password with this link; it works once and until $expires (UTC).</p>
         + """<p>If you did not ask for this, ignore this email: your password stays as it is.</p>
 """,
     ),
+    "email_verification": EmailTemplate(
+        subject="Confirm your email address for FlowTrack",
+        text="""Hello $name,
+
+your FlowTrack account uses this address. Confirm that it is yours with this link; it works once
+and until $expires (UTC):
+
+$link
+
+If you did not sign up for FlowTrack, ignore this email.
+""",
+        html="""<p>Hello $name,</p>
+<p>your FlowTrack account uses this address. Confirm that it is yours with this link; it works once
+and until $expires (UTC).</p>
+"""
+        + _BUTTON.replace("$label", "Confirm my email address")
+        + """<p>If you did not sign up for FlowTrack, ignore this email.</p>
+""",
+    ),
+    "sign_up_confirmation": EmailTemplate(
+        subject="Confirm your email address to finish signing up for FlowTrack",
+        text="""Hello $name,
+
+someone (we hope you) signed up for FlowTrack with this address. Your account is made when you
+confirm the address with this link; it works once and until $expires (UTC):
+
+$link
+
+An earlier account with this address that was never confirmed is erased then. If you did not
+sign up, ignore this email: nothing is made and nothing is erased.
+""",
+        html="""<p>Hello $name,</p>
+<p>someone (we hope you) signed up for FlowTrack with this address. Your account is made when you
+confirm the address with this link; it works once and until $expires (UTC).</p>
+"""
+        + _BUTTON.replace("$label", "Confirm and create my account")
+        + """<p>An earlier account with this address that was never confirmed is erased then. If you did
+not sign up, ignore this email: nothing is made and nothing is erased.</p>
+""",
+    ),
     "mention": EmailTemplate(
         subject="$author_name mentioned you on an applicant for $job_title",
         text="""Hello $recipient_name,

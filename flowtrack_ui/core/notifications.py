@@ -198,6 +198,33 @@ def password_reset(s: Session, user: User, token: str, expires_at: datetime) -> 
     )
 
 
+def email_verification(s: Session, user: User, token: str, expires_at: datetime) -> None:
+    """To the account's address, with the one link that proves the account reads it."""
+    _verification_link(s, "email_verification", user.email, user.full_name, token, expires_at)
+
+
+def sign_up_confirmation(s: Session, email: str, name: str, token: str, expires_at: datetime) -> None:
+    """To an address an unconfirmed account holds: the link makes the new account (not tied to the
+    holder, so the holder's export never shows it)."""
+    _verification_link(s, "sign_up_confirmation", email, name, token, expires_at)
+
+
+def _verification_link(
+    s: Session, kind: str, email: str, name: str, token: str, expires_at: datetime
+) -> None:
+    _queue(
+        s,
+        kind,
+        email,
+        {
+            "name": name,
+            "company": "everyone",
+            "expires": f"{expires_at:%d %B %Y, %H:%M}",
+            "link": _link(f"/verify/{token}"),
+        },
+    )
+
+
 def mentioned(s: Session, user: User, author: User, app: Application, job: Job, body: str) -> None:
     """To a colleague mentioned in a note, with the note and a link to the application."""
     excerpt = body if len(body) <= 600 else body[:597] + "…"

@@ -16,6 +16,7 @@ def account_page() -> rx.Component:
         rx.vstack(
             rx.heading("Your account", size="6"),
             rx.text(AccountState.user_name, " · ", AccountState.user_email, color_scheme="gray"),
+            rx.cond(~AccountState.email_confirmed, _confirm_email()),
             rx.card(
                 rx.form(
                     rx.vstack(
@@ -49,6 +50,28 @@ def account_page() -> rx.Component:
             spacing="4",
         ),
         max_width="720px",
+    )
+
+
+def _confirm_email() -> rx.Component:
+    return rx.callout(
+        rx.hstack(
+            rx.text("Your email address is not confirmed yet: use the link we sent to it."),
+            rx.button(
+                "Send a new link",
+                size="1",
+                variant="soft",
+                on_click=AccountState.resend_confirmation,
+                data_testid="resend-confirmation",
+            ),
+            align="center",
+            wrap="wrap",
+        ),
+        icon="mail",
+        color_scheme="amber",
+        high_contrast=True,
+        width="100%",
+        max_width="480px",
     )
 
 

@@ -59,20 +59,40 @@ def login_page() -> rx.Component:
     )
 
 
+def _status(message: str | rx.Var, test_id: str) -> rx.Component:
+    return rx.callout(
+        message,
+        icon="mail",
+        color_scheme="green",
+        high_contrast=True,
+        role="status",
+        width="100%",
+        data_testid=test_id,
+    )
+
+
 def signup_page() -> rx.Component:
     return auth_card(
         "Create your candidate account",
         "Apply to open jobs and follow every application.",
-        rx.form(
-            rx.vstack(
-                field("Full name", "full_name", auto_complete="name", required=True, max_length=120),
-                field("Email", "email", "email", auto_complete="email", required=True),
-                new_password_field(),
-                error_callout(AuthState.error),
-                _submit("Create account", "signup-submit"),
-                spacing="3",
+        rx.cond(
+            AuthState.signup_pending,
+            _status(
+                "Check your email: your account is made when you confirm the address with the link "
+                "we sent. It works once, within 24 hours.",
+                "signup-pending",
             ),
-            on_submit=AuthState.signup,
+            rx.form(
+                rx.vstack(
+                    field("Full name", "full_name", auto_complete="name", required=True, max_length=120),
+                    field("Email", "email", "email", auto_complete="email", required=True),
+                    new_password_field(),
+                    error_callout(AuthState.error),
+                    _submit("Create account", "signup-submit"),
+                    spacing="3",
+                ),
+                on_submit=AuthState.signup,
+            ),
         ),
         rx.text(
             "Hiring? ", rx.link("Set up your company", href="/company-signup", underline="always"), size="2"
@@ -184,5 +204,33 @@ def reset_password_page() -> rx.Component:
                 on_submit=AuthState.reset_password,
             ),
             rx.link("Ask for a new link", href="/forgot-password"),
+        ),
+    )
+
+
+def verify_page() -> rx.Component:
+    """The emailed confirmation link opens this page; the button confirms (a link scanner that only
+    opens the page confirms nothing)."""
+    return auth_card(
+        "Confirm your email address",
+        "Confirming shows that this address is yours.",
+        rx.cond(
+            AuthState.verify_done != "",
+            rx.vstack(
+                _status(AuthState.verify_done, "verify-done"),
+                rx.link("Go to sign in", href="/login"),
+                width="100%",
+            ),
+            rx.vstack(
+                error_callout(AuthState.verify_error),
+                rx.button(
+                    "Confirm my email address",
+                    size="3",
+                    width="100%",
+                    on_click=AuthState.confirm_email,
+                    data_testid="verify-submit",
+                ),
+                width="100%",
+            ),
         ),
     )

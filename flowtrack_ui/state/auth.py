@@ -8,7 +8,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from flowtrack_ui.core import accounts
-from flowtrack_ui.core.accounts import password_reset
+from flowtrack_ui.core.accounts import email_ownership, password_reset
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import ROLE_LABELS, Role
 
@@ -33,6 +33,11 @@ class AuthState(SessionState):
     reset_requested: bool = False
     reset_email: str = ""
     reset_error: str = ""
+    # Sign-up for an address an unconfirmed account holds: the emailed link makes the account.
+    signup_pending: bool = False
+    # The /verify/[token] page: "" until the button is pressed, then what the link did (or why not).
+    verify_done: str = ""
+    verify_error: str = ""
 
     @rx.var
     def next_suffix(self) -> str:
@@ -75,10 +80,16 @@ class AuthState(SessionState):
     @rx.event
     def signup(self, form: dict):
         try:
-            user = accounts.register_candidate(
+            result = accounts.register_candidate(
                 db(), form.get("email", ""), form.get("password", ""), form.get("full_name", "")
             )
-            return self._signed_in(accounts.issue_token(db(), user.id))
+            if result.user is None:
+                self.error, self.signup_pending = "", True
+                return None
+            return [
+                *self._signed_in(accounts.issue_token(db(), result.user.id)),
+                rx.toast.info("We sent you a link to confirm your email address.", duration=8000),
+            ]
         except DomainError as exc:
             self.error = exc.message
 
@@ -132,6 +143,26 @@ class AuthState(SessionState):
             rx.redirect("/login"),
             rx.toast.success("Your password is changed. Sign in with the new one.", duration=8000),
         ]
+
+    @rx.event
+    def load_verify(self):
+        """The page only offers the button: a link scanner that opens the page confirms nothing."""
+        self.error, self.verify_done, self.verify_error = "", "", ""
+
+    @rx.event
+    def confirm_email(self):
+        try:
+            done = email_ownership.confirm(db(), self._path_token("verify"))
+        except DomainError as exc:
+            self.verify_error = exc.message
+            return None
+        self.verify_error = ""
+        self.verify_done = (
+            "Your email address is confirmed and your account is ready. Sign in to continue."
+            if done.account_created
+            else "Your email address is confirmed."
+        )
+        return None
 
     @rx.event
     def load_invitation(self):

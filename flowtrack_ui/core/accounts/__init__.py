@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from ..models import Company, Invitation, User
 from ..permissions import INVITE_ACTION, STAFF_ROLES, Action, Principal, Role, require
 from ..pipelines import rejection_reasons
 from ..views import InvitationView, UserView
-from . import company_names, password_policy
+from . import company_names, email_ownership, password_policy
 
 INVITATION_TTL = timedelta(days=7)
 
@@ -36,7 +37,7 @@ def _user_view(user: User, company: Company | None = None) -> UserView:
 
 def _ensure_email_free(session: Session, email: str) -> None:
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise Conflict("An account with this email already exists; please sign in instead.")
+        raise Conflict(email_ownership.TAKEN)
 
 
 def _add_user(session: Session, user: User) -> User:
@@ -44,26 +45,42 @@ def _add_user(session: Session, user: User) -> User:
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict("An account with this email already exists; please sign in instead.") from None
+        raise Conflict(email_ownership.TAKEN) from None
     return user
 
 
-def register_candidate(db: Database, email: str, password: str, full_name: str) -> UserView:
-    """Public sign-up: always a candidate, never staff."""
+@dataclass(frozen=True)
+class SignUp:
+    """A candidate sign-up's outcome: the new account (its address still to confirm by the emailed
+    link), or None when an unconfirmed account holds the address: then the link makes the account."""
+
+    email: str
+    user: UserView | None
+
+
+def register_candidate(db: Database, email: str, password: str, full_name: str) -> SignUp:
+    """Public sign-up: always a candidate, never staff. The address is confirmed by an emailed link.
+
+    An address a confirmed account holds is refused; one an unconfirmed account holds becomes a
+    sign-up claim (email_ownership.claim_address), so the holder never blocks the real owner.
+    """
     email = validation.email(email)
     password = password_policy.check(password, email)
     full_name = validation.person_name(full_name)
     password_hash = security.hash_password(password)
     with db.session(write=True) as s:
-        _ensure_email_free(s, email)
+        if email_ownership.ensure_not_owned(s, email) is not None:
+            email_ownership.claim_address(s, email, full_name, password_hash)
+            return SignUp(email=email, user=None)
         user = _add_user(
             s,
             User(email=email, full_name=full_name, role=Role.CANDIDATE, password_hash=password_hash),
         )
-        return _user_view(user)
+        email_ownership.send_link(s, user)
+        return SignUp(email=email, user=_user_view(user))
 
 
-def register(db: Database, email: str, password: str, full_name: str, role: str) -> UserView:
+def register(db: Database, email: str, password: str, full_name: str, role: str) -> SignUp:
     """The public register call of the API: any role but candidate is refused."""
     if str(role) != Role.CANDIDATE:
         raise Forbidden(
@@ -108,6 +125,7 @@ def register_company(db: Database, company_name: str, email: str, password: str,
                 password_hash=password_hash,
             ),
         )
+        email_ownership.send_link(s, user)  # nothing vouches for the address yet
         return _user_view(user, company)
 
 
@@ -132,7 +150,7 @@ def invite_staff(db: Database, principal: Principal, email: str, role: str) -> I
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + INVITATION_TTL
     with db.session(write=True) as s:
-        _ensure_email_free(s, email)
+        email_ownership.ensure_not_owned(s, email)  # an unconfirmed holder never blocks the owner
         s.add(
             Invitation(
                 company_id=principal.company_id,
@@ -171,7 +189,12 @@ def describe_invitation(db: Database, token: str) -> dict:
 
 
 def accept_invitation(db: Database, token: str, password: str, full_name: str) -> UserView:
-    """Creates the staff account; the token works once (a conditional UPDATE marks it used)."""
+    """Creates the staff account; the token works once (a conditional UPDATE marks it used).
+
+    This is the only way an invitation makes an account: by its token, never by matching the email.
+    The link proves the address, so the account is confirmed and an unconfirmed holder of the
+    address is erased (a confirmed one refuses: they sign in instead).
+    """
     full_name = validation.person_name(full_name)
     with db.session() as s:
         invited_email = _open_invitation(s, token).email
@@ -185,7 +208,7 @@ def accept_invitation(db: Database, token: str, password: str, full_name: str) -
         )
         if claimed.rowcount != 1:
             raise Conflict("This invitation has already been used; please sign in.")
-        _ensure_email_free(s, inv.email)
+        email_ownership.release_address(s, inv.email)
         user = _add_user(
             s,
             User(
@@ -194,6 +217,7 @@ def accept_invitation(db: Database, token: str, password: str, full_name: str) -
                 role=inv.role,
                 company_id=inv.company_id,
                 password_hash=password_hash,
+                email_verified_at=datetime.now(UTC),
             ),
         )
         return _user_view(user, s.get(Company, inv.company_id))

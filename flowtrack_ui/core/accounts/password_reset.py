@@ -2,7 +2,7 @@
 
 Asking for a reset answers the same whether or not the email has an account, so the form
 cannot be used to find out who uses FlowTrack. Setting the new password ends every earlier
-token of the account.
+token of the account, and confirms its address (the link came to it).
 """
 
 from __future__ import annotations
@@ -96,6 +96,12 @@ def reset_password(db: Database, token: object, password: object) -> int:
             update(User)
             .where(User.id == reset.user_id)
             .values(password_hash=password_hash, token_version=User.token_version + 1)
+        )
+        # The emailed link proves the address too (accounts/email_ownership.py).
+        s.execute(
+            update(User)
+            .where(User.id == reset.user_id, User.email_verified_at.is_(None))
+            .values(email_verified_at=now)
         )
         # The link proved the mailbox: earlier failed sign-ins no longer hold the owner back.
         s.execute(delete(SignInFailure).where(SignInFailure.email == email))

@@ -12,7 +12,13 @@ from ..db import Database
 from ..models import ErasureLog, User
 from ..permissions import Action, Principal, require
 
-KIND_LABELS = {"self": "by the candidate", "staff": "by a recruiter", "retention": "by the retention period"}
+KIND_LABELS = {
+    "self": "by the candidate",
+    "staff": "by a recruiter",
+    "retention": "by the retention period",
+    # accounts/email_ownership.py: an account that never confirmed its email, for the address's owner
+    "unconfirmed": "when its email's owner claimed the address",
+}
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,27 @@
-"""A candidate's copy of their data: one zip with ``data.json`` and every file they sent."""
+"""A candidate's copy of their data: one zip with ``data.json`` and every file they sent.
+
+The zip is written to a spooled temporary file (in memory up to 1 MiB, then on disk) and each file
+is read from the database in 1 MiB slices, so an export's memory stays the same however large the
+files are; the API streams the result to the client.
+
+Its emails are those of the person's own records only: the emails of their applications and of
+their own account (password reset, address confirmation). An email that merely went to the same
+address (a staff invitation, another sign-up's confirmation) is never in it, and no one-time
+link's token is either: an export cannot be used to act on a link.
+"""
 
 from __future__ import annotations
 
-import io
 import json
 import re
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import IO
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import Session, or_, select
 
 from ..db import Database
 from ..models import (
@@ -26,26 +39,99 @@ from ..permissions import Action, Principal, require
 from ..queries import candidate_timelines
 
 FORMAT = "flowtrack-export/1"
+CHUNK = 1 << 20  # bytes of a file read from the database at a time
+IN_MEMORY = 1 << 20  # the zip stays in memory up to this size, then moves to a temporary file
+# Emails about the account itself (not about an application), sent to the account's address.
+ACCOUNT_EMAIL_KINDS = ("password_reset", "email_verification")
+# The token of an emailed one-time link (confirmation, password reset, invitation).
+_LINK_TOKEN = re.compile(r"(/(?:verify|reset-password|invite)/)[A-Za-z0-9_-]+")
+LINK_REMOVED = "[link not included in the export]"
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def _zip_name(f: StoredFile) -> str:
-    safe = re.sub(r"[^\w.-]+", "_", f.original_name).strip("._") or "file"
-    return f"files/{f.id}-{safe}"
+def _zip_name(file_id: int, original_name: str) -> str:
+    safe = re.sub(r"[^\w.-]+", "_", original_name).strip("._") or "file"
+    return f"files/{file_id}-{safe}"
 
 
-def export_my_data(db: Database, principal: Principal) -> tuple[str, bytes]:
-    """(file name, zip bytes). What the candidate sees of their applications, plus everything they
-    sent; the hiring team's internal notes and reasons are the company's, as on every other page."""
+def file_name(principal: Principal) -> str:
+    """The export's file name, once the caller may export (the UI checks before it downloads)."""
+    require(principal, Action.MANAGE_OWN_DATA)
+    return f"flowtrack-data-{datetime.now(UTC):%Y-%m-%d}.zip"
+
+
+def _own_emails(s: Session, user: User, app_ids: list[int]) -> list[OutboxEmail]:
+    """The emails of the person's applications, and of their account, to their address."""
+    return s.exec(
+        select(OutboxEmail)
+        .where(
+            OutboxEmail.to_address == user.email,
+            OutboxEmail.cancelled_at.is_(None),
+            or_(
+                OutboxEmail.application_id.in_(app_ids),
+                OutboxEmail.application_id.is_(None)
+                & OutboxEmail.kind.in_(ACCOUNT_EMAIL_KINDS)
+                & (OutboxEmail.created_at >= user.created_at),
+            ),
+        )
+        .order_by(OutboxEmail.id)
+    ).all()
+
+
+def _file_chunks(s: Session, file_id: int) -> Iterator[bytes]:
+    """A stored file's bytes, a slice at a time (never the whole blob in memory)."""
+    start = 1
+    while True:
+        chunk = s.exec(
+            select(sa.func.substr(StoredFile.data, start, CHUNK, type_=sa.LargeBinary)).where(
+                StoredFile.id == file_id
+            )
+        ).first()
+        if not chunk:
+            return
+        yield bytes(chunk)
+        if len(chunk) < CHUNK:
+            return
+        start += CHUNK
+
+
+def export_my_data(db: Database, principal: Principal) -> tuple[str, IO[bytes]]:
+    """(file name, the zip in a temporary file at its start; the caller closes it). What the
+    candidate sees of their applications, plus everything they sent; the hiring team's internal
+    notes and reasons are the company's, as on every other page."""
+    name = file_name(principal)
+    out = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)
+    try:
+        write_export(db, principal, out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return name, out
+
+
+def write_export(db: Database, principal: Principal, out: IO[bytes]) -> None:
+    """Write the candidate's zip to ``out`` (any writable binary file)."""
     require(principal, Action.MANAGE_OWN_DATA)
     with db.session() as s:
         user = s.get(User, principal.user_id)
         profile = s.get(CandidateProfile, user.id) or CandidateProfile(user_id=user.id)
-        files = s.exec(select(StoredFile).where(StoredFile.owner_id == user.id).order_by(StoredFile.id)).all()
-        names = {f.id: _zip_name(f) for f in files}
+        files = s.exec(
+            select(
+                StoredFile.id,
+                StoredFile.original_name,
+                StoredFile.content_type,
+                StoredFile.size,
+                StoredFile.sha256,
+                StoredFile.created_at,
+            )
+            .where(StoredFile.owner_id == user.id)
+            .order_by(StoredFile.id)
+        ).all()
+        names = {f.id: _zip_name(f.id, f.original_name) for f in files}
         rows = s.exec(
             select(Application, Job.title, Company.name)
             .join(Job, Job.id == Application.job_id)
@@ -63,11 +149,7 @@ def export_my_data(db: Database, principal: Principal) -> tuple[str, bytes]:
         interviews = s.exec(
             select(Interview).where(Interview.application_id.in_(app_ids)).order_by(Interview.starts_at)
         ).all()
-        emails = s.exec(
-            select(OutboxEmail)
-            .where(OutboxEmail.to_address == user.email, OutboxEmail.cancelled_at.is_(None))
-            .order_by(OutboxEmail.id)
-        ).all()
+        emails = _own_emails(s, user, app_ids)
         data = {
             "format": FORMAT,
             "exported_at": _iso(datetime.now(UTC)),
@@ -75,6 +157,7 @@ def export_my_data(db: Database, principal: Principal) -> tuple[str, bytes]:
                 "email": user.email,
                 "full_name": user.full_name,
                 "created_at": _iso(user.created_at),
+                "email_confirmed_at": _iso(user.email_verified_at),
             },
             "profile": {
                 "phone": profile.phone,
@@ -122,7 +205,7 @@ def export_my_data(db: Database, principal: Principal) -> tuple[str, bytes]:
                     "subject": e.subject,
                     "written_at": _iso(e.created_at),
                     "sent_at": _iso(e.sent_at),
-                    "body": e.body_text,
+                    "body": _LINK_TOKEN.sub(r"\g<1>" + LINK_REMOVED, e.body_text),
                 }
                 for e in emails
             ],
@@ -138,10 +221,12 @@ def export_my_data(db: Database, principal: Principal) -> tuple[str, bytes]:
                 for f in files
             ],
         }
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
             for f in files:
-                z.writestr(names[f.id], f.data)
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-        return f"flowtrack-data-{stamp}.zip", buffer.getvalue()
+                # Résumés (PDF, DOCX) are compressed already: stored as they are.
+                entry = zipfile.ZipInfo(names[f.id], date_time=f.created_at.timetuple()[:6])
+                entry.compress_type = zipfile.ZIP_STORED
+                with z.open(entry, "w") as dest:
+                    for chunk in _file_chunks(s, f.id):
+                        dest.write(chunk)
