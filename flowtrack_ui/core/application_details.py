@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from . import validation
 from .candidates.profile import file_view
 from .errors import NotFound
-from .files import preview
+from .files import storage
 from .files.file_types import PDF
 from .models import Application, ApplicationAnswer, CandidateProfile, Company, Job, StoredFile, User
 from .permissions import Action, Principal, may
@@ -126,11 +126,43 @@ def resume_text(db, principal: Principal, application_id: object) -> str:
         return _resume_row(s, principal, application_id).text or ""
 
 
-def resume_page(db, principal: Principal, application_id: object, page: int) -> tuple[bytes | None, int]:
-    """One page of a PDF résumé as a PNG, and the number of pages."""
+@dataclass(frozen=True)
+class ResumePage:
+    """A page image drawn at upload; ``png`` is None when that page has none (too large, not drawn)."""
+
+    png: bytes | None
+    width: int
+    height: int
+    shown_pages: int  # how many pages the viewer steps through
+    file_sha256: str  # the bytes it was drawn from: the image never changes for a given file
+
+
+def resume_page_image(db, principal: Principal, application_id: object, page: object) -> ResumePage:
+    """Page ``page`` (from 0) of the résumé snapshotted onto the application, as stored.
+
+    Nothing is drawn here unless the file predates stored previews; then its pages are drawn
+    once, by a file worker, in the caller's thread (never call this on the event loop).
+    """
+    page_no = page if isinstance(page, int) and not isinstance(page, bool) and 0 <= page < 10_000 else -1
     with db.session() as s:
         row = _resume_row(s, principal, application_id)
+        file_id, status, sha = row.id, row.preview_status, row.sha256
         if row.content_type != PDF:
-            return None, 0
-        data = row.data
-    return preview.render_page(data, page)
+            return ResumePage(None, 0, 0, 0, sha)
+    if status == storage.PENDING:
+        storage.ensure_previews(db, file_id)
+    with db.session() as s:
+        row = s.get(StoredFile, file_id)
+        if row is None:
+            raise NotFound("This application has no résumé.")
+        image = storage.page_image(s, file_id, page_no) if page_no >= 0 else None
+        shown = storage.shown_pages(s, row)
+        if image is None:
+            return ResumePage(None, 0, 0, shown, sha)
+        return ResumePage(image.png, image.width, image.height, shown, sha)
+
+
+def resume_page(db, principal: Principal, application_id: object, page: object) -> tuple[bytes | None, int]:
+    """One page of a PDF résumé as a PNG (drawn at upload), and how many pages can be shown."""
+    image = resume_page_image(db, principal, application_id, page)
+    return image.png, image.shown_pages

@@ -327,6 +327,34 @@ class StoredFile(SQLModel, table=True):
     text: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
     text_note: str | None = Field(default=None, sa_type=sa.String(300), nullable=True)
     created_at: datetime = _ts()
+    # The first pages of a PDF are drawn once (files/storage.py), never when the file is opened:
+    # "pending" (not drawn yet), "ready" (the file_page rows), "none" (nothing to draw); the note
+    # says what was left out and why.
+    preview_status: str = Field(default="pending", sa_type=sa.String(12))
+    preview_note: str | None = Field(default=None, sa_type=sa.String(300), nullable=True)
+
+
+class FilePage(SQLModel, table=True):
+    """A page of a stored PDF drawn as a PNG at upload, within bounds (files/preview.py)."""
+
+    __tablename__ = "file_page"
+
+    file_id: int = Field(foreign_key="stored_file.id", primary_key=True, ondelete="CASCADE")
+    page_no: int = Field(primary_key=True)  # from 0
+    png: bytes = Field(sa_type=sa.LargeBinary)
+    width: int
+    height: int
+
+
+class ResumeUpload(SQLModel, table=True):
+    """A résumé upload of an account, counted by the hourly quota (files/quota.py) and kept an hour."""
+
+    __tablename__ = "resume_upload"
+    __table_args__ = (sa.Index("ix_resume_upload_user", "user_id", "uploaded_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    uploaded_at: datetime = _ts()
 
 
 class CandidateProfile(SQLModel, table=True):

@@ -34,6 +34,13 @@ class Settings:
     trusted_proxy_hops: int
     # Browser origins allowed to call the app with credentials: its own, plus any listed.
     cors_origins: tuple[str, ...]
+    # Untrusted files (résumés) are read in worker processes (core/files/sandbox.py): how many at
+    # once per server process, the wall-clock seconds and the memory (MiB) one job may take.
+    file_workers: int = 2
+    file_work_seconds: float = 10.0
+    file_memory_mb: int = 768
+    # Résumé uploads an account may make in an hour (core/files/quota.py).
+    resume_uploads_per_hour: int = 10
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -64,6 +71,10 @@ class Settings:
             host=(os.environ.get("FLOWTRACK_HOST") or "127.0.0.1").strip(),
             trusted_proxy_hops=max(0, int(os.environ.get("FLOWTRACK_TRUSTED_PROXY_HOPS") or 0)),
             cors_origins=own_origins(public_url) + tuple(o for o in extra_origins if o),
+            file_workers=max(1, int(os.environ.get("FLOWTRACK_FILE_WORKERS") or 2)),
+            file_work_seconds=max(1.0, float(os.environ.get("FLOWTRACK_FILE_WORK_SECONDS") or 10)),
+            file_memory_mb=max(256, int(os.environ.get("FLOWTRACK_FILE_MEMORY_MB") or 768)),
+            resume_uploads_per_hour=max(1, int(os.environ.get("FLOWTRACK_RESUME_UPLOADS_PER_HOUR") or 10)),
         )
 
 
@@ -81,10 +92,11 @@ def own_origins(public_url: str) -> tuple[str, ...]:
 # Every variable ``Settings.from_env`` reads: the key of the parsed settings.
 ENV_NAMES = (
     "FLOWTRACK_CORS_ORIGINS", "FLOWTRACK_DATABASE_URL", "FLOWTRACK_DATA_DIR", "FLOWTRACK_DEMO",
-    "FLOWTRACK_EMBEDDED_MAILER", "FLOWTRACK_HOST", "FLOWTRACK_JWT_SECRET", "FLOWTRACK_LIVE_CHECK_SECONDS",
+    "FLOWTRACK_EMBEDDED_MAILER", "FLOWTRACK_FILE_MEMORY_MB", "FLOWTRACK_FILE_WORKERS",
+    "FLOWTRACK_FILE_WORK_SECONDS", "FLOWTRACK_HOST", "FLOWTRACK_JWT_SECRET", "FLOWTRACK_LIVE_CHECK_SECONDS",
     "FLOWTRACK_LOG_LEVEL", "FLOWTRACK_MAIL_FROM", "FLOWTRACK_PORT", "FLOWTRACK_PUBLIC_URL",
-    "FLOWTRACK_REDIS_URL", "FLOWTRACK_SMTP_URL", "FLOWTRACK_TOKEN_TTL_MINUTES",
-    "FLOWTRACK_TRUSTED_PROXY_HOPS", "FLOWTRACK_WORKERS",
+    "FLOWTRACK_REDIS_URL", "FLOWTRACK_RESUME_UPLOADS_PER_HOUR", "FLOWTRACK_SMTP_URL",
+    "FLOWTRACK_TOKEN_TTL_MINUTES", "FLOWTRACK_TRUSTED_PROXY_HOPS", "FLOWTRACK_WORKERS",
 )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from .. import validation
 from ..db import Database
 from ..errors import InvalidInput, NotFound
-from ..files import file_types, storage
+from ..files import file_types, quota, storage
 from ..models import CandidateProfile, StoredFile, User
 from ..permissions import Action, Principal, require
 from ..talent import documents, duplicates
@@ -38,8 +38,10 @@ class ProfileView:
 
 
 def file_view(f: StoredFile | None) -> FileView | None:
+    """What a reader is told of a file; the note says why text or pages are missing, if they are."""
     if f is None:
         return None
+    notes = [n for n in (f.text_note, f.preview_note) if n]
     return FileView(
         id=f.id,
         name=f.original_name,
@@ -49,7 +51,7 @@ def file_view(f: StoredFile | None) -> FileView | None:
         uploaded_at=f.created_at,
         page_count=f.page_count,
         has_text=bool(f.text),
-        text_note=f.text_note,
+        text_note=" ".join(dict.fromkeys(notes)) or None,
     )
 
 
@@ -132,19 +134,27 @@ def update_profile(db: Database, principal: Principal, fields: dict) -> ProfileV
 
 
 def upload_resume(db: Database, principal: Principal, data: object, name: object) -> FileView:
-    """Checks the file (type from the content, size), extracts its text, makes it the current one.
+    """Checks the file (type from the content, size), reads it in a file worker, makes it current.
 
-    A refused file changes nothing: the current résumé stays.
+    Blocks for as long as the worker takes (bounded by its time limit): call it from a thread,
+    never on the event loop. At most ``FLOWTRACK_RESUME_UPLOADS_PER_HOUR`` uploads an hour count
+    (TooManyUploads after that). The replaced résumé is deleted unless an application snapshotted
+    it. A refused file changes nothing: the current résumé stays.
     """
     require(principal, Action.EDIT_OWN_PROFILE)
     data, content_type, safe = file_types.check_resume(data, name)
-    row = storage.prepare(principal.user_id, data, content_type, safe)
+    quota.reserve(db, principal.user_id)
+    prepared = storage.prepare(principal.user_id, data, content_type, safe)
     with db.session(write=True) as s:
-        storage.add(s, row)
+        row = storage.add(s, prepared)
         profile = _profile(s, principal.user_id)
+        replaced = profile.resume_file_id
         profile.resume_file_id = row.id
         profile.updated_at = datetime.now(UTC)
         s.add(profile)
+        s.flush()
+        if replaced is not None:
+            storage.drop_if_unused(s, replaced)
         return file_view(row)
 
 
