@@ -377,3 +377,48 @@ def upcoming_for_candidate(db: Database, principal: Principal) -> list[Candidate
             )
             for i in rows
         ]
+
+
+def cancel_for_interviewers(s: Session, interview: Interview) -> None:
+    """Cancelled in the caller's transaction: SEQUENCE + 1, a METHOD:CANCEL to each interviewer only.
+
+    For erasing the candidate, whose address is gone: only the interviewers' calendars still hold
+    the interview. The erase has checked its own permission (the company's recruiter, the candidate
+    themself or the retention period), so this checks none. The candidate is named as the
+    application names them now (anonymously, after an erase); nothing else of theirs is sent.
+    """
+    if interview.status == CANCELLED:
+        return
+    app = s.get(Application, interview.application_id)
+    job = s.get(Job, app.job_id)
+    candidate = s.get(User, app.candidate_id)
+    interview.status = CANCELLED
+    interview.sequence += 1
+    interview.updated_at = datetime.now(UTC)
+    s.add(interview)
+    s.flush()
+    people = _people(s, interview.id)
+    invite = calendar.Invite(
+        uid=interview.uid,
+        sequence=interview.sequence,
+        starts_at=interview.starts_at,
+        duration_minutes=interview.duration_minutes,
+        summary=f"Interview: {candidate.full_name} for {job.title}",
+        description=f"This interview for {job.title} is cancelled.",
+        location=interview.location,
+        url=interview.video_url,
+        organizer=get_settings().mail_from,
+        attendees=tuple((u.full_name, u.email) for u in people),
+        cancelled=True,
+    )
+    values = {
+        "when": describe_when(interview),
+        "duration": str(interview.duration_minutes),
+        "where": interview.location or interview.video_url,
+        "title": f"{candidate.full_name}, {job.title}",
+    }
+    ics = calendar.ics(invite)
+    for person in people:
+        notifications.interview_invitation(
+            s, "interview_cancelled", person, app, job, values, ics, for_candidate=False
+        )
