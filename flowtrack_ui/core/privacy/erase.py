@@ -1,11 +1,17 @@
 """Erasing a candidate: personal data and files go, anonymous stage history stays.
 
 What goes: name, email, profile, résumés and every other file, answers, cover letters, tags,
-the company's notes about them (and their name or email wherever a note, a move's note or a
-scorecard mentions it), the emails about them in the outbox, their searchable documents (the
-full-text index follows through its triggers or generated column). What stays: the application
-rows and their stage history (who moved them, when, why by standard reason), so the chain and
-every report stay true; the account row, anonymous and unable to sign in.
+the company's notes about them, the emails about them in the outbox, their searchable documents
+(the full-text index follows through its triggers or generated column), the free text of their
+interviews (location, video link). Their future interviews are cancelled, with a METHOD:CANCEL
+to the interviewers only (the candidate's address is gone); past ones stay, as history. Wherever
+the company's other rows mention them — notes, move and rejection notes, scorecards, interviews,
+emails in the outbox — their name (whole and each part), email, phone and profile URLs are
+redacted (``redaction`` says how a mention is recognised) and the search documents of the
+candidates those notes are about are rewritten. What stays: the application rows, their stage
+history (who moved them, when, why by standard reason), their interviews and scorecards (without
+their text), so the chain and every report and count stay true; the account row, anonymous and
+unable to sign in.
 
 A candidate erasing themself erases the whole account. A recruiter (or the company's
 retention period) erases what *that company* holds: when the person also applied to another
@@ -16,16 +22,17 @@ per company concerned, holding no erased data.
 
 from __future__ import annotations
 
-import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from .. import security
 from ..changes import candidate_topic, company_topic, job_topic
+from ..collaboration import interviews
 from ..db import Database, announce
 from ..errors import InvalidInput
 from ..models import (
@@ -48,9 +55,10 @@ from ..models import (
 from ..permissions import Action, Principal, Role, require
 from ..talent import documents
 from ..talent.access import company_candidate
+from .redaction import Redactor
 
 ERASED_NAME = "Erased candidate"
-REDACTED = "[erased candidate]"
+BATCH = 500  # rows read at a time while looking for mentions
 UNUSABLE_HASH = "!erased"  # no password verifies against it
 
 
@@ -80,41 +88,71 @@ def _anonymise(user: User, now: datetime) -> None:
     user.erased_at = now
 
 
-def _redact(text: str, needles: list[str]) -> str:
-    for needle in needles:
-        text = re.sub(re.escape(needle), REDACTED, text, flags=re.IGNORECASE)
-    return text
+def _person(s: Session, user: User) -> Redactor:
+    """What names them in free text: read before the profile and the account are erased."""
+    profile = s.get(CandidateProfile, user.id)
+    if profile is None:
+        return Redactor.of(user.full_name, user.email)
+    return Redactor.of(user.full_name, user.email, profile.phone, (profile.linkedin_url, profile.website))
 
 
-def _redact_mentions(s: Session, company_ids: list[int], needles: list[str]) -> None:
-    """Their name and email out of every note, move note and scorecard of those companies, and out
-    of the search documents of the candidates those notes are about."""
-    needles = [n for n in needles if len(n) >= 3]
-    if not company_ids or not needles:
+def _fits(column, text: str) -> str:
+    """A redacted text is longer than the original: cut to the column's length where it has one."""
+    limit = getattr(column.type, "length", None)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _redact_rows(s: Session, model, scope, fields: dict[str, Callable[[str], str]]) -> list[int]:
+    """Redacts ``fields`` of every row of ``model`` in ``scope``, a batch at a time (matching is
+    done here, not in SQL: the engines' ``lower`` and ``LIKE`` know neither Unicode case nor a
+    phone's spacing). Returns the ids of the rows changed."""
+    table = model.__table__
+    columns = [table.c[name] for name in fields]
+    changed: list[int] = []
+    last = 0
+    while True:
+        rows = s.execute(
+            select(table.c.id, *columns).where(scope, table.c.id > last).order_by(table.c.id).limit(BATCH)
+        ).all()
+        for row_id, *texts in rows:
+            values = {}
+            for column, text in zip(columns, texts, strict=True):
+                redacted = fields[column.key](text) if text else text
+                if redacted != text:
+                    values[column.key] = _fits(column, redacted)
+            if values:
+                s.execute(update(table).where(table.c.id == row_id).values(**values))
+                changed.append(row_id)
+        if len(rows) < BATCH:
+            return changed
+        last = rows[-1][0]
+
+
+def _redact_mentions(s: Session, company_ids: list[int], person: Redactor) -> None:
+    """The person out of every note, move note, scorecard, interview and outbox email of those
+    companies, and out of the search documents of the candidates those notes are about."""
+    if not company_ids or person.pattern is None:
         return
     company_apps = (
         select(Application.id).join(Job, Job.id == Application.job_id).where(Job.company_id.in_(company_ids))
     )
-    touched: set[int] = set()
-    for model, column, scope in (
-        (ApplicationNote, ApplicationNote.body, ApplicationNote.application_id.in_(company_apps)),
-        (ApplicationHistory, ApplicationHistory.note, ApplicationHistory.application_id.in_(company_apps)),
-        (
-            Scorecard,
-            Scorecard.notes,
-            Scorecard.interview_id.in_(
-                select(Interview.id).where(Interview.application_id.in_(company_apps))
-            ),
-        ),
-    ):
-        mentions = or_(*(func.lower(column).contains(n.lower(), autoescape=True) for n in needles))
-        for row in s.exec(select(model).where(scope, column.is_not(None), mentions)).all():
-            setattr(row, column.key, _redact(getattr(row, column.key), needles))
-            s.add(row)
-            if model is ApplicationNote:
-                touched.add(row.application_id)
+    company_interviews = select(Interview.id).where(Interview.application_id.in_(company_apps))
+    text = person.redact
+    notes = _redact_rows(s, ApplicationNote, ApplicationNote.application_id.in_(company_apps), {"body": text})
+    _redact_rows(s, ApplicationHistory, ApplicationHistory.application_id.in_(company_apps), {"note": text})
+    _redact_rows(s, Scorecard, Scorecard.interview_id.in_(company_interviews), {"notes": text})
+    _redact_rows(
+        s, Interview, Interview.application_id.in_(company_apps), {"location": text, "video_url": text}
+    )
+    _redact_rows(
+        s,
+        OutboxEmail,
+        OutboxEmail.application_id.in_(company_apps),
+        {"subject": text, "body_text": text, "body_html": text, "calendar_ics": person.redact_calendar},
+    )
     s.flush()
-    if touched:
+    if notes:
+        touched = select(ApplicationNote.application_id).where(ApplicationNote.id.in_(notes))
         for candidate_id, company_id in s.exec(
             select(Application.candidate_id, Job.company_id)
             .join(Job, Job.id == Application.job_id)
@@ -125,7 +163,8 @@ def _redact_mentions(s: Session, company_ids: list[int], needles: list[str]) -> 
 
 
 def _wipe_applications(s: Session, app_ids: list[int]) -> None:
-    """Everything about the person on these applications; the rows and their history stay."""
+    """Everything about the person on these applications; the rows, their history, interviews and
+    scorecards stay (without their text)."""
     if not app_ids:
         return
     snapshot_ids = [
@@ -138,13 +177,32 @@ def _wipe_applications(s: Session, app_ids: list[int]) -> None:
         .where(ApplicationHistory.application_id.in_(app_ids), ApplicationHistory.note.is_not(None))
         .values(note=None)
     )
-    interviews = select(Interview.id).where(Interview.application_id.in_(app_ids))
-    s.exec(update(Scorecard).where(Scorecard.interview_id.in_(interviews)).values(notes=""))
+    s.exec(update(Interview).where(Interview.application_id.in_(app_ids)).values(location="", video_url=""))
+    their_interviews = select(Interview.id).where(Interview.application_id.in_(app_ids))
+    s.exec(update(Scorecard).where(Scorecard.interview_id.in_(their_interviews)).values(notes=""))
     s.exec(delete(OutboxEmail).where(OutboxEmail.application_id.in_(app_ids)))
     s.exec(
         update(Application).where(Application.id.in_(app_ids)).values(cover_letter=None, resume_file_id=None)
     )
     _drop_unused_files(s, snapshot_ids)
+
+
+def _cancel_future_interviews(s: Session, app_ids: list[int], now: datetime) -> None:
+    """Their interviews still to come are cancelled; the interviewers get the METHOD:CANCEL. Run
+    after the applications are anonymous, so the cancellation names no one."""
+    if not app_ids:
+        return
+    future = s.exec(
+        select(Interview)
+        .where(
+            Interview.application_id.in_(app_ids),
+            Interview.status == interviews.SCHEDULED,
+            Interview.starts_at > now,
+        )
+        .order_by(Interview.id)
+    ).all()
+    for interview in future:
+        interviews.cancel_for_interviewers(s, interview)
 
 
 def _drop_unused_files(s: Session, file_ids: list[int]) -> None:
@@ -202,10 +260,11 @@ def erase_account(s: Session, user: User, by: int | None, kind: str) -> Erasure:
     """The whole person, in the caller's transaction."""
     now = datetime.now(UTC)
     apps = _apps(s, user.id)
+    app_ids = [a for a, *_ in apps]
     companies = sorted({c for *_, c in apps})
-    needles = [user.full_name, user.email]
-    _wipe_applications(s, [a for a, *_ in apps])
-    _redact_mentions(s, companies, needles)
+    person = _person(s, user)
+    _wipe_applications(s, app_ids)
+    _redact_mentions(s, companies, person)
     s.exec(delete(CandidateProfile).where(CandidateProfile.user_id == user.id))
     s.exec(delete(StoredFile).where(StoredFile.owner_id == user.id))
     s.exec(delete(CandidateTag).where(CandidateTag.candidate_id == user.id))
@@ -215,6 +274,8 @@ def erase_account(s: Session, user: User, by: int | None, kind: str) -> Erasure:
     s.exec(delete(SignInFailure).where(SignInFailure.email == user.email))
     _anonymise(user, now)
     s.add(user)
+    s.flush()
+    _cancel_future_interviews(s, app_ids, now)
     counts: dict = {}
     for *_, company_id in apps:
         counts[company_id] = counts.get(company_id, 0) + 1
@@ -246,8 +307,10 @@ def erase_from_company(s: Session, company_id: int, user: User, by: int | None, 
     s.flush()
     app_ids = [a for a, *_ in here]
     _wipe_applications(s, app_ids)
-    _redact_mentions(s, [company_id], [user.full_name, user.email])
+    _redact_mentions(s, [company_id], _person(s, user))
     s.exec(update(Application).where(Application.id.in_(app_ids)).values(candidate_id=anonymous.id))
+    s.flush()
+    _cancel_future_interviews(s, app_ids, now)
     s.exec(
         delete(CandidateTag).where(
             CandidateTag.company_id == company_id, CandidateTag.candidate_id == user.id
