@@ -69,38 +69,46 @@ def _literal(text: str) -> str:
     return "".join(f"[{_APOSTROPHES}]" if ch in _APOSTROPHES else re.escape(ch) for ch in text)
 
 
-def _word(text: str) -> str:
-    return rf"(?<!\w){_literal(text)}(?!\w)"
+# Each builder gives (the pattern, a gate): the gate is a plain part that every match of the
+# pattern contains. Searching the gates first is some forty times faster than the patterns (no
+# lookbehind at their start), and almost every text an erase reads mentions no one.
 
 
-def _phrase(full_name: str) -> str | None:
+def _word(text: str) -> tuple[str, str]:
+    return rf"(?<!\w){_literal(text)}(?!\w)", _literal(text)
+
+
+def _phrase(full_name: str) -> tuple[str, str] | None:
     words = [w for w in (_OUTER_PUNCTUATION.sub("", p) for p in _SPLIT.split(_nfc(full_name or ""))) if w]
     if len(words) < 2:
         return None
-    return r"(?<!\w)" + rf"[\s{_HYPHENS}]+".join(_literal(w) for w in words) + r"(?!\w)"
+    pattern = r"(?<!\w)" + rf"[\s{_HYPHENS}]+".join(_literal(w) for w in words) + r"(?!\w)"
+    return pattern, _literal(words[0])
 
 
-def _phone(phone: str) -> str | None:
+def _phone(phone: str) -> tuple[str, str] | None:
     digits = re.sub(r"[^0-9]", "", phone or "")
     if len(digits) < MIN_PHONE_DIGITS:
         return None
     tail = _PHONE_SEP.join(digits[-PHONE_TAIL:])
-    return rf"(?<![0-9])(?:(?:\+|00)\s?)?\(?(?:[0-9]{_PHONE_SEP}){{0,5}}?{tail}(?![0-9])"
+    pattern = rf"(?<![0-9])(?:(?:\+|00)\s?)?\(?(?:[0-9]{_PHONE_SEP}){{0,5}}?{tail}(?![0-9])"
+    return pattern, _PHONE_SEP.join(digits[-3:])
 
 
-def _url(url: str) -> str | None:
+def _url(url: str) -> tuple[str, str] | None:
     core = _SCHEME.sub("", _nfc(url or "").strip())
     core = re.sub(r"^www\.", "", core, flags=re.IGNORECASE).rstrip("/")
     if len(core) < MIN_URL:
         return None
-    return rf"(?<![\w.\-])(?:[a-z][a-z0-9+.\-]*://)?(?:www\.)?{re.escape(core)}/?(?![\w\-])"
+    pattern = rf"(?<![\w.\-])(?:[a-z][a-z0-9+.\-]*://)?(?:www\.)?{re.escape(core)}/?(?![\w\-])"
+    return pattern, re.escape(core)
 
 
-def _email(email: str) -> str | None:
+def _email(email: str) -> tuple[str, str] | None:
     email = _nfc(email or "").strip()
     if "@" not in email:
         return None
-    return rf"(?<![\w.+\-]){re.escape(email)}(?![\w\-])"
+    return rf"(?<![\w.+\-]){re.escape(email)}(?![\w\-])", re.escape(email)
 
 
 @dataclass(frozen=True)
@@ -108,11 +116,12 @@ class Redactor:
     """One person's mentions, compiled once for every text an erase touches."""
 
     pattern: re.Pattern | None
+    gate: re.Pattern | None = None
 
     @classmethod
     def of(cls, full_name: str, email: str = "", phone: str = "", urls: Iterable[str] = ()) -> Redactor:
         full_name, email, urls = full_name or "", email or "", [u for u in urls if u]
-        alternatives: list[str] = []
+        alternatives: list[tuple[str, str] | None] = []
         for url in sorted(urls, key=len, reverse=True):
             alternatives += [_url(url), _url(html.escape(url))]
         alternatives += [_email(email), _email(html.escape(email))]
@@ -121,24 +130,28 @@ class Redactor:
         alternatives.append(_phone(phone))
         parts = {part for name in names for part in name_parts(name)}
         alternatives += [_word(part) for part in sorted(parts, key=lambda p: (-len(p), p))]
-        alternatives = [a for a in alternatives if a is not None]
-        alternatives = list(dict.fromkeys(alternatives))
-        if not alternatives:
+        found = list(dict.fromkeys(a for a in alternatives if a is not None))
+        if not found:
             return cls(None)
-        return cls(re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE))
+        patterns = "|".join(f"(?:{pattern})" for pattern, _gate in found)
+        gates = "|".join(dict.fromkeys(f"(?:{gate})" for _pattern, gate in found))
+        return cls(re.compile(patterns, re.IGNORECASE), re.compile(gates, re.IGNORECASE))
+
+    def _found(self, work: str) -> bool:
+        return self.gate.search(work) is not None and self.pattern.search(work) is not None
 
     def mentions(self, text: str | None) -> bool:
         """Whether ``text`` still names the person (markers aside)."""
         if not text or self.pattern is None:
             return False
-        return self.pattern.search(_nfc(text.replace(REDACTED, _MARK))) is not None
+        return self._found(_nfc(text.replace(REDACTED, _MARK)))
 
     def redact(self, text: str | None) -> str | None:
         """``text`` with every mention replaced by ``REDACTED``; unchanged (same object) if none."""
         if not text or self.pattern is None:
             return text
         work = _nfc(text.replace(REDACTED, _MARK))
-        if self.pattern.search(work) is None:
+        if not self._found(work):
             return text
         while True:
             done = self.pattern.sub(_MARK, work)
