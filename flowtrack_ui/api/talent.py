@@ -13,7 +13,7 @@ from flowtrack_ui.core.privacy import audit, erase, export, retention
 from flowtrack_ui.core.talent import pool, search, tags
 
 from .applications import app_out
-from .deps import Caller, Db
+from .deps import Caller, ClientAddress, Db
 from .errors import errors
 from .schemas import (
     ApplicationOut,
@@ -177,7 +177,10 @@ def export_me(caller: Caller, db: Db) -> StreamingResponse:
     )
 
 
-@router.delete("/me", response_model=ErasureOut, responses=errors(401, 403, 422))
-def erase_me(body: EraseMeIn, caller: Caller, db: Db) -> ErasureOut:
-    """Erases your account for good (your password confirms it); every session ends."""
-    return ErasureOut(**vars(erase.erase_own_account(db, caller, body.password)))
+@router.delete("/me", response_model=ErasureOut, responses=errors(401, 403, 422, 429))
+def erase_me(body: EraseMeIn, caller: Caller, db: Db, client: ClientAddress) -> ErasureOut:
+    """Erases your account for good (your password confirms it); every session ends.
+
+    Wrong passwords are throttled like sign-ins: 429 with Retry-After.
+    """
+    return ErasureOut(**vars(erase.erase_own_account(db, caller, body.password, client)))

@@ -84,7 +84,9 @@ class AccountState(SessionState):
     async def erase_account(self, form: dict):
         """Erases the account (the password confirms), then forgets everything this tab held."""
         try:
-            erase.erase_own_account(db(), self.principal(), str(form.get("password", "")))
+            erase.erase_own_account(
+                db(), self.principal(), str(form.get("password", "")), self.router.session.client_ip
+            )
         except Unauthenticated as exc:
             return self.refuse(exc)
         except DomainError as exc:

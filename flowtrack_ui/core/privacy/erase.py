@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
-from .. import security
+from .. import security, throttle
 from ..changes import candidate_topic, company_topic, job_topic
 from ..collaboration import interviews
 from ..db import Database, announce
@@ -331,13 +331,22 @@ def erase_candidate(db: Database, principal: Principal, candidate_id: object) ->
         return erase_from_company(s, principal.company_id, user, principal.user_id, Kind.STAFF)
 
 
-def erase_own_account(db: Database, principal: Principal, password: object) -> Erasure:
-    """A candidate erases their account; their password confirms it is them and that they mean it."""
+def erase_own_account(
+    db: Database, principal: Principal, password: object, client: str | None = None
+) -> Erasure:
+    """A candidate erases their account; their password confirms it is them and that they mean it.
+
+    The password check is throttled like a sign-in, per (email, client address), so it cannot
+    be used to guess the password of a stolen session's account.
+    """
     require(principal, Action.MANAGE_OWN_DATA)
     if not isinstance(password, str) or not password:
         raise InvalidInput("Enter your password to confirm that your account should be erased.")
+    throttle.begin_attempt(db, principal.email, client)
     with db.session(write=True) as s:
         user = s.get(User, principal.user_id)
         if not security.verify_password(password, user.password_hash):
             raise InvalidInput("That password is not right; your account was not erased.")
-        return erase_account(s, user, None, Kind.SELF)
+        erasure = erase_account(s, user, None, Kind.SELF)
+    throttle.succeeded(db, principal.email, client)
+    return erasure
