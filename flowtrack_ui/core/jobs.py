@@ -9,8 +9,8 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from . import like, validation
 from . import questions as screening
-from . import validation
 from .changes import company_topic, job_topic
 from .collaboration.scorecards import parse_criteria
 from .db import Database, announce
@@ -201,9 +201,12 @@ def list_jobs(
         query = select(Job, Company.name).join(Company, Company.id == Job.company_id)
         query = query.where(_visible(principal))
         if search:
-            like = f"%{search.lower()}%"
             query = query.where(
-                or_(Job.title.ilike(like), Company.name.ilike(like), Job.location.ilike(like))
+                or_(
+                    like.contains(Job.title, search),
+                    like.contains(Company.name, search),
+                    like.contains(Job.location, search),
+                )
             )
         rows = s.exec(query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)).all()
         pipelines = job_stages.pipelines_of(s, [job.id for job, _ in rows])

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
-from . import validation
+from . import like, validation
 from .collaboration import scorecards
 from .db import Database
 from .errors import NotFound
@@ -53,11 +53,10 @@ MAX_PER_STAGE = 1000
 
 def _search_filter(search: str):
     """Name, email or résumé text (the résumé sent with the application) contains the words."""
-    like = f"%{search.lower()}%"
     return or_(
-        func.lower(User.full_name).like(like),
-        User.email.like(like),
-        func.lower(StoredFile.text).like(like),
+        like.contains(User.full_name, search),
+        like.contains(User.email, search),
+        like.contains(StoredFile.text, search),
     )
 
 
