@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.api.app import create_api
-from flowtrack_ui.api.hardening import Hardening
+from flowtrack_ui.api.hardening import Hardening, refuse_bad_uploads
 from flowtrack_ui.api.websocket_limits import install_event_guard, install_log_truncation
 from flowtrack_ui.core import logs
 from flowtrack_ui.core.settings import get_settings
@@ -48,8 +48,10 @@ install_log_truncation()
 install_event_guard()
 
 app = rx.App(
-    # The REST API under /api, then headers and body limits around everything the backend serves.
+    # Reflex's upload endpoint answers bad uploads with a 4xx; the REST API under /api; then
+    # headers and body limits around everything the backend serves.
     api_transformer=[
+        refuse_bad_uploads,
         create_api(),
         lambda asgi: Hardening(asgi, https=_settings.public_url.startswith("https://")),
     ],

@@ -362,8 +362,11 @@ def test_a_manager_reads_analytics_through_the_handler(db, acme, app_id):
     assert st.applications == 1 and [s.reached for s in st.steps] == [1, 0, 0, 0, 0]
     assert f"flowtrack-analytics-job-{acme.job_id}.csv" in rendered(call(st, AnalyticsState.export_csv))
     call(st, AnalyticsState.set_range, "custom")
-    call(st, AnalyticsState.set_since_day, "2999-01-01")
+    call(st, AnalyticsState.set_since_day, "2099-01-01")
     assert st.applications == 0 and st.error == ""
+    call(st, AnalyticsState.set_since_day, "2999-01-01")  # past the dates the core takes
+    assert "between the years 1970 and 2100" in st.error
+    call(st, AnalyticsState.set_since_day, "2099-01-01")
     call(st, AnalyticsState.set_until_day, "2000-01-01")
     assert "must not be after" in st.error
     call(st, AnalyticsState.set_range, "bogus")

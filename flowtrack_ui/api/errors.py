@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from flowtrack_ui.core.errors import (
@@ -73,6 +74,19 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 400:  # an unparseable body: malformed input like any other
             return JSONResponse({"detail": f"Malformed request: {exc.detail}"}, status_code=422)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    # Input the checks let through but Python or the database cannot hold: still the caller's
+    # input, so a 4xx; logged, because the check belongs in the core (validation) or the body guard.
+    @app.exception_handler(RecursionError)
+    async def too_deep(request: Request, exc: RecursionError):
+        log.warning("nested too deeply: %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "The request is nested too deeply."}, status_code=422)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception):
+        log.warning("value out of range: %s %s: %s", request.method, request.url.path, str(exc)[:200])
+        return JSONResponse({"detail": "A number or date in the request is out of range."}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception):

@@ -7,7 +7,12 @@ headers, whichever part of the app answered it.
 from __future__ import annotations
 
 import json
+import re
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -15,6 +20,12 @@ MAX_BODY_BYTES = 1024 * 1024
 # envelope. The file's own limit is enforced by the domain core.
 MAX_UPLOAD_BODY_BYTES = 11 * 1024 * 1024
 UPLOAD_PATHS = ("/api/me/resume", "/_upload")
+# No FlowTrack body nests deeper than a handful of levels; Python's JSON parser recurses once per
+# level and fails (RecursionError) near a thousand, so deeper bodies are refused before parsing.
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels."
+# A JSON string (skipped whole, brackets inside it do not count) or one bracket.
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 # The app's own pages: Reflex's bundle, its inline bootstrap script and inline styles. Reflex
 # runs the server's client-side actions (toasts, redirects' scripts) through eval, hence
@@ -59,6 +70,32 @@ def security_headers(path: str, https: bool) -> list[tuple[bytes, bytes]]:
     if https:
         headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
     return headers
+
+
+def nests_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``body`` nests arrays and objects deeper than ``limit``, found without parsing it.
+
+    Brackets inside strings do not count. Malformed JSON gets an answer too; the parser refuses it.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:  # the usual body: nothing to walk
+        return False
+    depth = 0
+    for token in _JSON_TOKEN.finditer(body):
+        char = token.group()[:1]
+        if char in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+def is_json(scope: Scope) -> bool:
+    """Whether the app will parse the body as JSON: ``application/json`` or ``application/*+json``."""
+    raw = dict(scope.get("headers") or []).get(b"content-type", b"")
+    kind = raw.split(b";", 1)[0].strip().lower()
+    return kind == b"application/json" or (kind.startswith(b"application/") and kind.endswith(b"+json"))
 
 
 async def _reply(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]]) -> None:
@@ -118,6 +155,20 @@ class Hardening:
                     raise BodyTooLarge
             return message
 
+        app_receive: Receive = limited_receive
+        if is_json(scope):  # read whole (it is at most max_body) to know its nesting before a parser does
+            try:
+                body = await _read_body(limited_receive)
+            except BodyTooLarge:
+                await _reply(send, 413, too_big, extra)
+                return
+            if body is None:  # the client went away
+                return
+            if nests_too_deep(body):
+                await _reply(send, 422, TOO_DEEP, extra)
+                return
+            app_receive = _replay(body, receive)
+
         started = False
 
         async def send_with_headers(message: Message) -> None:
@@ -137,7 +188,7 @@ class Hardening:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            await self.app(scope, app_receive, send_with_headers)
         except BodyTooLarge:
             if not started:
                 await _reply(send, 413, too_big, extra)
@@ -148,5 +199,68 @@ class Hardening:
                 raise
 
 
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or None when the client disconnected first."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the app the body read already, then waits on the client as usual."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 class BodyTooLarge(Exception):
     """Raised from ``receive`` when a body without a declared length passes the limit."""
+
+
+UPLOAD_ENDPOINT = "/_upload"
+
+
+def refuse_bad_uploads(backend: Starlette) -> Starlette:
+    """Reflex's own backend app, whose upload endpoint then answers what it cannot serve with a
+    JSON 4xx instead of a 500: a handler that takes no files (or runs in the background), a
+    ``files`` field holding text, bound arguments nested too deeply; its own 400s (an unknown
+    handler, missing headers) come as JSON too.
+
+    Exception handlers of that app, because its own error middleware has answered 500 before
+    any wrapper around it sees the exception. Put first in ``api_transformer``.
+    """
+    from reflex_base.utils.exceptions import UploadTypeError, UploadValueError
+
+    backend.add_exception_handler(UploadTypeError, _upload_refused)
+    backend.add_exception_handler(UploadValueError, _upload_refused)
+    backend.add_exception_handler(RecursionError, _upload_refused)
+    backend.add_exception_handler(HTTPException, _http_error)
+    return backend
+
+
+async def _upload_refused(_request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, RecursionError):
+        return JSONResponse({"detail": "The upload's event arguments nest too deeply."}, status_code=422)
+    return JSONResponse({"detail": f"Upload refused: {str(exc)[:400]}"}, status_code=400)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """JSON for the upload endpoint; Starlette's own answer (plain text) for the rest of Reflex."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in (204, 304):
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    if request.url.path.startswith(UPLOAD_ENDPOINT):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)

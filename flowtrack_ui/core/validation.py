@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from .errors import InvalidInput
 
@@ -11,18 +12,33 @@ _EMAIL = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
 )
 
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: PostgreSQL refuses a larger number with an error, not an empty result.
+MAX_ID = 2**31 - 1
 
 
 def object_id(value: object, what: str = "id") -> int:
+    """A row id as the database can compare it: a larger number names no row, and is refused."""
     if isinstance(value, bool) or not isinstance(value, int):
         try:
             value = int(str(value).strip())
         except (TypeError, ValueError):
             raise InvalidInput(f"{what} must be a positive whole number.") from None
-    if value <= 0 or value > MAX_ID:
+    if value <= 0:
         raise InvalidInput(f"{what} must be a positive whole number.")
+    if value > MAX_ID:
+        raise InvalidInput(f"{what} must be at most {MAX_ID}.")
     return value
+
+
+# The dates FlowTrack deals in (interviews, report ranges). Outside them a time zone conversion or
+# a day added to the range overflows Python's dates (year 1 to 9999), so they are refused first.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
+
+
+def date_in_range(value: date, field: str) -> None:
+    """Refuse a date (or a date and time, checked as entered) outside the years 1970 to 2100."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise InvalidInput(f"{field} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
 # Line and paragraph separators end a line for email headers and many renderers, like CR and LF.

@@ -100,16 +100,20 @@ class AnalyticsReport:
 
 
 def _day(value: object, what: str) -> date | None:
+    """A day of the range, within the years the range's arithmetic (the day after ``until``) can reach."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise InvalidInput(f"{what} must be a date like 2026-01-31.") from None
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            raise InvalidInput(f"{what} must be a date like 2026-01-31.") from None
+    validation.date_in_range(day, what)
+    return day
 
 
 def _rank(column: str) -> str:

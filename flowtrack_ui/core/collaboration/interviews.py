@@ -84,6 +84,7 @@ def starts_at_utc(local: object, tz_name: object) -> datetime:
             raise InvalidInput("Start must be a date and time, like 2026-12-01T14:30.") from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=tz)
+    validation.date_in_range(when, "Start")  # before the conversion, which overflows near year 1 or 9999
     return when.astimezone(UTC)
 
 
