@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 
 from flowtrack_ui.core import accounts, application_details, queries, workflow
 from flowtrack_ui.core.analytics.sources import Source
+from flowtrack_ui.core.errors import NotFound
 from flowtrack_ui.core.views import ApplicationView
 
 from .deps import Caller, Db, Token, write_in_thread
 from .errors import errors
-from .files import file_out, file_response
+from .files import file_out, file_response, page_response
 from .jobs import JobId, Limit, Offset
 from .schemas import (
     AnswerOut,
@@ -233,3 +234,22 @@ def application_resume(application_id: AppId, caller: Caller, db: Db) -> Respons
     """The résumé as sent with the application, as an attachment."""
     view, data = application_details.application_resume(db, caller, application_id)
     return file_response(view, data)
+
+
+@router.get(
+    "/applications/{application_id}/resume/pages/{page}",
+    responses={**errors(401, 404, 422), 200: {"content": {"image/png": {}}, "description": "The page"}},
+    response_class=Response,
+)
+def application_resume_page(
+    application_id: AppId,
+    page: Annotated[int, Path(ge=1, le=10_000, description="From 1")],
+    caller: Caller,
+    db: Db,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A page of the résumé as a PNG, drawn once at upload (the first pages only); 404 if not drawn."""
+    image = application_details.resume_page_image(db, caller, application_id, page - 1)
+    if image.png is None:
+        raise NotFound("This page has no image; download the file to read it.")
+    return page_response(image.png, f'"{image.file_sha256}-{page}"', if_none_match)

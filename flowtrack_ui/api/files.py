@@ -47,6 +47,19 @@ def file_response(f: FileView, data: bytes) -> Response:
     )
 
 
+def page_response(png: bytes, etag: str, if_none_match: str | None) -> Response:
+    """A stored page image: never changes for its file, so the browser may keep it (privately)."""
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "private, max-age=31536000, immutable",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": FILE_CSP,
+    }
+    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(content=png, media_type="image/png", headers=headers)
+
+
 async def read_upload(file: UploadFile | None) -> tuple[bytes, str]:
     """The uploaded bytes (read at most one byte past the limit) and the name the client gave."""
     if file is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, File, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.candidates.profile import ProfileView
@@ -39,11 +40,15 @@ def put_profile(body: ProfileIn, caller: Caller, db: Db) -> ProfileOut:
     return profile_out(profile.update_profile(db, caller, body.model_dump(exclude_unset=True)))
 
 
-@router.put("/resume", response_model=FileOut, responses=errors(401, 403, 413, 415, 422))
+@router.put("/resume", response_model=FileOut, responses=errors(401, 403, 413, 415, 422, 429))
 async def put_resume(caller: Caller, db: Db, file: UploadFile | None = File(default=None)) -> FileOut:
-    """A PDF or DOCX of at most 10 MiB (type read from the content: 415 otherwise, 413 when larger)."""
+    """A PDF or DOCX of at most 10 MiB (type read from the content: 415 otherwise, 413 when larger).
+
+    The file is read by a worker process in a thread, off the event loop; a file too large or too
+    slow to read is kept with a note. 429 (with Retry-After) past the hourly upload quota.
+    """
     data, name = await read_upload(file)
-    return file_out(profile.upload_resume(db, caller, data, name))
+    return file_out(await run_in_threadpool(profile.upload_resume, db, caller, data, name))
 
 
 @router.get(

@@ -38,7 +38,7 @@ class Settings:
     # once per server process, the wall-clock seconds and the memory (MiB) one job may take.
     file_workers: int = 2
     file_work_seconds: float = 10.0
-    file_memory_mb: int = 768
+    file_memory_mb: int = 512
     # Résumé uploads an account may make in an hour (core/files/quota.py).
     resume_uploads_per_hour: int = 10
 
@@ -73,7 +73,7 @@ class Settings:
             cors_origins=own_origins(public_url) + tuple(o for o in extra_origins if o),
             file_workers=max(1, int(os.environ.get("FLOWTRACK_FILE_WORKERS") or 2)),
             file_work_seconds=max(1.0, float(os.environ.get("FLOWTRACK_FILE_WORK_SECONDS") or 10)),
-            file_memory_mb=max(256, int(os.environ.get("FLOWTRACK_FILE_MEMORY_MB") or 768)),
+            file_memory_mb=max(128, int(os.environ.get("FLOWTRACK_FILE_MEMORY_MB") or 512)),
             resume_uploads_per_hour=max(1, int(os.environ.get("FLOWTRACK_RESUME_UPLOADS_PER_HOUR") or 10)),
         )
 

@@ -6,6 +6,7 @@ permission check is the handler's), so no URL of the file exists for anyone to s
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 
@@ -119,12 +120,16 @@ class ApplicationState(SessionState):
         if r and not self.resume_is_pdf:
             self.resume_text = application_details.resume_text(db(), self.principal(), self.app_id)
         if self.resume_is_pdf:
-            return self._draw_page()
+            return ApplicationState.draw_page
         return None
 
-    def _draw_page(self):
+    async def _draw_page(self):
+        """The page image stored at upload, read in a thread: a file from before stored previews
+        is drawn there once by a file worker, so the event loop never waits on it."""
         try:
-            png, pages = application_details.resume_page(db(), self.principal(), self.app_id, self.page_index)
+            png, pages = await asyncio.to_thread(
+                application_details.resume_page, db(), self.principal(), self.app_id, self.page_index
+            )
         except DomainError as exc:
             return self.refuse(exc)
         self.page_count = pages
@@ -132,17 +137,21 @@ class ApplicationState(SessionState):
         return None
 
     @rx.event
-    def next_page(self):
+    async def draw_page(self):
+        return await self._draw_page()
+
+    @rx.event
+    async def next_page(self):
         if self.page_index + 1 < self.page_count:
             self.page_index += 1
-            return self._draw_page()
+            return await self._draw_page()
         return None
 
     @rx.event
-    def previous_page(self):
+    async def previous_page(self):
         if self.page_index > 0:
             self.page_index -= 1
-            return self._draw_page()
+            return await self._draw_page()
         return None
 
     @rx.event

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from flowtrack_ui.core.candidates import profile
@@ -85,7 +87,10 @@ class ProfileState(SessionState):
 
     @rx.event
     async def upload_resume(self, files: list[rx.UploadFile]):
-        """The file goes to the database through the domain core; nothing is written to disk."""
+        """The file goes to the database through the domain core; nothing is written to disk.
+
+        The core reads it in a file worker and may take seconds: it runs in a thread, so the
+        event loop (every other tab's events) never waits on it."""
         self.uploading = False
         if not files:
             self.upload_error = "Choose a PDF or Word (DOCX) file first."
@@ -93,7 +98,9 @@ class ProfileState(SessionState):
         upload = files[0]
         data = await upload.read()
         try:
-            stored = profile.upload_resume(db(), self.principal(), data, upload.filename or upload.name or "")
+            stored = await asyncio.to_thread(
+                profile.upload_resume, db(), self.principal(), data, upload.filename or upload.name or ""
+            )
         except DomainError as exc:
             self.upload_error = exc.message
             return self.refuse(exc) if exc.status_code == 401 else None

@@ -172,7 +172,10 @@ class Pool:
                     return Outcome("timeout")
                 return Outcome("crashed")
             if reply.get("ok") is True and isinstance(reply.get("result"), dict):
-                self._give_back(worker)
+                if reply.get("retire"):
+                    worker.kill()
+                else:
+                    self._give_back(worker)
                 return Outcome("ok", reply["result"], reply_blobs)
             if reply.get("error") == "memory":
                 worker.kill()

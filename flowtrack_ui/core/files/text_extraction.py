@@ -82,6 +82,8 @@ def _docx(data: bytes) -> tuple[str | None, str | None, int | None]:
                 lines.append(" | ".join(cell.text for cell in row.cells))
     except DocxTooLarge as exc:
         return None, TOO_LARGE_DOCX.format(size=str(exc)), None
+    except MemoryError:
+        return None, TOO_LARGE_DOCX.format(size="more than the worker may hold"), None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         log.info("DOCX text extraction failed: %s", exc)
         return None, "The document could not be read (it may be damaged); download it to open it.", None

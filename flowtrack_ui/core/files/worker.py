@@ -52,7 +52,8 @@ def handle(header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
 
 
 def main() -> None:
-    _limit_memory(int(sys.argv[1]))
+    memory = int(sys.argv[1])
+    _limit_memory(memory)
     # The protocol keeps its own copy of stdout; whatever a library prints goes to stderr.
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -74,7 +75,9 @@ def main() -> None:
         _limit_cpu(float(header.get("seconds", 10)))
         try:
             result, out_blobs = handle(header, blobs)
-            reply = wire.encode({"ok": True, "result": result}, out_blobs)
+            # A worker that came near its memory cap hands its next job to a fresh one.
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            reply = wire.encode({"ok": True, "result": result, "retire": peak > memory // 2}, out_blobs)
         except MemoryError:
             out.write(wire.encode({"ok": False, "error": "memory"}))
             out.flush()
