@@ -27,6 +27,7 @@ log = logging.getLogger("flowtrack.files")
 
 # A worker is retired after this many jobs, so nothing one file left behind lasts long.
 MAX_JOBS_PER_WORKER = 100
+_PASSED_ENV = {"PATH", "LANG", "TMPDIR", "HOME", "VIRTUAL_ENV"}
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,10 @@ class Outcome:
 
 class _Worker:
     def __init__(self, memory_bytes: int):
+        # No secrets in a process that parses hostile files: only what Python needs to start.
+        env = {k: v for k, v in os.environ.items() if k in _PASSED_ENV or k.startswith("LC_")}
         path = os.environ.get("PYTHONPATH", "")
-        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT) + (os.pathsep + path if path else "")}
+        env["PYTHONPATH"] = str(PROJECT_ROOT) + (os.pathsep + path if path else "")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "flowtrack_ui.core.files.worker", str(memory_bytes)],
             stdin=subprocess.PIPE,
