@@ -4,10 +4,11 @@ The task waits on the change feed (no polling of the database). It wakes at most
 ``FLOWTRACK_LIVE_CHECK_SECONDS`` (15 s) when nothing happens, only to notice that its browser tab has closed
 or moved on, and then ends, unsubscribing.
 
-A follow is a read like any other: the caller passes ``authorize``, which asks the domain core
+A follow is a read like any other: the caller passes ``topic_for``, which asks the domain core
 whether the tab's user may still read the topic; it runs before following and on every wake,
-and a refusal ends the task without sending anything. A tab has at most one live task per
-page state: a new one replaces the previous.
+and a refusal ends the task without sending anything. The task belongs to the socket the tab was
+hydrated on: when that socket closes (even if the same client token connects again) it ends.
+A tab has at most one live task per page state: a new one replaces the previous.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from flowtrack_ui.core.settings import get_settings
 log = logging.getLogger("flowtrack.live")
 
 
-def client_connected_here(token: str) -> bool:
-    """Whether the browser tab with this client token still has its socket on this worker."""
+def client_connected_here(token: str, sid: str | None = None) -> bool:
+    """Whether the browser tab with this client token still has its socket on this worker.
+
+    With ``sid``: that very socket (not a later connection made with the same client token).
+    """
     from reflex.utils.prerequisites import get_and_validate_app
 
     namespace = get_and_validate_app().app.event_namespace
@@ -31,7 +35,11 @@ def client_connected_here(token: str) -> bool:
         return False
     manager = namespace._token_manager
     record = manager.token_to_socket.get(token)
-    return record is not None and record.instance_id == manager.instance_id
+    return (
+        record is not None
+        and record.instance_id == manager.instance_id
+        and (sid is None or record.sid == sid)
+    )
 
 
 # (client token, state name) -> the one live task of that page in that tab, on this worker.
@@ -63,7 +71,9 @@ async def follow(state, topic_for, still_wanted, refresh):
     ``refresh`` returns None to keep going or events to send (a sign-in redirect, say) and stop.
     """
     async with state:
-        token = state.router.session.client_token
+        # The tab's client token and the socket it was hydrated on (the session guard let this
+        # event through on it): the task ends when that socket does, even if the token reconnects.
+        token, sid = state.router.session.client_token, state.router.session.session_id
         try:
             topic = topic_for()
         except DomainError:
@@ -77,7 +87,7 @@ async def follow(state, topic_for, still_wanted, refresh):
             quiet = 0
             while True:
                 changed = await sub.wait(check_every)
-                if not client_connected_here(token):
+                if not client_connected_here(token, sid):
                     return None
                 if not changed:
                     # Idle: the in-process socket check above is enough most of the time. Opening

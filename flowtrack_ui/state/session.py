@@ -35,9 +35,11 @@ def all_page_states() -> list[type[rx.State]]:
 class SessionState(rx.State):
     """Base of every page state. Shows who is signed in; never holds a password.
 
-    ``_owner_id`` says whose data the tab's page states hold. Whenever the tab's token stops
-    being valid for that user (sign-out, password change or reset, expiry, another account),
-    every page state is reset, so nothing of the last user survives for the next connection.
+    ``_owner_id`` says whose data the tab's page states hold; ``_bound_sid`` is the websocket
+    the tab was last hydrated on. Both are kept by the session guard (``stale_state.py``), which
+    every event passes before its handler: an event from another socket is refused, and whenever
+    the tab's token stops being valid for the owner (sign-out, password change or reset, expiry,
+    another account), every page state is reset, so nothing of the last user survives.
     """
 
     token: str = rx.LocalStorage("", name="flowtrack_token", sync=True)
@@ -46,6 +48,7 @@ class SessionState(rx.State):
     role: str = ""
     company_name: str = ""
     _owner_id: int = 0
+    _bound_sid: str = ""
 
     @rx.var
     def role_label(self) -> str:
@@ -56,28 +59,43 @@ class SessionState(rx.State):
         return bool(self.role)
 
     def principal(self) -> Principal:
-        """The caller, from the token, re-read from the database (raises Unauthenticated)."""
+        """The caller, from the token, re-read from the database (raises Unauthenticated).
+
+        Only on the socket the tab was hydrated on: a background task whose tab has since
+        been taken over by a connection that did not hydrate stops acting for the user.
+        """
+        if self.router.session.session_id != self._bound_sid:
+            raise Unauthenticated("This page was opened on another connection; please reload it.")
         return accounts.principal_from_token(db(), self.token)
 
     def _remember(self, p: Principal) -> None:
+        """Shows who is signed in. The guard records the owner before the next event."""
         if self._owner_id and self._owner_id != p.user_id:
-            token = self.token
-            self.reset()  # another account in this tab: nothing of the previous one stays
-            self.token = token
+            # Another account signed in here just now: what is loaded goes at once, the
+            # guard forgets every other page state before the next event (``_owner_id`` tells it).
+            token, owner, bound = self.token, self._owner_id, self._bound_sid
+            self.reset()
+            self.token, self._owner_id, self._bound_sid = token, owner, bound
         me = accounts.me(db(), p)
-        self._owner_id = p.user_id
         self.user_name, self.user_email, self.role = me.full_name, me.email, me.role
         self.company_name = me.company_name or ""
 
     def _forget(self) -> None:
         """Clear every page state this tab holds (and the token); see ``forget_everything``."""
+        bound = self._bound_sid
         self.reset()
+        self._bound_sid = bound  # still the tab's own connection
 
     async def forget_everything(self) -> None:
-        """Load every page state of this tab (lazy with Redis) and reset them all."""
+        """Load every page state of this tab (lazy with Redis) and reset them all.
+
+        The tab stays bound to its connection: what is forgotten is the user, not the socket.
+        """
         for cls in all_page_states():
             await self.get_state(cls)
+        bound = self._bound_sid
         self.reset()
+        self._bound_sid = bound
 
     @rx.event
     async def wipe(self):
