@@ -115,6 +115,9 @@ def test_paging_and_filters(pool_world):
     assert search.search(db, rec, "", applied_since=tomorrow).total == 0
     with pytest.raises(InvalidInput, match="date"):
         search.search(db, rec, "", applied_since="last tuesday")
+    for far in ("0001-01-01", "9999-12-31"):  # past what the database's timestamps hold: 422, not 500
+        with pytest.raises(InvalidInput, match="between the years"):
+            search.search(db, rec, "", applied_since=far)
     with pytest.raises(InvalidInput, match="Stage"):
         search.search(db, rec, "", category="nonsense")
     with pytest.raises(NotFound):

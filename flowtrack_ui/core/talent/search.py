@@ -79,13 +79,15 @@ def _since(value: object) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
+        validation.date_in_range(value, "Applied since")
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime.combine(value, time.min, UTC)
-    try:
-        return datetime.combine(date.fromisoformat(str(value).strip()), time.min, UTC)
-    except ValueError:
-        raise InvalidInput("Applied since: use a date like 2026-01-31.") from None
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InvalidInput("Applied since: use a date like 2026-01-31.") from None
+    validation.date_in_range(value, "Applied since")
+    return datetime.combine(value, time.min, UTC)
 
 
 def _filters(s: Session, principal: Principal, tag, category, job_id, since) -> tuple[list[str], dict]:
