@@ -177,6 +177,21 @@ def test_an_unconfirmed_holder_never_blocks_the_invitation_and_is_erased_when_it
     assert r.status_code == 401
 
 
+def test_erasing_an_unconfirmed_holder_keeps_the_emails_that_are_not_its_own(db):
+    """An invitation (or a claim) waiting in the outbox for the address belongs to its reader."""
+    make_company(db, "Acme")
+    squatter = make_candidate(db, INVITED, "Stan Stranger")
+    c = http(db)
+    invite_over_http(c, db)
+    [invitation] = emails_to(db, INVITED, "staff_invitation")
+    email_ownership.resend_link(db, squatter)
+    assert emails_to(db, INVITED, "email_verification")
+    with db.session(write=True) as s:
+        erase.erase_account(s, s.get(User, squatter.user_id), squatter.user_id, "self")
+    assert [e.id for e in emails_to(db, INVITED, "staff_invitation")] == [invitation.id]
+    assert not emails_to(db, INVITED, "email_verification")
+
+
 def test_a_confirmed_holder_keeps_the_address(db):
     acme = make_company(db, "Acme")
     holder = make_candidate(db, INVITED, "Nina New")

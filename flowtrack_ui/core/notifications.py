@@ -164,6 +164,12 @@ def stage_changed(
     )
 
 
+# Emails about an account itself (not about an application), sent to the account's own address:
+# the export shows them and erasing the account removes them. Staff invitations and sign-up
+# claims are not the account's: they belong to whoever reads the address.
+ACCOUNT_EMAIL_KINDS = ("password_reset", "email_verification")
+
+
 def staff_invitation(
     s: Session, inviter_id: int, company_id: int, email: str, role: str, token: str, expires_at: datetime
 ) -> None:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
-from .. import security, throttle
+from .. import notifications, security, throttle
 from ..changes import candidate_topic, company_topic, job_topic
 from ..collaboration import interviews
 from ..db import Database, announce
@@ -269,7 +269,14 @@ def erase_account(s: Session, user: User, by: int | None, kind: str) -> Erasure:
     s.exec(delete(StoredFile).where(StoredFile.owner_id == user.id))
     s.exec(delete(CandidateTag).where(CandidateTag.candidate_id == user.id))
     documents.remove_all(s, user.id)
-    s.exec(delete(OutboxEmail).where(OutboxEmail.to_address == user.email))
+    # Only the account's own emails: an invitation or a sign-up claim sent to the same address
+    # belongs to whoever reads it, not to this account (its application emails went above).
+    s.exec(
+        delete(OutboxEmail).where(
+            OutboxEmail.to_address == user.email,
+            OutboxEmail.kind.in_(notifications.ACCOUNT_EMAIL_KINDS),
+        )
+    )
     s.exec(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     s.exec(delete(SignInFailure).where(SignInFailure.email == user.email))
     _anonymise(user, now)

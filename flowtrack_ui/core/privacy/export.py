@@ -23,6 +23,7 @@ from typing import IO
 import sqlalchemy as sa
 from sqlmodel import Session, or_, select
 
+from .. import notifications
 from ..db import Database
 from ..models import (
     Application,
@@ -41,8 +42,6 @@ from ..queries import candidate_timelines
 FORMAT = "flowtrack-export/1"
 CHUNK = 1 << 20  # bytes of a file read from the database at a time
 IN_MEMORY = 1 << 20  # the zip stays in memory up to this size, then moves to a temporary file
-# Emails about the account itself (not about an application), sent to the account's address.
-ACCOUNT_EMAIL_KINDS = ("password_reset", "email_verification")
 # The token of an emailed one-time link (confirmation, password reset, invitation).
 _LINK_TOKEN = re.compile(r"(/(?:verify|reset-password|invite)/)[A-Za-z0-9_-]+")
 LINK_REMOVED = "[link not included in the export]"
@@ -73,7 +72,7 @@ def _own_emails(s: Session, user: User, app_ids: list[int]) -> list[OutboxEmail]
             or_(
                 OutboxEmail.application_id.in_(app_ids),
                 OutboxEmail.application_id.is_(None)
-                & OutboxEmail.kind.in_(ACCOUNT_EMAIL_KINDS)
+                & OutboxEmail.kind.in_(notifications.ACCOUNT_EMAIL_KINDS)
                 & (OutboxEmail.created_at >= user.created_at),
             ),
         )
