@@ -29,10 +29,12 @@ from flowtrack_ui.core.accounts import email_ownership, password_reset
 from flowtrack_ui.core.errors import Conflict, NotFound
 from flowtrack_ui.core.models import (
     Application,
+    Company,
     EmailVerification,
     ErasureLog,
     Invitation,
     OutboxEmail,
+    RejectionReason,
     SignUpClaim,
     StoredFile,
     User,
@@ -365,6 +367,54 @@ def test_sign_up_for_an_unconfirmed_address_waits_for_the_link_then_erases_the_h
         json={"email": "nina@example.com", "password": STRANGER_PASSWORD, "full_name": "Stan"},
     )
     assert r.status_code == 409 and "please sign in" in r.json()["detail"]
+
+
+def test_company_sign_up_for_an_unconfirmed_address_waits_for_the_link_too(db):
+    """Company sign-up is sign-up too: an unconfirmed holder never blocks the address's owner."""
+    c = http(db)
+    squatter = make_candidate(db, "founder@initech.test", "Stan Stranger")
+    body = {
+        "company_name": "Initech",
+        "email": "founder@initech.test",
+        "password": OWNER_PASSWORD,
+        "full_name": "Fay Founder",
+    }
+    r = c.post("/api/companies", json=body)
+    assert r.status_code == 202, r.text
+    assert r.json()["detail"].startswith("Check your email")
+    with db.session() as s:
+        assert s.exec(select(Company)).first() is None  # nothing is made before the link
+    [claim_mail] = emails_to(db, "founder@initech.test", "sign_up_confirmation")
+
+    # A look-alike of a company made meanwhile is refused at sign-up and when the link is used.
+    make_company(db, "Globex")
+    r = c.post("/api/companies", json={**body, "company_name": "GLOBEX"})
+    assert r.status_code == 409
+
+    r = c.post(f"/api/auth/verify/{link_token(claim_mail)}")
+    assert r.status_code == 200, r.text
+    founder = user_by_email(db, "founder@initech.test")
+    assert (founder.full_name, founder.role) == ("Fay Founder", "recruiter")
+    assert founder.email_verified_at is not None
+    with db.session() as s:
+        company = s.get(Company, founder.company_id)
+        assert company.name == "Initech"
+        assert s.exec(select(RejectionReason).where(RejectionReason.company_id == company.id)).all()
+        assert s.get(User, squatter.user_id).erased_at is not None
+    headers = bearer(c, "founder@initech.test", OWNER_PASSWORD)
+    assert c.get("/api/auth/me", headers=headers).json()["company_id"] == founder.company_id
+
+
+def test_a_company_claim_loses_to_a_company_registered_meanwhile(db):
+    make_candidate(db, "founder@initech.test", "Stan Stranger")
+    assert (
+        accounts.register_company(db, "Initech", "founder@initech.test", OWNER_PASSWORD, "Fay").user is None
+    )
+    [claim_mail] = emails_to(db, "founder@initech.test", "sign_up_confirmation")
+    accounts.register_company(db, "Initech", "someone@else.test", PASSWORD, "Sam Else")
+    with pytest.raises(Conflict, match="company with this name"):
+        email_ownership.confirm(db, link_token(claim_mail))
+    assert user_by_email(db, "founder@initech.test").role == "candidate"  # the holder stays
 
 
 def test_a_claim_fails_once_the_holder_confirmed_and_claims_expire(db):

@@ -221,15 +221,23 @@ def resend_confirmation(caller: Caller, db: Db) -> AcceptedOut:
     "/companies",
     response_model=UserOut,
     status_code=status.HTTP_201_CREATED,
-    responses=errors(409, 422),
+    responses={
+        202: {"model": AcceptedOut, "description": "Check your email: the link makes the company"},
+        **errors(409, 422),
+    },
     tags=["companies"],
     summary="Company sign-up",
 )
-def create_company(body: CompanyIn, db: Db) -> UserOut:
-    """Creates the company and its first recruiter."""
-    return user_out(
-        accounts.register_company(db, body.company_name, body.email, body.password, body.full_name)
-    )
+def create_company(body: CompanyIn, db: Db) -> UserOut | JSONResponse:
+    """Creates the company and its first recruiter, whose address the emailed link confirms.
+
+    As for a candidate's sign-up: 409 when a confirmed account has the email; 202 when an account
+    that never confirmed it holds it, and then the link makes the company and the recruiter.
+    """
+    result = accounts.register_company(db, body.company_name, body.email, body.password, body.full_name)
+    if result.user is None:
+        return JSONResponse({"detail": CLAIM_ACCEPTED}, status_code=status.HTTP_202_ACCEPTED)
+    return user_out(result.user)
 
 
 @router.post(

@@ -263,6 +263,8 @@ class SignUpClaim(SQLModel, table=True):
     email: str = Field(sa_type=sa.String(254), index=True)
     full_name: str = Field(sa_type=sa.String(120))
     password_hash: str = Field(sa_type=sa.String(255))
+    # A company sign-up's company, made with its recruiter when the link is used.
+    company_name: str | None = Field(default=None, sa_type=sa.String(120), nullable=True)
     token_hash: str = Field(sa_type=sa.String(64), unique=True)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

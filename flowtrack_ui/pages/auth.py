@@ -109,17 +109,25 @@ def company_signup_page() -> rx.Component:
     return auth_card(
         "Set up your company",
         "You become its first recruiter and can invite your team.",
-        rx.form(
-            rx.vstack(
-                field("Company name", "company_name", required=True, max_length=120),
-                field("Your full name", "full_name", auto_complete="name", required=True, max_length=120),
-                field("Work email", "email", "email", auto_complete="email", required=True),
-                new_password_field(),
-                error_callout(AuthState.error),
-                _submit("Create company", "company-submit"),
-                spacing="3",
+        rx.cond(
+            AuthState.signup_pending,
+            _status(
+                "Check your email: your company and your account are made when you confirm the "
+                "address with the link we sent. It works once, within 24 hours.",
+                "signup-pending",
             ),
-            on_submit=AuthState.company_signup,
+            rx.form(
+                rx.vstack(
+                    field("Company name", "company_name", required=True, max_length=120),
+                    field("Your full name", "full_name", auto_complete="name", required=True, max_length=120),
+                    field("Work email", "email", "email", auto_complete="email", required=True),
+                    new_password_field(),
+                    error_callout(AuthState.error),
+                    _submit("Create company", "company-submit"),
+                    spacing="3",
+                ),
+                on_submit=AuthState.company_signup,
+            ),
         ),
         rx.text("Already have an account? ", rx.link("Sign in", href="/login", underline="always"), size="2"),
     )

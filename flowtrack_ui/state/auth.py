@@ -96,14 +96,20 @@ class AuthState(SessionState):
     @rx.event
     def company_signup(self, form: dict):
         try:
-            user = accounts.register_company(
+            result = accounts.register_company(
                 db(),
                 form.get("company_name", ""),
                 form.get("email", ""),
                 form.get("password", ""),
                 form.get("full_name", ""),
             )
-            return self._signed_in(accounts.issue_token(db(), user.id))
+            if result.user is None:
+                self.error, self.signup_pending = "", True
+                return None
+            return [
+                *self._signed_in(accounts.issue_token(db(), result.user.id)),
+                rx.toast.info("We sent you a link to confirm your email address.", duration=8000),
+            ]
         except DomainError as exc:
             self.error = exc.message
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -17,9 +16,8 @@ from ..db import Database
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ..models import Company, Invitation, User
 from ..permissions import INVITE_ACTION, STAFF_ROLES, Action, Principal, Role, require
-from ..pipelines import rejection_reasons
 from ..views import InvitationView, UserView
-from . import company_names, email_ownership, password_policy
+from . import companies, company_names, email_ownership, password_policy
 
 INVITATION_TTL = timedelta(days=7)
 
@@ -90,31 +88,24 @@ def register(db: Database, email: str, password: str, full_name: str, role: str)
     return register_candidate(db, email, password, full_name)
 
 
-def register_company(db: Database, company_name: str, email: str, password: str, full_name: str) -> UserView:
-    """Company sign-up: the company and its first recruiter, in one transaction."""
+def register_company(db: Database, company_name: str, email: str, password: str, full_name: str) -> SignUp:
+    """Company sign-up: the company and its first recruiter, in one transaction.
+
+    The recruiter's address is confirmed by the emailed link. An address a confirmed account holds
+    is refused; one an unconfirmed account holds becomes a sign-up claim that makes the company and
+    its recruiter when the link is used (``user`` is None then), like a candidate's sign-up.
+    """
     company_name = company_names.clean(company_name)
-    name_key = company_names.lookalike_key(company_name)
     email = validation.email(email)
     password = password_policy.check(password, email)
     full_name = validation.person_name(full_name)
     password_hash = security.hash_password(password)
-    taken_message = "A company with this name, or one that looks the same, is already registered."
     with db.session(write=True) as s:
-        taken = s.exec(
-            select(Company.id).where(
-                (func.lower(Company.name) == company_name.lower()) | (Company.name_key == name_key)
-            )
-        ).first()
-        if taken is not None:
-            raise Conflict(taken_message)
-        _ensure_email_free(s, email)
-        company = Company(name=company_name, name_key=name_key)
-        s.add(company)
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict(taken_message) from None
-        rejection_reasons.add_defaults(s, company.id)
+        companies.ensure_name_free(s, company_name)
+        if email_ownership.ensure_not_owned(s, email) is not None:
+            email_ownership.claim_address(s, email, full_name, password_hash, company_name=company_name)
+            return SignUp(email=email, user=None)
+        company = companies.create(s, company_name)
         user = _add_user(
             s,
             User(
@@ -126,7 +117,7 @@ def register_company(db: Database, company_name: str, email: str, password: str,
             ),
         )
         email_ownership.send_link(s, user)  # nothing vouches for the address yet
-        return _user_view(user, company)
+        return SignUp(email=email, user=_user_view(user, company))
 
 
 def _token_hash(token: str) -> str:

@@ -26,6 +26,7 @@ from ..errors import Conflict, DomainError, NotFound
 from ..models import EmailVerification, SignUpClaim, User
 from ..permissions import Principal, Role
 from ..privacy import erase
+from . import companies
 
 VERIFY_TTL = timedelta(hours=24)
 # More links than this for one account (or one claimed address) within the hour send no email.
@@ -119,9 +120,15 @@ def release_address(s: Session, email: str) -> None:
 
 
 def claim_address(
-    s: Session, email: str, full_name: str, password_hash: str, now: datetime | None = None
+    s: Session,
+    email: str,
+    full_name: str,
+    password_hash: str,
+    now: datetime | None = None,
+    company_name: str | None = None,
 ) -> None:
     """A sign-up for an address an unconfirmed account holds: kept as a claim, its link emailed.
+    With ``company_name`` it is a company sign-up: the link makes the company and its recruiter.
 
     Past the hourly limit for the address nothing is stored or sent (the caller's answer is the same).
     """
@@ -141,6 +148,7 @@ def claim_address(
             email=email,
             full_name=full_name,
             password_hash=password_hash,
+            company_name=company_name,
             token_hash=_hash(token),
             expires_at=expires_at,
             created_at=now,
@@ -185,16 +193,19 @@ def _complete_claim(s: Session, claim: SignUpClaim, now: datetime) -> Confirmed:
     claimed = s.execute(
         update(SignUpClaim)
         .where(SignUpClaim.id == claim.id, SignUpClaim.used_at.is_(None))
-        .values(used_at=now, full_name="", password_hash="")  # the used row keeps nothing personal
+        # the used row keeps nothing personal
+        .values(used_at=now, full_name="", password_hash="", company_name=None)
     ).rowcount
     if claimed != 1:
         raise Conflict("This confirmation link has already been used.")
     s.exec(delete(SignUpClaim).where(SignUpClaim.email == claim.email, SignUpClaim.id != claim.id))
     release_address(s, claim.email)
+    company = companies.create(s, claim.company_name) if claim.company_name else None
     user = User(
         email=claim.email,
         full_name=claim.full_name,
-        role=Role.CANDIDATE,
+        role=Role.RECRUITER if company else Role.CANDIDATE,
+        company_id=company.id if company else None,
         password_hash=claim.password_hash,
         email_verified_at=now,
     )
