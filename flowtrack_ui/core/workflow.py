@@ -79,7 +79,11 @@ def apply(
                 raise NotFound("Job not found.")
             raise Conflict("This job is closed and no longer takes applications.")
         checked_answers = screening.check_answers(screening.for_job(s, job.id), answers)
-        profile = s.get(CandidateProfile, principal.user_id)
+        # Locked (PostgreSQL) so a résumé replaced meanwhile cannot be deleted under the snapshot:
+        # the replacement waits for this application, or this reads the new résumé.
+        profile = s.exec(
+            select(CandidateProfile).where(CandidateProfile.user_id == principal.user_id).with_for_update()
+        ).first()
         exists = s.exec(
             select(Application.id).where(
                 Application.job_id == job_id, Application.candidate_id == principal.user_id
