@@ -250,9 +250,11 @@ def refuse_bad_uploads(backend: Starlette) -> Starlette:
     return backend
 
 
-async def _upload_refused(_request: Request, exc: Exception) -> JSONResponse:
+async def _upload_refused(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, RecursionError):
-        return JSONResponse({"detail": "The upload's event arguments nest too deeply."}, status_code=422)
+        upload = request.url.path.startswith(UPLOAD_ENDPOINT)
+        where = "The upload's event arguments nest" if upload else "The request nests"
+        return JSONResponse({"detail": f"{where} too deeply."}, status_code=422)
     return JSONResponse({"detail": f"Upload refused: {str(exc)[:400]}"}, status_code=400)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import notifications
@@ -190,6 +191,10 @@ def _confirm_account(s: Session, link: EmailVerification, now: datetime) -> Conf
 
 def _complete_claim(s: Session, claim: SignUpClaim, now: datetime) -> Confirmed:
     _check_open(claim.used_at, claim.expires_at, now)
+    # Two links for one address used at once: the second waits here (PostgreSQL), then finds its
+    # claim gone and answers "already used" instead of racing to make a second account.
+    same_address = select(SignUpClaim.id).where(SignUpClaim.email == claim.email)
+    s.exec(same_address.order_by(SignUpClaim.id).with_for_update()).all()
     claimed = s.execute(
         update(SignUpClaim)
         .where(SignUpClaim.id == claim.id, SignUpClaim.used_at.is_(None))
@@ -210,7 +215,10 @@ def _complete_claim(s: Session, claim: SignUpClaim, now: datetime) -> Confirmed:
         email_verified_at=now,
     )
     s.add(user)
-    s.flush()
+    try:
+        s.flush()
+    except IntegrityError:  # an account took the address meanwhile
+        raise Conflict(TAKEN) from None
     return Confirmed(user_id=user.id, email=user.email, account_created=True)
 
 
