@@ -17,6 +17,7 @@ from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.profile import ProfileState
 
 from .e2e_server import running_app
+from .socket_client import signed_in_socket
 
 pytestmark = pytest.mark.e2e
 
@@ -89,6 +90,15 @@ def test_deeply_nested_event_arguments_are_422(api):
 
 
 def test_no_files_reaches_the_handler_which_says_so(api):
-    r = upload(api, UPLOAD, data={"other": "x"})
-    assert r.status_code == 200, r.text
-    assert "Choose a PDF or Word" in r.text or "sign in" in r.text.lower()
+    """From a signed-in candidate's open tab (an upload acts only while its tab's socket is open)."""
+    email = "nofiles@example.com"
+    body = {"email": email, "password": "correct horse battery", "full_name": "No Files"}
+    r = api.post("/api/auth/register", json=body)
+    assert r.status_code == 201, r.text
+    tab = signed_in_socket(str(api.base_url).rstrip("/"), email, "correct horse battery")
+    try:
+        r = upload(api, UPLOAD, token=tab.client_token, data={"other": "x"})
+        assert r.status_code == 200, r.text
+        assert "Choose a PDF or Word" in r.text
+    finally:
+        tab.close()

@@ -9,11 +9,14 @@ back and nothing is written. The same user reconnecting, or reloading, keeps the
 
 from __future__ import annotations
 
+import io
 import re
 import time
 
 import httpx
 import pytest
+
+from flowtrack_ui.state.profile import ProfileState
 
 from .e2e_server import running_app
 from .e2e_support import DEMO_PW, card, sign_in
@@ -34,6 +37,8 @@ pytestmark = pytest.mark.e2e
 RECRUITER = "recruiter@acme.test"
 JOB = 1
 PASSWORD = "correct horse battery"
+PROFILE = ProfileState.get_full_name()
+UPLOAD = f"{PROFILE}.upload_resume"
 
 
 @pytest.fixture(scope="module")
@@ -263,3 +268,49 @@ def test_a_browser_tab_survives_a_dropped_socket_and_a_reload(server, api, new_p
     card(page, "Applied", names[1]).wait_for()
     page.locator("[data-testid=sign-out]").wait_for()
     moves(names[1])
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF whose metadata makes it a different file for each ``text``."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _post_upload(api, client_token: str, name: str) -> httpx.Response:
+    return api.post(
+        "/_upload",
+        headers={"reflex-event-handler": UPLOAD, "reflex-client-token": client_token},
+        files={"files": (name, _pdf(name), "application/pdf")},
+    )
+
+
+def test_an_upload_posted_with_a_closed_tabs_token_runs_nothing(server, api):
+    """Reflex's /_upload takes a client token and a handler name, no socket: a closed tab's token
+    posted there must neither replace the résumé nor send back the profile the tab showed."""
+    email, name = "uma.upload@example.com", "Uma Uploadtest"
+    r = api.post("/api/auth/register", json={"email": email, "password": PASSWORD, "full_name": name})
+    assert r.status_code == 201, r.text
+    me = bearer(api, email, PASSWORD)
+    r = api.put("/api/me/profile", json={"full_name": name, "phone": "+44 20 7946 0958"}, headers=me)
+    assert r.status_code == 200, r.text
+    tab = signed_in_socket(server.url, email, PASSWORD)
+    tab.send(f"{PROFILE}.load", {}, {"pathname": "/profile", "asPath": "/profile"})
+    assert tab.wait_for(lambda c: "7946 0958" in c.text()), tab.text()[-500:]
+
+    # The open tab uploads through /_upload as its page does: the résumé is stored.
+    r = _post_upload(api, tab.client_token, "while-open.pdf")
+    assert r.status_code == 200, r.text
+    assert api.get("/api/me/profile", headers=me).json()["resume"]["name"] == "while-open.pdf"
+
+    token = close_tab(tab)
+    time.sleep(1.5)  # the server has seen the socket close
+    r = _post_upload(api, token, "replayed.pdf")
+    assert r.status_code < 500, r.text
+    assert "7946 0958" not in r.text and name not in r.text and "while-open" not in r.text
+    assert api.get("/api/me/profile", headers=me).json()["resume"]["name"] == "while-open.pdf"

@@ -42,6 +42,25 @@ def client_connected_here(token: str, sid: str | None = None) -> bool:
     )
 
 
+async def socket_connected(token: str, sid: str) -> bool:
+    """Whether the tab's socket ``sid`` is still connected, on this worker or (Redis) on another.
+
+    Reflex's token manager answers for every worker (with Redis it refreshes its record from
+    there); a later connection made with the same client token is another socket, so it does not
+    count.
+    """
+    from reflex.utils.prerequisites import get_and_validate_app
+
+    namespace = get_and_validate_app().app.event_namespace
+    if namespace is None or not sid:
+        return False
+    manager = namespace._token_manager
+    if not await manager.is_token_connected(token):
+        return False
+    record = manager.token_to_socket.get(token)
+    return record is not None and record.sid == sid
+
+
 # (client token, state name) -> the one live task of that page in that tab, on this worker.
 _running: dict[tuple[str, str], asyncio.Task] = {}
 

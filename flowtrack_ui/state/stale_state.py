@@ -14,6 +14,9 @@ event comes first:
 - Any other event arriving over a socket the tab was not hydrated on is refused before its
   handler: every page state is reset and the page is told to reload (a real browser whose state
   the server lost re-hydrates with its JWT; a script gets nothing).
+- An event that comes with no socket at all (Reflex's ``/_upload`` posts name only the client
+  token and the handler) acts only while the socket the tab was hydrated on is still connected:
+  a closed tab's token posted there resets every page state and runs nothing.
 - Before every FlowTrack event the tab's JWT is re-read through the core (expiry, sign-out and
   password changes end it): unless it is valid for the states' owner, every page state is reset
   before the handler runs, so no handler can read what the tab held for someone else.
@@ -35,7 +38,7 @@ from flowtrack_ui.core import accounts
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Principal
 
-from .live import client_connected_here
+from .live import client_connected_here, socket_connected
 from .session import SessionState, db
 
 _HYDRATE_EVENTS = frozenset(f"{rx.State.get_full_name()}.{name}" for name in ("hydrate_and_load", "hydrate"))
@@ -121,6 +124,13 @@ class ForgetStaleStates(Middleware):
             return None
         if session._bound_sid != sid:
             return await _refuse(state, session)
+        if not event.router_data and not await socket_connected(
+            session.router.session.client_token, session._bound_sid
+        ):
+            # No socket sent this (an upload post): the tab it names has closed.
+            await session.forget_everything()
+            state._clean()
+            return StateUpdate()
         if event.name == _STORAGE_EVENT:
             token = _token_from(event.payload)
             if token is not None:  # the browser's stored JWT changed (another tab signed in or out)
