@@ -3,6 +3,7 @@ candidate downloads their data or erases their account."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import reflex as rx
@@ -84,8 +85,13 @@ class AccountState(SessionState):
     async def erase_account(self, form: dict):
         """Erases the account (the password confirms), then forgets everything this tab held."""
         try:
-            erase.erase_own_account(
-                db(), self.principal(), str(form.get("password", "")), self.router.session.client_ip
+            # In a thread: the password hash and the redaction of the person's name take time.
+            await asyncio.to_thread(
+                erase.erase_own_account,
+                db(),
+                self.principal(),
+                str(form.get("password", "")),
+                self.router.session.client_ip,
             )
         except Unauthenticated as exc:
             return self.refuse(exc)

@@ -156,9 +156,10 @@ class AuthState(SessionState):
         self.error, self.verify_done, self.verify_error = "", "", ""
 
     @rx.event
-    def confirm_email(self):
+    async def confirm_email(self):
         try:
-            done = email_ownership.confirm(db(), self._path_token("verify"))
+            # In a thread: completing a sign-up claim erases the unconfirmed holder of the address.
+            done = await asyncio.to_thread(email_ownership.confirm, db(), self._path_token("verify"))
         except DomainError as exc:
             self.verify_error = exc.message
             return None
@@ -184,10 +185,15 @@ class AuthState(SessionState):
         self.invite_role = ROLE_LABELS[Role(info["role"])]
 
     @rx.event
-    def accept_invitation(self, form: dict):
+    async def accept_invitation(self, form: dict):
         try:
-            user = accounts.accept_invitation(
-                db(), self._invite_token(), form.get("password", ""), form.get("full_name", "")
+            # In a thread: the password hash, and the erase of an unconfirmed holder of the address.
+            user = await asyncio.to_thread(
+                accounts.accept_invitation,
+                db(),
+                self._invite_token(),
+                form.get("password", ""),
+                form.get("full_name", ""),
             )
             return self._signed_in(accounts.issue_token(db(), user.id))
         except DomainError as exc:

@@ -3,6 +3,7 @@ the company's retention period and erasure log."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import reflex as rx
@@ -265,13 +266,19 @@ class TalentState(SessionState):
         )
 
     @rx.event
-    def confirm_erase(self):
-        def run():
-            erase.erase_candidate(db(), self.principal(), self.subject_id)
-            self._load_privacy()
-            self._load_tags()
-
-        return self._attempt(run, "The candidate's personal data was erased.")
+    async def confirm_erase(self):
+        """Erasing redacts every text of the company that names the person: it runs in a thread,
+        so other tabs' events never wait on it."""
+        try:
+            await asyncio.to_thread(erase.erase_candidate, db(), self.principal(), self.subject_id)
+        except DomainError as exc:
+            if exc.status_code in (401, 403):
+                return self.refuse(exc)
+            self.dialog_error = exc.message
+            return None
+        self._load_privacy()
+        self._load_tags()
+        return self._done("The candidate's personal data was erased.")
 
     @rx.event
     def save_retention(self, form: dict):
