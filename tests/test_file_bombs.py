@@ -320,6 +320,22 @@ def test_the_quota_over_http_is_a_429_with_retry_after(db, candidate, monkeypatc
     assert 3500 < int(r.headers["Retry-After"]) <= 3601
 
 
+def test_when_every_worker_stays_busy_the_upload_is_refused_and_the_old_file_kept(db, candidate, monkeypatch):
+    """A file stored without its text would be missing from every search for good: refused, to retry."""
+    first = profile.upload_resume(db, candidate, make_pdf("Rust and Go"), "first.pdf")
+    monkeypatch.setattr(sandbox, "run", lambda *_a, **_k: sandbox.Outcome("busy"))
+    c = TestClient(Hardening(create_api(lambda: db)), raise_server_exceptions=False)
+    token = c.post("/api/auth/login", json={"email": "cand@example.com", "password": PASSWORD}).json()
+    r = c.put(
+        "/api/me/resume",
+        files={"file": ("second.pdf", make_pdf("Haskell"))},
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+    )
+    assert r.status_code == 429, r.text
+    assert "try again" in r.json()["detail"] and int(r.headers["Retry-After"]) > 0
+    assert profile.get_profile(db, candidate).resume.id == first.id
+
+
 def test_replacing_a_resume_keeps_only_the_current_and_the_snapshotted_ones(db, acme, candidate, limits):
     first = profile.upload_resume(db, candidate, make_pdf("first version"), "v1.pdf")
     app = workflow.apply(db, candidate, acme.job_id)

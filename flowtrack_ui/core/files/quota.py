@@ -32,6 +32,18 @@ class TooManyUploads(TooManyAttempts):
         DomainError.__init__(self, f"You can upload at most {limit} résumés an hour. Try again in {when}.")
 
 
+class FilesBusy(TooManyAttempts):
+    """Every file worker stayed busy: the upload is refused (the current file kept), to retry.
+
+    Storing the file without its text would leave it out of every search for good."""
+
+    def __init__(self, retry_after: int = 60):
+        self.retry_after = retry_after
+        DomainError.__init__(
+            self, "FlowTrack is busy reading other files. Your file was not saved; try again in a minute."
+        )
+
+
 def reserve(db: Database, user_id: int, now: datetime | None = None) -> None:
     """Count one upload of ``user_id``, or refuse it (TooManyUploads) when the hour's quota is used."""
     now = now or datetime.now(UTC)

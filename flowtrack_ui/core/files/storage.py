@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, select
 
 from ..db import Database
 from ..models import FilePage, StoredFile
-from . import sandbox
+from . import quota, sandbox
 from .file_types import PDF
 from .preview import MAX_PREVIEW_PAGES, WIDTH_PX
 
@@ -30,7 +30,6 @@ _TEXT_NOTES = {
     "memory": "The file is too large to read (it needs more memory than a résumé may); download it.",
     "crashed": "The file is too large to read (it needs more memory than a résumé may); download it.",
     "failed": "The file could not be read (it may be damaged); download it to open it.",
-    "busy": "The server was too busy to read the text; download the file to read it.",
 }
 _PREVIEW_NOTES = {
     "timeout": "The pages could not be drawn in time; download the file to read it.",
@@ -82,8 +81,10 @@ def draw_pages(content_type: str, data: bytes) -> Preview:
 
 
 def read_text(content_type: str, data: bytes) -> tuple[str | None, str | None, int | None]:
-    """(text, note, page count), read by a worker within its limits."""
+    """(text, note, page count), read by a worker within its limits; FilesBusy if none came free."""
     outcome = sandbox.run("text", data, content_type=content_type)
+    if outcome.status == "busy":
+        raise quota.FilesBusy()
     if not outcome.ok:
         log.info("text not read: %s", outcome.status)
         return None, _TEXT_NOTES.get(outcome.status, _TEXT_NOTES["failed"]), None
@@ -101,8 +102,8 @@ def _note(value: object) -> str | None:
 
 def prepare(owner_id: int, data: bytes, content_type: str, name: str) -> PreparedFile:
     """The row for a checked file, read by the worker (done before the transaction opens)."""
+    text, note, pages = read_text(content_type, data)  # first: a busy refusal costs no drawing
     preview = draw_pages(content_type, data)
-    text, note, pages = read_text(content_type, data)
     row = StoredFile(
         owner_id=owner_id,
         sha256=hashlib.sha256(data).hexdigest(),
