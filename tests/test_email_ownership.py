@@ -100,6 +100,7 @@ def test_the_invitation_takeover_chain_fails_at_every_link(any_db):
     c = http(db)
     make_company(db, "Acme")
     token = invite_over_http(c, db)  # only the inviter is shown the token
+    assert accounts.describe_invitation(db, token)["replaces_unconfirmed_account"] is False
 
     # 1. A stranger signs up with the invited address: an account, but an unconfirmed one.
     r = c.post(
@@ -157,6 +158,8 @@ def test_an_unconfirmed_holder_never_blocks_the_invitation_and_is_erased_when_it
     squatter = make_candidate(db, INVITED, "Stan Stranger")
     app = workflow.apply(db, squatter, acme.job_id)
     token = invite_over_http(c, db)  # inviting the address is allowed
+    # The accept page says, before anyone accepts, that an unconfirmed account will be replaced.
+    assert accounts.describe_invitation(db, token)["replaces_unconfirmed_account"] is True
 
     r = c.post(f"/api/invitations/{token}/accept", json={"password": OWNER_PASSWORD, "full_name": "Nina New"})
     assert r.status_code == 201, r.text

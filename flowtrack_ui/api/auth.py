@@ -268,4 +268,6 @@ def invite(body: InvitationIn, caller: Caller, db: Db) -> InvitationOut:
     summary="Accept an invitation",
 )
 def accept(token: LinkToken, body: AcceptIn, db: Db) -> UserOut:
+    """The link proves the address: the staff account is confirmed. An account that never
+    confirmed the address is erased (its applications stay, anonymous); a confirmed one is 409."""
     return user_out(accounts.accept_invitation(db, token, body.password, body.full_name))

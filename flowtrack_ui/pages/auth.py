@@ -150,6 +150,20 @@ def invite_page() -> rx.Component:
             AuthState.invite_error == "",
             rx.form(
                 rx.vstack(
+                    rx.cond(
+                        AuthState.invite_replaces,
+                        rx.callout(
+                            "An account that never confirmed this email address already uses it. "
+                            "Accepting replaces that account: its applications and data are erased. "
+                            "If it is yours and you want to keep it, sign in to it and confirm the "
+                            "address instead, then ask for an invitation to another address.",
+                            icon="triangle_alert",
+                            color_scheme="amber",
+                            role="status",
+                            width="100%",
+                            data_testid="invite-replaces",
+                        ),
+                    ),
                     field("Full name", "full_name", auto_complete="name", required=True, max_length=120),
                     new_password_field("Choose a password"),
                     error_callout(AuthState.error),

@@ -27,6 +27,7 @@ class AuthState(SessionState):
     invite_company: str = ""
     invite_email: str = ""
     invite_role: str = ""
+    invite_replaces: bool = False
     invite_error: str = ""
     # Where to go after signing in or up (a same-site path), carried between the auth pages.
     next_path: str = ""
@@ -183,6 +184,7 @@ class AuthState(SessionState):
         self.invite_company = info["company_name"]
         self.invite_email = info["email"]
         self.invite_role = ROLE_LABELS[Role(info["role"])]
+        self.invite_replaces = bool(info["replaces_unconfirmed_account"])
 
     @rx.event
     async def accept_invitation(self, form: dict):

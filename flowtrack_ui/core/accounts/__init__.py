@@ -172,11 +172,19 @@ def _open_invitation(s: Session, token: str) -> Invitation:
 
 
 def describe_invitation(db: Database, token: str) -> dict:
-    """What the accept page shows: the company, the email and the role offered."""
+    """What the accept page shows: the company, the email and the role offered, and whether an
+    account that never confirmed the address holds it (accepting erases that account, so the page
+    says so before anyone accepts; only the link's holder, who reads the address, sees it)."""
     with db.session() as s:
         inv = _open_invitation(s, token)
         company = s.get(Company, inv.company_id)
-        return {"email": inv.email, "role": inv.role, "company_name": company.name}
+        holder = s.exec(select(User).where(User.email == inv.email)).first()
+        return {
+            "email": inv.email,
+            "role": inv.role,
+            "company_name": company.name,
+            "replaces_unconfirmed_account": holder is not None and holder.email_verified_at is None,
+        }
 
 
 def accept_invitation(db: Database, token: str, password: str, full_name: str) -> UserView:
