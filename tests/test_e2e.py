@@ -123,14 +123,16 @@ def test_hiring_story(server, smtp, new_page):
     body = cand.content()
     assert "salary expectations" not in body and "Rita Recruiter" not in body
 
-    # Her inbox: four emails from the sender beside the app, the rejection kind and reason-free.
+    # Her inbox: the link confirming her address (sent at sign-up), then four emails about her
+    # application from the sender beside the app, the rejection kind and reason-free.
     deadline = time.time() + 20
     while (
-        time.time() < deadline and len([m for m in smtp.handler.messages if m["To"] == "eve@example.com"]) < 4
+        time.time() < deadline and len([m for m in smtp.handler.messages if m["To"] == "eve@example.com"]) < 5
     ):
         time.sleep(0.2)
     inbox = [m for m in smtp.handler.messages if m["To"] == "eve@example.com"]
     assert [m["Subject"] for m in inbox] == [
+        "Confirm your email address for FlowTrack",
         f"We received your application for {JOB}",
         f"Your application for {JOB}: Screening",
         f"Your application for {JOB}: Interview",

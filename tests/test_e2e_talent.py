@@ -47,7 +47,16 @@ def _new_job(server, rec_token: str, title: str) -> int:
 
 
 def _search(page, words: str) -> None:
-    page.locator("[data-testid=pool-search]").fill(words)
+    """Type the words once the page has its state (a late hydrate would put the tab's last
+    search back into the box around what was typed), then search."""
+    page.locator("[data-testid=pool-total]").wait_for()
+    box = page.locator("[data-testid=pool-search]")
+    for _ in range(5):
+        box.fill(words)
+        page.wait_for_timeout(200)
+        if box.input_value() == words:
+            break
+    expect(box).to_have_value(words)
     page.locator("[data-testid=pool-search-submit]").click()
 
 

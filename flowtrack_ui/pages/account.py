@@ -60,7 +60,9 @@ def _confirm_email() -> rx.Component:
             rx.button(
                 "Send a new link",
                 size="1",
-                variant="soft",
+                variant="solid",
+                color_scheme="amber",
+                high_contrast=True,
                 on_click=AccountState.resend_confirmation,
                 data_testid="resend-confirmation",
             ),
