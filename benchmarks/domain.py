@@ -7,7 +7,8 @@ import time
 
 from common import ENGINES, bulk_job, company, count_queries, database_url, median, open_db, pg_available
 
-from flowtrack_ui.core import queries, workflow
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.pipelines.moves import move_stage
 
 MOVES_SINGLE = 300
 MOVES_PER_THREAD = 100
@@ -24,7 +25,7 @@ def moves_per_second(db, recruiter, threads: int, per_thread: int) -> float:
     def work(mine):
         try:
             for app_id in mine:
-                workflow.move_stage(db, recruiter, app_id, "Screening", expected_stage="Applied")
+                move_stage(db, recruiter, app_id, "Screening", expected_stage="Applied")
         except Exception as exc:  # reported, never hidden
             errors.append(exc)
 

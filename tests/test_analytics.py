@@ -20,6 +20,7 @@ from flowtrack_ui.core.analytics import csv_export, report
 from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.errors import Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
+from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
 
 from .conftest import make_candidate, make_company
 from .test_api import client_for, login
@@ -55,13 +56,13 @@ def _scenario(db):
         ids.append(app.id)
         for move in moves:
             if move == "undo":
-                workflow.undo_move(db, rec, app.id)
+                undo_move(db, rec, app.id)
             elif isinstance(move, tuple) and move[1] in ("unhire", "back"):
-                workflow.move_stage(db, rec, app.id, move[0], note="correction")
+                move_stage(db, rec, app.id, move[0], note="correction")
             elif isinstance(move, tuple):
-                workflow.move_stage(db, rec, app.id, move[0], reason=move[1])
+                move_stage(db, rec, app.id, move[0], reason=move[1])
             else:
-                workflow.move_stage(db, rec, app.id, move)
+                move_stage(db, rec, app.id, move)
     with db.session(write=True) as s:
         s.execute(update(Job).where(Job.id == acme.job_id).values(created_at=T0))
         for i, app_id in enumerate(ids):
@@ -177,7 +178,7 @@ def test_a_formula_in_a_reason_is_not_run_by_a_spreadsheet(db, acme, candidate):
 
     rejection_reasons.set_reasons(db, acme.recruiter, ['=HYPERLINK("http://x")'])
     app = workflow.apply(db, candidate, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Rejected", reason='=HYPERLINK("http://x")')
+    move_stage(db, acme.recruiter, app.id, "Rejected", reason='=HYPERLINK("http://x")')
     text = csv_export.to_csv(report.report(db, acme.manager, acme.job_id))
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 

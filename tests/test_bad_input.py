@@ -10,6 +10,7 @@ from sqlmodel import select
 from flowtrack_ui.core import accounts, jobs, queries, workflow
 from flowtrack_ui.core.errors import DomainError, InvalidInput, NotFound
 from flowtrack_ui.core.models import Job
+from flowtrack_ui.core.pipelines.moves import move_stage
 
 
 @pytest.mark.parametrize("title", ["", "   ", "x" * 10_000, None, 42, "bad\x00title"])
@@ -24,7 +25,7 @@ def test_bad_job_titles(db, acme, title):
 def test_bad_ids(db, acme, candidate, bad_id):
     calls = [
         lambda: workflow.apply(db, candidate, bad_id),
-        lambda: workflow.move_stage(db, acme.recruiter, bad_id, "Screening"),
+        lambda: move_stage(db, acme.recruiter, bad_id, "Screening"),
         lambda: queries.board(db, acme.recruiter, bad_id),
         lambda: queries.application_history(db, acme.recruiter, bad_id),
         lambda: jobs.get_job(db, None, bad_id),
@@ -59,6 +60,6 @@ def test_fuzzed_inputs_raise_only_domain_errors(db, acme, title, stage, note):
     board = queries.board(db, acme.recruiter, acme.job_id)
     assert board.total == 0
     try:
-        workflow.move_stage(db, acme.recruiter, 1, stage, note=note)
+        move_stage(db, acme.recruiter, 1, stage, note=note)
     except DomainError:
         pass

@@ -12,6 +12,7 @@ from flowtrack_ui.core import workflow
 from flowtrack_ui.core.changes import ChangeFeed, candidate_topic, company_topic, job_topic
 from flowtrack_ui.core.db import Database, announce
 from flowtrack_ui.core.errors import InvalidTransition
+from flowtrack_ui.core.pipelines.moves import move_stage
 
 REDIS_URL = os.environ.get("FLOWTRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -41,7 +42,7 @@ def test_moves_and_applications_announce_their_topics(recorded, acme, candidate)
         company_topic(acme.recruiter.company_id),
     }
     feed.published.clear()
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening")
+    move_stage(db, acme.recruiter, app.id, "Screening")
     assert job_topic(acme.job_id) in feed.published and candidate_topic(candidate.user_id) in feed.published
 
 
@@ -50,7 +51,7 @@ def test_nothing_is_announced_when_the_change_fails(recorded, acme, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
     feed.published.clear()
     with pytest.raises(InvalidTransition):
-        workflow.move_stage(db, acme.recruiter, app.id, "Hired")
+        move_stage(db, acme.recruiter, app.id, "Hired")
     with pytest.raises(RuntimeError):
         with db.session(write=True) as s:
             announce(s, "job:1")

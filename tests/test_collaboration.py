@@ -18,6 +18,7 @@ from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import ApplicationNote, Interview, OutboxEmail, Scorecard
 from flowtrack_ui.core.outbox import Sender
 from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.pipelines.moves import move_stage
 
 from .conftest import PASSWORD, make_candidate, principal
 from .smtp_support import smtp_server
@@ -243,7 +244,7 @@ def test_scorecards_are_checked(db, team, globex):
 
 def test_feed_merges_everything_and_hides_stage_history_from_managers(db, team):
     acme, _hm2, app = team
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening", note="SECRET stage note")
+    move_stage(db, acme.recruiter, app.id, "Screening", note="SECRET stage note")
     notes.add_note(db, acme.manager, app.id, "INTERNAL note about salary")
     interview = interviews.schedule(db, acme.recruiter, app.id, interview_fields(acme.manager))
     scorecards.submit(

@@ -23,6 +23,7 @@ from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidTransition, Not
 from flowtrack_ui.core.models import OutboxEmail
 from flowtrack_ui.core.outbox import Sender, backoff, parse_smtp_url
 from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.pipelines.moves import move_stage
 
 from .conftest import PASSWORD, make_company
 from .e2e_server import ROOT, free_port
@@ -106,8 +107,8 @@ def test_each_event_sends_exactly_the_expected_emails(any_db, smtp):
     assert f"/board?job={acme.job_id}" in bodies(new)[0]
     smtp.handler.messages.clear()
 
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening", note="strong CV, ask about gaps")
-    workflow.move_stage(db, acme.recruiter, app.id, "Rejected", note="internal: salary too high")
+    move_stage(db, acme.recruiter, app.id, "Screening", note="strong CV, ask about gaps")
+    move_stage(db, acme.recruiter, app.id, "Rejected", note="internal: salary too high")
     deliver_all(sender_for(db, smtp.url))
     screening, rejected = smtp.handler.messages
     assert [m["To"] for m in smtp.handler.messages] == ["casey@example.com"] * 2
@@ -134,7 +135,7 @@ def test_a_refused_change_writes_no_email(db, smtp):
     app = workflow.apply(db, casey, acme.job_id)
     before = len(outbox(db))
     with pytest.raises(InvalidTransition):
-        workflow.move_stage(db, acme.recruiter, app.id, "Hired")
+        move_stage(db, acme.recruiter, app.id, "Hired")
     with pytest.raises(Conflict):
         workflow.apply(db, casey, acme.job_id)  # twice
     assert len(outbox(db)) == before
@@ -315,7 +316,7 @@ def test_the_api_lists_an_applications_emails_for_its_recruiters_only(db, smtp):
     accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
     casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
     app = workflow.apply(db, casey, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening")
+    move_stage(db, acme.recruiter, app.id, "Screening")
     sender_for(db, smtp.url).deliver_due()
     c = client_for(db)
     r = c.get(f"/api/history/application/{app.id}/emails", headers=login(c, "rec@acme.test"))

@@ -29,6 +29,7 @@ from flowtrack_ui.core.models import (
     TalentDocument,
     User,
 )
+from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.privacy import erase, retention
 from flowtrack_ui.core.privacy.redaction import REDACTED, Redactor, name_parts
 
@@ -247,17 +248,15 @@ def doomed(any_db):
 
     notes.add_note(db, rec, dave_app.id, "Dave was better; ask Doomed")
     notes.add_note(db, rec, alice_app.id, "Dave was better; ask Doomed. @hm agrees, so does Davenport")
-    workflow.move_stage(db, rec, dave_app.id, "Screening", note="Dave Doomed phoned")
-    workflow.move_stage(
+    move_stage(db, rec, dave_app.id, "Screening", note="Dave Doomed phoned")
+    move_stage(
         db,
         rec,
         alice_app.id,
         "Screening",
         note="Compared with DAVE on 020 7946 0001; see linkedin.com/in/dave-doomed-7946",
     )
-    workflow.move_stage(
-        db, rec, carol_app.id, "Rejected", note="Dave Doomed (dd-portfolio.example.org) fits better"
-    )
+    move_stage(db, rec, carol_app.id, "Rejected", note="Dave Doomed (dd-portfolio.example.org) fits better")
     return {
         "db": db,
         "acme": acme,
@@ -403,7 +402,7 @@ def test_the_candidate_erasing_themself_cancels_their_interviews_too(doomed):
 def test_the_retention_period_cancels_and_redacts_too(doomed):
     w = doomed
     db, rec = w["db"], w["acme"].recruiter
-    workflow.move_stage(db, rec, w["apps"]["dave"], "Rejected", note="Dave Doomed withdrew by phone")
+    move_stage(db, rec, w["apps"]["dave"], "Rejected", note="Dave Doomed withdrew by phone")
     retention.set_retention(db, rec, 1)
     assert retention.run(db, now=datetime.now(UTC) + timedelta(days=62)).erased == 2  # Dave and Carol
     assert _future_interview_state(db, w["future"].id) == ("cancelled", ["hm@acme.test", "rec@acme.test"])

@@ -15,6 +15,7 @@ from sqlmodel import select
 from flowtrack_ui.core import accounts, workflow
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job, OutboxEmail
+from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.state import (
     account,
     analytics,
@@ -137,7 +138,7 @@ def test_illegal_and_unknown_moves_by_recruiter(db, acme, app_id):
 def test_conflict_reloads_and_says_so(db, acme, app_id):
     st = state_for(BoardState, acme.recruiter)
     st.job_id = acme.job_id
-    workflow.move_stage(db, acme.recruiter, app_id, "Screening")
+    move_stage(db, acme.recruiter, app_id, "Screening")
     result = call(st, BoardState.move, app_id, "Screening", "Applied")
     assert "Someone else moved this card" in rendered(result)
     assert st.columns[1].count == 1
@@ -177,7 +178,7 @@ def test_staff_cannot_apply_and_candidates_apply_once(db, acme, candidate):
 
 
 def test_tracker_is_candidates_own_and_hides_notes(db, acme, candidate, app_id):
-    workflow.move_stage(db, acme.recruiter, app_id, "Rejected", note="SECRET internal reason")
+    move_stage(db, acme.recruiter, app_id, "Rejected", note="SECRET internal reason")
     st = state_for(TrackerState, candidate)
     call(st, TrackerState.load)
     assert [a.stage for a in st.applications] == ["Rejected"]
@@ -310,7 +311,7 @@ def test_forged_pipeline_setup_is_refused(db, acme, globex, candidate, who):
 def test_forged_withdraw_and_undo_are_refused(db, acme, candidate, app_id, who):
     from .conftest import make_candidate
 
-    workflow.move_stage(db, acme.recruiter, app_id, "Screening")
+    move_stage(db, acme.recruiter, app_id, "Screening")
     principal = {
         "recruiter": acme.recruiter,
         "manager": acme.manager,
@@ -381,7 +382,7 @@ def test_show_more_grows_one_column_and_final_columns_fold(db, acme):
         for i in range(23)
     ]
     for app_id in ids[:21]:
-        workflow.move_stage(db, acme.recruiter, app_id, "Screening")
+        move_stage(db, acme.recruiter, app_id, "Screening")
     st = state_for(BoardState, acme.recruiter)
     st.job_id, st.can_move = acme.job_id, True
     call(st, BoardState.refresh)

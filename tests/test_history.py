@@ -10,6 +10,7 @@ import pytest
 from flowtrack_ui.core import queries, workflow
 from flowtrack_ui.core.errors import ConcurrentUpdate, Conflict, InvalidInput
 from flowtrack_ui.core.models import Application, ApplicationHistory
+from flowtrack_ui.core.pipelines.moves import move_stage
 
 from .conftest import make_candidate, make_company
 
@@ -33,8 +34,8 @@ def assert_chain(db, app_id: int) -> list[ApplicationHistory]:
 
 def test_apply_writes_first_entry_and_moves_append(db, acme, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening", note="Phone screen booked")
-    workflow.move_stage(db, acme.recruiter, app.id, "Rejected", note="Internal: salary too high")
+    move_stage(db, acme.recruiter, app.id, "Screening", note="Phone screen booked")
+    move_stage(db, acme.recruiter, app.id, "Rejected", note="Internal: salary too high")
     rows = assert_chain(db, app.id)
     assert [r.new_stage for r in rows] == ["Applied", "Screening", "Rejected"]
     full = queries.application_history(db, acme.recruiter, app.id)
@@ -52,9 +53,9 @@ def test_apply_writes_first_entry_and_moves_append(db, acme, candidate):
 
 def test_expected_stage_refuses_stale_moves(db, acme, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening", expected_stage="Applied")
+    move_stage(db, acme.recruiter, app.id, "Screening", expected_stage="Applied")
     with pytest.raises(ConcurrentUpdate) as err:
-        workflow.move_stage(db, acme.recruiter, app.id, "Rejected", expected_stage="Applied")
+        move_stage(db, acme.recruiter, app.id, "Rejected", expected_stage="Applied")
     assert err.value.current == "Screening"
     assert_chain(db, app.id)
 
@@ -68,7 +69,7 @@ def _race(db, recruiter, app_id: int, n: int = 8):
         barrier.wait()
         for target in ("Screening", "Interview", "Offer", "Hired"):
             try:
-                workflow.move_stage(db, recruiter, app_id, target)
+                move_stage(db, recruiter, app_id, target)
                 wins.append((i, target))
             except (Conflict, InvalidInput):  # lost the race, or a move back without its reason
                 conflicts.append((i, target))

@@ -140,10 +140,11 @@ def _populate_at_0006(url: str) -> None:
 def _check_0007(url: str) -> None:
     from sqlmodel import select
 
-    from flowtrack_ui.core import queries, workflow
+    from flowtrack_ui.core import queries
     from flowtrack_ui.core.db import Database
     from flowtrack_ui.core.models import Application, ApplicationHistory, JobStage, RejectionReason
     from flowtrack_ui.core.permissions import Principal, Role
+    from flowtrack_ui.core.pipelines.moves import move_stage
 
     from .test_history import assert_chain
 
@@ -170,8 +171,8 @@ def _check_0007(url: str) -> None:
             user_id=1, role=Role.RECRUITER, company_id=1, email="rec@acme.test", full_name="rec"
         )
         # the migrated rejection reopens to where it came from; the migrated hire can be corrected
-        assert workflow.move_stage(db, recruiter, 3, "Screening", note="reopened").kind == "reopen"
-        assert workflow.move_stage(db, recruiter, 4, "Offer", note="offer withdrawn").kind == "unhire"
+        assert move_stage(db, recruiter, 3, "Screening", note="reopened").kind == "reopen"
+        assert move_stage(db, recruiter, 4, "Offer", note="offer withdrawn").kind == "unhire"
         counts = [(c.stage, c.count) for c in queries.board(db, recruiter, 1).columns]
         assert counts == [
             ("Applied", 1),

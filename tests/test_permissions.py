@@ -11,6 +11,7 @@ from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role
+from flowtrack_ui.core.pipelines.moves import move_stage, withdraw
 from flowtrack_ui.core.privacy import audit, erase, export, retention
 from flowtrack_ui.core.talent import pool, search, tags
 
@@ -58,7 +59,7 @@ def _do(action: Action, w, who, *, foreign: bool = False):
     if action is Action.VIEW_JOB_APPLICATIONS:
         return queries.board(db, who, acme.job_id), queries.applications_for_job(db, who, acme.job_id)
     if action is Action.MOVE_STAGE:
-        return workflow.move_stage(db, who, app.id, "Screening")
+        return move_stage(db, who, app.id, "Screening")
     if action is Action.VIEW_OWN_APPLICATIONS:
         return queries.my_applications(db, who), queries.my_timeline(db, who, app.id)
     if action is Action.VIEW_HISTORY:
@@ -71,7 +72,7 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         interview = interviews.schedule(db, acme.recruiter, app.id, _interview(acme.recruiter, acme.manager))
         return scorecards.submit(db, who, interview.id, {"recommendation": "yes"})
     if action is Action.WITHDRAW:
-        return workflow.withdraw(db, who, app.id)
+        return withdraw(db, who, app.id)
     if action is Action.VIEW_ANALYTICS:
         return report.report(db, who, acme.job_id)
     if action is Action.USE_TALENT_POOL:
@@ -190,7 +191,7 @@ def test_a_hiring_manager_cannot_invite_a_recruiter_and_escalate(world):
     with pytest.raises(Forbidden, match="may not invite a recruiter"):
         accounts.invite_staff(db, acme.manager, "my.second.self@acme.test", "recruiter")
     with pytest.raises(Forbidden):
-        workflow.move_stage(db, acme.manager, world["app"].id, "Screening")
+        move_stage(db, acme.manager, world["app"].id, "Screening")
     assert _snapshot(db) == before
     with db.session() as s:
         from flowtrack_ui.core.models import Invitation

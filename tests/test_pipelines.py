@@ -15,7 +15,7 @@ from flowtrack_ui.core import jobs, queries, workflow
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, OutboxEmail
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
-from flowtrack_ui.core.pipelines.moves import UNDO_SECONDS
+from flowtrack_ui.core.pipelines.moves import UNDO_SECONDS, move_stage, undo_move, withdraw
 
 from .conftest import make_candidate, make_company
 from .test_api import client_for, login
@@ -112,7 +112,7 @@ def test_candidates_cannot_touch_templates_or_reasons(db, acme, candidate):
 
 def test_rename_add_reorder_and_remove_stages_of_a_job(db, acme, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening")
+    move_stage(db, acme.recruiter, app.id, "Screening")
     job = jobs.get_job(db, acme.recruiter, acme.job_id)
     ids = {st.name: st.id for st in job.stages}
     edited = [
@@ -146,9 +146,9 @@ def test_rename_add_reorder_and_remove_stages_of_a_job(db, acme, candidate):
     assert_chain_by_id(db, app.id)
     # the next stage of Phone screen is now Take-home: no skipping it
     with pytest.raises(Conflict) as err:
-        workflow.move_stage(db, acme.recruiter, app.id, "Interview")
+        move_stage(db, acme.recruiter, app.id, "Interview")
     assert "Take-home" in err.value.message
-    workflow.move_stage(db, acme.recruiter, app.id, "Take-home")
+    move_stage(db, acme.recruiter, app.id, "Take-home")
     # reorder: Interview before Take-home is refused (categories go forward only) ...
     swapped = [edited[0], edited[1], edited[3], edited[2], *edited[4:]]
     with pytest.raises(InvalidInput):
@@ -198,14 +198,14 @@ def test_undo_inside_the_window_cancels_the_email_and_hides_it_from_the_candidat
     acme = make_company(db, "Acme")
     cand = make_candidate(db)
     app = workflow.apply(db, cand, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening")
-    moved = workflow.move_stage(db, acme.recruiter, app.id, "Rejected", reason="Position filled")
+    move_stage(db, acme.recruiter, app.id, "Screening")
+    moved = move_stage(db, acme.recruiter, app.id, "Rejected", reason="Position filled")
     assert moved.undo_seconds == UNDO_SECONDS
     held = [r for r in outbox(db) if r.kind == "application_rejected"]
     assert len(held) == 1 and held[0].next_attempt_at > datetime.now(UTC) + timedelta(
         seconds=UNDO_SECONDS - 1
     )
-    undone = workflow.undo_move(db, acme.recruiter, app.id)
+    undone = undo_move(db, acme.recruiter, app.id)
     assert undone.stage == "Screening" and undone.kind == "undo"
     rows = assert_chain(db, app.id)
     assert [r.kind for r in rows] == ["applied", "forward", "reject", "undo"]
@@ -216,27 +216,27 @@ def test_undo_inside_the_window_cancels_the_email_and_hides_it_from_the_candidat
     assert [t.new_stage for t in queries.my_timeline(db, cand, app.id)] == ["Applied", "Screening"]
     # an undo cannot itself be undone, and a rejection now is a new move
     with pytest.raises(Conflict):
-        workflow.undo_move(db, acme.recruiter, app.id)
+        undo_move(db, acme.recruiter, app.id)
     assert [e.status for e in queries.application_emails(db, acme.recruiter, app.id)][-1] == "cancelled"
 
 
 def test_undo_outside_the_window_or_by_someone_else_is_refused(db, acme, globex, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening")
+    move_stage(db, acme.recruiter, app.id, "Screening")
     with pytest.raises(NotFound):
-        workflow.undo_move(db, globex.recruiter, app.id)
+        undo_move(db, globex.recruiter, app.id)
     with pytest.raises(Forbidden):
-        workflow.undo_move(db, acme.manager, app.id)
+        undo_move(db, acme.manager, app.id)
     _age_last_move(db, app.id, UNDO_SECONDS + 1)
     with pytest.raises(Conflict) as err:
-        workflow.undo_move(db, acme.recruiter, app.id)
+        undo_move(db, acme.recruiter, app.id)
     assert "over" in err.value.message
     with db.session() as s:
         assert s.get(Application, app.id).stage == "Screening"
     # nothing to undo on a fresh application (its only row is the candidate's)
     other = workflow.apply(db, make_candidate(db, "o@example.com", "Olga"), acme.job_id)
     with pytest.raises(Conflict):
-        workflow.undo_move(db, acme.recruiter, other.id)
+        undo_move(db, acme.recruiter, other.id)
 
 
 def test_an_undone_move_never_emails_the_candidate(db, smtp):
@@ -245,13 +245,13 @@ def test_an_undone_move_never_emails_the_candidate(db, smtp):
     app = workflow.apply(db, cand, acme.job_id)
     deliver_all(sender_for(db, smtp.url))
     smtp.handler.messages.clear()
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening")
+    move_stage(db, acme.recruiter, app.id, "Screening")
     sender = sender_for(db, smtp.url)
     sender.deliver_due()
     assert smtp.handler.messages == []  # held for the undo window
-    workflow.move_stage(db, acme.recruiter, app.id, "Rejected")
-    workflow.undo_move(db, acme.recruiter, app.id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Applied", note="wrong column")  # a correction: no email
+    move_stage(db, acme.recruiter, app.id, "Rejected")
+    undo_move(db, acme.recruiter, app.id)
+    move_stage(db, acme.recruiter, app.id, "Applied", note="wrong column")  # a correction: no email
     deliver_all(sender)  # the window passes
     assert [m["Subject"] for m in smtp.handler.messages] == ["Your application for Acme Engineer: Screening"]
 
@@ -261,20 +261,20 @@ def test_an_undone_move_never_emails_the_candidate(db, smtp):
 
 def test_a_candidate_withdraws_from_any_open_stage_only_their_own(db, acme, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening")
+    move_stage(db, acme.recruiter, app.id, "Screening")
     stranger = make_candidate(db, "s@example.com", "Stranger")
     with pytest.raises(NotFound):
-        workflow.withdraw(db, stranger, app.id)
+        withdraw(db, stranger, app.id)
     with pytest.raises(Forbidden):
-        workflow.withdraw(db, acme.recruiter, app.id)
-    done = workflow.withdraw(db, candidate, app.id)
+        withdraw(db, acme.recruiter, app.id)
+    done = withdraw(db, candidate, app.id)
     assert done.stage == "Withdrawn" and done.category == "withdrawn"
     with pytest.raises(Conflict) as err:
-        workflow.withdraw(db, candidate, app.id)
+        withdraw(db, candidate, app.id)
     assert "no longer be withdrawn" in err.value.message
     # final for the recruiter too
     with pytest.raises(Conflict) as err:
-        workflow.move_stage(db, acme.recruiter, app.id, "Screening", note="come back")
+        move_stage(db, acme.recruiter, app.id, "Screening", note="come back")
     assert "final" in err.value.message
     mine = queries.my_applications(db, candidate)[0]
     assert mine.category == "withdrawn" and not mine.can_withdraw
@@ -284,9 +284,9 @@ def test_a_candidate_withdraws_from_any_open_stage_only_their_own(db, acme, cand
 def test_a_hired_candidate_cannot_withdraw(db, acme, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
     for stage in ("Screening", "Interview", "Offer", "Hired"):
-        workflow.move_stage(db, acme.recruiter, app.id, stage)
+        move_stage(db, acme.recruiter, app.id, stage)
     with pytest.raises(Conflict):
-        workflow.withdraw(db, candidate, app.id)
+        withdraw(db, candidate, app.id)
 
 
 # --- rejection reasons --------------------------------------------------------------------------
@@ -301,11 +301,9 @@ def test_rejection_reasons_are_the_companys_own(db, acme, globex, candidate):
         rejection_reasons.set_reasons(db, acme.recruiter, ["Same", "same"])
     app = workflow.apply(db, candidate, acme.job_id)
     with pytest.raises(InvalidInput) as err:
-        workflow.move_stage(db, acme.recruiter, app.id, "Rejected", reason="Position filled")
+        move_stage(db, acme.recruiter, app.id, "Rejected", reason="Position filled")
     assert "Too junior" in err.value.message
-    workflow.move_stage(
-        db, acme.recruiter, app.id, "Rejected", reason="too junior", note="Check again in 2027"
-    )
+    move_stage(db, acme.recruiter, app.id, "Rejected", reason="too junior", note="Check again in 2027")
     last = queries.application_history(db, acme.recruiter, app.id)[-1]
     assert (last.kind, last.reason, last.note) == ("reject", "Too junior", "Check again in 2027")
     # reasons, notes and kinds never reach the candidate
@@ -327,10 +325,10 @@ def _random_moves(db, recruiter, app_id: int, n_threads: int = 6, steps: int = 1
                 board = queries.board(db, recruiter, recruiter_job[0])
                 card = next(c for col in board.columns for c in col.cards if c.id == app_id)
                 if rng.random() < 0.2:
-                    workflow.undo_move(db, recruiter, app_id)
+                    undo_move(db, recruiter, app_id)
                 elif card.moves:
                     move = rng.choice(card.moves)
-                    workflow.move_stage(
+                    move_stage(
                         db, recruiter, app_id, move.stage, expected_stage=card.stage, note="race", reason=None
                     )
             except Conflict:
@@ -471,7 +469,7 @@ def test_rest_pipelines_moves_undo_and_withdraw(db, acme, globex):
 
 def test_the_held_email_row_points_at_its_move(db, acme, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
-    workflow.move_stage(db, acme.recruiter, app.id, "Screening")
+    move_stage(db, acme.recruiter, app.id, "Screening")
     with db.session() as s:
         row = s.exec(select(OutboxEmail).where(OutboxEmail.kind == "stage_changed")).one()
         last = s.exec(select(ApplicationHistory).order_by(ApplicationHistory.id.desc())).first()

@@ -18,6 +18,7 @@ from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import notes
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, ErasureLog, OutboxEmail, StoredFile
+from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.privacy import audit, erase, export, retention
 from flowtrack_ui.core.talent import pool, search, tags
 
@@ -106,7 +107,7 @@ def test_paging_and_filters(pool_world):
     tags.set_tags(db, rec, w["ada"].user_id, ["Rust", "silver medallist", "rust"])
     assert _names(search.search(db, rec, "", tag="silver medallist")) == ["Ada Lovelace"]
     assert _names(search.search(db, rec, "medallist")) == ["Ada Lovelace"]  # tags are searched
-    workflow.move_stage(db, rec, w["bob_app"].id, "Rejected", reason="Position filled")
+    move_stage(db, rec, w["bob_app"].id, "Rejected", reason="Position filled")
     assert _names(search.search(db, rec, "", category="rejected")) == ["Bob Builder"]
     other = jobs.create_job(db, rec, "Platform engineer")
     pool.add_to_job(db, rec, w["ada"].user_id, other.id)
@@ -283,7 +284,7 @@ def test_candidate_erases_their_account_and_nothing_of_them_is_left(pool_world):
     notes.add_note(db, rec, w["ada_app"].id, "Ada Lovelace nailed the Babbage question")
     notes.add_note(db, rec, w["bob_app"].id, "Better than Ada Lovelace at bricks")
     tags.set_tags(db, rec, ada.user_id, ["analytical"])
-    workflow.move_stage(db, rec, w["ada_app"].id, "Screening", note="Ada asked about engines")
+    move_stage(db, rec, w["ada_app"].id, "Screening", note="Ada asked about engines")
     token = accounts.login(db, "ada@example.com", PASSWORD)
     counts_before = {c.stage: c.count for c in queries.board(db, rec, acme.job_id).columns}
     chain_before = queries.application_history(db, rec, w["ada_app"].id)
@@ -362,8 +363,8 @@ def test_retention_erases_old_rejections_only_and_once(pool_world):
     w = pool_world
     db, acme = w["db"], w["acme"]
     rec = acme.recruiter
-    workflow.move_stage(db, rec, w["bob_app"].id, "Rejected", reason="Position filled")
-    workflow.move_stage(db, rec, w["ada_app"].id, "Screening")
+    move_stage(db, rec, w["bob_app"].id, "Rejected", reason="Position filled")
+    move_stage(db, rec, w["ada_app"].id, "Screening")
     assert retention.run(db).companies == 0  # off by default
     with pytest.raises(InvalidInput):
         retention.set_retention(db, rec, 121)
@@ -479,7 +480,7 @@ def test_retention_runs_racing_in_several_processes_erase_each_candidate_once(po
     w = pool_world
     db, acme = w["db"], w["acme"]
     for who in ("ada_app", "bob_app"):
-        workflow.move_stage(db, acme.recruiter, w[who].id, "Rejected", reason="Position filled")
+        move_stage(db, acme.recruiter, w[who].id, "Rejected", reason="Position filled")
     retention.set_retention(db, acme.recruiter, 1)
     later = datetime.now(UTC) + timedelta(days=62)
     results, barrier = [], threading.Barrier(2)

@@ -12,6 +12,7 @@ from sqlmodel import select
 from flowtrack_ui.core import jobs, workflow
 from flowtrack_ui.core.errors import ConcurrentUpdate, InvalidInput, InvalidTransition
 from flowtrack_ui.core.models import Application, ApplicationHistory, JobStage
+from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind
 
 CUSTOM = [
@@ -89,7 +90,7 @@ def test_every_pair_of_stages(db, acme, candidate, pipeline):
                 kind = expected(stages, current, target, origin)
                 if kind is None:
                     with pytest.raises((InvalidTransition, InvalidInput)) as err:
-                        workflow.move_stage(db, acme.recruiter, app.id, target.name, note="fixing a mistake")
+                        move_stage(db, acme.recruiter, app.id, target.name, note="fixing a mistake")
                     if target.id != current.id or isinstance(err.value, InvalidTransition):
                         allowed = [t.name for t in stages if expected(stages, current, t, origin) is not None]
                         assert err.value.allowed == allowed, (current.name, target.name)
@@ -98,7 +99,7 @@ def test_every_pair_of_stages(db, acme, candidate, pipeline):
                     with db.session() as s:
                         assert s.get(Application, app.id).stage_id == current.id
                     continue
-                moved = workflow.move_stage(db, acme.recruiter, app.id, target.name, note="fixing a mistake")
+                moved = move_stage(db, acme.recruiter, app.id, target.name, note="fixing a mistake")
                 assert moved.stage == target.name and moved.kind == kind
                 with db.session() as s:
                     last = s.exec(
@@ -126,15 +127,15 @@ def test_a_correction_without_a_reason_is_refused(db, acme, candidate, kind_targ
         "unhire": ["Screening", "Interview", "Offer", "Hired"],
     }
     for stage in path[kind]:
-        workflow.move_stage(db, acme.recruiter, app.id, stage)
+        move_stage(db, acme.recruiter, app.id, stage)
     before = path[kind][-1]
     for empty in (None, "", "   "):
         with pytest.raises(InvalidInput) as err:
-            workflow.move_stage(db, acme.recruiter, app.id, target, note=empty)
+            move_stage(db, acme.recruiter, app.id, target, note=empty)
         assert "reason" in err.value.message
     with db.session() as s:
         assert s.get(Application, app.id).stage == before
-    moved = workflow.move_stage(db, acme.recruiter, app.id, target, reason="dropped on the wrong column")
+    moved = move_stage(db, acme.recruiter, app.id, target, reason="dropped on the wrong column")
     assert moved.kind == kind and moved.stage == target
 
 
@@ -142,22 +143,22 @@ def test_a_correction_without_a_reason_is_refused(db, acme, candidate, kind_targ
 def test_unknown_stage_is_invalid_input(db, acme, candidate, bad):
     app = workflow.apply(db, candidate, acme.job_id)
     with pytest.raises(InvalidInput) as err:
-        workflow.move_stage(db, acme.recruiter, app.id, bad)
+        move_stage(db, acme.recruiter, app.id, bad)
     assert "valid stages" in err.value.message and "Screening" in err.value.message
 
 
 def test_stage_names_are_case_insensitive_and_expected_stage_is_checked(db, acme, candidate):
     app = workflow.apply(db, candidate, acme.job_id)
-    assert workflow.move_stage(db, acme.recruiter, app.id, " screening ").stage == "Screening"
+    assert move_stage(db, acme.recruiter, app.id, " screening ").stage == "Screening"
     with pytest.raises(ConcurrentUpdate):
-        workflow.move_stage(db, acme.recruiter, app.id, "Interview", expected_stage="Applied")
+        move_stage(db, acme.recruiter, app.id, "Interview", expected_stage="Applied")
 
 
 def test_a_stage_of_another_job_is_unknown_here(db, acme, candidate):
     other = jobs.create_job(db, acme.recruiter, "Custom pipeline", stages=CUSTOM)
     app = workflow.apply(db, candidate, acme.job_id)
     with pytest.raises(InvalidInput):
-        workflow.move_stage(db, acme.recruiter, app.id, "Phone screen")
+        move_stage(db, acme.recruiter, app.id, "Phone screen")
     mine = workflow.apply(db, candidate, other.id)
     assert mine.stage == "New"
-    assert workflow.move_stage(db, acme.recruiter, mine.id, "Phone screen").stage == "Phone screen"
+    assert move_stage(db, acme.recruiter, mine.id, "Phone screen").stage == "Phone screen"

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 from flowtrack_ui.core import accounts, application_details, queries, workflow
 from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.errors import NotFound
+from flowtrack_ui.core.pipelines import moves
 from flowtrack_ui.core.views import ApplicationView
 
 from .deps import Caller, Db, Token, write_in_thread
@@ -106,7 +107,7 @@ async def change_stage(
 
     def move() -> ApplicationView:
         caller = accounts.principal_from_token(db, token)
-        return workflow.move_stage(
+        return moves.move_stage(
             db, caller, application_id, new_stage, expected_stage=expected_stage, note=note, reason=reason
         )
 
@@ -123,7 +124,7 @@ async def change_stage(
 )
 def undo(application_id: AppId, caller: Caller, db: Db) -> ApplicationOut:
     """Undoes the caller's last move of this application within 10 seconds; its email is cancelled."""
-    return app_out(workflow.undo_move(db, caller, application_id))
+    return app_out(moves.undo_move(db, caller, application_id))
 
 
 @router.post(
@@ -133,7 +134,7 @@ def undo(application_id: AppId, caller: Caller, db: Db) -> ApplicationOut:
 )
 def withdraw(application_id: AppId, caller: Caller, db: Db) -> ApplicationOut:
     """The candidate withdraws their own application (from any stage not yet final)."""
-    return app_out(workflow.withdraw(db, caller, application_id))
+    return app_out(moves.withdraw(db, caller, application_id))
 
 
 @router.get(

@@ -32,6 +32,7 @@ from .permissions import Action, Principal, require
 from .pipelines.categories import Category
 from .pipelines.job_stages import pipeline_of, pipelines_of, stage_view
 from .pipelines.transitions import MoveKind, allowed_moves
+from .scoping import company_application
 from .talent.tags import tags_by_candidate
 from .views import (
     ApplicationView,
@@ -45,7 +46,7 @@ from .views import (
     MyApplication,
     TimelineEntry,
 )
-from .workflow import application_view, company_application
+from .workflow import application_view
 
 DEFAULT_PER_STAGE = 50
 MAX_PER_STAGE = 1000

@@ -16,9 +16,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .models import Application, ApplicationHistory, CandidateProfile, Job
 from .permissions import Action, Principal, require
 from .pipelines.job_stages import pipeline_of
-from .pipelines.moves import move_stage, undo_move, withdraw  # noqa: F401  (the stage-change use cases)
 from .pipelines.transitions import MoveKind
-from .scoping import company_application  # noqa: F401  (used by the other use cases)
 from .talent import documents
 from .views import ApplicationView
 

@@ -7,10 +7,10 @@ import json
 
 import reflex as rx
 
-from flowtrack_ui.core import live_access, queries, workflow
+from flowtrack_ui.core import live_access, queries
 from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidTransition
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
-from flowtrack_ui.core.pipelines import rejection_reasons
+from flowtrack_ui.core.pipelines import moves, rejection_reasons
 from flowtrack_ui.core.views import Board
 
 from . import live
@@ -298,7 +298,7 @@ class BoardState(SessionState):
     ):
         """One path for every move (drag, keyboard, menu, dialog): the domain core decides."""
         try:
-            moved = workflow.move_stage(
+            moved = moves.move_stage(
                 db(),
                 self.principal(),
                 application_id,
@@ -382,7 +382,7 @@ class BoardState(SessionState):
     def undo(self, application_id: int):
         """The toast's Undo: the core checks it is the caller's move and still within the window."""
         try:
-            moved = workflow.undo_move(db(), self.principal(), application_id)
+            moved = moves.undo_move(db(), self.principal(), application_id)
         except DomainError as exc:  # a 409 (window over, already final) is a toast like any refusal
             self._refresh()
             return self.refuse(exc)

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from flowtrack_ui.core import live_access, queries, workflow
+from flowtrack_ui.core import live_access, queries
 from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.pipelines import moves
 from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category
 
 from . import live
@@ -145,7 +146,7 @@ class TrackerState(SessionState):
     def withdraw(self, application_id: int):
         """After the confirmation: the core checks it is the caller's own application and still open."""
         try:
-            moved = workflow.withdraw(db(), self.principal(), application_id)
+            moved = moves.withdraw(db(), self.principal(), application_id)
         except DomainError as exc:  # a 409 (window over, already final) is a toast like any refusal
             self._refresh()
             return self.refuse(exc)

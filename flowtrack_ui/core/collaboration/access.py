@@ -9,8 +9,8 @@ from ..db import announce
 from ..errors import NotFound
 from ..models import Application, Interview, Job
 from ..permissions import Action, Principal, require
+from ..scoping import company_application
 from ..validation import object_id
-from ..workflow import company_application
 
 
 def staff_application(s: Session, principal: Principal, application_id: object) -> tuple[Application, Job]:

@@ -24,7 +24,7 @@ from ..views import ApplicationView
 from . import rejection_reasons
 from .definitions import MAX_STAGE_NAME
 from .job_stages import any_stage, pipeline_of
-from .transitions import CORRECTIONS, MoveKind, Pipeline, Reason, StageRef, allowed_moves, find_move
+from .transitions import MoveKind, Pipeline, Reason, StageRef, allowed_moves, find_move
 
 MAX_NOTE = 2000
 # How long the mover may undo a move; the candidate's email waits a little longer than that.
@@ -310,6 +310,3 @@ def withdraw(
             s, db, app, current, move.target, MoveKind.WITHDRAW, principal, company_id,
             previous_id=current.id, note=note_text,
         )  # fmt: skip
-
-
-__all__ = ["CORRECTIONS", "UNDO_SECONDS", "move_stage", "undo_move", "withdraw", "stage_named"]
