@@ -21,7 +21,8 @@ from common import (
 )
 from sqlalchemy import insert, text
 
-from flowtrack_ui.core import accounts, jobs, workflow
+from flowtrack_ui.core import accounts, jobs
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import notes
 from flowtrack_ui.core.demo_resumes import profile_for, resume_pdf
@@ -160,7 +161,7 @@ def _erase_times(db, recruiter) -> tuple[float, int]:
         )
         profile.upload_resume(db, cand, pdf, "cv.pdf")
         for job_id in job_ids:
-            app = workflow.apply(db, cand, job_id, cover_letter="Dear team, " + "words " * 100)
+            app = apply(db, cand, job_id, cover_letter="Dear team, " + "words " * 100)
             notes.add_note(db, recruiter, app.id, f"Erin Erase{run} knows vellum")
         tags.set_tags(db, recruiter, cand.user_id, ["archives", "silver medallist"])
         with count_queries(db) as sql:

@@ -10,7 +10,8 @@ import jwt
 import pytest
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, jobs, security, workflow
+from flowtrack_ui.core import accounts, jobs, security
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Company, Invitation, User
 
@@ -70,14 +71,14 @@ def test_login_is_case_insensitive_and_vague_on_failure(db, candidate):
 
 
 def test_duplicate_application_and_closed_job(db, acme, candidate):
-    workflow.apply(db, candidate, acme.job_id)
+    apply(db, candidate, acme.job_id)
     with pytest.raises(Conflict, match="already applied"):
-        workflow.apply(db, candidate, acme.job_id)
+        apply(db, candidate, acme.job_id)
     jobs.set_job_status(db, acme.recruiter, acme.job_id, "closed")
     other = accounts.register_candidate(db, "late@example.com", PASSWORD, "Late")
     late = accounts.principal_from_token(db, accounts.issue_token(db, other.user.id))
     with pytest.raises(Conflict, match="closed"):
-        workflow.apply(db, late, acme.job_id)
+        apply(db, late, acme.job_id)
     assert _count(db, Application) == 1
     assert _count(db, ApplicationHistory) == 1
 

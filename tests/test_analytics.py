@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from flowtrack_ui.core import jobs, workflow
+from flowtrack_ui.core import jobs
 from flowtrack_ui.core.analytics import csv_export, report
 from flowtrack_ui.core.analytics.sources import Source
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
@@ -52,7 +53,7 @@ def _scenario(db):
         cand = make_candidate(db, f"c{i}@example.com", f"Candidate {i}")
         tag = "linkedin" if i < 3 else None
         source = Source.API if i == 3 else Source.CAREERS
-        app = workflow.apply(db, cand, acme.job_id, source=source, source_tag=tag)
+        app = apply(db, cand, acme.job_id, source=source, source_tag=tag)
         ids.append(app.id)
         for move in moves:
             if move == "undo":
@@ -177,7 +178,7 @@ def test_a_formula_in_a_reason_is_not_run_by_a_spreadsheet(db, acme, candidate):
     from flowtrack_ui.core.pipelines import rejection_reasons
 
     rejection_reasons.set_reasons(db, acme.recruiter, ['=HYPERLINK("http://x")'])
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Rejected", reason='=HYPERLINK("http://x")')
     text = csv_export.to_csv(report.report(db, acme.manager, acme.job_id))
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
@@ -185,10 +186,10 @@ def test_a_formula_in_a_reason_is_not_run_by_a_spreadsheet(db, acme, candidate):
 
 def test_sources_are_recorded_where_the_application_is_made(db, acme, candidate):
     with pytest.raises(InvalidInput):
-        workflow.apply(db, candidate, acme.job_id, source_tag="<script>")
+        apply(db, candidate, acme.job_id, source_tag="<script>")
     with pytest.raises(InvalidInput):
-        workflow.apply(db, candidate, acme.job_id, source=Source.TALENT_POOL)
-    app = workflow.apply(db, candidate, acme.job_id, source_tag="LinkedIn")
+        apply(db, candidate, acme.job_id, source=Source.TALENT_POOL)
+    app = apply(db, candidate, acme.job_id, source_tag="LinkedIn")
     with db.session() as s:
         row = s.get(Application, app.id)
         assert (row.source, row.source_detail) == ("link", "linkedin")

@@ -12,13 +12,15 @@ from sqlmodel import select
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import Hardening
-from flowtrack_ui.core import application_details, jobs, queries, workflow
+from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core.applications import details as application_details
+from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.applications.questions import MissingAnswers
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.demo_resumes import profile_for, resume_pdf
 from flowtrack_ui.core.errors import Forbidden, InvalidInput, NotFound, TooLarge, UnsupportedFile
 from flowtrack_ui.core.files.file_types import DOCX, MAX_RESUME_BYTES, PDF
 from flowtrack_ui.core.models import CandidateProfile, StoredFile
-from flowtrack_ui.core.questions import MissingAnswers
 
 from .conftest import PASSWORD, make_candidate
 
@@ -152,7 +154,7 @@ def test_damaged_and_encrypted_pdfs_are_kept_with_a_note(db, candidate):
 
 def test_applying_snapshots_the_resume(db, acme, candidate):
     first = profile.upload_resume(db, candidate, make_pdf("first version"), "v1.pdf")
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     profile.upload_resume(db, candidate, make_pdf("second version"), "v2.pdf")
     view, _ = application_details.application_resume(db, acme.recruiter, app.id)
     assert view.sha256 == first.sha256 and view.name == "v1.pdf"
@@ -169,13 +171,13 @@ def qjob(db, acme):
 
 def test_required_answers_are_named_when_missing(db, qjob, candidate):
     with pytest.raises(MissingAnswers) as refused:
-        workflow.apply(
+        apply(
             db, candidate, qjob.id, answers=[{"question_id": qjob.questions[2].id, "answer": "gh/x"}]
         )
     assert set(refused.value.problems) == {qjob.questions[0].id, qjob.questions[1].id}
     assert "Are you authorised to work in the EU?" in refused.value.message
     with pytest.raises(MissingAnswers, match="choose one of"):
-        workflow.apply(
+        apply(
             db,
             candidate,
             qjob.id,
@@ -186,7 +188,7 @@ def test_required_answers_are_named_when_missing(db, qjob, candidate):
 
 def test_answers_and_cover_letter_reach_the_recruiter(db, acme, qjob, candidate):
     q = qjob.questions
-    app = workflow.apply(
+    app = apply(
         db,
         candidate,
         qjob.id,
@@ -232,7 +234,7 @@ def test_bad_question_definitions_are_refused(db, acme):
 
 def test_only_the_company_and_the_candidate_read_an_application(db, acme, globex, candidate):
     profile.upload_resume(db, candidate, make_pdf(), "cv.pdf")
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     other = make_candidate(db, "other@example.com", "Olive Other")
     for reader in (acme.recruiter, acme.manager, candidate):
         assert (
@@ -261,7 +263,7 @@ def test_board_and_api_search_resume_text(any_db):
     for email, words in names.items():
         cand = make_candidate(any_db, email, email.split("@")[0].title() + " Person")
         profile.upload_resume(any_db, cand, make_pdf(words), "cv.pdf")
-        workflow.apply(any_db, cand, acme.job_id)
+        apply(any_db, cand, acme.job_id)
     board = queries.board(any_db, acme.recruiter, acme.job_id, search="KUBERNETES operator")
     found = [c.candidate_email for col in board.columns for c in col.cards]
     assert found == ["kube@example.com"] and board.total == 1
@@ -331,7 +333,7 @@ def test_resume_and_profile_routes(any_db):
 
 def test_permission_cells_of_the_application_routes(db, acme, globex, candidate):
     profile.upload_resume(db, candidate, make_pdf(), "cv.pdf")
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     make_candidate(db, "other@example.com", "Olive Other")
     c = http(db)
     who = {
@@ -391,7 +393,7 @@ def test_application_page_handlers_refuse_outsiders(db, acme, globex, candidate,
     for module in (session, application, profile_state):
         monkeypatch.setattr(module, "db", lambda: db)
     profile.upload_resume(db, candidate, make_pdf("Secret skill"), "cv.pdf")
-    app = workflow.apply(db, candidate, acme.job_id, cover_letter="PRIVATE LETTER")
+    app = apply(db, candidate, acme.job_id, cover_letter="PRIVATE LETTER")
 
     for outsider in (globex.recruiter, candidate, None):
         st = state_for(ApplicationState, outsider)

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import DomainError, InvalidInput, NotFound
 from flowtrack_ui.core.models import Job
 from flowtrack_ui.core.pipelines.moves import move_stage
@@ -24,7 +25,7 @@ def test_bad_job_titles(db, acme, title):
 @pytest.mark.parametrize("bad_id", [-1, 0, "abc", None, 2**70, True, 1.5])
 def test_bad_ids(db, acme, candidate, bad_id):
     calls = [
-        lambda: workflow.apply(db, candidate, bad_id),
+        lambda: apply(db, candidate, bad_id),
         lambda: move_stage(db, acme.recruiter, bad_id, "Screening"),
         lambda: queries.board(db, acme.recruiter, bad_id),
         lambda: queries.application_history(db, acme.recruiter, bad_id),

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from flowtrack_ui.core import workflow
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.changes import ChangeFeed, candidate_topic, company_topic, job_topic
 from flowtrack_ui.core.db import Database, announce
 from flowtrack_ui.core.errors import InvalidTransition
@@ -35,7 +35,7 @@ def recorded(sqlite_db) -> tuple[Database, Recorder]:
 
 def test_moves_and_applications_announce_their_topics(recorded, acme, candidate):
     db, feed = recorded
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     assert set(feed.published) == {
         job_topic(acme.job_id),
         candidate_topic(candidate.user_id),
@@ -48,7 +48,7 @@ def test_moves_and_applications_announce_their_topics(recorded, acme, candidate)
 
 def test_nothing_is_announced_when_the_change_fails(recorded, acme, candidate):
     db, feed = recorded
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     feed.published.clear()
     with pytest.raises(InvalidTransition):
         move_stage(db, acme.recruiter, app.id, "Hired")

@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import Hardening
-from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import ApplicationNote, Interview, OutboxEmail, Scorecard
@@ -45,7 +46,7 @@ def team(db, acme, candidate):
     accounts.accept_invitation(db, inv.token, PASSWORD, "Hana Second")
     hm2 = principal(db, "hm2@acme.test")
     jobs.update_job(db, acme.recruiter, acme.job_id, "Acme Engineer", criteria=["Design", "Python"])
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     return acme, hm2, app
 
 
@@ -107,7 +108,7 @@ def test_invitations_request_update_cancel_over_smtp(any_db):
 
     acme = make_company(any_db, "Acme")
     cand = make_candidate(any_db)
-    app = workflow.apply(any_db, cand, acme.job_id)
+    app = apply(any_db, cand, acme.job_id)
     with smtp_server() as server:
         interview = interviews.schedule(
             any_db, acme.recruiter, app.id, interview_fields(acme.manager, days=4)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from flowtrack_ui.core import accounts, jobs, workflow
+from flowtrack_ui.core import accounts, jobs
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.changes import ChangeFeed
 from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.models import Application
@@ -43,7 +44,7 @@ def prepare(db: Database) -> list[int]:
     for i in range(APPLICATIONS):
         accounts.register_candidate(db, f"crash{i}@example.com", PASSWORD, f"Crash Candidate {i}")
         cand = accounts.principal_from_token(db, accounts.login(db, f"crash{i}@example.com", PASSWORD))
-        ids.append(workflow.apply(db, cand, job.id).id)
+        ids.append(apply(db, cand, job.id).id)
     return ids
 
 

@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, queries, workflow
+from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from flowtrack_ui.core.models import OutboxEmail
 from flowtrack_ui.core.outbox import Sender, backoff, parse_smtp_url
@@ -93,7 +94,7 @@ def test_each_event_sends_exactly_the_expected_emails(any_db, smtp):
 
     accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey <Candidate>")
     casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
-    app = workflow.apply(db, casey, acme.job_id)
+    app = apply(db, casey, acme.job_id)
     deliver_all(sender_for(db, smtp.url))
     by_kind = {m["To"]: m for m in smtp.handler.messages}
     assert sorted(by_kind) == ["casey@example.com", "rec@acme.test"]  # the candidate; the company's recruiter
@@ -132,12 +133,12 @@ def test_a_refused_change_writes_no_email(db, smtp):
     acme = make_company(db, "Acme")
     accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
     casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
-    app = workflow.apply(db, casey, acme.job_id)
+    app = apply(db, casey, acme.job_id)
     before = len(outbox(db))
     with pytest.raises(InvalidTransition):
         move_stage(db, acme.recruiter, app.id, "Hired")
     with pytest.raises(Conflict):
-        workflow.apply(db, casey, acme.job_id)  # twice
+        apply(db, casey, acme.job_id)  # twice
     assert len(outbox(db)) == before
 
 
@@ -145,7 +146,7 @@ def test_only_the_companys_recruiters_see_the_emails(db):
     acme, globex = make_company(db, "Acme"), make_company(db, "Globex")
     accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
     casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
-    app = workflow.apply(db, casey, acme.job_id)
+    app = apply(db, casey, acme.job_id)
     assert len(queries.application_emails(db, acme.recruiter, app.id)) == 1
     for outsider in (globex.recruiter, casey, acme.manager):
         with pytest.raises((Forbidden, NotFound)):
@@ -315,7 +316,7 @@ def test_the_api_lists_an_applications_emails_for_its_recruiters_only(db, smtp):
     make_company(db, "Globex")
     accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
     casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
-    app = workflow.apply(db, casey, acme.job_id)
+    app = apply(db, casey, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     sender_for(db, smtp.url).deliver_due()
     c = client_for(db)

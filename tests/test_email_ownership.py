@@ -24,8 +24,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from flowtrack_ui.api.app import create_api
-from flowtrack_ui.core import accounts, workflow
+from flowtrack_ui.core import accounts
 from flowtrack_ui.core.accounts import email_ownership, password_reset
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, NotFound
 from flowtrack_ui.core.models import (
     Application,
@@ -156,7 +157,7 @@ def test_an_unconfirmed_holder_never_blocks_the_invitation_and_is_erased_when_it
     c = http(db)
     acme = make_company(db, "Acme")
     squatter = make_candidate(db, INVITED, "Stan Stranger")
-    app = workflow.apply(db, squatter, acme.job_id)
+    app = apply(db, squatter, acme.job_id)
     token = invite_over_http(c, db)  # inviting the address is allowed
     # The accept page says, before anyone accepts, that an unconfirmed account will be replaced.
     assert accounts.describe_invitation(db, token)["replaces_unconfirmed_account"] is True
@@ -323,7 +324,7 @@ def test_sign_up_for_an_unconfirmed_address_waits_for_the_link_then_erases_the_h
     c = http(db)
     acme = make_company(db, "Acme")
     squatter = make_candidate(db, "nina@example.com", "Stan Stranger")
-    app = workflow.apply(db, squatter, acme.job_id)
+    app = apply(db, squatter, acme.job_id)
 
     r = c.post(
         "/api/auth/register",
@@ -505,7 +506,7 @@ def test_the_export_streams_with_memory_independent_of_the_file_sizes(any_db):
 def test_the_export_holds_the_emails_of_the_persons_own_records_only(db):
     acme = make_company(db, "Acme")
     casey = make_candidate(db, "casey@example.com", "Casey")
-    workflow.apply(db, casey, acme.job_id)
+    apply(db, casey, acme.job_id)
     password_reset.request_reset(db, "casey@example.com")
     # Emails that merely went to the same address: an invitation, a mention-like staff email.
     accounts.invite_staff(db, acme.recruiter, "casey@example.com", "recruiter")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from sqlmodel import select
 
-from flowtrack_ui.core import workflow
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.models import (
@@ -221,9 +221,9 @@ def doomed(any_db):
     profile.update_profile(db, dave, {"phone": PHONE, "linkedin_url": LINKEDIN, "website": WEBSITE})
     alice = make_candidate(db, "alice@example.com", "Alice Keeper")
     carol = make_candidate(db, "carol@example.com", "Carol Other")
-    dave_app = workflow.apply(db, dave, acme.job_id)
-    alice_app = workflow.apply(db, alice, acme.job_id)
-    carol_app = workflow.apply(db, carol, acme.job_id)
+    dave_app = apply(db, dave, acme.job_id)
+    alice_app = apply(db, alice, acme.job_id)
+    carol_app = apply(db, carol, acme.job_id)
 
     future = _schedule(
         db,
@@ -413,7 +413,7 @@ def test_erasing_one_companys_data_leaves_the_others_interview_alone(doomed):
     w = doomed
     db, dave = w["db"], w["dave"]
     globex = make_company(db, "Globex")
-    globex_app = workflow.apply(db, dave, globex.job_id)
+    globex_app = apply(db, dave, globex.job_id)
     theirs = _schedule(db, globex.recruiter, globex_app.id, 5, "Globex HQ", globex.manager)
     done = erase.erase_candidate(db, w["acme"].recruiter, dave.user_id)
     assert not done.account_erased

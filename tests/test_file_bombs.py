@@ -17,7 +17,8 @@ from sqlmodel import select
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import Hardening
-from flowtrack_ui.core import application_details, workflow
+from flowtrack_ui.core.applications import details as application_details
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.files import quota, sandbox, storage
 from flowtrack_ui.core.files.file_types import DOCX, PDF
@@ -238,7 +239,7 @@ def test_a_page_72_by_14400_points_is_not_drawn_and_opening_it_costs_nothing(db,
     before = peak_rss_mib()
     view = profile.upload_resume(db, candidate, bomb, "cv.pdf")
     assert "too large to preview" in view.text_note
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     start = time.monotonic()
     for _ in range(3):  # each opening: drawn in the server, 1 GB and 5 s every time
         png, pages = application_details.resume_page(db, acme.recruiter, app.id, 0)
@@ -260,7 +261,7 @@ def test_a_pdf_of_20000_pages_keeps_its_count_draws_ten_and_reads_a_bounded_part
         assert [p.page_no for p in s.exec(select(FilePage).where(FilePage.file_id == row.id))] == list(
             range(10)
         )
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     png, pages = application_details.resume_page(db, acme.manager, app.id, 9)
     assert png.startswith(b"\x89PNG") and pages == 10
     assert application_details.resume_page(db, acme.manager, app.id, 10) == (None, 10)
@@ -275,7 +276,7 @@ def test_a_worker_killed_for_its_time_leaves_the_pool_working(limits):
 
 def test_pages_are_drawn_at_upload_not_when_read(db, acme, candidate, limits, monkeypatch):
     profile.upload_resume(db, candidate, make_pdf(pages=2), "cv.pdf")
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
 
     def no_worker(*_args, **_kwargs):
         raise AssertionError("a page was drawn when the application was opened")
@@ -338,7 +339,7 @@ def test_when_every_worker_stays_busy_the_upload_is_refused_and_the_old_file_kep
 
 def test_replacing_a_resume_keeps_only_the_current_and_the_snapshotted_ones(db, acme, candidate, limits):
     first = profile.upload_resume(db, candidate, make_pdf("first version"), "v1.pdf")
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     for n in (2, 3, 4):
         profile.upload_resume(db, candidate, make_pdf(f"version {n}"), f"v{n}.pdf")
     current = profile.get_profile(db, candidate).resume
@@ -354,7 +355,7 @@ def test_files_of_other_candidates_and_applications_are_never_pruned(db, acme, c
     other = make_candidate(db, "other@example.com", "Olive Other")
     theirs = profile.upload_resume(db, other, make_pdf(), "theirs.pdf")
     profile.upload_resume(db, candidate, make_pdf(), "mine.pdf")
-    workflow.apply(db, candidate, acme.job_id)
+    apply(db, candidate, acme.job_id)
     profile.upload_resume(db, candidate, make_pdf(), "mine2.pdf")
     with db.session() as s:
         names = sorted(f.original_name for f in s.exec(select(StoredFile)))

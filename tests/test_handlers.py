@@ -12,7 +12,8 @@ import pytest
 import reflex as rx
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, workflow
+from flowtrack_ui.core import accounts
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job, OutboxEmail
 from flowtrack_ui.core.pipelines.moves import move_stage
@@ -73,7 +74,7 @@ def rendered(result) -> str:
 
 @pytest.fixture
 def app_id(db, acme, candidate):
-    return workflow.apply(db, candidate, acme.job_id).id
+    return apply(db, candidate, acme.job_id).id
 
 
 def test_recruiter_moves_through_the_handler(db, acme, app_id):
@@ -378,7 +379,7 @@ def test_show_more_grows_one_column_and_final_columns_fold(db, acme):
     from .conftest import make_candidate
 
     ids = [
-        workflow.apply(db, make_candidate(db, f"m{i}@example.com", f"M {i}"), acme.job_id).id
+        apply(db, make_candidate(db, f"m{i}@example.com", f"M {i}"), acme.job_id).id
         for i in range(23)
     ]
     for app_id in ids[:21]:

@@ -7,7 +7,8 @@ from datetime import UTC
 
 import pytest
 
-from flowtrack_ui.core import queries, workflow
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import ConcurrentUpdate, Conflict, InvalidInput
 from flowtrack_ui.core.models import Application, ApplicationHistory
 from flowtrack_ui.core.pipelines.moves import move_stage
@@ -33,7 +34,7 @@ def assert_chain(db, app_id: int) -> list[ApplicationHistory]:
 
 
 def test_apply_writes_first_entry_and_moves_append(db, acme, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening", note="Phone screen booked")
     move_stage(db, acme.recruiter, app.id, "Rejected", note="Internal: salary too high")
     rows = assert_chain(db, app.id)
@@ -52,7 +53,7 @@ def test_apply_writes_first_entry_and_moves_append(db, acme, candidate):
 
 
 def test_expected_stage_refuses_stale_moves(db, acme, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening", expected_stage="Applied")
     with pytest.raises(ConcurrentUpdate) as err:
         move_stage(db, acme.recruiter, app.id, "Rejected", expected_stage="Applied")
@@ -87,7 +88,7 @@ def _race(db, recruiter, app_id: int, n: int = 8):
 def _race_and_check(db):
     acme = make_company(db, "Acme")
     cand = make_candidate(db)
-    app = workflow.apply(db, cand, acme.job_id)
+    app = apply(db, cand, acme.job_id)
     wins, conflicts, errors = _race(db, acme.recruiter, app.id)
     assert errors == []
     # each target stage was reached exactly once: one winner per conflicting move

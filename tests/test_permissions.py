@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core import accounts, jobs, queries
 from flowtrack_ui.core.analytics import report
+from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.applications.from_talent_pool import add_to_job
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
@@ -13,7 +15,7 @@ from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role
 from flowtrack_ui.core.pipelines.moves import move_stage, withdraw
 from flowtrack_ui.core.privacy import audit, erase, export, retention
-from flowtrack_ui.core.talent import pool, search, tags
+from flowtrack_ui.core.talent import search, tags
 
 from .conftest import PASSWORD, make_candidate
 
@@ -29,7 +31,7 @@ def _snapshot(db):
 
 @pytest.fixture
 def world(db, acme, globex, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     other = make_candidate(db, "other@example.com", "Olive Other")
     return {
         "db": db,
@@ -55,7 +57,7 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         jobs.set_job_status(db, who, acme.job_id, "closed")
         return job
     if action is Action.APPLY:
-        return workflow.apply(db, who, acme.job_id)
+        return apply(db, who, acme.job_id)
     if action is Action.VIEW_JOB_APPLICATIONS:
         return queries.board(db, who, acme.job_id), queries.applications_for_job(db, who, acme.job_id)
     if action is Action.MOVE_STAGE:
@@ -80,7 +82,7 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         assert [c.full_name for c in found.candidates] == (["Casey Candidate"] if not foreign else [])
         tags.set_tags(db, who, app.candidate_id, ["python"])
         second = jobs.create_job(db, acme.recruiter, "Second role")
-        return pool.add_to_job(db, who, app.candidate_id, second.id)
+        return add_to_job(db, who, app.candidate_id, second.id)
     if action is Action.ERASE_CANDIDATE:
         done = erase.erase_candidate(db, who, app.candidate_id)
         retention.set_retention(db, who, 12)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from flowtrack_ui.core import jobs, queries, workflow
+from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, OutboxEmail
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
@@ -111,7 +112,7 @@ def test_candidates_cannot_touch_templates_or_reasons(db, acme, candidate):
 
 
 def test_rename_add_reorder_and_remove_stages_of_a_job(db, acme, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     job = jobs.get_job(db, acme.recruiter, acme.job_id)
     ids = {st.name: st.id for st in job.stages}
@@ -197,7 +198,7 @@ def test_undo_inside_the_window_cancels_the_email_and_hides_it_from_the_candidat
     db = any_db
     acme = make_company(db, "Acme")
     cand = make_candidate(db)
-    app = workflow.apply(db, cand, acme.job_id)
+    app = apply(db, cand, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     moved = move_stage(db, acme.recruiter, app.id, "Rejected", reason="Position filled")
     assert moved.undo_seconds == UNDO_SECONDS
@@ -221,7 +222,7 @@ def test_undo_inside_the_window_cancels_the_email_and_hides_it_from_the_candidat
 
 
 def test_undo_outside_the_window_or_by_someone_else_is_refused(db, acme, globex, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     with pytest.raises(NotFound):
         undo_move(db, globex.recruiter, app.id)
@@ -234,7 +235,7 @@ def test_undo_outside_the_window_or_by_someone_else_is_refused(db, acme, globex,
     with db.session() as s:
         assert s.get(Application, app.id).stage == "Screening"
     # nothing to undo on a fresh application (its only row is the candidate's)
-    other = workflow.apply(db, make_candidate(db, "o@example.com", "Olga"), acme.job_id)
+    other = apply(db, make_candidate(db, "o@example.com", "Olga"), acme.job_id)
     with pytest.raises(Conflict):
         undo_move(db, acme.recruiter, other.id)
 
@@ -242,7 +243,7 @@ def test_undo_outside_the_window_or_by_someone_else_is_refused(db, acme, globex,
 def test_an_undone_move_never_emails_the_candidate(db, smtp):
     acme = make_company(db, "Acme")
     cand = make_candidate(db, "casey@example.com", "Casey")
-    app = workflow.apply(db, cand, acme.job_id)
+    app = apply(db, cand, acme.job_id)
     deliver_all(sender_for(db, smtp.url))
     smtp.handler.messages.clear()
     move_stage(db, acme.recruiter, app.id, "Screening")
@@ -260,7 +261,7 @@ def test_an_undone_move_never_emails_the_candidate(db, smtp):
 
 
 def test_a_candidate_withdraws_from_any_open_stage_only_their_own(db, acme, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     stranger = make_candidate(db, "s@example.com", "Stranger")
     with pytest.raises(NotFound):
@@ -282,7 +283,7 @@ def test_a_candidate_withdraws_from_any_open_stage_only_their_own(db, acme, cand
 
 
 def test_a_hired_candidate_cannot_withdraw(db, acme, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     for stage in ("Screening", "Interview", "Offer", "Hired"):
         move_stage(db, acme.recruiter, app.id, stage)
     with pytest.raises(Conflict):
@@ -299,7 +300,7 @@ def test_rejection_reasons_are_the_companys_own(db, acme, globex, candidate):
     assert "Position filled" in rejection_reasons.list_reasons(db, globex.recruiter)
     with pytest.raises(InvalidInput):
         rejection_reasons.set_reasons(db, acme.recruiter, ["Same", "same"])
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     with pytest.raises(InvalidInput) as err:
         move_stage(db, acme.recruiter, app.id, "Rejected", reason="Position filled")
     assert "Too junior" in err.value.message
@@ -354,7 +355,7 @@ def test_racing_moves_corrections_and_undos_keep_the_chain(any_db, pipeline):
     job_id = (
         acme.job_id if pipeline == "default" else jobs.create_job(db, acme.recruiter, "C", stages=CUSTOM).id
     )
-    apps = [workflow.apply(db, make_candidate(db, f"c{i}@example.com", f"C {i}"), job_id) for i in range(2)]
+    apps = [apply(db, make_candidate(db, f"c{i}@example.com", f"C {i}"), job_id) for i in range(2)]
     for app in apps:
         assert _random_moves(db, acme.recruiter, app.id) == []
         rows = assert_chain(db, app.id) if pipeline == "default" else None
@@ -468,7 +469,7 @@ def test_rest_pipelines_moves_undo_and_withdraw(db, acme, globex):
 
 
 def test_the_held_email_row_points_at_its_move(db, acme, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     with db.session() as s:
         row = s.exec(select(OutboxEmail).where(OutboxEmail.kind == "stage_changed")).one()

@@ -18,8 +18,9 @@ from sqlmodel import select
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import Hardening
 from flowtrack_ui.api.websocket_limits import clean_event, install_log_truncation
-from flowtrack_ui.core import accounts, security, throttle, workflow
+from flowtrack_ui.core import accounts, security, throttle
 from flowtrack_ui.core.accounts import company_names, password_policy, password_reset
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from flowtrack_ui.core.models import OutboxEmail, PasswordReset, User
 from flowtrack_ui.core.outbox import Sender
@@ -146,7 +147,7 @@ def test_a_hostile_name_already_stored_cannot_stop_the_outbox(db, acme):
                 )
             )
         mallory = accounts.principal_from_token(db, accounts.login(db, "mallory@example.com", PASSWORD))
-        workflow.apply(db, mallory, acme.job_id)
+        apply(db, mallory, acme.job_id)
         with db.session(write=True) as s:  # an address no email can be made of
             s.add(
                 OutboxEmail(
@@ -159,7 +160,7 @@ def test_a_hostile_name_already_stored_cannot_stop_the_outbox(db, acme):
                 )
             )
         later = make_candidate(db, "later@example.com", "Laura Later")
-        workflow.apply(db, later, acme.job_id)
+        apply(db, later, acme.job_id)
         sender = Sender(db, server.url, "FlowTrack <no-reply@flowtrack.test>", backoff_seconds=0.05)
         for _ in range(5):
             sender.deliver_due()

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import MAX_JSON_DEPTH, Hardening, nests_too_deep
-from flowtrack_ui.core import accounts, jobs, queries, throttle, workflow
+from flowtrack_ui.core import accounts, jobs, queries, throttle
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.errors import InvalidInput, TooManyAttempts, Unauthenticated
 from flowtrack_ui.core.models import User
@@ -52,7 +53,7 @@ def hiring(any_db):
     """Acme with a job, a candidate who applied, and the recruiter's API client."""
     acme = make_company(any_db, "Acme")
     cand = make_candidate(any_db, EMAIL)
-    app = workflow.apply(any_db, cand, acme.job_id)
+    app = apply(any_db, cand, acme.job_id)
     c = http(any_db)
     return acme, app, c, bearer(c, "rec@acme.test")
 
@@ -147,7 +148,7 @@ def test_an_interview_in_year_9999_is_422_not_500(hiring):
 def test_the_scheduling_use_case_refuses_it_for_every_caller(db):
     """The Reflex scheduling dialog calls the same use case: the rule is in the core."""
     acme = make_company(db, "Acme")
-    app = workflow.apply(db, make_candidate(db, EMAIL), acme.job_id)
+    app = apply(db, make_candidate(db, EMAIL), acme.job_id)
     with pytest.raises(InvalidInput, match="1970 and 2100"):
         interviews.schedule(db, acme.recruiter, app.id, interview(acme, **FAR))
     assert interviews.for_application(db, acme.recruiter, app.id) == []
@@ -259,7 +260,7 @@ def applicants(any_db):
         "dee@example.com": "Dee Plain",
     }
     for email, name in names.items():
-        workflow.apply(any_db, make_candidate(any_db, email, name), acme.job_id)
+        apply(any_db, make_candidate(any_db, email, name), acme.job_id)
     return acme
 
 

@@ -11,16 +11,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core import accounts, jobs, queries
 from flowtrack_ui.core.analytics import report
-from flowtrack_ui.core.application_details import application_detail
+from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.applications.details import application_detail
+from flowtrack_ui.core.applications.from_talent_pool import add_to_job
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import notes
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, ErasureLog, OutboxEmail, StoredFile
 from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.privacy import audit, erase, export, retention
-from flowtrack_ui.core.talent import pool, search, tags
+from flowtrack_ui.core.talent import search, tags
 
 from .conftest import PASSWORD, make_candidate, make_company
 from .test_applications import make_pdf
@@ -31,7 +33,7 @@ def _apply_with_resume(db, email, name, words, job_id, headline=""):
     if headline:
         profile.update_profile(db, cand, {"headline": headline})
     profile.upload_resume(db, cand, make_pdf(words, name=name), "cv.pdf")
-    app = workflow.apply(db, cand, job_id)
+    app = apply(db, cand, job_id)
     return cand, app
 
 
@@ -110,7 +112,7 @@ def test_paging_and_filters(pool_world):
     move_stage(db, rec, w["bob_app"].id, "Rejected", reason="Position filled")
     assert _names(search.search(db, rec, "", category="rejected")) == ["Bob Builder"]
     other = jobs.create_job(db, rec, "Platform engineer")
-    pool.add_to_job(db, rec, w["ada"].user_id, other.id)
+    add_to_job(db, rec, w["ada"].user_id, other.id)
     assert _names(search.search(db, rec, "", job_id=other.id)) == ["Ada Lovelace"]
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     assert search.search(db, rec, "", applied_since=tomorrow).total == 0
@@ -164,7 +166,7 @@ def test_add_to_another_job(pool_world):
     w = pool_world
     db, acme = w["db"], w["acme"]
     new_job = jobs.create_job(db, acme.recruiter, "Staff engineer")
-    app = pool.add_to_job(db, acme.recruiter, w["ada"].user_id, new_job.id)
+    app = add_to_job(db, acme.recruiter, w["ada"].user_id, new_job.id)
     with db.session() as s:
         row = s.get(Application, app.id)
         first = (
@@ -182,16 +184,16 @@ def test_add_to_another_job(pool_world):
     assert "Staff engineer" in mail[0].subject
     assert [a.job_title for a in queries.my_applications(db, w["ada"])][0] == "Staff engineer"
     with pytest.raises(Conflict, match="already has an application"):
-        pool.add_to_job(db, acme.recruiter, w["ada"].user_id, new_job.id)
+        add_to_job(db, acme.recruiter, w["ada"].user_id, new_job.id)
     jobs.set_job_status(db, acme.recruiter, new_job.id, "closed")
     with pytest.raises(Conflict, match="closed"):
-        pool.add_to_job(db, acme.recruiter, w["bob"].user_id, new_job.id)
+        add_to_job(db, acme.recruiter, w["bob"].user_id, new_job.id)
     with pytest.raises(NotFound):
-        pool.add_to_job(db, acme.recruiter, w["gail"].user_id, acme.job_id)  # Globex's candidate
+        add_to_job(db, acme.recruiter, w["gail"].user_id, acme.job_id)  # Globex's candidate
     with pytest.raises(NotFound):
-        pool.add_to_job(db, acme.recruiter, w["bob"].user_id, w["globex"].job_id)
+        add_to_job(db, acme.recruiter, w["bob"].user_id, w["globex"].job_id)
     with pytest.raises(Forbidden):
-        pool.add_to_job(db, acme.manager, w["bob"].user_id, acme.job_id)
+        add_to_job(db, acme.manager, w["bob"].user_id, acme.job_id)
     sources = {s.source: s.applications for s in report.report(db, acme.recruiter, new_job.id).sources}
     assert sources.get("talent_pool") == 1
 
@@ -334,7 +336,7 @@ def test_candidate_erases_their_account_and_nothing_of_them_is_left(pool_world):
 def test_recruiter_erase_keeps_the_account_another_company_still_holds(pool_world):
     w = pool_world
     db, acme, globex, bob = w["db"], w["acme"], w["globex"], w["bob"]
-    globex_app = workflow.apply(db, bob, globex.job_id)
+    globex_app = apply(db, bob, globex.job_id)
     with pytest.raises(Forbidden):
         erase.erase_candidate(db, acme.manager, bob.user_id)
     with pytest.raises(NotFound):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from flowtrack_ui.core import jobs, workflow
+from flowtrack_ui.core import jobs
+from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import ConcurrentUpdate, InvalidInput, InvalidTransition
 from flowtrack_ui.core.models import Application, ApplicationHistory, JobStage
 from flowtrack_ui.core.pipelines.moves import move_stage
@@ -77,7 +78,7 @@ def test_every_pair_of_stages(db, acme, candidate, pipeline):
     job_id = acme.job_id
     if pipeline == "custom":
         job_id = jobs.create_job(db, acme.recruiter, "Custom pipeline", stages=CUSTOM).id
-    app = workflow.apply(db, candidate, job_id)
+    app = apply(db, candidate, job_id)
     stages = _stages(db, job_id)
     assert len(stages) == (7 if pipeline == "default" else 8)
     checked = {kind: 0 for kind in MoveKind}
@@ -120,7 +121,7 @@ def test_every_pair_of_stages(db, acme, candidate, pipeline):
 @pytest.mark.parametrize("kind_target", [("back", "Applied"), ("reopen", "Screening"), ("unhire", "Offer")])
 def test_a_correction_without_a_reason_is_refused(db, acme, candidate, kind_target):
     kind, target = kind_target
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     path = {
         "back": ["Screening"],
         "reopen": ["Screening", "Rejected"],
@@ -141,14 +142,14 @@ def test_a_correction_without_a_reason_is_refused(db, acme, candidate, kind_targ
 
 @pytest.mark.parametrize("bad", ["", "hired!", "Done", None, 3, "x" * 10_000])
 def test_unknown_stage_is_invalid_input(db, acme, candidate, bad):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     with pytest.raises(InvalidInput) as err:
         move_stage(db, acme.recruiter, app.id, bad)
     assert "valid stages" in err.value.message and "Screening" in err.value.message
 
 
 def test_stage_names_are_case_insensitive_and_expected_stage_is_checked(db, acme, candidate):
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     assert move_stage(db, acme.recruiter, app.id, " screening ").stage == "Screening"
     with pytest.raises(ConcurrentUpdate):
         move_stage(db, acme.recruiter, app.id, "Interview", expected_stage="Applied")
@@ -156,9 +157,9 @@ def test_stage_names_are_case_insensitive_and_expected_stage_is_checked(db, acme
 
 def test_a_stage_of_another_job_is_unknown_here(db, acme, candidate):
     other = jobs.create_job(db, acme.recruiter, "Custom pipeline", stages=CUSTOM)
-    app = workflow.apply(db, candidate, acme.job_id)
+    app = apply(db, candidate, acme.job_id)
     with pytest.raises(InvalidInput):
         move_stage(db, acme.recruiter, app.id, "Phone screen")
-    mine = workflow.apply(db, candidate, other.id)
+    mine = apply(db, candidate, other.id)
     assert mine.stage == "New"
     assert move_stage(db, acme.recruiter, mine.id, "Phone screen").stage == "Phone screen"

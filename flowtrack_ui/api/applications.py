@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 
-from flowtrack_ui.core import accounts, application_details, queries, workflow
+from flowtrack_ui.core import accounts, queries
 from flowtrack_ui.core.analytics.sources import Source
+from flowtrack_ui.core.applications import applying
+from flowtrack_ui.core.applications import details as application_details
 from flowtrack_ui.core.errors import NotFound
 from flowtrack_ui.core.pipelines import moves
 from flowtrack_ui.core.views import ApplicationView
@@ -66,7 +68,7 @@ def apply(
     """
     answers = [{"question_id": a.question_id, "answer": a.answer} for a in body.answers] if body else []
     return app_out(
-        workflow.apply(
+        applying.apply(
             db,
             caller,
             job_id,

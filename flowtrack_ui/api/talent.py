@@ -9,8 +9,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import StreamingResponse
 
+from flowtrack_ui.core.applications import from_talent_pool
 from flowtrack_ui.core.privacy import audit, erase, export, retention
-from flowtrack_ui.core.talent import pool, search, tags
+from flowtrack_ui.core.talent import search, tags
 
 from .applications import app_out
 from .deps import Caller, ClientAddress, Db
@@ -101,7 +102,7 @@ def add_to_job(
     candidate_id: CandidateId, job_id: Annotated[int, Query(ge=1, le=2**63 - 1)], caller: Caller, db: Db
 ) -> ApplicationOut:
     """Adds a past candidate to another open job: first stage, source "talent_pool", emailed."""
-    return app_out(pool.add_to_job(db, caller, candidate_id, job_id))
+    return app_out(from_talent_pool.add_to_job(db, caller, candidate_id, job_id))
 
 
 @router.delete("/candidates/{candidate_id}", response_model=ErasureOut, responses=errors(401, 403, 404, 422))

@@ -10,7 +10,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from . import like, validation
-from . import questions as screening
+from .applications import questions as screening
 from .changes import company_topic, job_topic
 from .collaboration.scorecards import parse_criteria
 from .db import Database, announce
@@ -19,6 +19,7 @@ from .models import Application, Company, Job, JobStage
 from .permissions import Action, Principal, require
 from .pipelines import job_stages, templates
 from .pipelines.definitions import parse_stages
+from .scoping import company_job
 from .views import JobView
 
 OPEN, CLOSED = "open", "closed"
@@ -61,15 +62,6 @@ def _fields(title: object, description: object, location: object) -> dict:
 
 def _announce(s: Session, job: Job) -> None:
     announce(s, job_topic(job.id), company_topic(job.company_id))
-
-
-def company_job(s: Session, principal: Principal, job_id: object) -> Job:
-    """A job of the caller's company; another company's job is NotFound."""
-    job_id = validation.object_id(job_id, "Job id")
-    job = s.get(Job, job_id)
-    if job is None or job.company_id != principal.company_id:
-        raise NotFound("Job not found.")
-    return job
 
 
 def _company_name(s: Session, company_id: int) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from .changes import candidate_topic, company_topic, job_topic
 from .db import Database
 from .errors import NotFound
-from .jobs import company_job
 from .permissions import Action, Principal, require
+from .scoping import company_job
 
 
 def job_board_topic(db: Database, principal: Principal, job_id: object) -> str:

@@ -12,10 +12,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 from . import like, validation
+from .applications.applying import application_view
 from .collaboration import scorecards
 from .db import Database
 from .errors import NotFound
-from .jobs import company_job, job_view
+from .jobs import job_view
 from .models import (
     Application,
     ApplicationAnswer,
@@ -32,7 +33,7 @@ from .permissions import Action, Principal, require
 from .pipelines.categories import Category
 from .pipelines.job_stages import pipeline_of, pipelines_of, stage_view
 from .pipelines.transitions import MoveKind, allowed_moves
-from .scoping import company_application
+from .scoping import company_application, company_job
 from .talent.tags import tags_by_candidate
 from .views import (
     ApplicationView,
@@ -46,7 +47,6 @@ from .views import (
     MyApplication,
     TimelineEntry,
 )
-from .workflow import application_view
 
 DEFAULT_PER_STAGE = 50
 MAX_PER_STAGE = 1000

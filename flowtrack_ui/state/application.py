@@ -12,7 +12,7 @@ import dataclasses
 
 import reflex as rx
 
-from flowtrack_ui.core import application_details
+from flowtrack_ui.core.applications import details as application_details
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.files.file_types import LABELS, PDF
 from flowtrack_ui.core.permissions import STAFF_ROLES, Role

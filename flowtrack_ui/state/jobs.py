@@ -7,13 +7,14 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from flowtrack_ui.core import accounts, jobs, queries, workflow
+from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core.applications import applying
+from flowtrack_ui.core.applications.questions import MissingAnswers
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.errors import Conflict, DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import STAFF_ROLES, Role
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.categories import PROGRESS
-from flowtrack_ui.core.questions import MissingAnswers
 from flowtrack_ui.core.settings import get_settings
 
 from .board import StageCount, stage_counts
@@ -480,7 +481,7 @@ class CareersState(SessionState):
         """The form's cover letter and answers (fields ``q_<id>``) go to the domain core as sent."""
         answers = [{"question_id": q.id, "answer": form.get(q.field_name, "")} for q in self.questions]
         try:
-            workflow.apply(
+            applying.apply(
                 db(),
                 self.principal(),
                 self.job.id,

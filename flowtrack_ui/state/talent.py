@@ -9,11 +9,12 @@ import dataclasses
 import reflex as rx
 
 from flowtrack_ui.core import jobs
+from flowtrack_ui.core.applications import from_talent_pool
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.pipelines.categories import LABELS
 from flowtrack_ui.core.privacy import audit, erase, retention
-from flowtrack_ui.core.talent import pool, search, tags
+from flowtrack_ui.core.talent import search, tags
 from flowtrack_ui.core.talent.search import PoolCandidate
 
 from .format import day
@@ -261,7 +262,7 @@ class TalentState(SessionState):
             return None
         title = next((j.label for j in self.open_jobs if j.value == job_id), "the job")
         return self._attempt(
-            lambda: pool.add_to_job(db(), self.principal(), self.subject_id, job_id),
+            lambda: from_talent_pool.add_to_job(db(), self.principal(), self.subject_id, job_id),
             f"{self.subject_name} was added to {title} and told by email.",
         )
 

@@ -28,11 +28,11 @@ from sqlalchemy import bindparam, text
 from .. import validation
 from ..db import Database
 from ..errors import InvalidInput
-from ..jobs import company_job
 from ..models import UTCDateTime
 from ..permissions import Action, Principal, require
 from ..pipelines.categories import LABELS, Category
 from ..pipelines.rejection_reasons import labels
+from ..scoping import company_job
 from .sources import LABELS as SOURCE_LABELS
 from .sources import Source
 

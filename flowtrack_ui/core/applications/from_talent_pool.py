@@ -6,14 +6,16 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from .. import notifications, validation, workflow
+from .. import notifications, validation
 from ..analytics.sources import Source
 from ..db import Database
-from ..errors import Conflict, NotFound
+from ..errors import Conflict
 from ..models import Application, Job
 from ..permissions import Action, Principal, require
+from ..scoping import company_job
+from ..talent.access import company_candidate
 from ..views import ApplicationView
-from .access import company_candidate
+from .applying import announce_application, application_view, new_application
 
 
 def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id: object) -> ApplicationView:
@@ -28,9 +30,7 @@ def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id:
     now = datetime.now(UTC)
     with db.session(write=True) as s:
         user = company_candidate(s, principal, candidate_id)
-        job = s.get(Job, job_id)
-        if job is None or job.company_id != principal.company_id:
-            raise NotFound("Job not found.")
+        job = company_job(s, principal, job_id)
         if job.status != "open":
             raise Conflict(f"“{job.title}” is closed; reopen it before adding candidates.")
         latest_resume = s.exec(
@@ -44,7 +44,7 @@ def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id:
             .order_by(Application.created_at.desc(), Application.id.desc())
             .limit(1)
         ).first()
-        app = workflow.new_application(
+        app = new_application(
             s,
             job,
             user.id,
@@ -55,5 +55,5 @@ def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id:
             duplicate_message=f"{user.full_name} already has an application for “{job.title}”.",
         )
         notifications.added_from_talent_pool(s, app)
-        workflow.announce_application(s, app, job.company_id)
-        return workflow.application_view(app)
+        announce_application(s, app, job.company_id)
+        return application_view(app)

@@ -1,4 +1,4 @@
-"""Use cases that create or move applications; each writes its history row in the same transaction."""
+"""A candidate applies to a job; `new_application` writes every new application with its first history row."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import notifications, validation
+from .. import notifications, validation
+from ..analytics.sources import Source, link_tag
+from ..changes import candidate_topic, company_topic, job_topic
+from ..db import Database, announce
+from ..errors import Conflict, InvalidInput, NotFound
+from ..models import Application, ApplicationHistory, CandidateProfile, Job
+from ..permissions import Action, Principal, require
+from ..pipelines.job_stages import pipeline_of
+from ..pipelines.transitions import MoveKind
+from ..talent import documents
+from ..views import ApplicationView
 from . import questions as screening
-from .analytics.sources import Source, link_tag
-from .changes import candidate_topic, company_topic, job_topic
-from .db import Database, announce
-from .errors import Conflict, InvalidInput, NotFound
-from .models import Application, ApplicationHistory, CandidateProfile, Job
-from .permissions import Action, Principal, require
-from .pipelines.job_stages import pipeline_of
-from .pipelines.transitions import MoveKind
-from .talent import documents
-from .views import ApplicationView
 
 
 def application_view(app: Application) -> ApplicationView:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from . import validation
-from .errors import InvalidInput
-from .models import ApplicationAnswer, ScreeningQuestion
+from .. import validation
+from ..errors import InvalidInput
+from ..models import ApplicationAnswer, ScreeningQuestion
 
 KINDS = {
     "short_text": "Short text",

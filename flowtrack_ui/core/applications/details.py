@@ -11,18 +11,18 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from . import validation
-from .candidates.profile import file_view
-from .errors import NotFound
-from .files import storage
-from .files.file_types import PDF
-from .models import Application, ApplicationAnswer, CandidateProfile, Company, Job, StoredFile, User
-from .permissions import Action, Principal, may
+from .. import validation
+from ..candidates.profile import file_view
+from ..errors import NotFound
+from ..files import storage
+from ..files.file_types import PDF
+from ..models import Application, ApplicationAnswer, CandidateProfile, Company, Job, StoredFile, User
+from ..permissions import Action, Principal, may
+from ..talent import duplicates
+from ..talent.duplicates import PossibleDuplicate
+from ..talent.tags import tags_by_candidate
+from ..views import FileView
 from .questions import AnswerView, answer_view
-from .talent import duplicates
-from .talent.duplicates import PossibleDuplicate
-from .talent.tags import tags_by_candidate
-from .views import FileView
 
 
 @dataclass(frozen=True)
