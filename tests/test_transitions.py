@@ -1,7 +1,7 @@
 """Every (from, to) pair of stages of a default and of a custom pipeline, through the use case.
 
-The expected answer comes from an oracle written here from DESIGN.md's rules, independently of
-the transition table in ``core/pipelines/transitions.py``.
+The expected answer comes from an oracle written here from the move rules of ARCHITECTURE.md
+("Where each rule lives"), independently of the transition table in ``core/pipelines/transitions.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ FINAL = ("hired", "rejected", "withdrawn")
 
 
 def expected(stages: list[JobStage], current: JobStage, target: JobStage, origin: JobStage | None):
-    """The kind of move DESIGN.md allows from ``current`` to ``target``, or None."""
+    """The kind of move the rules allow from ``current`` to ``target``, or None."""
     progress = [s for s in stages if s.category not in FINAL]
     if current.category not in FINAL:
         i = progress.index(current)

@@ -1,7 +1,7 @@
-"""Who may do what: the permission table of DESIGN.md, as data.
+"""Who may do what: the permission table (ARCHITECTURE.md, "Where each rule lives"), as data.
 
-Company scoping (staff see only their company) is applied by the use cases in
-``services``; this table answers only the role question.
+Company scoping (staff see only their company) is applied by the use cases, through
+``scoping.py`` and the capabilities' ``access`` modules; this table answers only the role question.
 """
 
 from __future__ import annotations
