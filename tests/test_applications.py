@@ -171,9 +171,7 @@ def qjob(db, acme):
 
 def test_required_answers_are_named_when_missing(db, qjob, candidate):
     with pytest.raises(MissingAnswers) as refused:
-        apply(
-            db, candidate, qjob.id, answers=[{"question_id": qjob.questions[2].id, "answer": "gh/x"}]
-        )
+        apply(db, candidate, qjob.id, answers=[{"question_id": qjob.questions[2].id, "answer": "gh/x"}])
     assert set(refused.value.problems) == {qjob.questions[0].id, qjob.questions[1].id}
     assert "Are you authorised to work in the EU?" in refused.value.message
     with pytest.raises(MissingAnswers, match="choose one of"):

@@ -378,10 +378,7 @@ def test_a_manager_reads_analytics_through_the_handler(db, acme, app_id):
 def test_show_more_grows_one_column_and_final_columns_fold(db, acme):
     from .conftest import make_candidate
 
-    ids = [
-        apply(db, make_candidate(db, f"m{i}@example.com", f"M {i}"), acme.job_id).id
-        for i in range(23)
-    ]
+    ids = [apply(db, make_candidate(db, f"m{i}@example.com", f"M {i}"), acme.job_id).id for i in range(23)]
     for app_id in ids[:21]:
         move_stage(db, acme.recruiter, app_id, "Screening")
     st = state_for(BoardState, acme.recruiter)
