@@ -476,7 +476,7 @@ def ask_dialog() -> rx.Component:
                         ),
                     ),
                     rx.el.label(
-                        rx.cond(is_reject, "Note (optional)", "Reason (required)"),
+                        rx.cond(BoardState.ask_reason == "required", "Reason (required)", "Note (optional)"),
                         html_for="ask-note",
                         style={"fontSize": "14px"},
                     ),

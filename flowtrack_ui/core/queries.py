@@ -167,7 +167,7 @@ def board(
                 stage_changed_at=changed,
                 days_in_stage=max(0, (now - changed).days),
                 allowed_next=tuple(m.target.name for m in moves),
-                moves=tuple(MoveOption(m.target.name, m.kind.value, m.reason.value) for m in moves),
+                moves=tuple(MoveOption(m.target.name, m.kind.value, m.reason.value, m.asks) for m in moves),
                 category=current.category,
                 headline=r.headline or "",
                 has_resume=r.resume_file_id is not None,

@@ -38,6 +38,7 @@ class MoveOption:
     stage: str
     kind: str
     reason: str  # none, optional, required
+    asks: bool = False  # the board asks for the reason (or an optional one) before the move
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import json
 import reflex as rx
 
 from flowtrack_ui.core import live_access, queries
-from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidTransition
+from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidInput, InvalidTransition
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
 from flowtrack_ui.core.pipelines import moves, rejection_reasons
 from flowtrack_ui.core.views import Board
@@ -18,13 +18,6 @@ from .format import day, exact, relative
 from .session import SessionState, db
 
 PAGE = 20
-# What the dialog asks before a move that needs words: a rejection (reason optional) or a correction.
-ASK_TITLES = {
-    "reject": "Reject",
-    "back": "Move back",
-    "reopen": "Reopen",
-    "unhire": "Undo the hire of",
-}
 
 
 @dataclasses.dataclass
@@ -36,9 +29,10 @@ class CardRow:
     applied: str
     days: int
     allowed: list[str] = dataclasses.field(default_factory=list)
-    # (target stage, kind of move, reason none/optional/required) for each allowed move
+    # target stage → kind of move, and → reason (none, optional, required), per allowed move
     kinds: dict[str, str] = dataclasses.field(default_factory=dict)
-    # Targets that open a dialog first (rejection, corrections): the board waits for the answer.
+    reasons: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Targets that open a dialog first (the core's moves that take words): the board waits for the answer.
     asks: list[str] = dataclasses.field(default_factory=list)
     category: str = ""
     headline: str = ""
@@ -131,7 +125,8 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                     days=c.days_in_stage,
                     allowed=list(c.allowed_next) if can_move else [],
                     kinds={m.stage: m.kind for m in c.moves} if can_move else {},
-                    asks=[m.stage for m in c.moves if m.kind in ASK_TITLES] if can_move else [],
+                    reasons={m.stage: m.reason for m in c.moves} if can_move else {},
+                    asks=[m.stage for m in c.moves if m.asks] if can_move else [],
                     category=c.category,
                     headline=c.headline,
                     has_resume=c.has_resume,
@@ -167,6 +162,9 @@ class BoardState(SessionState):
     loading: bool = True
     not_found: str = ""
     _watch_gen: int = 0
+    # The change feed's mark when the board on screen was read: the live watch skips a wake it
+    # covers (the wake of this tab's own move, which the move has already re-read).
+    _read_mark: str = ""
 
     detail_open: bool = False
     detail_id: int = 0
@@ -179,6 +177,7 @@ class BoardState(SessionState):
     # The dialog before a rejection (standard reason, note) or a correction (reason required).
     ask_open: bool = False
     ask_kind: str = ""
+    ask_reason: str = ""  # optional or required, as the transition table says
     ask_id: int = 0
     ask_name: str = ""
     ask_from: str = ""
@@ -207,6 +206,7 @@ class BoardState(SessionState):
         return refused
 
     def _refresh(self):
+        mark = db().feed.mark()  # before the read: signals heard up to here are in what it reads
         try:
             board = queries.board(
                 db(), self.principal(), self.job_id, search=self.search, per_stage=self.per_stage
@@ -217,7 +217,7 @@ class BoardState(SessionState):
                 self.not_found, self.columns = "This job does not exist or is not yours.", []
                 return None
             return self.refuse(exc)
-        self.not_found = ""
+        self.not_found, self._read_mark = "", mark
         self.job_title, self.job_status = board.job.title, board.job.status
         columns = columns_of(board, self.can_move)
         for col in columns:  # each column shows as many cards as it was asked to
@@ -247,6 +247,7 @@ class BoardState(SessionState):
             lambda: live_access.job_board_topic(db(), self.principal(), job_id),
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._live_refresh,
+            read_mark=lambda: self._read_mark,
         )
 
     def _live_refresh(self):
@@ -295,8 +296,13 @@ class BoardState(SessionState):
         expected: str,
         note: str | None = None,
         reason: str | None = None,
+        asked: bool = False,
     ):
-        """One path for every move (drag, keyboard, menu, dialog): the domain core decides."""
+        """One path for every move (drag, keyboard, menu, dialog): the domain core decides.
+
+        ``asked``: the words come from the dialog, which stays open to show the core's refusal of
+        them (a correction without a reason).
+        """
         try:
             moved = moves.move_stage(
                 db(),
@@ -320,6 +326,9 @@ class BoardState(SessionState):
                 focus_card(application_id, exc.current),
             ]
         except DomainError as exc:
+            if asked and isinstance(exc, InvalidInput):
+                self.ask_open, self.ask_error = True, exc.message
+                return None
             self._refresh()
             return self.refuse(exc)
         self._refresh()
@@ -339,12 +348,11 @@ class BoardState(SessionState):
     def move(self, application_id: int, target: str, source: str = "", seq: int = 0):
         """From a drop, the keyboard or the menu: (application id, target stage, stage it was seen in).
 
-        A rejection or a correction first asks for the words it needs; any other move goes straight
-        to the core (which refuses what the transition table does not allow).
+        A move the transition table asks words for (a rejection, a correction) first opens the
+        dialog; any other goes straight to the core (which refuses what the table does not allow).
         """
         card = self._card(application_id)
-        kind = card.kinds.get(target, "") if card else ""
-        if kind in ASK_TITLES:
+        if card is not None and target in card.asks:
             result = self.ask(application_id, target, source)
         else:
             result = self._move(application_id, target, source)
@@ -360,6 +368,7 @@ class BoardState(SessionState):
         self.ask_id, self.ask_name = application_id, card.name
         self.ask_from = source or card.stage
         self.ask_target, self.ask_kind, self.ask_error = target, card.kinds[target], ""
+        self.ask_reason = card.reasons.get(target, "")
         self.ask_open = True
         return None
 
@@ -369,14 +378,14 @@ class BoardState(SessionState):
 
     @rx.event
     def confirm_ask(self, form: dict):
-        """The dialog's answer: a standard reason and a note for a rejection, a reason for a correction."""
+        """The dialog's answer: a standard reason and a note for a rejection, a reason for a correction.
+
+        The core says when the words are not enough; the dialog stays open with its message.
+        """
         note = str(form.get("note") or "").strip() or None
         reason = str(form.get("reason") or "").strip() or None
-        if self.ask_kind != "reject" and not note:
-            self.ask_error = "Say why: a correction needs a reason."
-            return None
         self.ask_open = False
-        return self._move(self.ask_id, self.ask_target, self.ask_from, note, reason)
+        return self._move(self.ask_id, self.ask_target, self.ask_from, note, reason, asked=True)
 
     @rx.event
     def undo(self, application_id: int):

@@ -157,6 +157,11 @@ class Move:
     target: StageRef
     reason: Reason
 
+    @property
+    def asks(self) -> bool:
+        """Whether the mover is asked for words first: a reason, required or optional."""
+        return self.reason != Reason.NONE
+
 
 def allowed_moves(
     pipeline: Pipeline, current: StageRef, origin: StageRef | None = None, action: Action = Action.MOVE_STAGE

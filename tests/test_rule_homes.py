@@ -1,0 +1,69 @@
+"""Each rule has one home in the core, and the UI reads it from there.
+
+The board's dialog before a move comes from the transition table, a correction's missing reason is
+the core's refusal, and the scorecard visibility rule is one function.
+"""
+
+from __future__ import annotations
+
+import pytest
+import reflex as rx
+
+from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.errors import InvalidInput
+from flowtrack_ui.core.pipelines.moves import move_stage
+from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind, Reason
+from flowtrack_ui.state import board, session
+from flowtrack_ui.state.board import BoardState, columns_of
+
+
+@pytest.fixture(autouse=True)
+def _use_test_db(db, monkeypatch):
+    for module in (session, board):
+        monkeypatch.setattr(module, "db", lambda: db)
+
+
+def _state(principal):
+    root = rx.State(_reflex_internal_init=True)
+    st = root.get_substate(BoardState.get_full_name().split(".")[1:])
+    st.token = accounts.issue_token(session.db(), principal.user_id)
+    return st
+
+
+def test_the_moves_that_ask_for_words_are_the_tables():
+    asks = {rule.kind for rule in TRANSITION_TABLE if rule.reason != Reason.NONE}
+    assert {MoveKind.REJECT, MoveKind.BACK, MoveKind.REOPEN, MoveKind.UNHIRE} <= asks
+    assert MoveKind.FORWARD not in asks
+
+
+def test_the_board_asks_for_the_moves_the_core_says_ask(db, acme, candidate):
+    app_id = apply(db, candidate, acme.job_id).id
+    move_stage(db, acme.recruiter, app_id, "Screening")
+    found = queries.board(db, acme.recruiter, acme.job_id)
+    card = next(c for col in found.columns for c in col.cards if c.id == app_id)
+    rows = columns_of(found)
+    row = next(c for col in rows for c in col.cards if c.id == app_id)
+    assert {m.kind for m in card.moves} >= {"forward", "back", "reject"}
+    for m in card.moves:
+        assert m.asks == (m.reason != "none")
+        assert (m.stage in row.asks) == m.asks
+        assert row.reasons[m.stage] == m.reason
+    assert all(c.asks == [] for col in columns_of(found, can_move=False) for c in col.cards)
+
+
+def test_a_correction_without_a_reason_shows_the_cores_refusal(db, acme, candidate):
+    app_id = apply(db, candidate, acme.job_id).id
+    move_stage(db, acme.recruiter, app_id, "Screening")
+    with pytest.raises(InvalidInput) as refused:
+        move_stage(db, acme.recruiter, app_id, "Applied")
+    st = _state(acme.recruiter)
+    st.job_id, st.can_move = acme.job_id, True
+    BoardState.refresh.fn(st)
+    BoardState.move.fn(st, app_id, "Applied", "Screening")
+    assert st.ask_open and st.ask_kind == "back" and st.ask_reason == "required"
+    BoardState.confirm_ask.fn(st, {"note": "  "})
+    assert st.ask_open and st.ask_error == refused.value.message
+    BoardState.confirm_ask.fn(st, {"note": "wrong card"})
+    assert not st.ask_open
+    assert next(c for col in st.columns for c in col.cards if c.id == app_id).stage == "Applied"
