@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from .changes import ChangeFeed, default_feed
+from .changes import ChangeFeed, application_topic, candidate_topic, company_topic, default_feed, job_topic
 from .settings import get_settings
 
 _TOPICS = "flowtrack_changed_topics"
@@ -22,6 +22,25 @@ _TOPICS = "flowtrack_changed_topics"
 def announce(session: Session, *topics: str) -> None:
     """Mark topics as changed by this unit of work; they are published only if it commits."""
     session.info.setdefault(_TOPICS, set()).update(topics)
+
+
+def announce_application_change(
+    session: Session,
+    application_id: int,
+    *,
+    job_id: int,
+    candidate_id: int,
+    company_id: int,
+    created: bool = False,
+) -> None:
+    """Announce that application X changed, to every page that shows it: its own page, its job's board, the
+    company overview and the candidate's tracker. Every use case that changes an application
+    announces through here, so no page misses one kind of change. A ``created`` application has
+    no page of its own open yet (it did not exist before this commit), so its topic is left out."""
+    topics = [job_topic(job_id), company_topic(company_id), candidate_topic(candidate_id)]
+    if not created:
+        topics.append(application_topic(application_id))
+    announce(session, *topics)
 
 
 def normalize_url(url: str) -> str:

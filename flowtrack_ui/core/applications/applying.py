@@ -9,8 +9,7 @@ from sqlmodel import Session, select
 
 from .. import notifications, validation
 from ..analytics.sources import Source, link_tag
-from ..changes import candidate_topic, company_topic, job_topic
-from ..db import Database, announce
+from ..db import Database, announce_application_change
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Application, ApplicationHistory, CandidateProfile, Job
 from ..permissions import Action, Principal, require
@@ -32,11 +31,6 @@ def application_view(app: Application) -> ApplicationView:
         updated_at=app.updated_at,
         stage_changed_at=app.stage_changed_at,
     )
-
-
-def announce_application(s: Session, app: Application, company_id: int) -> None:
-    """Open boards of the job, the candidate's tracker and the company overview re-read."""
-    announce(s, job_topic(app.job_id), candidate_topic(app.candidate_id), company_topic(company_id))
 
 
 MAX_COVER_LETTER = 10_000
@@ -105,7 +99,14 @@ def apply(
             answer.application_id = app.id
             s.add(answer)
         notifications.application_received(s, app)
-        announce_application(s, app, job.company_id)
+        announce_application_change(
+            s,
+            app.id,
+            job_id=app.job_id,
+            candidate_id=app.candidate_id,
+            company_id=job.company_id,
+            created=True,
+        )
         return application_view(app)
 
 

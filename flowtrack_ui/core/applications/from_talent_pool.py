@@ -8,14 +8,14 @@ from sqlmodel import select
 
 from .. import notifications, validation
 from ..analytics.sources import Source
-from ..db import Database
+from ..db import Database, announce_application_change
 from ..errors import Conflict
 from ..models import Application, Job
 from ..permissions import Action, Principal, require
 from ..scoping import company_job
 from ..talent.access import company_candidate
 from ..views import ApplicationView
-from .applying import announce_application, application_view, new_application
+from .applying import application_view, new_application
 
 
 def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id: object) -> ApplicationView:
@@ -55,5 +55,12 @@ def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id:
             duplicate_message=f"{user.full_name} already has an application for “{job.title}”.",
         )
         notifications.added_from_talent_pool(s, app)
-        announce_application(s, app, job.company_id)
+        announce_application_change(
+            s,
+            app.id,
+            job_id=app.job_id,
+            candidate_id=app.candidate_id,
+            company_id=job.company_id,
+            created=True,
+        )
         return application_view(app)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from ..changes import application_topic, candidate_topic, company_topic, job_topic
-from ..db import announce
 from ..errors import NotFound
 from ..models import Application, Interview, Job
 from ..permissions import Action, Principal, require
@@ -34,14 +32,3 @@ def staff_interview(
     if row is None:
         raise NotFound("Interview not found.")
     return row
-
-
-def announce_change(s: Session, app: Application, job: Job) -> None:
-    """Open application pages, boards and the candidate's tracker re-read after the commit."""
-    announce(
-        s,
-        application_topic(app.id),
-        job_topic(job.id),
-        company_topic(job.company_id),
-        candidate_topic(app.candidate_id),
-    )

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..db import Database
+from ..db import Database, announce_application_change
 from ..errors import Conflict, InvalidInput
 from ..models import Application, Company, Interview, InterviewInterviewer, Job, User
 from ..permissions import Action, Principal, require
 from ..settings import get_settings
 from . import calendar
-from .access import announce_change, staff_application, staff_interview
+from .access import staff_application, staff_interview
 from .notes import colleagues
 
 MIN_MINUTES, MAX_MINUTES = 15, 480
@@ -246,7 +246,9 @@ def schedule(db: Database, principal: Principal, application_id: object, fields:
         s.add_all([InterviewInterviewer(interview_id=interview.id, user_id=u.id) for u in people])
         s.flush()
         _send(s, "interview_invitation", interview, app, job, people)
-        announce_change(s, app, job)
+        announce_application_change(
+            s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
+        )
         return _view(s, interview)
 
 
@@ -293,7 +295,9 @@ def reschedule(db: Database, principal: Principal, interview_id: object, fields:
             interview.status = CANCELLED
             _send_cancel_only(s, interview, app, job, removed)
             interview.status = SCHEDULED
-        announce_change(s, app, job)
+        announce_application_change(
+            s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
+        )
         return _view(s, interview)
 
 
@@ -345,7 +349,9 @@ def cancel(db: Database, principal: Principal, interview_id: object) -> Intervie
         s.add(interview)
         s.flush()
         _send(s, "interview_cancelled", interview, app, job, _people(s, interview.id))
-        announce_change(s, app, job)
+        announce_application_change(
+            s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
+        )
         return _view(s, interview)
 
 

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..db import Database
+from ..db import Database, announce_application_change
 from ..models import ApplicationNote, User
 from ..permissions import STAFF_ROLES, Action, Principal, require
 from ..talent import documents
-from .access import announce_change, staff_application
+from .access import staff_application
 
 MAX_NOTE = 5_000
 _MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9._+-]{0,63})")
@@ -110,7 +110,9 @@ def add_note(db: Database, principal: Principal, application_id: object, body: o
             if user.id != principal.user_id:
                 notifications.mentioned(s, user, author, app, job, body)
         documents.refresh(s, job.company_id, app.candidate_id)  # notes are searched in the talent pool
-        announce_change(s, app, job)
+        announce_application_change(
+            s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
+        )
         return _view(note, author, mentioned)
 
 

@@ -16,15 +16,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import validation
-from ..db import Database
+from ..db import Database, announce_application_change
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import Interview, InterviewInterviewer, Job, Scorecard, User
 from ..permissions import Action, Principal, Role, require
-from .access import announce_change, staff_application, staff_interview
+from .access import staff_application, staff_interview
 
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
 MAX_CRITERIA = 12
+# The criteria the new-job form starts with (a job created without criteria has none).
+DEFAULT_CRITERIA = ("Technical depth", "Communication", "Collaboration")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ def submit(db: Database, principal: Principal, interview_id: object, fields: dic
             s.flush()
         except IntegrityError:
             raise Conflict("You have already submitted your scorecard for this interview.") from None
-        announce_change(s, app, job)
+        announce_application_change(
+            s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
+        )
         return _view(card, s.get(User, principal.user_id))
 
 

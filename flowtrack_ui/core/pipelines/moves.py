@@ -14,8 +14,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..changes import candidate_topic, company_topic, job_topic
-from ..db import Database, announce
+from ..db import Database, announce_application_change
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
 from ..models import Application, ApplicationHistory, Company, Job, OutboxEmail, User
 from ..permissions import Action, Principal, require
@@ -157,7 +156,9 @@ def _change(
         notifications.stage_changed(
             s, app, target.name, target.category, history_id=history_id, hold=EMAIL_HOLD, context=context
         )
-    announce(s, job_topic(app.job_id), candidate_topic(app.candidate_id), company_topic(company_id))
+    announce_application_change(
+        s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=company_id
+    )
     return _view(app, target, app.version + 1, now, kind)
 
 

@@ -31,9 +31,9 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from .. import notifications, security, throttle
-from ..changes import candidate_topic, company_topic, job_topic
+from ..changes import candidate_topic
 from ..collaboration import interviews
-from ..db import Database, announce
+from ..db import Database, announce, announce_application_change
 from ..errors import InvalidInput
 from ..models import (
     Application,
@@ -250,10 +250,9 @@ def _log(s: Session, company_ids, subject_id: int, by: int | None, kind: str, co
 
 
 def _announce(s: Session, user_id: int, apps: list[tuple[int, int, int]]) -> None:
-    topics = {candidate_topic(user_id)}
-    for _app_id, job_id, company_id in apps:
-        topics |= {job_topic(job_id), company_topic(company_id)}
-    announce(s, *topics)
+    announce(s, candidate_topic(user_id))
+    for app_id, job_id, company_id in apps:
+        announce_application_change(s, app_id, job_id=job_id, candidate_id=user_id, company_id=company_id)
 
 
 def erase_account(s: Session, user: User, by: int | None, kind: str) -> Erasure:
