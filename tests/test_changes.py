@@ -111,3 +111,49 @@ def test_redis_carries_signals_between_workers():
             task.cancel()
 
     asyncio.run(scenario())
+
+
+def test_every_change_of_an_application_announces_all_its_topics(recorded, acme, candidate):
+    """Moves, undo, withdraw and notes wake the application's own page too, not only the board."""
+    from flowtrack_ui.core.changes import application_topic
+    from flowtrack_ui.core.collaboration.notes import add_note
+    from flowtrack_ui.core.pipelines.moves import undo_move, withdraw
+
+    db, feed = recorded
+    app = apply(db, candidate, acme.job_id)
+    every = {
+        application_topic(app.id),
+        job_topic(acme.job_id),
+        candidate_topic(candidate.user_id),
+        company_topic(acme.recruiter.company_id),
+    }
+    for change in (
+        lambda: move_stage(db, acme.recruiter, app.id, "Screening"),
+        lambda: undo_move(db, acme.recruiter, app.id),
+        lambda: add_note(db, acme.recruiter, app.id, "Strong portfolio."),
+        lambda: withdraw(db, candidate, app.id),
+    ):
+        feed.published.clear()
+        change()
+        assert set(feed.published) == every
+
+
+def test_a_read_marked_after_a_signal_covers_its_wake():
+    """The board that re-read after its own move skips that move's wake, never a later one."""
+
+    async def scenario():
+        feed = ChangeFeed(None)
+        async with feed.subscribe("job:1") as sub:
+            feed.publish(["job:1"])  # a move commits
+            mark = feed.mark()  # then the mover's tab re-reads the board
+            assert await sub.wait(1) is True
+            assert sub.covered_by(mark)  # so this wake needs no second read
+            feed.publish(["job:2"])
+            assert sub.covered_by(mark)  # another job's signal changes nothing here
+            feed.publish(["job:1"])  # a colleague's move after that read
+            assert await sub.wait(1) is True
+            assert not sub.covered_by(mark)
+            assert not sub.covered_by(ChangeFeed(None).mark())  # another process's mark proves nothing
+            assert not sub.covered_by("")
+
+    asyncio.run(scenario())

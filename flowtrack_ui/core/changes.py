@@ -5,6 +5,11 @@ core with its own permissions. Within one process, subscribers are woken directl
 ``FLOWTRACK_REDIS_URL`` set, every publish goes through one Redis pub/sub channel, so a board
 served by one worker hears a move made on another. Waiting costs no CPU (an ``asyncio.Event``),
 and signals to one subscriber coalesce: ten moves while it refreshes mean one more refresh.
+
+Each signal this process hears gets the next number of its feed. A page notes the feed's
+``mark()`` before it reads; on a wake, ``Subscription.covered_by(mark)`` says that every signal
+since was heard before that read began, so the read already holds those changes (the board
+that has just re-read after its own move skips the wake of that same move).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from functools import cache
@@ -42,16 +48,25 @@ def company_topic(company_id: int) -> str:
 class Subscription:
     """One waiter's view of a topic: ``await wait(timeout)`` is True when something changed."""
 
-    def __init__(self, topic: str, loop: asyncio.AbstractEventLoop):
+    def __init__(self, topic: str, loop: asyncio.AbstractEventLoop, feed_id: str = ""):
         self.topic = topic
         self._loop = loop
         self._event = asyncio.Event()
+        self._feed_id = feed_id
+        self.last_signal = 0  # the feed's number of the newest signal this subscription heard
 
     def _notify(self) -> None:
         try:
             self._loop.call_soon_threadsafe(self._event.set)
         except RuntimeError:  # its loop has closed: nobody is waiting any more
             pass
+
+    def covered_by(self, mark: str) -> bool:
+        """Whether every signal heard so far came before ``mark`` (a ``ChangeFeed.mark()`` of this
+        feed): a read begun at that mark already saw those changes. A mark of another feed (or
+        process) proves nothing, so it answers False."""
+        feed_id, _, number = mark.rpartition(":")
+        return feed_id == self._feed_id and number.isdigit() and self.last_signal <= int(number)
 
     async def wait(self, timeout: float | None = None) -> bool:
         try:
@@ -71,6 +86,8 @@ class ChangeFeed:
         self._lock = threading.Lock()
         self._publisher = None
         self._listeners: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+        self._id = uuid.uuid4().hex
+        self._heard = 0  # signals heard in this process, numbered in the order they were heard
 
     # -- publishing (any thread, sync) -------------------------------------------------------
     def publish(self, topics: Iterable[str]) -> None:
@@ -94,16 +111,27 @@ class ChangeFeed:
 
     def _fan_out(self, topics: Iterable[str]) -> None:
         with self._lock:
+            self._heard += 1
             waiting = [sub for t in topics for sub in self._subs.get(t, ())]
+            for sub in waiting:
+                sub.last_signal = self._heard
         for sub in waiting:
             sub._notify()
+
+    def mark(self) -> str:
+        """Where this feed is now; taken before a read, it tells later which wakes that read covers.
+
+        A signal is heard after its commit, so a read begun after hearing it sees the change.
+        """
+        with self._lock:
+            return f"{self._id}:{self._heard}"
 
     # -- subscribing (async) -----------------------------------------------------------------
     @asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[Subscription]:
         """Listen to one topic for the duration of the block; leaving it unsubscribes."""
         loop = asyncio.get_running_loop()
-        sub = Subscription(topic, loop)
+        sub = Subscription(topic, loop, self._id)
         with self._lock:
             self._subs.setdefault(topic, set()).add(sub)
         if self.redis_url:

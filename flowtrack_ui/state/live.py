@@ -9,12 +9,17 @@ whether the tab's user may still read the topic; it runs before following and on
 and a refusal ends the task without sending anything. The task belongs to the socket the tab was
 hydrated on: when that socket closes (even if the same client token connects again) it ends.
 A tab has at most one live task per page state: a new one replaces the previous.
+
+A page that passes ``read_mark`` (the change feed's mark taken before its last read) skips a
+wake that read already covers: the tab that has just re-read after its own move does not read
+the same change a second time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from flowtrack_ui.core.changes import default_feed
 from flowtrack_ui.core.errors import DomainError
@@ -81,13 +86,15 @@ def _release_slot(key: tuple[str, str]) -> None:
         del _running[key]
 
 
-async def follow(state, topic_for, still_wanted, refresh):
+async def follow(state, topic_for, still_wanted, refresh, read_mark: Callable[[], str] | None = None):
     """Run ``refresh`` (under the state lock) whenever the page's topic changes, while it wants it.
 
     ``topic_for()`` asks the domain core for the topic the tab's user may read (raising a
     DomainError when they may not); it is asked before following and again on every wake.
     ``topic_for()``, ``still_wanted()`` and ``refresh()`` are called inside ``async with state``;
     ``refresh`` returns None to keep going or events to send (a sign-in redirect, say) and stop.
+    ``read_mark()`` (also inside the lock), when given, is the feed's mark the page's data was
+    read at; a wake whose signals all came before it needs no refresh.
     """
     async with state:
         # The tab's client token and the socket it was hydrated on (the session guard let this
@@ -122,6 +129,8 @@ async def follow(state, topic_for, still_wanted, refresh):
                         topic_for()
                     except DomainError:
                         return None
+                    if changed and read_mark is not None and sub.covered_by(read_mark()):
+                        continue  # the page's last read began after these signals: it has them
                     if changed:
                         result = refresh()
                         if result is not None:
