@@ -11,11 +11,15 @@ import reflex as rx
 
 from flowtrack_ui.core import accounts, queries
 from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
 from flowtrack_ui.core.errors import InvalidInput
+from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
 from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind, Reason
 from flowtrack_ui.state import board, session
+from flowtrack_ui.state import jobs as jobs_state
 from flowtrack_ui.state.board import BoardState, columns_of
+from flowtrack_ui.state.jobs import StaffJobsState
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +71,19 @@ def test_a_correction_without_a_reason_shows_the_cores_refusal(db, acme, candida
     BoardState.confirm_ask.fn(st, {"note": "wrong card"})
     assert not st.ask_open
     assert next(c for col in st.columns for c in col.cards if c.id == app_id).stage == "Applied"
+
+
+def test_the_job_editor_uses_the_cores_limits_and_defaults(db, acme, monkeypatch):
+    monkeypatch.setattr(jobs_state, "db", lambda: db)
+    root = rx.State(_reflex_internal_init=True)
+    st = root.get_substate(StaffJobsState.get_full_name().split(".")[1:])
+    st.token = accounts.issue_token(db, acme.recruiter.user_id)
+    StaffJobsState.new_job.fn(st)
+    assert st.form_criteria.splitlines() == list(DEFAULT_CRITERIA)
+    assert [s.terminal for s in st.editor_stages] == [False] * 4 + [True] * 3
+    for _ in range(MAX_STAGES + 3):
+        StaffJobsState.add_stage.fn(st)
+    assert len(st.editor_stages) == MAX_STAGES
+    key = st.editor_stages[1].key
+    StaffJobsState.set_stage_name.fn(st, key, "x" * (MAX_STAGE_NAME + 10))
+    assert len(st.editor_stages[1].name) == MAX_STAGE_NAME

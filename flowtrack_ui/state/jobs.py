@@ -8,13 +8,16 @@ from urllib.parse import quote
 import reflex as rx
 
 from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core.analytics.sources import MAX_TAG
 from flowtrack_ui.core.applications import applying
-from flowtrack_ui.core.applications.questions import MissingAnswers
+from flowtrack_ui.core.applications.questions import MAX_QUESTIONS, MissingAnswers
 from flowtrack_ui.core.candidates import profile
+from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
 from flowtrack_ui.core.errors import Conflict, DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import STAFF_ROLES, Role
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
-from flowtrack_ui.core.pipelines.categories import PROGRESS
+from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category, is_terminal
+from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
 from flowtrack_ui.core.settings import get_settings
 
 from .board import StageCount, stage_counts
@@ -71,7 +74,7 @@ def _summary(names: list[str], limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-STAGE_CATEGORY_LABELS = {c.value: c.value.capitalize() for c in PROGRESS if c.value != "applied"}
+STAGE_CATEGORY_LABELS = {c.value: LABELS[c] for c in PROGRESS if c != Category.APPLIED}
 
 
 QUESTION_KIND_LABELS = {
@@ -127,7 +130,7 @@ class StaffJobsState(SessionState):
 
     def _stage_row(self, stage_id: int, name: str, category: str) -> EditorStage:
         self._next_key += 1
-        terminal = category in ("hired", "rejected", "withdrawn")
+        terminal = is_terminal(category)
         return EditorStage(self._next_key, stage_id, name, category, terminal)
 
     def _load_templates(self) -> None:
@@ -153,7 +156,8 @@ class StaffJobsState(SessionState):
     @rx.event
     def set_stage_name(self, key: int, name: str):
         self.editor_stages = [
-            dataclasses.replace(st, name=name[:40]) if st.key == key else st for st in self.editor_stages
+            dataclasses.replace(st, name=name[:MAX_STAGE_NAME]) if st.key == key else st
+            for st in self.editor_stages
         ]
 
     @rx.event
@@ -167,9 +171,10 @@ class StaffJobsState(SessionState):
     @rx.event
     def add_stage(self):
         progress = [st for st in self.editor_stages if not st.terminal]
-        if len(self.editor_stages) >= 20:
+        if len(self.editor_stages) >= MAX_STAGES:
             return
-        category = progress[-1].category if progress and progress[-1].category != "applied" else "screening"
+        last = progress[-1].category if progress else Category.APPLIED
+        category = last if last != Category.APPLIED else Category.SCREENING.value
         new = self._stage_row(0, "", category)
         self.editor_stages = [*progress, new, *[st for st in self.editor_stages if st.terminal]]
 
@@ -188,7 +193,7 @@ class StaffJobsState(SessionState):
     def remove_stage_row(self, key: int):
         """Taken out of the editor; the core refuses on save if applications are in it."""
         self.editor_stages = [
-            st for st in self.editor_stages if st.key != key or st.terminal or st.category == "applied"
+            st for st in self.editor_stages if st.key != key or st.terminal or st.category == Category.APPLIED
         ]
 
     def _stage_definitions(self) -> list[dict]:
@@ -243,7 +248,7 @@ class StaffJobsState(SessionState):
 
     @rx.event
     def add_question(self, kind: str):
-        if kind in QUESTION_KIND_LABELS and len(self.editor_questions) < 20:
+        if kind in QUESTION_KIND_LABELS and len(self.editor_questions) < MAX_QUESTIONS:
             self.editor_questions = [*self.editor_questions, self._editor_row(kind=kind)]
 
     @rx.event
@@ -289,7 +294,7 @@ class StaffJobsState(SessionState):
         self.editing_id, self.form_error = 0, ""
         self.form_title = self.form_location = self.form_description = ""
         self.editor_questions = []
-        self.form_criteria = "Technical depth\nCommunication\nCollaboration"
+        self.form_criteria = "\n".join(DEFAULT_CRITERIA)
         try:
             self._load_templates()
         except DomainError as exc:
@@ -448,7 +453,7 @@ class CareersState(SessionState):
         self.applied, self.job_error = False, ""
         job_id = self.router.url.query_parameters.get("id", "")
         # A shared link's ?source= tag; the core checks it when the application is sent.
-        self.source_tag = str(self.router.url.query_parameters.get("source", ""))[:40]
+        self.source_tag = str(self.router.url.query_parameters.get("source", ""))[:MAX_TAG]
         try:
             j = jobs.get_job(db(), None, job_id)
         except DomainError as exc:

@@ -24,7 +24,8 @@ LABELS = {
     Source.UNKNOWN: "Not recorded",
 }
 
-_TAG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+MAX_TAG = 40
+_TAG = re.compile(rf"^[a-z0-9][a-z0-9._-]{{0,{MAX_TAG - 1}}}$")
 
 
 def link_tag(value: object) -> str | None:
@@ -36,5 +37,5 @@ def link_tag(value: object) -> str | None:
         return None
     tag = str(value).strip().lower()
     if not _TAG.match(tag):
-        raise InvalidInput("A source tag is 1–40 letters, digits, dots, dashes or underscores.")
+        raise InvalidInput(f"A source tag is 1–{MAX_TAG} letters, digits, dots, dashes or underscores.")
     return tag
