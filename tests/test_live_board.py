@@ -1,0 +1,99 @@
+"""The live board's reads: a tab that moves a card reads the board once for that move.
+
+The move's handler re-reads the board at once (the optimistic card is confirmed by it); the live
+watch of the same tab then wakes on the move's own signal and must not read it a second time,
+while a colleague's move still reaches it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import reflex as rx
+
+from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.pipelines.moves import move_stage
+from flowtrack_ui.state import board, live, session
+from flowtrack_ui.state.board import BoardState
+
+
+@pytest.fixture(autouse=True)
+def _use_test_db(db, monkeypatch):
+    if db.feed.redis_url:
+        pytest.skip("signals go through Redis here; the mark covers a process's own signals only")
+    for module in (session, board):
+        monkeypatch.setattr(module, "db", lambda: db)
+    monkeypatch.setattr(live, "client_connected_here", lambda token, sid=None: True)
+
+
+class Held:
+    """The state as a background task holds it: ``async with`` around each use."""
+
+    def __init__(self, state):
+        object.__setattr__(self, "_state", state)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        return False
+
+    def __getattr__(self, name):
+        return getattr(self._state, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._state, name, value)
+
+
+def _board_tab(db, recruiter, job_id) -> BoardState:
+    root = rx.State(_reflex_internal_init=True)
+    st = root.get_substate(BoardState.get_full_name().split(".")[1:])
+    st.token = accounts.issue_token(db, recruiter.user_id)
+    st.job_id, st.can_move = job_id, True
+    return st
+
+
+async def _until(check, seconds: float = 3.0) -> bool:
+    for _ in range(int(seconds / 0.02)):
+        if check():
+            return True
+        await asyncio.sleep(0.02)
+    return check()
+
+
+def test_the_movers_tab_reads_the_board_once_per_move(db, acme, candidate, monkeypatch):
+    app_id = apply(db, candidate, acme.job_id).id
+    reads: list[int] = []
+    real_board = queries.board
+
+    def counted_board(*args, **kwargs):
+        reads.append(1)
+        return real_board(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "board", counted_board)
+    st = _board_tab(db, acme.recruiter, acme.job_id)
+    st._refresh()  # the page's first read, as `load` does before it starts the watch
+
+    async def scenario():
+        watch = asyncio.create_task(BoardState.watch.fn(Held(st)))
+        try:
+            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            reads.clear()
+            BoardState.move.fn(st, app_id, "Screening", "Applied", 1)
+            assert len(reads) == 1  # the move's own re-read
+            await asyncio.sleep(0.5)  # the watch wakes on that move's signal...
+            assert len(reads) == 1  # ...and does not read the board again
+            assert [c.count for c in st.columns][:2] == [0, 1]
+
+            move_stage(db, acme.recruiter, app_id, "Interview")  # from another tab or the API
+            assert await _until(lambda: len(reads) == 2)
+            assert [c.count for c in st.columns][:3] == [0, 0, 1]
+            await asyncio.sleep(0.3)
+            assert len(reads) == 2
+        finally:
+            watch.cancel()
+            await asyncio.gather(watch, return_exceptions=True)
+
+    asyncio.run(scenario())
