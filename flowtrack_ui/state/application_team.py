@@ -1,6 +1,7 @@
 """The hiring team's side of the application page: notes, interviews, scorecards, the activity feed.
 
-Live: it re-reads when a colleague adds something (the application's change topic).
+Live: it re-reads when a colleague adds something or moves the application (the application's
+change topic), so the stage shown follows a move made on the board or through the API.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from flowtrack_ui.core import live_access
+from flowtrack_ui.core.applications import details as application_details
 from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Action, may
@@ -198,15 +200,23 @@ class TeamState(ApplicationState):
 
     @rx.event(background=True)
     async def watch(self):
-        """Live: notes, interviews and scorecards of colleagues appear without a reload."""
+        """Live: moves, and colleagues' notes, interviews and scorecards, appear without a reload."""
         async with self:
             gen, app_id = self._watch_gen, self.app_id
         return await live.follow(
             self,
             lambda: live_access.application_topic_for(db(), self.principal(), app_id),
             still_wanted=lambda: self._watch_gen == gen and self.app_id == app_id,
-            refresh=self._refresh_team,
+            refresh=self._live_refresh,
         )
+
+    def _live_refresh(self):
+        """The application's stage (a move elsewhere), then the team's side."""
+        try:
+            self.stage = application_details.application_detail(db(), self.principal(), self.app_id).stage
+        except DomainError as exc:
+            return self.refuse(exc)
+        return self._refresh_team()
 
     # --- notes with mentions ----------------------------------------------------------------
 
