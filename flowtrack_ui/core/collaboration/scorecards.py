@@ -27,8 +27,6 @@ LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Str
 MAX_CRITERIA = 12
 # The criteria the new-job form starts with (a job created without criteria has none).
 DEFAULT_CRITERIA = ("Technical depth", "Communication", "Collaboration")
-# The criteria the new-job form starts with (a job created without criteria has none).
-DEFAULT_CRITERIA = ("Technical depth", "Communication", "Collaboration")
 
 
 @dataclass(frozen=True)
