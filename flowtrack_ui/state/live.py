@@ -24,6 +24,7 @@ from collections.abc import Callable
 from flowtrack_ui.core.changes import default_feed
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.settings import get_settings
+from flowtrack_ui.state.reflex_internals import token_manager
 
 log = logging.getLogger("flowtrack.live")
 
@@ -33,12 +34,9 @@ def client_connected_here(token: str, sid: str | None = None) -> bool:
 
     With ``sid``: that very socket (not a later connection made with the same client token).
     """
-    from reflex.utils.prerequisites import get_and_validate_app
-
-    namespace = get_and_validate_app().app.event_namespace
-    if namespace is None:
+    manager = token_manager()
+    if manager is None:
         return False
-    manager = namespace._token_manager
     record = manager.token_to_socket.get(token)
     return (
         record is not None
@@ -54,12 +52,9 @@ async def socket_connected(token: str, sid: str) -> bool:
     there); a later connection made with the same client token is another socket, so it does not
     count.
     """
-    from reflex.utils.prerequisites import get_and_validate_app
-
-    namespace = get_and_validate_app().app.event_namespace
-    if namespace is None or not sid:
+    manager = token_manager()
+    if manager is None or not sid:
         return False
-    manager = namespace._token_manager
     if not await manager.is_token_connected(token):
         return False
     record = manager.token_to_socket.get(token)
