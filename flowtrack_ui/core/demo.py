@@ -76,7 +76,7 @@ JOBS = [
 ]
 
 # Each job's screening questions: (kind, prompt, required, choices).
-QUESTIONS = [
+QUESTIONS: list[list[tuple[str, str, bool, list[str]]]] = [
     [
         ("yes_no", "Are you authorised to work in the EU?", True, []),
         ("single_choice", "Years of Python in production", True, ["0–2", "3–5", "6+"]),
@@ -335,10 +335,10 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             s.add(app)
         s.flush()
         for i, user in enumerate(candidates):
-            prof = s.get(CandidateProfile, user.id)
-            prof.phone_key = duplicates.phone_key(prof.phone)
-            prof.linkedin_key = duplicates.linkedin_key(prof.linkedin_url)
-            s.add(prof)
+            profile_row = s.get(CandidateProfile, user.id)
+            profile_row.phone_key = duplicates.phone_key(profile_row.phone)
+            profile_row.linkedin_key = duplicates.linkedin_key(profile_row.linkedin_url)
+            s.add(profile_row)
             for label in DEMO_TAGS[i % len(DEMO_TAGS)]:
                 s.add(CandidateTag(company_id=acme.id, candidate_id=user.id, label=label, created_at=now))
         s.flush()

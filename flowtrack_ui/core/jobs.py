@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete as sa_delete
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 
 from . import like, validation
 from .applications import questions as screening
+from .applications.questions import QuestionView
 from .changes import company_topic, job_topic
 from .collaboration.scorecards import parse_criteria
 from .db import Database, announce
@@ -20,13 +22,16 @@ from .permissions import Action, Principal, require
 from .pipelines import job_stages, templates
 from .pipelines.definitions import parse_stages
 from .scoping import company_job
-from .views import JobView
+from .views import JobView, StageView
 
 OPEN, CLOSED = "open", "closed"
 JOB_STATUSES = (OPEN, CLOSED)
 
 
-def job_view(job: Job, company_name: str, questions: tuple = (), stages: tuple = ()) -> JobView:
+def job_view(
+    job: Job, company_name: str, questions: Sequence[QuestionView] = (), stages: Sequence[StageView] = ()
+) -> JobView:
+    """A job as callers see it; questions and stages only where the caller reads the whole job."""
     return JobView(
         id=job.id,
         title=job.title,

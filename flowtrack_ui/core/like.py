@@ -6,7 +6,10 @@ names with an underscore rather than every row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 ESCAPE = "\\"
@@ -18,6 +21,6 @@ def contains_pattern(words: str) -> str:
     return f"%{escaped}%"
 
 
-def contains(column: ColumnElement, words: str) -> ColumnElement[bool]:
+def contains(column: ColumnElement[Any] | QueryableAttribute[Any], words: str) -> ColumnElement[bool]:
     """``column`` contains ``words``, ignoring case, wildcard characters taken literally."""
     return func.lower(column).like(contains_pattern(words.lower()), escape=ESCAPE)

@@ -140,7 +140,6 @@ def stage_changed(
         "company": context.company_name,
         "stage": new_stage,
     }
-    tie = {"history_id": history_id, "hold": hold}
     if category == "rejected":
         _queue(
             s,
@@ -148,7 +147,8 @@ def stage_changed(
             context.candidate_email,
             {**values, "link": _link("/careers")},
             app.id,
-            **tie,
+            history_id=history_id,
+            hold=hold,
         )
         return
     default = "your application for $job_title at $company is now at the $stage stage."
@@ -160,7 +160,8 @@ def stage_changed(
         context.candidate_email,
         {**values, "link": _link("/my-applications")},
         app.id,
-        **tie,
+        history_id=history_id,
+        hold=hold,
     )
 
 

@@ -15,6 +15,7 @@ to establish (the socket's peer, or a forwarded address from a trusted proxy).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, text
@@ -41,8 +42,9 @@ def _lock(s, db: Database, client: str) -> None:
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
-def _retry_after(times: list[datetime], now: datetime) -> float:
-    return ((min(times) + WINDOW) - now).total_seconds() + 1
+def _retry_after(times: Sequence[datetime], now: datetime) -> int:
+    """Whole seconds until the oldest counted failure leaves the window (HTTP's Retry-After)."""
+    return int(((min(times) + WINDOW) - now).total_seconds() + 1)
 
 
 def begin_attempt(db: Database, email: str, client: str | None = None, now: datetime | None = None) -> int:

@@ -89,7 +89,7 @@ def person_name(value: object, field: str = "Full name") -> str:
 
 def paging(limit: object, offset: object, *, max_limit: int = 200) -> tuple[int, int]:
     try:
-        limit_i, offset_i = int(limit), int(offset)  # type: ignore[arg-type]
+        limit_i, offset_i = int(limit), int(offset)  # type: ignore[call-overload]  # int() raises on the rest
     except (TypeError, ValueError):
         raise InvalidInput("limit and offset must be whole numbers.") from None
     if not 1 <= limit_i <= max_limit:

@@ -172,10 +172,10 @@ def check_answers(questions: list[ScreeningQuestion], raw: object) -> list[Appli
     """The answers to store (without an application id yet), or MissingAnswers naming each problem."""
     given: dict[int, object] = {}
     if raw:
+        items: list[tuple[object, object]] = []
         if isinstance(raw, dict):
-            items = raw.items()
+            items = list(raw.items())
         elif isinstance(raw, list | tuple):
-            items = []
             for entry in raw:
                 if not isinstance(entry, dict):
                     raise InvalidInput("Each answer must be an object with question_id and answer.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Sequence
 
 MAX_HEADER_BYTES = 1 << 20
 MAX_MESSAGE_BYTES = 64 << 20
@@ -19,7 +20,7 @@ class WireError(Exception):
     """A message that is not one: the other side is broken and is not talked to again."""
 
 
-def encode(header: dict, blobs: list[bytes] = ()) -> bytes:
+def encode(header: dict, blobs: Sequence[bytes] = ()) -> bytes:
     """One message, ready to write."""
     head = json.dumps({**header, "blobs": [len(b) for b in blobs]}, separators=(",", ":")).encode()
     return b"".join([_LEN.pack(len(head)), head, *blobs])
