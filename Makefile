@@ -73,8 +73,9 @@ bench: setup /usr/bin/chromium /usr/bin/wrk
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null
 
 lint: setup
-	$(VENV)/bin/ruff check flowtrack_ui tests alembic rxconfig.py benchmarks
-	$(VENV)/bin/ruff format --check flowtrack_ui tests alembic rxconfig.py benchmarks
+	$(VENV)/bin/ruff check flowtrack_ui tests alembic rxconfig.py benchmarks mypy_plugins
+	$(VENV)/bin/ruff format --check flowtrack_ui tests alembic rxconfig.py benchmarks mypy_plugins
+	$(VENV)/bin/mypy
 
 format: setup
 	$(VENV)/bin/ruff format flowtrack_ui tests alembic rxconfig.py benchmarks
