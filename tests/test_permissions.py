@@ -12,7 +12,7 @@ from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
-from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role
+from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role, require
 from flowtrack_ui.core.pipelines.moves import move_stage, withdraw
 from flowtrack_ui.core.privacy import audit, erase, export, retention
 from flowtrack_ui.core.talent import search, tags
@@ -73,6 +73,9 @@ def _do(action: Action, w, who, *, foreign: bool = False):
     if action is Action.SUBMIT_SCORECARD:
         interview = interviews.schedule(db, acme.recruiter, app.id, _interview(acme.recruiter, acme.manager))
         return scorecards.submit(db, who, interview.id, {"recommendation": "yes"})
+    if action is Action.READ_ALL_SCORECARDS:
+        require(who, action)  # a filter, not a refusal: scorecards.visible reads the same cell
+        return scorecards.for_application(db, who, app.id)
     if action is Action.WITHDRAW:
         return withdraw(db, who, app.id)
     if action is Action.VIEW_ANALYTICS:

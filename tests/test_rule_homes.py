@@ -6,13 +6,17 @@ the core's refusal, and the scorecard visibility rule is one function.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import reflex as rx
 
 from flowtrack_ui.core import accounts, queries
 from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.collaboration import interviews, scorecards
 from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
 from flowtrack_ui.core.errors import InvalidInput
+from flowtrack_ui.core.permissions import Action, Role, may
 from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
 from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind, Reason
@@ -20,6 +24,8 @@ from flowtrack_ui.state import board, session
 from flowtrack_ui.state import jobs as jobs_state
 from flowtrack_ui.state.board import BoardState, columns_of
 from flowtrack_ui.state.jobs import StaffJobsState
+
+from .conftest import PASSWORD, principal
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +93,34 @@ def test_the_job_editor_uses_the_cores_limits_and_defaults(db, acme, monkeypatch
     key = st.editor_stages[1].key
     StaffJobsState.set_stage_name.fn(st, key, "x" * (MAX_STAGE_NAME + 10))
     assert len(st.editor_stages[1].name) == MAX_STAGE_NAME
+
+
+def test_the_scorecard_rule_is_one_function_read_by_every_view(db, acme, candidate):
+    inv = accounts.invite_staff(db, acme.recruiter, "hm2@acme.test", Role.HIRING_MANAGER)
+    accounts.accept_invitation(db, inv.token, PASSWORD, "Hana Second")
+    hm2 = principal(db, "hm2@acme.test")
+    app = apply(db, candidate, acme.job_id)
+    fields = {
+        "starts_at": (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "timezone": "UTC",
+        "duration_minutes": 30,
+        "video_url": "https://meet.example.com/room",
+        "interviewer_ids": [acme.recruiter.user_id, acme.manager.user_id],
+    }
+    interview = interviews.schedule(db, acme.recruiter, app.id, fields)
+    scorecards.submit(db, acme.recruiter, interview.id, {"recommendation": "yes"})
+
+    def seen(who) -> tuple[list[int], str]:
+        with db.session() as s:
+            cards = [c.interviewer_id for c in scorecards.visible_scorecards(s, who, app.id)]
+            return cards, scorecards.summaries(s, who, [app.id]).get(app.id, "")
+
+    # The manager is on the interview and has not scored it: the recruiter's card stays hidden.
+    assert seen(acme.manager) == ([], "")
+    assert not may(acme.manager, Action.READ_ALL_SCORECARDS)
+    # Someone not on the interview, and a recruiter, read every card.
+    assert seen(hm2) == ([acme.recruiter.user_id], "1 × Yes")
+    assert may(acme.recruiter, Action.READ_ALL_SCORECARDS)
+    scorecards.submit(db, acme.manager, interview.id, {"recommendation": "strong_yes"})
+    for who in (acme.manager, acme.recruiter, hm2):
+        assert seen(who) == ([acme.recruiter.user_id, acme.manager.user_id], "1 × Strong yes, 1 × Yes")

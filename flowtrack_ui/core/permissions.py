@@ -33,6 +33,7 @@ class Action(StrEnum):
     WRITE_NOTES = "write notes on applications"
     SCHEDULE_INTERVIEWS = "schedule interviews"
     SUBMIT_SCORECARD = "submit scorecards"
+    READ_ALL_SCORECARDS = "read colleagues' scorecards before submitting your own"
     INVITE_RECRUITER = "invite a recruiter"
     INVITE_HIRING_MANAGER = "invite a hiring manager"
     WITHDRAW = "withdraw an application"
@@ -54,6 +55,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WRITE_NOTES: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
     Action.SCHEDULE_INTERVIEWS: frozenset({Role.RECRUITER}),
     Action.SUBMIT_SCORECARD: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    # Everyone else reads an interview's other scorecards only after submitting theirs.
+    Action.READ_ALL_SCORECARDS: frozenset({Role.RECRUITER}),
     # Nobody invites a role with more rights than their own.
     Action.INVITE_RECRUITER: frozenset({Role.RECRUITER}),
     Action.INVITE_HIRING_MANAGER: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),

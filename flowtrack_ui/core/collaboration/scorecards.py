@@ -1,16 +1,19 @@
 """Scorecards: one per interviewer and interview, and who may read whose.
 
 An interviewer sees the other interviewers' scorecards of an interview only after submitting
-their own (so nobody anchors on a colleague's verdict). Recruiters see all; a hiring manager
-who is not on the interview sees all.
+their own (so nobody anchors on a colleague's verdict). Recruiters see all (the permission
+table's READ_ALL_SCORECARDS); a hiring manager who is not on the interview sees all. ``visible``
+holds the rule.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -19,12 +22,13 @@ from .. import validation
 from ..db import Database, announce_application_change
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import Interview, InterviewInterviewer, Job, Scorecard, User
-from ..permissions import Action, Principal, Role, require
+from ..permissions import Action, Principal, may, require
 from .access import staff_application, staff_interview
 
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
 MAX_CRITERIA = 12
+T = TypeVar("T")
 # The criteria the new-job form starts with (a job created without criteria has none).
 DEFAULT_CRITERIA = ("Technical depth", "Communication", "Collaboration")
 
@@ -134,17 +138,45 @@ def visible_scorecards(s: Session, principal: Principal, application_id: int) ->
         .where(Interview.application_id == application_id)
         .order_by(Scorecard.submitted_at)
     ).all()
-    if principal.role == Role.RECRUITER:
-        return [_view(c, u) for c, u in rows]
-    mine = s.exec(
-        select(InterviewInterviewer.interview_id)
-        .join(Interview, Interview.id == InterviewInterviewer.interview_id)
-        .where(Interview.application_id == application_id, InterviewInterviewer.user_id == principal.user_id)
-    ).all()
-    submitted = {c.interview_id for c, _u in rows if c.interviewer_id == principal.user_id}
-    hidden = set(mine) - submitted  # interviews I am on and have not scored yet
+    shown = visible(
+        s, principal, [application_id], rows, lambda row: (row[0].interview_id, row[0].interviewer_id)
+    )
+    return [_view(c, u) for c, u in shown]
+
+
+def visible(
+    s: Session,
+    principal: Principal,
+    application_ids: Sequence[int],
+    cards: Sequence[T],
+    scored: Callable[[T], tuple[int, int]],
+) -> list[T]:
+    """The rule of this module, the one place it is written: which of ``cards`` the caller may read.
+
+    ``cards`` are scorecard rows of ``application_ids``; ``scored(card)`` is its (interview id,
+    interviewer id). Whoever may READ_ALL_SCORECARDS (recruiters) reads all; anyone else reads
+    their own, and the others' of an interview only once they have submitted theirs, or when they
+    are not one of its interviewers.
+    """
+    if not cards or may(principal, Action.READ_ALL_SCORECARDS):
+        return list(cards)
+    keys = [scored(card) for card in cards]
+    mine = set(
+        s.exec(
+            select(InterviewInterviewer.interview_id)
+            .join(Interview, Interview.id == InterviewInterviewer.interview_id)
+            .where(
+                Interview.application_id.in_(list(application_ids)),
+                InterviewInterviewer.user_id == principal.user_id,
+            )
+        ).all()
+    )
+    submitted = {interview for interview, author in keys if author == principal.user_id}
+    hidden = mine - submitted  # interviews the caller is on and has not scored yet
     return [
-        _view(c, u) for c, u in rows if c.interview_id not in hidden or c.interviewer_id == principal.user_id
+        card
+        for card, (interview, author) in zip(cards, keys, strict=True)
+        if interview not in hidden or author == principal.user_id
     ]
 
 
@@ -174,24 +206,9 @@ def summaries(s: Session, principal: Principal, application_ids: list[int]) -> d
         .join(Interview, Interview.id == Scorecard.interview_id)
         .where(Interview.application_id.in_(application_ids))
     ).all()
-    if not rows:
-        return {}
-    hidden: set[int] = set()
-    if principal.role != Role.RECRUITER:
-        mine = set(
-            s.exec(
-                select(InterviewInterviewer.interview_id)
-                .join(Interview, Interview.id == InterviewInterviewer.interview_id)
-                .where(
-                    Interview.application_id.in_(application_ids),
-                    InterviewInterviewer.user_id == principal.user_id,
-                )
-            ).all()
-        )
-        submitted = {iid for _a, iid, uid, _r in rows if uid == principal.user_id}
-        hidden = mine - submitted
     found: dict[int, list[str]] = {}
-    for app_id, interview_id, interviewer_id, recommendation in rows:
-        if interview_id not in hidden or interviewer_id == principal.user_id:
-            found.setdefault(app_id, []).append(recommendation)
+    for app_id, _interview, _author, recommendation in visible(
+        s, principal, application_ids, rows, lambda row: (row[1], row[2])
+    ):
+        found.setdefault(app_id, []).append(recommendation)
     return {app_id: summary(recs) for app_id, recs in found.items()}
