@@ -220,7 +220,7 @@ def application_page() -> rx.Component:
                     ),
                     rx.hstack(
                         rx.heading(S.name, size="7", as_="h1", data_testid="candidate-name"),
-                        stage_badge(S.stage),
+                        rx.el.span(stage_badge(S.stage), data_testid="application-stage"),
                         rx.cond(
                             T.scorecard_summary != "", rx.badge(T.scorecard_summary, color_scheme="gray")
                         ),
