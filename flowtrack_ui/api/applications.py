@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from flowtrack_ui.core import accounts, queries
 from flowtrack_ui.core.analytics.sources import Source
@@ -14,7 +15,7 @@ from flowtrack_ui.core.errors import NotFound
 from flowtrack_ui.core.pipelines import moves
 from flowtrack_ui.core.views import ApplicationView
 
-from .deps import Caller, Db, Token, write_in_thread
+from .deps import Caller, Db, Token
 from .errors import errors
 from .files import file_out, file_response, page_response
 from .jobs import JobId, Limit, Offset
@@ -113,9 +114,10 @@ async def change_stage(
             db, caller, application_id, new_stage, expected_stage=expected_stage, note=note, reason=reason
         )
 
-    # The busiest route: the caller's check and the move share one hop to the thread pool, and the
+    # The busiest route: the caller's check and the move share one hop to the thread pool (on SQLite
+    # the move's transaction queues on the core's one writer lock, Database.session), and the
     # answer is serialised once (the same JSON the response model documents, without revalidation).
-    body = app_out(await write_in_thread(db, move)).model_dump_json()
+    body = app_out(await run_in_threadpool(move)).model_dump_json()
     return Response(content=body, media_type="application/json")
 
 

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from flowtrack_ui.core import accounts
 from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.permissions import Principal
 from flowtrack_ui.core.settings import get_settings
-
-T = TypeVar("T")
 
 bearer = HTTPBearer(auto_error=False, description="The access token from POST /api/auth/login.")
 
@@ -54,26 +49,6 @@ def optional_principal(
 
 
 Caller = Annotated[Principal, Depends(current_principal)]
-
-# SQLite takes one writer at a time (db.py queues this process's writers on a lock). Queueing
-# the requests here instead, before they take a thread, keeps one thread at the lock rather than
-# sixteen waking and sleeping on it (and on the GIL): the same order, a fraction of the CPU.
-_sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)  # one queue per event loop (a server worker has one; a test client may make several)
-
-
-async def write_in_thread(db: Database, work: Callable[[], T]) -> T:
-    """Run a use case that writes in the thread pool, one at a time per event loop on SQLite."""
-    if not db.is_sqlite:
-        return await run_in_threadpool(work)
-    loop = asyncio.get_running_loop()
-    lock = _sqlite_writers.get(loop)
-    if lock is None:
-        lock = _sqlite_writers[loop] = asyncio.Lock()
-    async with lock:
-        return await run_in_threadpool(work)
-
 
 MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
 

@@ -118,6 +118,7 @@ class Database:
         # SQLite has one writer at a time. Queueing this process's writers on a lock is fair and
         # prompt; left to SQLite's busy handler they would sleep and retry with growing back-off
         # (a p95 of a second under 16 concurrent moves). Other processes still meet busy_timeout.
+        # This is the process's one writer queue: Reflex events and REST routes alike wait here.
         self._sqlite_writer = RLock() if self.is_sqlite else None
 
     @property
