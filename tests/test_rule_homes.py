@@ -10,16 +10,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import reflex as rx
+from sqlmodel import select
 
-from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core import accounts, demo, queries
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import interviews, scorecards
 from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
 from flowtrack_ui.core.errors import InvalidInput
+from flowtrack_ui.core.models import Application, ApplicationHistory
 from flowtrack_ui.core.permissions import Action, Role, may
 from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
+from flowtrack_ui.core.pipelines.job_stages import pipeline_of
 from flowtrack_ui.core.pipelines.moves import move_stage
-from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind, Reason
+from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind, Reason, find_move
 from flowtrack_ui.state import board, session
 from flowtrack_ui.state import jobs as jobs_state
 from flowtrack_ui.state.board import BoardState, columns_of
@@ -124,3 +127,19 @@ def test_the_scorecard_rule_is_one_function_read_by_every_view(db, acme, candida
     scorecards.submit(db, acme.manager, interview.id, {"recommendation": "strong_yes"})
     for who in (acme.manager, acme.recruiter, hm2):
         assert seen(who) == ([acme.recruiter.user_id, acme.manager.user_id], "1 × Strong yes, 1 × Yes")
+
+
+def test_the_demos_moves_are_the_transition_tables(db):
+    assert demo.seed(db)
+    with db.session() as s:
+        rows = s.exec(select(ApplicationHistory).order_by(ApplicationHistory.id)).all()
+        pipelines = {}
+        for row in rows:
+            if row.old_stage_id is None:
+                assert row.kind == MoveKind.APPLIED
+                continue
+            app = s.get(Application, row.application_id)
+            pipeline = pipelines.setdefault(app.job_id, pipeline_of(s, app.job_id))
+            move = find_move(pipeline, pipeline.by_id(row.old_stage_id), pipeline.by_id(row.new_stage_id))
+            assert move is not None and row.kind == move.kind
+    assert {row.kind for row in rows} >= {"applied", "forward", "reject"}

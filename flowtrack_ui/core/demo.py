@@ -30,7 +30,7 @@ from .models import (
 from .permissions import Role
 from .pipelines import job_stages, rejection_reasons
 from .pipelines.definitions import DEFAULT_PIPELINE, as_dicts, parse_stages
-from .pipelines.transitions import MoveKind
+from .pipelines.transitions import MoveKind, Pipeline, StageRef, find_move
 from .talent import documents, duplicates
 
 DEMO_PASSWORD = "flowtrack-demo"
@@ -149,6 +149,14 @@ def _path(pipeline, steps: int, end: str):
         return [*progress, pipeline.of_category("hired")]
     path = progress[: min(steps, len(progress))]
     return [*path, pipeline.of_category("rejected")] if end else path
+
+
+def _kind(pipeline: Pipeline, old: StageRef, new: StageRef) -> MoveKind:
+    """The kind of a demo move, as the transition table says (a path it does not allow is a bug here)."""
+    move = find_move(pipeline, old, new)
+    if move is None:
+        raise ValueError(f"The demo moves {old.name} to {new.name}, which the transition table refuses.")
+    return move.kind
 
 
 # The company's tags on the demo candidates (by turn), as recruiters would have left them.
@@ -306,13 +314,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                         now - timedelta(hours=1),
                     )
                 by = cand.id if old is None else recruiter.id
-                kind = (
-                    MoveKind.APPLIED
-                    if old is None
-                    else MoveKind.REJECT
-                    if step.category == "rejected"
-                    else MoveKind.FORWARD
-                )
+                kind = MoveKind.APPLIED if old is None else _kind(pipelines[job.id], old, step)
                 s.add(
                     ApplicationHistory(
                         application_id=app.id,
