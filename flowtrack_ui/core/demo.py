@@ -16,6 +16,7 @@ from .accounts.company_names import lookalike_key
 from .db import Database, default_database
 from .files import file_types, storage
 from .models import (
+    OPEN,
     Application,
     ApplicationAnswer,
     ApplicationHistory,
@@ -240,7 +241,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                 title=title,
                 location=location,
                 description=description,
-                status="open",
+                status=OPEN,
                 scorecard_criteria=json.dumps(CRITERIA[i]),
                 created_by_id=recruiter.id,
                 created_at=created,

@@ -17,14 +17,13 @@ from .changes import company_topic, job_topic
 from .collaboration.scorecards import parse_criteria
 from .db import Database, announce
 from .errors import InvalidInput, NotFound
-from .models import Application, Company, Job, JobStage
+from .models import CLOSED, OPEN, Application, Company, Job, JobStage
 from .permissions import Action, Principal, require
 from .pipelines import job_stages, templates
 from .pipelines.definitions import parse_stages
 from .scoping import company_job
 from .views import JobView, StageView
 
-OPEN, CLOSED = "open", "closed"
 JOB_STATUSES = (OPEN, CLOSED)
 
 

@@ -78,6 +78,10 @@ class User(SQLModel, table=True):
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
+# A job's status: open jobs take applications; closed ones are kept for their history.
+OPEN, CLOSED = "open", "closed"
+
+
 class Job(SQLModel, table=True):
     __tablename__ = "job"
 
@@ -86,7 +90,7 @@ class Job(SQLModel, table=True):
     title: str = Field(sa_type=sa.String(200))
     description: str = Field(default="", sa_type=sa.Text)
     location: str = Field(default="", sa_type=sa.String(200))
-    status: str = Field(default="open", sa_type=sa.String(10))
+    status: str = Field(default=OPEN, sa_type=sa.String(10))
     # What interviewers rate 1–4 on their scorecards: a JSON list of names, edited with the job.
     scorecard_criteria: str = Field(default="[]", sa_type=sa.Text)
     created_by_id: int = Field(foreign_key="user_account.id")

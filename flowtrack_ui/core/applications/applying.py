@@ -11,7 +11,7 @@ from .. import notifications, validation
 from ..analytics.sources import Source, link_tag
 from ..db import Database, announce_application_change
 from ..errors import Conflict, InvalidInput, NotFound
-from ..models import Application, ApplicationHistory, CandidateProfile, Job
+from ..models import OPEN, Application, ApplicationHistory, CandidateProfile, Job
 from ..permissions import Action, Principal, require
 from ..pipelines.job_stages import pipeline_of
 from ..pipelines.transitions import MoveKind
@@ -66,7 +66,7 @@ def apply(
     now = datetime.now(UTC)
     with db.session(write=True) as s:
         job = s.get(Job, job_id)
-        if job is None or job.status != "open":
+        if job is None or job.status != OPEN:
             if job is None:
                 raise NotFound("Job not found.")
             raise Conflict("This job is closed and no longer takes applications.")
