@@ -19,6 +19,7 @@ from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
 from flowtrack_ui.core.errors import InvalidInput
 from flowtrack_ui.core.models import Application, ApplicationHistory
 from flowtrack_ui.core.permissions import Action, Role, may
+from flowtrack_ui.core.pipelines.categories import Category
 from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
 from flowtrack_ui.core.pipelines.job_stages import pipeline_of
 from flowtrack_ui.core.pipelines.moves import move_stage
@@ -26,6 +27,7 @@ from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind, 
 from flowtrack_ui.state import board, session
 from flowtrack_ui.state import jobs as jobs_state
 from flowtrack_ui.state.board import BoardState, columns_of
+from flowtrack_ui.state.colors import CATEGORY_COLORS
 from flowtrack_ui.state.jobs import StaffJobsState
 
 from .conftest import PASSWORD, principal
@@ -143,3 +145,8 @@ def test_the_demos_moves_are_the_transition_tables(db):
             move = find_move(pipeline, pipeline.by_id(row.old_stage_id), pipeline.by_id(row.new_stage_id))
             assert move is not None and row.kind == move.kind
     assert {row.kind for row in rows} >= {"applied", "forward", "reject"}
+
+
+def test_every_category_has_its_colours_in_one_table():
+    assert set(CATEGORY_COLORS) == set(Category)
+    assert all(c.chart.startswith("#") and c.overview.startswith("#") for c in CATEGORY_COLORS.values())

@@ -5,25 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, EmailRow, HistoryRow
+from flowtrack_ui.state.colors import CATEGORY_COLORS
 
 from .dnd import kanban_board, kanban_card, kanban_column
-
-# Colours by stage category, so every job's own stage names get the same visual language.
-CATEGORY_COLOR = {
-    "applied": "indigo",
-    "screening": "blue",
-    "interview": "teal",
-    "offer": "amber",
-    "hired": "green",
-    "rejected": "red",
-    "withdrawn": "gray",
-}
 
 
 def stage_badge(stage, category="") -> rx.Component:
     return rx.badge(
         stage,
-        color_scheme=rx.match(category, *CATEGORY_COLOR.items(), "gray"),
+        color_scheme=rx.match(
+            category, *((c.value, col.scheme) for c, col in CATEGORY_COLORS.items()), "gray"
+        ),
         variant="soft",
         high_contrast=True,
     )

@@ -11,7 +11,9 @@ from flowtrack_ui.core import queries
 from flowtrack_ui.core.analytics import csv_export, report
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import STAFF_ROLES
+from flowtrack_ui.core.pipelines.categories import Category
 
+from .colors import CATEGORY_COLORS
 from .session import SessionState, db
 
 RANGES = {
@@ -20,13 +22,6 @@ RANGES = {
     "365": "Last 12 months",
     "all": "All time",
     "custom": "Between two dates",
-}
-COLORS = {
-    "applied": "#3e63dd",
-    "screening": "#0090ff",
-    "interview": "#12a594",
-    "offer": "#ab6400",
-    "hired": "#2b9a66",
 }
 
 
@@ -142,7 +137,7 @@ class AnalyticsState(SessionState):
                 "step": f.label,
                 "reached": f.reached,
                 "label": f"{f.reached} · {f.percent:.0f}%",
-                "fill": COLORS[f.category],
+                "fill": CATEGORY_COLORS[Category(f.category)].chart,
             }
             for f in r.funnel
         ]

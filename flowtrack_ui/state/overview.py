@@ -15,18 +15,9 @@ from flowtrack_ui.core.pipelines.categories import LABELS
 
 from . import live
 from .board import ColumnRow, StageCount, columns_of, stage_counts
+from .colors import CATEGORY_COLORS
 from .format import day
 from .session import SessionState, db
-
-CATEGORY_COLORS = {
-    "applied": "#8da4ef",
-    "screening": "#5eb1ef",
-    "interview": "#3dd68c",
-    "offer": "#ffc53d",
-    "hired": "#30a46c",
-    "rejected": "#e5484d",
-    "withdrawn": "#8b8d98",
-}
 
 
 @dataclasses.dataclass
@@ -49,7 +40,7 @@ def _funnel(reached: list[int]) -> list[dict[str, Any]]:
             "stage": LABELS[step],
             "value": n,
             "label": f"{n} · {round(100 * n / total) if total else 0}%",
-            "fill": CATEGORY_COLORS[step.value],
+            "fill": CATEGORY_COLORS[step].overview,
         }
         for step, n in zip(STEPS, reached, strict=True)
     ]
