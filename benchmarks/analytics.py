@@ -77,8 +77,8 @@ def _histories(db, recruiter, job_id: int, seed: int) -> int:
             if ids:
                 listed = ",".join(map(str, ids))
                 s.execute(
-                    text(f"UPDATE application SET stage = :n, stage_id = :i WHERE id IN ({listed})"),
-                    {"n": stage.name, "i": stage.id},
+                    text(f"UPDATE application SET stage_id = :i WHERE id IN ({listed})"),
+                    {"i": stage.id},
                 )
         if s.get_bind().dialect.name == "postgresql":
             s.execute(text("ANALYZE application_history; ANALYZE application; ANALYZE job_stage"))

@@ -72,7 +72,11 @@ class CommitWatcher(threading.Thread):
         with self.s.db.engine.connect() as conn:
             while not self.stop.is_set():
                 found = conn.execute(
-                    text("SELECT stage FROM application WHERE id = :i"), {"i": self.app_id}
+                    text(
+                        "SELECT st.name FROM application a JOIN job_stage st ON st.id = a.stage_id "
+                        "WHERE a.id = :i"
+                    ),
+                    {"i": self.app_id},
                 ).scalar()
                 conn.rollback()
                 if found == self.stage:

@@ -142,7 +142,6 @@ def bulk_job(
             {
                 "job_id": job_id,
                 "candidate_id": cid,
-                "stage": st.name,
                 "stage_id": st.id,
                 "previous_stage_id": None if st.id == applied.id else applied.id,
                 "version": 1 if st.id == applied.id else 2,
@@ -154,7 +153,11 @@ def bulk_job(
         ]
         s.execute(insert(Application), apps)
         app_rows = s.execute(
-            text("SELECT id, stage, stage_id FROM application WHERE job_id = :j ORDER BY id"), {"j": job_id}
+            text(
+                "SELECT a.id, st.name, a.stage_id FROM application a JOIN job_stage st ON st.id = a.stage_id "
+                "WHERE a.job_id = :j ORDER BY a.id"
+            ),
+            {"j": job_id},
         ).all()
         history = []
         for app_id, stage, stage_id in app_rows:

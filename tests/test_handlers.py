@@ -36,6 +36,8 @@ from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.tracker import TrackerState
 
+from .stage_support import stage_name
+
 
 @pytest.fixture(autouse=True)
 def _use_test_db(db, monkeypatch):
@@ -61,7 +63,7 @@ def call(st, handler, *args):
 def snapshot(db):
     with db.session() as s:
         return (
-            sorted((a.id, a.stage, a.version) for a in s.exec(select(Application))),
+            sorted((a.id, a.stage_id, a.version) for a in s.exec(select(Application))),
             sorted((j.id, j.title, j.status) for j in s.exec(select(Job))),
             len(s.exec(select(ApplicationHistory)).all()),
             len(s.exec(select(OutboxEmail)).all()),
@@ -82,7 +84,7 @@ def test_recruiter_moves_through_the_handler(db, acme, app_id):
     st.job_id = acme.job_id
     call(st, BoardState.move, app_id, "Screening", "Applied")
     with db.session() as s:
-        assert s.get(Application, app_id).stage == "Screening"
+        assert stage_name(s, app_id) == "Screening"
     assert [c.count for c in st.columns][:2] == [0, 1]
 
 
@@ -269,17 +271,17 @@ def test_recruiter_rejects_undoes_and_corrects_through_the_handlers(db, acme, ap
     assert st.ask_open and st.ask_kind == "reject" and "Position filled" in st.reasons
     call(st, BoardState.confirm_ask, {"reason": "Position filled", "note": "internal"})
     with db.session() as s:
-        assert s.get(Application, app_id).stage == "Rejected"
+        assert stage_name(s, app_id) == "Rejected"
     call(st, BoardState.undo, app_id)
     with db.session() as s:
-        assert s.get(Application, app_id).stage == "Screening"
+        assert stage_name(s, app_id) == "Screening"
     call(st, BoardState.move, app_id, "Applied", "Screening")  # a correction asks for its reason
     assert st.ask_kind == "back"
     call(st, BoardState.confirm_ask, {"note": ""})
     assert st.ask_open and "reason" in st.ask_error
     call(st, BoardState.confirm_ask, {"note": "wrong card"})
     with db.session() as s:
-        assert s.get(Application, app_id).stage == "Applied"
+        assert stage_name(s, app_id) == "Applied"
     call(st, BoardState.open_card, app_id)
     assert [h.kind for h in st.history] == ["back", "undo", "reject", "forward", "applied"]
     assert st.history[2].reason == "Position filled"
@@ -330,7 +332,7 @@ def test_the_candidate_withdraws_through_the_handler(db, candidate, app_id):
     st = state_for(TrackerState, candidate)
     call(st, TrackerState.withdraw, app_id)
     with db.session() as s:
-        assert s.get(Application, app_id).stage == "Withdrawn"
+        assert stage_name(s, app_id) == "Withdrawn"
     assert st.applications[0].category == "withdrawn" and not st.applications[0].can_withdraw
 
 

@@ -14,11 +14,13 @@ from flowtrack_ui.core.models import Application, ApplicationHistory
 from flowtrack_ui.core.pipelines.moves import move_stage
 
 from .conftest import make_candidate, make_company
+from .stage_support import stage_name
 
 
 def assert_chain(db, app_id: int) -> list[ApplicationHistory]:
     with db.session() as s:
         app = s.get(Application, app_id)
+        current = stage_name(s, app_id)
         rows = s.exec(
             ApplicationHistory.__table__.select()
             .where(ApplicationHistory.application_id == app_id)
@@ -28,7 +30,7 @@ def assert_chain(db, app_id: int) -> list[ApplicationHistory]:
     for prev, cur in zip(rows, rows[1:], strict=False):
         assert cur.old_stage == prev.new_stage
         assert cur.old_stage_id == prev.new_stage_id
-    assert rows[-1].new_stage == app.stage and rows[-1].new_stage_id == app.stage_id
+    assert rows[-1].new_stage == current and rows[-1].new_stage_id == app.stage_id
     assert app.version == len(rows)
     return rows
 

@@ -156,7 +156,7 @@ def _check_0007(url: str) -> None:
             assert [(st.name, st.category) for st in stages] == [(n, n.lower()) for n in names]
             ids = {st.name: st.id for st in stages}
             for app in s.exec(select(Application)).all():
-                assert app.stage == _PATHS[app.id][-1] and app.stage_id == ids[app.stage]
+                assert app.stage_id == ids[_PATHS[app.id][-1]]
             kinds = [
                 h.kind
                 for h in s.exec(select(ApplicationHistory).where(ApplicationHistory.application_id == 3))
@@ -228,3 +228,98 @@ def test_0007_moves_a_populated_database_onto_pipelines_postgres(pg_admin):
 
     with fresh_pg_database(pg_admin) as url:
         _migrate_populated(url)
+
+
+# --- 0012: the stage name is no longer copied onto the application --------------------------
+
+
+def _stages_by_name(url: str) -> dict[int, tuple[str, int]]:
+    """Each application's (stage name, stage_id), the name read through ``stage_id``."""
+    from sqlalchemy import create_engine, text
+
+    from flowtrack_ui.core.db import normalize_url
+
+    engine = create_engine(normalize_url(url))
+    try:
+        with engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT a.id, js.name, a.stage_id FROM application a "
+                    "JOIN job_stage js ON js.id = a.stage_id ORDER BY a.id"
+                )
+            ).all()
+        return {app_id: (name, stage_id) for app_id, name, stage_id in rows}
+    finally:
+        engine.dispose()
+
+
+def _application_columns_and_indexes(url: str) -> tuple[set[str], set[str]]:
+    from sqlalchemy import create_engine, inspect
+
+    from flowtrack_ui.core.db import normalize_url
+
+    engine = create_engine(normalize_url(url))
+    try:
+        inspector = inspect(engine)
+        columns = {c["name"] for c in inspector.get_columns("application")}
+        indexes = {i["name"] for i in inspector.get_indexes("application")}
+        return columns, indexes
+    finally:
+        engine.dispose()
+
+
+def _drop_and_restore_stage(url: str) -> None:
+    """A populated database loses the copied name and keeps every stage (its stage_id); the API
+    still answers the name; the downgrade writes the names back from stage_id."""
+    from sqlalchemy import create_engine, text
+
+    from alembic import command
+    from flowtrack_ui.core.db import Database, normalize_url
+    from flowtrack_ui.core.permissions import Principal, Role
+    from flowtrack_ui.core.queries import applications_for_job
+    from flowtrack_ui.core.schema import alembic_config
+
+    last = {app_id: path[-1] for app_id, path in _PATHS.items()}
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0006")
+    _populate_at_0006(url)
+    command.upgrade(cfg, "0011")
+    before = _stages_by_name(url)
+    assert {app_id: name for app_id, (name, _) in before.items()} == last
+
+    command.upgrade(cfg, "0012")
+    columns, indexes = _application_columns_and_indexes(url)
+    assert "stage" not in columns and "stage_id" in columns
+    assert "ix_application_job_stage" not in indexes
+    assert _stages_by_name(url) == before
+    db = Database(url)
+    try:
+        rec = Principal(user_id=1, role=Role.RECRUITER, company_id=1, email="rec@acme.test", full_name="rec")
+        assert {a.id: a.stage for a in applications_for_job(db, rec, 1)} == last
+    finally:
+        db.dispose()
+
+    command.downgrade(cfg, "0011")
+    columns, indexes = _application_columns_and_indexes(url)
+    assert "stage" in columns and "ix_application_job_stage" in indexes
+    engine = create_engine(normalize_url(url))
+    try:
+        with engine.connect() as c:
+            restored = dict(c.execute(text("SELECT id, stage FROM application ORDER BY id")).all())
+    finally:
+        engine.dispose()
+    assert restored == last
+    command.upgrade(cfg, "head")
+    assert _stages_by_name(url) == before
+
+
+def test_0012_drops_the_copied_stage_name_and_restores_it_sqlite(tmp_path):
+    _drop_and_restore_stage(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+def test_0012_drops_the_copied_stage_name_and_restores_it_postgres(pg_admin):
+    from .conftest import fresh_pg_database
+
+    with fresh_pg_database(pg_admin) as url:
+        _drop_and_restore_stage(url)

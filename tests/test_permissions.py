@@ -23,7 +23,7 @@ from .conftest import PASSWORD, make_candidate
 def _snapshot(db):
     with db.session() as s:
         return (
-            sorted((a.id, a.stage, a.version) for a in s.exec(Application.__table__.select())),
+            sorted((a.id, a.stage_id, a.version) for a in s.exec(Application.__table__.select())),
             sorted((j.id, j.title, j.status) for j in s.exec(Job.__table__.select())),
             len(s.exec(ApplicationHistory.__table__.select()).all()),
         )

@@ -19,6 +19,7 @@ from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.moves import UNDO_SECONDS, move_stage, undo_move, withdraw
 
 from .conftest import make_candidate, make_company
+from .stage_support import stage_name
 from .test_api import client_for, login
 from .test_email import deliver_all, outbox, sender_for
 from .test_email import smtp as smtp  # noqa: F401  (the SMTP fixture)
@@ -138,7 +139,7 @@ def test_rename_add_reorder_and_remove_stages_of_a_job(db, acme, candidate):
         "Withdrawn",
     ]
     with db.session() as s:
-        assert s.get(Application, app.id).stage == "Phone screen"  # the card follows the rename
+        assert stage_name(s, app.id) == "Phone screen"  # the card follows the rename
     # history keeps the names as they were, and still chains (by stage)
     assert [h.new_stage for h in queries.application_history(db, acme.recruiter, app.id)] == [
         "Applied",
@@ -233,7 +234,7 @@ def test_undo_outside_the_window_or_by_someone_else_is_refused(db, acme, globex,
         undo_move(db, acme.recruiter, app.id)
     assert "over" in err.value.message
     with db.session() as s:
-        assert s.get(Application, app.id).stage == "Screening"
+        assert stage_name(s, app.id) == "Screening"
     # nothing to undo on a fresh application (its only row is the candidate's)
     other = apply(db, make_candidate(db, "o@example.com", "Olga"), acme.job_id)
     with pytest.raises(Conflict):

@@ -25,6 +25,7 @@ from flowtrack_ui.core.privacy import audit, erase, export, retention
 from flowtrack_ui.core.talent import search, tags
 
 from .conftest import PASSWORD, make_candidate, make_company
+from .stage_support import stage_name
 from .test_applications import make_pdf
 
 
@@ -169,13 +170,14 @@ def test_add_to_another_job(pool_world):
     app = add_to_job(db, acme.recruiter, w["ada"].user_id, new_job.id)
     with db.session() as s:
         row = s.get(Application, app.id)
+        applied_stage = stage_name(s, app.id)
         first = (
             s.exec(sa.select(ApplicationHistory).where(ApplicationHistory.application_id == app.id))
             .scalars()
             .all()
         )
         mail = s.exec(sa.select(OutboxEmail).where(OutboxEmail.application_id == app.id)).scalars().all()
-    assert row.stage == "Applied" and row.source == "talent_pool"
+    assert applied_stage == "Applied" and row.source == "talent_pool"
     assert row.resume_file_id == w["ada_app"] and False or row.resume_file_id is not None
     assert [(h.old_stage, h.new_stage, h.kind, h.changed_by_id) for h in first] == [
         (None, "Applied", "applied", acme.recruiter.user_id)

@@ -16,6 +16,8 @@ from flowtrack_ui.core.models import Application, ApplicationHistory, JobStage
 from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind
 
+from .stage_support import stage_name
+
 CUSTOM = [
     {"name": "New", "category": "applied"},
     {"name": "Phone screen", "category": "screening"},
@@ -68,7 +70,7 @@ def _put(db, app_id: int, stage: JobStage, origin: JobStage | None) -> None:
     """Place the application in ``stage`` directly (a fixture, not a move)."""
     with db.session(write=True) as s:
         app = s.get(Application, app_id)
-        app.stage, app.stage_id = stage.name, stage.id
+        app.stage_id = stage.id
         app.previous_stage_id = origin.id if origin else None
         s.add(app)
 
@@ -135,7 +137,7 @@ def test_a_correction_without_a_reason_is_refused(db, acme, candidate, kind_targ
             move_stage(db, acme.recruiter, app.id, target, note=empty)
         assert "reason" in err.value.message
     with db.session() as s:
-        assert s.get(Application, app.id).stage == before
+        assert stage_name(s, app.id) == before
     moved = move_stage(db, acme.recruiter, app.id, target, reason="dropped on the wrong column")
     assert moved.kind == kind and moved.stage == target
 

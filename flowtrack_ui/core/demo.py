@@ -280,7 +280,6 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             app = Application(
                 job_id=job.id,
                 candidate_id=cand.id,
-                stage=path[-1].name,
                 stage_id=path[-1].id,
                 previous_stage_id=path[-2].id if len(path) > 1 else None,
                 version=len(path),

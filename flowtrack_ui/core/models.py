@@ -144,7 +144,6 @@ class Application(SQLModel, table=True):
     __tablename__ = "application"
     __table_args__ = (
         sa.UniqueConstraint("job_id", "candidate_id", name="uq_application_job_candidate"),
-        sa.Index("ix_application_job_stage", "job_id", "stage"),
         # Analytics select a job's (or company's) applications created in a date range.
         sa.Index("ix_application_job_created", "job_id", "created_at"),
     )
@@ -152,8 +151,6 @@ class Application(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     job_id: int = Field(foreign_key="job.id")
     candidate_id: int = Field(foreign_key="user_account.id", index=True)
-    # The stage's name, kept in step with ``stage_id`` (renaming a stage renames it here too).
-    stage: str = Field(default="Applied", sa_type=sa.String(40))
     stage_id: int = Field(foreign_key="job_stage.id", index=True)
     # The stage it was in before the current one: where a rejection is reopened to.
     previous_stage_id: int | None = Field(default=None, foreign_key="job_stage.id", nullable=True)

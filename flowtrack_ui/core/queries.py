@@ -124,7 +124,6 @@ def board(
             select(
                 Application.id,
                 Application.candidate_id,
-                Application.stage,
                 Application.stage_id,
                 Application.previous_stage_id,
                 Application.version,
@@ -209,13 +208,17 @@ def applications_for_job(
     search = validation.text(search, "Search", max_len=100, required=False)
     with db.session() as s:
         job = company_job(s, principal, job_id)
-        query = select(Application).where(Application.job_id == job.id)
+        query = (
+            select(Application, JobStage.name)
+            .join(JobStage, JobStage.id == Application.stage_id)
+            .where(Application.job_id == job.id)
+        )
         if search:
             query = _searchable(query.join(User, User.id == Application.candidate_id)).where(
                 _search_filter(search)
             )
         apps = s.exec(query.order_by(Application.id).limit(limit).offset(offset)).all()
-        return [application_view(a) for a in apps]
+        return [application_view(a, stage) for a, stage in apps]
 
 
 def application_emails(db: Database, principal: Principal, application_id: object) -> list[EmailEntry]:
@@ -311,7 +314,7 @@ def my_applications(
     limit, offset = validation.paging(limit, offset)
     with db.session() as s:
         rows = s.exec(
-            select(Application, Job.title, Job.status, Company.name, JobStage.category)
+            select(Application, Job.title, Job.status, Company.name, JobStage.name, JobStage.category)
             .join(Job, Job.id == Application.job_id)
             .join(Company, Company.id == Job.company_id)
             .join(JobStage, JobStage.id == Application.stage_id)
@@ -328,14 +331,14 @@ def my_applications(
                 job_title=title,
                 company_name=company,
                 job_status=status,
-                stage=app.stage,
+                stage=stage,
                 created_at=app.created_at,
                 updated_at=app.updated_at,
                 timeline=tuple(timelines[app.id]),
                 category=category,
                 can_withdraw=category not in (Category.HIRED, Category.REJECTED, Category.WITHDRAWN),
             )
-            for app, title, status, company, category in rows
+            for app, title, status, company, stage, category in rows
         ]
 
 

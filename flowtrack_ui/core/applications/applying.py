@@ -11,7 +11,7 @@ from .. import notifications, validation
 from ..analytics.sources import Source, link_tag
 from ..db import Database, announce_application_change
 from ..errors import Conflict, InvalidInput, NotFound
-from ..models import OPEN, Application, ApplicationHistory, CandidateProfile, Job
+from ..models import OPEN, Application, ApplicationHistory, CandidateProfile, Job, JobStage
 from ..permissions import Action, Principal, require
 from ..pipelines.job_stages import pipeline_of
 from ..pipelines.transitions import MoveKind
@@ -20,12 +20,13 @@ from ..views import ApplicationView
 from . import questions as screening
 
 
-def application_view(app: Application) -> ApplicationView:
+def application_view(app: Application, stage: str) -> ApplicationView:
+    """The application as callers see it; ``stage`` is the name of its job stage (``stage_id``)."""
     return ApplicationView(
         id=app.id,
         job_id=app.job_id,
         candidate_id=app.candidate_id,
-        stage=app.stage,
+        stage=stage,
         version=app.version,
         created_at=app.created_at,
         updated_at=app.updated_at,
@@ -107,7 +108,7 @@ def apply(
             company_id=job.company_id,
             created=True,
         )
-        return application_view(app)
+        return application_view(app, s.get(JobStage, app.stage_id).name)
 
 
 def new_application(
@@ -130,7 +131,6 @@ def new_application(
     app = Application(
         job_id=job.id,
         candidate_id=candidate_id,
-        stage=first.name,
         stage_id=first.id,
         version=1,
         stage_changed_at=now,

@@ -16,7 +16,16 @@ from ..candidates.profile import file_view
 from ..errors import NotFound
 from ..files import storage
 from ..files.file_types import PDF
-from ..models import Application, ApplicationAnswer, CandidateProfile, Company, Job, StoredFile, User
+from ..models import (
+    Application,
+    ApplicationAnswer,
+    CandidateProfile,
+    Company,
+    Job,
+    JobStage,
+    StoredFile,
+    User,
+)
 from ..permissions import Action, Principal, may
 from ..talent import duplicates
 from ..talent.duplicates import PossibleDuplicate
@@ -83,7 +92,7 @@ def application_detail(db, principal: Principal, application_id: object) -> Appl
             job_id=job.id,
             job_title=job.title,
             company_name=s.get(Company, job.company_id).name,
-            stage=app.stage,
+            stage=s.get(JobStage, app.stage_id).name,
             applied_at=app.created_at,
             candidate_id=candidate.id,
             candidate_name=candidate.full_name,

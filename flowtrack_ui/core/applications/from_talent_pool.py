@@ -10,7 +10,7 @@ from .. import notifications, validation
 from ..analytics.sources import Source
 from ..db import Database, announce_application_change
 from ..errors import Conflict
-from ..models import OPEN, Application, Job
+from ..models import OPEN, Application, Job, JobStage
 from ..permissions import Action, Principal, require
 from ..scoping import company_job
 from ..talent.access import company_candidate
@@ -63,4 +63,4 @@ def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id:
             company_id=job.company_id,
             created=True,
         )
-        return application_view(app)
+        return application_view(app, s.get(JobStage, app.stage_id).name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..errors import Conflict, InvalidInput
@@ -140,14 +140,6 @@ def replace_stages(s: Session, job_id: int, raw: object) -> None:
         if row is None:
             s.add(JobStage(job_id=job_id, position=position, name=spec.name, category=spec.category.value))
             continue
-        renamed = row.name != spec.name
         row.name, row.category, row.position = spec.name, spec.category.value, position
         s.add(row)
-        if renamed:
-            s.execute(
-                update(Application)
-                .where(Application.stage_id == row.id)
-                .values(stage=spec.name)
-                .execution_options(synchronize_session=False)
-            )
     s.flush()

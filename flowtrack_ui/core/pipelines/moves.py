@@ -62,7 +62,6 @@ _MOVE = (
     sa.update(_APPS)
     .where(_APPS.c.id == sa.bindparam("app_id"), _APPS.c.version == sa.bindparam("seen_version"))
     .values(
-        stage=sa.bindparam("to_name"),
         stage_id=sa.bindparam("to_id"),
         previous_stage_id=sa.bindparam("from_id"),
         version=_APPS.c.version + 1,
@@ -125,7 +124,6 @@ def _change(
         {
             "app_id": app.id,
             "seen_version": app.version,
-            "to_name": target.name,
             "to_id": target.id,
             "from_id": previous_id,
             "now": now,
@@ -134,8 +132,8 @@ def _change(
     if won != 1:
         s.rollback()
         with db.session() as fresh:
-            latest = fresh.get(Application, app.id)
-        raise ConcurrentUpdate(latest.stage)
+            latest = any_stage(fresh, fresh.get(Application, app.id).stage_id)
+        raise ConcurrentUpdate(latest.name)
     history_id = sql.execute(
         _RECORD,
         {

@@ -32,6 +32,7 @@ from ..models import (
     Company,
     Interview,
     Job,
+    JobStage,
     OutboxEmail,
     StoredFile,
     User,
@@ -132,9 +133,10 @@ def write_export(db: Database, principal: Principal, out: IO[bytes]) -> None:
         ).all()
         names = {f.id: _zip_name(f.id, f.original_name) for f in files}
         rows = s.exec(
-            select(Application, Job.title, Company.name)
+            select(Application, Job.title, Company.name, JobStage.name)
             .join(Job, Job.id == Application.job_id)
             .join(Company, Company.id == Job.company_id)
+            .join(JobStage, JobStage.id == Application.stage_id)
             .where(Application.candidate_id == user.id)
             .order_by(Application.id)
         ).all()
@@ -172,7 +174,7 @@ def write_export(db: Database, principal: Principal, out: IO[bytes]) -> None:
                     "job_title": title,
                     "company": company,
                     "applied_at": _iso(app.created_at),
-                    "stage": app.stage,
+                    "stage": stage,
                     "cover_letter": app.cover_letter,
                     "resume": names.get(app.resume_file_id),
                     "answers": [
@@ -197,7 +199,7 @@ def write_export(db: Database, principal: Principal, out: IO[bytes]) -> None:
                         if i.application_id == app.id
                     ],
                 }
-                for app, title, company in rows
+                for app, title, company, stage in rows
             ],
             "emails": [
                 {

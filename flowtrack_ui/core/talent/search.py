@@ -196,15 +196,15 @@ def applications_by_candidate(
     if not candidate_ids:
         return found
     rows = s.exec(
-        select(Application, Job.title, JobStage.category)
+        select(Application, Job.title, JobStage.name, JobStage.category)
         .join(Job, Job.id == Application.job_id)
         .join(JobStage, JobStage.id == Application.stage_id)
         .where(Job.company_id == company_id, Application.candidate_id.in_(candidate_ids))
         .order_by(Application.created_at.desc(), Application.id.desc())
     ).all()
-    for app, title, category in rows:
+    for app, title, stage, category in rows:
         found[app.candidate_id].append(
-            PoolApplication(app.id, app.job_id, title, app.stage, category, app.created_at)
+            PoolApplication(app.id, app.job_id, title, stage, category, app.created_at)
         )
     return found
 
