@@ -60,14 +60,6 @@ class ColleagueRow:
 
 
 @dataclasses.dataclass
-class NoteRow:
-    author: str
-    when: str
-    exact: str
-    body: str
-
-
-@dataclasses.dataclass
 class InterviewRow:
     id: int
     when: str

@@ -33,11 +33,6 @@ def _user_view(user: User, company: Company | None = None) -> UserView:
     )
 
 
-def _ensure_email_free(session: Session, email: str) -> None:
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise Conflict(email_ownership.TAKEN)
-
-
 def _add_user(session: Session, user: User) -> User:
     session.add(user)
     try:

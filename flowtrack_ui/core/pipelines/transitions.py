@@ -26,10 +26,6 @@ class MoveKind(StrEnum):
     UNDO = "undo"
 
 
-# Moves that fix a mistake: they need a reason and never email the candidate.
-CORRECTIONS = frozenset({MoveKind.BACK, MoveKind.REOPEN, MoveKind.UNHIRE, MoveKind.UNDO})
-
-
 class Reason(StrEnum):
     NONE = "none"
     OPTIONAL = "optional"
