@@ -216,8 +216,8 @@ def move_stage(
             note_text = note_text or free or None
             if not note_text:
                 raise InvalidInput(
-                    f"Moving from {current.name} back to {target.name} is a correction; "
-                    "say why (a reason is required)."
+                    f"Moving from {current.name} back to {target.name} is a correction, "
+                    "and a correction needs a reason: say why."
                 )
         return _change(
             s,
