@@ -13,10 +13,10 @@ from sqlalchemy import insert, text
 
 from flowtrack_ui.core import accounts, queries
 from flowtrack_ui.core.candidates import profile
-from flowtrack_ui.core.demo_resumes import SKILLS, profile_for, resume_pdf
 from flowtrack_ui.core.files import text_extraction
 from flowtrack_ui.core.files.file_types import PDF
 from flowtrack_ui.core.models import StoredFile
+from flowtrack_ui.demo.resumes import SKILLS, profile_for, resume_pdf
 
 UPLOAD_RUNS = 5
 SEARCH_SIZE = 5000

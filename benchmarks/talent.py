@@ -25,10 +25,10 @@ from flowtrack_ui.core import accounts, jobs
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import notes
-from flowtrack_ui.core.demo_resumes import profile_for, resume_pdf
 from flowtrack_ui.core.models import CandidateTag, TalentDocument
 from flowtrack_ui.core.privacy import erase
 from flowtrack_ui.core.talent import documents, search, tags
+from flowtrack_ui.demo.resumes import profile_for, resume_pdf
 
 CANDIDATES = 50_000
 WORDS_PER_RESUME = (120, 320)

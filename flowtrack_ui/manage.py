@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
-from flowtrack_ui.core import demo, schema
+from flowtrack_ui.core import schema
 from flowtrack_ui.core.db import default_database
 from flowtrack_ui.core.settings import get_settings
+from flowtrack_ui.demo import seed as demo
 
 
 def _private_files() -> None:

@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-from flowtrack_ui.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from flowtrack_ui.core.settings import PROJECT_ROOT, get_settings
+from flowtrack_ui.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 
 
 def _private_files() -> None:

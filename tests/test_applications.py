@@ -17,10 +17,10 @@ from flowtrack_ui.core.applications import details as application_details
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.applications.questions import MissingAnswers
 from flowtrack_ui.core.candidates import profile
-from flowtrack_ui.core.demo_resumes import profile_for, resume_pdf
 from flowtrack_ui.core.errors import Forbidden, InvalidInput, NotFound, TooLarge, UnsupportedFile
 from flowtrack_ui.core.files.file_types import DOCX, MAX_RESUME_BYTES, PDF
 from flowtrack_ui.core.models import CandidateProfile, StoredFile
+from flowtrack_ui.demo.resumes import profile_for, resume_pdf
 
 from .conftest import PASSWORD, make_candidate
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from . import demo_resumes, security
-from .accounts.company_names import lookalike_key
-from .db import Database, default_database
-from .files import file_types, storage
-from .models import (
+from flowtrack_ui.core import security
+from flowtrack_ui.core.accounts.company_names import lookalike_key
+from flowtrack_ui.core.db import Database, default_database
+from flowtrack_ui.core.files import file_types, storage
+from flowtrack_ui.core.models import (
     OPEN,
     Application,
     ApplicationAnswer,
@@ -28,11 +28,13 @@ from .models import (
     ScreeningQuestion,
     User,
 )
-from .permissions import Role
-from .pipelines import job_stages, rejection_reasons
-from .pipelines.definitions import DEFAULT_PIPELINE, as_dicts, parse_stages
-from .pipelines.transitions import MoveKind, Pipeline, StageRef, find_move
-from .talent import documents, duplicates
+from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.pipelines import job_stages, rejection_reasons
+from flowtrack_ui.core.pipelines.definitions import DEFAULT_PIPELINE, as_dicts, parse_stages
+from flowtrack_ui.core.pipelines.transitions import MoveKind, Pipeline, StageRef, find_move
+from flowtrack_ui.core.talent import documents, duplicates
+
+from . import resumes as demo_resumes
 
 DEMO_PASSWORD = "flowtrack-demo"
 DEMO_LOGINS = {
