@@ -12,7 +12,7 @@ import pytest
 import reflex as rx
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, demo, queries
+from flowtrack_ui.core import accounts, queries
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import interviews, scorecards
 from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
@@ -24,6 +24,7 @@ from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
 from flowtrack_ui.core.pipelines.job_stages import pipeline_of
 from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.pipelines.transitions import TRANSITION_TABLE, MoveKind, Reason, find_move
+from flowtrack_ui.demo import seed as demo
 from flowtrack_ui.state import board, session
 from flowtrack_ui.state import jobs as jobs_state
 from flowtrack_ui.state.board import BoardState, columns_of
