@@ -1,8 +1,16 @@
-"""Start FlowTrack in Reflex production mode on a free port with its own data folder."""
+"""Start FlowTrack in Reflex production mode on a free port with its own data folder.
+
+Every app server compiles into the project's one ``.web`` folder and serves its pages from there,
+so only one runs at a time on this checkout: ``AppServer`` holds a lock from ``start`` to
+``stop`` (the test suite also puts every module that starts one into a single xdist worker).
+"""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -16,12 +24,43 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# One lock per checkout, outside it: held while an app server built from this checkout's .web runs.
+_CHECKOUT = hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]
+WEB_LOCK = Path(tempfile.gettempdir()) / f"flowtrack-web-{_CHECKOUT}.lock"
+WEB_LOCK_WAIT = 1800  # seconds; another test run of this checkout may hold it for a whole module
+
+_ports = random.Random()
+
+
+def _port_slice() -> range:
+    """Where this test process picks its listening ports: below the kernel's ephemeral range, so no
+    outgoing connection (of any process) holds the port by the time the server binds it, and a slice
+    of its own per pytest-xdist worker, so two workers never pick the same one."""
+    try:
+        ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    top = min(ephemeral_low, 32768)
+    bottom = max(1024, top - 12000)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    index = int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
+    count = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1), index + 1)
+    size = (top - bottom) // count
+    return range(bottom + index * size, bottom + (index + 1) * size)
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on now, for a server this process is about to start."""
+    ports = _port_slice()
+    for _ in range(200):
+        port = _ports.choice(ports) if len(ports) >= 100 else 0
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in {ports}")
 
 
 class AppServer:
@@ -42,8 +81,41 @@ class AppServer:
         bun_bin = ROOT / ".tools" / "bun" / "node_modules" / ".bin"
         self.env["PATH"] = f"{bun_bin}:{Path(sys.executable).parent}:{self.env.get('PATH', '')}"
         self.proc: subprocess.Popen | None = None
+        self._web_lock: int | None = None
+
+    def _lock_web(self) -> None:
+        """Wait until no other app server of this checkout runs (it would rebuild our .web)."""
+        if self._web_lock is not None:
+            return
+        fd = os.open(WEB_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.time() + WEB_LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.time() > deadline:
+                    os.close(fd)
+                    raise RuntimeError(
+                        f"another FlowTrack app server held {WEB_LOCK} for {WEB_LOCK_WAIT}s"
+                    ) from None
+                time.sleep(0.5)
+        self._web_lock = fd
+
+    def _unlock_web(self) -> None:
+        if self._web_lock is not None:
+            os.close(self._web_lock)  # closing the descriptor releases the lock
+            self._web_lock = None
 
     def start(self, timeout: float = 600) -> AppServer:
+        self._lock_web()
+        try:
+            return self._start(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, timeout: float) -> AppServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [sys.executable, "-m", "flowtrack_ui.manage", "setup"],
@@ -74,7 +146,6 @@ class AppServer:
             except OSError:
                 pass
             time.sleep(1)
-        self.stop()
         raise RuntimeError(f"FlowTrack did not start in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
 
     def log(self) -> str:
@@ -85,6 +156,7 @@ class AppServer:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
+        self._unlock_web()
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -94,6 +166,7 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+        self._unlock_web()
 
 
 @contextmanager
