@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import os
 import shutil
 import tempfile
@@ -35,6 +37,83 @@ PASSWORD = "correct horse battery"
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_TMP, ignore_errors=True)
+
+
+# --- one xdist worker for every module that starts the app -------------------------------------
+# Each app server compiles into the project's one .web folder, whose frontend carries the server's
+# port, so the modules that start one (`running_app`, `app_with_mail`, `AppServer`) run one after
+# another in a single worker, while the other tests share the remaining workers. Such a module is
+# marked e2e as a whole (`pytestmark`); the scheduler, which sees only test ids, finds it by that
+# line. (An `xdist_group` mark would not do: xdist records the group by renaming the test id, which
+# this pytest's structured ids ignore.)
+APP_SERVER_GROUP = "app-server"
+
+
+@functools.cache
+def module_marked_e2e(path: Path) -> bool:
+    """Whether the test module's own `pytestmark` holds `pytest.mark.e2e`."""
+    try:
+        tree = ast.parse(path.read_text())
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return False
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in targets):
+            value = getattr(node, "value", None)
+            return value is not None and any(
+                isinstance(n, ast.Attribute) and n.attr == "e2e" for n in ast.walk(value)
+            )
+    return False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class AppServerGroupScheduling(LoadGroupScheduling):
+        """loadgroup, with every test of an e2e module in one group (largest first: it starts at once)."""
+
+        def add_node_collection(self, node, collection):
+            # Tests of one id (schemathesis makes one per API operation, all with the test's id)
+            # are told apart by their rank, or only the first of them would be scheduled.
+            seen: dict[str, int] = {}
+            unique = []
+            for nodeid in collection:
+                seen[nodeid] = seen.get(nodeid, 0) + 1
+                unique.append(nodeid if seen[nodeid] == 1 else f"{nodeid}#{seen[nodeid]}")
+            super().add_node_collection(node, unique)
+
+        def _split_scope(self, nodeid: str) -> str:
+            if module_marked_e2e(config.rootpath / nodeid.split("::", 1)[0]):
+                return APP_SERVER_GROUP
+            return super()._split_scope(nodeid)
+
+    return AppServerGroupScheduling(config, log)
+
+
+@functools.cache
+def _uses_app_server(module) -> bool:
+    from .e2e_server import AppServer, running_app
+    from .e2e_support import app_with_mail
+
+    return any(v is s for v in vars(module).values() for s in (AppServer, running_app, app_with_mail))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A module that starts the app, or has e2e tests, without `pytestmark = pytest.mark.e2e` fails:
+    it would run beside the app-server worker's servers."""
+    module = getattr(item, "module", None)
+    if module is None or module_marked_e2e(Path(module.__file__)):
+        return
+    if item.get_closest_marker("e2e") or _uses_app_server(module):
+        pytest.fail(
+            f"{module.__name__} starts the app or has e2e tests: mark the whole module with "
+            "`pytestmark = pytest.mark.e2e` so that it runs in the app-server worker",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
