@@ -13,7 +13,7 @@ from pathlib import Path
 
 from common import Site, bulk_job, each_engine, tree_cpu_seconds
 
-from flowtrack_ui.core import accounts
+from flowtrack_ui.core.accounts import sign_in
 
 CLIENTS = (16, 64)
 DURATION = 20
@@ -53,7 +53,7 @@ def wrk(url: str, script: str, clients: int, *args: str) -> dict:
 def measure(s: Site) -> list[dict]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs Debian's wrk")
-    token = accounts.issue_token(s.db, s.recruiter.user_id)
+    token = sign_in.issue_token(s.db, s.recruiter.user_id)
     read_job, _ = bulk_job(s.db, s.recruiter, 500, spread=True)
     rows = []
     for clients in CLIENTS:

@@ -22,7 +22,8 @@ os.environ.setdefault("FLOWTRACK_DATA_DIR", tempfile.mkdtemp(prefix="flowtrack-b
 
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
-from flowtrack_ui.core import accounts, security  # noqa: E402
+from flowtrack_ui.core import security  # noqa: E402
+from flowtrack_ui.core.accounts import sign_in, sign_up  # noqa: E402
 from flowtrack_ui.core.changes import ChangeFeed  # noqa: E402
 from flowtrack_ui.core.db import Database  # noqa: E402
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job, User  # noqa: E402
@@ -78,8 +79,8 @@ def company(db: Database, name: str = "Bench Co") -> Principal:
     """A company and its recruiter (one real sign-up), returned as the recruiter."""
     slug = uuid.uuid4().hex[:8]
     email = f"rec-{slug}@bench.test"
-    accounts.register_company(db, f"{name} {slug}", email, PASSWORD, "Bench Recruiter")
-    return accounts.principal_from_token(db, accounts.login(db, email, PASSWORD))
+    sign_up.register_company(db, f"{name} {slug}", email, PASSWORD, "Bench Recruiter")
+    return sign_in.principal_from_token(db, sign_in.login(db, email, PASSWORD))
 
 
 _HASH: str | None = None

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from common import ENGINES, bulk_job, company, count_queries, database_url, median, open_db, pg_available
 from sqlalchemy import insert, text
 
-from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.accounts import sign_in, sign_up
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.files import text_extraction
 from flowtrack_ui.core.files.file_types import PDF
@@ -32,8 +33,8 @@ def _pdf(pages: int) -> bytes:
 
 
 def upload_timings(db) -> dict:
-    accounts.register_candidate(db, "uploader@bench.test", PASSWORD, "Uma Uploader")
-    cand = accounts.principal_from_token(db, accounts.login(db, "uploader@bench.test", PASSWORD))
+    sign_up.register_candidate(db, "uploader@bench.test", PASSWORD, "Uma Uploader")
+    cand = sign_in.principal_from_token(db, sign_in.login(db, "uploader@bench.test", PASSWORD))
     found = {}
     for pages in (2, 50):
         data = _pdf(pages)

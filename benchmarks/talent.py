@@ -21,7 +21,8 @@ from common import (
 )
 from sqlalchemy import insert, text
 
-from flowtrack_ui.core import accounts, jobs
+from flowtrack_ui.core import jobs
+from flowtrack_ui.core.accounts import sign_in, sign_up
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.collaboration import notes
@@ -153,8 +154,8 @@ def _erase_times(db, recruiter) -> tuple[float, int]:
     times, statements = [], 0
     for run in range(ERASE_RUNS):
         email = f"erase-{run}-{time.time_ns()}@bench.test"
-        accounts.register_candidate(db, email, PASSWORD, f"Erin Erase{run}")
-        cand = accounts.principal_from_token(db, accounts.login(db, email, PASSWORD))
+        sign_up.register_candidate(db, email, PASSWORD, f"Erin Erase{run}")
+        cand = sign_in.principal_from_token(db, sign_in.login(db, email, PASSWORD))
         profile.update_profile(db, cand, {"phone": "+44 20 7946 0958", "headline": "Archivist"})
         pdf = resume_pdf(
             f"Erin Erase{run}", email, profile_for("Erin", random.Random(run)), random.Random(run)

@@ -24,7 +24,8 @@ os.environ.setdefault("FLOWTRACK_DEMO", "0")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from flowtrack_ui.core import accounts, jobs  # noqa: E402
+from flowtrack_ui.core import jobs  # noqa: E402
+from flowtrack_ui.core.accounts import invitations, sign_in, sign_up  # noqa: E402
 from flowtrack_ui.core.db import Database  # noqa: E402
 from flowtrack_ui.core.permissions import Principal, Role  # noqa: E402
 from flowtrack_ui.core.schema import upgrade  # noqa: E402
@@ -211,23 +212,23 @@ class Company:
 
 
 def principal(db: Database, email: str) -> Principal:
-    return accounts.principal_from_token(db, accounts.login(db, email, PASSWORD))
+    return sign_in.principal_from_token(db, sign_in.login(db, email, PASSWORD))
 
 
 def make_company(db: Database, name: str) -> Company:
     """A company with a recruiter, a hiring manager (invited), and one open job."""
     slug = name.lower().replace(" ", "")
-    accounts.register_company(db, name, f"rec@{slug}.test", PASSWORD, f"{name} Recruiter")
+    sign_up.register_company(db, name, f"rec@{slug}.test", PASSWORD, f"{name} Recruiter")
     recruiter = principal(db, f"rec@{slug}.test")
-    inv = accounts.invite_staff(db, recruiter, f"hm@{slug}.test", Role.HIRING_MANAGER)
-    accounts.accept_invitation(db, inv.token, PASSWORD, f"{name} Manager")
+    inv = invitations.invite_staff(db, recruiter, f"hm@{slug}.test", Role.HIRING_MANAGER)
+    invitations.accept_invitation(db, inv.token, PASSWORD, f"{name} Manager")
     manager = principal(db, f"hm@{slug}.test")
     job = jobs.create_job(db, recruiter, f"{name} Engineer", "Build things", "Remote")
     return Company(recruiter=recruiter, manager=manager, job_id=job.id)
 
 
 def make_candidate(db: Database, email: str = "cand@example.com", name: str = "Casey Candidate") -> Principal:
-    accounts.register_candidate(db, email, PASSWORD, name)
+    sign_up.register_candidate(db, email, PASSWORD, name)
     return principal(db, email)
 
 

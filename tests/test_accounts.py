@@ -10,7 +10,8 @@ import jwt
 import pytest
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, jobs, security
+from flowtrack_ui.core import jobs, security
+from flowtrack_ui.core.accounts import invitations, sign_in, sign_up
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Company, Invitation, User
@@ -33,10 +34,10 @@ def test_passwords_are_argon2_hashes(db, candidate):
 def test_public_signup_never_makes_staff(db):
     for role in ("recruiter", "hiring_manager", "admin"):
         with pytest.raises(Forbidden) as err:
-            accounts.register(db, f"{role}@x.test", PASSWORD, "Sneaky", role)
+            sign_up.register(db, f"{role}@x.test", PASSWORD, "Sneaky", role)
         assert "company sign-up" in err.value.message
     assert _count(db, User) == 0
-    assert accounts.register(db, "c@x.test", PASSWORD, "Cand", "candidate").user.role == "candidate"
+    assert sign_up.register(db, "c@x.test", PASSWORD, "Cand", "candidate").user.role == "candidate"
 
 
 def test_duplicate_email_any_case(db, candidate):
@@ -45,27 +46,27 @@ def test_duplicate_email_any_case(db, candidate):
     before = _count(db, User)
     for email in ("CAND@example.com", " cand@EXAMPLE.com "):
         with pytest.raises(Conflict):
-            accounts.register_candidate(db, email, PASSWORD, "Again")
+            sign_up.register_candidate(db, email, PASSWORD, "Again")
         with pytest.raises(Conflict):
-            accounts.register_company(db, "NewCo", email, PASSWORD, "Again")
+            sign_up.register_company(db, "NewCo", email, PASSWORD, "Again")
     assert _count(db, User) == before
     assert _count(db, Company) == 0
 
 
 def test_signing_up_with_an_unconfirmed_accounts_email_waits_for_the_link(db, candidate):
     before = _count(db, User)
-    result = accounts.register_candidate(db, "CAND@example.com", PASSWORD, "Again")
+    result = sign_up.register_candidate(db, "CAND@example.com", PASSWORD, "Again")
     assert (result.user, result.email) == (None, "cand@example.com")
     assert _count(db, User) == before  # nobody is erased or made until the link is used
-    assert accounts.login(db, "cand@example.com", PASSWORD)
+    assert sign_in.login(db, "cand@example.com", PASSWORD)
 
 
 def test_login_is_case_insensitive_and_vague_on_failure(db, candidate):
-    assert accounts.login(db, "CAND@Example.com", PASSWORD)
+    assert sign_in.login(db, "CAND@Example.com", PASSWORD)
     messages = set()
     for email, pw in (("cand@example.com", "wrong password"), ("nobody@example.com", PASSWORD)):
         with pytest.raises(Unauthenticated) as err:
-            accounts.login(db, email, pw)
+            sign_in.login(db, email, pw)
         messages.add(err.value.message)
     assert len(messages) == 1
 
@@ -75,8 +76,8 @@ def test_duplicate_application_and_closed_job(db, acme, candidate):
     with pytest.raises(Conflict, match="already applied"):
         apply(db, candidate, acme.job_id)
     jobs.set_job_status(db, acme.recruiter, acme.job_id, "closed")
-    other = accounts.register_candidate(db, "late@example.com", PASSWORD, "Late")
-    late = accounts.principal_from_token(db, accounts.issue_token(db, other.user.id))
+    other = sign_up.register_candidate(db, "late@example.com", PASSWORD, "Late")
+    late = sign_in.principal_from_token(db, sign_in.issue_token(db, other.user.id))
     with pytest.raises(Conflict, match="closed"):
         apply(db, late, acme.job_id)
     assert _count(db, Application) == 1
@@ -84,23 +85,23 @@ def test_duplicate_application_and_closed_job(db, acme, candidate):
 
 
 def test_invitation_works_once_and_expires(db, acme):
-    inv = accounts.invite_staff(db, acme.recruiter, "new@acme.test", "recruiter")
-    user = accounts.accept_invitation(db, inv.token, PASSWORD, "New Person")
+    inv = invitations.invite_staff(db, acme.recruiter, "new@acme.test", "recruiter")
+    user = invitations.accept_invitation(db, inv.token, PASSWORD, "New Person")
     assert (user.role, user.company_id) == ("recruiter", acme.recruiter.company_id)
     with pytest.raises(Conflict):
-        accounts.accept_invitation(db, inv.token, PASSWORD, "Again")
+        invitations.accept_invitation(db, inv.token, PASSWORD, "Again")
     with pytest.raises(NotFound):
-        accounts.accept_invitation(db, "not-a-real-token-at-all", PASSWORD, "X")
-    inv2 = accounts.invite_staff(db, acme.manager, "late@acme.test", "hiring_manager")
+        invitations.accept_invitation(db, "not-a-real-token-at-all", PASSWORD, "X")
+    inv2 = invitations.invite_staff(db, acme.manager, "late@acme.test", "hiring_manager")
     with db.session(write=True) as s:
         row = s.exec(select(Invitation).where(Invitation.email == "late@acme.test")).one()
         row.expires_at = row.expires_at - timedelta(days=8)
         s.add(row)
         assert inv2.token not in row.token_hash
     with pytest.raises(Conflict, match="expired"):
-        accounts.accept_invitation(db, inv2.token, PASSWORD, "Late")
+        invitations.accept_invitation(db, inv2.token, PASSWORD, "Late")
     with pytest.raises(InvalidInput):
-        accounts.invite_staff(db, acme.recruiter, "x@acme.test", "candidate")
+        invitations.invite_staff(db, acme.recruiter, "x@acme.test", "candidate")
 
 
 def _forge(claims: dict, header: dict) -> str:
@@ -109,8 +110,8 @@ def _forge(claims: dict, header: dict) -> str:
 
 
 def test_tokens_refused_when_forged_expired_or_foreign(db, candidate):
-    good = accounts.issue_token(db, candidate.user_id)
-    assert accounts.principal_from_token(db, good).user_id == candidate.user_id
+    good = sign_in.issue_token(db, candidate.user_id)
+    assert sign_in.principal_from_token(db, good).user_id == candidate.user_id
     head, body, sig = good.split(".")
     claims = json.loads(base64.urlsafe_b64decode(body + "=="))
     claims["sub"] = "999"
@@ -128,14 +129,14 @@ def test_tokens_refused_when_forged_expired_or_foreign(db, candidate):
     no_exp = jwt.encode({"sub": str(candidate.user_id), "iat": 0}, security.jwt_secret(), algorithm="HS256")
     for token in (tampered, expired, foreign, alg_none, hs512, no_exp, "", "garbage", "a.b.c"):
         with pytest.raises(Unauthenticated):
-            accounts.principal_from_token(db, token)
+            sign_in.principal_from_token(db, token)
 
 
 def test_logout_ends_earlier_tokens(db, candidate):
-    token = accounts.issue_token(db, candidate.user_id)
-    accounts.logout(db, accounts.principal_from_token(db, token))
+    token = sign_in.issue_token(db, candidate.user_id)
+    sign_in.logout(db, sign_in.principal_from_token(db, token))
     with pytest.raises(Unauthenticated):
-        accounts.principal_from_token(db, token)
+        sign_in.principal_from_token(db, token)
 
 
 def test_generated_secret_is_private_and_stable(tmp_path, monkeypatch):

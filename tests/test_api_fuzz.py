@@ -18,7 +18,8 @@ from schemathesis.checks import (
 )
 
 from flowtrack_ui.api.app import create_api
-from flowtrack_ui.core import accounts, demo
+from flowtrack_ui.core import demo
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.schema import upgrade
 
@@ -27,7 +28,7 @@ _DB = Database(f"sqlite:///{os.path.join(_DIR, 'fuzz.db')}")
 upgrade(_DB.url)
 demo.seed(_DB)
 _APP = create_api(lambda: _DB)
-_TOKEN = accounts.login(_DB, demo.DEMO_LOGINS["recruiter"], demo.DEMO_PASSWORD)
+_TOKEN = sign_in.login(_DB, demo.DEMO_LOGINS["recruiter"], demo.DEMO_PASSWORD)
 
 # The domain validates more strictly than the schema says (e.g. blank names), answering 422;
 # that is intended, so the checks are: no 5xx, and every response as documented.

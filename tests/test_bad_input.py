@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core.accounts import sign_up
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import DomainError, InvalidInput, NotFound
 from flowtrack_ui.core.models import Job
@@ -48,7 +49,7 @@ def test_bad_ids(db, acme, candidate, bad_id):
 )
 def test_bad_signups(db, email, password, name):
     with pytest.raises(InvalidInput):
-        accounts.register_candidate(db, email, password, name)
+        sign_up.register_candidate(db, email, password, name)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import Hardening
-from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core.accounts import invitations
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -42,8 +43,8 @@ def interview_fields(*people, days: int = 3, tz: str = "Europe/Lisbon") -> dict:
 @pytest.fixture
 def team(db, acme, candidate):
     """Acme with a second hiring manager and a job with criteria; the candidate applied."""
-    inv = accounts.invite_staff(db, acme.recruiter, "hm2@acme.test", Role.HIRING_MANAGER)
-    accounts.accept_invitation(db, inv.token, PASSWORD, "Hana Second")
+    inv = invitations.invite_staff(db, acme.recruiter, "hm2@acme.test", Role.HIRING_MANAGER)
+    invitations.accept_invitation(db, inv.token, PASSWORD, "Hana Second")
     hm2 = principal(db, "hm2@acme.test")
     jobs.update_job(db, acme.recruiter, acme.job_id, "Acme Engineer", criteria=["Design", "Python"])
     app = apply(db, candidate, acme.job_id)
@@ -63,8 +64,8 @@ def outbox(db, kind: str | None = None) -> list[OutboxEmail]:
 
 def test_mentions_email_same_company_colleagues_only(db, team, globex):
     acme, hm2, app = team
-    inv = accounts.invite_staff(db, globex.recruiter, "zed@globex.test", Role.HIRING_MANAGER)
-    accounts.accept_invitation(db, inv.token, PASSWORD, "Zed Globex")
+    inv = invitations.invite_staff(db, globex.recruiter, "zed@globex.test", Role.HIRING_MANAGER)
+    invitations.accept_invitation(db, inv.token, PASSWORD, "Zed Globex")
     note = notes.add_note(db, acme.recruiter, app.id, "Ask @hm2 and @HM about on-call. cc @zed @nobody")
     assert set(note.mentioned) == {"Hana Second", "Acme Manager"}
     mails = outbox(db, "mention")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from flowtrack_ui.core import accounts, jobs
+from flowtrack_ui.core import jobs
+from flowtrack_ui.core.accounts import sign_in, sign_up
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.changes import ChangeFeed
 from flowtrack_ui.core.db import Database
@@ -38,12 +39,12 @@ KILL_AFTER = 60  # acknowledged moves
 
 def prepare(db: Database) -> list[int]:
     """A fresh job with many applications, all in Applied."""
-    recruiter = accounts.principal_from_token(db, accounts.login(db, "recruiter@acme.test", DEMO_PW))
+    recruiter = sign_in.principal_from_token(db, sign_in.login(db, "recruiter@acme.test", DEMO_PW))
     job = jobs.create_job(db, recruiter, "Crash Test Engineer")
     ids = []
     for i in range(APPLICATIONS):
-        accounts.register_candidate(db, f"crash{i}@example.com", PASSWORD, f"Crash Candidate {i}")
-        cand = accounts.principal_from_token(db, accounts.login(db, f"crash{i}@example.com", PASSWORD))
+        sign_up.register_candidate(db, f"crash{i}@example.com", PASSWORD, f"Crash Candidate {i}")
+        cand = sign_in.principal_from_token(db, sign_in.login(db, f"crash{i}@example.com", PASSWORD))
         ids.append(apply(db, cand, job.id).id)
     return ids
 
@@ -111,7 +112,7 @@ def test_kill_9_loses_no_acknowledged_move(deployment):
     try:
         db = Database(url, feed=ChangeFeed(None))
         ids = prepare(db)
-        token = accounts.login(db, "recruiter@acme.test", DEMO_PW)
+        token = sign_in.login(db, "recruiter@acme.test", DEMO_PW)
         acked = run_until_killed(server, token, ids)
         db.dispose()
 
@@ -127,7 +128,7 @@ def test_kill_9_loses_no_acknowledged_move(deployment):
             assert rows[version - 1].new_stage == stage, (app_id, stage, version)
 
         # The restarted app takes moves again.
-        token = accounts.login(db, "recruiter@acme.test", DEMO_PW)
+        token = sign_in.login(db, "recruiter@acme.test", DEMO_PW)
         behind = min(ids, key=lambda i: versions[i])
         if versions[behind] <= len(PATH):
             assert move(server.url, token, behind, PATH[versions[behind] - 1]) is not None

@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.accounts import invitations, sign_in, sign_up
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from flowtrack_ui.core.models import OutboxEmail
@@ -81,7 +82,7 @@ def bodies(msg) -> tuple[str, str]:
 def test_each_event_sends_exactly_the_expected_emails(any_db, smtp):
     db = any_db
     acme = make_company(db, "Acme")
-    accounts.invite_staff(db, acme.recruiter, "second@acme.test", Role.RECRUITER)
+    invitations.invite_staff(db, acme.recruiter, "second@acme.test", Role.RECRUITER)
     # the recruiter's link to confirm their address (company sign-up), the manager's invitation, the 2nd's
     assert [r.kind for r in outbox(db)] == ["email_verification", "staff_invitation", "staff_invitation"]
     deliver_all(sender_for(db, smtp.url))
@@ -92,8 +93,8 @@ def test_each_event_sends_exactly_the_expected_emails(any_db, smtp):
     assert "/invite/" in text and "/invite/" in html and "a recruiter" in text
     smtp.handler.messages.clear()
 
-    accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey <Candidate>")
-    casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
+    sign_up.register_candidate(db, "casey@example.com", PASSWORD, "Casey <Candidate>")
+    casey = sign_in.principal_from_token(db, sign_in.login(db, "casey@example.com", PASSWORD))
     app = apply(db, casey, acme.job_id)
     deliver_all(sender_for(db, smtp.url))
     by_kind = {m["To"]: m for m in smtp.handler.messages}
@@ -131,8 +132,8 @@ def test_each_event_sends_exactly_the_expected_emails(any_db, smtp):
 
 def test_a_refused_change_writes_no_email(db, smtp):
     acme = make_company(db, "Acme")
-    accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
-    casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
+    sign_up.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
+    casey = sign_in.principal_from_token(db, sign_in.login(db, "casey@example.com", PASSWORD))
     app = apply(db, casey, acme.job_id)
     before = len(outbox(db))
     with pytest.raises(InvalidTransition):
@@ -144,8 +145,8 @@ def test_a_refused_change_writes_no_email(db, smtp):
 
 def test_only_the_companys_recruiters_see_the_emails(db):
     acme, globex = make_company(db, "Acme"), make_company(db, "Globex")
-    accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
-    casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
+    sign_up.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
+    casey = sign_in.principal_from_token(db, sign_in.login(db, "casey@example.com", PASSWORD))
     app = apply(db, casey, acme.job_id)
     assert len(queries.application_emails(db, acme.recruiter, app.id)) == 1
     for outsider in (globex.recruiter, casey, acme.manager):
@@ -172,7 +173,7 @@ def test_a_server_that_is_down_then_back_gets_every_email_once(db):
     port = free_port()
     acme = make_company(db, "Acme")
     for i in range(4):
-        accounts.invite_staff(db, acme.recruiter, f"r{i}@acme.test", Role.RECRUITER)
+        invitations.invite_staff(db, acme.recruiter, f"r{i}@acme.test", Role.RECRUITER)
     expected = {r.message_id for r in outbox(db)}
     sender = sender_for(db, f"smtp://127.0.0.1:{port}", backoff_seconds=0.05, backoff_ceiling=0.2)
     stop = threading.Event()
@@ -194,8 +195,8 @@ def test_a_server_that_is_down_then_back_gets_every_email_once(db):
 
 def test_temporary_refusals_are_retried_with_back_off_and_permanent_ones_are_not(db, smtp):
     acme = make_company(db, "Acme")
-    accounts.invite_staff(db, acme.recruiter, "busy@acme.test", Role.RECRUITER)
-    accounts.invite_staff(db, acme.recruiter, "gone@acme.test", Role.RECRUITER)
+    invitations.invite_staff(db, acme.recruiter, "busy@acme.test", Role.RECRUITER)
+    invitations.invite_staff(db, acme.recruiter, "gone@acme.test", Role.RECRUITER)
     smtp.handler.refuse = {"busy@acme.test": "451 Try again later", "gone@acme.test": "550 No such user"}
     sender = sender_for(db, smtp.url, backoff_seconds=1.0)
     sender.deliver_due()
@@ -219,7 +220,7 @@ def test_two_senders_share_one_outbox_without_sending_twice(any_db, smtp):
     db = any_db
     acme = make_company(db, "Acme")
     for i in range(12):
-        accounts.invite_staff(db, acme.recruiter, f"r{i}@acme.test", Role.RECRUITER)
+        invitations.invite_staff(db, acme.recruiter, f"r{i}@acme.test", Role.RECRUITER)
     a, b = sender_for(db, smtp.url, batch=3), sender_for(db, smtp.url, batch=3)
     for _ in range(8):
         threads = [threading.Thread(target=s.deliver_due) for s in (a, b)]
@@ -241,7 +242,7 @@ def test_a_sender_killed_mid_batch_sends_nothing_twice_and_loses_nothing(tmp_pat
     db = Database(f"sqlite:///{path}")
     acme = make_company(db, "Acme")
     for i in range(6):
-        accounts.invite_staff(db, acme.recruiter, f"r{i}@acme.test", Role.RECRUITER)
+        invitations.invite_staff(db, acme.recruiter, f"r{i}@acme.test", Role.RECRUITER)
     expected = sorted(r.message_id for r in outbox(db))
     server = SmtpServer(delay=0.3).start()
     env = {
@@ -314,8 +315,8 @@ def test_the_mailer_command_runs_and_stops_on_sigterm(tmp_path, sqlite_template)
 def test_the_api_lists_an_applications_emails_for_its_recruiters_only(db, smtp):
     acme = make_company(db, "Acme")
     make_company(db, "Globex")
-    accounts.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
-    casey = accounts.principal_from_token(db, accounts.login(db, "casey@example.com", PASSWORD))
+    sign_up.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
+    casey = sign_in.principal_from_token(db, sign_in.login(db, "casey@example.com", PASSWORD))
     app = apply(db, casey, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     sender_for(db, smtp.url).deliver_due()

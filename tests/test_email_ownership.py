@@ -24,8 +24,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from flowtrack_ui.api.app import create_api
-from flowtrack_ui.core import accounts
-from flowtrack_ui.core.accounts import email_ownership, password_reset
+from flowtrack_ui.core.accounts import email_ownership, invitations, password_reset, sign_up
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, NotFound
 from flowtrack_ui.core.models import (
@@ -101,7 +100,7 @@ def test_the_invitation_takeover_chain_fails_at_every_link(any_db):
     c = http(db)
     make_company(db, "Acme")
     token = invite_over_http(c, db)  # only the inviter is shown the token
-    assert accounts.describe_invitation(db, token)["replaces_unconfirmed_account"] is False
+    assert invitations.describe_invitation(db, token)["replaces_unconfirmed_account"] is False
 
     # 1. A stranger signs up with the invited address: an account, but an unconfirmed one.
     r = c.post(
@@ -160,7 +159,7 @@ def test_an_unconfirmed_holder_never_blocks_the_invitation_and_is_erased_when_it
     app = apply(db, squatter, acme.job_id)
     token = invite_over_http(c, db)  # inviting the address is allowed
     # The accept page says, before anyone accepts, that an unconfirmed account will be replaced.
-    assert accounts.describe_invitation(db, token)["replaces_unconfirmed_account"] is True
+    assert invitations.describe_invitation(db, token)["replaces_unconfirmed_account"] is True
 
     r = c.post(f"/api/invitations/{token}/accept", json={"password": OWNER_PASSWORD, "full_name": "Nina New"})
     assert r.status_code == 201, r.text
@@ -204,9 +203,9 @@ def test_a_confirmed_holder_keeps_the_address(db):
     [link] = emails_to(db, INVITED, "email_verification")
     email_ownership.confirm(db, link_token(link))
     with pytest.raises(Conflict, match="already exists"):
-        accounts.invite_staff(db, acme.recruiter, INVITED, "recruiter")
+        invitations.invite_staff(db, acme.recruiter, INVITED, "recruiter")
     with pytest.raises(Conflict, match="already exists"):
-        accounts.register_candidate(db, INVITED, OWNER_PASSWORD, "Someone Else")
+        sign_up.register_candidate(db, INVITED, OWNER_PASSWORD, "Someone Else")
     assert user_by_email(db, INVITED).id == holder.user_id
     # An invitation sent before the holder confirmed cannot take the confirmed address either.
     c = http(db)
@@ -226,7 +225,7 @@ def test_an_invitation_is_accepted_only_by_its_own_token(db):
     make_company(db, "Acme")
     globex = make_company(db, "Globex")
     acme_token = invite_over_http(c, db)
-    accounts.invite_staff(db, globex.recruiter, INVITED, "hiring_manager")
+    invitations.invite_staff(db, globex.recruiter, INVITED, "hiring_manager")
     r = c.post(
         f"/api/invitations/{acme_token}/accept", json={"password": OWNER_PASSWORD, "full_name": "Nina"}
     )
@@ -411,11 +410,9 @@ def test_company_sign_up_for_an_unconfirmed_address_waits_for_the_link_too(db):
 
 def test_a_company_claim_loses_to_a_company_registered_meanwhile(db):
     make_candidate(db, "founder@initech.test", "Stan Stranger")
-    assert (
-        accounts.register_company(db, "Initech", "founder@initech.test", OWNER_PASSWORD, "Fay").user is None
-    )
+    assert sign_up.register_company(db, "Initech", "founder@initech.test", OWNER_PASSWORD, "Fay").user is None
     [claim_mail] = emails_to(db, "founder@initech.test", "sign_up_confirmation")
-    accounts.register_company(db, "Initech", "someone@else.test", PASSWORD, "Sam Else")
+    sign_up.register_company(db, "Initech", "someone@else.test", PASSWORD, "Sam Else")
     with pytest.raises(Conflict, match="company with this name"):
         email_ownership.confirm(db, link_token(claim_mail))
     assert user_by_email(db, "founder@initech.test").role == "candidate"  # the holder stays
@@ -423,7 +420,7 @@ def test_a_company_claim_loses_to_a_company_registered_meanwhile(db):
 
 def test_a_claim_fails_once_the_holder_confirmed_and_claims_expire(db):
     holder = make_candidate(db, "nina@example.com", "Nina Owner")
-    assert accounts.register_candidate(db, "nina@example.com", STRANGER_PASSWORD, "Stan").user is None
+    assert sign_up.register_candidate(db, "nina@example.com", STRANGER_PASSWORD, "Stan").user is None
     [claim_mail] = emails_to(db, "nina@example.com", "sign_up_confirmation")
     [own_link] = emails_to(db, "nina@example.com", "email_verification")
     email_ownership.confirm(db, link_token(own_link))  # the real owner confirms first
@@ -431,8 +428,8 @@ def test_a_claim_fails_once_the_holder_confirmed_and_claims_expire(db):
         email_ownership.confirm(db, link_token(claim_mail))
     assert user_by_email(db, "nina@example.com").id == holder.user_id
 
-    accounts.register_candidate(db, "late@example.com", PASSWORD, "Lou")
-    accounts.register_candidate(db, "late@example.com", OWNER_PASSWORD, "Lou Again")
+    sign_up.register_candidate(db, "late@example.com", PASSWORD, "Lou")
+    sign_up.register_candidate(db, "late@example.com", OWNER_PASSWORD, "Lou Again")
     [late_claim] = emails_to(db, "late@example.com", "sign_up_confirmation")
     with db.session(write=True) as s:
         s.execute(sa.update(SignUpClaim).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
@@ -445,7 +442,7 @@ def test_a_claim_fails_once_the_holder_confirmed_and_claims_expire(db):
 def test_claims_for_one_address_are_limited_per_hour(db):
     make_candidate(db, "nina@example.com", "Stan Stranger")
     for _ in range(5):
-        assert accounts.register_candidate(db, "nina@example.com", OWNER_PASSWORD, "Nina").user is None
+        assert sign_up.register_candidate(db, "nina@example.com", OWNER_PASSWORD, "Nina").user is None
     assert (
         len(emails_to(db, "nina@example.com", "sign_up_confirmation")) == email_ownership.MAX_LINKS_PER_HOUR
     )
@@ -509,7 +506,7 @@ def test_the_export_holds_the_emails_of_the_persons_own_records_only(db):
     apply(db, casey, acme.job_id)
     password_reset.request_reset(db, "casey@example.com")
     # Emails that merely went to the same address: an invitation, a mention-like staff email.
-    accounts.invite_staff(db, acme.recruiter, "casey@example.com", "recruiter")
+    invitations.invite_staff(db, acme.recruiter, "casey@example.com", "recruiter")
     with db.session(write=True) as s:
         s.add(
             OutboxEmail(

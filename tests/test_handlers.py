@@ -12,7 +12,7 @@ import pytest
 import reflex as rx
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job, OutboxEmail
@@ -48,7 +48,7 @@ def _use_test_db(db, monkeypatch):
 def state_for(cls, principal=None):
     root = rx.State(_reflex_internal_init=True)
     st = root.get_substate(cls.get_full_name().split(".")[1:])
-    st.token = accounts.issue_token(session.db(), principal.user_id) if principal else ""
+    st.token = sign_in.issue_token(session.db(), principal.user_id) if principal else ""
     return st
 
 
@@ -221,21 +221,21 @@ def test_sign_out_ends_the_token(db, candidate):
     call(st, SessionState.sign_out)
     assert st.token == ""
     with pytest.raises(Unauthenticated):
-        accounts.principal_from_token(db, token)
+        sign_in.principal_from_token(db, token)
 
 
 def test_password_change_handler_keeps_this_session_and_ends_the_others(db, candidate):
     from .conftest import PASSWORD
 
-    other_tab = accounts.login(db, candidate.email, PASSWORD)
+    other_tab = sign_in.login(db, candidate.email, PASSWORD)
     st = state_for(AccountState, candidate)
     call(st, AccountState.change_password, {"current_password": "wrong one", "password": "new passphrase 1"})
     assert "not correct" in st.error
     call(st, AccountState.change_password, {"current_password": PASSWORD, "password": "new passphrase 1"})
     assert st.error == ""
-    assert accounts.principal_from_token(db, st.token).user_id == candidate.user_id
+    assert sign_in.principal_from_token(db, st.token).user_id == candidate.user_id
     with pytest.raises(Unauthenticated):
-        accounts.principal_from_token(db, other_tab)
+        sign_in.principal_from_token(db, other_tab)
 
 
 def test_password_change_handler_needs_a_session(db, candidate):
@@ -244,7 +244,7 @@ def test_password_change_handler_needs_a_session(db, candidate):
     st = state_for(AccountState, None)
     result = call(st, AccountState.change_password, {"current_password": PASSWORD, "password": "new pass 12"})
     assert "/login" in rendered(result)
-    assert accounts.login(db, candidate.email, PASSWORD)
+    assert sign_in.login(db, candidate.email, PASSWORD)
 
 
 # --- pipelines: undo, corrections, templates, reasons, withdraw ---------------------------------
@@ -487,7 +487,7 @@ def test_only_a_candidate_exports_or_erases_their_own_account(db, acme, candidat
     assert "flowtrack-data" not in rendered(call(st, AccountState.download_data))
     call(st, AccountState.erase_account, {"password": "correct horse battery"})
     assert snapshot(db) == before
-    accounts.login(db, "cand@example.com", "correct horse battery")  # still there
+    sign_in.login(db, "cand@example.com", "correct horse battery")  # still there
 
 
 def test_the_candidate_erases_their_account_through_the_handler(db, candidate, app_id):
@@ -498,4 +498,4 @@ def test_the_candidate_erases_their_account_through_the_handler(db, candidate, a
     result = call(st, AccountState.erase_account, {"password": "correct horse battery"})
     assert "/careers" in rendered(result) and st.token == "" and st.user_name == ""
     with pytest.raises(Unauthenticated):
-        accounts.login(db, "cand@example.com", "correct horse battery")
+        sign_in.login(db, "cand@example.com", "correct horse battery")

@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import Hardening
-from flowtrack_ui.core import accounts, throttle
+from flowtrack_ui.core import throttle
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.errors import InvalidInput, TooManyAttempts, Unauthenticated
 from flowtrack_ui.core.models import SignInFailure
 
@@ -23,19 +24,19 @@ EMAIL = "cand@example.com"
 def fail(db, times: int, email: str = EMAIL) -> None:
     for _ in range(times):
         with pytest.raises(Unauthenticated):
-            accounts.login(db, email, "wrong password!")
+            sign_in.login(db, email, "wrong password!")
 
 
 def test_five_failures_lock_the_email_even_for_the_right_password(any_db):
     make_candidate(any_db, EMAIL)
     fail(any_db, 5)
     with pytest.raises(TooManyAttempts) as refused:
-        accounts.login(any_db, EMAIL, PASSWORD)
+        sign_in.login(any_db, EMAIL, PASSWORD)
     assert 14 * 60 < refused.value.retry_after <= 15 * 60 + 1
     assert "Try again in 15 minutes" in refused.value.message
     # Another email is unaffected, and refused attempts do not extend the lock.
     make_candidate(any_db, "other@example.com", "Olive Other")
-    assert accounts.login(any_db, "other@example.com", PASSWORD)
+    assert sign_in.login(any_db, "other@example.com", PASSWORD)
     assert throttle.recent_failures(any_db, EMAIL) == 5
 
 
@@ -43,21 +44,21 @@ def test_the_lock_lifts_when_failures_age_out(db, candidate):
     fail(db, 5)
     with db.session(write=True) as s:
         s.execute(update(SignInFailure).values(failed_at=datetime.now(UTC) - timedelta(minutes=16)))
-    assert accounts.login(db, EMAIL, PASSWORD)
+    assert sign_in.login(db, EMAIL, PASSWORD)
     assert throttle.recent_failures(db, EMAIL) == 0
 
 
 def test_a_success_forgives_earlier_failures(db, candidate):
     fail(db, 4)
-    assert accounts.login(db, EMAIL, PASSWORD)
+    assert sign_in.login(db, EMAIL, PASSWORD)
     fail(db, 4)
-    assert accounts.login(db, EMAIL, PASSWORD)
+    assert sign_in.login(db, EMAIL, PASSWORD)
 
 
 def test_unknown_emails_are_throttled_alike(db):
     fail(db, 5, "nobody@example.com")
     with pytest.raises(TooManyAttempts):
-        accounts.login(db, "nobody@example.com", "anything at all")
+        sign_in.login(db, "nobody@example.com", "anything at all")
 
 
 def test_parallel_guesses_cannot_pass_the_limit(any_db):
@@ -67,7 +68,7 @@ def test_parallel_guesses_cannot_pass_the_limit(any_db):
 
     def guess():
         try:
-            accounts.login(any_db, EMAIL, "wrong password!")
+            sign_in.login(any_db, EMAIL, "wrong password!")
             result = "ok"
         except TooManyAttempts:
             result = "throttled"
@@ -86,24 +87,24 @@ def test_parallel_guesses_cannot_pass_the_limit(any_db):
 
 
 def test_password_change_ends_earlier_tokens(db, candidate):
-    old = accounts.login(db, EMAIL, PASSWORD)
-    new = accounts.change_password(db, candidate, PASSWORD, "a brand new passphrase")
+    old = sign_in.login(db, EMAIL, PASSWORD)
+    new = sign_in.change_password(db, candidate, PASSWORD, "a brand new passphrase")
     with pytest.raises(Unauthenticated):
-        accounts.principal_from_token(db, old)
-    assert accounts.principal_from_token(db, new).email == EMAIL
+        sign_in.principal_from_token(db, old)
+    assert sign_in.principal_from_token(db, new).email == EMAIL
     with pytest.raises(Unauthenticated):
-        accounts.login(db, EMAIL, PASSWORD)
-    assert accounts.login(db, EMAIL, "a brand new passphrase")
+        sign_in.login(db, EMAIL, PASSWORD)
+    assert sign_in.login(db, EMAIL, "a brand new passphrase")
 
 
 def test_password_change_needs_the_current_password(db, candidate):
-    token = accounts.login(db, EMAIL, PASSWORD)
+    token = sign_in.login(db, EMAIL, PASSWORD)
     with pytest.raises(InvalidInput, match="current password"):
-        accounts.change_password(db, candidate, "not my password", "a brand new passphrase")
+        sign_in.change_password(db, candidate, "not my password", "a brand new passphrase")
     with pytest.raises(InvalidInput, match="at least 10"):
-        accounts.change_password(db, candidate, PASSWORD, "short")
-    assert accounts.principal_from_token(db, token)  # nothing changed
-    assert accounts.login(db, EMAIL, PASSWORD)
+        sign_in.change_password(db, candidate, PASSWORD, "short")
+    assert sign_in.principal_from_token(db, token)  # nothing changed
+    assert sign_in.login(db, EMAIL, PASSWORD)
 
 
 # --- over HTTP ----------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ def test_oversized_bodies_are_413_and_change_nothing(db):
     r = c.post("/api/auth/register", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413
     with pytest.raises(Unauthenticated):
-        accounts.login(db, "x@example.com", PASSWORD)
+        sign_in.login(db, "x@example.com", PASSWORD)
 
 
 def test_oversized_fields_are_422(db):

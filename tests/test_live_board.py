@@ -12,7 +12,8 @@ import asyncio
 import pytest
 import reflex as rx
 
-from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.state import board, live, session
@@ -50,7 +51,7 @@ class Held:
 def _board_tab(db, recruiter, job_id) -> BoardState:
     root = rx.State(_reflex_internal_init=True)
     st = root.get_substate(BoardState.get_full_name().split(".")[1:])
-    st.token = accounts.issue_token(db, recruiter.user_id)
+    st.token = sign_in.issue_token(db, recruiter.user_id)
     st.job_id, st.can_move = job_id, True
     return st
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core.accounts import invitations
 from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.applications.from_talent_pool import add_to_job
@@ -95,7 +96,7 @@ def _do(action: Action, w, who, *, foreign: bool = False):
     if action is Action.EDIT_OWN_PROFILE:
         return profile.update_profile(db, who, {"headline": "Builds things"})
     if action in INVITED_ROLE:
-        return accounts.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
+        return invitations.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     raise AssertionError(action)
 
 
@@ -157,8 +158,8 @@ def test_other_company_staff_get_not_found(world, role, action):
         with pytest.raises(NotFound):
             jobs.delete_job(world["db"], who, world["acme"].job_id)
     elif action in INVITED_ROLE:
-        inv = accounts.invite_staff(world["db"], who, "someone@globex.test", INVITED_ROLE[action])
-        user = accounts.accept_invitation(world["db"], inv.token, "long enough pw", "Some One")
+        inv = invitations.invite_staff(world["db"], who, "someone@globex.test", INVITED_ROLE[action])
+        user = invitations.accept_invitation(world["db"], inv.token, "long enough pw", "Some One")
         assert user.company_id == who.company_id  # invitations always join the inviter's company
         return
     else:
@@ -194,7 +195,7 @@ def test_a_hiring_manager_cannot_invite_a_recruiter_and_escalate(world):
     db, acme = world["db"], world["acme"]
     before = _snapshot(db)
     with pytest.raises(Forbidden, match="may not invite a recruiter"):
-        accounts.invite_staff(db, acme.manager, "my.second.self@acme.test", "recruiter")
+        invitations.invite_staff(db, acme.manager, "my.second.self@acme.test", "recruiter")
     with pytest.raises(Forbidden):
         move_stage(db, acme.manager, world["app"].id, "Screening")
     assert _snapshot(db) == before

@@ -12,7 +12,8 @@ import pytest
 import reflex as rx
 from sqlmodel import select
 
-from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.accounts import invitations, sign_in
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import interviews, scorecards
 from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
@@ -43,7 +44,7 @@ def _use_test_db(db, monkeypatch):
 def _state(principal):
     root = rx.State(_reflex_internal_init=True)
     st = root.get_substate(BoardState.get_full_name().split(".")[1:])
-    st.token = accounts.issue_token(session.db(), principal.user_id)
+    st.token = sign_in.issue_token(session.db(), principal.user_id)
     return st
 
 
@@ -89,7 +90,7 @@ def test_the_job_editor_uses_the_cores_limits_and_defaults(db, acme, monkeypatch
     monkeypatch.setattr(jobs_state, "db", lambda: db)
     root = rx.State(_reflex_internal_init=True)
     st = root.get_substate(StaffJobsState.get_full_name().split(".")[1:])
-    st.token = accounts.issue_token(db, acme.recruiter.user_id)
+    st.token = sign_in.issue_token(db, acme.recruiter.user_id)
     StaffJobsState.new_job.fn(st)
     assert st.form_criteria.splitlines() == list(DEFAULT_CRITERIA)
     assert [s.terminal for s in st.editor_stages] == [False] * 4 + [True] * 3
@@ -102,8 +103,8 @@ def test_the_job_editor_uses_the_cores_limits_and_defaults(db, acme, monkeypatch
 
 
 def test_the_scorecard_rule_is_one_function_read_by_every_view(db, acme, candidate):
-    inv = accounts.invite_staff(db, acme.recruiter, "hm2@acme.test", Role.HIRING_MANAGER)
-    accounts.accept_invitation(db, inv.token, PASSWORD, "Hana Second")
+    inv = invitations.invite_staff(db, acme.recruiter, "hm2@acme.test", Role.HIRING_MANAGER)
+    invitations.accept_invitation(db, inv.token, PASSWORD, "Hana Second")
     hm2 = principal(db, "hm2@acme.test")
     app = apply(db, candidate, acme.job_id)
     fields = {

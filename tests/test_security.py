@@ -18,8 +18,15 @@ from sqlmodel import select
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import Hardening
 from flowtrack_ui.api.websocket_limits import clean_event, install_log_truncation
-from flowtrack_ui.core import accounts, security, throttle
-from flowtrack_ui.core.accounts import company_names, password_policy, password_reset
+from flowtrack_ui.core import security, throttle
+from flowtrack_ui.core.accounts import (
+    company_names,
+    invitations,
+    password_policy,
+    password_reset,
+    sign_in,
+    sign_up,
+)
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from flowtrack_ui.core.models import OutboxEmail, PasswordReset, User
@@ -52,17 +59,17 @@ def http(db) -> TestClient:
     ],
 )
 def test_confusable_company_names_are_refused(any_db, name):
-    accounts.register_company(any_db, "Acme", "rec@acme.test", PASSWORD, "Rita Recruiter")
+    sign_up.register_company(any_db, "Acme", "rec@acme.test", PASSWORD, "Rita Recruiter")
     with pytest.raises((Conflict, InvalidInput)):
-        accounts.register_company(any_db, name, "other@evil.test", PASSWORD, "Eve Evil")
+        sign_up.register_company(any_db, name, "other@evil.test", PASSWORD, "Eve Evil")
     with any_db.session() as s:
         assert s.exec(select(User).where(User.email == "other@evil.test")).first() is None
 
 
 def test_company_names_are_normalised_and_distinct_ones_accepted(db):
-    a = accounts.register_company(db, "Ｉｎｉｔｅｃｈ  GmbH", "a@initech.test", PASSWORD, "Ann A")
+    a = sign_up.register_company(db, "Ｉｎｉｔｅｃｈ  GmbH", "a@initech.test", PASSWORD, "Ann A")
     assert a.user.company_name == "Initech GmbH"
-    b = accounts.register_company(db, "Initrode", "b@initrode.test", PASSWORD, "Bob B")
+    b = sign_up.register_company(db, "Initrode", "b@initrode.test", PASSWORD, "Bob B")
     assert b.user.company_name == "Initrode"
     assert company_names.lookalike_key("Αcme") == company_names.lookalike_key("Acme") == "acme"
 
@@ -93,17 +100,17 @@ WEAK = [
 @pytest.mark.parametrize("weak", WEAK + ["cand@example.com", "CAND@EXAMPLE.COM"])
 def test_weak_passwords_are_refused_at_sign_up(db, weak):
     with pytest.raises(InvalidInput):
-        accounts.register_candidate(db, "cand@example.com", weak, "Casey Candidate")
+        sign_up.register_candidate(db, "cand@example.com", weak, "Casey Candidate")
 
 
 def test_every_way_to_set_a_password_applies_the_policy(db, acme, candidate):
     with pytest.raises(InvalidInput, match="common"):
-        accounts.register_company(db, "Weak Co", "w@weak.test", "1234567890", "Wes Weak")
-    inv = accounts.invite_staff(db, acme.recruiter, "new.hm@acme.test", Role.HIRING_MANAGER)
+        sign_up.register_company(db, "Weak Co", "w@weak.test", "1234567890", "Wes Weak")
+    inv = invitations.invite_staff(db, acme.recruiter, "new.hm@acme.test", Role.HIRING_MANAGER)
     with pytest.raises(InvalidInput, match="email"):
-        accounts.accept_invitation(db, inv.token, "new.hm@acme.test", "New Manager")
+        invitations.accept_invitation(db, inv.token, "new.hm@acme.test", "New Manager")
     with pytest.raises(InvalidInput, match="common"):
-        accounts.change_password(db, candidate, PASSWORD, "qwerty123456")
+        sign_in.change_password(db, candidate, PASSWORD, "qwerty123456")
     assert password_policy.check("correct horse battery", "cand@example.com")
     assert "password" in password_policy.common_passwords()
 
@@ -125,12 +132,12 @@ def test_weak_password_over_http_is_422_with_the_reason(db):
 )
 def test_names_with_line_breaks_or_invisible_characters_are_refused(db, acme, bad):
     with pytest.raises(InvalidInput):
-        accounts.register_candidate(db, "eve@example.com", PASSWORD, bad)
+        sign_up.register_candidate(db, "eve@example.com", PASSWORD, bad)
     with pytest.raises(InvalidInput):
-        accounts.register_company(db, "Eve Co", "eve@eveco.test", PASSWORD, bad)
-    inv = accounts.invite_staff(db, acme.recruiter, "hm2@acme.test", Role.HIRING_MANAGER)
+        sign_up.register_company(db, "Eve Co", "eve@eveco.test", PASSWORD, bad)
+    inv = invitations.invite_staff(db, acme.recruiter, "hm2@acme.test", Role.HIRING_MANAGER)
     with pytest.raises(InvalidInput):
-        accounts.accept_invitation(db, inv.token, PASSWORD, bad)
+        invitations.accept_invitation(db, inv.token, PASSWORD, bad)
 
 
 def test_a_hostile_name_already_stored_cannot_stop_the_outbox(db, acme):
@@ -146,7 +153,7 @@ def test_a_hostile_name_already_stored_cannot_stop_the_outbox(db, acme):
                     password_hash=security.hash_password(PASSWORD),
                 )
             )
-        mallory = accounts.principal_from_token(db, accounts.login(db, "mallory@example.com", PASSWORD))
+        mallory = sign_in.principal_from_token(db, sign_in.login(db, "mallory@example.com", PASSWORD))
         apply(db, mallory, acme.job_id)
         with db.session(write=True) as s:  # an address no email can be made of
             s.add(
@@ -191,22 +198,22 @@ def test_a_stranger_guessing_locks_out_only_themself(any_db):
     make_candidate(any_db, EMAIL)
     for _ in range(5):
         with pytest.raises(Unauthenticated):
-            accounts.login(any_db, EMAIL, "wrong guess!", client="203.0.113.66")
+            sign_in.login(any_db, EMAIL, "wrong guess!", client="203.0.113.66")
     with pytest.raises(TooManyAttempts):
-        accounts.login(any_db, EMAIL, PASSWORD, client="203.0.113.66")
+        sign_in.login(any_db, EMAIL, PASSWORD, client="203.0.113.66")
     # The owner, from their own browser, signs in at once.
-    assert accounts.login(any_db, EMAIL, PASSWORD, client="198.51.100.7")
+    assert sign_in.login(any_db, EMAIL, PASSWORD, client="198.51.100.7")
     assert throttle.recent_failures(any_db, EMAIL, "203.0.113.66") == 5
 
 
 def test_one_address_spraying_many_accounts_is_throttled(db):
     for i in range(throttle.MAX_FAILURES_PER_CLIENT):
         with pytest.raises(Unauthenticated):
-            accounts.login(db, f"user{i}@example.com", "Summer2026!", client="203.0.113.9")
+            sign_in.login(db, f"user{i}@example.com", "Summer2026!", client="203.0.113.9")
     make_candidate(db, EMAIL)
     with pytest.raises(TooManyAttempts):
-        accounts.login(db, EMAIL, PASSWORD, client="203.0.113.9")
-    assert accounts.login(db, EMAIL, PASSWORD, client="192.0.2.1")
+        sign_in.login(db, EMAIL, PASSWORD, client="203.0.113.9")
+    assert sign_in.login(db, EMAIL, PASSWORD, client="192.0.2.1")
 
 
 def test_forwarded_addresses_count_only_behind_a_trusted_proxy(db, monkeypatch):
@@ -345,7 +352,7 @@ def test_a_reset_link_expires_after_an_hour(db, candidate):
         s.execute(update(PasswordReset).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
     with pytest.raises(Conflict, match="expired"):
         password_reset.reset_password(db, token, "a fresh long passphrase")
-    assert accounts.login(db, EMAIL, PASSWORD)
+    assert sign_in.login(db, EMAIL, PASSWORD)
 
 
 def test_reset_requests_cannot_flood_a_mailbox(db, candidate):
@@ -359,9 +366,9 @@ def test_reset_requests_cannot_flood_a_mailbox(db, candidate):
 def test_a_reset_lifts_the_owners_sign_in_throttle(db, candidate):
     for _ in range(5):
         with pytest.raises(Unauthenticated):
-            accounts.login(db, EMAIL, "wrong guess!", client="198.51.100.7")
+            sign_in.login(db, EMAIL, "wrong guess!", client="198.51.100.7")
     password_reset.request_reset(db, EMAIL)
     password_reset.reset_password(db, _reset_link(db, EMAIL), "a fresh long passphrase")
-    assert accounts.login(db, EMAIL, "a fresh long passphrase", client="198.51.100.7")
+    assert sign_in.login(db, EMAIL, "a fresh long passphrase", client="198.51.100.7")
     with pytest.raises(NotFound):
         password_reset.check_token(db, "x" * 40)

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.api.hardening import MAX_JSON_DEPTH, Hardening, nests_too_deep
-from flowtrack_ui.core import accounts, jobs, queries, throttle
+from flowtrack_ui.core import jobs, queries, throttle
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.errors import InvalidInput, TooManyAttempts, Unauthenticated
@@ -106,8 +107,8 @@ def test_nesting_within_the_limit_and_brackets_in_strings_pass(db):
     )
     refused(r, 422, "Send email")
     # Brackets inside strings are text, however many: a password made of them signs in.
-    accounts.change_password(
-        db, accounts.principal_from_token(db, accounts.login(db, EMAIL, PASSWORD)), PASSWORD, "[{" * 40
+    sign_in.change_password(
+        db, sign_in.principal_from_token(db, sign_in.login(db, EMAIL, PASSWORD)), PASSWORD, "[{" * 40
     )
     r = c.post("/api/auth/login", json={"email": EMAIL, "password": "[{" * 40})
     assert r.status_code == 200, r.text
@@ -209,13 +210,13 @@ def test_erasing_ones_account_throttles_wrong_passwords_per_address(any_db):
     assert 0 < int(r.headers["Retry-After"]) <= 15 * 60 + 1
     # Even the right password waits at that address; nothing was erased.
     refused(thief.request("DELETE", "/api/me", json={"password": PASSWORD}, headers=token), 429, "Too many")
-    assert accounts.login(any_db, EMAIL, PASSWORD, client="198.51.100.7")
+    assert sign_in.login(any_db, EMAIL, PASSWORD, client="198.51.100.7")
     # The owner, from their own address, erases their account.
     owner = http(any_db, client="198.51.100.7")
     r = owner.request("DELETE", "/api/me", json={"password": PASSWORD}, headers=bearer(owner, EMAIL))
     assert r.status_code == 200, r.text
     with pytest.raises(Unauthenticated):
-        accounts.login(any_db, EMAIL, PASSWORD, client="198.51.100.8")
+        sign_in.login(any_db, EMAIL, PASSWORD, client="198.51.100.8")
 
 
 def test_erase_guesses_count_with_sign_in_guesses(db):
@@ -223,11 +224,11 @@ def test_erase_guesses_count_with_sign_in_guesses(db):
     cand = make_candidate(db, EMAIL)
     for _ in range(throttle.MAX_FAILURES - 1):
         with pytest.raises(Unauthenticated):
-            accounts.login(db, EMAIL, "wrong password!", client="203.0.113.66")
+            sign_in.login(db, EMAIL, "wrong password!", client="203.0.113.66")
     with pytest.raises(InvalidInput):
         erase.erase_own_account(db, cand, "wrong password!", "203.0.113.66")
     with pytest.raises(TooManyAttempts):
-        accounts.login(db, EMAIL, PASSWORD, client="203.0.113.66")
+        sign_in.login(db, EMAIL, PASSWORD, client="203.0.113.66")
     with pytest.raises(TooManyAttempts):
         erase.erase_own_account(db, cand, PASSWORD, "203.0.113.66")
     assert erase.erase_own_account(db, cand, PASSWORD, "198.51.100.7").account_erased
@@ -244,7 +245,7 @@ def test_the_account_page_handler_counts_guesses_per_address(db, monkeypatch):
     call(st, AccountState.erase_account, {"password": "wrong wrong wrong"})
     assert "Too many failed" in st.erase_error
     assert throttle.recent_failures(db, EMAIL, st.router.session.client_ip) == throttle.MAX_FAILURES
-    assert accounts.login(db, EMAIL, PASSWORD, client="198.51.100.7")
+    assert sign_in.login(db, EMAIL, PASSWORD, client="198.51.100.7")
 
 
 # --- LIKE wildcards in searches ----------------------------------------------------------------

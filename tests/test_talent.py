@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core.accounts import sign_in, sign_up
 from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.applications.details import application_detail
@@ -289,7 +290,7 @@ def test_candidate_erases_their_account_and_nothing_of_them_is_left(pool_world):
     notes.add_note(db, rec, w["bob_app"].id, "Better than Ada Lovelace at bricks")
     tags.set_tags(db, rec, ada.user_id, ["analytical"])
     move_stage(db, rec, w["ada_app"].id, "Screening", note="Ada asked about engines")
-    token = accounts.login(db, "ada@example.com", PASSWORD)
+    token = sign_in.login(db, "ada@example.com", PASSWORD)
     counts_before = {c.stage: c.count for c in queries.board(db, rec, acme.job_id).columns}
     chain_before = queries.application_history(db, rec, w["ada_app"].id)
 
@@ -328,11 +329,11 @@ def test_candidate_erases_their_account_and_nothing_of_them_is_left(pool_world):
         ("self", acme.recruiter.company_id, None, 1)
     ]
     with pytest.raises(Unauthenticated):
-        accounts.principal_from_token(db, token)
+        sign_in.principal_from_token(db, token)
     with pytest.raises(Unauthenticated):
-        accounts.login(db, "ada@example.com", PASSWORD)
+        sign_in.login(db, "ada@example.com", PASSWORD)
     # The email is free again: the person may start afresh, as someone new.
-    accounts.register_candidate(db, "ada@example.com", PASSWORD, "Ada Again")
+    sign_up.register_candidate(db, "ada@example.com", PASSWORD, "Ada Again")
 
 
 def test_recruiter_erase_keeps_the_account_another_company_still_holds(pool_world):
@@ -349,7 +350,7 @@ def test_recruiter_erase_keeps_the_account_another_company_still_holds(pool_worl
     assert search.search(db, globex.recruiter, "bob").total == 1
     # Bob still signs in and sees his Globex application; the Acme one is no longer his.
     mine = queries.my_applications(
-        db, accounts.principal_from_token(db, accounts.login(db, "bob@example.com", PASSWORD))
+        db, sign_in.principal_from_token(db, sign_in.login(db, "bob@example.com", PASSWORD))
     )
     assert [a.id for a in mine] == [globex_app.id]
     with pytest.raises(NotFound):
@@ -360,7 +361,7 @@ def test_recruiter_erase_keeps_the_account_another_company_still_holds(pool_worl
     # A candidate with Acme only: the whole account goes.
     assert erase.erase_candidate(db, acme.recruiter, w["cy"].user_id).account_erased
     with pytest.raises(Unauthenticated):
-        accounts.login(db, "cy@example.com", PASSWORD)
+        sign_in.login(db, "cy@example.com", PASSWORD)
 
 
 def test_retention_erases_old_rejections_only_and_once(pool_world):

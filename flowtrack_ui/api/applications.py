@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from flowtrack_ui.core import accounts, queries
+from flowtrack_ui.core import queries
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.applications import applying
 from flowtrack_ui.core.applications import details as application_details
@@ -109,7 +110,7 @@ async def change_stage(
     """
 
     def move() -> ApplicationView:
-        caller = accounts.principal_from_token(db, token)
+        caller = sign_in.principal_from_token(db, token)
         return moves.move_stage(
             db, caller, application_id, new_stage, expected_stage=expected_stage, note=note, reason=reason
         )

@@ -10,8 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from flowtrack_ui.core import accounts
-from flowtrack_ui.core.accounts import email_ownership, password_reset
+from flowtrack_ui.core.accounts import email_ownership, invitations, password_reset, sign_in, sign_up
 from flowtrack_ui.core.errors import InvalidInput
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.core.views import UserView
@@ -71,7 +70,7 @@ def register(body: RegisterIn, db: Db) -> UserOut | JSONResponse:
     confirmed. So an unconfirmed account never blocks the address's owner, and signing up cannot
     wipe an owner who has not clicked yet.
     """
-    result = accounts.register(db, body.email, body.password, body.full_name, body.role)
+    result = sign_up.register(db, body.email, body.password, body.full_name, body.role)
     if result.user is None:
         return JSONResponse({"detail": CLAIM_ACCEPTED}, status_code=status.HTTP_202_ACCEPTED)
     return user_out(result.user)
@@ -120,12 +119,12 @@ async def login(request: Request, db: Db, client: ClientAddress) -> TokenOut:
         if isinstance(exc, InvalidInput):
             raise
         raise InvalidInput("Send email (or username) and password.") from None
-    return TokenOut(access_token=accounts.login(db, email, password, client))
+    return TokenOut(access_token=sign_in.login(db, email, password, client))
 
 
 @router.get("/auth/me", response_model=UserOut, responses=errors(401))
 def me(caller: Caller, db: Db) -> UserOut:
-    return user_out(accounts.me(db, caller))
+    return user_out(sign_in.me(db, caller))
 
 
 @router.post(
@@ -136,7 +135,7 @@ def me(caller: Caller, db: Db) -> UserOut:
 )
 def logout(caller: Caller, db: Db) -> Response:
     """Ends every token issued to the caller so far (this one included)."""
-    accounts.logout(db, caller)
+    sign_in.logout(db, caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -149,7 +148,7 @@ def logout(caller: Caller, db: Db) -> Response:
 def change_password(body: PasswordIn, caller: Caller, db: Db, client: ClientAddress) -> TokenOut:
     """Ends every earlier token and returns a fresh one for the caller."""
     return TokenOut(
-        access_token=accounts.change_password(db, caller, body.current_password, body.new_password, client)
+        access_token=sign_in.change_password(db, caller, body.current_password, body.new_password, client)
     )
 
 
@@ -234,7 +233,7 @@ def create_company(body: CompanyIn, db: Db) -> UserOut | JSONResponse:
     As for a candidate's sign-up: 409 when a confirmed account has the email; 202 when an account
     that never confirmed it holds it, and then the link makes the company and the recruiter.
     """
-    result = accounts.register_company(db, body.company_name, body.email, body.password, body.full_name)
+    result = sign_up.register_company(db, body.company_name, body.email, body.password, body.full_name)
     if result.user is None:
         return JSONResponse({"detail": CLAIM_ACCEPTED}, status_code=status.HTTP_202_ACCEPTED)
     return user_out(result.user)
@@ -249,7 +248,7 @@ def create_company(body: CompanyIn, db: Db) -> UserOut | JSONResponse:
     summary="Invite a recruiter or hiring manager",
 )
 def invite(body: InvitationIn, caller: Caller, db: Db) -> InvitationOut:
-    inv = accounts.invite_staff(db, caller, body.email, body.role)
+    inv = invitations.invite_staff(db, caller, body.email, body.role)
     return InvitationOut(
         token=inv.token,
         accept_url=f"{get_settings().public_url}/invite/{inv.token}",
@@ -270,4 +269,4 @@ def invite(body: InvitationIn, caller: Caller, db: Db) -> InvitationOut:
 def accept(token: LinkToken, body: AcceptIn, db: Db) -> UserOut:
     """The link proves the address: the staff account is confirmed. An account that never
     confirmed the address is erased (its applications stay, anonymous); a confirmed one is 409."""
-    return user_out(accounts.accept_invitation(db, token, body.password, body.full_name))
+    return user_out(invitations.accept_invitation(db, token, body.password, body.full_name))

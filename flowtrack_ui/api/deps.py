@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from flowtrack_ui.core import accounts
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.permissions import Principal
@@ -37,7 +37,7 @@ Token = Annotated[str, Depends(bearer_token)]
 
 
 def current_principal(db: Db, token: Token) -> Principal:
-    return accounts.principal_from_token(db, token)
+    return sign_in.principal_from_token(db, token)
 
 
 def optional_principal(
@@ -45,7 +45,7 @@ def optional_principal(
 ) -> Principal | None:
     if creds is None:
         return None
-    return accounts.principal_from_token(db, creds.credentials)
+    return sign_in.principal_from_token(db, creds.credentials)
 
 
 Caller = Annotated[Principal, Depends(current_principal)]

@@ -8,8 +8,7 @@ import json
 
 import reflex as rx
 
-from flowtrack_ui.core import accounts
-from flowtrack_ui.core.accounts import email_ownership
+from flowtrack_ui.core.accounts import email_ownership, sign_in
 from flowtrack_ui.core.errors import DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.privacy import erase, export
@@ -50,7 +49,7 @@ class AccountState(SessionState):
     @rx.event
     def change_password(self, form: dict):
         try:
-            token = accounts.change_password(
+            token = sign_in.change_password(
                 db(),
                 self.principal(),
                 str(form.get("current_password", "")),

@@ -7,8 +7,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from flowtrack_ui.core import accounts
-from flowtrack_ui.core.accounts import email_ownership, password_reset
+from flowtrack_ui.core.accounts import email_ownership, invitations, password_reset, sign_in, sign_up
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import ROLE_LABELS, Role
 
@@ -71,7 +70,7 @@ class AuthState(SessionState):
     @rx.event
     def login(self, form: dict):
         try:
-            token = accounts.login(
+            token = sign_in.login(
                 db(), str(form.get("email", "")), str(form.get("password", "")), self._client()
             )
             return self._signed_in(token)
@@ -81,14 +80,14 @@ class AuthState(SessionState):
     @rx.event
     def signup(self, form: dict):
         try:
-            result = accounts.register_candidate(
+            result = sign_up.register_candidate(
                 db(), form.get("email", ""), form.get("password", ""), form.get("full_name", "")
             )
             if result.user is None:
                 self.error, self.signup_pending = "", True
                 return None
             return [
-                *self._signed_in(accounts.issue_token(db(), result.user.id)),
+                *self._signed_in(sign_in.issue_token(db(), result.user.id)),
                 rx.toast.info("We sent you a link to confirm your email address.", duration=8000),
             ]
         except DomainError as exc:
@@ -97,7 +96,7 @@ class AuthState(SessionState):
     @rx.event
     def company_signup(self, form: dict):
         try:
-            result = accounts.register_company(
+            result = sign_up.register_company(
                 db(),
                 form.get("company_name", ""),
                 form.get("email", ""),
@@ -108,7 +107,7 @@ class AuthState(SessionState):
                 self.error, self.signup_pending = "", True
                 return None
             return [
-                *self._signed_in(accounts.issue_token(db(), result.user.id)),
+                *self._signed_in(sign_in.issue_token(db(), result.user.id)),
                 rx.toast.info("We sent you a link to confirm your email address.", duration=8000),
             ]
         except DomainError as exc:
@@ -176,7 +175,7 @@ class AuthState(SessionState):
     def load_invitation(self):
         self.error = ""
         try:
-            info = accounts.describe_invitation(db(), self._invite_token())
+            info = invitations.describe_invitation(db(), self._invite_token())
         except DomainError as exc:
             self.invite_error = exc.message
             return
@@ -191,12 +190,12 @@ class AuthState(SessionState):
         try:
             # In a thread: the password hash, and the erase of an unconfirmed holder of the address.
             user = await asyncio.to_thread(
-                accounts.accept_invitation,
+                invitations.accept_invitation,
                 db(),
                 self._invite_token(),
                 form.get("password", ""),
                 form.get("full_name", ""),
             )
-            return self._signed_in(accounts.issue_token(db(), user.id))
+            return self._signed_in(sign_in.issue_token(db(), user.id))
         except DomainError as exc:
             self.error = exc.message

@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from flowtrack_ui.core import accounts, jobs, queries
+from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core.accounts import invitations
 from flowtrack_ui.core.analytics.sources import MAX_TAG
 from flowtrack_ui.core.applications import applying
 from flowtrack_ui.core.applications.questions import MAX_QUESTIONS, MissingAnswers
@@ -376,7 +377,9 @@ class StaffJobsState(SessionState):
     @rx.event
     def invite(self, form: dict):
         try:
-            inv = accounts.invite_staff(db(), self.principal(), form.get("email", ""), form.get("role", ""))
+            inv = invitations.invite_staff(
+                db(), self.principal(), form.get("email", ""), form.get("role", "")
+            )
         except DomainError as exc:
             self.invite_error = exc.message
             return self.refuse(exc) if exc.status_code == 401 else None

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from flowtrack_ui.core import accounts
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.db import Database, default_database
 from flowtrack_ui.core.errors import DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import ROLE_LABELS, Principal, Role
@@ -66,7 +66,7 @@ class SessionState(rx.State):
         """
         if self.router.session.session_id != self._bound_sid:
             raise Unauthenticated("This page was opened on another connection; please reload it.")
-        return accounts.principal_from_token(db(), self.token)
+        return sign_in.principal_from_token(db(), self.token)
 
     def _remember(self, p: Principal) -> None:
         """Shows who is signed in. The guard records the owner before the next event."""
@@ -76,7 +76,7 @@ class SessionState(rx.State):
             token, owner, bound = self.token, self._owner_id, self._bound_sid
             self.reset()
             self.token, self._owner_id, self._bound_sid = token, owner, bound
-        me = accounts.me(db(), p)
+        me = sign_in.me(db(), p)
         self.user_name, self.user_email, self.role = me.full_name, me.email, me.role
         self.company_name = me.company_name or ""
 
@@ -156,7 +156,7 @@ class SessionState(rx.State):
     async def sign_out(self):
         """Ends every token of the user and clears every page state this tab holds."""
         try:
-            accounts.logout(db(), self.principal())
+            sign_in.logout(db(), self.principal())
         except DomainError:
             pass
         await self.forget_everything()

@@ -34,7 +34,7 @@ from reflex.state import StateUpdate, UpdateVarsInternalState
 from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.event import Event
 
-from flowtrack_ui.core import accounts
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Principal
 
@@ -76,7 +76,7 @@ def _token_from(payload: Any) -> str | None:
 def _principal_or_none(token: str) -> Principal | None:
     """The user a token is valid for (signature, expiry, token version), or None."""
     try:
-        return accounts.principal_from_token(db(), token)
+        return sign_in.principal_from_token(db(), token)
     except DomainError:
         return None
 
