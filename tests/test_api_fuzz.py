@@ -18,10 +18,10 @@ from schemathesis.checks import (
 )
 
 from flowtrack_ui.api.app import create_api
-from flowtrack_ui.core import demo
 from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.schema import upgrade
+from flowtrack_ui.demo import seed as demo
 
 _DIR = tempfile.mkdtemp(prefix="flowtrack-fuzz-")
 _DB = Database(f"sqlite:///{os.path.join(_DIR, 'fuzz.db')}")

@@ -1,6 +1,6 @@
 """Demo data: company Acme, its staff, candidates, three jobs, ~40 applications with history.
 
-Idempotent: does nothing when the Acme company exists. Run ``python -m flowtrack_ui.core.demo``.
+Idempotent: does nothing when the Acme company exists. Run ``python -m flowtrack_ui.manage seed``.
 """
 
 from __future__ import annotations
