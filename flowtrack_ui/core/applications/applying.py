@@ -100,14 +100,6 @@ def apply(
             answer.application_id = app.id
             s.add(answer)
         notifications.application_received(s, app)
-        announce_application_change(
-            s,
-            app.id,
-            job_id=app.job_id,
-            candidate_id=app.candidate_id,
-            company_id=job.company_id,
-            created=True,
-        )
         return application_view(app, s.get(JobStage, app.stage_id).name)
 
 
@@ -126,7 +118,7 @@ def new_application(
 ) -> Application:
     """The application in the job's first stage and its first history row (no old stage, by
     ``actor_id``: the candidate, or the recruiter who added them); the company's search document
-    follows in the same transaction."""
+    follows in the same transaction, and the pages that show it hear of it after the commit."""
     first = pipeline_of(s, job.id).stages[0]
     app = Application(
         job_id=job.id,
@@ -159,4 +151,7 @@ def new_application(
     )
     s.flush()
     documents.refresh(s, job.company_id, candidate_id)
+    announce_application_change(
+        s, app.id, job_id=job.id, candidate_id=candidate_id, company_id=job.company_id, created=True
+    )
     return app

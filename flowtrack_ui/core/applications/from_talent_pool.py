@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from .. import notifications, validation
 from ..analytics.sources import Source
-from ..db import Database, announce_application_change
+from ..db import Database
 from ..errors import Conflict
 from ..models import OPEN, Application, Job, JobStage
 from ..permissions import Action, Principal, require
@@ -55,12 +55,4 @@ def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id:
             duplicate_message=f"{user.full_name} already has an application for “{job.title}”.",
         )
         notifications.added_from_talent_pool(s, app)
-        announce_application_change(
-            s,
-            app.id,
-            job_id=app.job_id,
-            candidate_id=app.candidate_id,
-            company_id=job.company_id,
-            created=True,
-        )
         return application_view(app, s.get(JobStage, app.stage_id).name)

@@ -302,8 +302,14 @@ def reschedule(db: Database, principal: Principal, interview_id: object, fields:
 
 
 def _send_cancel_only(
-    s: Session, interview: Interview, app: Application, job: Job, people: list[User]
+    s: Session,
+    interview: Interview,
+    app: Application,
+    job: Job,
+    people: list[User],
+    description: str = "You are no longer an interviewer for this interview.",
 ) -> None:
+    """A METHOD:CANCEL to these interviewers only (the candidate's calendar is left as it is)."""
     candidate = s.get(User, app.candidate_id)
     invite = calendar.Invite(
         uid=interview.uid,
@@ -311,7 +317,7 @@ def _send_cancel_only(
         starts_at=interview.starts_at,
         duration_minutes=interview.duration_minutes,
         summary=f"Interview: {candidate.full_name} for {job.title}",
-        description="You are no longer an interviewer for this interview.",
+        description=description,
         location=interview.location,
         url=interview.video_url,
         organizer=get_settings().mail_from,
@@ -321,18 +327,13 @@ def _send_cancel_only(
     values = {
         "when": describe_when(interview),
         "duration": str(interview.duration_minutes),
-        "where": interview.location,
+        "where": interview.location or interview.video_url,
+        "title": f"{candidate.full_name}, {job.title}",
     }
+    ics = calendar.ics(invite)
     for person in people:
         notifications.interview_invitation(
-            s,
-            "interview_cancelled",
-            person,
-            app,
-            job,
-            {**values, "title": f"{candidate.full_name}, {job.title}"},
-            calendar.ics(invite),
-            for_candidate=False,
+            s, "interview_cancelled", person, app, job, values, ics, for_candidate=False
         )
 
 
@@ -398,34 +399,11 @@ def cancel_for_interviewers(s: Session, interview: Interview) -> None:
         return
     app = s.get(Application, interview.application_id)
     job = s.get(Job, app.job_id)
-    candidate = s.get(User, app.candidate_id)
     interview.status = CANCELLED
     interview.sequence += 1
     interview.updated_at = datetime.now(UTC)
     s.add(interview)
     s.flush()
-    people = _people(s, interview.id)
-    invite = calendar.Invite(
-        uid=interview.uid,
-        sequence=interview.sequence,
-        starts_at=interview.starts_at,
-        duration_minutes=interview.duration_minutes,
-        summary=f"Interview: {candidate.full_name} for {job.title}",
-        description=f"This interview for {job.title} is cancelled.",
-        location=interview.location,
-        url=interview.video_url,
-        organizer=get_settings().mail_from,
-        attendees=tuple((u.full_name, u.email) for u in people),
-        cancelled=True,
+    _send_cancel_only(
+        s, interview, app, job, _people(s, interview.id), f"This interview for {job.title} is cancelled."
     )
-    values = {
-        "when": describe_when(interview),
-        "duration": str(interview.duration_minutes),
-        "where": interview.location or interview.video_url,
-        "title": f"{candidate.full_name}, {job.title}",
-    }
-    ics = calendar.ics(invite)
-    for person in people:
-        notifications.interview_invitation(
-            s, "interview_cancelled", person, app, job, values, ics, for_candidate=False
-        )
