@@ -7,6 +7,7 @@ server acknowledged it" is exact.
 from __future__ import annotations
 
 import os
+import selectors
 import signal
 import subprocess
 import sys
@@ -305,11 +306,21 @@ def test_the_mailer_command_runs_and_stops_on_sigterm(tmp_path, sqlite_template)
         env=env,
         stderr=subprocess.PIPE,
     )
-    time.sleep(1.5)
+    # SIGTERM once the sender says it started (its handler is installed by then), however long
+    # the interpreter takes to import on a busy machine.
+    started, deadline = "", time.monotonic() + 60
+    waiting = selectors.DefaultSelector()
+    waiting.register(proc.stderr, selectors.EVENT_READ)
+    while "email sender started" not in started and time.monotonic() < deadline:
+        if waiting.select(timeout=1):
+            line = proc.stderr.readline().decode()
+            if not line:  # the process ended
+                break
+            started += line
+    assert "email sender started, delivering to nowhere (no FLOWTRACK_SMTP_URL)" in started, started
     proc.terminate()
-    err = proc.communicate(timeout=10)[1].decode()
+    err = started + proc.communicate(timeout=10)[1].decode()
     assert proc.returncode == 0, err
-    assert "email sender started, delivering to nowhere (no FLOWTRACK_SMTP_URL)" in err
 
 
 def test_the_api_lists_an_applications_emails_for_its_recruiters_only(db, smtp):
