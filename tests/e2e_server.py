@@ -145,7 +145,7 @@ class AppServer:
                                 return self
             except OSError:
                 pass
-            time.sleep(1)
+            time.sleep(0.25)  # every browser module waits here: see the server up within a quarter second
         raise RuntimeError(f"FlowTrack did not start in {timeout}s:\n{self.log_path.read_text()[-3000:]}")
 
     def log(self) -> str:
