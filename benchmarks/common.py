@@ -102,7 +102,7 @@ def bulk_job(
             company_id=recruiter.company_id,
             created_by_id=recruiter.user_id,
             title=title or f"Bench job {tag}",
-            status="open",
+            status="published",
         )
         s.add(job)
         s.flush()

@@ -292,12 +292,6 @@ def _drop_and_restore_stage(url: str) -> None:
     assert "stage" not in columns and "stage_id" in columns
     assert "ix_application_job_stage" not in indexes
     assert _stages_by_name(url) == before
-    db = Database(url)
-    try:
-        rec = Principal(user_id=1, role=Role.RECRUITER, company_id=1, email="rec@acme.test", full_name="rec")
-        assert {a.id: a.stage for a in applications_for_job(db, rec, 1)} == last
-    finally:
-        db.dispose()
 
     command.downgrade(cfg, "0011")
     columns, indexes = _application_columns_and_indexes(url)
@@ -311,6 +305,12 @@ def _drop_and_restore_stage(url: str) -> None:
     assert restored == last
     command.upgrade(cfg, "head")
     assert _stages_by_name(url) == before
+    db = Database(url)
+    try:
+        rec = Principal(user_id=1, role=Role.RECRUITER, company_id=1, email="rec@acme.test", full_name="rec")
+        assert {a.id: a.stage for a in applications_for_job(db, rec, 1)} == last
+    finally:
+        db.dispose()
 
 
 def test_0012_drops_the_copied_stage_name_and_restores_it_sqlite(tmp_path):
@@ -323,3 +323,77 @@ def test_0012_drops_the_copied_stage_name_and_restores_it_postgres(pg_admin):
 
     with fresh_pg_database(pg_admin) as url:
         _drop_and_restore_stage(url)
+
+
+# --- 0013: the careers site: job statuses and company slugs ----------------------------------
+
+
+def _careers_site_upgrade(url: str) -> None:
+    """Open jobs become published (dated by their creation), closed stay closed; each company
+    gets a slug from its name, two look-alike names two different slugs; the downgrade returns
+    the old statuses."""
+    from sqlalchemy import create_engine, text
+
+    from alembic import command
+    from flowtrack_ui.core.db import normalize_url
+    from flowtrack_ui.core.schema import alembic_config
+
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0012")
+    engine = create_engine(normalize_url(url))
+    try:
+        with engine.begin() as c:
+            for cid, name in ((1, "Acme Corp."), (2, "ACME corp"), (3, "Ünïcode Labs")):
+                c.execute(
+                    text("INSERT INTO company (id, name, name_key, created_at) VALUES (:id, :n, :k, :t)"),
+                    {"id": cid, "n": name, "k": f"key{cid}", "t": _T},
+                )
+            c.execute(
+                text(
+                    "INSERT INTO user_account (id, email, full_name, role, company_id, password_hash, "
+                    "is_active, token_version, created_at) VALUES (1, 'r@a.test', 'R', 'recruiter', 1, "
+                    "'x', true, 0, :t)"
+                ),
+                {"t": _T},
+            )
+            for jid, status in ((1, "open"), (2, "closed")):
+                c.execute(
+                    text(
+                        "INSERT INTO job (id, company_id, title, description, location, status, "
+                        "scorecard_criteria, created_by_id, created_at, updated_at) VALUES "
+                        "(:id, 1, 'Job', 'Text kept', '', :s, '[]', 1, :t, :t)"
+                    ),
+                    {"id": jid, "s": status, "t": _T},
+                )
+        command.upgrade(cfg, "0013")
+        with engine.connect() as c:
+            slugs = dict(c.execute(text("SELECT id, slug FROM company ORDER BY id")).all())
+            jobs = c.execute(
+                text("SELECT id, status, description, published_at IS NOT NULL FROM job ORDER BY id")
+            ).all()
+        assert slugs == {1: "acme-corp", 2: "acme-corp-2", 3: "unicode-labs"}
+        assert [tuple(j) for j in jobs] == [
+            (1, "published", "Text kept", True),
+            (2, "closed", "Text kept", False),
+        ]
+        command.downgrade(cfg, "0012")
+        with engine.connect() as c:
+            assert dict(c.execute(text("SELECT id, status FROM job ORDER BY id")).all()) == {
+                1: "open",
+                2: "closed",
+            }
+        command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+
+
+def test_0013_publishes_open_jobs_and_gives_companies_slugs_sqlite(tmp_path):
+    _careers_site_upgrade(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+def test_0013_publishes_open_jobs_and_gives_companies_slugs_postgres(pg_admin):
+    from .conftest import fresh_pg_database
+
+    with fresh_pg_database(pg_admin) as url:
+        _careers_site_upgrade(url)

@@ -1,4 +1,4 @@
-"""/api/jobs: open jobs for everyone; their company's staff post, edit and close them."""
+"""/api/jobs: published jobs for everyone; their company's staff post, edit, publish and close them."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from flowtrack_ui.core import jobs
+from flowtrack_ui.core import jobs, markdown
+from flowtrack_ui.core.careers.urls import job_path
+from flowtrack_ui.core.models import PUBLIC
+from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.core.views import JobView
 
 from .deps import Caller, Db, MaybeCaller
 from .errors import errors
-from .schemas import DeleteOut, JobIn, JobOut, QuestionOut, StageOut
+from .schemas import JOB_DETAIL_FIELDS, DeleteOut, JobIn, JobOut, QuestionOut, StageOut
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -20,10 +23,16 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
 
 
+_COMPUTED = ("questions", "criteria", "stages", "description_html", "url")
+
+
 def job_out(j: JobView) -> JobOut:
-    fields = {f: getattr(j, f) for f in JobOut.model_fields if f not in ("questions", "criteria", "stages")}
+    fields = {f: getattr(j, f) for f in JobOut.model_fields if f not in _COMPUTED}
+    public = j.status in PUBLIC and j.company_slug
     return JobOut(
         **fields,
+        description_html=markdown.to_html(j.description),
+        url=get_settings().public_url + job_path(j.company_slug, j.id, j.title) if public else None,
         questions=[QuestionOut(**vars(q)) for q in j.questions],
         criteria=list(j.criteria),
         stages=[StageOut(**vars(st)) for st in j.stages],
@@ -32,6 +41,16 @@ def job_out(j: JobView) -> JobOut:
 
 def _stages(body: JobIn) -> list[dict] | None:
     return None if body.stages is None else [st.model_dump() for st in body.stages]
+
+
+def _details(body: JobIn) -> dict:
+    """The details the request names (a PUT keeps the others); null clears only what may be empty."""
+    clearable = ("salary_min", "salary_max", "valid_through")
+    return {
+        f: getattr(body, f)
+        for f in JOB_DETAIL_FIELDS
+        if f in body.model_fields_set and (getattr(body, f) is not None or f in clearable)
+    }
 
 
 def _questions(body: JobIn) -> list[dict] | None:
@@ -46,7 +65,7 @@ def list_jobs(
     offset: Offset = 0,
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> list[JobOut]:
-    """Open jobs, newest first; staff also see their own company's closed jobs."""
+    """Published jobs, newest first; staff also see every job of their own company."""
     return [job_out(j) for j in jobs.list_jobs(db, caller, limit, offset, q)]
 
 
@@ -74,6 +93,8 @@ def create_job(body: JobIn, caller: Caller, db: Db) -> JobOut:
             criteria=body.criteria,
             pipeline_template_id=body.pipeline_template_id,
             stages=_stages(body),
+            status=body.status or "published",
+            details=_details(body),
         )
     )
 
@@ -92,6 +113,8 @@ def update_job(job_id: JobId, body: JobIn, caller: Caller, db: Db) -> JobOut:
             questions=_questions(body),
             criteria=body.criteria,
             stages=_stages(body),
+            status=body.status,
+            details=_details(body),
         )
     )
 

@@ -160,12 +160,52 @@ class RejectionReasonsOut(BaseModel):
     reasons: list[str]
 
 
+JobStatus = Literal["draft", "published", "unlisted", "internal", "closed"]
+EmploymentType = Literal["full_time", "part_time", "contract", "internship", "temporary"]
+Workplace = Literal["on_site", "hybrid", "remote"]
+SalaryPeriod = Literal["year", "month", "hour"]
+# JobIn fields that are the job's details (core/jobs.parse_details); omitted on PUT keeps them.
+JOB_DETAIL_FIELDS = (
+    "department",
+    "employment_type",
+    "workplace",
+    "remote_region",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_visible",
+    "valid_through",
+    "knockout_delay_minutes",
+)
+
+
 class JobIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     title: str = Field(max_length=200)
-    description: str | None = Field(default=None, max_length=10_000)
+    description: str | None = Field(default=None, max_length=20_000, description="Markdown.")
     location: str | None = Field(default=None, max_length=200)
+    status: JobStatus | None = Field(
+        default=None,
+        description="draft (staff only), published (listed), unlisted (by link), internal (staff of "
+        "the company), closed. POST without it publishes; PUT without it keeps it.",
+    )
+    department: str | None = Field(default=None, max_length=80)
+    employment_type: EmploymentType | None = None
+    workplace: Workplace | None = None
+    remote_region: str | None = Field(
+        default=None, max_length=120, description="Where a remote hire may live."
+    )
+    salary_min: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    salary_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    salary_currency: str | None = Field(default=None, max_length=3, description="ISO 4217, e.g. EUR.")
+    salary_period: SalaryPeriod | None = None
+    salary_visible: bool | None = Field(default=None, description="Show the range on the careers site.")
+    valid_through: date | None = Field(default=None, description="The last day the posting is open.")
+    knockout_delay_minutes: int | None = Field(
+        default=None, ge=0, le=43_200, description="How long a knockout rejection's email is held."
+    )
     company_id: int | None = Field(
         default=None, description="Ignored: a job always belongs to the caller's company."
     )
@@ -189,10 +229,27 @@ class JobOut(BaseModel):
     id: int
     title: str
     description: str | None
+    description_html: str = Field(default="", description="The Markdown description, sanitised HTML.")
     location: str
-    status: str
+    status: JobStatus
     company_id: int
     company_name: str
+    company_slug: str = ""
+    url: str | None = Field(
+        default=None, description="The public job page, when it is published or unlisted."
+    )
+    department: str = ""
+    employment_type: EmploymentType = "full_time"
+    workplace: Workplace = "on_site"
+    remote_region: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str = ""
+    salary_period: SalaryPeriod = "year"
+    salary_visible: bool = False
+    valid_through: datetime | None = None
+    published_at: datetime | None = None
+    knockout_delay_minutes: int = 2880
     created_by_id: int
     created_at: datetime
     updated_at: datetime

@@ -55,6 +55,32 @@ class Company(SQLModel, table=True):
     # (privacy/retention.py); None keeps them.
     retention_months: int | None = Field(default=None, nullable=True)
     created_at: datetime = _ts()
+    # The careers site: /careers/{slug}. Unique, lower-case letters, digits and hyphens; a changed
+    # slug keeps answering as a redirect (CompanySlugRedirect).
+    slug: str = Field(sa_type=sa.String(60), unique=True)
+    about: str = Field(default="", sa_type=sa.Text)  # Markdown
+    accent_color: str = Field(default="#4f46e5", sa_type=sa.String(7))
+    links: str = Field(default="[]", sa_type=sa.Text)  # JSON: [{"label": ..., "url": ...}]
+    # The logo as uploaded, re-encoded to PNG (StoredFile, owned by the uploader).
+    # (use_alter: company → stored_file → user_account → company is a cycle of foreign keys.)
+    logo_file_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("stored_file.id", use_alter=True, name="fk_company_logo_file_id"),
+            nullable=True,
+        ),
+    )
+
+
+class CompanySlugRedirect(SQLModel, table=True):
+    """A slug a company used before: /careers/{old} redirects to its current careers site."""
+
+    __tablename__ = "company_slug_redirect"
+
+    slug: str = Field(sa_type=sa.String(60), primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    created_at: datetime = _ts()
 
 
 class User(SQLModel, table=True):
@@ -78,8 +104,18 @@ class User(SQLModel, table=True):
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
-# A job's status: open jobs take applications; closed ones are kept for their history.
-OPEN, CLOSED = "open", "closed"
+# A job's status. Draft: only its company's staff see it. Published: listed on the careers site,
+# the sitemap and the feeds. Unlisted: anyone with the link, never listed. Internal: its
+# company's staff only. Closed: no new applications; kept for its history.
+DRAFT, PUBLISHED, UNLISTED, INTERNAL, CLOSED = "draft", "published", "unlisted", "internal", "closed"
+JOB_STATUSES = (DRAFT, PUBLISHED, UNLISTED, INTERNAL, CLOSED)
+# Statuses whose job takes new applications (candidates apply; recruiters add from the pool).
+TAKES_APPLICATIONS = (PUBLISHED, UNLISTED, INTERNAL)
+# Statuses whose job page anyone may read by its link.
+PUBLIC = (PUBLISHED, UNLISTED)
+EMPLOYMENT_TYPES = ("full_time", "part_time", "contract", "internship", "temporary")
+WORKPLACES = ("on_site", "hybrid", "remote")
+SALARY_PERIODS = ("year", "month", "hour")
 
 
 class Job(SQLModel, table=True):
@@ -90,7 +126,21 @@ class Job(SQLModel, table=True):
     title: str = Field(sa_type=sa.String(200))
     description: str = Field(default="", sa_type=sa.Text)
     location: str = Field(default="", sa_type=sa.String(200))
-    status: str = Field(default=OPEN, sa_type=sa.String(10))
+    status: str = Field(default=DRAFT, sa_type=sa.String(10))
+    department: str = Field(default="", sa_type=sa.String(80))
+    employment_type: str = Field(default="full_time", sa_type=sa.String(12))
+    workplace: str = Field(default="on_site", sa_type=sa.String(8))
+    remote_region: str = Field(default="", sa_type=sa.String(120))  # where a remote hire may live
+    salary_min: int | None = Field(default=None, nullable=True)
+    salary_max: int | None = Field(default=None, nullable=True)
+    salary_currency: str = Field(default="", sa_type=sa.String(3))  # ISO 4217
+    salary_period: str = Field(default="year", sa_type=sa.String(5))
+    salary_visible: bool = Field(default=False)
+    valid_through: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # When it was first published (JobPosting datePosted; a closed job once public answers 410).
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # How long a knockout rejection's email is held (a recruiter may reopen meanwhile).
+    knockout_delay_minutes: int = Field(default=2880)
     # What interviewers rate 1–4 on their scorecards: a JSON list of names, edited with the job.
     scorecard_criteria: str = Field(default="[]", sa_type=sa.Text)
     created_by_id: int = Field(foreign_key="user_account.id")
@@ -228,6 +278,32 @@ class SignInFailure(SQLModel, table=True):
     failed_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
+class SignInLink(SQLModel, table=True):
+    """The emailed link that signs a candidate who applied without an account in to their tracker:
+    only the token's SHA-256 is kept; valid for days, works once."""
+
+    __tablename__ = "sign_in_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    created_at: datetime = _ts()
+
+
+class ApplyAttempt(SQLModel, table=True):
+    """One application sent through a public form, kept a day for the per-address and per-client
+    rate limits of applying without an account."""
+
+    __tablename__ = "apply_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=sa.String(254), index=True)
+    client: str = Field(default="", sa_type=sa.String(64), index=True)
+    attempted_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
 class PasswordReset(SQLModel, table=True):
     """A password-reset link: only the token's SHA-256 is kept; valid one hour, works once."""
 
@@ -266,6 +342,7 @@ class SignUpClaim(SQLModel, table=True):
     password_hash: str = Field(sa_type=sa.String(255))
     # A company sign-up's company, made with its recruiter when the link is used.
     company_name: str | None = Field(default=None, sa_type=sa.String(120), nullable=True)
+    company_slug: str | None = Field(default=None, sa_type=sa.String(60), nullable=True)
     token_hash: str = Field(sa_type=sa.String(64), unique=True)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
@@ -390,6 +467,8 @@ class ScreeningQuestion(SQLModel, table=True):
     prompt: str = Field(sa_type=sa.String(300))
     required: bool = Field(default=False)
     choices: str = Field(default="[]", sa_type=sa.Text)  # a JSON list, for single_choice
+    # Answers that disqualify (yes_no: "yes"/"no"; single_choice: choices): a JSON list.
+    disqualifying_answers: str = Field(default="[]", sa_type=sa.Text)
 
 
 class ApplicationAnswer(SQLModel, table=True):

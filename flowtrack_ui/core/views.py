@@ -53,6 +53,19 @@ class JobView:
     created_by_id: int
     created_at: datetime
     updated_at: datetime
+    company_slug: str = ""
+    department: str = ""
+    employment_type: str = "full_time"
+    workplace: str = "on_site"
+    remote_region: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str = ""
+    salary_period: str = "year"
+    salary_visible: bool = False
+    valid_through: datetime | None = None
+    published_at: datetime | None = None
+    knockout_delay_minutes: int = 2880
     questions: tuple = ()  # QuestionView, in their order
     criteria: tuple[str, ...] = ()  # what interviewers rate on their scorecards
     stages: tuple[StageView, ...] = ()  # the job's own pipeline, in board order

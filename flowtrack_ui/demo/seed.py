@@ -16,7 +16,7 @@ from flowtrack_ui.core.accounts.company_names import lookalike_key
 from flowtrack_ui.core.db import Database, default_database
 from flowtrack_ui.core.files import file_types, storage
 from flowtrack_ui.core.models import (
-    OPEN,
+    PUBLISHED,
     Application,
     ApplicationAnswer,
     ApplicationHistory,
@@ -174,7 +174,9 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
     with db.session(write=True) as s:
         if s.exec(select(Company).where(Company.name == "Acme")).first() is not None:
             return False
-        acme = Company(name="Acme", name_key=lookalike_key("Acme"), created_at=now - timedelta(days=60))
+        acme = Company(
+            name="Acme", name_key=lookalike_key("Acme"), slug="acme", created_at=now - timedelta(days=60)
+        )
         s.add(acme)
         s.flush()
         rejection_reasons.add_defaults(s, acme.id)
@@ -243,7 +245,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                 title=title,
                 location=location,
                 description=description,
-                status=OPEN,
+                status=PUBLISHED,
                 scorecard_criteria=json.dumps(CRITERIA[i]),
                 created_by_id=recruiter.id,
                 created_at=created,

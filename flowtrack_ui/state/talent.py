@@ -11,7 +11,7 @@ import reflex as rx
 from flowtrack_ui.core import jobs
 from flowtrack_ui.core.applications import from_talent_pool
 from flowtrack_ui.core.errors import DomainError
-from flowtrack_ui.core.models import OPEN
+from flowtrack_ui.core.models import CLOSED, TAKES_APPLICATIONS
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.pipelines.categories import LABELS
 from flowtrack_ui.core.privacy import audit, erase, retention
@@ -129,9 +129,9 @@ class TalentState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         self.jobs = [
-            Choice(str(j.id), j.title + ("" if j.status == OPEN else " (closed)")) for j in company_jobs
+            Choice(str(j.id), j.title + (" (closed)" if j.status == CLOSED else "")) for j in company_jobs
         ]
-        self.open_jobs = [Choice(str(j.id), j.title) for j in company_jobs if j.status == OPEN]
+        self.open_jobs = [Choice(str(j.id), j.title) for j in company_jobs if j.status in TAKES_APPLICATIONS]
         # A fresh visit starts unfiltered; ?q= (a shared search) fills the search box.
         self.q = str(self.router.url.query_parameters.get("q", ""))[:200]
         self.tag = self.category = self.job = self.since = ""

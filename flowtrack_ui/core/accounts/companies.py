@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ..careers import slugs
 from ..errors import Conflict
 from ..models import Company
 from ..pipelines import rejection_reasons
@@ -30,10 +31,16 @@ def ensure_name_free(s: Session, company_name: str) -> None:
         raise Conflict(NAME_TAKEN)
 
 
-def create(s: Session, company_name: str) -> Company:
-    """A new company with this (cleaned) name, in the caller's transaction; Conflict if taken."""
+def create(s: Session, company_name: str, slug: str | None = None) -> Company:
+    """A new company with this (cleaned) name, in the caller's transaction; Conflict if the name
+    or the chosen careers address (``slug``, checked) is taken. Without a slug one is made from
+    the name (the first free of ``acme``, ``acme-2``…)."""
     ensure_name_free(s, company_name)
-    company = Company(name=company_name, name_key=company_names.lookalike_key(company_name))
+    if slug:
+        slugs.ensure_free(s, slug)
+    else:
+        slug = slugs.first_free(s, slugs.slug_from_name(company_name))
+    company = Company(name=company_name, name_key=company_names.lookalike_key(company_name), slug=slug)
     s.add(company)
     try:
         s.flush()

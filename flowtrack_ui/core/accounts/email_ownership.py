@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import notifications
+from ..careers import slugs
 from ..db import Database
 from ..errors import Conflict, DomainError, NotFound
 from ..models import EmailVerification, SignUpClaim, User
@@ -127,6 +128,7 @@ def claim_address(
     password_hash: str,
     now: datetime | None = None,
     company_name: str | None = None,
+    company_slug: str | None = None,
 ) -> None:
     """A sign-up for an address an unconfirmed account holds: kept as a claim, its link emailed.
     With ``company_name`` it is a company sign-up: the link makes the company and its recruiter.
@@ -150,6 +152,7 @@ def claim_address(
             full_name=full_name,
             password_hash=password_hash,
             company_name=company_name,
+            company_slug=company_slug,
             token_hash=_hash(token),
             expires_at=expires_at,
             created_at=now,
@@ -191,6 +194,7 @@ def _confirm_account(s: Session, link: EmailVerification, now: datetime) -> Conf
 
 def _complete_claim(s: Session, claim: SignUpClaim, now: datetime) -> Confirmed:
     _check_open(claim.used_at, claim.expires_at, now)
+    company_name, company_slug = claim.company_name, claim.company_slug
     # Two links for one address used at once: the second waits here (PostgreSQL), then finds its
     # claim gone and answers "already used" instead of racing to make a second account.
     same_address = select(SignUpClaim.id).where(SignUpClaim.email == claim.email)
@@ -199,13 +203,15 @@ def _complete_claim(s: Session, claim: SignUpClaim, now: datetime) -> Confirmed:
         update(SignUpClaim)
         .where(SignUpClaim.id == claim.id, SignUpClaim.used_at.is_(None))
         # the used row keeps nothing personal
-        .values(used_at=now, full_name="", password_hash="", company_name=None)
+        .values(used_at=now, full_name="", password_hash="", company_name=None, company_slug=None)
     ).rowcount
     if claimed != 1:
         raise Conflict("This confirmation link has already been used.")
     s.exec(delete(SignUpClaim).where(SignUpClaim.email == claim.email, SignUpClaim.id != claim.id))
     release_address(s, claim.email)
-    company = companies.create(s, claim.company_name) if claim.company_name else None
+    if company_slug and slugs.holder(s, company_slug) is not None:
+        company_slug = None  # taken while the link waited: one is made from the name instead
+    company = companies.create(s, company_name, company_slug) if company_name else None
     user = User(
         email=claim.email,
         full_name=claim.full_name,

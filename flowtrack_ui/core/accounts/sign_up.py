@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import security, validation
+from ..careers import slugs
 from ..db import Database
 from ..errors import Forbidden
 from ..models import User
@@ -59,24 +60,33 @@ def register(db: Database, email: str, password: str, full_name: str, role: str)
     return register_candidate(db, email, password, full_name)
 
 
-def register_company(db: Database, company_name: str, email: str, password: str, full_name: str) -> SignUp:
+def register_company(
+    db: Database, company_name: str, email: str, password: str, full_name: str, company_slug: object = None
+) -> SignUp:
     """Company sign-up: the company and its first recruiter, in one transaction.
 
     The recruiter's address is confirmed by the emailed link. An address a confirmed account holds
     is refused; one an unconfirmed account holds becomes a sign-up claim that makes the company and
     its recruiter when the link is used (``user`` is None then), like a candidate's sign-up.
+    ``company_slug`` is the careers-site address (``/careers/{slug}``); without one it is made
+    from the name.
     """
     company_name = company_names.clean(company_name)
+    slug = slugs.check_slug(company_slug) if company_slug not in (None, "") else None
     email = validation.email(email)
     password = password_policy.check(password, email)
     full_name = validation.person_name(full_name)
     password_hash = security.hash_password(password)
     with db.session(write=True) as s:
         companies.ensure_name_free(s, company_name)
+        if slug:
+            slugs.ensure_free(s, slug)
         if email_ownership.ensure_not_owned(s, email) is not None:
-            email_ownership.claim_address(s, email, full_name, password_hash, company_name=company_name)
+            email_ownership.claim_address(
+                s, email, full_name, password_hash, company_name=company_name, company_slug=slug
+            )
             return SignUp(email=email, user=None)
-        company = companies.create(s, company_name)
+        company = companies.create(s, company_name, slug)
         user = add_user(
             s,
             User(

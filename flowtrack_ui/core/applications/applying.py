@@ -11,7 +11,7 @@ from .. import notifications, validation
 from ..analytics.sources import Source, link_tag
 from ..db import Database, announce_application_change
 from ..errors import Conflict, InvalidInput, NotFound
-from ..models import OPEN, Application, ApplicationHistory, CandidateProfile, Job, JobStage
+from ..models import PUBLIC, Application, ApplicationHistory, CandidateProfile, Job, JobStage
 from ..permissions import Action, Principal, require
 from ..pipelines.job_stages import pipeline_of
 from ..pipelines.transitions import MoveKind
@@ -67,8 +67,8 @@ def apply(
     now = datetime.now(UTC)
     with db.session(write=True) as s:
         job = s.get(Job, job_id)
-        if job is None or job.status != OPEN:
-            if job is None:
+        if job is None or job.status not in PUBLIC:
+            if job is None or job.published_at is None:
                 raise NotFound("Job not found.")
             raise Conflict("This job is closed and no longer takes applications.")
         checked_answers = screening.check_answers(screening.for_job(s, job.id), answers)

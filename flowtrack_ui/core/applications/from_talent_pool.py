@@ -10,7 +10,7 @@ from .. import notifications, validation
 from ..analytics.sources import Source
 from ..db import Database
 from ..errors import Conflict
-from ..models import OPEN, Application, Job, JobStage
+from ..models import TAKES_APPLICATIONS, Application, Job, JobStage
 from ..permissions import Action, Principal, require
 from ..scoping import company_job
 from ..talent.access import company_candidate
@@ -31,8 +31,8 @@ def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id:
     with db.session(write=True) as s:
         user = company_candidate(s, principal, candidate_id)
         job = company_job(s, principal, job_id)
-        if job.status != OPEN:
-            raise Conflict(f"“{job.title}” is closed; reopen it before adding candidates.")
+        if job.status not in TAKES_APPLICATIONS:
+            raise Conflict(f"“{job.title}” is {job.status}; publish it before adding candidates.")
         latest_resume = s.exec(
             select(Application.resume_file_id)
             .join(Job, Job.id == Application.job_id)

@@ -1,0 +1,1 @@
+"""The public careers site of each company: its address (slug), its look, and what it shows."""
