@@ -21,3 +21,25 @@ def job_path(company_slug: str, job_id: int, title: str) -> str:
 
 def apply_path(company_slug: str, job_id: int) -> str:
     return f"/careers/{company_slug}/jobs/{job_id}/apply"
+
+
+def embed_script_path(company_slug: str) -> str:
+    return f"/careers/{company_slug}/embed.js"
+
+
+def embed_frame_path(company_slug: str) -> str:
+    return f"/careers/{company_slug}/embed"
+
+
+def embed_snippets(base_url: str, company_slug: str) -> tuple[str, str]:
+    """What a company pastes on its own website to list its open jobs: a ``<script>`` that draws
+    the list where it stands, or an ``<iframe>`` of the same list."""
+    script = (
+        f'<div id="flowtrack-jobs"></div>\n'
+        f'<script src="{base_url}{embed_script_path(company_slug)}" async></script>'
+    )
+    frame = (
+        f'<iframe src="{base_url}{embed_frame_path(company_slug)}" title="Open jobs" '
+        f'style="width:100%;min-height:480px;border:0" loading="lazy"></iframe>'
+    )
+    return script, frame
