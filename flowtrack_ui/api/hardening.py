@@ -57,16 +57,37 @@ DOCS_CSP = "; ".join(
 )
 
 
+# The one exception to "nothing may frame FlowTrack": a company's list of open jobs made for an
+# <iframe> on its own website (flowtrack_ui/site/embed.py). Any site may frame it, so it gets no
+# X-Frame-Options and, unless the page sends its own, this policy. Careers pages send their own
+# CSP (an inline style allowed by its hash); a header the response already carries is kept.
+FRAMEABLE = re.compile(r"^/careers/[a-z0-9-]+/embed$")
+FRAMEABLE_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors *",
+    ]
+)
+
+
 def security_headers(path: str, https: bool) -> list[tuple[bytes, bytes]]:
-    csp = DOCS_CSP if path.startswith("/api/docs") else APP_CSP
+    frameable = FRAMEABLE.match(path) is not None
+    csp = DOCS_CSP if path.startswith("/api/docs") else FRAMEABLE_CSP if frameable else APP_CSP
     headers = [
         (b"content-security-policy", csp.encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
-        (b"x-frame-options", b"DENY"),
         (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
         (b"cross-origin-opener-policy", b"same-origin"),
     ]
+    if not frameable:
+        headers.append((b"x-frame-options", b"DENY"))
     if https:
         headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
     return headers

@@ -78,6 +78,19 @@ JOBS = [
     ),
 ]
 
+# Each job's details on the careers site (core/jobs.DETAIL_DEFAULTS names them).
+JOB_DETAILS: list[dict] = [
+    {"department": "Engineering", "workplace": "remote", "remote_region": "EU"},
+    {"department": "Design", "workplace": "hybrid"},
+    {
+        "department": "Customer Success",
+        "salary_min": 48000,
+        "salary_max": 58000,
+        "salary_currency": "GBP",
+        "salary_visible": True,
+    },
+]
+
 # Each job's screening questions: (kind, prompt, required, choices).
 QUESTIONS: list[list[tuple[str, str, bool, list[str]]]] = [
     [
@@ -246,6 +259,8 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                 location=location,
                 description=description,
                 status=PUBLISHED,
+                published_at=created,
+                **JOB_DETAILS[i],
                 scorecard_criteria=json.dumps(CRITERIA[i]),
                 created_by_id=recruiter.id,
                 created_at=created,

@@ -1,0 +1,79 @@
+"""The careers site's addresses (DESIGN.md, "Wave 3 routes"), included in the FastAPI app that Reflex
+mounts itself inside, so they answer before any Reflex page. GET and HEAD, nothing else."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from . import embed, feeds, pages
+
+router = APIRouter(include_in_schema=False)
+READ = ["GET", "HEAD"]
+
+
+@router.api_route("/careers", methods=READ)
+def careers_index(request: Request) -> Response:
+    return pages.index(request)
+
+
+@router.api_route("/careers/assets/{name}", methods=READ)
+def careers_asset(request: Request, name: str) -> Response:
+    return pages.asset(request, name)
+
+
+@router.api_route("/careers/{slug}", methods=READ)
+def careers_page(request: Request, slug: str) -> Response:
+    return pages.company_page(request, slug)
+
+
+@router.api_route("/careers/{slug}/jobs/{job_ref}", methods=READ)
+def job_page(request: Request, slug: str, job_ref: str) -> Response:
+    return pages.job_page_response(request, slug, job_ref)
+
+
+@router.api_route("/careers/{slug}/jobs.rss", methods=READ)
+def jobs_rss(request: Request, slug: str) -> Response:
+    return feeds.rss(request, slug)
+
+
+@router.api_route("/careers/{slug}/jobs.xml", methods=READ)
+def jobs_xml(request: Request, slug: str) -> Response:
+    return feeds.indeed(request, slug)
+
+
+@router.api_route("/careers/{slug}/jobs.json", methods=READ)
+def jobs_json(request: Request, slug: str) -> Response:
+    return embed.jobs_json(request, slug)
+
+
+@router.api_route("/careers/{slug}/embed.js", methods=READ)
+def embed_script(request: Request, slug: str) -> Response:
+    return embed.script(request, slug)
+
+
+@router.api_route("/careers/{slug}/embed", methods=READ)
+def embed_frame(request: Request, slug: str) -> Response:
+    return embed.frame(request, slug)
+
+
+@router.api_route("/careers/{slug}/logo", methods=READ)
+def company_logo(request: Request, slug: str) -> Response:
+    return pages.logo(request, slug)
+
+
+@router.api_route("/sitemap.xml", methods=READ)
+def sitemap(request: Request) -> Response:
+    return feeds.sitemap(request)
+
+
+@router.api_route("/robots.txt", methods=READ)
+def robots(request: Request) -> Response:
+    return feeds.robots(request)
+
+
+@router.api_route("/careers/{slug}/{rest:path}", methods=READ)
+def careers_unknown(request: Request, slug: str, rest: str) -> Response:
+    """Last: any other address under a careers site is the site's HTML 404."""
+    return pages.unknown(request)
