@@ -50,9 +50,9 @@ def jobs_json(request: Request, slug: str) -> Response:
 
 def script(request: Request, slug: str) -> Response:
     """The embed script: one file for every company (it reads its own address to find the list)."""
-    found, answer = company_jobs(request, slug, "/embed.js")
-    if found is None:
-        return answer
+    found = company_jobs(request, slug, "/embed.js")
+    if isinstance(found, Response):
+        return found
     response = render.static_file(EMBED_SCRIPT, None)
     assert response is not None, "flowtrack_ui/site/static/embed.js is part of the package"
     response.headers["Cache-Control"] = "public, max-age=300"

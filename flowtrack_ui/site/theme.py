@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from base64 import b64encode
 
-WHITE, INK = "#ffffff", "#111827"
+# Text on the accent: white or black, whichever contrasts more (one of them always passes AA).
+WHITE, BLACK = "#ffffff", "#000000"
 # The darkest background text and links sit on (the filter card), so they read on every other.
 PAGE_BACKGROUND = "#f3f4f6"
 AA = 4.5  # WCAG 2 AA for normal text
@@ -31,8 +32,8 @@ def contrast(a: str, b: str) -> float:
 
 
 def on_color(background: str) -> str:
-    """White or ink on ``background``, whichever contrasts more (one of them always passes AA)."""
-    return WHITE if contrast(background, WHITE) >= contrast(background, INK) else INK
+    """White or black on ``background``: the one that contrasts more (at least 4.58:1)."""
+    return WHITE if contrast(background, WHITE) >= contrast(background, BLACK) else BLACK
 
 
 def readable_on_page(color: str, background: str = PAGE_BACKGROUND) -> str:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from .. import jobs, like, validation
@@ -225,7 +225,10 @@ def open_jobs(
         ):
             if chosen:
                 query = query.where(column == chosen)
-        rows = s.exec(query.order_by(func.lower(Job.department), func.lower(Job.title), Job.id)).all()
+        # By department, those without one last; within one, by title.
+        unnamed_last = case((Job.department == "", 1), else_=0)
+        order = (unnamed_last, func.lower(Job.department), func.lower(Job.title), Job.id)
+        rows = s.exec(query.order_by(*order)).all()
         return Listing(
             jobs=tuple(jobs.job_view(j, company.name, company_slug=company.slug) for j in rows),
             total=len(facets),
