@@ -10,6 +10,7 @@ from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.applications.from_talent_pool import add_to_job
 from flowtrack_ui.core.candidates import profile
+from flowtrack_ui.core.careers import settings as careers_settings
 from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
@@ -95,6 +96,8 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return export.export_my_data(db, who), erase.erase_own_account(db, who, PASSWORD)
     if action is Action.EDIT_OWN_PROFILE:
         return profile.update_profile(db, who, {"headline": "Builds things"})
+    if action is Action.EDIT_CAREERS_SITE:
+        return careers_settings.update_careers(db, who, {"about": "We make anvils."})
     if action in INVITED_ROLE:
         return invitations.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     raise AssertionError(action)
@@ -157,6 +160,9 @@ def test_other_company_staff_get_not_found(world, role, action):
             jobs.set_job_status(world["db"], who, world["acme"].job_id, "closed")
         with pytest.raises(NotFound):
             jobs.delete_job(world["db"], who, world["acme"].job_id)
+    elif action is Action.EDIT_CAREERS_SITE:  # a recruiter edits their own company's site, no other
+        careers_settings.update_careers(world["db"], who, {"about": "Globex"})
+        assert careers_settings.get_careers(world["db"], world["acme"].recruiter).about == ""
     elif action in INVITED_ROLE:
         inv = invitations.invite_staff(world["db"], who, "someone@globex.test", INVITED_ROLE[action])
         user = invitations.accept_invitation(world["db"], inv.token, "long enough pw", "Some One")

@@ -15,7 +15,7 @@ from flowtrack_ui.core.db import Database, default_database
 from flowtrack_ui.core.settings import PROJECT_ROOT
 from flowtrack_ui.site import routes as careers_site
 
-from . import analytics, applications, auth, collaboration, errors, jobs, pipelines, profile, talent
+from . import analytics, applications, auth, collaboration, company, errors, jobs, pipelines, profile, talent
 from .deps import Db
 from .schemas import HealthOut
 
@@ -74,6 +74,7 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     errors.install(api)
     for module in (auth, jobs, applications, profile, collaboration, pipelines, analytics, talent):
         api.include_router(module.router)
+    api.include_router(company.router)
     api.include_router(careers_site.router)  # the careers site's HTML and XML, before Reflex's pages
 
     @api.get(

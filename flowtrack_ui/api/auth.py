@@ -233,7 +233,9 @@ def create_company(body: CompanyIn, db: Db) -> UserOut | JSONResponse:
     As for a candidate's sign-up: 409 when a confirmed account has the email; 202 when an account
     that never confirmed it holds it, and then the link makes the company and the recruiter.
     """
-    result = sign_up.register_company(db, body.company_name, body.email, body.password, body.full_name)
+    result = sign_up.register_company(
+        db, body.company_name, body.email, body.password, body.full_name, company_slug=body.company_slug
+    )
     if result.user is None:
         return JSONResponse({"detail": CLAIM_ACCEPTED}, status_code=status.HTTP_202_ACCEPTED)
     return user_out(result.user)

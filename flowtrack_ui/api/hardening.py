@@ -16,10 +16,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 1024 * 1024
-# Résumé uploads (the REST route and Reflex's upload endpoint): a 10 MiB file plus the multipart
-# envelope. The file's own limit is enforced by the domain core.
+# Résumé uploads (the REST route and Reflex's upload endpoint), and a company's logo (2 MiB): a
+# 10 MiB file plus the multipart envelope. The file's own limit is enforced by the domain core.
 MAX_UPLOAD_BODY_BYTES = 11 * 1024 * 1024
-UPLOAD_PATHS = ("/api/me/resume", "/_upload")
+UPLOAD_PATHS = ("/api/me/resume", "/_upload", "/api/company/logo")
 # No FlowTrack body nests deeper than a handful of levels; Python's JSON parser recurses once per
 # level and fails (RecursionError) near a thousand, so deeper bodies are refused before parsing.
 MAX_JSON_DEPTH = 32

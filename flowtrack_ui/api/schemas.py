@@ -80,6 +80,11 @@ class CompanyIn(BaseModel):
     email: str = Field(max_length=254)
     password: str = Field(max_length=128)
     full_name: str = Field(max_length=120)
+    company_slug: str | None = Field(
+        default=None,
+        max_length=60,
+        description="The careers site's address, /careers/{company_slug}; made from the name when left out.",
+    )
 
 
 class InvitationIn(BaseModel):
@@ -577,6 +582,38 @@ class RetentionIn(BaseModel):
 
 class RetentionOut(BaseModel):
     months: int | None
+
+
+class CareersLinkIO(BaseModel):
+    label: str = Field(max_length=40)
+    url: str = Field(max_length=300, description="An http(s) address.")
+
+
+class CareersIn(BaseModel):
+    """The fields to change; a field left out keeps its value."""
+
+    slug: str | None = Field(
+        default=None,
+        max_length=60,
+        description="The careers site's address, /careers/{slug}; the old one keeps redirecting.",
+    )
+    about: str | None = Field(default=None, max_length=5000, description="Markdown.")
+    accent_color: str | None = Field(default=None, max_length=7, description="#rrggbb")
+    links: list[CareersLinkIO] | None = Field(default=None, max_length=8)
+
+
+class CareersOut(BaseModel):
+    company_name: str
+    slug: str
+    about: str = Field(description="Markdown.")
+    accent_color: str
+    links: list[CareersLinkIO]
+    logo_url: str | None = Field(description="The public logo, /careers/{slug}/logo; null without one.")
+    careers_url: str
+    embed_script: str = Field(description="A <script> snippet that lists the open jobs on another site.")
+    embed_iframe: str = Field(description="The same list as an <iframe>.")
+    old_slugs: list[str] = Field(description="Former addresses that redirect to this one, newest first.")
+    can_edit: bool
 
 
 class EraseMeIn(BaseModel):

@@ -41,6 +41,7 @@ class Action(StrEnum):
     USE_TALENT_POOL = "search the talent pool, tag candidates or add them to a job"
     ERASE_CANDIDATE = "erase a candidate or set the retention period"
     MANAGE_OWN_DATA = "export or erase a candidate account's data"
+    EDIT_CAREERS_SITE = "edit the careers site"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -65,6 +66,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.USE_TALENT_POOL: frozenset({Role.RECRUITER}),
     Action.ERASE_CANDIDATE: frozenset({Role.RECRUITER}),
     Action.MANAGE_OWN_DATA: frozenset({Role.CANDIDATE}),
+    # The company's public face (address, about, colours, links, logo); staff who manage jobs read it.
+    Action.EDIT_CAREERS_SITE: frozenset({Role.RECRUITER}),
 }
 
 INVITE_ACTION = {Role.RECRUITER: Action.INVITE_RECRUITER, Role.HIRING_MANAGER: Action.INVITE_HIRING_MANAGER}

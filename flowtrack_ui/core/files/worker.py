@@ -1,4 +1,4 @@
-"""The file worker: a child process that reads untrusted files (text, page images) for the server.
+"""The file worker: a child process that reads untrusted files (text, pages, images) for the server.
 
 Started by ``sandbox.py`` as ``python -m flowtrack_ui.core.files.worker MEMORY_BYTES``. Its address
 space is capped (RLIMIT_AS) before it reads anything, each job gets a CPU-time cap on top of the
@@ -32,8 +32,9 @@ def _limit_cpu(seconds: float) -> None:
 
 
 def handle(header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
-    """One job: ``text`` (text, note, page count) or ``render`` (the first pages as PNGs)."""
-    from . import preview, text_extraction
+    """One job: ``text`` (text, note, page count), ``render`` (the first pages as PNGs) or
+    ``image`` (an uploaded image re-encoded as a small PNG)."""
+    from . import preview, reencode, text_extraction
 
     job = header.get("job")
     data = blobs[0] if blobs else b""
@@ -48,6 +49,14 @@ def handle(header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
         return {"page_count": rendering.page_count, "note": rendering.note, "pages": meta}, [
             p.png for p in rendering.pages
         ]
+    if job == "image":
+        png, width, height = reencode.reencode_image(
+            data,
+            str(header.get("content_type", "")),
+            max_side=int(header["max_side"]),
+            max_pixels=int(header["max_pixels"]),
+        )
+        return {"width": width, "height": height}, [png]
     raise ValueError(f"unknown job {job!r}")
 
 
