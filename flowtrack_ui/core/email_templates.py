@@ -45,6 +45,30 @@ and the team will review it. You can follow its progress at any time.</p>
 """
         + _BUTTON.replace("$label", "Track my application"),
     ),
+    "application_received_link": EmailTemplate(
+        subject="We received your application for $job_title",
+        text="""Hello $candidate_name,
+
+thank you for applying for $job_title at $company. Your application has arrived and the
+team will review it. Follow its progress with this link: it signs you in to your applications,
+works once and until $expires (UTC).
+
+$link
+
+$account_sentence
+
+If you did not apply, ignore this email.
+""",
+        html="""<p>Hello $candidate_name,</p>
+<p>thank you for applying for <strong>$job_title</strong> at $company. Your application has arrived
+and the team will review it. Follow its progress with this link: it signs you in to your
+applications, works once and until $expires (UTC).</p>
+"""
+        + _BUTTON.replace("$label", "Track my application")
+        + """<p>$account_sentence</p>
+<p>If you did not apply, ignore this email.</p>
+""",
+    ),
     "new_applicant": EmailTemplate(
         subject="New applicant for $job_title: $candidate_name",
         text="""Hello $recipient_name,

@@ -96,9 +96,46 @@ def _to_candidate(s: Session, app: Application, kind: str) -> tuple[Job, Company
     return job, company, values
 
 
-def application_received(s: Session, app: Application) -> None:
-    """To the candidate, and to every active recruiter of the job's company."""
-    job, company, values = _to_candidate(s, app, "application_received")
+@dataclass(frozen=True)
+class SignInLinkMail:
+    """The emailed link of a candidate who applied without signing in: it signs them in to their
+    tracker (``/track/{token}``); ``has_password`` when the account also has a password."""
+
+    token: str
+    expires_at: datetime
+    has_password: bool
+
+
+def application_received(s: Session, app: Application, sign_in: SignInLinkMail | None = None) -> None:
+    """To the candidate, and to every active recruiter of the job's company.
+
+    With ``sign_in`` (an application sent without signing in) the candidate's email carries the
+    link that signs them in to their tracker instead of the plain link to it.
+    """
+    if sign_in is None:
+        job, company, values = _to_candidate(s, app, "application_received")
+    else:
+        job, company, candidate = _context(s, app)
+        values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
+        account = (
+            "You already have a FlowTrack account with this address: you can also sign in with your "
+            "password, as before."
+            if sign_in.has_password
+            else "Once signed in you can choose a password on your account page, to sign in later "
+            "without a link."
+        )
+        _queue(
+            s,
+            "application_received_link",
+            candidate.email,
+            {
+                **values,
+                "expires": f"{sign_in.expires_at:%d %B %Y, %H:%M}",
+                "account_sentence": account,
+                "link": _link(f"/track/{sign_in.token}"),
+            },
+            app.id,
+        )
     recruiters = s.exec(
         select(User)
         .where(User.company_id == company.id, User.role == Role.RECRUITER, User.is_active)

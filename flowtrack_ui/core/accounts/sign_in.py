@@ -1,15 +1,23 @@
-"""Sign-in and tokens: credentials to a token, a token to its user on every call, sign-out,
-a password change (which ends every earlier token), and the signed-in user's own account."""
+"""Sign-in and tokens: credentials to a token, an emailed sign-in link to a token, a token to its
+user on every call, sign-out, a password change or a first password (each ends every earlier
+token), and the signed-in user's own account.
+
+An account made by applying without one has no password (an empty hash, which no password
+matches): its way in is the link emailed with each application, until it chooses a password.
+"""
 
 from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import select
 
 from .. import security, throttle
 from ..db import Database
-from ..errors import InvalidInput, Unauthenticated
-from ..models import Company, User
+from ..errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from ..models import Company, SignInLink, User
 from ..permissions import Principal, Role
 from ..views import UserView
 from . import password_policy
@@ -30,7 +38,7 @@ def authenticate(db: Database, email: str, password: str, client: str | None = N
     throttle.begin_attempt(db, email, client)  # TooManyAttempts after 5 failures in 15 minutes
     with db.session() as s:
         user = s.exec(select(User).where(User.email == email)).first()
-    if user is None:
+    if user is None or not user.password_hash:  # no account, or one without a password
         security.dummy_verify(password)
         raise bad
     if not security.verify_password(password, user.password_hash) or not user.is_active:
@@ -53,6 +61,53 @@ def issue_token(db: Database, user_id: int) -> str:
         user = s.get(User, user_id)
         if user is None or not user.is_active:
             raise Unauthenticated("Please sign in.")
+        return security.create_access_token(user.id, user.token_version)
+
+
+LINK_INVALID = "This sign-in link is not valid. Use the newest link we emailed you, or sign in."
+LINK_USED = (
+    "This sign-in link has already been used. Sign in with your password, or choose one with "
+    "“Forgot your password?” on the sign-in page: we email you a link."
+)
+LINK_EXPIRED = (
+    "This sign-in link has expired. Sign in with your password, or choose one with “Forgot your "
+    "password?” on the sign-in page: we email you a link."
+)
+
+
+def sign_in_with_link(db: Database, token: object) -> str:
+    """Use the emailed sign-in link of an application sent without an account: an access token.
+
+    Works once, until it expires (7 days). It came to the address, so the address is confirmed
+    too. Every failure does the same look-up first, so the answer's timing tells nothing.
+    """
+    now = datetime.now(UTC)
+    given = token if isinstance(token, str) and 10 <= len(token) <= 200 else ""
+    token_hash = hashlib.sha256(given.encode()).hexdigest()
+    with db.session(write=True) as s:
+        link = s.exec(select(SignInLink).where(SignInLink.token_hash == token_hash)).first()
+        if link is None or not given:
+            raise NotFound(LINK_INVALID)
+        if link.used_at is not None:
+            raise Conflict(LINK_USED)
+        if link.expires_at <= now:
+            raise Conflict(LINK_EXPIRED)
+        user = s.get(User, link.user_id)
+        if user is None or not user.is_active or user.erased_at is not None:
+            raise NotFound(LINK_INVALID)
+        claim = (
+            sa.update(SignInLink)
+            .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
+            .values(used_at=now)
+        )
+        claimed = s.connection().execute(claim).rowcount
+        if claimed != 1:  # used at the same moment by another request
+            raise Conflict(LINK_USED)
+        s.execute(
+            sa.update(User)
+            .where(User.id == user.id, User.email_verified_at.is_(None))
+            .values(email_verified_at=now)
+        )
         return security.create_access_token(user.id, user.token_version)
 
 
@@ -127,6 +182,33 @@ def change_password(
             .where(User.id == principal.user_id)
             .values(password_hash=new_hash, token_version=User.token_version + 1)
         )
+        user = s.get(User, principal.user_id)
+        s.refresh(user)
+        return security.create_access_token(user.id, user.token_version)
+
+
+def has_password(db: Database, principal: Principal) -> bool:
+    """Whether the account signs in with a password (one made by applying has none at first)."""
+    with db.session() as s:
+        user = s.get(User, principal.user_id)
+        return user is not None and bool(user.password_hash)
+
+
+def set_first_password(db: Database, principal: Principal, new_password: str) -> str:
+    """Choose a password for an account that has none (made by applying without an account): no
+    current password to give. Every earlier token ends (links signed in elsewhere too); a fresh
+    one for this session is returned. An account with a password changes it with the current one."""
+    new_password = password_policy.check(new_password, principal.email)
+    new_hash = security.hash_password(new_password)
+    with db.session(write=True) as s:
+        first = (
+            User.__table__.update()
+            .where(User.id == principal.user_id, User.password_hash == "")
+            .values(password_hash=new_hash, token_version=User.token_version + 1)
+        )
+        done = s.connection().execute(first).rowcount
+        if done != 1:
+            raise Conflict("Your account has a password already: change it with your current one.")
         user = s.get(User, principal.user_id)
         s.refresh(user)
         return security.create_access_token(user.id, user.token_version)

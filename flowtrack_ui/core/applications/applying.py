@@ -8,11 +8,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..analytics.sources import Source, link_tag
+from ..analytics.sources import Source, classify
 from ..db import Database, announce_application_change
 from ..errors import Conflict, InvalidInput, NotFound
-from ..models import PUBLIC, Application, ApplicationHistory, CandidateProfile, Job, JobStage
+from ..models import (
+    CLOSED,
+    PUBLIC,
+    Application,
+    ApplicationAnswer,
+    ApplicationHistory,
+    CandidateProfile,
+    Job,
+    JobStage,
+    ScreeningQuestion,
+)
 from ..permissions import Action, Principal, require
+from ..pipelines import moves
 from ..pipelines.job_stages import pipeline_of
 from ..pipelines.transitions import MoveKind
 from ..talent import documents
@@ -35,6 +46,7 @@ def application_view(app: Application, stage: str) -> ApplicationView:
 
 
 MAX_COVER_LETTER = 10_000
+CLOSED_JOB = "This job is closed and no longer takes applications. Thank you for your interest."
 
 
 def apply(
@@ -56,22 +68,17 @@ def apply(
     """
     require(principal, Action.APPLY)
     job_id = validation.object_id(job_id, "Job id")
-    tag = link_tag(source_tag)
-    if tag:
-        source = Source.LINK
-    if source not in (Source.CAREERS, Source.LINK, Source.API):
+    if source not in (Source.CAREERS, Source.API):
         raise InvalidInput("A candidate applies from the careers page, a shared link or the API.")
+    source, tag = classify(source_tag, source)
     letter = validation.text(
         cover_letter, "Cover letter", max_len=MAX_COVER_LETTER, required=False, multiline=True
     )
     now = datetime.now(UTC)
     with db.session(write=True) as s:
-        job = s.get(Job, job_id)
-        if job is None or job.status not in PUBLIC:
-            if job is None or job.published_at is None:
-                raise NotFound("Job not found.")
-            raise Conflict("This job is closed and no longer takes applications.")
-        checked_answers = screening.check_answers(screening.for_job(s, job.id), answers)
+        job = open_job(s, job_id, now)
+        questions = screening.for_job(s, job.id)
+        checked_answers = screening.check_answers(questions, answers)
         # Locked (PostgreSQL) so a résumé replaced meanwhile cannot be deleted under the snapshot:
         # the replacement waits for this application, or this reads the new résumé.
         profile = s.exec(
@@ -96,11 +103,44 @@ def apply(
             now=now,
             duplicate_message="You have already applied to this job.",
         )
-        for answer in checked_answers:
-            answer.application_id = app.id
-            s.add(answer)
         notifications.application_received(s, app)
-        return application_view(app, s.get(JobStage, app.stage_id).name)
+        knocked_out = file_answers(s, db, app, job, questions, checked_answers)
+        return knocked_out or application_view(app, s.get(JobStage, app.stage_id).name)
+
+
+def open_job(s: Session, job_id: int, now: datetime | None = None) -> Job:
+    """A job that takes applications from candidates: published or unlisted, and not past its
+    ``valid_through`` (the careers site's rule too). One that was public and is over says so
+    (Conflict); a draft or internal job is answered as if it did not exist."""
+    job = s.get(Job, job_id)
+    if job is None or job.status not in PUBLIC:
+        if job is None or job.published_at is None or job.status != CLOSED:
+            raise NotFound("Job not found.")
+        raise Conflict(CLOSED_JOB)
+    if job.valid_through is not None and job.valid_through <= (now or datetime.now(UTC)):
+        raise Conflict(CLOSED_JOB)
+    return job
+
+
+def file_answers(
+    s: Session,
+    db: Database,
+    app: Application,
+    job: Job,
+    questions: list[ScreeningQuestion],
+    answers: list[ApplicationAnswer],
+) -> ApplicationView | None:
+    """Store an application's answers (checked by ``questions.check_answers``); when one of them
+    disqualifies it, reject it at once with the rejection email held (``moves.knock_out``) and
+    return where it is now. None when it goes on as it came."""
+    for answer in answers:
+        answer.application_id = app.id
+        s.add(answer)
+    knockouts = screening.disqualified_by(questions, answers)
+    if not knockouts:
+        return None
+    named = "; ".join(f"“{a.prompt}”: {a.answer}" for a in knockouts)
+    return moves.knock_out(s, db, app, job, f"Rejected automatically: a disqualifying answer ({named}).")
 
 
 def new_application(

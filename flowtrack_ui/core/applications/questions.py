@@ -2,6 +2,9 @@
 
 Kinds: short text, long text, yes/no, single choice. A required question must be answered; a
 missing answer is refused with the question named, so the form can show it beside the field.
+
+A yes/no or single-choice question may name answers that disqualify ("knockout" questions): an
+application that gives one is still made, then rejected (``applying.knock_out``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class QuestionView:
     prompt: str
     required: bool
     choices: tuple[str, ...]
+    # The answers that disqualify (yes_no: "yes"/"no"; single_choice: some of the choices).
+    disqualifying_answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,22 @@ def view(q: ScreeningQuestion) -> QuestionView:
         prompt=q.prompt,
         required=q.required,
         choices=tuple(json.loads(q.choices or "[]")),
+        disqualifying_answers=tuple(_disqualifying(q)),
     )
+
+
+def _disqualifying(q: ScreeningQuestion) -> list[str]:
+    return list(json.loads(q.disqualifying_answers or "[]"))
+
+
+def _still_fitting(q: ScreeningQuestion, kind: str, choices: list[str]) -> list[str]:
+    """A kept question's disqualifying answers that its new kind and choices still offer (none when
+    they would now disqualify every answer)."""
+    if q.id is None or kind not in ("yes_no", "single_choice"):
+        return []
+    allowed = ["yes", "no"] if kind == "yes_no" else choices
+    kept = [a for a in _disqualifying(q) if a in allowed]
+    return kept if len(kept) < len(allowed) else []
 
 
 def for_job(s: Session, job_id: int) -> list[ScreeningQuestion]:
@@ -111,9 +131,42 @@ def parse_definitions(raw: object) -> list[dict]:
                 "prompt": prompt,
                 "required": bool(item.get("required", False)),
                 "choices": choices,
+                # None (not given) keeps a kept question's own, so an editor that does not show
+                # them does not drop them.
+                "disqualifying_answers": None
+                if item.get("disqualifying_answers") is None
+                else _parse_disqualifying(n, kind, choices, item["disqualifying_answers"]),
             }
         )
     return parsed
+
+
+def _parse_disqualifying(n: int, kind: str, choices: list[str], raw: object) -> list[str]:
+    """The answers of question ``n`` that disqualify: yes/no or some of its choices, never all of
+    them (every applicant would be rejected), and none for a text question."""
+    if not isinstance(raw, list | tuple):
+        raise InvalidInput(f"Question {n}: disqualifying answers must be a list.")
+    if not raw:
+        return []
+    if kind not in ("yes_no", "single_choice"):
+        raise InvalidInput(f"Question {n}: only yes/no and single-choice questions can disqualify.")
+    allowed = ["yes", "no"] if kind == "yes_no" else choices
+    picked: list[str] = []
+    for value in raw:
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        text = value.strip() if isinstance(value, str) else ""
+        match = next((a for a in allowed if a.casefold() == text.casefold()), None)
+        if match is None:
+            raise InvalidInput(
+                f"Question {n}: a disqualifying answer must be one of {', '.join(allowed)}; "
+                f"{str(value)[:40]!r} is not."
+            )
+        if match not in picked:
+            picked.append(match)
+    if len(picked) == len(allowed):
+        raise InvalidInput(f"Question {n}: at least one answer must not disqualify.")
+    return picked
 
 
 def replace_for_job(s: Session, job_id: int, definitions: list[dict]) -> None:
@@ -128,6 +181,10 @@ def replace_for_job(s: Session, job_id: int, definitions: list[dict]) -> None:
             keep.add(q.id)
         q.position, q.kind, q.prompt, q.required = position, d["kind"], d["prompt"], d["required"]
         q.choices = json.dumps(d["choices"])
+        knockouts = d.get("disqualifying_answers")
+        if knockouts is None:  # kept as they were, as far as they still fit the question
+            knockouts = _still_fitting(q, d["kind"], d["choices"])
+        q.disqualifying_answers = json.dumps(knockouts)
         s.add(q)
     for qid, q in existing.items():
         if qid not in keep:
@@ -207,6 +264,16 @@ def check_answers(questions: list[ScreeningQuestion], raw: object) -> list[Appli
     if problems:
         raise MissingAnswers(problems, {q.id: q.prompt for q in questions})
     return answers
+
+
+def disqualified_by(questions: list[ScreeningQuestion], answers: list[ApplicationAnswer]) -> list[AnswerView]:
+    """The answers that disqualify the application, in the questions' order (none: it goes on)."""
+    knockouts = {q.id: _disqualifying(q) for q in questions}
+    return [
+        answer_view(a)
+        for a in sorted(answers, key=lambda a: a.position)
+        if a.answer in knockouts.get(a.question_id, ())
+    ]
 
 
 def answer_view(a: ApplicationAnswer) -> AnswerView:

@@ -17,7 +17,7 @@ from .. import notifications, validation
 from ..db import Database, announce_application_change
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
 from ..models import Application, ApplicationHistory, Company, Job, OutboxEmail, User
-from ..permissions import Action, Principal, require
+from ..permissions import Action, Principal, Role, require
 from ..scoping import company_application
 from ..views import ApplicationView
 from . import rejection_reasons
@@ -114,9 +114,11 @@ def _change(
     reason: str | None = None,
     reverts_id: int | None = None,
     context: notifications.EmailContext | None = None,
+    hold: timedelta = EMAIL_HOLD,
 ) -> ApplicationView:
     """The one write path of every stage change: plain prebuilt statements (this is the hot path
-    of the board and the API), in the caller's transaction."""
+    of the board and the API), in the caller's transaction. The candidate's email waits ``hold``
+    (the undo window, or a knockout's delay)."""
     now = datetime.now(UTC)
     sql = s.connection()  # plain statements: nothing of the ORM's is pending here
     won = sql.execute(
@@ -152,7 +154,7 @@ def _change(
     ).scalar_one()
     if kind in EMAILED:
         notifications.stage_changed(
-            s, app, target.name, target.category, history_id=history_id, hold=EMAIL_HOLD, context=context
+            s, app, target.name, target.category, history_id=history_id, hold=hold, context=context
         )
     announce_application_change(
         s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=company_id
@@ -219,7 +221,7 @@ def move_stage(
                     f"Moving from {current.name} back to {target.name} is a correction, "
                     "and a correction needs a reason: say why."
                 )
-        return _change(
+        view = _change(
             s,
             db,
             app,
@@ -235,6 +237,73 @@ def move_stage(
                 app.job_title, app.company_name, app.candidate_name, app.candidate_email
             ),
         )
+        if move.kind == MoveKind.REOPEN:
+            _cancel_held_rejections(s, app.id)
+        return view
+
+
+def _cancel_held_rejections(s: Session, application_id: int) -> None:
+    """A reopened application's rejection email, if it is still held (a knockout's waits days),
+    is never sent."""
+    rejections = select(ApplicationHistory.id).where(
+        ApplicationHistory.application_id == application_id, ApplicationHistory.kind == MoveKind.REJECT.value
+    )
+    s.execute(
+        update(OutboxEmail)
+        .where(
+            OutboxEmail.history_id.in_(rejections),
+            OutboxEmail.sent_at.is_(None),
+            OutboxEmail.cancelled_at.is_(None),
+        )
+        .values(cancelled_at=datetime.now(UTC))
+    )
+
+
+# The standard words of a knockout rejection in the history and the reports.
+KNOCKOUT_REASON = "Did not meet requirements"
+
+
+def knock_out(s: Session, db: Database, app: Application, job: Job, note: str) -> ApplicationView:
+    """Reject an application just made whose answer disqualifies it, in its maker's transaction.
+
+    A rejection like any other (the transition table's reject, one history row, the same email),
+    except that the candidate's email is held for the job's ``knockout_delay_minutes``, so a
+    recruiter who reopens the application meanwhile cancels it. The history row names the job's
+    creator, who set the job's questions: a reject is a staff move and every row names an account;
+    the note says the move was automatic.
+    """
+    pipeline = pipeline_of(s, job.id)
+    current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
+    rejected = pipeline.of_category("rejected")
+    move = find_move(pipeline, current, rejected) if rejected else None
+    if move is None or move.kind != MoveKind.REJECT:
+        raise Conflict("This job's pipeline has no rejection from its first stage.")
+    creator = s.get(User, job.created_by_id)
+    company = s.get(Company, job.company_id)
+    candidate = s.get(User, app.candidate_id)
+    by = Principal(
+        user_id=creator.id,
+        role=Role(creator.role),
+        company_id=creator.company_id,
+        email=creator.email,
+        full_name=creator.full_name,
+    )
+    s.flush()  # the application's own rows go first: what follows is plain statements
+    return _change(
+        s,
+        db,
+        app,
+        current,
+        move.target,
+        MoveKind.REJECT,
+        by,
+        job.company_id,
+        previous_id=current.id,
+        note=note,
+        reason=KNOCKOUT_REASON,
+        context=notifications.EmailContext(job.title, company.name, candidate.full_name, candidate.email),
+        hold=timedelta(minutes=max(0, job.knockout_delay_minutes)),
+    )
 
 
 def undo_move(db: Database, principal: Principal, application_id: object) -> ApplicationView:

@@ -1,0 +1,566 @@
+"""Applying in one step without an account: the core use case, its REST twin and the careers
+site's form post; the emailed sign-in link; knockout questions; the résumé pre-fill."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, update
+from sqlmodel import select
+
+from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core.accounts import sign_in
+from flowtrack_ui.core.analytics import report
+from flowtrack_ui.core.applications import public_apply
+from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.applications.public_apply import (
+    ALREADY_APPLIED,
+    PublicApplication,
+    apply_without_account,
+    form_token,
+)
+from flowtrack_ui.core.applications.resume_fields import ResumeFields, contact_fields
+from flowtrack_ui.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from flowtrack_ui.core.models import (
+    Application,
+    ApplicationAnswer,
+    ApplicationHistory,
+    ApplyAttempt,
+    CandidateProfile,
+    JobStage,
+    OutboxEmail,
+    SignInLink,
+    StoredFile,
+    User,
+)
+from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.pipelines.moves import KNOCKOUT_REASON, move_stage
+
+from .conftest import PASSWORD, make_candidate, make_company
+from .test_applications import make_docx, make_pdf
+
+QUESTIONS = [
+    {"kind": "yes_no", "prompt": "Are you authorised to work in the EU?", "required": True},
+    {
+        "kind": "single_choice",
+        "prompt": "Notice period",
+        "required": True,
+        "choices": ["None", "1 month", "3 months"],
+    },
+    {"kind": "short_text", "prompt": "GitHub profile", "required": False},
+]
+EARLIER = datetime.now(UTC) - timedelta(minutes=2)
+
+
+def knockout_job(db, company, **kw):
+    """A job whose first question disqualifies a "no" and whose second disqualifies "3 months"."""
+    questions = [dict(q) for q in QUESTIONS]
+    questions[0]["disqualifying_answers"] = ["no"]
+    questions[1]["disqualifying_answers"] = ["3 months"]
+    return jobs.create_job(
+        db, company.recruiter, "Platform Engineer", "Run the platform", questions=questions, **kw
+    )
+
+
+def answers_for(job, first: str = "yes", second: str = "1 month") -> dict[int, str]:
+    q = job.questions
+    return {q[0].id: first, q[1].id: second}
+
+
+def form(job=None, **fields) -> PublicApplication:
+    values = {
+        "full_name": "Jade Applicant",
+        "email": "jade@example.com",
+        "phone": "+44 20 7946 0958",
+        "linkedin_url": "https://www.linkedin.com/in/jade-applicant",
+        "cover_letter": "I would love to work with you.",
+        "answers": answers_for(job) if job is not None else None,
+        "resume": make_pdf(name="Jade Applicant"),
+        "resume_name": "jade.pdf",
+        "started": form_token(EARLIER),
+    }
+    values.update(fields)
+    return PublicApplication(**values)
+
+
+def outbox(db, to: str, kind: str | None = None) -> list[OutboxEmail]:
+    with db.session() as s:
+        query = select(OutboxEmail).where(OutboxEmail.to_address == to).order_by(OutboxEmail.id)
+        if kind:
+            query = query.where(OutboxEmail.kind == kind)
+        return list(s.exec(query).all())
+
+
+def link_token(email: OutboxEmail) -> str:
+    return re.search(r"/track/([A-Za-z0-9_-]+)", email.body_text).group(1)
+
+
+def user(db, email: str) -> User | None:
+    with db.session() as s:
+        return s.exec(select(User).where(User.email == email)).first()
+
+
+def count(db, model, *where) -> int:
+    with db.session() as s:
+        return s.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+# --- the core ------------------------------------------------------------------------------------
+
+
+def test_a_new_applicant_gets_a_record_an_application_and_a_sign_in_link(any_db):
+    acme = make_company(any_db, "Acme")
+    job = knockout_job(any_db, acme)
+    applied = apply_without_account(any_db, job.id, form(job, email="Jade@Example.com"), client="10.0.0.1")
+    assert (applied.job_id, applied.email, applied.company_name) == (job.id, "jade@example.com", "Acme")
+
+    cand = user(any_db, "jade@example.com")
+    assert cand.role == Role.CANDIDATE and cand.password_hash == "" and cand.full_name == "Jade Applicant"
+    assert cand.email_verified_at is None
+    with any_db.session() as s:
+        app = s.exec(select(Application).where(Application.candidate_id == cand.id)).one()
+        stage = s.get(JobStage, app.stage_id)
+        history = s.exec(select(ApplicationHistory).where(ApplicationHistory.application_id == app.id)).all()
+        resume = s.get(StoredFile, app.resume_file_id)
+        profile = s.get(CandidateProfile, cand.id)
+        answers = s.exec(select(ApplicationAnswer).where(ApplicationAnswer.application_id == app.id)).all()
+        link = s.exec(select(SignInLink).where(SignInLink.user_id == cand.id)).one()
+    assert stage.category == "applied" and app.source == "careers" and app.source_detail is None
+    assert [(h.old_stage, h.kind, h.changed_by_id) for h in history] == [(None, "applied", cand.id)]
+    assert (
+        resume.owner_id == cand.id and resume.original_name == "jade.pdf" and "Jade Applicant" in resume.text
+    )
+    assert profile.resume_file_id == resume.id and profile.phone == "+44 20 7946 0958"
+    assert profile.linkedin_url == "https://www.linkedin.com/in/jade-applicant" and profile.phone_key
+    assert sorted(a.answer for a in answers) == ["1 month", "yes"]
+    assert app.cover_letter == "I would love to work with you."
+
+    # The email carries the link; only its SHA-256 is stored; it is valid for 7 days.
+    [mail] = outbox(any_db, "jade@example.com")
+    assert mail.kind == "application_received_link" and mail.application_id == app.id
+    token = link_token(mail)
+    assert token not in (link.token_hash,) and len(link.token_hash) == 64
+    assert timedelta(days=6, hours=23) < link.expires_at - datetime.now(UTC) <= timedelta(days=7)
+    assert "choose a password" in mail.body_text
+    # The recruiters hear of the new applicant as for any other application.
+    assert [m.kind for m in outbox(any_db, "rec@acme.test", "new_applicant")] == ["new_applicant"]
+
+    # The link signs in once and confirms the address; then it is spent.
+    access = sign_in.sign_in_with_link(any_db, token)
+    assert sign_in.principal_from_token(any_db, access).user_id == cand.id
+    assert user(any_db, "jade@example.com").email_verified_at is not None
+    with pytest.raises(Conflict, match="already been used"):
+        sign_in.sign_in_with_link(any_db, token)
+    me = sign_in.principal_from_token(any_db, access)
+    [mine] = queries.my_applications(any_db, me)
+    assert mine.job_id == job.id
+
+
+def test_the_sign_in_link_expires_and_a_wrong_one_is_refused(db, acme):
+    apply_without_account(db, acme.job_id, form(), client="c")
+    token = link_token(outbox(db, "jade@example.com")[0])
+    for wrong in ("", "short", token[:-2] + "xx", "x" * 300, None, 12):
+        with pytest.raises(NotFound, match="not valid"):
+            sign_in.sign_in_with_link(db, wrong)
+    with db.session(write=True) as s:
+        s.execute(update(SignInLink).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    with pytest.raises(Conflict, match="expired"):
+        sign_in.sign_in_with_link(db, token)
+    assert user(db, "jade@example.com").email_verified_at is None
+
+
+def test_no_password_signs_in_to_an_account_made_by_applying_until_one_is_set(db, acme):
+    apply_without_account(db, acme.job_id, form(), client="c")
+    for guess in ("", " ", "anything at all", PASSWORD):
+        with pytest.raises(Unauthenticated, match="Incorrect email or password"):
+            sign_in.login(db, "jade@example.com", guess, client=f"guess-{len(guess)}")
+    token = sign_in.sign_in_with_link(db, link_token(outbox(db, "jade@example.com")[0]))
+    me = sign_in.principal_from_token(db, token)
+    assert sign_in.has_password(db, me) is False
+    with pytest.raises(InvalidInput):
+        sign_in.set_first_password(db, me, "short")
+    fresh = sign_in.set_first_password(db, me, "a long new password 42")
+    with pytest.raises(Unauthenticated):  # earlier tokens end
+        sign_in.principal_from_token(db, token)
+    me = sign_in.principal_from_token(db, fresh)
+    assert sign_in.has_password(db, me)
+    assert sign_in.login(db, "jade@example.com", "a long new password 42")
+    with pytest.raises(Conflict, match="password already"):
+        sign_in.set_first_password(db, me, "another long password 43")
+
+
+def test_the_same_email_reuses_the_record_without_changing_or_showing_it(any_db):
+    acme = make_company(any_db, "Acme")
+    second = jobs.create_job(any_db, acme.recruiter, "Second role", "More")
+    apply_without_account(any_db, acme.job_id, form(), client="c")
+    first_user = user(any_db, "jade@example.com")
+    # A stranger sends another name, phone and résumé with the same address.
+    stranger = form(
+        full_name="Mallory Stranger",
+        phone="+1 555 123 4567",
+        linkedin_url="linkedin.com/in/mallory",
+        resume=make_docx("Mallory's own résumé"),
+        resume_name="mallory.docx",
+    )
+    applied = apply_without_account(any_db, second.id, stranger, client="c2")
+    assert vars(applied) == {
+        "job_id": second.id,
+        "job_title": "Second role",
+        "company_name": "Acme",
+        "email": "jade@example.com",
+    }
+    again = user(any_db, "jade@example.com")
+    assert again.id == first_user.id and again.full_name == "Jade Applicant"
+    with any_db.session() as s:
+        profile = s.get(CandidateProfile, again.id)
+        apps = s.exec(
+            select(Application).where(Application.candidate_id == again.id).order_by(Application.id)
+        ).all()
+        files = [s.get(StoredFile, a.resume_file_id) for a in apps]
+    assert profile.phone == "+44 20 7946 0958" and "jade" in profile.linkedin_url
+    assert profile.resume_file_id == files[0].id  # the record's own résumé stays its current one
+    assert [f.original_name for f in files] == ["jade.pdf", "mallory.docx"]  # each application its own
+    assert all(f.owner_id == again.id for f in files)
+    # Two emails, each with its own link, both to the address (only its owner reads them).
+    assert [m.kind for m in outbox(any_db, "jade@example.com")] == ["application_received_link"] * 2
+
+
+def test_a_second_application_to_one_job_is_refused_kindly_and_creates_nothing(db, acme):
+    apply_without_account(db, acme.job_id, form(), client="c")
+    before = (count(db, Application), count(db, StoredFile), count(db, OutboxEmail), count(db, ApplyAttempt))
+    with pytest.raises(Conflict) as refused:
+        apply_without_account(db, acme.job_id, form(full_name="Someone Else"), client="c3")
+    assert refused.value.message == ALREADY_APPLIED
+    after = (count(db, Application), count(db, StoredFile), count(db, OutboxEmail), count(db, ApplyAttempt))
+    assert after == before  # refused before the attempt is counted or the file read
+
+
+def test_a_staff_address_is_refused_with_a_message_that_tells_nothing(db, acme):
+    for address in ("rec@acme.test", "hm@acme.test"):
+        with pytest.raises(Conflict) as refused:
+            apply_without_account(db, acme.job_id, form(email=address), client="c")
+        assert refused.value.message == public_apply.ADDRESS_REFUSED
+        assert (
+            "staff" not in refused.value.message.lower() and "recruiter" not in refused.value.message.lower()
+        )
+    assert count(db, Application) == 0 and count(db, StoredFile) == 0
+
+
+def test_an_unconfirmed_account_with_a_password_is_asked_to_confirm_first(db, acme):
+    """A sign-up that never proved the address takes nothing sent to it (email ownership): whoever
+    signed up with someone else's address would see that person's application otherwise."""
+    impostor = make_candidate(db, "owner@example.com", "Impostor")
+    with pytest.raises(Conflict, match="has not confirmed"):
+        apply_without_account(db, acme.job_id, form(email="owner@example.com"), client="c")
+    assert queries.my_applications(db, impostor) == []
+    # Once confirmed, the same form is taken and the record (with its password) reused.
+    with db.session(write=True) as s:
+        s.execute(update(User).where(User.id == impostor.user_id).values(email_verified_at=datetime.now(UTC)))
+    apply_without_account(db, acme.job_id, form(email="owner@example.com"), client="c")
+    [mail] = outbox(db, "owner@example.com", "application_received_link")
+    assert "already have a FlowTrack account" in mail.body_text and "/track/" in mail.body_text
+    assert len(queries.my_applications(db, impostor)) == 1
+
+
+def test_spam_fields_honeypot_and_fill_time(db, acme):
+    now = datetime.now(UTC)
+    refusals = [
+        (form(honeypot="http://spam.example"), "could not be sent"),
+        (form(started=form_token(now - timedelta(seconds=1))), "quicker than a person"),
+        (form(started=form_token(now - timedelta(days=1, minutes=1))), "out of date"),
+        (form(started=form_token(now + timedelta(minutes=5))), "out of date"),
+        (form(started="1700000000.forged"), "out of date"),
+        (form(started=""), "out of date"),
+        (form(started=None), "out of date"),
+    ]
+    for bad, words in refusals:
+        with pytest.raises(InvalidInput, match=words):
+            apply_without_account(db, acme.job_id, bad, client="c", now=now)
+    assert count(db, Application) == 0 and count(db, User, User.role == "candidate") == 0
+    # A form sent again keeps its token (the time spent counts) unless it is spoilt.
+    good = form_token(now - timedelta(seconds=2))
+    assert public_apply.current_form_token(good, now) == good
+    assert public_apply.current_form_token("1.forged", now) != "1.forged"
+
+
+def test_every_field_problem_is_named_at_once(db, acme):
+    job = knockout_job(db, acme)
+    bad = form(
+        job,
+        full_name="",
+        email="not an email",
+        phone="call me",
+        linkedin_url="https://example.com/me",
+        answers={job.questions[1].id: "6 months"},
+    )
+    with pytest.raises(public_apply.FormProblems) as refused:
+        apply_without_account(db, job.id, bad, client="c")
+    problems = refused.value.fields
+    assert set(problems) == {
+        "full_name",
+        "email",
+        "phone",
+        "linkedin_url",
+        f"answer_{job.questions[0].id}",
+        f"answer_{job.questions[1].id}",
+    }
+    assert refused.value.status_code == 422
+    assert problems[f"answer_{job.questions[0].id}"] == "This question is required."
+    assert count(db, Application) == 0 and count(db, ApplyAttempt) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "status", "words"),
+    [
+        (b"%!PS-Adobe not a pdf", "cv.pdf", 415, "neither"),
+        (b"<html><script>alert(1)</script></html>", "cv.docx", 415, "neither"),
+        (b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024), "big.pdf", 413, "at most 10 MiB"),
+        (None, "", 422, "Attach your résumé"),
+    ],
+)
+def test_a_bad_resume_is_refused_and_nothing_is_made(db, acme, data, name, status, words):
+    with pytest.raises(public_apply.FormProblems) as refused:
+        apply_without_account(db, acme.job_id, form(resume=data, resume_name=name), client="c")
+    assert refused.value.status_code == status and words in refused.value.fields["resume"]
+    assert count(db, User, User.role == "candidate") == 0 and count(db, StoredFile) == 0
+    assert count(db, Application) == 0 and outbox(db, "jade@example.com") == []
+
+
+def test_which_jobs_take_public_applications(db, acme):
+    for status, refusal in (("draft", NotFound), ("internal", NotFound), ("unlisted", None)):
+        job = jobs.create_job(db, acme.recruiter, f"Role {status}", status=status)
+        address = f"{status}@example.com"
+        if refusal is None:
+            apply_without_account(db, job.id, form(email=address), client=status)
+        else:
+            with pytest.raises(refusal, match="not found"):
+                apply_without_account(db, job.id, form(email=address), client=status)
+    jobs.set_job_status(db, acme.recruiter, acme.job_id, "closed")
+    with pytest.raises(Conflict, match="closed"):
+        apply_without_account(db, acme.job_id, form(), client="c")
+    with pytest.raises(NotFound):
+        apply_without_account(db, 999_999, form(), client="c")
+    past = jobs.create_job(db, acme.recruiter, "Past", details={"valid_through": "2000-01-01"})
+    with pytest.raises(Conflict, match="closed"):
+        apply_without_account(db, past.id, form(email="late@example.com"), client="c")
+
+
+def test_rate_limits_per_address_and_per_client(db, acme, monkeypatch):
+    targets = [jobs.create_job(db, acme.recruiter, f"Role {n}").id for n in range(6)]
+    for n in range(public_apply.MAX_PER_ADDRESS):
+        apply_without_account(db, targets[n], form(), client=f"10.0.0.{n}")
+    with pytest.raises(TooManyAttempts, match="this email address") as refused:
+        apply_without_account(db, targets[5], form(), client="10.0.1.1")
+    assert 3000 < refused.value.retry_after <= 3601
+    # Another address from a fresh client still applies; the per-client limit counts every address.
+    monkeypatch.setattr(public_apply, "MAX_PER_CLIENT", 3)
+    for n in range(3):
+        apply_without_account(db, targets[0], form(email=f"p{n}@example.com"), client="192.0.2.9")
+    with pytest.raises(TooManyAttempts, match="sent from here"):
+        apply_without_account(db, targets[0], form(email="p9@example.com"), client="192.0.2.9")
+    # Rows older than a day are pruned by the next attempt.
+    with db.session(write=True) as s:
+        s.execute(update(ApplyAttempt).values(attempted_at=datetime.now(UTC) - timedelta(days=2)))
+    apply_without_account(db, targets[0], form(email="p9@example.com"), client="192.0.2.9")
+    assert count(db, ApplyAttempt) == 1
+
+
+def test_source_tags_embed_and_the_report(db, acme):
+    cases = [
+        ("", "careers", None),
+        ("LinkedIn", "link", "linkedin"),
+        ("embed", "embed", None),
+        ("bad tag!", "careers", None),
+    ]
+    for n, (given, _source, _detail) in enumerate(cases):
+        apply_without_account(db, acme.job_id, form(email=f"s{n}@example.com", source=given), client=f"s{n}")
+    with db.session() as s:
+        got = s.exec(select(Application.source, Application.source_detail).order_by(Application.id)).all()
+    assert [tuple(r) for r in got] == [(source, detail) for _, source, detail in cases]
+    figures = report.report(db, acme.recruiter)
+    labels = {row.label: row.applications for row in figures.sources}
+    assert labels["Job list on the company's website"] == 1 and labels["Shared link: linkedin"] == 1
+    assert labels["Careers page"] == 2
+
+
+# --- knockout questions --------------------------------------------------------------------------
+
+
+def test_disqualifying_answers_are_checked_with_the_questions(db, acme):
+    for bad, words in (
+        ({"kind": "short_text", "prompt": "Why", "disqualifying_answers": ["no"]}, "only yes/no"),
+        ({"kind": "yes_no", "prompt": "Why", "disqualifying_answers": ["maybe"]}, "one of yes, no"),
+        ({"kind": "yes_no", "prompt": "Why", "disqualifying_answers": ["yes", "no"]}, "must not disqualify"),
+        (
+            {"kind": "single_choice", "prompt": "P", "choices": ["a", "b"], "disqualifying_answers": ["c"]},
+            "one of a, b",
+        ),
+        ({"kind": "yes_no", "prompt": "Why", "disqualifying_answers": "no"}, "must be a list"),
+    ):
+        with pytest.raises(InvalidInput, match=words):
+            jobs.create_job(db, acme.recruiter, "Checked", questions=[bad])
+    job = jobs.create_job(
+        db,
+        acme.recruiter,
+        "Kept",
+        questions=[{"kind": "yes_no", "prompt": "Car?", "disqualifying_answers": [False, "NO"]}],
+    )
+    assert job.questions[0].disqualifying_answers == ("no",)
+    # An editor that does not send them (the jobs page) keeps them; an empty list clears them.
+    q = job.questions[0]
+    kept = jobs.update_job(
+        db, acme.recruiter, job.id, "Kept", questions=[{"id": q.id, "kind": "yes_no", "prompt": "Car?"}]
+    )
+    assert kept.questions[0].disqualifying_answers == ("no",)
+    cleared = jobs.update_job(
+        db,
+        acme.recruiter,
+        job.id,
+        "Kept",
+        questions=[{"id": q.id, "kind": "yes_no", "prompt": "Car?", "disqualifying_answers": []}],
+    )
+    assert cleared.questions[0].disqualifying_answers == ()
+
+
+def test_a_knockout_answer_rejects_with_the_email_held_until_the_delay(any_db):
+    acme = make_company(any_db, "Acme")
+    job = knockout_job(any_db, acme, details={"knockout_delay_minutes": 90})
+    started = datetime.now(UTC)
+    apply_without_account(any_db, job.id, form(job, answers=answers_for(job, first="no")), client="c")
+    cand = user(any_db, "jade@example.com")
+    with any_db.session() as s:
+        app = s.exec(select(Application).where(Application.candidate_id == cand.id)).one()
+        stage = s.get(JobStage, app.stage_id)
+        history = s.exec(
+            select(ApplicationHistory)
+            .where(ApplicationHistory.application_id == app.id)
+            .order_by(ApplicationHistory.id)
+        ).all()
+    assert stage.category == "rejected"
+    applied, rejected = history
+    assert (applied.kind, applied.changed_by_id) == ("applied", cand.id)
+    assert (rejected.kind, rejected.old_stage_id, rejected.reason) == (
+        "reject",
+        applied.new_stage_id,
+        KNOCKOUT_REASON,
+    )
+    assert rejected.changed_by_id == acme.recruiter.user_id  # the job's creator; the note says why
+    assert "automatically" in rejected.note and "Are you authorised to work in the EU?" in rejected.note
+    received, rejection = outbox(any_db, "jade@example.com")
+    assert received.kind == "application_received_link" and received.next_attempt_at <= datetime.now(UTC)
+    # The same rejection email as a recruiter's, held for the job's delay and tied to the move.
+    assert rejection.kind == "application_rejected" and rejection.history_id == rejected.id
+    held = rejection.next_attempt_at - started
+    assert timedelta(minutes=89) < held <= timedelta(minutes=91)
+    assert rejection.cancelled_at is None
+
+
+def test_reopening_a_knocked_out_application_cancels_its_held_email(db, acme):
+    job = knockout_job(db, acme)  # the default delay: two days
+    apply_without_account(db, job.id, form(job, answers=answers_for(job, second="3 months")), client="c")
+    with db.session() as s:
+        app = s.exec(select(Application)).one()
+    [rejection] = outbox(db, "jade@example.com", "application_rejected")
+    assert rejection.next_attempt_at - datetime.now(UTC) > timedelta(days=1, hours=23)
+    move_stage(db, acme.recruiter, app.id, "Applied", note="The notice period is negotiable")
+    [rejection] = outbox(db, "jade@example.com", "application_rejected")
+    assert rejection.cancelled_at is not None and rejection.sent_at is None
+
+
+def test_a_signed_in_candidate_is_knocked_out_the_same_way(db, acme):
+    job = knockout_job(db, acme)
+    cand = make_candidate(db, "signed@example.com", "Sid Signed")
+    view = apply(db, cand, job.id, answers=answers_for(job, first="no"))
+    assert view.category == "rejected" and view.stage == "Rejected"
+    assert [m.kind for m in outbox(db, "signed@example.com") if m.kind != "email_verification"] == [
+        "application_received",
+        "application_rejected",
+    ]
+
+
+def test_an_answer_that_does_not_disqualify_goes_on(db, acme):
+    job = knockout_job(db, acme)
+    apply_without_account(
+        db, job.id, form(job, answers=answers_for(job, first="yes", second="None")), client="c"
+    )
+    with db.session() as s:
+        app = s.exec(select(Application)).one()
+        assert s.get(JobStage, app.stage_id).category == "applied"
+    assert outbox(db, "jade@example.com", "application_rejected") == []
+
+
+# --- résumé pre-fill -----------------------------------------------------------------------------
+
+
+def test_contact_fields_found_in_a_resume_text():
+    text = """JANE Q. DOE
+Senior Data Engineer
+jane.doe@example.org | Tel: +44 (0)20 7946 0958 | London
+linkedin.com/in/jane-doe-42/
+Experience 2015-2019 Acme Ltd, 2019 - 2024 Globex
+"""
+    assert contact_fields(text) == ResumeFields(
+        full_name="Jane Q. Doe",
+        email="jane.doe@example.org",
+        phone="+44 (0)20 7946 0958",
+        linkedin_url="https://www.linkedin.com/in/jane-doe-42",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ResumeFields()),
+        (
+            "Curriculum Vitae\nJosé Álvarez-Ruiz\nmobile 0612345678",
+            ResumeFields("José Álvarez-Ruiz", phone="0612345678"),
+        ),
+        (
+            "Résumé\n\nAnna O'Neil, MSc\nanna@mail.example.com",
+            ResumeFields("Anna O'Neil", "anna@mail.example.com"),
+        ),
+        # Years and dates are not phones; a number on a "phone" line wins over an earlier one.
+        (
+            "Max Mustermann\n2019-01-15 to 2021-12-31\nID 123456789012\nPhone: +49 30 1234567",
+            ResumeFields("Max Mustermann", phone="+49 30 1234567"),
+        ),
+        # No name among the first lines: a heading, an address, a sentence.
+        ("PROFILE\n12 High Street\nI build data pipelines for a living and enjoy it", ResumeFields()),
+        (
+            "Li Wei\nhttps://www.linkedin.com/in/li-wei?trk=x",
+            ResumeFields("Li Wei", linkedin_url="https://www.linkedin.com/in/li-wei"),
+        ),
+        ("bad@@example..com\nnot-an-email@localhost", ResumeFields()),
+    ],
+)
+def test_contact_field_heuristics(text, expected):
+    assert contact_fields(text) == expected
+
+
+def test_pre_fill_reads_the_resume_in_a_worker_and_stores_nothing(db):
+    found = public_apply.resume_fields(db, make_pdf(name="Robin Prefill"), "cv.pdf", client="c")
+    assert found.full_name == "Robin Prefill" and found.email == "cand@example.com"
+    assert found.phone and found.linkedin_url == "https://www.linkedin.com/in/robin-prefill"
+    docx = make_docx("Reach me at robin@example.net or +33 1 23 45 67 89")
+    assert public_apply.resume_fields(db, docx, "cv.docx", client="c").email == "robin@example.net"
+    assert count(db, StoredFile) == 0 and count(db, Application) == 0
+    with pytest.raises(Exception, match="neither"):
+        public_apply.resume_fields(db, b"GIF89a", "cv.pdf", client="c")
+
+
+def test_pre_fill_is_rate_limited_per_client(db, monkeypatch):
+    monkeypatch.setattr(public_apply, "MAX_PREFILLS_PER_CLIENT", 2)
+    data = make_docx("x@example.com")
+    for _ in range(2):
+        public_apply.resume_fields(db, data, "cv.docx", client="203.0.113.5")
+    with pytest.raises(TooManyAttempts, match="résumés were read from here"):
+        public_apply.resume_fields(db, data, "cv.docx", client="203.0.113.5")
+    public_apply.resume_fields(db, data, "cv.docx", client="203.0.113.6")
+    # Pre-fills do not count against the applications of the same client.
+    apply_without_account(db, jobs.create_job(db, _recruiter(db), "X").id, form(), client="203.0.113.5")
+
+
+def _recruiter(db):
+    return make_company(db, "Initech").recruiter
