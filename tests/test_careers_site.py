@@ -482,7 +482,7 @@ def test_company_page_shows_about_links_and_accent(db, acme, client):
     page = doc(r)
     assert page.xpath("//section[@class='hero']//strong/text()") == ["anvils"]
     assert not page.xpath("//@href[contains(., 'javascript')]")
-    assert page.xpath("//footer//a/@href") == ["https://acme.test"]
+    assert page.xpath("//footer//nav//a/@href") == ["https://acme.test"]
     style = page.xpath("//style")[0].text
     assert "--accent:#ffe600" in style and "--on-accent:#000000" in style
     assert theme.csp_hash(style) in r.headers["content-security-policy"]
