@@ -564,3 +564,191 @@ def test_pre_fill_is_rate_limited_per_client(db, monkeypatch):
 
 def _recruiter(db):
     return make_company(db, "Initech").recruiter
+
+
+# --- over HTTP: the REST twin and the careers site's form ----------------------------------------
+
+
+def http(db):
+    from .test_api import client_for
+
+    return client_for(db)
+
+
+def multipart(job=None, **fields) -> tuple[dict, dict]:
+    data = {
+        "full_name": "Jade Applicant",
+        "email": "jade@example.com",
+        "phone": "",
+        "linkedin_url": "",
+        "cover_letter": "Hello",
+        "started": form_token(EARLIER),
+        "website": "",
+    }
+    if job is not None:
+        data |= {f"answer_{qid}": value for qid, value in answers_for(job).items()}
+    resume = fields.pop("resume", ("jade.pdf", make_pdf(name="Jade Applicant"), "application/pdf"))
+    data.update(fields)
+    return data, ({"resume": resume} if resume else {})
+
+
+def test_the_rest_twin_takes_multipart_and_json(db, acme):
+    import base64
+
+    c = http(db)
+    job = knockout_job(db, acme)
+    data, files = multipart(job)
+    r = c.post(f"/api/jobs/{job.id}/applications", data=data, files=files)
+    assert r.status_code == 201, r.text
+    assert r.json() == {"detail": public_apply_detail(), "job_id": job.id, "email": "jade@example.com"}
+    with db.session() as s:
+        assert s.exec(select(Application.source)).one() == "api"
+
+    body = {
+        "full_name": "Jon Json",
+        "email": "jon@example.com",
+        "answers": [{"question_id": qid, "answer": v} for qid, v in answers_for(job).items()],
+        "resume_name": "jon.docx",
+        "resume_base64": base64.b64encode(make_docx("Jon's résumé")).decode(),
+        "source": "embed",
+        "started": c.get("/api/apply/form-token").json()["started"],
+    }
+    r = c.post(f"/api/jobs/{job.id}/applications", json=body)
+    assert r.status_code == 422 and "quicker than a person" in r.json()["detail"]
+    body["started"] = form_token(EARLIER)
+    r = c.post(f"/api/jobs/{job.id}/applications", json=body)
+    assert r.status_code == 201, r.text
+    with db.session() as s:
+        assert s.exec(select(Application.source).order_by(Application.id.desc())).first() == "embed"
+    # Again: 409, kindly; a field wrong: 422 naming it; the résumé alone wrong: 415; bad base64: 422.
+    r = c.post(f"/api/jobs/{job.id}/applications", json=body)
+    assert r.status_code == 409 and r.json()["detail"] == ALREADY_APPLIED
+    r = c.post(f"/api/jobs/{job.id}/applications", json=body | {"email": "nope", "full_name": ""})
+    assert r.status_code == 422 and set(r.json()["fields"]) == {"email", "full_name"}
+    gif = base64.b64encode(b"GIF89a....").decode()
+    r = c.post(
+        f"/api/jobs/{job.id}/applications", json=body | {"email": "new@example.com", "resume_base64": gif}
+    )
+    assert r.status_code == 415 and "neither" in r.json()["fields"]["resume"]
+    r = c.post(f"/api/jobs/{job.id}/applications", json=body | {"resume_base64": "***"})
+    assert r.status_code == 422
+    r = c.post(
+        f"/api/jobs/{job.id}/applications", content=b"full_name=x", headers={"content-type": "text/plain"}
+    )
+    assert r.status_code == 422 and "JSON or as multipart" in r.json()["detail"]
+    assert c.post("/api/jobs/999999/applications", data=data, files=files).status_code == 404
+
+
+def public_apply_detail() -> str:
+    from flowtrack_ui.api.applications import APPLIED
+
+    return APPLIED
+
+
+def test_the_link_route_and_knockouts_hidden_from_the_public(db, acme):
+    c = http(db)
+    job = knockout_job(db, acme)
+    data, files = multipart(job)
+    assert c.post(f"/api/jobs/{job.id}/applications", data=data, files=files).status_code == 201
+    token = link_token(outbox(db, "jade@example.com")[0])
+    r = c.post(f"/api/auth/link/{token}")
+    assert r.status_code == 200 and r.json()["token_type"] == "bearer"
+    me = c.get("/api/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"})
+    assert me.json()["email"] == "jade@example.com"
+    again = c.post(f"/api/auth/link/{token}")
+    assert again.status_code == 409 and "already been used" in again.json()["detail"]
+    for wrong in ("nope", "A" * 43, "x" * 250):
+        r = c.post(f"/api/auth/link/{wrong}")
+        assert r.status_code == 404 and "not valid" in r.json()["detail"]
+    # Which answers disqualify: the job's own staff read them; applicants and other companies do not.
+    from .test_api import login
+
+    def knockouts(headers=None):
+        return [
+            q["disqualifying_answers"]
+            for q in c.get(f"/api/jobs/{job.id}", headers=headers).json()["questions"]
+        ]
+
+    assert knockouts(login(c, "rec@acme.test")) == [["no"], ["3 months"], []]
+    assert knockouts() == [[], [], []]
+    make_company(db, "Globex")
+    assert knockouts(login(c, "rec@globex.test")) == [[], [], []]
+
+
+def test_resume_fields_over_http(db):
+    c = http(db)
+    r = c.post(
+        "/api/apply/resume-fields",
+        files={"file": ("cv.pdf", make_pdf(name="Robin Prefill"), "application/pdf")},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["full_name"] == "Robin Prefill" and r.json()["email"] == "cand@example.com"
+    r = c.post("/api/apply/resume-fields", files={"file": ("cv.pdf", b"not a resume", "application/pdf")})
+    assert r.status_code == 415
+    r = c.post(
+        "/api/apply/resume-fields",
+        files={"file": ("cv.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf")},
+    )
+    assert r.status_code == 413
+    assert c.post("/api/apply/resume-fields").status_code == 422
+    assert count(db, StoredFile) == 0
+
+
+def test_the_form_post_answers_303_and_a_refusal_keeps_the_values(db, acme):
+    c = http(db)
+    job = knockout_job(db, acme)
+    page = f"/careers/acme/jobs/{job.id}-platform-engineer"
+    html = c.get(page + "?source=newsletter").text
+    assert 'enctype="multipart/form-data"' in html and f'action="/careers/acme/jobs/{job.id}/apply"' in html
+    assert 'name="source" value="newsletter"' in html and 'name="website"' in html
+    assert re.search(r'name="started" value="\d+\.[0-9a-f]{32}"', html)
+    assert "Acme uses what you send here" in html and "until Acme's hiring for it is over" in html
+    assert "disqualif" not in html.lower()  # the knockout answers are not in the page
+
+    data, files = multipart(job, email="not-an-email", phone="call me", cover_letter="Kept <b>text</b>")
+    r = c.post(f"/careers/acme/jobs/{job.id}/apply", data=data, files=files, follow_redirects=False)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert 'id="email" name="email" type="email"' in r.text and 'value="not-an-email"' in r.text
+    assert 'aria-invalid="true"' in r.text and 'id="email-error"' in r.text and 'href="#phone"' in r.text
+    assert "Kept &lt;b&gt;text&lt;/b&gt;" in r.text  # kept, escaped
+    assert count(db, Application) == 0
+
+    data, files = multipart(job, source="newsletter")
+    r = c.post(f"/careers/acme/jobs/{job.id}/apply", data=data, files=files, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/careers/acme/jobs/{job.id}/applied"
+    thanks = c.get(r.headers["location"])
+    assert thanks.status_code == 200 and "We emailed you a link" in thanks.text and "7 days" in thanks.text
+    assert "jade@example.com" not in thanks.text
+    with db.session() as s:
+        assert tuple(s.exec(select(Application.source, Application.source_detail)).one()) == (
+            "link",
+            "newsletter",
+        )
+
+    # The same address again: the page comes back with the kind refusal at the top, 409.
+    r = c.post(f"/careers/acme/jobs/{job.id}/apply", data=data, files=files, follow_redirects=False)
+    assert r.status_code == 409 and "You have already applied to this job" in r.text
+    # The honeypot filled: refused, nothing made.
+    data, files = multipart(job, email="bot@example.com", website="http://spam.example")
+    r = c.post(f"/careers/acme/jobs/{job.id}/apply", data=data, files=files, follow_redirects=False)
+    assert r.status_code == 422 and "could not be sent" in r.text
+    assert user(db, "bot@example.com") is None
+
+
+def test_the_privacy_notice_names_the_retention_period(db, acme):
+    from flowtrack_ui.core.privacy import retention
+
+    retention.set_retention(db, acme.recruiter, 6)
+    html = http(db).get(f"/careers/acme/jobs/{acme.job_id}").text
+    assert "erased 6 months after the last change" in html
+
+
+def test_the_form_post_of_a_closed_or_unknown_job(db, acme):
+    c = http(db)
+    data, files = multipart()
+    jobs.set_job_status(db, acme.recruiter, acme.job_id, "closed")
+    r = c.post(f"/careers/acme/jobs/{acme.job_id}/apply", data=data, files=files, follow_redirects=False)
+    assert r.status_code == 410
+    r = c.post("/careers/acme/jobs/999999/apply", data=data, files=files, follow_redirects=False)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert count(db, Application) == 0

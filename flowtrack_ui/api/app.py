@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flowtrack_ui.core.db import Database, default_database
 from flowtrack_ui.core.settings import PROJECT_ROOT
+from flowtrack_ui.site import apply as careers_apply
 from flowtrack_ui.site import routes as careers_site
 
 from . import analytics, applications, auth, collaboration, company, errors, jobs, pipelines, profile, talent
@@ -75,6 +76,7 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     for module in (auth, jobs, applications, profile, collaboration, pipelines, analytics, talent):
         api.include_router(module.router)
     api.include_router(company.router)
+    api.include_router(careers_apply.router)  # the job page's apply form (before the site's catch-all)
     api.include_router(careers_site.router)  # the careers site's HTML and XML, before Reflex's pages
 
     @api.get(

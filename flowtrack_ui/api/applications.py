@@ -2,32 +2,45 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Path, Query, Response, status
+from fastapi import APIRouter, Body, File, Header, Path, Query, Request, Response, UploadFile, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from flowtrack_ui.core import queries
 from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.analytics.sources import Source
-from flowtrack_ui.core.applications import applying
+from flowtrack_ui.core.applications import applying, public_apply
 from flowtrack_ui.core.applications import details as application_details
-from flowtrack_ui.core.errors import NotFound
+from flowtrack_ui.core.applications.public_apply import PublicApplication
+from flowtrack_ui.core.errors import InvalidInput, NotFound
+from flowtrack_ui.core.files.file_types import MAX_RESUME_BYTES
 from flowtrack_ui.core.pipelines import moves
 from flowtrack_ui.core.views import ApplicationView
 
-from .deps import Caller, Db, Token
+from .deps import Caller, ClientAddress, Db, Token
 from .errors import errors
-from .files import file_out, file_response, page_response
+from .files import file_out, file_response, page_response, read_upload
 from .jobs import JobId, Limit, Offset
 from .schemas import (
     AnswerOut,
     ApplicationDetailOut,
     ApplicationOut,
     ApplyIn,
+    ApplyProblemsOut,
     EmailOut,
+    FormTokenOut,
     HistoryOut,
     PossibleDuplicateOut,
+    PublicApplyIn,
+    PublicApplyOut,
+    ResumeFieldsOut,
     TimelineOut,
 )
 
@@ -80,6 +93,145 @@ def apply(
             source_tag=source,
         )
     )
+
+
+APPLIED = "Thank you: your application is in. We emailed you a link to follow it."
+_PUBLIC_APPLY_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": PublicApplyIn.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["full_name", "email", "resume", "started"],
+                    "properties": {
+                        "full_name": {"type": "string"},
+                        "email": {"type": "string"},
+                        "phone": {"type": "string"},
+                        "linkedin_url": {"type": "string"},
+                        "cover_letter": {"type": "string"},
+                        "resume": {"type": "string", "format": "binary"},
+                        "source": {"type": "string"},
+                        "started": {"type": "string"},
+                        "website": {"type": "string", "description": "Must stay empty."},
+                    },
+                    "additionalProperties": {"type": "string", "description": "answer_{question_id}"},
+                }
+            },
+        },
+    }
+}
+
+
+async def _public_form(request: Request) -> PublicApplication:
+    """The application as sent: JSON (the résumé base64) or multipart (the résumé a file)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            body = PublicApplyIn.model_validate(json.loads(await request.body() or b"null"))
+            resume = base64.b64decode(body.resume_base64, validate=True)
+        except (ValueError, ValidationError, binascii.Error) as exc:
+            if isinstance(exc, ValidationError):
+                fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")}))
+                raise InvalidInput(f"Check these fields: {fields}.") from None
+            raise InvalidInput("Send a JSON object; resume_base64 holds the file in base64.") from None
+        return PublicApplication(
+            full_name=body.full_name,
+            email=body.email,
+            phone=body.phone,
+            linkedin_url=body.linkedin_url,
+            cover_letter=body.cover_letter,
+            answers=[{"question_id": a.question_id, "answer": a.answer} for a in body.answers],
+            resume=resume,
+            resume_name=body.resume_name,
+            source=body.source,
+            honeypot=body.website,
+            started=body.started,
+        )
+    if kind != "multipart/form-data":
+        raise InvalidInput("Send the application as JSON or as multipart/form-data.")
+    async with request.form(max_files=1, max_fields=60) as form:
+        upload = form.get("resume")
+        resume = None
+        name = ""
+        if isinstance(upload, StarletteUpload):
+            resume = await upload.read(MAX_RESUME_BYTES + 1)
+            name = upload.filename or ""
+        texts = {k: v for k, v in form.items() if isinstance(v, str)}
+    return PublicApplication(
+        full_name=texts.get("full_name", ""),
+        email=texts.get("email", ""),
+        phone=texts.get("phone", ""),
+        linkedin_url=texts.get("linkedin_url", ""),
+        cover_letter=texts.get("cover_letter", ""),
+        answers=public_apply.answers_from_fields(texts),
+        resume=resume,
+        resume_name=name,
+        source=texts.get("source", ""),
+        honeypot=texts.get("website", ""),
+        started=texts.get("started", ""),
+    )
+
+
+@router.post(
+    "/jobs/{job_id}/applications",
+    response_model=PublicApplyOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        **errors(404, 409, 413, 415, 429),
+        422: {"model": ApplyProblemsOut, "description": "Fields to correct, each named"},
+    },
+    openapi_extra=_PUBLIC_APPLY_BODY,
+    tags=["applications"],
+    summary="Apply without an account",
+)
+async def apply_without_account(
+    job_id: JobId, request: Request, db: Db, client: ClientAddress
+) -> PublicApplyOut | JSONResponse:
+    """The careers site's one-step form as an API: JSON or multipart, no account needed.
+
+    The candidate record is found by email (or made without a password); nothing of it is shown.
+    An email with a single-use sign-in link to the tracker goes to the address. ``started`` comes
+    from GET /api/apply/form-token at least 3 seconds before; ``website`` must stay empty.
+    404 for a job that takes no applications, 409 when closed or already applied, 413/415 for the
+    résumé, 422 with ``fields`` naming each problem, 429 past the hourly limits (Retry-After).
+    """
+    form = await _public_form(request)
+    try:
+        applied = await run_in_threadpool(
+            public_apply.apply_without_account, db, job_id, form, client=client, default_source=Source.API
+        )
+    except public_apply.FormProblems as exc:
+        return JSONResponse({"detail": exc.message, "fields": exc.fields}, status_code=exc.status_code)
+    return PublicApplyOut(detail=APPLIED, job_id=applied.job_id, email=applied.email)
+
+
+@router.get("/apply/form-token", response_model=FormTokenOut, tags=["applications"])
+def form_token(response: Response) -> FormTokenOut:
+    """When an application form was shown, signed: send it back as ``started`` (not within 3 s)."""
+    response.headers["Cache-Control"] = "no-store"
+    return FormTokenOut(started=public_apply.form_token(), min_seconds=public_apply.MIN_FILL_SECONDS)
+
+
+@router.post(
+    "/apply/resume-fields",
+    response_model=ResumeFieldsOut,
+    responses=errors(413, 415, 422, 429),
+    tags=["applications"],
+    summary="Read a résumé's contact details to pre-fill the form",
+)
+async def resume_fields(
+    db: Db, client: ClientAddress, file: UploadFile | None = File(default=None)
+) -> ResumeFieldsOut:
+    """Name, email, phone and LinkedIn profile found in the résumé's text (empty when not found).
+
+    The file is checked like any résumé (413, 415), read in a file worker and not stored; 429
+    past the hourly limit per client address.
+    """
+    data, name = await read_upload(file)
+    found = await run_in_threadpool(public_apply.resume_fields, db, data, name, client=client)
+    return ResumeFieldsOut(**vars(found))
 
 
 @router.patch(

@@ -20,6 +20,10 @@ MAX_BODY_BYTES = 1024 * 1024
 # 10 MiB file plus the multipart envelope. The file's own limit is enforced by the domain core.
 MAX_UPLOAD_BODY_BYTES = 11 * 1024 * 1024
 UPLOAD_PATHS = ("/api/me/resume", "/_upload", "/api/company/logo")
+# Applying without an account sends the résumé with the form (site/apply.py, api/applications.py).
+APPLY_PATHS = re.compile(
+    r"^/(?:careers/[^/]+/jobs/\d+/apply|api/jobs/\d+/applications|api/apply/resume-fields)$"
+)
 # No FlowTrack body nests deeper than a handful of levels; Python's JSON parser recurses once per
 # level and fails (RecursionError) near a thousand, so deeper bodies are refused before parsing.
 MAX_JSON_DEPTH = 32
@@ -148,7 +152,9 @@ class Hardening:
         path = scope.get("path", "")
         extra = security_headers(path, self.https)
         max_body = (
-            max(self.max_body, MAX_UPLOAD_BODY_BYTES) if path.startswith(UPLOAD_PATHS) else self.max_body
+            max(self.max_body, MAX_UPLOAD_BODY_BYTES)
+            if path.startswith(UPLOAD_PATHS) or APPLY_PATHS.match(path)
+            else self.max_body
         )
         too_big = f"The request body is larger than {max_body // 1024} KiB."
 

@@ -26,14 +26,18 @@ Offset = Annotated[int, Query(ge=0, le=10**9)]
 _COMPUTED = ("questions", "criteria", "stages", "description_html", "url")
 
 
-def job_out(j: JobView) -> JobOut:
+def job_out(j: JobView, knockouts: bool = True) -> JobOut:
+    """``knockouts`` False leaves out which answers disqualify (only the job's own staff see them)."""
     fields = {f: getattr(j, f) for f in JobOut.model_fields if f not in _COMPUTED}
     public = j.status in PUBLIC and j.company_slug
     return JobOut(
         **fields,
         description_html=markdown.to_html(j.description),
         url=get_settings().public_url + job_path(j.company_slug, j.id, j.title) if public else None,
-        questions=[QuestionOut(**vars(q)) for q in j.questions],
+        questions=[
+            QuestionOut(**{**vars(q), "disqualifying_answers": q.disqualifying_answers if knockouts else ()})
+            for q in j.questions
+        ],
         criteria=list(j.criteria),
         stages=[StageOut(**vars(st)) for st in j.stages],
     )
@@ -71,7 +75,10 @@ def list_jobs(
 
 @router.get("/{job_id}", response_model=JobOut, responses=errors(401, 404, 422))
 def get_job(job_id: JobId, db: Db, caller: MaybeCaller) -> JobOut:
-    return job_out(jobs.get_job(db, caller, job_id))
+    job = jobs.get_job(db, caller, job_id)
+    return job_out(
+        job, knockouts=caller is not None and caller.is_staff and caller.company_id == job.company_id
+    )
 
 
 @router.post(

@@ -114,6 +114,14 @@ class QuestionIn(BaseModel):
     prompt: str = Field(max_length=300)
     required: bool = False
     choices: list[str] = Field(default_factory=list, max_length=20, description="For single_choice.")
+    disqualifying_answers: list[str | bool] | None = Field(
+        default=None,
+        max_length=20,
+        description=(
+            "Knockout: answers that reject the application (yes_no: yes or no; single_choice: some "
+            "of the choices, never all). Null keeps a kept question's own; [] clears them."
+        ),
+    )
 
 
 class QuestionOut(BaseModel):
@@ -123,6 +131,9 @@ class QuestionOut(BaseModel):
     prompt: str
     required: bool
     choices: list[str]
+    disqualifying_answers: list[str] = Field(
+        default_factory=list, description="Knockout answers: shown to the job's own staff only."
+    )
 
 
 StageCategory = Literal["applied", "screening", "interview", "offer", "hired", "rejected", "withdrawn"]
@@ -326,6 +337,52 @@ class AnswerIn(BaseModel):
 class ApplyIn(BaseModel):
     cover_letter: str | None = Field(default=None, max_length=10_000)
     answers: list[AnswerIn] = Field(default_factory=list, max_length=20)
+
+
+class PublicApplyIn(BaseModel):
+    """An application without an account, as JSON (multipart takes the same names, with the résumé
+    as the file field ``resume`` and each answer as ``answer_{question_id}``)."""
+
+    full_name: str = Field(max_length=200)
+    email: str = Field(max_length=300)
+    phone: str = Field(default="", max_length=100)
+    linkedin_url: str = Field(default="", max_length=400)
+    cover_letter: str = Field(default="", max_length=20_000)
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=20)
+    resume_name: str = Field(default="", max_length=300, description="The résumé's file name.")
+    resume_base64: str = Field(
+        max_length=15_000_000,
+        description="The résumé (PDF or DOCX), base64; a body of at most 11 MiB (multipart for larger).",
+    )
+    source: str = Field(default="", max_length=100, description="A link's tag (e.g. linkedin), or embed.")
+    started: str = Field(
+        max_length=100,
+        description="The token of GET /api/apply/form-token: a form sent within 3 s is refused.",
+    )
+    website: str = Field(default="", max_length=300, description="Must stay empty (people never see it).")
+
+
+class PublicApplyOut(BaseModel):
+    detail: str
+    job_id: int
+    email: str
+
+
+class ApplyProblemsOut(BaseModel):
+    detail: str
+    fields: dict[str, str] = Field(description="Form field → what is wrong with it")
+
+
+class FormTokenOut(BaseModel):
+    started: str = Field(description="Send it back as `started` (form field or JSON)")
+    min_seconds: int
+
+
+class ResumeFieldsOut(BaseModel):
+    full_name: str
+    email: str
+    phone: str
+    linkedin_url: str
 
 
 class FileOut(BaseModel):

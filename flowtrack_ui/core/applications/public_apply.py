@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -175,6 +176,16 @@ def _check_spam(form: PublicApplication, now: datetime) -> None:
 
 # --- the fields ----------------------------------------------------------------------------------
 
+ANSWER_FIELD = "answer_"
+
+
+def answers_from_fields(fields: Mapping[str, object]) -> dict[str, object]:
+    """The answers of a posted form: each ``answer_{question_id}`` field, by its question id (the
+    check against the job's questions happens in ``apply_without_account``)."""
+    return {
+        key.removeprefix(ANSWER_FIELD): value for key, value in fields.items() if key.startswith(ANSWER_FIELD)
+    }
+
 
 @dataclass(frozen=True)
 class _Checked:
@@ -247,7 +258,8 @@ def _answer_problems(s: Session, job_id: int, answers: object) -> dict[str, str]
         screening.check_answers(screening.for_job(s, job_id), answers)
     except screening.MissingAnswers as exc:
         return {
-            f"answer_{qid}": f"{message[0].upper()}{message[1:]}." for qid, message in exc.problems.items()
+            f"{ANSWER_FIELD}{qid}": f"{message[0].upper()}{message[1:]}."
+            for qid, message in exc.problems.items()
         }
     return {}
 
@@ -450,6 +462,14 @@ def apply_without_account(
         file_answers(s, db, app, job, questions, answers)
         company = s.get(Company, job.company_id)
         return Applied(job_id=job.id, job_title=job.title, company_name=company.name, email=checked.email)
+
+
+def retention_months(db: Database, company_id: int) -> int | None:
+    """How many months the company keeps the candidates it turned down (None: no set period), for
+    the form's privacy notice."""
+    with db.session() as s:
+        company = s.get(Company, company_id)
+        return company.retention_months if company else None
 
 
 def resume_fields(
