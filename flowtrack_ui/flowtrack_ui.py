@@ -19,6 +19,7 @@ from flowtrack_ui.pages.auth import (
     login_page,
     reset_password_page,
     signup_page,
+    track_page,
     verify_page,
 )
 from flowtrack_ui.pages.board import board_page
@@ -93,6 +94,12 @@ app.add_page(
     route="/verify/[token]",
     title="Confirm your email · FlowTrack",
     on_load=AuthState.load_verify,
+)
+app.add_page(
+    track_page,
+    route="/track/[token]",
+    title="Follow your application · FlowTrack",
+    on_load=AuthState.load_track,
 )
 app.add_page(account_page, route="/account", title="Account · FlowTrack", on_load=AccountState.load)
 app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)

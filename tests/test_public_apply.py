@@ -752,3 +752,74 @@ def test_the_form_post_of_a_closed_or_unknown_job(db, acme):
     r = c.post("/careers/acme/jobs/999999/apply", data=data, files=files, follow_redirects=False)
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
     assert count(db, Application) == 0
+
+
+# --- the Reflex handlers: the /track page and the first password ----------------------------------
+
+
+@pytest.fixture
+def states(db, monkeypatch):
+    from flowtrack_ui.state import account, auth, session
+
+    for module in (session, auth, account):
+        monkeypatch.setattr(module, "db", lambda: db)
+    from .test_handlers import call, state_for
+
+    return state_for, call
+
+
+def at(st, url: str) -> None:
+    """The page the state's tab is on (the handler reads the link's token from it)."""
+    import dataclasses
+
+    st.router = dataclasses.replace(st.router, url=type(st.router.url)(url))
+
+
+def test_the_track_handler_signs_in_once_with_the_link(db, acme, states):
+    from flowtrack_ui.state.auth import AuthState
+
+    state_for, call = states
+    apply_without_account(db, acme.job_id, form(), client="c")
+    token = link_token(outbox(db, "jade@example.com")[0])
+
+    st = state_for(AuthState)
+    at(st, f"http://localhost/track/{token[:-3]}abc")
+    call(st, AuthState.use_sign_in_link)
+    assert "not valid" in st.track_error and st.token == ""
+
+    st = state_for(AuthState)
+    at(st, f"http://localhost/track/{token}")
+    result = call(st, AuthState.use_sign_in_link)
+    assert "/my-applications" in repr(result) and st.track_error == ""
+    assert sign_in.principal_from_token(db, st.token).email == "jade@example.com"
+
+    again = state_for(AuthState)
+    at(again, f"http://localhost/track/{token}")
+    call(again, AuthState.use_sign_in_link)
+    assert "already been used" in again.track_error and again.token == ""
+
+
+def test_the_first_password_handler_refuses_forged_calls(db, acme, states):
+    from flowtrack_ui.state.account import AccountState
+
+    state_for, call = states
+    apply_without_account(db, acme.job_id, form(), client="c")
+    jade = sign_in.principal_from_token(
+        db, sign_in.sign_in_with_link(db, link_token(outbox(db, "jade@example.com")[0]))
+    )
+    st = state_for(AccountState, jade)
+    call(st, AccountState.load)
+    assert st.has_password is False
+    call(st, AccountState.set_first_password, {"password": "short"})
+    assert st.error and st.has_password is False
+    call(st, AccountState.set_first_password, {"password": "jade's own long password"})
+    assert st.has_password is True and st.error == ""
+    assert sign_in.login(db, "jade@example.com", "jade's own long password")
+    # A forged call from an account that has a password changes nothing; nobody signed in: sign-in.
+    owner = make_candidate(db, "owner@example.com", "Owner")
+    st = state_for(AccountState, owner)
+    call(st, AccountState.set_first_password, {"password": "taken over password"})
+    assert "password already" in st.error
+    assert sign_in.login(db, "owner@example.com", PASSWORD)
+    nobody = state_for(AccountState)
+    assert "/login" in repr(call(nobody, AccountState.set_first_password, {"password": "whatever it is 1"}))

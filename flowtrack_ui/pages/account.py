@@ -1,4 +1,5 @@
-"""Account page: who you are, and a new password (which signs out every other session)."""
+"""Account page: who you are, and a new password (which signs out every other session), or a first
+one for an account made by applying without one."""
 
 from __future__ import annotations
 
@@ -17,39 +18,70 @@ def account_page() -> rx.Component:
             rx.heading("Your account", size="6"),
             rx.text(AccountState.user_name, " · ", AccountState.user_email, color_scheme="gray"),
             rx.cond(~AccountState.email_confirmed, _confirm_email()),
-            rx.card(
-                rx.form(
-                    rx.vstack(
-                        rx.heading("Change password", size="4"),
-                        rx.text(
-                            "Every other browser and API token signed in as you will be signed out.",
-                            size="2",
-                            color_scheme="gray",
-                        ),
-                        field(
-                            "Current password",
-                            "current_password",
-                            "password",
-                            auto_complete="current-password",
-                            required=True,
-                            max_length=128,
-                        ),
-                        new_password_field("New password"),
-                        error_callout(AccountState.error),
-                        rx.button("Change password", type="submit", data_testid="change-password"),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    on_submit=AccountState.change_password,
-                    reset_on_submit=True,
-                ),
-                width="100%",
-                max_width="480px",
-            ),
+            rx.cond(AccountState.has_password, _change_password(), _choose_password()),
             rx.cond(AccountState.is_candidate, _your_data()),
             spacing="4",
         ),
         max_width="720px",
+    )
+
+
+def _choose_password() -> rx.Component:
+    """An account made by applying without one signs in by emailed links until it has a password."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Choose a password", size="4", as_="h2"),
+                rx.text(
+                    "You signed in with the link we emailed you. With a password you can sign in any "
+                    "time without a link. Every other browser signed in as you will be signed out.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                new_password_field("New password"),
+                error_callout(AccountState.error),
+                rx.button("Set password", type="submit", data_testid="set-password"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.set_first_password,
+            reset_on_submit=True,
+        ),
+        width="100%",
+        max_width="480px",
+        data_testid="choose-password",
+    )
+
+
+def _change_password() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Change password", size="4"),
+                rx.text(
+                    "Every other browser and API token signed in as you will be signed out.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                field(
+                    "Current password",
+                    "current_password",
+                    "password",
+                    auto_complete="current-password",
+                    required=True,
+                    max_length=128,
+                ),
+                new_password_field("New password"),
+                error_callout(AccountState.error),
+                rx.button("Change password", type="submit", data_testid="change-password"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.change_password,
+            reset_on_submit=True,
+        ),
+        width="100%",
+        max_width="480px",
     )
 
 
@@ -98,6 +130,10 @@ def _your_data() -> rx.Component:
                 "Erasing your account deletes your name, email, profile, résumés and answers for good, "
                 "everywhere. Companies keep only anonymous stage history. You cannot sign in again.",
                 size="2",
+            ),
+            rx.cond(
+                ~AccountState.has_password,
+                rx.text("Choose a password above first: erasing asks for it.", size="2", color_scheme="gray"),
             ),
             rx.button(
                 "Erase my account",

@@ -256,3 +256,27 @@ def verify_page() -> rx.Component:
             ),
         ),
     )
+
+
+def track_page() -> rx.Component:
+    """The link emailed after applying without an account opens this page; the button signs in
+    (a mail scanner that only opens the link does not use it up) and lands on the applications."""
+    return auth_card(
+        "Follow your application",
+        "This link signs you in to your applications. It works once.",
+        rx.vstack(
+            error_callout(AuthState.track_error),
+            rx.cond(
+                AuthState.track_error != "",
+                rx.link("Go to sign in", href="/login"),
+                rx.button(
+                    "Open my applications",
+                    size="3",
+                    width="100%",
+                    on_click=AuthState.use_sign_in_link,
+                    data_testid="track-submit",
+                ),
+            ),
+            width="100%",
+        ),
+    )

@@ -22,6 +22,8 @@ class AccountState(SessionState):
     erase_error: str = ""
     # False offers a new link to confirm the account's email address.
     email_confirmed: bool = True
+    # False (an account made by applying without one): "Choose a password" instead of "Change".
+    has_password: bool = True
 
     @rx.var
     def is_candidate(self) -> bool:
@@ -34,6 +36,7 @@ class AccountState(SessionState):
         if (p := self.require()) is None:
             return self.guard()
         self.email_confirmed = email_ownership.is_confirmed(db(), p)
+        self.has_password = sign_in.has_password(db(), p)
         return None
 
     @rx.event
@@ -64,6 +67,23 @@ class AccountState(SessionState):
         self.token = token
         self.error = ""
         return rx.toast.success("Password changed. Every other session has been signed out.")
+
+    @rx.event
+    async def set_first_password(self, form: dict):
+        """A first password for an account made by applying (no current one to give); every
+        other session ends, this tab gets a fresh token."""
+        try:
+            # In a thread: the password hash takes a moment.
+            token = await asyncio.to_thread(
+                sign_in.set_first_password, db(), self.principal(), str(form.get("password", ""))
+            )
+        except Unauthenticated as exc:
+            return self.refuse(exc)
+        except DomainError as exc:
+            self.error = exc.message
+            return None
+        self.token, self.error, self.has_password = token, "", True
+        return rx.toast.success("Your password is set. Sign in with it next time, or with a link.")
 
     @rx.event
     def download_data(self):

@@ -38,6 +38,8 @@ class AuthState(SessionState):
     # The /verify/[token] page: "" until the button is pressed, then what the link did (or why not).
     verify_done: str = ""
     verify_error: str = ""
+    # The /track/[token] page: why its sign-in link did not work ("" until the button is pressed).
+    track_error: str = ""
 
     @rx.var
     def next_suffix(self) -> str:
@@ -170,6 +172,23 @@ class AuthState(SessionState):
             else "Your email address is confirmed."
         )
         return None
+
+    @rx.event
+    def load_track(self):
+        """The page of the link emailed after applying only offers the button: a mail scanner that
+        opens the link does not use it up (it works once)."""
+        self.error, self.track_error = "", ""
+
+    @rx.event
+    def use_sign_in_link(self):
+        """Sign in with the emailed link and land on the candidate's applications."""
+        try:
+            token = sign_in.sign_in_with_link(db(), self._path_token("track"))
+        except DomainError as exc:
+            self.track_error = exc.message
+            return None
+        self.track_error = ""
+        return self._signed_in(token)
 
     @rx.event
     def load_invitation(self):
