@@ -743,3 +743,11 @@ def test_listing_search_and_sitemap_on_both_engines(any_db, monkeypatch):
     assert len(root.xpath("//s:url", namespaces=ns)) == 4
     for lastmod in root.xpath("//s:url/s:lastmod/text()", namespaces=ns):
         assert datetime.fromisoformat(lastmod).tzinfo is not None
+    # Control characters (NUL, which PostgreSQL refuses; line breaks) are no search and no address.
+    assert titles(c.get("/careers/acme?q=Ana%00lyst&location=Pa%0Aris")) == ["Analyst"]
+    assert c.get("/careers/acme?department=%00").status_code == 200
+    for path in ("/careers/ac%00me", "/careers/ac%0Ame/jobs.rss", "/careers/acme/jobs/1%00-x"):
+        r = c.get(path, follow_redirects=False)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
+    r = c.get("/careers/ACME", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (301, "/careers/acme")

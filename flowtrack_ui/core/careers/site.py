@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,6 +32,8 @@ MAX_SEARCH = 100
 LOGO_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 DEFAULT_ACCENT = "#4f46e5"
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# What a careers address may look like (any case: /careers/ACME redirects to /careers/acme).
+_ADDRESS = re.compile(rf"^[A-Za-z0-9-]{{1,{slugs.MAX_SLUG + 10}}}$")
 _LINK_SCHEMES = ("https://", "http://", "mailto:")
 COMPANY_NOT_FOUND = "No careers site lives at this address."
 JOB_NOT_FOUND = "This job does not exist, or is not public."
@@ -160,7 +163,7 @@ def site_view(company: Company) -> CompanySite:
 
 def _company(s: Session, slug: object) -> Company:
     """The company whose current or former address ``slug`` is; NotFound otherwise."""
-    if not isinstance(slug, str) or not 1 <= len(slug) <= slugs.MAX_SLUG + 10:
+    if not isinstance(slug, str) or not _ADDRESS.match(slug):
         raise NotFound(COMPANY_NOT_FOUND)
     company_id = slugs.holder(s, slug.lower())
     company = s.get(Company, company_id) if company_id is not None else None
@@ -177,7 +180,11 @@ def company_site(db: Database, slug: object) -> CompanySite:
 
 
 def _choice(value: object, limit: int = 200) -> str:
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    """A filter's value as typed, without control characters (no stored value holds any, and
+    PostgreSQL refuses NUL), at most ``limit`` characters."""
+    if not isinstance(value, str):
+        return ""
+    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Zl", "Zp")).strip()[:limit]
 
 
 def filters_from(query: dict[str, str]) -> JobFilters:
@@ -208,7 +215,7 @@ def open_jobs(
         ).all()
         query = select(Job).where(base)
         if filters.q:
-            words = validation.text(filters.q, "Search", max_len=MAX_SEARCH, required=False)
+            words = filters.q[:MAX_SEARCH]
             query = query.where(
                 or_(
                     like.contains(Job.title, words),
