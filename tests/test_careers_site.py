@@ -746,7 +746,13 @@ def test_listing_search_and_sitemap_on_both_engines(any_db, monkeypatch):
     # Control characters (NUL, which PostgreSQL refuses; line breaks) are no search and no address.
     assert titles(c.get("/careers/acme?q=Ana%00lyst&location=Pa%0Aris")) == ["Analyst"]
     assert c.get("/careers/acme?department=%00").status_code == 200
-    for path in ("/careers/ac%00me", "/careers/ac%0Ame/jobs.rss", "/careers/acme/jobs/1%00-x"):
+    for path in (
+        "/careers/ac%00me",
+        "/careers/ac%0Ame/jobs.rss",
+        "/careers/acme/jobs/1%00-x",
+        "/careers/acme/jobs/2147483648-x",  # past PostgreSQL's integer
+        "/careers/job?id=99999999999",
+    ):
         r = c.get(path, follow_redirects=False)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
     r = c.get("/careers/ACME", follow_redirects=False)

@@ -22,7 +22,7 @@ from .. import jobs, like, validation
 from ..applications import questions as screening
 from ..applications.questions import QuestionView
 from ..db import Database
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from ..models import CLOSED, Company, Job, StoredFile
 from ..views import JobView
 from . import slugs
@@ -289,7 +289,7 @@ def _job_id(job_ref: object) -> int:
     """``12`` or ``12-senior-engineer`` → 12; NotFound for anything else."""
     text = str(job_ref) if isinstance(job_ref, int | str) else ""
     head = text.split("-", 1)[0]
-    if not head.isascii() or not head.isdigit() or len(head) > 18 or int(head) < 1:
+    if not head.isascii() or not head.isdigit() or len(head) > 12 or not 1 <= int(head) <= validation.MAX_ID:
         raise NotFound(JOB_NOT_FOUND)
     return int(head)
 
@@ -328,7 +328,7 @@ def job_by_id(db: Database, job_id: object, now: datetime | None = None) -> Publ
     """A job by its id alone (the old ``/careers/job?id=N`` links), as ``public_job`` decides."""
     try:
         ident = validation.object_id(job_id, "Job id")
-    except Exception:
+    except InvalidInput:
         raise NotFound(JOB_NOT_FOUND) from None
     with db.session() as s:
         row = s.exec(
