@@ -370,6 +370,13 @@ def test_site_addresses_that_lead_nowhere_answer_html_404(db, acme, client):
         assert doc(r).findtext(".//h1") == "Page not found", path
 
 
+def test_a_trailing_slash_redirects_to_the_address_without_it(db, acme, client):
+    job = jobs.get_job(db, None, acme.job_id)
+    for path in ("/careers", "/careers/acme", url_of(job)):
+        r = client.get(path + "/?source=x", follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (301, path + "?source=x"), path
+
+
 def test_head_requests_answer_like_get(db, acme, client):
     job = jobs.get_job(db, None, acme.job_id)
     for path in (url_of(job), "/careers/acme", "/sitemap.xml", "/careers/acme/jobs.rss"):

@@ -195,6 +195,10 @@ def asset(request: Request, name: str) -> Response:
     return found if found is not None else render.not_found(request, "No such file.")
 
 
-def unknown(request: Request, slug: str = "", rest: str = "") -> Response:
-    """Any other address under ``/careers``: an HTML page, never the app's JSON or bundle."""
+def unknown(request: Request) -> Response:
+    """Any other address under ``/careers``: a trailing slash redirects to the address without
+    it; anything else is the site's HTML 404, never the app's JSON or bundle."""
+    path = request.url.path
+    if path.endswith("/") and path.rstrip("/"):
+        return redirect(path.rstrip("/"), request)
     return render.not_found(request, "There is no page at this address.")

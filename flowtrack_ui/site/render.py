@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -43,8 +44,16 @@ SHORT_CACHE = "public, max-age=300"
 
 
 def _version(name: str) -> str:
-    path = STATIC / name
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "0"
+    """The first 12 hex digits of the file's SHA-256, hashed again only when the file changes."""
+    try:
+        return _digest(name, (STATIC / name).stat().st_mtime_ns)
+    except OSError:
+        return "0"
+
+
+@lru_cache(maxsize=64)
+def _digest(name: str, _mtime_ns: int) -> str:
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
 
 
 def asset_url(name: str) -> str:

@@ -18,6 +18,12 @@ def careers_index(request: Request) -> Response:
     return pages.index(request)
 
 
+@router.api_route("/careers/", methods=READ)
+def careers_index_slash(request: Request) -> Response:
+    """Before the app's own page at that address (the first careers site's)."""
+    return pages.unknown(request)
+
+
 @router.api_route("/careers/assets/{name}", methods=READ)
 def careers_asset(request: Request, name: str) -> Response:
     return pages.asset(request, name)
