@@ -377,6 +377,17 @@ def test_a_trailing_slash_redirects_to_the_address_without_it(db, acme, client):
         assert (r.status_code, r.headers["location"]) == (301, path + "?source=x"), path
 
 
+def test_pages_go_out_gzipped_to_clients_that_accept_it(db, acme, client):
+    job = jobs.get_job(db, None, acme.job_id)
+    plain = client.get(url_of(job), headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    packed = client.get(url_of(job), headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip" and "Accept-Encoding" in packed.headers["vary"]
+    assert packed.text == plain.text
+    assert int(packed.headers["content-length"]) < len(plain.content) / 2
+    assert client.get("/careers/acme/jobs.json", headers={"Accept-Encoding": "gzip"}).json()["jobs"]
+
+
 def test_head_requests_answer_like_get(db, acme, client):
     job = jobs.get_job(db, None, acme.job_id)
     for path in (url_of(job), "/careers/acme", "/sitemap.xml", "/careers/acme/jobs.rss"):
