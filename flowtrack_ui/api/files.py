@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import overload
 from urllib.parse import quote
 
 from fastapi import Response, UploadFile
@@ -16,6 +17,10 @@ from .schemas import FileOut
 FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
+@overload
+def file_out(f: FileView) -> FileOut: ...
+@overload
+def file_out(f: FileView | None) -> FileOut | None: ...
 def file_out(f: FileView | None) -> FileOut | None:
     if f is None:
         return None

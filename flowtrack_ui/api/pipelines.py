@@ -11,7 +11,13 @@ from flowtrack_ui.core.views import PipelineTemplateView
 
 from .deps import Caller, Db
 from .errors import errors
-from .schemas import PipelineTemplateIn, PipelineTemplateOut, RejectionReasonsIn, RejectionReasonsOut
+from .schemas import (
+    PipelineTemplateIn,
+    PipelineTemplateOut,
+    RejectionReasonsIn,
+    RejectionReasonsOut,
+    TemplateStage,
+)
 
 router = APIRouter(prefix="/api", tags=["pipelines"])
 
@@ -19,7 +25,9 @@ TemplateId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def _out(t: PipelineTemplateView) -> PipelineTemplateOut:
-    return PipelineTemplateOut(id=t.id, name=t.name, stages=list(t.stages))
+    return PipelineTemplateOut(
+        id=t.id, name=t.name, stages=[TemplateStage.model_validate(st) for st in t.stages]
+    )
 
 
 def _stages(body: PipelineTemplateIn) -> list[dict]:

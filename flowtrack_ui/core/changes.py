@@ -135,7 +135,7 @@ class ChangeFeed:
         with self._lock:
             self._subs.setdefault(topic, set()).add(sub)
         if self.redis_url:
-            self._ensure_listener(loop)
+            self._ensure_listener(loop, self.redis_url)
         try:
             yield sub
         finally:
@@ -150,18 +150,18 @@ class ChangeFeed:
         with self._lock:
             return sum(len(s) for s in self._subs.values())
 
-    def _ensure_listener(self, loop: asyncio.AbstractEventLoop) -> None:
+    def _ensure_listener(self, loop: asyncio.AbstractEventLoop, redis_url: str) -> None:
         task = self._listeners.get(loop)
         if task is None or task.done():
-            self._listeners[loop] = loop.create_task(self._listen(), name="flowtrack-changes")
+            self._listeners[loop] = loop.create_task(self._listen(redis_url), name="flowtrack-changes")
 
-    async def _listen(self) -> None:
+    async def _listen(self, redis_url: str) -> None:
         """One Redis subscription per process and event loop, reconnecting with back-off."""
         import redis.asyncio as aioredis
 
         delay = 0.5
         while True:
-            client = aioredis.Redis.from_url(self.redis_url)
+            client = aioredis.Redis.from_url(redis_url)
             try:
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)

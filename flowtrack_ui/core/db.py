@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 from threading import RLock
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from .changes import ChangeFeed, application_topic, candidate_topic, company_topic, default_feed, job_topic
+from .errors import NotFound
 from .settings import get_settings
 
 _TOPICS = "flowtrack_changed_topics"
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def existing(s: Session, model: type[Row], row_id: int) -> Row:
+    """The row ``row_id`` of ``model`` that the caller expects to exist (a foreign key or this
+    transaction points at it): a row deleted meanwhile (an account erased between two requests)
+    is a NotFound naming it, not an ``AttributeError`` on ``None`` further down."""
+    row = s.get(model, row_id)
+    if row is None:
+        words = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).capitalize()
+        raise NotFound(f"{words} not found.")
+    return row
 
 
 def announce(session: Session, *topics: str) -> None:

@@ -131,7 +131,7 @@ class Sender:
             if row is None:
                 return None
             with self.db.session(write=True) as s:
-                won = s.execute(
+                won = s.exec(
                     update(OutboxEmail)
                     .where(OutboxEmail.id == row.id, *self._due(now))
                     .values(leased_until=now + self.lease, attempts=OutboxEmail.attempts + 1)
@@ -173,9 +173,9 @@ class Sender:
 
     # --- SMTP ---------------------------------------------------------------------------------
 
-    def _connect(self) -> smtplib.SMTP:
-        cfg = self.smtp
+    def _connect(self, cfg: SmtpConfig) -> smtplib.SMTP:
         context = ssl.create_default_context()
+        conn: smtplib.SMTP
         if cfg.implicit_tls:
             conn = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=self.timeout, context=context)
         else:
@@ -201,7 +201,7 @@ class Sender:
         if not self._has_due():
             return 0
         try:
-            conn = self._connect()
+            conn = self._connect(self.smtp)
         except (OSError, smtplib.SMTPException) as exc:
             self._connect_failures += 1
             log.warning("mail server %s:%s unreachable: %s", self.smtp.host, self.smtp.port, exc)

@@ -93,6 +93,14 @@ class Principal:
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
+    @property
+    def staff_company_id(self) -> int:
+        """The company a staff member acts for. Use cases read it after ``require`` admitted staff
+        only; a candidate (who belongs to no company) reaching one is refused, never scoped to None."""
+        if self.company_id is None:
+            raise Forbidden("Only a company's staff may do this.")
+        return self.company_id
+
 
 def may(principal: Principal, action: Action) -> bool:
     return principal.role in PERMISSIONS[action]

@@ -14,7 +14,7 @@ from sqlmodel import select
 from . import like, validation
 from .applications.applying import application_view
 from .collaboration import scorecards
-from .db import Database
+from .db import Database, existing
 from .errors import NotFound
 from .jobs import job_view
 from .models import (
@@ -101,7 +101,7 @@ def board(
     now = datetime.now(UTC)
     with db.session() as s:
         job = company_job(s, principal, job_id)
-        company_name = s.get(Company, job.company_id).name
+        company_name = existing(s, Company, job.company_id).name
         pipeline = pipeline_of(s, job.id)
         base = (
             select(Application.stage_id, func.count(Application.id))
@@ -121,7 +121,7 @@ def board(
             .label("rank")
         )
         inner = (
-            select(
+            sa_select(  # SQLModel's select() is typed for at most four columns
                 Application.id,
                 Application.candidate_id,
                 Application.stage_id,
@@ -226,7 +226,7 @@ def application_emails(db: Database, principal: Principal, application_id: objec
     require(principal, Action.VIEW_HISTORY)
     with db.session() as s:
         app = company_application(s, principal, application_id)
-        candidate_email = s.get(User, app.candidate_id).email
+        candidate_email = existing(s, User, app.candidate_id).email
         rows = s.exec(
             select(OutboxEmail)
             .where(OutboxEmail.application_id == app.id, OutboxEmail.to_address == candidate_email)
@@ -314,7 +314,7 @@ def my_applications(
     limit, offset = validation.paging(limit, offset)
     with db.session() as s:
         rows = s.exec(
-            select(Application, Job.title, Job.status, Company.name, JobStage.name, JobStage.category)
+            select(Application, Job, Company.name, JobStage)
             .join(Job, Job.id == Application.job_id)
             .join(Company, Company.id == Job.company_id)
             .join(JobStage, JobStage.id == Application.stage_id)
@@ -328,17 +328,17 @@ def my_applications(
             MyApplication(
                 id=app.id,
                 job_id=app.job_id,
-                job_title=title,
+                job_title=job.title,
                 company_name=company,
-                job_status=status,
-                stage=stage,
+                job_status=job.status,
+                stage=stage.name,
                 created_at=app.created_at,
                 updated_at=app.updated_at,
                 timeline=tuple(timelines[app.id]),
-                category=category,
-                can_withdraw=category not in (Category.HIRED, Category.REJECTED, Category.WITHDRAWN),
+                category=stage.category,
+                can_withdraw=stage.category not in (Category.HIRED, Category.REJECTED, Category.WITHDRAWN),
             )
-            for app, title, status, company, stage, category in rows
+            for app, job, company, stage in rows
         ]
 
 

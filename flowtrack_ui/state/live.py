@@ -70,6 +70,8 @@ def _take_slot(token: str, state_name: str) -> tuple[str, str]:
     key = (token, state_name)
     previous = _running.get(key)
     current = asyncio.current_task()
+    if current is None:  # follow() always runs in a task; nothing else may take a slot
+        raise RuntimeError("a live page's slot is taken from inside its task")
     if previous is not None and previous is not current and not previous.done():
         previous.cancel()
     _running[key] = current

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from .. import notifications, security, validation
-from ..db import Database
+from ..db import Database, existing
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Company, Invitation, User
 from ..permissions import INVITE_ACTION, STAFF_ROLES, Action, Principal, Role, require
@@ -44,7 +44,7 @@ def invite_staff(db: Database, principal: Principal, email: str, role: str) -> I
         email_ownership.ensure_not_owned(s, email)  # an unconfirmed holder never blocks the owner
         s.add(
             Invitation(
-                company_id=principal.company_id,
+                company_id=principal.staff_company_id,
                 email=email,
                 role=role_,
                 token_hash=_token_hash(token),
@@ -53,7 +53,7 @@ def invite_staff(db: Database, principal: Principal, email: str, role: str) -> I
             )
         )
         notifications.staff_invitation(
-            s, principal.user_id, principal.company_id, email, role_, token, expires_at
+            s, principal.user_id, principal.staff_company_id, email, role_, token, expires_at
         )
     return InvitationView(token=token, email=email, role=role_, expires_at=expires_at)
 
@@ -77,7 +77,7 @@ def describe_invitation(db: Database, token: str) -> dict:
     says so before anyone accepts; only the link's holder, who reads the address, sees it)."""
     with db.session() as s:
         inv = _open_invitation(s, token)
-        company = s.get(Company, inv.company_id)
+        company = existing(s, Company, inv.company_id)
         holder = s.exec(select(User).where(User.email == inv.email)).first()
         return {
             "email": inv.email,
@@ -100,7 +100,7 @@ def accept_invitation(db: Database, token: str, password: str, full_name: str) -
     password_hash = security.hash_password(password_policy.check(password, invited_email))
     with db.session(write=True) as s:
         inv = _open_invitation(s, token)
-        claimed = s.execute(
+        claimed = s.exec(
             Invitation.__table__.update()
             .where(Invitation.id == inv.id, Invitation.used_at.is_(None))
             .values(used_at=datetime.now(UTC))

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from .. import notifications, security, validation
-from ..db import Database
+from ..db import Database, existing
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import PasswordReset, SignInFailure, User
 from . import password_policy
@@ -70,7 +70,7 @@ def check_token(db: Database, token: object) -> str:
     """The email the link is for (shown on the reset page), or NotFound / Conflict."""
     with db.session() as s:
         reset = _open(s, token, datetime.now(UTC))
-        return s.get(User, reset.user_id).email
+        return existing(s, User, reset.user_id).email
 
 
 def reset_password(db: Database, token: object, password: object) -> int:
@@ -80,7 +80,7 @@ def reset_password(db: Database, token: object, password: object) -> int:
     password_hash = security.hash_password(password_policy.check(password, email))
     with db.session(write=True) as s:
         reset = _open(s, token, now)
-        claimed = s.execute(
+        claimed = s.exec(
             update(PasswordReset)
             .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
             .values(used_at=now)

@@ -218,7 +218,7 @@ def funnels_by_job(db: Database, principal: Principal) -> dict[int, list[int]]:
     """Per job of the company, how many applications reached each step (all time): the overview's bars."""
     require(principal, Action.VIEW_ANALYTICS)
     with db.session() as s:
-        q = _Query(principal.company_id, None, None, None)
+        q = _Query(principal.staff_company_id, None, None, None)
         found: dict[int, dict[int, int]] = {}
         for (job_id, top), n in _furthest(s, q, by_job=True).items():
             found.setdefault(job_id, {})[top] = n
@@ -237,7 +237,7 @@ def report(
         job = None
         if job_id not in (None, "", 0, "0"):
             job = company_job(s, principal, validation.object_id(job_id, "Job id"))
-        q = _Query(principal.company_id, job.id if job else None, since_d, until_d)
+        q = _Query(principal.staff_company_id, job.id if job else None, since_d, until_d)
         dialect = s.get_bind().dialect.name
 
         # Funnel: the furthest step each application reached (a hire counts while it stands).
@@ -334,7 +334,7 @@ def report(
             )
             for r in source_rows
         )
-        standard = tuple(labels(s, principal.company_id))
+        standard = tuple(labels(s, principal.staff_company_id))
     return AnalyticsReport(
         job_id=job.id if job else None,
         since=since_d,

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from .. import notifications, validation
 from ..analytics.sources import Source
-from ..db import Database
+from ..db import Database, existing
 from ..errors import Conflict
 from ..models import TAKES_APPLICATIONS, Application, Job, JobStage
 from ..permissions import Action, Principal, require
@@ -55,4 +55,4 @@ def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id:
             duplicate_message=f"{user.full_name} already has an application for “{job.title}”.",
         )
         notifications.added_from_talent_pool(s, app)
-        return application_view(app, s.get(JobStage, app.stage_id).name)
+        return application_view(app, existing(s, JobStage, app.stage_id).name)

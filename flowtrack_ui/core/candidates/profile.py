@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import overload
 from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
 from .. import validation
-from ..db import Database
+from ..db import Database, existing
 from ..errors import InvalidInput, NotFound
 from ..files import file_types, quota, storage
 from ..models import CandidateProfile, StoredFile, User
@@ -37,6 +38,10 @@ class ProfileView:
     resume: FileView | None
 
 
+@overload
+def file_view(f: StoredFile) -> FileView: ...
+@overload
+def file_view(f: StoredFile | None) -> FileView | None: ...
 def file_view(f: StoredFile | None) -> FileView | None:
     """What a reader is told of a file; the note says why text or pages are missing, if they are."""
     if f is None:
@@ -98,7 +103,7 @@ def _view(s: Session, user: User, profile: CandidateProfile) -> ProfileView:
 def get_profile(db: Database, principal: Principal) -> ProfileView:
     require(principal, Action.EDIT_OWN_PROFILE)
     with db.session() as s:
-        user = s.get(User, principal.user_id)
+        user = existing(s, User, principal.user_id)
         return _view(s, user, _profile(s, principal.user_id))
 
 
@@ -117,7 +122,7 @@ def update_profile(db: Database, principal: Principal, fields: dict) -> ProfileV
     }
     values = {key: check(fields[key]) for key, check in checks.items() if key in fields}
     with db.session(write=True) as s:
-        user = s.get(User, principal.user_id)
+        user = existing(s, User, principal.user_id)
         profile = _profile(s, principal.user_id)
         if "full_name" in values:
             user.full_name = values.pop("full_name")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from ..db import existing
 from ..errors import NotFound
 from ..models import Application, Interview, Job
 from ..permissions import Action, Principal, require
@@ -15,7 +16,7 @@ def staff_application(s: Session, principal: Principal, application_id: object) 
     """The application and its job, for staff of the job's company who may view applications."""
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     app = company_application(s, principal, application_id)
-    return app, s.get(Job, app.job_id)
+    return app, existing(s, Job, app.job_id)
 
 
 def staff_interview(

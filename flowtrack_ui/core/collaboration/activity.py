@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from ..db import Database
+from ..db import Database, existing
 from ..models import ApplicationHistory, ApplicationNote, Interview, OutboxEmail, User
 from ..permissions import Action, Principal, may
 from . import scorecards
@@ -35,7 +35,7 @@ def feed(db: Database, principal: Principal, application_id: object, limit: int 
     with db.session() as s:
         app, job = staff_application(s, principal, application_id)
         names = {u.id: u.full_name for u in s.exec(select(User).where(User.company_id == job.company_id))}
-        names[app.candidate_id] = s.get(User, app.candidate_id).full_name
+        names[app.candidate_id] = existing(s, User, app.candidate_id).full_name
         if may(principal, Action.VIEW_HISTORY):
             for h in s.exec(select(ApplicationHistory).where(ApplicationHistory.application_id == app.id)):
                 title = (

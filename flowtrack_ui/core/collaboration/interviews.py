@@ -7,7 +7,7 @@ names no staff (attendee: the candidate only); the interviewers' lists everyone.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..db import Database, announce_application_change
+from ..db import Database, announce_application_change, existing
 from ..errors import Conflict, InvalidInput
 from ..models import Application, Company, Interview, InterviewInterviewer, Job, User
 from ..permissions import Action, Principal, require
@@ -138,29 +138,25 @@ def _send(
     s: Session, kind: str, interview: Interview, app: Application, job: Job, people: list[User]
 ) -> None:
     """The invitation (or its update or cancellation) to the candidate and each interviewer."""
-    candidate = s.get(User, app.candidate_id)
-    company = s.get(Company, job.company_id)
+    candidate = existing(s, User, app.candidate_id)
+    company = existing(s, Company, job.company_id)
     where = interview.location or interview.video_url
     if interview.location and interview.video_url:
         where = f"{interview.location} · {interview.video_url}"
     values = {"when": describe_when(interview), "duration": str(interview.duration_minutes), "where": where}
     organizer = get_settings().mail_from
-    cancelled = interview.status == CANCELLED
-    base = dict(
+    candidate_invite = calendar.Invite(
         uid=interview.uid,
         sequence=interview.sequence,
         starts_at=interview.starts_at,
         duration_minutes=interview.duration_minutes,
+        summary=f"Interview with {company.name}: {job.title}",
+        description=f"Your interview for {job.title} at {company.name}. {where}",
         location=interview.location,
         url=interview.video_url,
         organizer=organizer,
-        cancelled=cancelled,
-    )
-    candidate_invite = calendar.Invite(
-        summary=f"Interview with {company.name}: {job.title}",
-        description=f"Your interview for {job.title} at {company.name}. {where}",
         attendees=((candidate.full_name, candidate.email),),
-        **base,
+        cancelled=interview.status == CANCELLED,
     )
     notifications.interview_invitation(
         s,
@@ -172,12 +168,12 @@ def _send(
         calendar.ics(candidate_invite),
         for_candidate=True,
     )
-    staff_invite = calendar.Invite(
+    staff_invite = replace(
+        candidate_invite,
         summary=f"Interview: {candidate.full_name} for {job.title}",
         description=f"Interview of {candidate.full_name} for {job.title}. "
         f"{get_settings().public_url}/application?id={app.id}",
         attendees=tuple((u.full_name, u.email) for u in people) + ((candidate.full_name, candidate.email),),
-        **base,
     )
     for person in people:
         notifications.interview_invitation(
@@ -310,7 +306,7 @@ def _send_cancel_only(
     description: str = "You are no longer an interviewer for this interview.",
 ) -> None:
     """A METHOD:CANCEL to these interviewers only (the candidate's calendar is left as it is)."""
-    candidate = s.get(User, app.candidate_id)
+    candidate = existing(s, User, app.candidate_id)
     invite = calendar.Invite(
         uid=interview.uid,
         sequence=interview.sequence,
@@ -397,8 +393,8 @@ def cancel_for_interviewers(s: Session, interview: Interview) -> None:
     """
     if interview.status == CANCELLED:
         return
-    app = s.get(Application, interview.application_id)
-    job = s.get(Job, app.job_id)
+    app = existing(s, Application, interview.application_id)
+    job = existing(s, Job, app.job_id)
     interview.status = CANCELLED
     interview.sequence += 1
     interview.updated_at = datetime.now(UTC)

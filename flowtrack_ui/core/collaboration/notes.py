@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..db import Database, announce_application_change
+from ..db import Database, announce_application_change, existing
 from ..models import ApplicationNote, User
 from ..permissions import STAFF_ROLES, Action, Principal, require
 from ..talent import documents
@@ -65,7 +65,7 @@ def company_colleagues(db: Database, principal: Principal) -> list[Colleague]:
     with db.session() as s:
         return [
             Colleague(u.id, u.full_name, handle_of(u.email), u.role)
-            for u in colleagues(s, principal.company_id)
+            for u in colleagues(s, principal.staff_company_id)
         ]
 
 
@@ -100,7 +100,7 @@ def add_note(db: Database, principal: Principal, application_id: object, body: o
         app, job = staff_application(s, principal, application_id)
         staff = colleagues(s, job.company_id)
         mentioned = mentioned_in(body, staff)
-        author = s.get(User, principal.user_id)
+        author = existing(s, User, principal.user_id)
         note = ApplicationNote(
             application_id=app.id, author_id=principal.user_id, body=body, created_at=datetime.now(UTC)
         )

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import validation
-from ..db import Database, announce_application_change
+from ..db import Database, announce_application_change, existing
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import Interview, InterviewInterviewer, Job, Scorecard, User
 from ..permissions import Action, Principal, may, require
@@ -86,10 +86,9 @@ def submit(db: Database, principal: Principal, interview_id: object, fields: dic
         criteria = criteria_of(job)
         ratings: dict[str, int] = {}
         for name in criteria:
-            value = raw.get(name)
             try:
-                value = int(value)
-            except (TypeError, ValueError):
+                value = int(raw[name])
+            except (KeyError, TypeError, ValueError):
                 raise InvalidInput(f"Rate “{name}” from 1 to 4.") from None
             if not 1 <= value <= 4:
                 raise InvalidInput(f"Rate “{name}” from 1 to 4.")
@@ -113,7 +112,7 @@ def submit(db: Database, principal: Principal, interview_id: object, fields: dic
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
         )
-        return _view(card, s.get(User, principal.user_id))
+        return _view(card, existing(s, User, principal.user_id))
 
 
 def _view(card: Scorecard, author: User) -> ScorecardView:

@@ -56,7 +56,7 @@ def checked_reason(s: Session, company_id: int, value: object) -> str | None:
 def list_reasons(db: Database, principal: Principal) -> list[str]:
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     with db.session() as s:
-        return labels(s, principal.company_id)
+        return labels(s, principal.staff_company_id)
 
 
 def set_reasons(db: Database, principal: Principal, values: object) -> list[str]:
@@ -75,5 +75,5 @@ def set_reasons(db: Database, principal: Principal, values: object) -> list[str]
     with db.session(write=True) as s:
         s.exec(delete(RejectionReason).where(RejectionReason.company_id == principal.company_id))
         for position, label in enumerate(cleaned):
-            s.add(RejectionReason(company_id=principal.company_id, position=position, label=label))
+            s.add(RejectionReason(company_id=principal.staff_company_id, position=position, label=label))
     return cleaned

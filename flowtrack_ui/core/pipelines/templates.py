@@ -70,7 +70,7 @@ def create_template(db: Database, principal: Principal, name: object, stages: ob
     try:
         with db.session(write=True) as s:
             row = PipelineTemplate(
-                company_id=principal.company_id,
+                company_id=principal.staff_company_id,
                 name=name,
                 stages=json.dumps(checked),
                 created_at=now,

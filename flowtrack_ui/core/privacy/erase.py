@@ -33,8 +33,8 @@ from sqlmodel import Session, select
 from .. import notifications, security, throttle
 from ..changes import candidate_topic
 from ..collaboration import interviews
-from ..db import Database, announce, announce_application_change
-from ..errors import InvalidInput
+from ..db import Database, announce, announce_application_change, existing
+from ..errors import InvalidInput, NotFound
 from ..models import (
     Application,
     ApplicationAnswer,
@@ -334,7 +334,10 @@ def erase_candidate(db: Database, principal: Principal, candidate_id: object) ->
     require(principal, Action.ERASE_CANDIDATE)
     with db.session(write=True) as s:
         user = company_candidate(s, principal, candidate_id)
-        return erase_from_company(s, principal.company_id, user, principal.user_id, Kind.STAFF)
+        erasure = erase_from_company(s, principal.staff_company_id, user, principal.user_id, Kind.STAFF)
+        if erasure is None:  # a racing erase took their applications here after the check above
+            raise NotFound("Candidate not found.")
+        return erasure
 
 
 def erase_own_account(
@@ -350,7 +353,7 @@ def erase_own_account(
         raise InvalidInput("Enter your password to confirm that your account should be erased.")
     throttle.begin_attempt(db, principal.email, client)
     with db.session(write=True) as s:
-        user = s.get(User, principal.user_id)
+        user = existing(s, User, principal.user_id)
         if not security.verify_password(password, user.password_hash):
             raise InvalidInput("That password is not right; your account was not erased.")
         erasure = erase_account(s, user, None, Kind.SELF)

@@ -16,15 +16,16 @@ import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import IO
 
 import sqlalchemy as sa
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, or_, select
 
 from .. import notifications
-from ..db import Database
+from ..db import Database, existing
 from ..models import (
     Application,
     ApplicationAnswer,
@@ -63,7 +64,7 @@ def file_name(principal: Principal) -> str:
     return f"flowtrack-data-{datetime.now(UTC):%Y-%m-%d}.zip"
 
 
-def _own_emails(s: Session, user: User, app_ids: list[int]) -> list[OutboxEmail]:
+def _own_emails(s: Session, user: User, app_ids: list[int]) -> Sequence[OutboxEmail]:
     """The emails of the person's applications, and of their account, to their address."""
     return s.exec(
         select(OutboxEmail)
@@ -117,21 +118,25 @@ def write_export(db: Database, principal: Principal, out: IO[bytes]) -> None:
     """Write the candidate's zip to ``out`` (any writable binary file)."""
     require(principal, Action.MANAGE_OWN_DATA)
     with db.session() as s:
-        user = s.get(User, principal.user_id)
+        user = existing(s, User, principal.user_id)
         profile = s.get(CandidateProfile, user.id) or CandidateProfile(user_id=user.id)
         files = s.exec(
-            select(
-                StoredFile.id,
-                StoredFile.original_name,
-                StoredFile.content_type,
-                StoredFile.size,
-                StoredFile.sha256,
-                StoredFile.created_at,
+            select(StoredFile)
+            .options(  # not the bytes: they are streamed into the zip a slice at a time
+                load_only(
+                    StoredFile.id,
+                    StoredFile.original_name,
+                    StoredFile.content_type,
+                    StoredFile.size,
+                    StoredFile.sha256,
+                    StoredFile.created_at,
+                    raiseload=True,
+                )
             )
             .where(StoredFile.owner_id == user.id)
             .order_by(StoredFile.id)
         ).all()
-        names = {f.id: _zip_name(f.id, f.original_name) for f in files}
+        names: dict[int | None, str] = {f.id: _zip_name(f.id, f.original_name) for f in files}
         rows = s.exec(
             select(Application, Job.title, Company.name, JobStage.name)
             .join(Job, Job.id == Application.job_id)

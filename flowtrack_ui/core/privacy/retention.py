@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from .. import validation
-from ..db import Database
+from ..db import Database, existing
 from ..errors import InvalidInput
 from ..models import Application, Company, Job, JobStage, User
 from ..permissions import Action, Principal, require
@@ -44,7 +45,7 @@ def months_before(moment: datetime, months: int) -> datetime:
 def get_retention(db: Database, principal: Principal) -> int | None:
     require(principal, Action.ERASE_CANDIDATE)
     with db.session() as s:
-        return s.get(Company, principal.company_id).retention_months
+        return existing(s, Company, principal.staff_company_id).retention_months
 
 
 def set_retention(db: Database, principal: Principal, months: object) -> int | None:
@@ -60,13 +61,13 @@ def set_retention(db: Database, principal: Principal, months: object) -> int | N
         if value > MAX_MONTHS:
             raise InvalidInput(f"Retention: a number of months from 1 to {MAX_MONTHS}, or off.")
     with db.session(write=True) as s:
-        company = s.get(Company, principal.company_id)
+        company = existing(s, Company, principal.staff_company_id)
         company.retention_months = value
         s.add(company)
         return value
 
 
-def _expired(company_id: int, cutoff: datetime, candidate_id: int | None = None):
+def _expired(company_id: int, cutoff: datetime, candidate_id: int | None = None) -> SelectOfScalar[int]:
     """Candidates of the company whose every application there is rejected or withdrawn and
     untouched since before ``cutoff``."""
     open_apps = sa.func.sum(sa.case((JobStage.category.in_(CLOSED), 0), else_=1))
@@ -103,6 +104,8 @@ def run(db: Database, now: datetime | None = None, batch: int = 500) -> Retentio
         ).all()
     erased = 0
     for company_id, months in companies:
+        if months is None:  # the query leaves these out
+            continue
         cutoff = months_before(now, months)
         with db.session() as s:
             due = list(s.exec(_expired(company_id, cutoff).limit(batch)).all())

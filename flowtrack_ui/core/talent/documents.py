@@ -70,15 +70,23 @@ def refresh(s: Session, company_id: int, candidate_id: int) -> None:
         .where(CandidateTag.company_id == company_id, CandidateTag.candidate_id == candidate_id)
         .order_by(CandidateTag.label)
     ).all()
-    doc = doc or TalentDocument(company_id=company_id, candidate_id=candidate_id)
+    last_applied = last_applied if last_applied.tzinfo else last_applied.replace(tzinfo=UTC)
+    if doc is None:
+        doc = TalentDocument(
+            company_id=company_id,
+            candidate_id=candidate_id,
+            company_key=company_key(company_id),
+            last_applied_at=last_applied,
+        )
     doc.company_key = company_key(company_id)
     doc.full_name = user.full_name
     doc.email = user.email
     doc.headline = profile.headline if profile else ""
-    doc.resume_text = "\n".join(resumes)
+    # The query keeps only files with text; `or ""` says so to the type checker.
+    doc.resume_text = "\n".join(text or "" for text in resumes)
     doc.notes_text = "\n".join(notes)
     doc.tags_text = " ".join(tags)
-    doc.last_applied_at = last_applied if last_applied.tzinfo else last_applied.replace(tzinfo=UTC)
+    doc.last_applied_at = last_applied
     doc.updated_at = datetime.now(UTC)
     s.add(doc)
     s.flush()

@@ -90,8 +90,11 @@ def _since(value: object) -> datetime | None:
     return datetime.combine(value, time.min, UTC)
 
 
-def _filters(s: Session, principal: Principal, tag, category, job_id, since) -> tuple[list[str], dict]:
-    where, params = [], {}
+def _filters(
+    s: Session, principal: Principal, tag, category, job_id, since
+) -> tuple[list[str], dict[str, object]]:
+    where: list[str] = []
+    params: dict[str, object] = {}
     if tag not in (None, ""):
         params["tag"] = tags.clean_tag(tag)
         where.append(
@@ -160,7 +163,7 @@ def _snippets(s: Session, sqlite: bool, words: list[str], doc_ids: list[int], pa
     """A few words around the first match in the résumé or the notes, for the shown rows only."""
     if not words or not doc_ids:
         return {}
-    ids = sa.bindparam("ids", expanding=True)
+    ids: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
     if sqlite:
         rows = s.execute(
             sa.text(
@@ -226,24 +229,24 @@ def search(
     words = query_words(q)
     per_page, _ = validation.paging(per_page, 0, max_limit=100)
     try:
-        page = int(page)  # type: ignore[arg-type]
+        number = int(page)  # type: ignore[call-overload]  # int() raises on the rest
     except (TypeError, ValueError):
         raise InvalidInput("page must be a whole number.") from None
-    if not 1 <= page <= 100_000:
+    if not 1 <= number <= 100_000:
         raise InvalidInput("page must be 1 or more.")
     since = _since(applied_since)
     with db.session() as s:
         where, params = _filters(s, principal, tag, category, job_id, since)
-        params.update(company=principal.company_id, limit=per_page, offset=(page - 1) * per_page)
+        params.update(company=principal.company_id, limit=per_page, offset=(number - 1) * per_page)
         rows = _ranked(s, db.is_sqlite, words, where, params)
         doc_ids = [r[0] for r in rows]
         docs = {d.id: d for d in s.exec(select(TalentDocument).where(TalentDocument.id.in_(doc_ids))).all()}
         candidate_ids = [r[1] for r in rows]
         snippets = _snippets(s, db.is_sqlite, words, doc_ids, params)
-        tag_map = tags.tags_by_candidate(s, principal.company_id, candidate_ids)
-        apps = applications_by_candidate(s, principal.company_id, candidate_ids)
+        tag_map = tags.tags_by_candidate(s, principal.staff_company_id, candidate_ids)
+        apps = applications_by_candidate(s, principal.staff_company_id, candidate_ids)
         total = rows[0][2] if rows else 0
-        if not rows and page > 1:
+        if not rows and number > 1:
             total = _count(s, db.is_sqlite, words, where, params)
         return PoolPage(
             candidates=tuple(
@@ -260,7 +263,7 @@ def search(
                 for d in doc_ids
             ),
             total=total,
-            page=page,
+            page=number,
             per_page=per_page,
         )
 

@@ -61,28 +61,27 @@ def tags_by_candidate(s: Session, company_id: int, candidate_ids: list[int]) -> 
 def set_tags(db: Database, principal: Principal, candidate_id: object, tags: object) -> list[str]:
     """Replaces the candidate's tags in the caller's company (recruiters only)."""
     require(principal, Action.USE_TALENT_POOL)
+    company_id = principal.staff_company_id
     tags = clean_tags(tags)
     with db.session(write=True) as s:
         user = company_candidate(s, principal, candidate_id)
         s.exec(
             delete(CandidateTag).where(
-                CandidateTag.company_id == principal.company_id, CandidateTag.candidate_id == user.id
+                CandidateTag.company_id == company_id, CandidateTag.candidate_id == user.id
             )
         )
         now = datetime.now(UTC)
         for tag in tags:
-            s.add(
-                CandidateTag(company_id=principal.company_id, candidate_id=user.id, label=tag, created_at=now)
-            )
+            s.add(CandidateTag(company_id=company_id, candidate_id=user.id, label=tag, created_at=now))
         s.flush()
-        documents.refresh(s, principal.company_id, user.id)
+        documents.refresh(s, company_id, user.id)
         # Open boards of the jobs they applied to show the new tags on the cards.
         jobs = s.exec(
             select(Application.job_id)
             .join(Job, Job.id == Application.job_id)
-            .where(Application.candidate_id == user.id, Job.company_id == principal.company_id)
+            .where(Application.candidate_id == user.id, Job.company_id == company_id)
         ).all()
-        announce(s, company_topic(principal.company_id), *(job_topic(j) for j in set(jobs)))
+        announce(s, company_topic(company_id), *(job_topic(j) for j in set(jobs)))
         return tags
 
 
