@@ -25,6 +25,7 @@ WORKPLACE_CHOICES = tuple(structured.WORKPLACES.items())
 
 
 def database(request: Request) -> Database:
+    """The database ``create_api`` was given (tests pass their own), as the REST routes read it."""
     provider: Callable[[], Database] = request.app.state.db_provider
     return provider()
 
@@ -41,8 +42,9 @@ def _with_source(path: str, source: str) -> str:
     return f"{path}?source={source}" if source else path
 
 
-def redirect(path: str, request: Request, keep_query: bool = True) -> RedirectResponse:
-    query = request.url.query if keep_query else ""
+def redirect(path: str, request: Request) -> RedirectResponse:
+    """301 to ``path``, keeping the query string (a ``?source=`` tag, the filters)."""
+    query = request.url.query
     return RedirectResponse(f"{path}?{query}" if query else path, status_code=301)
 
 
