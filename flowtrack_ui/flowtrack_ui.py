@@ -24,6 +24,7 @@ from flowtrack_ui.pages.auth import (
 )
 from flowtrack_ui.pages.board import board_page
 from flowtrack_ui.pages.candidate import careers_page, job_detail_page, tracker_page
+from flowtrack_ui.pages.careers_settings import careers_settings_page
 from flowtrack_ui.pages.home import home_page
 from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.overview import overview_page
@@ -35,6 +36,7 @@ from flowtrack_ui.state.application import ApplicationState
 from flowtrack_ui.state.application_team import TeamState
 from flowtrack_ui.state.auth import AuthState
 from flowtrack_ui.state.board import BoardState
+from flowtrack_ui.state.careers_settings import CareersSettingsState
 from flowtrack_ui.state.jobs import CareersState, StaffJobsState
 from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.profile import ProfileState
@@ -107,6 +109,12 @@ app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=Boa
 app.add_page(overview_page, route="/overview", title="Overview · FlowTrack", on_load=OverviewState.load)
 app.add_page(analytics_page, route="/analytics", title="Analytics · FlowTrack", on_load=AnalyticsState.load)
 app.add_page(talent_page, route="/talent", title="Talent pool · FlowTrack", on_load=TalentState.load)
+app.add_page(
+    careers_settings_page,
+    route="/careers-settings",
+    title="Careers site · FlowTrack",
+    on_load=CareersSettingsState.load,
+)
 app.add_page(careers_page, route="/careers", title="Open jobs · FlowTrack", on_load=CareersState.load)
 app.add_page(job_detail_page, route="/careers/job", title="Job · FlowTrack", on_load=CareersState.load_job)
 app.add_page(

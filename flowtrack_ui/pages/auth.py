@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.forms import auth_card, error_callout, field
+from flowtrack_ui.components.forms import auth_card, error_callout, field, label
 from flowtrack_ui.state.auth import AuthState
 
 
@@ -105,6 +105,37 @@ def signup_page() -> rx.Component:
     )
 
 
+def _careers_address_field() -> rx.Component:
+    """The careers page's address, filled in from the company name and editable."""
+    return rx.vstack(
+        label("Careers page address", html_for="company_slug"),
+        rx.input(
+            id="company_slug",
+            name="company_slug",
+            value=AuthState.signup_slug,
+            on_change=AuthState.slug_typed,
+            max_length=60,
+            auto_complete="off",
+            width="100%",
+            size="3",
+            aria_describedby="company-slug-hint",
+            data_testid="company-slug",
+        ),
+        rx.text(
+            AuthState.careers_prefix,
+            rx.text.strong(rx.cond(AuthState.signup_slug != "", AuthState.signup_slug, "your-company")),
+            rx.el.br(),
+            "Where candidates find your jobs; you can change it later.",
+            size="1",
+            color_scheme="gray",
+            id="company-slug-hint",
+            style={"wordBreak": "break-all"},
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def company_signup_page() -> rx.Component:
     return auth_card(
         "Set up your company",
@@ -118,7 +149,14 @@ def company_signup_page() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    field("Company name", "company_name", required=True, max_length=120),
+                    field(
+                        "Company name",
+                        "company_name",
+                        required=True,
+                        max_length=120,
+                        on_change=AuthState.company_name_typed,
+                    ),
+                    _careers_address_field(),
                     field("Your full name", "full_name", auto_complete="name", required=True, max_length=120),
                     field("Work email", "email", "email", auto_complete="email", required=True),
                     new_password_field(),

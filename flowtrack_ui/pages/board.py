@@ -27,7 +27,9 @@ def board_page() -> rx.Component:
                                 rx.cond(BoardState.total == 1, " application", " applications"),
                                 rx.cond(BoardState.search != "", " matching “" + BoardState.search + "”", ""),
                                 rx.cond(
-                                    BoardState.job_status == "closed", " · closed to new applications", ""
+                                    BoardState.job_takes_applications,
+                                    "",
+                                    " · not taking applications (" + BoardState.job_status + ")",
                                 ),
                                 size="2",
                                 color_scheme="gray",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from flowtrack_ui.components import job_details
 from flowtrack_ui.components.board import stage_badge
 from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, error_callout, field, form_dialog, label
 from flowtrack_ui.components.layout import empty_block, loading_block, page
+from flowtrack_ui.components.markdown_view import plain_link
 from flowtrack_ui.state.jobs import (
     QUESTION_KIND_LABELS,
     STAGE_CATEGORY_LABELS,
@@ -16,6 +18,47 @@ from flowtrack_ui.state.jobs import (
     StaffJobsState,
     TemplateOption,
 )
+
+
+def _knockout_box(q: EditorQuestion, answer, shown, index) -> rx.Component:
+    box_id = "qdq_" + q.key.to_string() + "_" + index.to_string()
+    return rx.hstack(
+        rx.checkbox(
+            id=box_id,
+            checked=q.disqualifying.contains(answer),
+            on_change=lambda on: StaffJobsState.toggle_disqualifying(q.key, answer, on),
+            color_scheme="red",
+            data_testid="knockout-answer",
+            data_answer=answer,
+        ),
+        label(shown, html_for=box_id, size="1", weight="regular"),
+        align="center",
+        spacing="1",
+    )
+
+
+def _knockouts(q: EditorQuestion, answers, shown: list[str] | None = None) -> rx.Component:
+    """Which answers reject the applicant at once ("Did not meet requirements"); at least one
+    answer must not."""
+    return rx.hstack(
+        rx.text("Disqualifying answers:", size="1", color_scheme="gray"),
+        rx.foreach(
+            answers,
+            lambda answer, i: _knockout_box(
+                q, answer, answer if shown is None else rx.cond(answer == "yes", shown[0], shown[1]), i
+            ),
+        ),
+        rx.cond(
+            q.disqualifying.length() > 0,
+            rx.badge("Knockout", color_scheme="red", variant="soft", size="1"),
+        ),
+        wrap="wrap",
+        spacing="3",
+        align="center",
+        role="group",
+        aria_label="Disqualifying answers",
+        data_testid="knockouts",
+    )
 
 
 def _question_editor(q: EditorQuestion) -> rx.Component:
@@ -70,11 +113,19 @@ def _question_editor(q: EditorQuestion) -> rx.Component:
                 rx.text_area(
                     name="qchoices_" + q.key.to_string(),
                     default_value=q.choices,
+                    on_blur=lambda text: StaffJobsState.set_question_choices(q.key, text),
                     rows="3",
                     placeholder="One choice per line",
                     width="100%",
                     aria_label="Choices",
+                    data_testid="question-choices",
                 ),
+            ),
+            rx.match(
+                q.kind,
+                ("yes_no", _knockouts(q, rx.Var.create(["yes", "no"]), ["Yes", "No"])),
+                ("single_choice", _knockouts(q, q.choice_list)),
+                rx.fragment(),
             ),
             spacing="2",
             width="100%",
@@ -277,7 +328,7 @@ def job_editor() -> rx.Component:
             rx.dialog.title(rx.cond(StaffJobsState.editing_id == 0, "Post a job", "Edit job")),
             rx.form(
                 rx.vstack(
-                    field(
+                    job_details.text_field(
                         "Title",
                         "title",
                         default_value=StaffJobsState.form_title,
@@ -285,26 +336,18 @@ def job_editor() -> rx.Component:
                         max_length=200,
                         data_testid="job-title",
                     ),
-                    field(
+                    job_details.status_field(),
+                    job_details.text_field(
                         "Location",
                         "location",
                         default_value=StaffJobsState.form_location,
                         max_length=200,
-                        placeholder="e.g. Remote, Berlin",
+                        placeholder="e.g. Berlin, or Remote",
                     ),
-                    rx.vstack(
-                        label("Description", html_for="description"),
-                        rx.text_area(
-                            name="description",
-                            id="description",
-                            default_value=StaffJobsState.form_description,
-                            rows="6",
-                            width="100%",
-                            max_length=10000,
-                        ),
-                        spacing="1",
-                        width="100%",
-                    ),
+                    job_details.about_the_job(),
+                    job_details.salary(),
+                    job_details.description(),
+                    job_details.posting(),
                     _pipeline_editor(),
                     _questions_editor(),
                     rx.vstack(
@@ -410,29 +453,42 @@ def job_row(row: JobRow) -> rx.Component:
                         size="2",
                         color_scheme="gray",
                     ),
+                    rx.cond(row.summary != "", rx.text(row.summary, size="2", color_scheme="gray")),
                     spacing="1",
                 ),
                 rx.hstack(
-                    rx.badge(row.status, color_scheme=rx.cond(row.status == "open", "green", "gray")),
+                    rx.badge(
+                        row.status_label,
+                        color_scheme=row.status_color,
+                        data_testid="job-status",
+                        data_status=row.status,
+                    ),
+                    rx.cond(
+                        row.public_url != "",
+                        # The careers site is served by the server, not the app: a plain link.
+                        plain_link(
+                            rx.icon("external-link", size=14),
+                            "Job page",
+                            href=row.public_url,
+                            test_id="job-public-link",
+                            aria_label="Job page of " + row.title,
+                        ),
+                    ),
                     rx.button("Edit", size="1", variant="soft", on_click=StaffJobsState.edit_job(row.id)),
                     rx.cond(
-                        row.status == "open",
+                        row.next_status != "",
                         rx.button(
-                            "Close",
+                            row.next_label,
                             size="1",
                             variant="soft",
                             color_scheme="gray",
-                            on_click=StaffJobsState.set_status(row.id, "closed"),
-                        ),
-                        rx.button(
-                            "Reopen",
-                            size="1",
-                            variant="soft",
-                            on_click=StaffJobsState.set_status(row.id, "open"),
+                            on_click=StaffJobsState.set_status(row.id, row.next_status),
+                            data_testid="job-next-status",
                         ),
                     ),
                     spacing="2",
                     align="center",
+                    wrap="wrap",
                 ),
                 justify="between",
                 width="100%",

@@ -49,7 +49,7 @@ def job_card(row: JobOverviewRow) -> rx.Component:
                     ),
                     spacing="1",
                 ),
-                rx.badge(row.status, color_scheme=rx.cond(row.status == "open", "green", "gray")),
+                rx.badge(row.status_label, color_scheme=row.status_color, data_testid="job-status"),
                 justify="between",
                 width="100%",
             ),

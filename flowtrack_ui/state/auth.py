@@ -8,8 +8,10 @@ from urllib.parse import quote
 import reflex as rx
 
 from flowtrack_ui.core.accounts import email_ownership, invitations, password_reset, sign_in, sign_up
+from flowtrack_ui.core.careers.slugs import MAX_SLUG, slug_from_name
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import ROLE_LABELS, Role
+from flowtrack_ui.core.settings import get_settings
 
 from .session import HOME_BY_ROLE, SessionState, db
 
@@ -40,6 +42,24 @@ class AuthState(SessionState):
     verify_error: str = ""
     # The /track/[token] page: why its sign-in link did not work ("" until the button is pressed).
     track_error: str = ""
+    # Company sign-up: the careers page's address, made from the name until edited by hand.
+    signup_slug: str = ""
+    signup_slug_edited: bool = False
+
+    @rx.var
+    def careers_prefix(self) -> str:
+        """What comes before a company's slug: ``https://host/careers/``."""
+        return f"{get_settings().public_url}/careers/"
+
+    @rx.event
+    def company_name_typed(self, name: str):
+        """The address follows the name as it is typed, until the address is edited itself."""
+        if not self.signup_slug_edited:
+            self.signup_slug = slug_from_name(str(name)[:120]) if str(name).strip() else ""
+
+    @rx.event
+    def slug_typed(self, value: str):
+        self.signup_slug, self.signup_slug_edited = str(value)[: MAX_SLUG + 10], True
 
     @rx.var
     def next_suffix(self) -> str:
@@ -104,6 +124,7 @@ class AuthState(SessionState):
                 form.get("email", ""),
                 form.get("password", ""),
                 form.get("full_name", ""),
+                company_slug=form.get("company_slug") or None,
             )
             if result.user is None:
                 self.error, self.signup_pending = "", True

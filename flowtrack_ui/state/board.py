@@ -9,6 +9,7 @@ import reflex as rx
 
 from flowtrack_ui.core import live_access, queries
 from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidInput, InvalidTransition
+from flowtrack_ui.core.models import TAKES_APPLICATIONS
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
 from flowtrack_ui.core.pipelines import moves, rejection_reasons
 from flowtrack_ui.core.views import Board
@@ -147,6 +148,8 @@ class BoardState(SessionState):
     can_move: bool = False
     job_title: str = ""
     job_status: str = ""
+    # Whether the job takes new applications (``TAKES_APPLICATIONS``); the board says when not.
+    job_takes_applications: bool = True
     columns: list[ColumnRow] = []
     total: int = 0
     search: str = ""
@@ -219,6 +222,7 @@ class BoardState(SessionState):
             return self.refuse(exc)
         self.not_found, self._read_mark = "", mark
         self.job_title, self.job_status = board.job.title, board.job.status
+        self.job_takes_applications = board.job.status in TAKES_APPLICATIONS
         columns = columns_of(board, self.can_move)
         for col in columns:  # each column shows as many cards as it was asked to
             limit = self._shown.get(col.stage, PAGE)

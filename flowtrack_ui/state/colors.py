@@ -1,13 +1,15 @@
-"""The colours of stage categories, in one table: every job's own stage names share one visual language.
+"""The colours of stage categories, in one table: every job's own stage names share one visual language;
+and the colours of a job's statuses, in another.
 
-Colours are presentation, so they live in the UI; they are keyed by the core's ``Category``, so a
-new category cannot go without one (``tests/test_rule_homes.py``).
+Colours are presentation, so they live in the UI; they are keyed by the core's ``Category`` and
+job statuses, so a new category or status cannot go without one (``tests/test_rule_homes.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flowtrack_ui.core.models import CLOSED, DRAFT, INTERNAL, PUBLISHED, UNLISTED
 from flowtrack_ui.core.pipelines.categories import Category
 
 
@@ -26,4 +28,15 @@ CATEGORY_COLORS: dict[Category, CategoryColors] = {
     Category.HIRED: CategoryColors("green", "#2b9a66", "#30a46c"),
     Category.REJECTED: CategoryColors("red", "#dc3e42", "#e5484d"),
     Category.WITHDRAWN: CategoryColors("gray", "#80838d", "#8b8d98"),
+}
+
+
+# A job's status as a badge (the Radix colour scheme), keyed by the core's statuses
+# (``JOB_STATUSES`` in core/models.py), so a new status cannot go without one.
+JOB_STATUS_COLORS: dict[str, str] = {
+    DRAFT: "amber",
+    PUBLISHED: "green",
+    UNLISTED: "blue",
+    INTERNAL: "violet",
+    CLOSED: "gray",
 }

@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from urllib.parse import quote
 
 import reflex as rx
 
-from flowtrack_ui.core import jobs, queries
+from flowtrack_ui.core import jobs, markdown, queries
 from flowtrack_ui.core.accounts import invitations
 from flowtrack_ui.core.analytics.sources import MAX_TAG
 from flowtrack_ui.core.applications import applying
 from flowtrack_ui.core.applications.questions import MAX_QUESTIONS, MissingAnswers
 from flowtrack_ui.core.candidates import profile
+from flowtrack_ui.core.careers import settings as careers_settings
+from flowtrack_ui.core.careers.urls import job_path
 from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
 from flowtrack_ui.core.errors import Conflict, DomainError, Unauthenticated
+from flowtrack_ui.core.jobs import DETAIL_DEFAULTS, MAX_DESCRIPTION
+from flowtrack_ui.core.models import (
+    CLOSED,
+    DRAFT,
+    EMPLOYMENT_TYPES,
+    INTERNAL,
+    JOB_STATUSES,
+    PUBLIC,
+    PUBLISHED,
+    SALARY_PERIODS,
+    TAKES_APPLICATIONS,
+    UNLISTED,
+    WORKPLACES,
+)
 from flowtrack_ui.core.permissions import STAFF_ROLES, Role
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category, is_terminal
@@ -22,6 +39,7 @@ from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
 from flowtrack_ui.core.settings import get_settings
 
 from .board import StageCount, stage_counts
+from .colors import JOB_STATUS_COLORS
 from .format import day
 from .session import SessionState, db
 
@@ -37,6 +55,13 @@ class JobRow:
     posted: str
     total: int = 0
     counts: list[StageCount] = dataclasses.field(default_factory=list)
+    # The staff jobs list: the status as a badge, the one-click change it offers, the public page.
+    status_label: str = ""
+    status_color: str = "gray"
+    next_status: str = ""
+    next_label: str = ""
+    public_url: str = ""  # "" unless anyone with the link may read it (``PUBLIC``)
+    summary: str = ""  # department, workplace and employment type, as a line
 
 
 @dataclasses.dataclass
@@ -49,6 +74,9 @@ class EditorQuestion:
     prompt: str
     required: bool
     choices: str  # one per line, for single_choice
+    choice_list: list[str] = dataclasses.field(default_factory=list)  # the same, as offered so far
+    # The answers that disqualify ("yes"/"no", or some of the choices); the core checks them.
+    disqualifying: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -84,23 +112,113 @@ QUESTION_KIND_LABELS = {
     "yes_no": "Yes / no",
     "single_choice": "Single choice",
 }
+# The kinds whose answers may disqualify (knockout questions), and yes/no's answers.
+KNOCKOUT_KINDS = ("yes_no", "single_choice")
+YES_NO = ("yes", "no")
+
+# What each status means, in one line, for the editor and the jobs list (keyed by the core's).
+STATUS_LABELS = {
+    DRAFT: "Draft",
+    PUBLISHED: "Published",
+    UNLISTED: "Unlisted",
+    INTERNAL: "Internal",
+    CLOSED: "Closed",
+}
+STATUS_HINTS = {
+    DRAFT: "Only your team sees it; nobody can apply yet.",
+    PUBLISHED: "On your careers page, the sitemap and job feeds; anyone can apply.",
+    UNLISTED: "Not listed anywhere; anyone with its link can read it and apply.",
+    INTERNAL: "Only your company's staff see it; add candidates from the talent pool.",
+    CLOSED: "No new applications; its board and history stay.",
+}
+EMPLOYMENT_TYPE_LABELS = {
+    "full_time": "Full-time",
+    "part_time": "Part-time",
+    "contract": "Contract",
+    "internship": "Internship",
+    "temporary": "Temporary",
+}
+WORKPLACE_LABELS = {"on_site": "On-site", "hybrid": "Hybrid", "remote": "Remote"}
+SALARY_PERIOD_LABELS = {"year": "per year", "month": "per month", "hour": "per hour"}
+# The editor's choices, in the core's order (a value the core adds without a label fails here).
+STATUS_OPTIONS = [(status, STATUS_LABELS[status]) for status in JOB_STATUSES]
+EMPLOYMENT_TYPE_OPTIONS = [(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES]
+WORKPLACE_OPTIONS = [(w, WORKPLACE_LABELS[w]) for w in WORKPLACES]
+SALARY_PERIOD_OPTIONS = [(p, SALARY_PERIOD_LABELS[p]) for p in SALARY_PERIODS]
+# The one-click change a job's row offers: publish a draft, close a job taking applications,
+# reopen a closed one (the editor sets any status).
+NEXT_STATUS = {DRAFT: (PUBLISHED, "Publish"), CLOSED: (PUBLISHED, "Reopen")} | {
+    status: (CLOSED, "Close") for status in TAKES_APPLICATIONS
+}
+
+
+def _checked(value: object) -> bool:
+    return value in ("on", "true", True)
 
 
 def question_definitions(rows: list[EditorQuestion], form: dict) -> list[dict]:
-    """The editor form's questions, in their order, as the domain core takes them."""
+    """The editor form's questions, in their order, as the domain core takes them; a question's
+    disqualifying answers only while its kind and choices still offer them."""
     found = []
     for q in rows:
         kind = form.get(f"qkind_{q.key}") or q.kind
+        choices = [c for c in str(form.get(f"qchoices_{q.key}", "")).splitlines() if c.strip()]
+        offered = (
+            YES_NO if kind == "yes_no" else [c.strip() for c in choices] if kind == "single_choice" else []
+        )
         found.append(
             {
                 "id": q.id or None,
                 "kind": kind,
                 "prompt": form.get(f"qprompt_{q.key}", ""),
-                "required": form.get(f"qrequired_{q.key}") in ("on", "true", True),
-                "choices": [c for c in str(form.get(f"qchoices_{q.key}", "")).splitlines() if c.strip()],
+                "required": _checked(form.get(f"qrequired_{q.key}")),
+                "choices": choices,
+                "disqualifying_answers": [a for a in q.disqualifying if a in offered],
             }
         )
     return found
+
+
+def hours_text(minutes: int) -> str:
+    """Minutes as hours for the editor: ``2880`` → ``48``, ``90`` → ``1.5``."""
+    return f"{minutes / 60:g}"
+
+
+def minutes_from(hours: object) -> object:
+    """The editor's hours as whole minutes; anything else as typed, for the core to refuse."""
+    try:
+        return round(float(str(hours).strip()) * 60)
+    except ValueError:
+        return hours
+
+
+def job_details(form: dict) -> dict:
+    """The editor form's job details as ``jobs.parse_details`` takes them (it checks them)."""
+    return {
+        "department": form.get("department", ""),
+        "employment_type": form.get("employment_type", DETAIL_DEFAULTS["employment_type"]),
+        "workplace": form.get("workplace", DETAIL_DEFAULTS["workplace"]),
+        "remote_region": form.get("remote_region", ""),
+        "salary_min": form.get("salary_min") or None,
+        "salary_max": form.get("salary_max") or None,
+        "salary_currency": form.get("salary_currency", ""),
+        "salary_period": form.get("salary_period") or DETAIL_DEFAULTS["salary_period"],
+        "salary_visible": _checked(form.get("salary_visible")),
+        "valid_through": form.get("valid_through") or None,
+        "knockout_delay_minutes": minutes_from(form.get("knockout_delay_hours", "")),
+    }
+
+
+def public_url(company_slug: str, job_id: int, title: str, status: str) -> str:
+    """The job's page on the careers site, for a job anyone with the link may read."""
+    if status not in PUBLIC or not company_slug:
+        return ""
+    return get_settings().public_url + job_path(company_slug, job_id, title)
+
+
+def summary_line(department: str, workplace: str, employment_type: str) -> str:
+    parts = [department, WORKPLACE_LABELS.get(workplace, ""), EMPLOYMENT_TYPE_LABELS.get(employment_type, "")]
+    return " · ".join(p for p in parts if p)
 
 
 class StaffJobsState(SessionState):
@@ -112,6 +230,22 @@ class StaffJobsState(SessionState):
     form_location: str = ""
     form_description: str = ""
     form_error: str = ""
+    # The job's details in the editor (the form posts them; these set the fields' first values).
+    form_status: str = PUBLISHED
+    form_department: str = ""
+    form_employment_type: str = "full_time"
+    form_workplace: str = "on_site"
+    form_remote_region: str = ""
+    form_salary_min: str = ""
+    form_salary_max: str = ""
+    form_salary_currency: str = ""
+    form_salary_period: str = "year"
+    form_salary_visible: bool = False
+    form_valid_through: str = ""  # YYYY-MM-DD
+    form_knockout_hours: str = "48"
+    # The description rendered as the careers page shows it (sanitised by the core, so rx.html
+    # may show it).
+    description_html: str = ""
     invite_open: bool = False
     invite_link: str = ""
     invite_error: str = ""
@@ -245,7 +379,16 @@ class StaffJobsState(SessionState):
         self._next_key += 1
         if q is None:
             return EditorQuestion(self._next_key, 0, kind, "", False, "")
-        return EditorQuestion(self._next_key, q.id, q.kind, q.prompt, q.required, "\n".join(q.choices))
+        return EditorQuestion(
+            self._next_key,
+            q.id,
+            q.kind,
+            q.prompt,
+            q.required,
+            "\n".join(q.choices),
+            list(q.choices),
+            list(q.disqualifying_answers),
+        )
 
     @rx.event
     def add_question(self, kind: str):
@@ -264,6 +407,78 @@ class StaffJobsState(SessionState):
         self.editor_questions = [q for q in self.editor_questions if q.key != key]
 
     @rx.event
+    def set_question_choices(self, key: int, text: str):
+        """The choices as typed so far (on blur), so their knockout boxes follow them."""
+        lines = [c.strip()[:100] for c in str(text).splitlines() if c.strip()][:40]
+        self.editor_questions = [
+            dataclasses.replace(
+                q, choice_list=lines, disqualifying=[a for a in q.disqualifying if a in lines]
+            )
+            if q.key == key and q.kind == "single_choice"
+            else q
+            for q in self.editor_questions
+        ]
+
+    @rx.event
+    def toggle_disqualifying(self, key: int, answer: str, on: bool):
+        """Mark or unmark an answer of a yes/no or single-choice question as disqualifying; the
+        core refuses answers the question does not offer, and disqualifying every answer."""
+        self.editor_questions = [
+            dataclasses.replace(
+                q,
+                disqualifying=[a for a in q.disqualifying if a != answer]
+                + ([str(answer)[:100]] if on else []),
+            )
+            if q.key == key and q.kind in KNOCKOUT_KINDS
+            else q
+            for q in self.editor_questions
+        ]
+
+    # --- the job's details ----------------------------------------------------------------------
+
+    @rx.event
+    def set_form_status(self, status: str):
+        if status in JOB_STATUSES:
+            self.form_status = status
+
+    @rx.var
+    def asks_remote_region(self) -> bool:
+        """A remote region only for remote or hybrid work (the core drops it for on-site)."""
+        return self.form_workplace != "on_site"
+
+    @rx.var
+    def status_hint(self) -> str:
+        return STATUS_HINTS.get(self.form_status, "")
+
+    @rx.event
+    def set_form_workplace(self, workplace: str):
+        if workplace in WORKPLACES:
+            self.form_workplace = workplace
+
+    @rx.event
+    def preview_description(self, text: str):
+        """The description as the careers page will show it: Markdown rendered and sanitised."""
+        self.description_html = markdown.to_html(str(text)[:MAX_DESCRIPTION])
+
+    def _fill_details(self, job=None) -> None:
+        """The editor's detail fields from a job, or a new job's defaults."""
+        d = DETAIL_DEFAULTS if job is None else {key: getattr(job, key) for key in DETAIL_DEFAULTS}
+        self.form_status = PUBLISHED if job is None else job.status
+        self.form_department = str(d["department"] or "")
+        self.form_employment_type = str(d["employment_type"])
+        self.form_workplace = str(d["workplace"])
+        self.form_remote_region = str(d["remote_region"] or "")
+        self.form_salary_min = "" if d["salary_min"] is None else str(d["salary_min"])
+        self.form_salary_max = "" if d["salary_max"] is None else str(d["salary_max"])
+        self.form_salary_currency = str(d["salary_currency"] or "")
+        self.form_salary_period = str(d["salary_period"])
+        self.form_salary_visible = bool(d["salary_visible"])
+        valid, delay = d["valid_through"], d["knockout_delay_minutes"]
+        self.form_valid_through = valid.date().isoformat() if isinstance(valid, datetime) else ""
+        self.form_knockout_hours = hours_text(delay if isinstance(delay, int) else 0)
+        self.description_html = markdown.to_html(job.description) if job is not None else ""
+
+    @rx.event
     def load(self):
         if self.require(*STAFF_ROLES) is None:
             return self.guard(*STAFF_ROLES)
@@ -271,7 +486,9 @@ class StaffJobsState(SessionState):
 
     def _refresh(self):
         try:
-            summaries = queries.job_overview(db(), self.principal())
+            p = self.principal()
+            summaries = queries.job_overview(db(), p)
+            slug = careers_settings.get_careers(db(), p).slug
         except DomainError as exc:
             return self.refuse(exc)
         self.rows = [
@@ -285,6 +502,12 @@ class StaffJobsState(SessionState):
                 posted=day(s.job.created_at),
                 total=s.total,
                 counts=stage_counts(s),
+                status_label=STATUS_LABELS.get(s.job.status, s.job.status),
+                status_color=JOB_STATUS_COLORS.get(s.job.status, "gray"),
+                next_status=NEXT_STATUS.get(s.job.status, ("", ""))[0],
+                next_label=NEXT_STATUS.get(s.job.status, ("", ""))[1],
+                public_url=public_url(slug, s.job.id, s.job.title, s.job.status),
+                summary=summary_line(s.job.department, s.job.workplace, s.job.employment_type),
             )
             for s in summaries
         ]
@@ -294,6 +517,7 @@ class StaffJobsState(SessionState):
     def new_job(self):
         self.editing_id, self.form_error = 0, ""
         self.form_title = self.form_location = self.form_description = ""
+        self._fill_details()
         self.editor_questions = []
         self.form_criteria = "\n".join(DEFAULT_CRITERIA)
         try:
@@ -316,8 +540,9 @@ class StaffJobsState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         self.editing_id, self.form_error = row.id, ""
-        self.form_title, self.form_location = row.title, row.location
-        self.form_description = row.description
+        self.form_title, self.form_location = job.title, job.location
+        self.form_description = job.description
+        self._fill_details(job)
         self.editor_questions = [self._editor_row(q) for q in job.questions]
         self.form_criteria = "\n".join(job.criteria)
         try:
@@ -341,14 +566,32 @@ class StaffJobsState(SessionState):
             questions = question_definitions(self.editor_questions, form)
             criteria = [c for c in str(form.get("criteria", "")).splitlines() if c.strip()]
             stages = self._stage_definitions()
+            details, status = job_details(form), form.get("status") or self.form_status
             if self.editing_id:
                 job = jobs.update_job(
-                    db(), p, self.editing_id, *args, questions=questions, criteria=criteria, stages=stages
+                    db(),
+                    p,
+                    self.editing_id,
+                    *args,
+                    status=status,
+                    questions=questions,
+                    criteria=criteria,
+                    stages=stages,
+                    details=details,
                 )
                 message = f"Saved “{job.title}”."
             else:
-                job = jobs.create_job(db(), p, *args, questions=questions, criteria=criteria, stages=stages)
-                message = f"Posted “{job.title}”."
+                job = jobs.create_job(
+                    db(),
+                    p,
+                    *args,
+                    questions=questions,
+                    criteria=criteria,
+                    stages=stages,
+                    status=status,
+                    details=details,
+                )
+                message = f"Posted “{job.title}” ({STATUS_LABELS[job.status].lower()})."
         except DomainError as exc:
             self.form_error = exc.message
             return self.refuse(exc) if exc.status_code == 401 else None
@@ -363,8 +606,7 @@ class StaffJobsState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         self._refresh()
-        verb = "closed" if job.status == "closed" else "reopened"
-        return rx.toast.success(f"“{job.title}” is {verb}.")
+        return rx.toast.success(f"“{job.title}” is {STATUS_LABELS[job.status].lower()}.")
 
     @rx.event
     def open_invite(self):

@@ -15,8 +15,9 @@ from flowtrack_ui.core.pipelines.categories import LABELS
 
 from . import live
 from .board import ColumnRow, StageCount, columns_of, stage_counts
-from .colors import CATEGORY_COLORS
+from .colors import CATEGORY_COLORS, JOB_STATUS_COLORS
 from .format import day
+from .jobs import STATUS_LABELS
 from .session import SessionState, db
 
 
@@ -26,6 +27,8 @@ class JobOverviewRow:
     title: str
     status: str
     location: str
+    status_label: str
+    status_color: str
     posted: str
     total: int
     counts: list[StageCount] = dataclasses.field(default_factory=list)
@@ -88,6 +91,8 @@ class OverviewState(SessionState):
                 title=s.job.title,
                 status=s.job.status,
                 location=s.job.location,
+                status_label=STATUS_LABELS.get(s.job.status, s.job.status),
+                status_color=JOB_STATUS_COLORS.get(s.job.status, "gray"),
                 posted=day(s.job.created_at),
                 total=s.total,
                 counts=stage_counts(s),
