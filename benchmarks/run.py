@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import analytics
 import api_load
 import browser
+import careers
 import domain
 import files
 import memory
@@ -122,6 +123,24 @@ def report(results: dict, seconds: float) -> str:
             ],
         ),
         "",
+        f"**Careers site** (the real server, one client on loopback, one request after another: "
+        f"{careers.PAGE_RUNS} job page GETs over {careers.JOBS} published jobs, {careers.APPLY_RUNS} "
+        "one-step applications posted as the job page's form with a one-page PDF résumé; server CPU "
+        "is the server's process tree, file workers included)",
+        "",
+        table(
+            results["careers"],
+            [
+                ("engine", "{engine}"),
+                ("job page p50 / p95", "{page_p50:.1f} / {page_p95:.1f} ms"),
+                ("server CPU per page", "{page_cpu:.1f} ms"),
+                ("apply p50 / p95", "{apply_p50:.0f} / {apply_p95:.0f} ms"),
+                ("server CPU per apply", "{apply_cpu:.0f} ms"),
+                ("job page HTML", "{html_bytes:,} B, {wire_bytes:,} B gzipped on the wire"),
+                ("its CSS + JS", "{asset_bytes:,} B ({asset_gzip:,} B gzipped)"),
+            ],
+        ),
+        "",
         f"**REST API under load** (wrk, {api_load.DURATION} s per row; moves are PATCH "
         "`/api/applications/{id}/stage`, reads alternate a job's applications and the job list)",
         "",
@@ -184,6 +203,7 @@ def main() -> None:
         "files": files.run(),
         "analytics": analytics.run(),
         "talent": talent.run(),
+        "careers": careers.run(),
         "api": [],
         "browser": [],
         "memory": [],
