@@ -107,3 +107,74 @@ def app_with_mail(prefix: str):
             yield srv
 
     return smtp, server
+
+
+# --- applying without an account on a job page of the careers site ------------------------------
+
+
+def job_page_url(server, title: str) -> str:
+    """The careers-site page of a public job (its canonical address, as GET /api/jobs/ gives it)."""
+    with urllib.request.urlopen(server.url + "/api/jobs/") as r:
+        url = next(j["url"] for j in json.load(r) if j["title"] == title)
+    return server.url + url[url.index("/careers/") :]
+
+
+def answer_apply_form(page) -> None:
+    """Answer the job's questions on the one-step form: yes, the first choice, a few words."""
+    for question in page.locator("#apply-form [data-testid=question]").all():
+        radios = question.get_by_role("radio")
+        if radios.count():
+            yes = question.get_by_role("radio", name="Yes", exact=True)
+            (yes if yes.count() else radios.first).check()
+        elif question.locator("textarea").count():
+            question.locator("textarea").fill("Happy to tell you more in person.")
+        else:
+            question.locator("input").fill("https://example.com/my-work")
+
+
+def apply_one_step(
+    page, server, title: str, name: str, email: str, resume=None, cover_letter: str = "", url: str = ""
+) -> None:
+    """Apply on the job's page (or at ``url``, which leads there) without an account (the résumé
+    a path; a generated one if None) and wait for the thank-you page. The form refuses what is
+    sent within 3 s of showing it."""
+    import re
+    import tempfile
+    import time
+    from pathlib import Path
+
+    if resume is None:
+        from .test_applications import make_pdf
+
+        resume = Path(tempfile.mkdtemp()) / "cv.pdf"
+        resume.write_bytes(make_pdf(name=name))
+    page.goto(url or job_page_url(server, title))
+    shown = time.monotonic()
+    page.locator("#resume").set_input_files(str(resume))
+    page.fill("#full_name", name)
+    page.fill("#email", email)
+    if cover_letter:
+        page.fill("#cover_letter", cover_letter)
+    answer_apply_form(page)
+    time.sleep(max(0.0, 3.5 - (time.monotonic() - shown)))
+    page.click("[data-testid=apply-submit]")
+    page.wait_for_url(re.compile(r"/careers/[^/]+/jobs/\d+/applied$"))
+
+
+def emailed_link(smtp, address: str, path: str = "/track/", timeout: float = 30) -> str:
+    """The newest link to ``path`` in an email the SMTP server took for ``address``."""
+    import re
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for msg in reversed(smtp.handler.messages):
+            if address in msg["X-Envelope-To"]:
+                found = re.search(
+                    r"https?://\S+" + re.escape(path) + r"[A-Za-z0-9_-]+",
+                    msg.get_body(("plain",)).get_content(),
+                )
+                if found:
+                    return found.group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no email with a {path} link for {address}")

@@ -1,15 +1,16 @@
-"""In Chromium: a candidate fills the profile, uploads a résumé and applies answering the questions;
-a recruiter reads everything on the application page, the résumé's first page drawn in it."""
+"""In Chromium: a candidate applies on the job's page with a résumé and the answers to its questions,
+then fills the profile from the emailed link; a recruiter reads everything on the application page,
+the résumé's first page drawn in it."""
 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
-from .e2e_server import running_app
-from .e2e_support import ARTIFACTS, sign_in
+from .e2e_support import ARTIFACTS, app_with_mail, emailed_link, job_page_url, sign_in
 from .test_applications import make_pdf
 
 pytestmark = pytest.mark.e2e
@@ -17,22 +18,35 @@ pytestmark = pytest.mark.e2e
 JOB = "Senior Backend Engineer"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with running_app("flowtrack-e2e-apps-") as srv:
-        yield srv
+smtp, server = app_with_mail("flowtrack-e2e-apps-")
 
 
-def test_candidate_applies_with_resume_and_answers_and_recruiter_reads_it(server, new_page, tmp_path):
+def test_candidate_applies_with_resume_and_answers_and_recruiter_reads_it(server, smtp, new_page, tmp_path):
+    # Apply on the job's page in one step: the résumé is chosen in the form, a required question
+    # left out keeps the form from being sent, the answers and a cover letter go with it.
     cand = new_page()
-    cand.goto(server.url + "/signup")
-    cand.fill("#full_name", "Priya Patel")
+    cand.goto(job_page_url(server, JOB))
+    shown = time.monotonic()
+    cv = tmp_path / "Priya Patel CV.pdf"
+    cv.write_bytes(make_pdf("Kubernetes operator wizardry", name="Priya Patel"))
+    cand.locator("#resume").set_input_files(str(cv))
+    expect(cand.locator("#full_name")).to_have_value("Priya Patel")  # pre-filled from the résumé
     cand.fill("#email", "priya@example.com")
-    cand.fill("#password", "priya applies 2026")
-    cand.click("[data-testid=signup-submit]")
-    cand.wait_for_url(re.compile("/my-applications"))
+    cand.get_by_role("radio", name="Yes", exact=True).check()
+    cand.fill("#cover_letter", "I would love to run your platform.")
+    _look(cand, "apply-form")
+    cand.click("[data-testid=apply-submit]")
+    python = cand.locator("[data-testid=question]", has_text="Years of Python")
+    assert python.get_by_role("radio").first.evaluate("r => r.validity.valueMissing")
+    python.get_by_role("radio", name="6+").check()
+    time.sleep(max(0.0, 3.5 - (time.monotonic() - shown)))
+    cand.click("[data-testid=apply-submit]")
+    cand.wait_for_url(re.compile(r"/applied$"))
 
-    # The profile: details, then the résumé through the drop zone's file input.
+    # The emailed link signs her in; the profile: details, then a résumé through the drop zone.
+    cand.goto(emailed_link(smtp, "priya@example.com"))
+    cand.click("[data-testid=track-submit]")
+    cand.wait_for_url(re.compile("/my-applications"))
     cand.click("[data-testid=nav-profile]")
     cand.wait_for_url(re.compile("/profile"))
     expect(cand.locator("#full_name")).to_have_value("Priya Patel")  # the profile is read
@@ -41,34 +55,13 @@ def test_candidate_applies_with_resume_and_answers_and_recruiter_reads_it(server
     cand.fill("#linkedin_url", "https://www.linkedin.com/in/priya")
     cand.click("[data-testid=save-profile]")
     cand.get_by_text("Profile saved").wait_for()
+    # The résumé sent with the form is her current one; a file that is no résumé is refused.
+    cand.locator("[data-testid=current-resume]", has_text="Priya Patel CV.pdf").wait_for()
     bad = tmp_path / "resume.pdf"
     bad.write_bytes(b"\x7fELF" + b"\x00" * 500)  # an executable named like a PDF
     cand.locator("input[type=file]").set_input_files(str(bad))
     cand.click("[data-testid=upload-resume]")
     cand.locator("[data-testid=upload-error]", has_text="neither").wait_for()
-    cv = tmp_path / "Priya Patel CV.pdf"
-    cv.write_bytes(make_pdf("Kubernetes operator wizardry", name="Priya Patel"))
-    cand.locator("input[type=file]").set_input_files(str(cv))
-    cand.click("[data-testid=upload-resume]")
-    cand.locator("[data-testid=current-resume]", has_text="Priya Patel CV.pdf").wait_for()
-
-    # Apply: the job asks required questions; leaving one out is shown beside it.
-    cand.goto(server.url + "/careers")
-    cand.click(f'[data-testid=open-job]:has-text("{JOB}")')
-    cand.locator("[data-testid=apply-resume]", has_text="Priya Patel CV.pdf").wait_for()
-    _look(cand, "apply-form")
-    cand.get_by_role("radio", name="Yes").first.click()
-    cand.fill("[name=cover_letter]", "I would love to run your platform.")
-    cand.click("[data-testid=apply]")
-    error = cand.locator("[data-testid=question]", has_text="Years of Python").locator(
-        "[data-testid=question-error]"
-    )
-    error.wait_for()
-    assert "required" in error.inner_text()
-    cand.locator("[data-testid=question]", has_text="Years of Python").get_by_role("combobox").click()
-    cand.get_by_role("option", name="6+").click()
-    cand.click("[data-testid=apply]")
-    cand.wait_for_selector("[data-testid=applied-note]")
 
     # The recruiter: the card shows the headline and the résumé; the application page shows it all.
     rec = new_page()

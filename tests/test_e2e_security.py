@@ -7,6 +7,7 @@ sender delivering to a loopback SMTP server.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -18,7 +19,7 @@ import httpx
 import pytest
 
 from .e2e_server import running_app
-from .e2e_support import DEMO_PW, answer_questions
+from .e2e_support import DEMO_PW, apply_one_step, emailed_link
 from .smtp_support import smtp_server
 from .socket_client import BOARD, SESSION, ReflexSocket
 
@@ -321,21 +322,22 @@ def test_password_reset_end_to_end(server, smtp, new_page):
     again.get_by_text("already been used").wait_for()
 
 
-def test_sign_up_from_a_job_returns_to_that_job(server, new_page):
+def test_an_old_job_link_leads_to_applying_without_an_account(server, smtp, new_page):
+    """The first careers site's job links (``/careers/job?id=N``, a ``?source=`` tag kept) reach the
+    job's page, where one applies without signing up; the emailed link is the way in, once."""
+    with urllib.request.urlopen(server.url + "/api/jobs/") as r:
+        job = next(j for j in json.load(r) if j["title"] == "Product Designer")
     page = new_page()
-    page.goto(server.url + "/careers")
-    page.locator("[data-testid=open-job]").first.click()
-    page.wait_for_url(re.compile(r"/careers/job\?id=\d+"))
-    job_url = page.url
-    page.click("[data-testid=sign-in-to-apply]")
-    page.wait_for_url(re.compile(r"/login\?next="))
-    page.click("text=Create a candidate account")
-    page.wait_for_url(re.compile(r"/signup\?next="))
-    page.fill("#full_name", "Nina Newcomer")
-    page.fill("#email", "nina@example.com")
-    page.fill("#password", "nina applies today")
-    page.click("[data-testid=signup-submit]")
-    page.wait_for_url(job_url)
-    answer_questions(page)
-    page.click("[data-testid=apply]")
-    page.wait_for_selector("[data-testid=applied-note]")
+    old_link = f"{server.url}/careers/job?id={job['id']}&source=newsletter"
+    apply_one_step(page, server, job["title"], "Nina Newcomer", "nina@example.com", url=old_link)
+    link = emailed_link(smtp, "nina@example.com")
+    page.goto(link)
+    page.click("[data-testid=track-submit]")
+    page.wait_for_url(re.compile("/my-applications"))
+    page.locator('[data-testid=my-application][data-job="Product Designer"]').wait_for()
+    # The link is spent: in another browser it signs no one in.
+    stranger = new_page()
+    stranger.goto(link)
+    stranger.click("[data-testid=track-submit]")
+    stranger.locator("[data-testid=form-error]", has_text="already been used").wait_for()
+    assert stranger.locator("[data-testid=sign-out]").count() == 0

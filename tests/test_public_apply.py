@@ -533,6 +533,8 @@ Experience 2015-2019 Acme Ltd, 2019 - 2024 Globex
             ResumeFields("Li Wei", linkedin_url="https://www.linkedin.com/in/li-wei"),
         ),
         ("bad@@example..com\nnot-an-email@localhost", ResumeFields()),
+        # A job title under a name that is not one (digits) is not taken for the name.
+        ("Wanda Width1280\nInteraction Designer, 5 years\nSenior Data Engineer", ResumeFields()),
     ],
 )
 def test_contact_field_heuristics(text, expected):

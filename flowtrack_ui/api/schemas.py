@@ -369,8 +369,10 @@ class PublicApplyOut(BaseModel):
 
 
 class ApplyProblemsOut(BaseModel):
-    detail: str
-    fields: dict[str, str] = Field(description="Form field → what is wrong with it")
+    detail: str | list[Any] | dict[str, Any] = Field(description="What went wrong, in words.")
+    fields: dict[str, str] = Field(
+        default_factory=dict, description="Form field → what is wrong with it (when fields are the problem)"
+    )
 
 
 class FormTokenOut(BaseModel):

@@ -30,6 +30,13 @@ _NOT_NAMES = frozenset(
         "summary",
     }
 )
+# Words of job titles and sections that head a résumé next to (or instead of) the name.
+_ROLE_WORDS = frozenset(
+    """engineer developer designer manager analyst scientist consultant specialist director officer
+    lead head architect administrator intern assistant coordinator associate senior junior principal
+    staff chief executive founder freelance freelancer student graduate teacher nurse accountant
+    experience education skills summary objective references languages projects""".split()
+)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 # A run of digits with the separators phone numbers use; its digits are counted afterwards.
 _PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d ().\-/]{5,24}\d(?![\w])")
@@ -91,7 +98,7 @@ def _linkedin(text: str) -> str:
 
 def _name(text: str) -> str:
     """The first of the opening lines that reads as a person's name: two to four words of letters
-    (hyphens, apostrophes and initials allowed), no digits, no address or heading."""
+    (hyphens, apostrophes and initials allowed), no digits, no address, heading or job title."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:NAME_LINES]
     for line in lines:
         candidate = re.split(r"\s[|•·–—]\s|,", line, maxsplit=1)[0].strip()
@@ -99,6 +106,8 @@ def _name(text: str) -> str:
             continue
         words = candidate.split()
         if not 2 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
+            continue
+        if any(w.casefold().strip(".") in _ROLE_WORDS for w in words):
             continue
         if len(candidate) > 60:
             continue
