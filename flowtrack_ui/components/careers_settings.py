@@ -164,6 +164,7 @@ def logo_upload(on_upload, on_progress) -> rx.Component:
             ),
             align="center",
             spacing="4",
+            wrap="wrap",
         ),
         rx.cond(
             S.can_edit,

@@ -14,6 +14,8 @@ _MARKDOWN_STYLE = {
     "& h3, & h4": {"fontSize": "16px"},
     "& p, & ul, & ol, & blockquote, & pre, & table": {"margin": "0 0 0.6em"},
     "& ul, & ol": {"paddingLeft": "1.4em"},
+    "& ul": {"listStyleType": "disc"},
+    "& ol": {"listStyleType": "decimal"},
     "& a": {"color": "var(--accent-11)", "textDecoration": "underline"},
     "& code": {"fontFamily": "var(--code-font-family)", "fontSize": "13px"},
     "& blockquote": {
