@@ -124,9 +124,10 @@ def test_api_carries_details_status_and_rendered_description(db, acme):
 
 
 def _unsafe(html: str) -> list[str]:
-    """What a browser would run or fetch in ``html``: script elements, event handlers, non-http links, images."""
+    """What a browser would run or fetch in ``html``: scripts, handlers, non-http links, images."""
     tree = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
-    found = [el.tag for el in tree.iter() if el.tag in ("script", "img", "iframe", "style", "object")]
+    embedded = ("script", "img", "iframe", "style", "object")
+    found = [el.tag for el in tree.iter() if el.tag in embedded]
     for el in tree.iter():
         found += [name for name in el.attrib if name.lower().startswith("on")]
         href = el.get("href")

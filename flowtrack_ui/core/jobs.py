@@ -184,7 +184,10 @@ def parse_details(given: Mapping[str, object] | None, current: Mapping[str, obje
     if currency and not _CURRENCY.match(currency):
         raise InvalidInput("Currency must be a three-letter code such as EUR or USD.")
     out["salary_currency"] = currency
-    low, high = _amount(values["salary_min"], "Minimum salary"), _amount(values["salary_max"], "Maximum salary")
+    low, high = (
+        _amount(values["salary_min"], "Minimum salary"),
+        _amount(values["salary_max"], "Maximum salary"),
+    )
     if low is not None and high is not None and low > high:
         raise InvalidInput("Minimum salary must not be above the maximum.")
     visible = values["salary_visible"]
