@@ -148,6 +148,17 @@ class Job(SQLModel, table=True):
     updated_at: datetime = _ts()
 
 
+def posting_over(job: Job, now: datetime) -> bool:
+    """A posting past its ``valid_through`` is over, like a closed one: the careers site stops
+    showing it and candidates can no longer apply (``still_posted`` is the same rule in SQL)."""
+    return job.valid_through is not None and job.valid_through <= now
+
+
+def still_posted(now: datetime):
+    """``posting_over`` as a query condition: no ``valid_through``, or one still ahead."""
+    return sa.or_(Job.valid_through.is_(None), Job.valid_through > now)  # type: ignore[union-attr, operator]
+
+
 class JobStage(SQLModel, table=True):
     """A stage of one job's own pipeline (copied from a template or the default when the job is made).
 

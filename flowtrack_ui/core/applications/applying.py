@@ -21,6 +21,7 @@ from ..models import (
     Job,
     JobStage,
     ScreeningQuestion,
+    posting_over,
 )
 from ..permissions import Action, Principal, require
 from ..pipelines import moves
@@ -110,14 +111,14 @@ def apply(
 
 def open_job(s: Session, job_id: int, now: datetime | None = None) -> Job:
     """A job that takes applications from candidates: published or unlisted, and not past its
-    ``valid_through`` (the careers site's rule too). One that was public and is over says so
-    (Conflict); a draft or internal job is answered as if it did not exist."""
+    ``valid_through`` (``models.posting_over``, the careers site's rule too). One that was public
+    and is over says so (Conflict); a draft or internal job is answered as if it did not exist."""
     job = s.get(Job, job_id)
     if job is None or job.status not in PUBLIC:
         if job is None or job.published_at is None or job.status != CLOSED:
             raise NotFound("Job not found.")
         raise Conflict(CLOSED_JOB)
-    if job.valid_through is not None and job.valid_through <= (now or datetime.now(UTC)):
+    if posting_over(job, now or datetime.now(UTC)):
         raise Conflict(CLOSED_JOB)
     return job
 

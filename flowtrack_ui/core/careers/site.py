@@ -23,7 +23,7 @@ from ..applications import questions as screening
 from ..applications.questions import QuestionView
 from ..db import Database
 from ..errors import InvalidInput, NotFound
-from ..models import CLOSED, Company, Job, StoredFile
+from ..models import CLOSED, Company, Job, StoredFile, posting_over, still_posted
 from ..views import JobView
 from . import slugs
 
@@ -122,14 +122,9 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def not_expired(now: datetime):
-    """A posting whose ``valid_through`` has not passed (or has none)."""
-    return or_(Job.valid_through.is_(None), Job.valid_through > now)
-
-
 def open_listed(now: datetime):
     """The jobs the public site, the sitemap and the feeds list: published, not past their date."""
-    return jobs.listed(None) & not_expired(now)
+    return jobs.listed(None) & still_posted(now)
 
 
 def _links(raw: str) -> tuple[SiteLink, ...]:
@@ -308,7 +303,7 @@ def public_job(db: Database, slug: object, job_ref: object, now: datetime | None
         if job is None or job.company_id != company.id:
             raise NotFound(JOB_NOT_FOUND)
         readable = s.exec(select(Job.id).where(Job.id == job.id, jobs.readable(None))).first() is not None
-        expired = job.valid_through is not None and job.valid_through <= moment
+        expired = posting_over(job, moment)
         site = site_view(company)
         if readable and not expired:
             questions = tuple(screening.view(q) for q in screening.for_job(s, job.id))
