@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from typing import Annotated
 
@@ -24,7 +23,7 @@ Until = Annotated[date | None, Query(description="Applications created on or bef
 @router.get("/analytics", response_model=AnalyticsOut, responses=errors(401, 403, 404, 422))
 def analytics(caller: Caller, db: Db, job_id: JobFilter = None, since: Since = None, until: Until = None):
     """Funnel, conversion, time in stage, time to hire and fill, rejection reasons, sources."""
-    return AnalyticsOut(**dataclasses.asdict(report.report(db, caller, job_id, since, until)))
+    return AnalyticsOut.model_validate(report.report(db, caller, job_id, since, until))
 
 
 @router.get(

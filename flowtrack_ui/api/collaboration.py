@@ -5,15 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
-from flowtrack_ui.core.collaboration.interviews import InterviewView
-from flowtrack_ui.core.collaboration.scorecards import ScorecardView
 
 from .applications import AppId
 from .deps import Caller, Db
 from .errors import errors
 from .schemas import (
     ActivityOut,
-    InterviewerOut,
     InterviewIn,
     InterviewOut,
     InterviewPatch,
@@ -27,26 +24,12 @@ router = APIRouter(prefix="/api", tags=["collaboration"])
 InterviewId = AppId
 
 
-def interview_out(i: InterviewView) -> InterviewOut:
-    return InterviewOut(
-        **{k: v for k, v in vars(i).items() if k != "interviewers"},
-        interviewers=[InterviewerOut(id=uid, name=name) for uid, name in i.interviewers],
-    )
-
-
-def scorecard_out(c: ScorecardView) -> ScorecardOut:
-    return ScorecardOut(**{k: v for k, v in vars(c).items() if k != "ratings"}, ratings=dict(c.ratings))
-
-
 @router.get(
     "/applications/{application_id}/notes", response_model=list[NoteOut], responses=errors(401, 403, 404, 422)
 )
 def list_notes(application_id: AppId, caller: Caller, db: Db) -> list[NoteOut]:
     """Newest first; never shown to the candidate."""
-    return [
-        NoteOut(**{**vars(n), "mentioned": list(n.mentioned)})
-        for n in notes.list_notes(db, caller, application_id)
-    ]
+    return [NoteOut.model_validate(n) for n in notes.list_notes(db, caller, application_id)]
 
 
 @router.post(
@@ -57,8 +40,7 @@ def list_notes(application_id: AppId, caller: Caller, db: Db) -> list[NoteOut]:
 )
 def add_note(application_id: AppId, body: NoteIn, caller: Caller, db: Db) -> NoteOut:
     """Colleagues mentioned with @handle (their email's local part) get an email with a link."""
-    n = notes.add_note(db, caller, application_id, body.body)
-    return NoteOut(**{**vars(n), "mentioned": list(n.mentioned)})
+    return NoteOut.model_validate(notes.add_note(db, caller, application_id, body.body))
 
 
 @router.get(
@@ -67,7 +49,7 @@ def add_note(application_id: AppId, body: NoteIn, caller: Caller, db: Db) -> Not
     responses=errors(401, 403, 404, 422),
 )
 def list_interviews(application_id: AppId, caller: Caller, db: Db) -> list[InterviewOut]:
-    return [interview_out(i) for i in interviews.for_application(db, caller, application_id)]
+    return [InterviewOut.model_validate(i) for i in interviews.for_application(db, caller, application_id)]
 
 
 @router.post(
@@ -78,7 +60,7 @@ def list_interviews(application_id: AppId, caller: Caller, db: Db) -> list[Inter
 )
 def schedule(application_id: AppId, body: InterviewIn, caller: Caller, db: Db) -> InterviewOut:
     """The candidate and each interviewer get an email with a calendar invitation (METHOD:REQUEST)."""
-    return interview_out(interviews.schedule(db, caller, application_id, body.model_dump()))
+    return InterviewOut.model_validate(interviews.schedule(db, caller, application_id, body.model_dump()))
 
 
 @router.patch(
@@ -86,7 +68,8 @@ def schedule(application_id: AppId, body: InterviewIn, caller: Caller, db: Db) -
 )
 def reschedule(interview_id: InterviewId, body: InterviewPatch, caller: Caller, db: Db) -> InterviewOut:
     """An update to everyone: same UID, SEQUENCE + 1."""
-    return interview_out(interviews.reschedule(db, caller, interview_id, body.model_dump(exclude_unset=True)))
+    changes = body.model_dump(exclude_unset=True)
+    return InterviewOut.model_validate(interviews.reschedule(db, caller, interview_id, changes))
 
 
 @router.delete(
@@ -94,7 +77,7 @@ def reschedule(interview_id: InterviewId, body: InterviewPatch, caller: Caller, 
 )
 def cancel(interview_id: InterviewId, caller: Caller, db: Db) -> InterviewOut:
     """Cancelled for everyone: METHOD:CANCEL."""
-    return interview_out(interviews.cancel(db, caller, interview_id))
+    return InterviewOut.model_validate(interviews.cancel(db, caller, interview_id))
 
 
 @router.post(
@@ -105,7 +88,7 @@ def cancel(interview_id: InterviewId, caller: Caller, db: Db) -> InterviewOut:
 )
 def submit_scorecard(interview_id: InterviewId, body: ScorecardIn, caller: Caller, db: Db) -> ScorecardOut:
     """The caller's scorecard, once per interview they are an interviewer of."""
-    return scorecard_out(scorecards.submit(db, caller, interview_id, body.model_dump()))
+    return ScorecardOut.model_validate(scorecards.submit(db, caller, interview_id, body.model_dump()))
 
 
 @router.get(
@@ -115,7 +98,7 @@ def submit_scorecard(interview_id: InterviewId, body: ScorecardIn, caller: Calle
 )
 def list_scorecards(application_id: AppId, caller: Caller, db: Db) -> list[ScorecardOut]:
     """An interviewer sees the others' scorecards only after submitting their own."""
-    return [scorecard_out(c) for c in scorecards.for_application(db, caller, application_id)]
+    return [ScorecardOut.model_validate(c) for c in scorecards.for_application(db, caller, application_id)]
 
 
 @router.get(
@@ -125,4 +108,4 @@ def list_scorecards(application_id: AppId, caller: Caller, db: Db) -> list[Score
 )
 def application_activity(application_id: AppId, caller: Caller, db: Db) -> list[ActivityOut]:
     """Stage changes (not for hiring managers), notes, emails, interviews, scorecards; newest first."""
-    return [ActivityOut(**vars(a)) for a in activity.feed(db, caller, application_id)]
+    return [ActivityOut.model_validate(a) for a in activity.feed(db, caller, application_id)]

@@ -22,18 +22,8 @@ def file_out(f: FileView) -> FileOut: ...
 @overload
 def file_out(f: FileView | None) -> FileOut | None: ...
 def file_out(f: FileView | None) -> FileOut | None:
-    if f is None:
-        return None
-    return FileOut(
-        name=f.name,
-        content_type=f.content_type,
-        size=f.size,
-        sha256=f.sha256,
-        uploaded_at=f.uploaded_at,
-        page_count=f.page_count,
-        text_extracted=f.has_text,
-        note=f.text_note,
-    )
+    """A file's metadata as the API shows it, or None (an application without a résumé)."""
+    return None if f is None else FileOut.model_validate(f)
 
 
 def file_response(f: FileView, data: bytes) -> Response:

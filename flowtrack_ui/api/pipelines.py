@@ -7,27 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
-from flowtrack_ui.core.views import PipelineTemplateView
 
 from .deps import Caller, Db
 from .errors import errors
-from .schemas import (
-    PipelineTemplateIn,
-    PipelineTemplateOut,
-    RejectionReasonsIn,
-    RejectionReasonsOut,
-    TemplateStage,
-)
+from .schemas import PipelineTemplateIn, PipelineTemplateOut, RejectionReasonsIn, RejectionReasonsOut
 
 router = APIRouter(prefix="/api", tags=["pipelines"])
 
 TemplateId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-
-
-def _out(t: PipelineTemplateView) -> PipelineTemplateOut:
-    return PipelineTemplateOut(
-        id=t.id, name=t.name, stages=[TemplateStage.model_validate(st) for st in t.stages]
-    )
 
 
 def _stages(body: PipelineTemplateIn) -> list[dict]:
@@ -37,7 +24,7 @@ def _stages(body: PipelineTemplateIn) -> list[dict]:
 @router.get("/pipeline-templates", response_model=list[PipelineTemplateOut], responses=errors(401, 403))
 def list_templates(caller: Caller, db: Db) -> list[PipelineTemplateOut]:
     """The default pipeline (id 0) and the company's templates."""
-    return [_out(t) for t in templates.list_templates(db, caller)]
+    return [PipelineTemplateOut.model_validate(t) for t in templates.list_templates(db, caller)]
 
 
 @router.post(
@@ -48,7 +35,8 @@ def list_templates(caller: Caller, db: Db) -> list[PipelineTemplateOut]:
 )
 def create_template(body: PipelineTemplateIn, caller: Caller, db: Db) -> PipelineTemplateOut:
     """Missing hired, rejected or withdrawn stages are added with their default names."""
-    return _out(templates.create_template(db, caller, body.name, _stages(body)))
+    created = templates.create_template(db, caller, body.name, _stages(body))
+    return PipelineTemplateOut.model_validate(created)
 
 
 @router.put(
@@ -60,7 +48,8 @@ def update_template(
     template_id: TemplateId, body: PipelineTemplateIn, caller: Caller, db: Db
 ) -> PipelineTemplateOut:
     """Changes the jobs made from the template later; jobs keep their own copy of the stages."""
-    return _out(templates.update_template(db, caller, template_id, body.name, _stages(body)))
+    changed = templates.update_template(db, caller, template_id, body.name, _stages(body))
+    return PipelineTemplateOut.model_validate(changed)
 
 
 @router.delete(

@@ -6,38 +6,25 @@ from fastapi import APIRouter, File, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from flowtrack_ui.core.candidates import profile
-from flowtrack_ui.core.candidates.profile import ProfileView
 
 from .deps import Caller, Db
 from .errors import errors
-from .files import file_out, file_response, read_upload
+from .files import file_response, read_upload
 from .schemas import FileOut, ProfileIn, ProfileOut
 
 router = APIRouter(prefix="/api/me", tags=["profile"])
 
 
-def profile_out(p: ProfileView) -> ProfileOut:
-    return ProfileOut(
-        full_name=p.full_name,
-        email=p.email,
-        phone=p.phone,
-        location=p.location,
-        linkedin_url=p.linkedin_url,
-        website=p.website,
-        headline=p.headline,
-        resume=file_out(p.resume),
-    )
-
-
 @router.get("/profile", response_model=ProfileOut, responses=errors(401, 403))
 def get_profile(caller: Caller, db: Db) -> ProfileOut:
-    return profile_out(profile.get_profile(db, caller))
+    return ProfileOut.model_validate(profile.get_profile(db, caller))
 
 
 @router.put("/profile", response_model=ProfileOut, responses=errors(401, 403, 422))
 def put_profile(body: ProfileIn, caller: Caller, db: Db) -> ProfileOut:
     """Fields left out keep their value; URLs must be http(s), the phone a phone number."""
-    return profile_out(profile.update_profile(db, caller, body.model_dump(exclude_unset=True)))
+    changed = profile.update_profile(db, caller, body.model_dump(exclude_unset=True))
+    return ProfileOut.model_validate(changed)
 
 
 @router.put("/resume", response_model=FileOut, responses=errors(401, 403, 413, 415, 422, 429))
@@ -48,7 +35,7 @@ async def put_resume(caller: Caller, db: Db, file: UploadFile | None = File(defa
     slow to read is kept with a note. 429 (with Retry-After) past the hourly upload quota.
     """
     data, name = await read_upload(file)
-    return file_out(await run_in_threadpool(profile.upload_resume, db, caller, data, name))
+    return FileOut.model_validate(await run_in_threadpool(profile.upload_resume, db, caller, data, name))
 
 
 @router.get(

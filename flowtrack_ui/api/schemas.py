@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from flowtrack_ui.core.permissions import Role
+from flowtrack_ui.core.talent.search import MARK_END, MARK_START
+
+
+class FromView(BaseModel):
+    """A response read from the core's view of the same shape: ``Out.model_validate(view)`` takes
+    its attributes (and its nested views' too), so no route copies fields by hand."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class ErrorOut(BaseModel):
@@ -152,7 +160,7 @@ class StageOut(BaseModel):
     position: int
 
 
-class TemplateStage(BaseModel):
+class TemplateStage(FromView):
     name: str = Field(max_length=40)
     category: StageCategory
 
@@ -162,7 +170,7 @@ class PipelineTemplateIn(BaseModel):
     stages: list[TemplateStage] = Field(max_length=20)
 
 
-class PipelineTemplateOut(BaseModel):
+class PipelineTemplateOut(FromView):
     id: int = Field(description="0 is the built-in default pipeline")
     name: str
     stages: list[TemplateStage]
@@ -387,15 +395,17 @@ class ResumeFieldsOut(BaseModel):
     linkedin_url: str
 
 
-class FileOut(BaseModel):
+class FileOut(FromView):
     name: str
     content_type: str
     size: int
     sha256: str
     uploaded_at: datetime
     page_count: int | None
-    text_extracted: bool
-    note: str | None = Field(description="Why no text could be read, when none was.")
+    text_extracted: bool = Field(validation_alias="has_text")
+    note: str | None = Field(
+        validation_alias="text_note", description="Why no text could be read, when none was."
+    )
 
 
 class ProfileIn(BaseModel):
@@ -407,7 +417,7 @@ class ProfileIn(BaseModel):
     headline: str | None = Field(default=None, max_length=200)
 
 
-class ProfileOut(BaseModel):
+class ProfileOut(FromView):
     full_name: str
     email: str
     phone: str
@@ -458,7 +468,7 @@ class NoteIn(BaseModel):
     body: str = Field(max_length=5000, description="Mention colleagues with @ and their email's local part.")
 
 
-class NoteOut(BaseModel):
+class NoteOut(FromView):
     id: int
     application_id: int
     author_id: int
@@ -491,7 +501,14 @@ class InterviewerOut(BaseModel):
     name: str
 
 
-class InterviewOut(BaseModel):
+def _interviewers(pairs: object) -> object:
+    """The core's (user id, name) pairs as objects; anything else is validated as it is."""
+    if isinstance(pairs, tuple):
+        return [{"id": user_id, "name": name} for user_id, name in pairs]
+    return pairs
+
+
+class InterviewOut(FromView):
     id: int
     application_id: int
     starts_at: datetime
@@ -502,7 +519,7 @@ class InterviewOut(BaseModel):
     status: str
     sequence: int
     scheduled_by_name: str
-    interviewers: list[InterviewerOut]
+    interviewers: Annotated[list[InterviewerOut], BeforeValidator(_interviewers)]
 
 
 class ScorecardIn(BaseModel):
@@ -511,18 +528,18 @@ class ScorecardIn(BaseModel):
     notes: str = Field(default="", max_length=5000)
 
 
-class ScorecardOut(BaseModel):
+class ScorecardOut(FromView):
     id: int
     interview_id: int
     interviewer_id: int
     interviewer_name: str
     recommendation: str
-    ratings: dict[str, int]
+    ratings: Annotated[dict[str, int], BeforeValidator(dict)]  # the core's (criterion, rating) pairs
     notes: str
     submitted_at: datetime
 
 
-class ActivityOut(BaseModel):
+class ActivityOut(FromView):
     kind: Literal["stage", "note", "email", "interview", "scorecard"]
     at: datetime
     actor: str
@@ -530,7 +547,7 @@ class ActivityOut(BaseModel):
     body: str
 
 
-class FunnelStepOut(BaseModel):
+class FunnelStepOut(FromView):
     category: str
     label: str
     reached: int = Field(description="Applications that reached this step or beyond")
@@ -538,20 +555,20 @@ class FunnelStepOut(BaseModel):
     conversion: float | None = Field(description="Share that reached the next step; null for the last")
 
 
-class DurationOut(BaseModel):
+class DurationOut(FromView):
     label: str
     count: int
     median_days: float | None
     p90_days: float | None
 
 
-class ReasonOut(BaseModel):
+class ReasonOut(FromView):
     reason: str
     category: str = Field(description="The step the applications were rejected from")
     count: int
 
 
-class SourceOut(BaseModel):
+class SourceOut(FromView):
     source: str = Field(description="careers, link, talent_pool, api or unknown")
     detail: str = Field(description="A shared link's ?source= tag")
     label: str
@@ -559,7 +576,7 @@ class SourceOut(BaseModel):
     hired: int
 
 
-class AnalyticsOut(BaseModel):
+class AnalyticsOut(FromView):
     job_id: int | None
     since: date | None
     until: date | None
@@ -574,7 +591,7 @@ class AnalyticsOut(BaseModel):
     generated_at: datetime
 
 
-class PoolApplicationOut(BaseModel):
+class PoolApplicationOut(FromView):
     application_id: int
     job_id: int
     job_title: str
@@ -583,20 +600,25 @@ class PoolApplicationOut(BaseModel):
     applied_at: datetime
 
 
-class PoolCandidateOut(BaseModel):
-    id: int
+def _bracketed(snippet: str) -> str:
+    """The core marks a match with control characters; the API puts it between [ and ]."""
+    return snippet.replace(MARK_START, "[").replace(MARK_END, "]")
+
+
+class PoolCandidateOut(FromView):
+    id: int = Field(validation_alias="candidate_id")
     full_name: str
     email: str
     headline: str
     tags: list[str]
     last_applied_at: datetime
-    snippet: str = Field(
+    snippet: Annotated[str, AfterValidator(_bracketed)] = Field(
         description="Words around the match in the résumé or notes; matches between [ and ]."
     )
     applications: list[PoolApplicationOut]
 
 
-class PoolPageOut(BaseModel):
+class PoolPageOut(FromView):
     total: int
     page: int
     per_page: int
@@ -619,17 +641,17 @@ class TagCountOut(BaseModel):
     candidates: int
 
 
-class ErasureOut(BaseModel):
+class ErasureOut(FromView):
     subject_id: int = Field(description="The anonymous record that now holds the erased applications.")
     applications: int
     account_erased: bool = Field(description="False when the person's account stays for another company.")
 
 
-class ErasureLogOut(BaseModel):
+class ErasureLogOut(FromView):
     id: int
     subject_id: int
     kind: str
-    erased_by: str
+    erased_by: str = Field(validation_alias="erased_by_name")
     applications: int
     erased_at: datetime
     description: str

@@ -21,8 +21,6 @@ from .schemas import (
     EraseMeIn,
     ErasureLogOut,
     ErasureOut,
-    PoolApplicationOut,
-    PoolCandidateOut,
     PoolPageOut,
     RetentionIn,
     RetentionOut,
@@ -34,10 +32,6 @@ from .schemas import (
 router = APIRouter(prefix="/api", tags=["talent pool and privacy"])
 
 CandidateId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-
-
-def _snippet(text: str) -> str:
-    return text.replace(search.MARK_START, "[").replace(search.MARK_END, "]")
 
 
 @router.get("/candidates", response_model=PoolPageOut, responses=errors(401, 403, 404, 422))
@@ -59,25 +53,7 @@ def list_candidates(
         db, caller, q, tag=tag, category=category, job_id=job_id, applied_since=applied_since,
         page=page, per_page=per_page,
     )  # fmt: skip
-    return PoolPageOut(
-        total=found.total,
-        page=found.page,
-        per_page=found.per_page,
-        pages=found.pages,
-        candidates=[
-            PoolCandidateOut(
-                id=c.candidate_id,
-                full_name=c.full_name,
-                email=c.email,
-                headline=c.headline,
-                tags=list(c.tags),
-                last_applied_at=c.last_applied_at,
-                snippet=_snippet(c.snippet),
-                applications=[PoolApplicationOut(**vars(a)) for a in c.applications],
-            )
-            for c in found.candidates
-        ],
-    )
+    return PoolPageOut.model_validate(found)
 
 
 @router.get("/tags", response_model=list[TagCountOut], responses=errors(401, 403))
@@ -108,7 +84,7 @@ def add_to_job(
 @router.delete("/candidates/{candidate_id}", response_model=ErasureOut, responses=errors(401, 403, 404, 422))
 def erase_candidate(candidate_id: CandidateId, caller: Caller, db: Db) -> ErasureOut:
     """Erases what your company holds about the candidate; the stage history stays, anonymous."""
-    return ErasureOut(**vars(erase.erase_candidate(db, caller, candidate_id)))
+    return ErasureOut.model_validate(erase.erase_candidate(db, caller, candidate_id))
 
 
 @router.get("/erasures", response_model=list[ErasureLogOut], responses=errors(401, 403, 422))
@@ -119,18 +95,7 @@ def erasures(
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> list[ErasureLogOut]:
     """Who erased which (now anonymous) candidate, and when: by a recruiter, themself or retention."""
-    return [
-        ErasureLogOut(
-            id=e.id,
-            subject_id=e.subject_id,
-            kind=e.kind,
-            erased_by=e.erased_by_name,
-            applications=e.applications,
-            erased_at=e.erased_at,
-            description=e.description,
-        )
-        for e in audit.erasure_log(db, caller, limit, offset)
-    ]
+    return [ErasureLogOut.model_validate(e) for e in audit.erasure_log(db, caller, limit, offset)]
 
 
 @router.get("/company/retention", response_model=RetentionOut, responses=errors(401, 403))
@@ -184,4 +149,4 @@ def erase_me(body: EraseMeIn, caller: Caller, db: Db, client: ClientAddress) -> 
 
     Wrong passwords are throttled like sign-ins: 429 with Retry-After.
     """
-    return ErasureOut(**vars(erase.erase_own_account(db, caller, body.password, client)))
+    return ErasureOut.model_validate(erase.erase_own_account(db, caller, body.password, client))
