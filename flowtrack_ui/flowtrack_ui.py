@@ -23,7 +23,7 @@ from flowtrack_ui.pages.auth import (
     verify_page,
 )
 from flowtrack_ui.pages.board import board_page
-from flowtrack_ui.pages.candidate import careers_page, job_detail_page, tracker_page
+from flowtrack_ui.pages.candidate import tracker_page
 from flowtrack_ui.pages.careers_settings import careers_settings_page
 from flowtrack_ui.pages.home import home_page
 from flowtrack_ui.pages.jobs import jobs_page
@@ -37,7 +37,7 @@ from flowtrack_ui.state.application_team import TeamState
 from flowtrack_ui.state.auth import AuthState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.careers_settings import CareersSettingsState
-from flowtrack_ui.state.jobs import CareersState, StaffJobsState
+from flowtrack_ui.state.jobs import StaffJobsState
 from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.profile import ProfileState
 from flowtrack_ui.state.session import SessionState
@@ -115,8 +115,6 @@ app.add_page(
     title="Careers site · FlowTrack",
     on_load=CareersSettingsState.load,
 )
-app.add_page(careers_page, route="/careers", title="Open jobs · FlowTrack", on_load=CareersState.load)
-app.add_page(job_detail_page, route="/careers/job", title="Job · FlowTrack", on_load=CareersState.load_job)
 app.add_page(
     tracker_page, route="/my-applications", title="My applications · FlowTrack", on_load=TrackerState.load
 )

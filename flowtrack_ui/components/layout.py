@@ -8,7 +8,9 @@ from flowtrack_ui.state.session import SessionState
 
 
 def _link(label: str, href: str, test_id: str) -> rx.Component:
-    return rx.link(label, href=href, weight="medium", size="3", data_testid=test_id)
+    # The careers site (/careers…) is served by the server, not the app's router: a full page load.
+    document = {"reload_document": True} if href.startswith("/careers/") or href == "/careers" else {}
+    return rx.link(label, href=href, weight="medium", size="3", data_testid=test_id, **document)
 
 
 def nav_links() -> rx.Component:

@@ -118,7 +118,10 @@ class AccountState(SessionState):
             self.erase_error = exc.message
             return None
         await self.forget_everything()
-        return [rx.redirect("/careers"), rx.toast.success("Your account and your data were erased.")]
+        return [
+            rx.call_script("window.location.assign('/careers')"),
+            rx.toast.success("Your account and your data were erased."),
+        ]
 
 
 _DOWNLOAD_SCRIPT = """(async () => {

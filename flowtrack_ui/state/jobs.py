@@ -1,23 +1,19 @@
-"""The staff jobs page (post, edit, close, reopen, invite) and the candidates' open jobs."""
+"""The staff jobs page: post, edit, publish, close and reopen jobs, and invite colleagues."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from urllib.parse import quote
 
 import reflex as rx
 
 from flowtrack_ui.core import jobs, markdown, queries
 from flowtrack_ui.core.accounts import invitations
-from flowtrack_ui.core.analytics.sources import MAX_TAG
-from flowtrack_ui.core.applications import applying
-from flowtrack_ui.core.applications.questions import MAX_QUESTIONS, MissingAnswers
-from flowtrack_ui.core.candidates import profile
+from flowtrack_ui.core.applications.questions import MAX_QUESTIONS
 from flowtrack_ui.core.careers import settings as careers_settings
 from flowtrack_ui.core.careers.urls import job_path
 from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
-from flowtrack_ui.core.errors import Conflict, DomainError, Unauthenticated
+from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.jobs import DETAIL_DEFAULTS, MAX_DESCRIPTION
 from flowtrack_ui.core.models import (
     CLOSED,
@@ -32,7 +28,7 @@ from flowtrack_ui.core.models import (
     UNLISTED,
     WORKPLACES,
 )
-from flowtrack_ui.core.permissions import STAFF_ROLES, Role
+from flowtrack_ui.core.permissions import STAFF_ROLES
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category, is_terminal
 from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
@@ -628,130 +624,3 @@ class StaffJobsState(SessionState):
         self.invite_error = ""
         self.invite_link = f"{get_settings().public_url}/invite/{inv.token}"
         return rx.toast.success(f"Invitation created for {inv.email}.")
-
-
-@dataclasses.dataclass
-class QuestionRow:
-    id: int
-    kind: str
-    prompt: str
-    required: bool
-    choices: list[str] = dataclasses.field(default_factory=list)
-    error: str = ""
-    field_name: str = ""
-
-
-def question_rows(questions, problems: dict[int, str] | None = None) -> list[QuestionRow]:
-    return [
-        QuestionRow(
-            id=q.id,
-            kind=q.kind,
-            prompt=q.prompt,
-            required=q.required,
-            choices=list(q.choices),
-            error=(problems or {}).get(q.id, ""),
-            field_name=f"q_{q.id}",
-        )
-        for q in questions
-    ]
-
-
-class CareersState(SessionState):
-    """Open jobs for candidates (and visitors), and one job's page with its application form."""
-
-    rows: list[JobRow] = []
-    search: str = ""
-    loading: bool = True
-    job: JobRow = JobRow(0, "", "", "", "", "", "")
-    job_error: str = ""
-    applied: bool = False
-    questions: list[QuestionRow] = []
-    apply_error: str = ""
-    my_headline: str = ""
-    my_resume: str = ""
-    source_tag: str = ""
-
-    @rx.event
-    def load(self):
-        self.require()
-        return self._refresh()
-
-    def _refresh(self):
-        try:
-            found = jobs.list_jobs(db(), None, limit=200, search=self.search)
-        except DomainError as exc:
-            return self.refuse(exc)
-        self.rows = [
-            JobRow(j.id, j.title, j.location, j.status, j.company_name, j.description, day(j.created_at))
-            for j in found
-        ]
-        self.loading = False
-
-    @rx.event
-    def set_search(self, value: str):
-        self.search = value[:100]
-        return self._refresh()
-
-    @rx.event
-    def load_job(self):
-        self.require()
-        self.applied, self.job_error = False, ""
-        job_id = self.router.url.query_parameters.get("id", "")
-        # A shared link's ?source= tag; the core checks it when the application is sent.
-        self.source_tag = str(self.router.url.query_parameters.get("source", ""))[:MAX_TAG]
-        try:
-            j = jobs.get_job(db(), None, job_id)
-        except DomainError as exc:
-            self.job_error = exc.message
-            return
-        self.job = JobRow(
-            j.id, j.title, j.location, j.status, j.company_name, j.description, day(j.created_at)
-        )
-        self.questions, self.apply_error = question_rows(j.questions), ""
-        if self.role == Role.CANDIDATE:
-            p = self.principal()
-            mine = queries.my_applications(db(), p, limit=200)
-            self.applied = any(m.job_id == j.id for m in mine)
-            me = profile.get_profile(db(), p)
-            self.my_headline = me.headline
-            self.my_resume = me.resume.name if me.resume else ""
-
-    @rx.event
-    def apply(self):
-        """For visitors: sign in (or sign up) first, then come back to this job."""
-        try:
-            self.principal()
-        except Unauthenticated:
-            tag = f"%26source%3D{quote(self.source_tag, safe='')}" if self.source_tag else ""
-            return rx.redirect(f"/login?next=/careers/job%3Fid%3D{self.job.id}{tag}")
-        return None
-
-    @rx.event
-    def submit_application(self, form: dict):
-        """The form's cover letter and answers (fields ``q_<id>``) go to the domain core as sent."""
-        answers = [{"question_id": q.id, "answer": form.get(q.field_name, "")} for q in self.questions]
-        try:
-            applying.apply(
-                db(),
-                self.principal(),
-                self.job.id,
-                cover_letter=form.get("cover_letter", ""),
-                answers=answers,
-                source_tag=self.source_tag or None,
-            )
-        except MissingAnswers as exc:
-            self.questions = [
-                dataclasses.replace(q, error=exc.problems.get(q.id, "")) for q in self.questions
-            ]
-            self.apply_error = "Some answers are missing; see the questions marked below."
-            return None
-        except Conflict as exc:
-            self.applied = "already applied" in exc.message
-            return rx.toast.warning(exc.message)
-        except DomainError as exc:
-            if exc.status_code == 422:
-                self.apply_error = exc.message
-                return None
-            return self.refuse(exc)
-        self.applied, self.apply_error = True, ""
-        return rx.toast.success(f"Application sent for “{self.job.title}”. Good luck!")
