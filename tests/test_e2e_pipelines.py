@@ -107,6 +107,14 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     rec.locator("[data-testid=move-to-Rejected]").click()
     rec.locator("[data-testid=confirm-reject]").click()
     card(rec, "Rejected", "Mo Tion").wait_for()
+    # Its email leaves after the undo window (a reopen before that would cancel it, as it cancels
+    # a knockout's held email): wait for it, so the reopen below reopens a told candidate.
+    rejection = f"Your application for {TITLE} at Acme"
+    deadline = time.time() + 40
+    while time.time() < deadline:
+        if any(m["To"] == "mo@example.com" and m["Subject"] == rejection for m in smtp.handler.messages):
+            break
+        time.sleep(0.5)
     card(rec, "Rejected", "Mo Tion").locator("[data-testid=move-menu]").click()
     reopen = rec.locator('[data-testid="move-to-Portfolio review"]')
     expect(reopen).to_have_text("Reopen to Portfolio review")
