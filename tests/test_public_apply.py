@@ -191,6 +191,27 @@ def test_no_password_signs_in_to_an_account_made_by_applying_until_one_is_set(db
         sign_in.set_first_password(db, me, "another long password 43")
 
 
+def test_an_export_never_carries_a_working_sign_in_link(db, acme):
+    """The emailed link signs in: the candidate's own export shows the email without its token."""
+    import io
+    import json
+    import zipfile
+
+    from flowtrack_ui.core.privacy import export
+
+    apply_without_account(db, acme.job_id, form(), client="c")
+    [mail] = outbox(db, "jade@example.com")
+    token = link_token(mail)
+    me = sign_in.principal_from_token(db, sign_in.sign_in_with_link(db, token))
+    out = io.BytesIO()
+    export.write_export(db, me, out)
+    raw = out.getvalue()
+    doc = json.loads(zipfile.ZipFile(io.BytesIO(raw)).read("data.json"))
+    bodies = " ".join(e["body"] for e in doc["emails"])
+    assert "/track/" + export.LINK_REMOVED in bodies
+    assert token.encode() not in raw
+
+
 def test_the_same_email_reuses_the_record_without_changing_or_showing_it(any_db):
     acme = make_company(any_db, "Acme")
     second = jobs.create_job(any_db, acme.recruiter, "Second role", "More")

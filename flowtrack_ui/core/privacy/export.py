@@ -44,8 +44,8 @@ from ..queries import candidate_timelines
 FORMAT = "flowtrack-export/1"
 CHUNK = 1 << 20  # bytes of a file read from the database at a time
 IN_MEMORY = 1 << 20  # the zip stays in memory up to this size, then moves to a temporary file
-# The token of an emailed one-time link (confirmation, password reset, invitation).
-_LINK_TOKEN = re.compile(r"(/(?:verify|reset-password|invite)/)[A-Za-z0-9_-]+")
+# The token of an emailed one-time link (confirmation, password reset, invitation, sign-in).
+_LINK_TOKEN = re.compile(r"(/(?:verify|reset-password|invite|track)/)[A-Za-z0-9_-]+")
 LINK_REMOVED = "[link not included in the export]"
 
 
