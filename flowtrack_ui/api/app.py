@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -110,7 +110,7 @@ DOCS_ASSETS = {
 
 def add_local_docs(api: FastAPI) -> None:
     @api.get("/api/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
+    def docs() -> Response:
         if not (SWAGGER_UI_DIR / "swagger-ui-bundle.js").exists():
             return JSONResponse(
                 {

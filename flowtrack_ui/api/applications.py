@@ -153,10 +153,10 @@ async def _public_form(request: Request) -> PublicApplication:
         raise InvalidInput("Send the application as JSON or as multipart/form-data.")
     async with request.form(max_files=1, max_fields=60) as form:
         upload = form.get("resume")
-        resume = None
+        uploaded: bytes | None = None
         name = ""
         if isinstance(upload, StarletteUpload):
-            resume = await upload.read(MAX_RESUME_BYTES + 1)
+            uploaded = await upload.read(MAX_RESUME_BYTES + 1)
             name = upload.filename or ""
         texts = {k: v for k, v in form.items() if isinstance(v, str)}
     return PublicApplication(
@@ -166,7 +166,7 @@ async def _public_form(request: Request) -> PublicApplication:
         linkedin_url=texts.get("linkedin_url", ""),
         cover_letter=texts.get("cover_letter", ""),
         answers=public_apply.answers_from_fields(texts),
-        resume=resume,
+        resume=uploaded,
         resume_name=name,
         source=texts.get("source", ""),
         honeypot=texts.get("website", ""),

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from flowtrack_ui.core.accounts import email_ownership, invitations, password_reset, sign_in, sign_up
 from flowtrack_ui.core.errors import InvalidInput
+from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.settings import get_settings
-from flowtrack_ui.core.views import UserView
 
 from .deps import Caller, ClientAddress, Db
 from .errors import errors
@@ -38,10 +38,6 @@ router = APIRouter(prefix="/api", tags=["auth"])
 
 # The token of an emailed link (invitation, password reset, confirmation): URL-safe base64, as issued.
 LinkToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{10,200}$")]
-
-
-def user_out(u: UserView) -> UserOut:
-    return UserOut(id=u.id, email=u.email, full_name=u.full_name, role=u.role, company_id=u.company_id)
 
 
 CLAIM_ACCEPTED = (
@@ -73,7 +69,7 @@ def register(body: RegisterIn, db: Db) -> UserOut | JSONResponse:
     result = sign_up.register(db, body.email, body.password, body.full_name, body.role)
     if result.user is None:
         return JSONResponse({"detail": CLAIM_ACCEPTED}, status_code=status.HTTP_202_ACCEPTED)
-    return user_out(result.user)
+    return UserOut.model_validate(result.user)
 
 
 _LOGIN_BODY = {
@@ -124,7 +120,7 @@ async def login(request: Request, db: Db, client: ClientAddress) -> TokenOut:
 
 @router.get("/auth/me", response_model=UserOut, responses=errors(401))
 def me(caller: Caller, db: Db) -> UserOut:
-    return user_out(sign_in.me(db, caller))
+    return UserOut.model_validate(sign_in.me(db, caller))
 
 
 @router.post(
@@ -253,7 +249,7 @@ def create_company(body: CompanyIn, db: Db) -> UserOut | JSONResponse:
     )
     if result.user is None:
         return JSONResponse({"detail": CLAIM_ACCEPTED}, status_code=status.HTTP_202_ACCEPTED)
-    return user_out(result.user)
+    return UserOut.model_validate(result.user)
 
 
 @router.post(
@@ -271,7 +267,7 @@ def invite(body: InvitationIn, caller: Caller, db: Db) -> InvitationOut:
         accept_url=f"{get_settings().public_url}/invite/{inv.token}",
         expires_at=inv.expires_at,
         email=inv.email,
-        role=inv.role,
+        role=Role(inv.role),
     )
 
 
@@ -286,4 +282,4 @@ def invite(body: InvitationIn, caller: Caller, db: Db) -> InvitationOut:
 def accept(token: LinkToken, body: AcceptIn, db: Db) -> UserOut:
     """The link proves the address: the staff account is confirmed. An account that never
     confirmed the address is erased (its applications stay, anonymous); a confirmed one is 409."""
-    return user_out(invitations.accept_invitation(db, token, body.password, body.full_name))
+    return UserOut.model_validate(invitations.accept_invitation(db, token, body.password, body.full_name))

@@ -259,15 +259,18 @@ class BodyTooLarge(Exception):
 UPLOAD_ENDPOINT = "/_upload"
 
 
-def refuse_bad_uploads(backend: Starlette) -> Starlette:
+def refuse_bad_uploads(backend: ASGIApp) -> ASGIApp:
     """Reflex's own backend app, whose upload endpoint then answers what it cannot serve with a
     JSON 4xx instead of a 500: a handler that takes no files (or runs in the background), a
     ``files`` field holding text, bound arguments nested too deeply; its own 400s (an unknown
     handler, missing headers) come as JSON too.
 
     Exception handlers of that app, because its own error middleware has answered 500 before
-    any wrapper around it sees the exception. Put first in ``api_transformer``.
+    any wrapper around it sees the exception. Put first in ``api_transformer``: Reflex hands
+    any transformer an ASGI app, and only the first gets its own Starlette app.
     """
+    if not isinstance(backend, Starlette):
+        raise TypeError("refuse_bad_uploads needs Reflex's own backend app: put it first in api_transformer.")
     from reflex_base.utils.exceptions import UploadTypeError, UploadValueError
 
     backend.add_exception_handler(UploadTypeError, _upload_refused)

@@ -75,7 +75,7 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"
 
 
-class UserOut(BaseModel):
+class UserOut(FromView):
     id: int
     email: str
     full_name: str

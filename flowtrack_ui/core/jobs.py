@@ -16,7 +16,7 @@ from .applications import questions as screening
 from .applications.questions import QuestionView
 from .changes import company_topic, job_topic
 from .collaboration.scorecards import parse_criteria
-from .db import Database, announce
+from .db import Database, announce, existing
 from .errors import InvalidInput, NotFound
 from .models import (
     CLOSED,
@@ -218,10 +218,6 @@ def _announce(s: Session, job: Job) -> None:
     announce(s, job_topic(job.id), company_topic(job.company_id))
 
 
-def _company(s: Session, company_id: int) -> Company:
-    return s.get(Company, company_id)
-
-
 def create_job(
     db: Database,
     principal: Principal,
@@ -247,14 +243,14 @@ def create_job(
     now = datetime.now(UTC)
     with db.session(write=True) as s:
         specs = given if given is not None else templates.specs_of(s, principal, pipeline_template_id)
-        job = Job(company_id=principal.company_id, created_by_id=principal.user_id, **values)
+        job = Job(company_id=principal.staff_company_id, created_by_id=principal.user_id, **values)
         _set_status(job, status, now)
         s.add(job)
         s.flush()
         job_stages.create_for_job(s, job.id, specs)
         screening.replace_for_job(s, job.id, definitions)
         _announce(s, job)
-        company = _company(s, job.company_id)
+        company = existing(s, Company, job.company_id)
         return _with_questions(s, job, company.name, company.slug)
 
 
@@ -299,7 +295,7 @@ def update_job(
         if stages is not None:
             job_stages.replace_stages(s, job.id, stages)
         _announce(s, job)
-        company = _company(s, job.company_id)
+        company = existing(s, Company, job.company_id)
         return _with_questions(s, job, company.name, company.slug)
 
 
@@ -316,7 +312,7 @@ def set_job_status(db: Database, principal: Principal, job_id: int, status: str)
         s.add(job)
         s.flush()
         _announce(s, job)
-        company = _company(s, job.company_id)
+        company = existing(s, Company, job.company_id)
         return job_view(job, company.name, company_slug=company.slug)
 
 

@@ -10,11 +10,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from string import Template
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from .db import existing
 from .email_templates import STAGE_SENTENCES, render
 from .models import Application, Company, Job, OutboxEmail, User
 from .permissions import Role
@@ -78,7 +80,21 @@ class EmailContext:
     candidate_email: str
 
 
-def _context(s: Session, app: Application) -> tuple[Job, Company, User]:
+class ApplicationKeys(Protocol):
+    """An application as an email about it reads it: an ``Application`` row, or a plain SQL row
+    with these columns (a move reads its card without the ORM)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def job_id(self) -> int: ...
+
+    @property
+    def candidate_id(self) -> int: ...
+
+
+def _context(s: Session, app: ApplicationKeys) -> tuple[Job, Company, User]:
     """The job, its company and the candidate, in one query."""
     return s.exec(
         select(Job, Company, User)
@@ -158,7 +174,7 @@ def added_from_talent_pool(s: Session, app: Application) -> None:
 
 def stage_changed(
     s: Session,
-    app: Application,
+    app: ApplicationKeys,
     new_stage: str,
     category: str,
     *,
@@ -212,7 +228,7 @@ def staff_invitation(
     s: Session, inviter_id: int, company_id: int, email: str, role: str, token: str, expires_at: datetime
 ) -> None:
     """To the invitee, with the one link that carries the token."""
-    inviter, company = s.get(User, inviter_id), s.get(Company, company_id)
+    inviter, company = existing(s, User, inviter_id), existing(s, Company, company_id)
     _queue(
         s,
         "staff_invitation",
@@ -280,7 +296,7 @@ def mentioned(s: Session, user: User, author: User, app: Application, job: Job, 
             "recipient_name": user.full_name,
             "author_name": author.full_name,
             "job_title": job.title,
-            "company": s.get(Company, job.company_id).name,
+            "company": existing(s, Company, job.company_id).name,
             "note": excerpt,
             "link": _link(f"/application?id={app.id}"),
         },
@@ -303,7 +319,7 @@ def interview_invitation(
     The candidate's link goes to their tracker, staff's to the application page.
     """
     link = _link("/my-applications") if for_candidate else _link(f"/application?id={app.id}")
-    company = s.get(Company, job.company_id).name
+    company = existing(s, Company, job.company_id).name
     _queue(
         s,
         kind,

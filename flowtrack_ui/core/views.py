@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ class Board:
     search: str = ""
 
 
+# Where an email to the candidate is: waiting in the outbox, delivered, refused, or called back.
+EmailStatus = Literal["queued", "sent", "failed", "cancelled"]
+
+
 @dataclass(frozen=True)
 class EmailEntry:
     """An email to the candidate about an application, as its recruiters see it on the timeline."""
@@ -141,7 +146,7 @@ class EmailEntry:
     cancelled_at: datetime | None = None
 
     @property
-    def status(self) -> str:
+    def status(self) -> EmailStatus:
         if self.sent_at:
             return "sent"
         return "failed" if self.failed_at else "cancelled" if self.cancelled_at else "queued"

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from flowtrack_ui.core import security
 from flowtrack_ui.core.accounts.company_names import lookalike_key
-from flowtrack_ui.core.db import Database, default_database
+from flowtrack_ui.core.db import Database, default_database, existing
 from flowtrack_ui.core.files import file_types, storage
 from flowtrack_ui.core.models import (
     PUBLISHED,
@@ -356,7 +356,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             s.add(app)
         s.flush()
         for i, user in enumerate(candidates):
-            profile_row = s.get(CandidateProfile, user.id)
+            profile_row = existing(s, CandidateProfile, user.id)
             profile_row.phone_key = duplicates.phone_key(profile_row.phone)
             profile_row.linkedin_key = duplicates.linkedin_key(profile_row.linkedin_url)
             s.add(profile_row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.state import BaseState
 
 from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.db import Database, default_database
@@ -22,9 +23,10 @@ def db() -> Database:
     return default_database()
 
 
-def all_page_states() -> list[type[rx.State]]:
+def all_page_states() -> list[type[BaseState]]:
     """SessionState and every state below it: what a browser tab can hold about a user."""
-    found, todo = [], [SessionState]
+    found: list[type[BaseState]] = []
+    todo: list[type[BaseState]] = [SessionState]
     while todo:
         cls = todo.pop()
         found.append(cls)

@@ -173,7 +173,7 @@ def _confirm_account(s: Session, link: EmailVerification, now: datetime) -> Conf
     user = s.get(User, link.user_id)
     if user is None or not user.is_active or user.erased_at is not None:
         raise NotFound(_INVALID)
-    claimed = s.execute(
+    claimed = s.exec(
         update(EmailVerification)
         .where(EmailVerification.id == link.id, EmailVerification.used_at.is_(None))
         .values(used_at=now)
@@ -199,7 +199,7 @@ def _complete_claim(s: Session, claim: SignUpClaim, now: datetime) -> Confirmed:
     # claim gone and answers "already used" instead of racing to make a second account.
     same_address = select(SignUpClaim.id).where(SignUpClaim.email == claim.email)
     s.exec(same_address.order_by(SignUpClaim.id).with_for_update()).all()
-    claimed = s.execute(
+    claimed = s.exec(
         update(SignUpClaim)
         .where(SignUpClaim.id == claim.id, SignUpClaim.used_at.is_(None))
         # the used row keeps nothing personal

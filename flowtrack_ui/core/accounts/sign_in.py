@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from .. import security, throttle
-from ..db import Database
+from ..db import Database, existing
 from ..errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from ..models import Company, SignInLink, User
 from ..permissions import Principal, Role
@@ -51,7 +51,7 @@ def login(db: Database, email: str, password: str, client: str | None = None) ->
     """Sign in: an access token for these credentials."""
     view = authenticate(db, email, password, client)
     with db.session() as s:
-        user = s.get(User, view.id)
+        user = existing(s, User, view.id)
         return security.create_access_token(user.id, user.token_version)
 
 
@@ -182,7 +182,7 @@ def change_password(
             .where(User.id == principal.user_id)
             .values(password_hash=new_hash, token_version=User.token_version + 1)
         )
-        user = s.get(User, principal.user_id)
+        user = existing(s, User, principal.user_id)
         s.refresh(user)
         return security.create_access_token(user.id, user.token_version)
 
@@ -209,7 +209,7 @@ def set_first_password(db: Database, principal: Principal, new_password: str) ->
         done = s.connection().execute(first).rowcount
         if done != 1:
             raise Conflict("Your account has a password already: change it with your current one.")
-        user = s.get(User, principal.user_id)
+        user = existing(s, User, principal.user_id)
         s.refresh(user)
         return security.create_access_token(user.id, user.token_version)
 
@@ -217,6 +217,6 @@ def set_first_password(db: Database, principal: Principal, new_password: str) ->
 def me(db: Database, principal: Principal) -> UserView:
     """The signed-in user's own account, with their company's name."""
     with db.session() as s:
-        user = s.get(User, principal.user_id)
+        user = existing(s, User, principal.user_id)
         company = s.get(Company, user.company_id) if user.company_id else None
         return user_view(user, company)

@@ -9,13 +9,12 @@ from sqlmodel import Session, select
 
 from .. import notifications, validation
 from ..analytics.sources import Source, classify
-from ..db import Database, announce_application_change
+from ..db import Database, announce_application_change, existing
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import (
     CLOSED,
     PUBLIC,
     Application,
-    ApplicationAnswer,
     ApplicationHistory,
     CandidateProfile,
     Job,
@@ -106,7 +105,7 @@ def apply(
         )
         notifications.application_received(s, app)
         knocked_out = file_answers(s, db, app, job, questions, checked_answers)
-        return knocked_out or application_view(app, s.get(JobStage, app.stage_id).name)
+        return knocked_out or application_view(app, existing(s, JobStage, app.stage_id).name)
 
 
 def open_job(s: Session, job_id: int, now: datetime | None = None) -> Job:
@@ -129,14 +128,13 @@ def file_answers(
     app: Application,
     job: Job,
     questions: list[ScreeningQuestion],
-    answers: list[ApplicationAnswer],
+    answers: list[screening.CheckedAnswer],
 ) -> ApplicationView | None:
     """Store an application's answers (checked by ``questions.check_answers``); when one of them
     disqualifies it, reject it at once with the rejection email held (``moves.knock_out``) and
     return where it is now. None when it goes on as it came."""
     for answer in answers:
-        answer.application_id = app.id
-        s.add(answer)
+        s.add(answer.row(app.id))
     knockouts = screening.disqualified_by(questions, answers)
     if not knockouts:
         return None

@@ -33,7 +33,7 @@ from sqlmodel import Session, select
 from .. import notifications, security, validation
 from ..analytics.sources import Source, classify
 from ..candidates import profile as profiles
-from ..db import Database
+from ..db import Database, existing
 from ..errors import Conflict, DomainError, InvalidInput, TooLarge, TooManyAttempts, UnsupportedFile
 from ..files import file_types, storage
 from ..models import Application, ApplyAttempt, CandidateProfile, Company, SignInLink, User
@@ -460,7 +460,7 @@ def apply_without_account(
             s, app, notifications.SignInLinkMail(token, expires_at, has_password=bool(user.password_hash))
         )
         file_answers(s, db, app, job, questions, answers)
-        company = s.get(Company, job.company_id)
+        company = existing(s, Company, job.company_id)
         return Applied(job_id=job.id, job_title=job.title, company_name=company.name, email=checked.email)
 
 

@@ -49,6 +49,29 @@ class AnswerView:
     answer: str
 
 
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """An answer that fits its question, checked before its application exists: what decides a
+    knockout, stored with the application once it is made (``row``)."""
+
+    question_id: int
+    position: int
+    kind: str
+    prompt: str
+    answer: str
+
+    def row(self, application_id: int) -> ApplicationAnswer:
+        """The answer as stored: it keeps the question's words and kind as they were."""
+        return ApplicationAnswer(
+            application_id=application_id,
+            question_id=self.question_id,
+            position=self.position,
+            kind=self.kind,
+            prompt=self.prompt,
+            answer=self.answer,
+        )
+
+
 class MissingAnswers(InvalidInput):
     """Required questions left blank (or answers that do not fit); ``problems`` maps id -> message."""
 
@@ -176,7 +199,7 @@ def replace_for_job(s: Session, job_id: int, definitions: list[dict]) -> None:
     for position, d in enumerate(definitions):
         q = existing.get(d["id"]) if d["id"] else None
         if q is None:
-            q = ScreeningQuestion(job_id=job_id)
+            q = ScreeningQuestion(job_id=job_id, kind=d["kind"], prompt=d["prompt"])
         else:
             keep.add(q.id)
         q.position, q.kind, q.prompt, q.required = position, d["kind"], d["prompt"], d["required"]
@@ -225,8 +248,18 @@ def _normalise(q: ScreeningQuestion, value: object) -> tuple[str | None, str | N
     return value, None
 
 
-def check_answers(questions: list[ScreeningQuestion], raw: object) -> list[ApplicationAnswer]:
-    """The answers to store (without an application id yet), or MissingAnswers naming each problem."""
+def _question_id(key: object) -> int:
+    """The question id an answer names (a number, or its digits as text)."""
+    if isinstance(key, str | int | float):
+        try:
+            return int(key)
+        except (ValueError, OverflowError):
+            pass
+    raise InvalidInput("Each answer needs the question_id it answers.")
+
+
+def check_answers(questions: list[ScreeningQuestion], raw: object) -> list[CheckedAnswer]:
+    """The answers to store once the application is made, or MissingAnswers naming each problem."""
     given: dict[int, object] = {}
     if raw:
         items: list[tuple[object, object]] = []
@@ -240,15 +273,13 @@ def check_answers(questions: list[ScreeningQuestion], raw: object) -> list[Appli
         else:
             raise InvalidInput("Answers must be a list of {question_id, answer}.")
         for key, value in items:
-            try:
-                given[int(key)] = value
-            except (TypeError, ValueError):
-                raise InvalidInput("Each answer needs the question_id it answers.") from None
+            given[_question_id(key)] = value
     known = {q.id for q in questions}
     unknown = sorted(set(given) - known)
     if unknown:
         raise InvalidInput(f"Question {unknown[0]} is not a question of this job.")
-    answers, problems = [], {}
+    answers: list[CheckedAnswer] = []
+    problems: dict[int, str] = {}
     for q in questions:
         value, problem = _normalise(q, given.get(q.id))
         if problem:
@@ -257,7 +288,7 @@ def check_answers(questions: list[ScreeningQuestion], raw: object) -> list[Appli
             problems[q.id] = "this question is required"
         elif value is not None:
             answers.append(
-                ApplicationAnswer(
+                CheckedAnswer(
                     question_id=q.id, position=q.position, kind=q.kind, prompt=q.prompt, answer=value
                 )
             )
@@ -266,11 +297,11 @@ def check_answers(questions: list[ScreeningQuestion], raw: object) -> list[Appli
     return answers
 
 
-def disqualified_by(questions: list[ScreeningQuestion], answers: list[ApplicationAnswer]) -> list[AnswerView]:
+def disqualified_by(questions: list[ScreeningQuestion], answers: list[CheckedAnswer]) -> list[AnswerView]:
     """The answers that disqualify the application, in the questions' order (none: it goes on)."""
     knockouts = {q.id: _disqualifying(q) for q in questions}
     return [
-        answer_view(a)
+        AnswerView(question_id=a.question_id, kind=a.kind, prompt=a.prompt, answer=a.answer)
         for a in sorted(answers, key=lambda a: a.position)
         if a.answer in knockouts.get(a.question_id, ())
     ]

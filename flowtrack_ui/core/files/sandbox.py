@@ -63,6 +63,10 @@ class _Worker:
             env=env,
             close_fds=True,
         )
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        if stdin is None or stdout is None:  # never: both were asked for (PIPE)
+            raise RuntimeError("the file worker started without its pipes")
+        self.stdin, self.stdout = stdin, stdout
         self.jobs = 0
 
     def alive(self) -> bool:
@@ -75,7 +79,7 @@ class _Worker:
             self.proc.wait(5)
         except subprocess.TimeoutExpired:  # pragma: no cover - a kill -9 that did not land
             log.warning("file worker %s did not end after SIGKILL", self.proc.pid)
-        for pipe in (self.proc.stdin, self.proc.stdout):
+        for pipe in (self.stdin, self.stdout):
             try:
                 pipe.close()
             except OSError:
@@ -83,13 +87,14 @@ class _Worker:
 
     def exchange(self, request: bytes, deadline: float) -> tuple[dict, list[bytes]]:
         """Send one job and read its reply before ``deadline`` (TimeoutError, or WireError if it died)."""
-        out_fd, in_fd = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        out_fd, in_fd = self.stdin.fileno(), self.stdout.fileno()
         os.set_blocking(out_fd, False)
         os.set_blocking(in_fd, False)
         view, sent = memoryview(request), 0
         buf = bytearray()
-        head_len = total = None
+        head_len: int | None = None
         header: dict | None = None
+        body = total = 0  # where the reply's blobs start and where it ends, once its header is read
         with selectors.DefaultSelector() as sel:
             sel.register(out_fd, selectors.EVENT_WRITE)
             sel.register(in_fd, selectors.EVENT_READ)
@@ -116,11 +121,12 @@ class _Worker:
                         head_len = wire.header_size(bytes(buf[:4]))
                     if header is None and head_len is not None and len(buf) >= 4 + head_len:
                         header = wire.decode_header(bytes(buf[4 : 4 + head_len]))
-                        total = 4 + head_len + sum(header["blobs"])
+                        body = 4 + head_len
+                        total = body + sum(header["blobs"])
                     if header is not None and len(buf) >= total:
                         if len(buf) > total:
                             raise wire.WireError("more than one reply")
-                        return header, wire.split_blobs(header, bytes(buf[4 + head_len :]))
+                        return header, wire.split_blobs(header, bytes(buf[body:]))
 
 
 class Pool:

@@ -19,7 +19,7 @@ from ..db import Database
 from ..models import FilePage, StoredFile
 from . import quota, sandbox
 from .file_types import PDF
-from .preview import MAX_PREVIEW_PAGES, WIDTH_PX
+from .preview import MAX_PREVIEW_PAGES, WIDTH_PX, PageImage
 
 log = logging.getLogger("flowtrack.files")
 
@@ -44,7 +44,7 @@ class Preview:
     status: str
     note: str | None = None
     page_count: int | None = None
-    pages: list[FilePage] = field(default_factory=list)
+    pages: list[PageImage] = field(default_factory=list)
 
 
 @dataclass
@@ -52,7 +52,7 @@ class PreparedFile:
     """A checked file read by the worker: its row and its page images, not stored yet."""
 
     row: StoredFile
-    pages: list[FilePage]
+    pages: list[PageImage]
 
 
 def draw_pages(content_type: str, data: bytes) -> Preview:
@@ -67,7 +67,7 @@ def draw_pages(content_type: str, data: bytes) -> Preview:
         return Preview(NONE, _PREVIEW_NOTES.get(outcome.status, _PREVIEW_NOTES["failed"]))
     meta, blobs = outcome.result.get("pages") or [], outcome.blobs
     pages = [
-        FilePage(page_no=int(m["page_no"]), png=png, width=int(m["width"]), height=int(m["height"]))
+        PageImage(page_no=int(m["page_no"]), png=png, width=int(m["width"]), height=int(m["height"]))
         for m, png in zip(meta, blobs, strict=False)
         if png.startswith(b"\x89PNG\r\n\x1a\n")
     ][:MAX_PREVIEW_PAGES]
@@ -120,14 +120,17 @@ def prepare(owner_id: int, data: bytes, content_type: str, name: str) -> Prepare
     return PreparedFile(row, preview.pages)
 
 
+def _page_row(file_id: int, page: PageImage) -> FilePage:
+    return FilePage(file_id=file_id, page_no=page.page_no, png=page.png, width=page.width, height=page.height)
+
+
 def add(s: Session, prepared: PreparedFile) -> StoredFile:
     """Store the file and its page images in the caller's transaction; the row, with its id."""
     row = prepared.row
     s.add(row)
     s.flush()
     for page in prepared.pages:
-        page.file_id = row.id
-        s.add(page)
+        s.add(_page_row(row.id, page))
     s.flush()
     return row
 
@@ -155,8 +158,7 @@ def ensure_previews(db: Database, file_id: int) -> None:
             row.page_count = preview.page_count
         s.add(row)
         for page in preview.pages:
-            page.file_id = file_id
-            s.add(page)
+            s.add(_page_row(file_id, page))
 
 
 def page_image(s: Session, file_id: int, page_no: int) -> FilePage | None:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from ..db import existing
 from ..errors import Conflict, InvalidInput
 from ..models import Application, JobStage
 from ..views import StageView
@@ -69,6 +70,12 @@ def any_stage(s: Session, stage_id: int | None) -> StageRef | None:
         return None
     row = s.get(JobStage, stage_id)
     return stage_ref(row) if row else None
+
+
+def current_stage(s: Session, pipeline: Pipeline, stage_id: int) -> StageRef:
+    """The stage an application is in: one of its job's active stages, or (read by id) one
+    removed since; the application's foreign key keeps that row."""
+    return pipeline.by_id(stage_id) or stage_ref(existing(s, JobStage, stage_id))
 
 
 def create_for_job(

@@ -8,21 +8,22 @@ undo window) and the change signal.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..db import Database, announce_application_change
+from ..db import Database, announce_application_change, existing
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
-from ..models import Application, ApplicationHistory, Company, Job, OutboxEmail, User
+from ..models import Application, ApplicationHistory, Company, Job, JobStage, OutboxEmail, User
 from ..permissions import Action, Principal, Role, require
 from ..scoping import company_application
 from ..views import ApplicationView
 from . import rejection_reasons
 from .definitions import MAX_STAGE_NAME
-from .job_stages import any_stage, pipeline_of
+from .job_stages import any_stage, current_stage, pipeline_of, stage_ref
 from .transitions import MoveKind, Pipeline, Reason, StageRef, allowed_moves, find_move
 
 MAX_NOTE = 2000
@@ -72,6 +73,17 @@ _MOVE = (
 _RECORD = sa.insert(_HISTORY).returning(_HISTORY.c.id)
 
 
+class Card(notifications.ApplicationKeys, Protocol):
+    """What a stage change reads of the application it moves: an ``Application`` row, or the
+    ``_CARD`` row a move reads as plain SQL (no ORM object on the hot path)."""
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
 def stage_named(pipeline: Pipeline, value: object, what: str = "Stage") -> StageRef:
     """A stage of this job's pipeline by name (case-insensitively); InvalidInput names the valid ones."""
     valid = ", ".join(pipeline.names)
@@ -83,7 +95,7 @@ def stage_named(pipeline: Pipeline, value: object, what: str = "Stage") -> Stage
     return stage
 
 
-def _view(app: Application, stage: StageRef, version: int, now: datetime, kind: MoveKind) -> ApplicationView:
+def _view(app: Card, stage: StageRef, version: int, now: datetime, kind: MoveKind) -> ApplicationView:
     return ApplicationView(
         id=app.id,
         job_id=app.job_id,
@@ -102,7 +114,7 @@ def _view(app: Application, stage: StageRef, version: int, now: datetime, kind: 
 def _change(
     s: Session,
     db: Database,
-    app: Application,
+    app: Card,
     current: StageRef,
     target: StageRef,
     kind: MoveKind,
@@ -134,7 +146,7 @@ def _change(
     if won != 1:
         s.rollback()
         with db.session() as fresh:
-            latest = any_stage(fresh, fresh.get(Application, app.id).stage_id)
+            latest = stage_ref(existing(fresh, JobStage, existing(fresh, Application, app.id).stage_id))
         raise ConcurrentUpdate(latest.name)
     history_id = sql.execute(
         _RECORD,
@@ -188,19 +200,16 @@ def move_stage(
     where it saw the card; if it has moved since, the move is refused as a conflict.
     """
     require(principal, Action.MOVE_STAGE)
+    company_id = principal.staff_company_id
     application_id = validation.object_id(application_id, "Application id")
     note_text = validation.text(note, "Note", max_len=MAX_NOTE, required=False, multiline=True) or None
     with db.session(write=True) as s:
-        app = (
-            s.connection()
-            .execute(_CARD, {"app_id": application_id, "company_id": principal.company_id})
-            .first()
-        )
+        app = s.connection().execute(_CARD, {"app_id": application_id, "company_id": company_id}).first()
         if app is None:
             raise NotFound("Application not found.")  # or another company's: as if it did not exist
         pipeline = pipeline_of(s, app.job_id)
         target = stage_named(pipeline, new_stage)
-        current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
+        current = current_stage(s, pipeline, app.stage_id)
         if expected_stage not in (None, ""):
             seen = stage_named(pipeline, expected_stage, "Expected stage")
             if seen.id != current.id:
@@ -212,7 +221,7 @@ def move_stage(
             raise _refuse(pipeline, current, target, origin)
         standard = None
         if move.kind == MoveKind.REJECT:
-            standard = rejection_reasons.checked_reason(s, principal.company_id, reason)
+            standard = rejection_reasons.checked_reason(s, company_id, reason)
         elif move.reason == Reason.REQUIRED:
             free = validation.text(reason, "Reason", max_len=MAX_NOTE, required=False, multiline=True)
             note_text = note_text or free or None
@@ -229,7 +238,7 @@ def move_stage(
             move.target,
             move.kind,
             principal,
-            principal.company_id,
+            company_id,
             previous_id=current.id,
             note=note_text,
             reason=standard,
@@ -273,14 +282,14 @@ def knock_out(s: Session, db: Database, app: Application, job: Job, note: str) -
     the note says the move was automatic.
     """
     pipeline = pipeline_of(s, job.id)
-    current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
+    current = current_stage(s, pipeline, app.stage_id)
     rejected = pipeline.of_category("rejected")
     move = find_move(pipeline, current, rejected) if rejected else None
     if move is None or move.kind != MoveKind.REJECT:
         raise Conflict("This job's pipeline has no rejection from its first stage.")
-    creator = s.get(User, job.created_by_id)
-    company = s.get(Company, job.company_id)
-    candidate = s.get(User, app.candidate_id)
+    creator = existing(s, User, job.created_by_id)
+    company = existing(s, Company, job.company_id)
+    candidate = existing(s, User, app.candidate_id)
     by = Principal(
         user_id=creator.id,
         role=Role(creator.role),
@@ -313,6 +322,7 @@ def undo_move(db: Database, principal: Principal, application_id: object) -> App
     of the undone move, which the outbox still holds.
     """
     require(principal, Action.MOVE_STAGE)
+    company_id = principal.staff_company_id
     with db.session(write=True) as s:
         app = company_application(s, principal, application_id)
         last_two = s.exec(
@@ -330,7 +340,7 @@ def undo_move(db: Database, principal: Principal, application_id: object) -> App
                 "move the card back instead (with a reason)."
             )
         pipeline = pipeline_of(s, app.job_id)
-        current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
+        current = current_stage(s, pipeline, app.stage_id)
         back_to = pipeline.by_id(last.old_stage_id)
         if back_to is None:
             raise Conflict("The stage this move came from has been removed; move the card instead.")
@@ -343,7 +353,7 @@ def undo_move(db: Database, principal: Principal, application_id: object) -> App
             back_to,
             MoveKind.UNDO,
             principal,
-            principal.company_id,
+            company_id,
             previous_id=before,
             note=f"Undid the move to {last.new_stage}.",
             reverts_id=last.id,
@@ -368,12 +378,12 @@ def withdraw(
         if app is None or app.candidate_id != principal.user_id:
             raise NotFound("Application not found.")
         pipeline = pipeline_of(s, app.job_id)
-        current = pipeline.by_id(app.stage_id) or any_stage(s, app.stage_id)
+        current = current_stage(s, pipeline, app.stage_id)
         withdrawn = pipeline.of_category("withdrawn")
         move = find_move(pipeline, current, withdrawn, None, Action.WITHDRAW) if withdrawn else None
         if move is None:
             raise Conflict(f"This application is {current.category} and can no longer be withdrawn.")
-        company_id = s.get(Job, app.job_id).company_id
+        company_id = existing(s, Job, app.job_id).company_id
         return _change(
             s, db, app, current, move.target, MoveKind.WITHDRAW, principal, company_id,
             previous_id=current.id, note=note_text,
