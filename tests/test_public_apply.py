@@ -680,9 +680,12 @@ def test_the_link_route_and_knockouts_hidden_from_the_public(db, acme):
     assert me.json()["email"] == "jade@example.com"
     again = c.post(f"/api/auth/link/{token}")
     assert again.status_code == 409 and "already been used" in again.json()["detail"]
-    for wrong in ("nope", "A" * 43, "x" * 250):
+    for wrong in ("A" * 43, "x" * 150):  # a token's shape, no such link
         r = c.post(f"/api/auth/link/{wrong}")
         assert r.status_code == 404 and "not valid" in r.json()["detail"]
+    for garbage in ("nope", "x" * 250, "%3F%C2%B0%0A%07%25"):  # not even a token's shape
+        r = c.post(f"/api/auth/link/{garbage}")
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "path.token"
     # Which answers disqualify: the job's own staff read them; applicants and other companies do not.
     from .test_api import login
 

@@ -205,11 +205,12 @@ def confirm_email(token: LinkToken, db: Db) -> ConfirmedOut:
     responses=errors(404, 409, 422),
     summary="Sign in with the link emailed after applying",
 )
-def sign_in_with_link(token: Annotated[str, Path(max_length=300)], db: Db) -> TokenOut:
+def sign_in_with_link(token: LinkToken, db: Db) -> TokenOut:
     """The link emailed with an application sent without an account: an access token, once.
 
     Valid for 7 days; it also confirms the address. 404 for a link that is not one, 409 for one
-    already used or expired (sign in with a password, or ask for one by "Forgot your password?").
+    already used or expired (sign in with a password, or ask for one by "Forgot your password?"),
+    422 for anything that cannot be a link's token.
     """
     return TokenOut(access_token=sign_in.sign_in_with_link(db, token))
 
