@@ -64,19 +64,63 @@ JOBS = [
     (
         "Senior Backend Engineer",
         "Remote (EU)",
-        "Design and run the services behind our product. Python, PostgreSQL, a taste for simple systems.",
+        """Design and run the services behind our product. Python, PostgreSQL, a taste for simple systems.
+
+## What you will do
+
+- Build and run the APIs our web and mobile apps use, from the schema to production
+- Keep them **fast and boring**: measured, monitored, easy to change
+- Review code and write things down so the next person can follow
+
+## What we look for
+
+- Five or more years of backend work, most of it in Python
+- SQL you are proud of, and a feel for where a database spends its time
+- Clear written English: we work across four time zones
+""",
     ),
     (
         "Product Designer",
         "Berlin",
-        "Shape how thousands of people use our product every day, from research to polished UI.",
+        """Shape how thousands of people use our product every day, from research to polished UI.
+
+## What you will do
+
+- Talk with customers, find what trips them up, and design the way around it
+- Take features from a sketch to a tested prototype to the pixels that ship
+- Keep our design system tidy together with engineering
+
+## What we look for
+
+- A portfolio that shows your process, not only the final screens
+- Experience with research, interaction and visual design
+""",
     ),
     (
         "Customer Success Manager",
         "London",
-        "Help our customers get the most out of the product and be their voice inside the company.",
+        """Help our customers get the most out of the product and be their voice inside the company.
+
+## What you will do
+
+- Welcome new customers and get them to their first success in weeks, not months
+- Hold regular reviews with your accounts and spot trouble before it grows
+- Bring what customers tell you to product and engineering
+
+## What we offer
+
+1. A salary in the published range, reviewed every year
+2. 28 days of holiday plus bank holidays
+3. Two days a week from home
+""",
     ),
 ]
+
+ABOUT_ACME = """Acme builds the scheduling software that 4,000 clinics use to run their day. We are
+60 people in Berlin, London and remote across Europe.
+
+We ship small changes often, write things down, and keep meetings short. Every job page lists the
+salary range when we know it."""
 
 # Each job's details on the careers site (core/jobs.DETAIL_DEFAULTS names them).
 JOB_DETAILS: list[dict] = [
@@ -188,7 +232,12 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
         if s.exec(select(Company).where(Company.name == "Acme")).first() is not None:
             return False
         acme = Company(
-            name="Acme", name_key=lookalike_key("Acme"), slug="acme", created_at=now - timedelta(days=60)
+            name="Acme",
+            name_key=lookalike_key("Acme"),
+            slug="acme",
+            about=ABOUT_ACME,
+            links=json.dumps([{"label": "Our blog", "url": "https://acme.example/blog"}]),
+            created_at=now - timedelta(days=60),
         )
         s.add(acme)
         s.flush()
