@@ -7,6 +7,7 @@ undo window) and the change signal.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -363,7 +364,22 @@ def undo_move(db: Database, principal: Principal, application_id: object) -> App
             .where(OutboxEmail.history_id == last.id, OutboxEmail.sent_at.is_(None))
             .values(cancelled_at=datetime.now(UTC))
         )
-        return view
+        # Back where it was, the card's days in stage count from when it entered that stage by the
+        # history that stands (undo rows and the moves they reverted are not part of it).
+        h = ApplicationHistory
+        reverted = select(h.reverts_id).where(h.application_id == app.id, h.reverts_id.is_not(None))
+        stood = s.exec(
+            select(h)
+            .where(h.application_id == app.id, h.id < last.id, h.kind != MoveKind.UNDO.value)
+            .where(h.id.not_in(reverted))
+            .order_by(h.id.desc())
+            .limit(1)
+        ).first()
+        came = stood is not None and stood.new_stage_id == back_to.id
+        entered = stood.changed_at if stood is not None and came else app.created_at
+        entered = entered if entered.tzinfo else entered.replace(tzinfo=UTC)
+        s.execute(update(Application).where(Application.id == app.id).values(stage_changed_at=entered))
+        return replace(view, stage_changed_at=entered)
 
 
 def withdraw(
