@@ -148,7 +148,7 @@ def test_candidate_downloads_their_data_then_erases_the_account(server, new_page
     expect(page.locator("[data-testid=form-error]")).to_contain_text("not right")
     page.locator("#erase-password").fill(PASSWORD)
     page.locator("[data-testid=erase-account-confirm]").click()
-    page.wait_for_url(re.compile(r"/careers"))
+    page.wait_for_url(re.compile(r"/login"))
     page.get_by_text("Your account and your data were erased.").wait_for()
     expect(page.locator("[data-testid=sign-out]")).to_have_count(0)
     with pytest.raises(urllib.error.HTTPError):

@@ -119,7 +119,7 @@ class AccountState(SessionState):
             return None
         await self.forget_everything()
         return [
-            rx.call_script("window.location.assign('/careers')"),
+            rx.redirect("/login"),
             rx.toast.success("Your account and your data were erased."),
         ]
 
