@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import reflex as rx
 from sqlmodel import select
 
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.models import Application, ApplicationHistory
+from flowtrack_ui.core.pipelines.categories import Category
+from flowtrack_ui.core.pipelines.definitions import DEFAULT_PIPELINE, new_stage_slot
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
+from flowtrack_ui.state.jobs import StaffJobsState
 
 
 def _backdate(db, app_id: int, days: int) -> datetime:
@@ -58,3 +62,30 @@ def test_a_second_undo_ignores_the_first_undo_and_the_move_it_reverted(db, acme,
     move_stage(db, acme.recruiter, app.id, "Interview")
     undo_move(db, acme.recruiter, app.id)
     assert abs(_stage_changed_at(db, app.id) - entered) < timedelta(seconds=1)
+
+
+# A new pipeline stage: before the offer, of the category of the stage before it.
+
+
+def _categories(specs) -> list[str]:
+    return [s.category.value for s in specs]
+
+
+def test_a_new_stage_in_the_default_pipeline_is_an_interview_before_the_offer():
+    assert new_stage_slot(_categories(DEFAULT_PIPELINE)) == (3, Category.INTERVIEW)
+
+
+def test_a_new_stage_right_after_applied_is_a_screening():
+    assert new_stage_slot(["applied", "hired", "rejected", "withdrawn"]) == (1, Category.SCREENING)
+    assert new_stage_slot(["applied", "offer", "hired"]) == (1, Category.SCREENING)
+    assert new_stage_slot(["applied", "screening", "offer"]) == (2, Category.SCREENING)
+
+
+def test_the_job_editor_adds_the_stage_where_the_core_says():
+    root = rx.State(_reflex_internal_init=True)
+    st = root.get_substate(StaffJobsState.get_full_name().split(".")[1:])
+    st.editor_stages = [st._stage_row(0, s.name, s.category.value) for s in DEFAULT_PIPELINE]
+    StaffJobsState.add_stage.fn(st)
+    rows = [(r.name, r.category) for r in st.editor_stages]
+    assert rows[3] == ("", "interview") and rows[4] == ("Offer", "offer")
+    assert len(rows) == len(DEFAULT_PIPELINE) + 1

@@ -31,7 +31,7 @@ from flowtrack_ui.core.models import (
 from flowtrack_ui.core.permissions import STAFF_ROLES
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category, is_terminal
-from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES
+from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES, new_stage_slot
 from flowtrack_ui.core.settings import get_settings
 
 from .board import StageCount, stage_counts
@@ -301,13 +301,12 @@ class StaffJobsState(SessionState):
 
     @rx.event
     def add_stage(self):
-        progress = [st for st in self.editor_stages if not st.terminal]
+        """A new row where the core's rule puts it: before the offer, of the category before it."""
         if len(self.editor_stages) >= MAX_STAGES:
             return
-        last = progress[-1].category if progress else Category.APPLIED
-        category = last if last != Category.APPLIED else Category.SCREENING.value
-        new = self._stage_row(0, "", category)
-        self.editor_stages = [*progress, new, *[st for st in self.editor_stages if st.terminal]]
+        rows = list(self.editor_stages)
+        index, category = new_stage_slot([st.category for st in rows])
+        self.editor_stages = [*rows[:index], self._stage_row(0, "", category.value), *rows[index:]]
 
     @rx.event
     def move_stage_row(self, key: int, delta: int):

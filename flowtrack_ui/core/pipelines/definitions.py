@@ -99,3 +99,17 @@ def parse_stages(raw: object) -> list[StageSpec]:
 
 def as_dicts(specs: list[StageSpec] | tuple[StageSpec, ...]) -> list[dict[str, str]]:
     return [{"name": s.name, "category": s.category.value} for s in specs]
+
+
+def new_stage_slot(categories: list[str]) -> tuple[int, Category]:
+    """Where a stage added in an editor goes, and its category, given the stages' categories in order.
+
+    Recruiters add interview rounds and checks, rarely a second offer: the new stage goes just before
+    the first offer stage (or before the final stages), and takes the category of the stage before it,
+    ``screening`` right after applied. So the list stays in category order and a new stage after
+    "Interview" is an interview, never an offer.
+    """
+    ends = {Category.OFFER.value, *(c.value for c in TERMINAL)}
+    index = next((n for n, c in enumerate(categories) if c in ends), len(categories))
+    before = parse_category(categories[index - 1]) if index > 0 else Category.APPLIED
+    return index, Category.SCREENING if before == Category.APPLIED else before
