@@ -7,12 +7,19 @@ from datetime import UTC, datetime, timedelta
 import reflex as rx
 from sqlmodel import select
 
+from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.models import Application, ApplicationHistory
 from flowtrack_ui.core.pipelines.categories import Category
 from flowtrack_ui.core.pipelines.definitions import DEFAULT_PIPELINE, new_stage_slot
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
+from flowtrack_ui.state import jobs as jobs_state
+from flowtrack_ui.state import overview as overview_state
+from flowtrack_ui.state import session as session_state
+from flowtrack_ui.state.board import BoardState
+from flowtrack_ui.state.format import counted, relative
 from flowtrack_ui.state.jobs import StaffJobsState
+from flowtrack_ui.state.overview import OverviewState
 
 
 def _backdate(db, app_id: int, days: int) -> datetime:
@@ -89,3 +96,37 @@ def test_the_job_editor_adds_the_stage_where_the_core_says():
     rows = [(r.name, r.category) for r in st.editor_stages]
     assert rows[3] == ("", "interview") and rows[4] == ("Offer", "offer")
     assert len(rows) == len(DEFAULT_PIPELINE) + 1
+
+
+# Counts agree with their nouns: "1 application", never "1 applications".
+
+
+def test_counted_agrees_for_ints_and_state_vars():
+    assert [counted(n, "application") for n in (0, 1, 2)] == [
+        "0 applications",
+        "1 application",
+        "2 applications",
+    ]
+    assert counted(1, "job filled", "jobs filled") == "1 job filled"
+    assert relative(datetime.now(UTC) - timedelta(days=1, minutes=5)) == "1 day ago"
+    js = str(counted(BoardState.total, "application"))
+    assert '" application"' in js and '" applications"' in js
+
+
+def _staff_state(db, cls, principal):
+    root = rx.State(_reflex_internal_init=True)
+    st = root.get_substate(cls.get_full_name().split(".")[1:])
+    st.token = sign_in.issue_token(db, principal.user_id)
+    return st
+
+
+def test_the_jobs_list_and_the_overview_say_1_application(db, acme, candidate, monkeypatch):
+    for module in (session_state, jobs_state, overview_state):
+        monkeypatch.setattr(module, "db", lambda: db)
+    apply(db, candidate, acme.job_id)
+    jobs_list = _staff_state(db, StaffJobsState, acme.recruiter)
+    StaffJobsState.load.fn(jobs_list)
+    assert [r.total_label for r in jobs_list.rows] == ["1 application"]
+    overview = _staff_state(db, OverviewState, acme.manager)
+    OverviewState.load.fn(overview)
+    assert [r.total_label for r in overview.jobs] == ["1 application"]

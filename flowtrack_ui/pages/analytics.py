@@ -8,6 +8,7 @@ import reflex as rx
 from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, native_select
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.analytics import RANGES, AnalyticsState, CountRow, DurationRow, StepRow
+from flowtrack_ui.state.format import counted
 
 
 def _day_input(label: str, id_: str, value, on_change) -> rx.Component:
@@ -79,10 +80,8 @@ def _stat(title: str, value, hint) -> rx.Component:
     )
 
 
-def _duration_stat(d: DurationRow, what: str) -> rx.Component:
-    return _stat(
-        d.label, d.median, "median · 90th percentile " + d.p90 + " · " + d.count.to_string() + " " + what
-    )
+def _duration_stat(d: DurationRow, one: str, many: str) -> rx.Component:
+    return _stat(d.label, d.median, "median · 90th percentile " + d.p90 + " · " + counted(d.count, one, many))
 
 
 def _step_row(s: StepRow) -> rx.Component:
@@ -218,8 +217,8 @@ def _report() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             _stat("Applications", AnalyticsState.applications, AnalyticsState.range_label),
-            _duration_stat(AnalyticsState.hire, "hired"),
-            _duration_stat(AnalyticsState.fill, "jobs filled"),
+            _duration_stat(AnalyticsState.hire, "hire", "hires"),
+            _duration_stat(AnalyticsState.fill, "job filled", "jobs filled"),
             wrap="wrap",
             spacing="3",
             width="100%",

@@ -7,6 +7,7 @@ import reflex as rx
 from flowtrack_ui.components.board import ask_dialog, board_view, history_drawer, stage_tabs
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.state.board import BoardState
+from flowtrack_ui.state.format import counted
 
 
 def board_page() -> rx.Component:
@@ -23,8 +24,7 @@ def board_page() -> rx.Component:
                             rx.link("← Jobs", href="/jobs", size="2"),
                             rx.heading(BoardState.job_title, size="6", data_testid="board-title"),
                             rx.text(
-                                BoardState.total.to_string(),
-                                rx.cond(BoardState.total == 1, " application", " applications"),
+                                counted(BoardState.total, "application"),
                                 rx.cond(BoardState.search != "", " matching “" + BoardState.search + "”", ""),
                                 rx.cond(
                                     BoardState.job_takes_applications,

@@ -449,7 +449,7 @@ def job_row(row: JobRow) -> rx.Component:
                     rx.link(rx.heading(row.title, size="4"), href=href, data_testid="job-link"),
                     rx.text(
                         rx.cond(row.location != "", row.location + " · ", ""),
-                        "Posted " + row.posted + " · " + row.total.to_string() + " applications",
+                        "Posted " + row.posted + " · " + row.total_label,
                         size="2",
                         color_scheme="gray",
                     ),

@@ -43,7 +43,7 @@ def job_card(row: JobOverviewRow) -> rx.Component:
                         title="Show who is in each stage",
                     ),
                     rx.text(
-                        row.total.to_string() + " applications · posted " + row.posted,
+                        row.total_label + " · posted " + row.posted,
                         size="2",
                         color_scheme="gray",
                     ),

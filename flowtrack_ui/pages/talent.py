@@ -8,6 +8,7 @@ import reflex as rx
 from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, native_select
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.components.talent import add_dialog, candidate_card, erase_dialog, tags_dialog
+from flowtrack_ui.state.format import counted
 from flowtrack_ui.state.talent import CATEGORY_OPTIONS, RETENTION_OPTIONS, TalentState
 
 
@@ -206,9 +207,12 @@ def talent_page() -> rx.Component:
                     rx.cond(
                         TalentState.loading,
                         "Searching…",
-                        TalentState.total.to_string()
-                        + rx.cond(TalentState.total == 1, " candidate", " candidates")
-                        + rx.cond(TalentState.has_filters, " match", " have applied to your company"),
+                        counted(TalentState.total, "candidate")
+                        + rx.cond(
+                            TalentState.total == 1,
+                            rx.cond(TalentState.has_filters, " matches", " has applied to your company"),
+                            rx.cond(TalentState.has_filters, " match", " have applied to your company"),
+                        ),
                     ),
                     color_scheme="gray",
                     data_testid="pool-total",

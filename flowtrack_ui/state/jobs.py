@@ -36,7 +36,7 @@ from flowtrack_ui.core.settings import get_settings
 
 from .board import StageCount, stage_counts
 from .colors import JOB_STATUS_COLORS
-from .format import day
+from .format import counted, day
 from .session import SessionState, db
 
 
@@ -50,6 +50,7 @@ class JobRow:
     description: str
     posted: str
     total: int = 0
+    total_label: str = ""  # "1 application"
     counts: list[StageCount] = dataclasses.field(default_factory=list)
     # The staff jobs list: the status as a badge, the one-click change it offers, the public page.
     status_label: str = ""
@@ -496,6 +497,7 @@ class StaffJobsState(SessionState):
                 description=s.job.description,
                 posted=day(s.job.created_at),
                 total=s.total,
+                total_label=counted(s.total, "application"),
                 counts=stage_counts(s),
                 status_label=STATUS_LABELS.get(s.job.status, s.job.status),
                 status_color=JOB_STATUS_COLORS.get(s.job.status, "gray"),

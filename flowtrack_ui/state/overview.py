@@ -16,7 +16,7 @@ from flowtrack_ui.core.pipelines.categories import LABELS
 from . import live
 from .board import ColumnRow, StageCount, columns_of, stage_counts
 from .colors import CATEGORY_COLORS, JOB_STATUS_COLORS
-from .format import day
+from .format import counted, day
 from .jobs import STATUS_LABELS
 from .session import SessionState, db
 
@@ -31,6 +31,7 @@ class JobOverviewRow:
     status_color: str
     posted: str
     total: int
+    total_label: str  # "1 application"
     counts: list[StageCount] = dataclasses.field(default_factory=list)
     # Recharts reads plain objects: {stage, value, fill}.
     funnel: list[dict[str, Any]] = dataclasses.field(default_factory=list)
@@ -95,6 +96,7 @@ class OverviewState(SessionState):
                 status_color=JOB_STATUS_COLORS.get(s.job.status, "gray"),
                 posted=day(s.job.created_at),
                 total=s.total,
+                total_label=counted(s.total, "application"),
                 counts=stage_counts(s),
                 # The real funnel: how many applications reached each step or beyond (from history).
                 funnel=_funnel(funnels.get(s.job.id, [0] * len(STEPS))),
