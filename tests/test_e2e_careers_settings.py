@@ -205,9 +205,8 @@ def test_a_recruiter_sets_up_the_careers_site(server, new_page):
     token = _token(server, "recruiter@acme.test")
     saved = api(server, "GET", "/api/company/careers", token=token)
     assert (saved["slug"], saved["accent_color"]) == ("acme-works", "#0a7b83")
-    assert saved["about"].startswith("## Anvils since 1949") and saved["links"] == [
-        {"label": "Website", "url": "https://acme.example"}
-    ]
+    assert saved["about"].startswith("## Anvils since 1949")
+    assert saved["links"][-1] == {"label": "Website", "url": "https://acme.example"}
     logo = httpx.get(saved["logo_url"])
     assert logo.status_code == 200 and logo.content.startswith(b"\x89PNG")
     with Image.open(io.BytesIO(logo.content)) as img:
