@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import reflex as rx
 from sqlmodel import select
 
+from flowtrack_ui.core import jobs as jobs_core
 from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.applications.applying import apply
-from flowtrack_ui.core.models import Application, ApplicationHistory
+from flowtrack_ui.core.applications.from_talent_pool import add_to_job, jobs_to_add_to
+from flowtrack_ui.core.errors import Forbidden, NotFound
+from flowtrack_ui.core.models import CLOSED, DRAFT, Application, ApplicationHistory
 from flowtrack_ui.core.pipelines.categories import Category
 from flowtrack_ui.core.pipelines.definitions import DEFAULT_PIPELINE, new_stage_slot
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
 from flowtrack_ui.state import jobs as jobs_state
 from flowtrack_ui.state import overview as overview_state
 from flowtrack_ui.state import session as session_state
+from flowtrack_ui.state import talent as talent_state
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.format import counted, relative
 from flowtrack_ui.state.jobs import StaffJobsState
 from flowtrack_ui.state.overview import OverviewState
+from flowtrack_ui.state.talent import TalentState
 
 
 def _backdate(db, app_id: int, days: int) -> datetime:
@@ -130,3 +136,36 @@ def test_the_jobs_list_and_the_overview_say_1_application(db, acme, candidate, m
     overview = _staff_state(db, OverviewState, acme.manager)
     OverviewState.load.fn(overview)
     assert [r.total_label for r in overview.jobs] == ["1 application"]
+
+
+# "Add to job" offers only the jobs the candidate can be added to.
+
+
+def test_jobs_to_add_to_leaves_out_theirs_and_closed_ones(db, acme, globex, candidate):
+    apply(db, candidate, acme.job_id)
+    second = jobs_core.create_job(db, acme.recruiter, "Second role").id
+    jobs_core.create_job(db, acme.recruiter, "Draft role", status=DRAFT)
+    closed = jobs_core.create_job(db, acme.recruiter, "Closed role").id
+    jobs_core.update_job(db, acme.recruiter, closed, "Closed role", status=CLOSED)
+    assert [j.title for j in jobs_to_add_to(db, acme.recruiter, candidate.user_id)] == ["Second role"]
+    add_to_job(db, acme.recruiter, candidate.user_id, second)
+    assert jobs_to_add_to(db, acme.recruiter, candidate.user_id) == []
+    with pytest.raises(NotFound):
+        jobs_to_add_to(db, globex.recruiter, candidate.user_id)
+    with pytest.raises(Forbidden):
+        jobs_to_add_to(db, acme.manager, candidate.user_id)
+
+
+def test_the_add_dialog_offers_only_the_cores_jobs(db, acme, candidate, monkeypatch):
+    for module in (session_state, talent_state):
+        monkeypatch.setattr(module, "db", lambda: db)
+    apply(db, candidate, acme.job_id)
+    second = jobs_core.create_job(db, acme.recruiter, "Second role").id
+    st = _staff_state(db, TalentState, acme.recruiter)
+    TalentState.load.fn(st)
+    TalentState.open_add.fn(st, candidate.user_id)
+    assert [(c.value, c.label) for c in st.add_jobs] == [(str(second), "Second role")]
+    assert st.dialog == "add" and st.dialog_error == ""
+    TalentState.add_to_job.fn(st, {"job_id": str(second)})
+    TalentState.open_add.fn(st, candidate.user_id)
+    assert st.add_jobs == [] and "already in every open job" in st.dialog_error

@@ -138,7 +138,7 @@ def add_dialog() -> rx.Component:
         "Add " + TalentState.subject_name + " to a job",
         rx.el.label("Open job", html_for="pool-add-job", style={"fontSize": "14px"}),
         rx.el.select(
-            rx.foreach(TalentState.open_jobs, lambda j: rx.el.option(j.label, value=j.value)),
+            rx.foreach(TalentState.add_jobs, lambda j: rx.el.option(j.label, value=j.value)),
             id="pool-add-job",
             name="job_id",
             style=NATIVE_FIELD_STYLE,

@@ -11,7 +11,7 @@ import reflex as rx
 from flowtrack_ui.core import jobs
 from flowtrack_ui.core.applications import from_talent_pool
 from flowtrack_ui.core.errors import DomainError
-from flowtrack_ui.core.models import CLOSED, TAKES_APPLICATIONS
+from flowtrack_ui.core.models import CLOSED
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.pipelines.categories import LABELS
 from flowtrack_ui.core.privacy import audit, erase, retention
@@ -103,7 +103,7 @@ class TalentState(SessionState):
     rows: list[PoolRow] = []
     all_tags: list[Choice] = []
     jobs: list[Choice] = []  # every job of the company, for the filter
-    open_jobs: list[Choice] = []  # where a candidate can be added
+    add_jobs: list[Choice] = []  # where the add dialog's candidate can be added (the core's list)
     loading: bool = True
     error: str = ""
     # The dialogs: which candidate they are about.
@@ -131,7 +131,6 @@ class TalentState(SessionState):
         self.jobs = [
             Choice(str(j.id), j.title + (" (closed)" if j.status == CLOSED else "")) for j in company_jobs
         ]
-        self.open_jobs = [Choice(str(j.id), j.title) for j in company_jobs if j.status in TAKES_APPLICATIONS]
         # A fresh visit starts unfiltered; ?q= (a shared search) fills the search box.
         self.q = str(self.router.url.query_parameters.get("q", ""))[:200]
         self.tag = self.category = self.job = self.since = ""
@@ -216,7 +215,23 @@ class TalentState(SessionState):
 
     @rx.event
     def open_add(self, candidate_id: int):
-        return self._open("add", candidate_id)
+        """Offers only the jobs the core would accept: open, and without an application of theirs."""
+        refused = self._open("add", candidate_id)
+        if refused is not None:
+            return refused
+        try:
+            addable = from_talent_pool.jobs_to_add_to(db(), self.principal(), candidate_id)
+        except DomainError as exc:
+            self.dialog = ""
+            if exc.status_code in (401, 403):
+                return self.refuse(exc)
+            return rx.toast.error(exc.message)
+        self.add_jobs = [Choice(str(j.id), j.title) for j in addable]
+        if not self.add_jobs:
+            self.dialog_error = (
+                f"{self.subject_name} is already in every open job: post a job or reopen one first."
+            )
+        return None
 
     @rx.event
     def open_erase(self, candidate_id: int):
@@ -261,7 +276,7 @@ class TalentState(SessionState):
         if not job_id:
             self.dialog_error = "There is no open job to add them to: post a job or reopen one first."
             return None
-        title = next((j.label for j in self.open_jobs if j.value == job_id), "the job")
+        title = next((j.label for j in self.add_jobs if j.value == job_id), "the job")
         return self._attempt(
             lambda: from_talent_pool.add_to_job(db(), self.principal(), self.subject_id, job_id),
             f"{self.subject_name} was added to {title} and told by email.",

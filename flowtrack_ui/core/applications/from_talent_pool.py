@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import select
@@ -16,6 +17,32 @@ from ..scoping import company_job
 from ..talent.access import company_candidate
 from ..views import ApplicationView
 from .applying import application_view, new_application
+
+
+@dataclass(frozen=True)
+class AddableJob:
+    id: int
+    title: str
+
+
+def jobs_to_add_to(db: Database, principal: Principal, candidate_id: object) -> list[AddableJob]:
+    """The company's jobs this candidate can be added to: taking applications and not already
+    holding one of theirs (in any stage) — what ``add_to_job`` accepts, so a picker offers no job
+    it would refuse. Newest first."""
+    require(principal, Action.USE_TALENT_POOL)
+    with db.session() as s:
+        user = company_candidate(s, principal, candidate_id)
+        theirs = select(Application.job_id).where(Application.candidate_id == user.id)
+        rows = s.exec(
+            select(Job.id, Job.title)
+            .where(
+                Job.company_id == principal.company_id,
+                Job.status.in_(TAKES_APPLICATIONS),
+                Job.id.not_in(theirs),
+            )
+            .order_by(Job.created_at.desc(), Job.id.desc())
+        ).all()
+    return [AddableJob(job_id, title) for job_id, title in rows]
 
 
 def add_to_job(db: Database, principal: Principal, candidate_id: object, job_id: object) -> ApplicationView:
