@@ -17,6 +17,8 @@ from flowtrack_ui.core.models import CLOSED, DRAFT, Application, ApplicationHist
 from flowtrack_ui.core.pipelines.categories import Category
 from flowtrack_ui.core.pipelines.definitions import DEFAULT_PIPELINE, new_stage_slot
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
+from flowtrack_ui.core.privacy.erase import ERASED_DOMAIN, ERASED_NAME, erase_candidate, shown_email
+from flowtrack_ui.state import board as board_state
 from flowtrack_ui.state import jobs as jobs_state
 from flowtrack_ui.state import overview as overview_state
 from flowtrack_ui.state import session as session_state
@@ -169,3 +171,23 @@ def test_the_add_dialog_offers_only_the_cores_jobs(db, acme, candidate, monkeypa
     TalentState.add_to_job.fn(st, {"job_id": str(second)})
     TalentState.open_add.fn(st, candidate.user_id)
     assert st.add_jobs == [] and "already in every open job" in st.dialog_error
+
+
+# An erased candidate shows as "Erased candidate" with no address.
+
+
+def test_an_erased_candidates_card_has_no_address(db, acme, candidate, monkeypatch):
+    for module in (session_state, board_state):
+        monkeypatch.setattr(module, "db", lambda: db)
+    apply(db, candidate, acme.job_id)
+    erase_candidate(db, acme.recruiter, candidate.user_id)
+    st = _staff_state(db, BoardState, acme.recruiter)
+    st.job_id = acme.job_id
+    st._refresh()
+    cards = [c for col in st.columns for c in col.cards]
+    assert [(c.name, c.email) for c in cards] == [(ERASED_NAME, "")]
+
+
+def test_shown_email_hides_only_the_erased_placeholder():
+    assert shown_email("casey@example.com") == "casey@example.com"
+    assert shown_email(f"erased-64d5aa@{ERASED_DOMAIN}") == ""

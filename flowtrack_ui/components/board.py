@@ -155,7 +155,20 @@ def card_view(card: CardRow) -> rx.Component:
                     align="start",
                     width="100%",
                 ),
-                rx.text(card.email, size="1", color_scheme="gray", trim="both"),
+                # No address for an erased candidate; a long one is cut short, whole in its title.
+                rx.cond(
+                    card.email != "",
+                    rx.text(
+                        card.email,
+                        size="1",
+                        color_scheme="gray",
+                        trim="both",
+                        truncate=True,
+                        title=card.email,
+                        max_width="100%",
+                        data_testid="card-email",
+                    ),
+                ),
                 card_signals(card),
                 rx.hstack(
                     rx.text("Applied " + card.applied, size="1", color_scheme="gray"),

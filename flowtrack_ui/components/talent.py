@@ -57,7 +57,10 @@ def candidate_card(row: PoolRow) -> rx.Component:
                         high_contrast=True,
                         data_testid="pool-name",
                     ),
-                    rx.text(row.email, size="2", color_scheme="gray"),
+                    rx.cond(
+                        row.email != "",
+                        rx.text(row.email, size="2", color_scheme="gray", truncate=True, title=row.email),
+                    ),
                     rx.cond(row.headline != "", rx.text(row.headline, size="2")),
                     spacing="1",
                     min_width="0",

@@ -13,9 +13,17 @@ from flowtrack_ui.state.application_team import TeamState as T
 
 
 def _fact(icon: str, value, href=None) -> rx.Component:
-    body = rx.link(value, href=href, is_external=True) if href is not None else rx.text(value)
+    wrap = {"overflowWrap": "anywhere", "minWidth": "0"}  # a long address wraps, never widens the card
+    body = (
+        rx.link(value, href=href, is_external=True, style=wrap)
+        if href is not None
+        else rx.text(value, style=wrap)
+    )
     return rx.cond(
-        value != "", rx.hstack(rx.icon(icon, size=16, aria_hidden="true"), body, align="center", spacing="2")
+        value != "",
+        rx.hstack(
+            rx.icon(icon, size=16, aria_hidden="true"), body, align="center", spacing="2", max_width="100%"
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from flowtrack_ui.core.applications import details as application_details
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.files.file_types import LABELS, PDF
 from flowtrack_ui.core.permissions import STAFF_ROLES, Role
+from flowtrack_ui.core.privacy.erase import shown_email
 from flowtrack_ui.core.talent import tags
 
 from .format import day
@@ -100,7 +101,7 @@ class ApplicationState(SessionState):
         )
         self.name, self.email, self.phone, self.location = (
             d.candidate_name,
-            d.candidate_email,
+            shown_email(d.candidate_email),
             d.phone,
             d.location,
         )

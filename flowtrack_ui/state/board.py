@@ -12,6 +12,7 @@ from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidInput
 from flowtrack_ui.core.models import TAKES_APPLICATIONS
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
 from flowtrack_ui.core.pipelines import moves, rejection_reasons
+from flowtrack_ui.core.privacy.erase import shown_email
 from flowtrack_ui.core.views import Board
 
 from . import live
@@ -120,7 +121,7 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                 CardRow(
                     id=c.id,
                     name=c.candidate_name,
-                    email=c.candidate_email,
+                    email=shown_email(c.candidate_email),
                     stage=c.stage,
                     applied=day(c.applied_at),
                     days=c.days_in_stage,

@@ -78,7 +78,7 @@ def pool_row(c: PoolCandidate) -> PoolRow:
     return PoolRow(
         id=c.candidate_id,
         name=c.full_name,
-        email=c.email,
+        email=erase.shown_email(c.email),
         headline=c.headline,
         tags=list(c.tags),
         applied=day(c.last_applied_at),

@@ -75,8 +75,17 @@ class Erasure:
     account_erased: bool  # False when the person's account stays for another company
 
 
+ERASED_DOMAIN = "erased.invalid"  # reserved (RFC 2606): no mail is ever delivered there
+
+
 def _anonymous_email() -> str:
-    return f"erased-{uuid.uuid4().hex}@erased.invalid"
+    return f"erased-{uuid.uuid4().hex}@{ERASED_DOMAIN}"
+
+
+def shown_email(email: str) -> str:
+    """The address to show staff: none for an erased person, whose stored placeholder only keeps
+    the account's unique column filled and means nothing to a reader."""
+    return "" if email.endswith("@" + ERASED_DOMAIN) else email
 
 
 def _anonymise(user: User, now: datetime) -> None:
