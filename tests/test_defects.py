@@ -27,6 +27,7 @@ from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.format import counted, relative
 from flowtrack_ui.state.jobs import StaffJobsState
 from flowtrack_ui.state.overview import OverviewState
+from flowtrack_ui.state.profile import ProfileState, rejection_message
 from flowtrack_ui.state.talent import TalentState
 
 
@@ -191,3 +192,32 @@ def test_an_erased_candidates_card_has_no_address(db, acme, candidate, monkeypat
 def test_shown_email_hides_only_the_erased_placeholder():
     assert shown_email("casey@example.com") == "casey@example.com"
     assert shown_email(f"erased-64d5aa@{ERASED_DOMAIN}") == ""
+
+
+# A résumé the browser refuses is refused in words; no full progress bar is left behind.
+
+
+def test_a_too_large_resume_is_refused_in_words():
+    huge = [{"name": "huge_20MB.pdf", "size": 20 * 1024 * 1024, "codes": ["file-too-large"]}]
+    assert rejection_message(huge) == "This file is 20 MB; the limit is 10 MB."
+    odd = [{"name": "cv.pdf", "size": 10_900_000, "codes": ["file-too-large"]}]
+    assert rejection_message(odd) == "This file is 10.4 MB; the limit is 10 MB."
+    assert "not a PDF or Word" in rejection_message(
+        [{"name": "a.exe", "size": 9, "codes": ["file-invalid-type"]}]
+    )
+    assert "one file" in rejection_message([{"codes": ["too-many-files"]}, {"codes": ["too-many-files"]}])
+    for forged in (None, "x", [], [None], [{"size": "big", "codes": "file-too-large"}]):
+        assert rejection_message(forged).startswith("This file")
+
+
+def test_the_profile_handlers_say_why_and_leave_no_full_bar(db, candidate, monkeypatch):
+    monkeypatch.setattr(session_state, "db", lambda: db)
+    st = _staff_state(db, ProfileState, candidate)
+    ProfileState.upload_progressed.fn(st, {"progress": 0.5})
+    assert st.uploading and st.upload_progress == 50
+    ProfileState.upload_progressed.fn(st, {"progress": 1})
+    assert not st.uploading
+    ProfileState.resume_rejected.fn(
+        st, [{"name": "huge.pdf", "size": 20 * 1024 * 1024, "codes": ["file-too-large"]}]
+    )
+    assert st.upload_error == "This file is 20 MB; the limit is 10 MB." and not st.uploading

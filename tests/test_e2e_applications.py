@@ -62,6 +62,13 @@ def test_candidate_applies_with_resume_and_answers_and_recruiter_reads_it(server
     cand.locator("input[type=file]").set_input_files(str(bad))
     cand.click("[data-testid=upload-resume]")
     cand.locator("[data-testid=upload-error]", has_text="neither").wait_for()
+    expect(cand.get_by_label("Upload progress")).to_have_count(0)  # no full bar left behind
+    # A file over the limit is refused in the browser, in words (not react-dropzone's bytes).
+    huge = tmp_path / "huge_20MB.pdf"
+    huge.write_bytes(b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024))
+    cand.locator("input[type=file]").set_input_files(str(huge))
+    expect(cand.locator("[data-testid=upload-error]")).to_have_text("This file is 20 MB; the limit is 10 MB.")
+    expect(cand.get_by_text("Files not Accepted")).to_have_count(0)
 
     # The recruiter: the card shows the headline and the résumé; the application page shows it all.
     rec = new_page()

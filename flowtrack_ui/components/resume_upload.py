@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar, Var
 
 UPLOAD_ID = "resume"
 ACCEPT = {
@@ -23,8 +26,29 @@ def _name_file_input(component: rx.Component, name: str) -> rx.Component:
     return component
 
 
-def resume_upload(on_upload, on_progress, uploading, progress, error) -> rx.Component:
-    """``on_upload`` receives the files; the 10 MiB and type limits here are only browser hints."""
+def rejected_records(rejected: Var) -> Var:
+    """What the browser refused, as plain records the server can put in words: the file's name and
+    size and react-dropzone's reason codes (its own messages read "File is larger than 10485760
+    bytes")."""
+
+    def record(rf: Var) -> Var:
+        item = rf.to(ObjectVar, dict[str, Any])
+        file = item["file"].to(ObjectVar, dict[str, Any])
+        errors = item["errors"].to(ArrayVar, list[dict[str, Any]])
+        return Var.create(
+            {
+                "name": file["name"],
+                "size": file["size"],
+                "codes": errors.map(lambda e: e.to(ObjectVar, dict[str, Any])["code"]),
+            }
+        )
+
+    return rejected.to(ArrayVar, list[dict[str, Any]]).map(record)
+
+
+def resume_upload(on_upload, on_progress, uploading, progress, error, on_rejected) -> rx.Component:
+    """``on_upload`` receives the files; the 10 MiB and type limits here are only browser hints,
+    and ``on_rejected`` hears (as ``rejected_records``) of a file they refused."""
     zone = _name_file_input(
         rx.upload.root(
             rx.vstack(
@@ -40,6 +64,7 @@ def resume_upload(on_upload, on_progress, uploading, progress, error) -> rx.Comp
             max_files=1,
             multiple=False,
             max_size=10 * 1024 * 1024,
+            on_drop_rejected=lambda rejected: on_rejected(rejected_records(rejected)),
             border="1px dashed var(--gray-a8)",
             border_radius="10px",
             padding="4",

@@ -123,6 +123,7 @@ def _resume() -> rx.Component:
                 ProfileState.uploading,
                 ProfileState.upload_progress,
                 ProfileState.upload_error,
+                ProfileState.resume_rejected,
             ),
             rx.text(
                 "A new upload replaces this résumé for future applications; those already sent keep theirs.",

@@ -9,7 +9,7 @@ import reflex as rx
 from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.candidates.profile import ProfileView
 from flowtrack_ui.core.errors import DomainError
-from flowtrack_ui.core.files.file_types import LABELS
+from flowtrack_ui.core.files.file_types import LABELS, MAX_RESUME_BYTES
 from flowtrack_ui.core.permissions import Role
 
 from .format import day
@@ -18,6 +18,29 @@ from .session import SessionState, db
 
 def size_label(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
+
+
+def _megabytes(size: float) -> str:
+    return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
+
+
+def rejection_message(rejected: object) -> str:
+    """Why the browser refused a dropped file, in words (react-dropzone's reason codes and the
+    file's size, as ``resume_upload`` sends them); the server checks every file again anyway."""
+    first = rejected[0] if isinstance(rejected, list) and rejected and isinstance(rejected[0], dict) else {}
+    raw_codes = first.get("codes")
+    codes: list[object] = raw_codes if isinstance(raw_codes, list) else []
+    size = first.get("size")
+    if (isinstance(rejected, list) and len(rejected) > 1) or "too-many-files" in codes:
+        return "Choose one file: your résumé as a single PDF or Word (DOCX) document."
+    if "file-too-large" in codes:
+        limit = _megabytes(MAX_RESUME_BYTES)
+        if isinstance(size, int | float) and not isinstance(size, bool) and size > 0:
+            return f"This file is {_megabytes(size)}; the limit is {limit}."
+        return f"This file is larger than the limit of {limit}."
+    if "file-invalid-type" in codes:
+        return "This file is not a PDF or Word (DOCX) document; save your résumé as one of those."
+    return "This file cannot be uploaded; choose a PDF or Word (DOCX) document of at most 10 MB."
 
 
 class ProfileState(SessionState):
@@ -82,8 +105,20 @@ class ProfileState(SessionState):
 
     @rx.event
     def upload_progressed(self, progress: dict):
-        self.uploading = True
-        self.upload_progress = round(float(progress.get("progress", 0)) * 100)
+        """The bar shows while bytes are on their way and goes once they are all sent (a late
+        100 % event never brings back a full bar after the upload is done)."""
+        try:
+            done = float(progress.get("progress", 0))
+        except (TypeError, ValueError, AttributeError):
+            done = 0.0
+        self.uploading = 0 <= done < 1
+        self.upload_progress = round(min(max(done, 0.0), 1.0) * 100)
+
+    @rx.event
+    def resume_rejected(self, rejected: list[dict]):
+        """The browser refused the dropped file (too large, wrong type, several): say why in words."""
+        self.uploading, self.upload_progress = False, 0
+        self.upload_error = rejection_message(rejected)
 
     @rx.event
     async def upload_resume(self, files: list[rx.UploadFile]):
@@ -91,7 +126,7 @@ class ProfileState(SessionState):
 
         The core reads it in a file worker and may take seconds: it runs in a thread, so the
         event loop (every other tab's events) never waits on it."""
-        self.uploading = False
+        self.uploading, self.upload_progress = False, 0
         if not files:
             self.upload_error = "Choose a PDF or Word (DOCX) file first."
             return None
