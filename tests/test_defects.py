@@ -13,7 +13,7 @@ from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.applications.from_talent_pool import add_to_job, jobs_to_add_to
 from flowtrack_ui.core.errors import Forbidden, NotFound
-from flowtrack_ui.core.models import CLOSED, DRAFT, Application, ApplicationHistory
+from flowtrack_ui.core.models import CLOSED, DRAFT, PUBLISHED, Application, ApplicationHistory, Job
 from flowtrack_ui.core.pipelines.categories import Category
 from flowtrack_ui.core.pipelines.definitions import DEFAULT_PIPELINE, new_stage_slot
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
@@ -221,3 +221,40 @@ def test_the_profile_handlers_say_why_and_leave_no_full_bar(db, candidate, monke
         st, [{"name": "huge.pdf", "size": 20 * 1024 * 1024, "codes": ["file-too-large"]}]
     )
     assert st.upload_error == "This file is 20 MB; the limit is 10 MB." and not st.uploading
+
+
+# Closing a job asks first, and the list keeps its order across a status change.
+
+
+def test_closing_asks_first_and_the_list_keeps_its_order(db, acme, candidate, monkeypatch):
+    for module in (session_state, jobs_state):
+        monkeypatch.setattr(module, "db", lambda: db)
+    apply(db, candidate, acme.job_id)
+    jobs_core.create_job(db, acme.recruiter, "Second role")
+    jobs_core.create_job(db, acme.recruiter, "Third role")
+    st = _staff_state(db, StaffJobsState, acme.recruiter)
+    StaffJobsState.load.fn(st)
+    order = [r.title for r in st.rows]
+    target = next(r for r in st.rows if r.title == "Acme Engineer")
+    StaffJobsState.set_status.fn(st, target.id, CLOSED)
+    assert (st.close_id, st.close_title, st.close_total) == (target.id, "Acme Engineer", "1 application")
+    assert next(r for r in st.rows if r.id == target.id).status != CLOSED  # nothing closed yet
+    StaffJobsState.cancel_close.fn(st, False)
+    assert st.close_id == 0
+    StaffJobsState.set_status.fn(st, target.id, CLOSED)
+    StaffJobsState.confirm_close.fn(st)
+    assert next(r for r in st.rows if r.id == target.id).status == CLOSED
+    assert [r.title for r in st.rows] == order
+    StaffJobsState.set_status.fn(st, target.id, PUBLISHED)  # reopening needs no question
+    assert st.close_id == 0 and [r.title for r in st.rows] == order
+    assert next(r for r in st.rows if r.id == target.id).status == PUBLISHED
+
+
+def test_a_forged_close_closes_nothing(db, acme, globex, monkeypatch):
+    for module in (session_state, jobs_state):
+        monkeypatch.setattr(module, "db", lambda: db)
+    st = _staff_state(db, StaffJobsState, globex.recruiter)
+    st.close_id = acme.job_id
+    StaffJobsState.confirm_close.fn(st)
+    with db.session() as s:
+        assert s.get(Job, acme.job_id).status == PUBLISHED

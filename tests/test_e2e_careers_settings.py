@@ -144,6 +144,8 @@ def test_a_recruiter_drafts_details_and_publishes_a_job(server, new_page):
     # Closing it from the list, then reopening.
     page.go_back()
     _row(page, TITLE).locator("[data-testid=job-next-status]").click()
+    page.locator("[data-testid=close-job-dialog]", has_text=f"Close “{TITLE}”?").wait_for()
+    page.locator("[data-testid=confirm-close-job]").click()
     expect(_row(page, TITLE).locator("[data-testid=job-status]")).to_have_text("Closed")
     expect(_row(page, TITLE).locator("[data-testid=job-next-status]")).to_have_text("Reopen")
     _axe_clean(page, "the jobs list")

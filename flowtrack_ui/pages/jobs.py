@@ -387,6 +387,36 @@ def job_editor() -> rx.Component:
     )
 
 
+def close_job_dialog() -> rx.Component:
+    """Closing asks first, naming the job and what closing does (and that it can be undone)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Close “" + StaffJobsState.close_title + "”?"),
+            rx.alert_dialog.description(
+                "It stops taking applications and leaves your careers site. What is on its board ("
+                + StaffJobsState.close_total
+                + ") stays there to move on as before, and you can reopen the job later.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Keep it open", variant="soft", color_scheme="gray")),
+                rx.button(
+                    "Close job",
+                    color_scheme="red",
+                    on_click=StaffJobsState.confirm_close,
+                    data_testid="confirm-close-job",
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="12px",
+            ),
+            data_testid="close-job-dialog",
+        ),
+        open=StaffJobsState.close_id != 0,
+        on_open_change=StaffJobsState.cancel_close,
+    )
+
+
 def invite_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -561,6 +591,7 @@ def jobs_page() -> rx.Component:
             ),
         ),
         job_editor(),
+        close_job_dialog(),
         invite_dialog(),
         reasons_dialog(),
     )

@@ -221,6 +221,10 @@ def summary_line(department: str, workplace: str, employment_type: str) -> str:
 class StaffJobsState(SessionState):
     rows: list[JobRow] = []
     loading: bool = True
+    # Closing asks first: the job it is about (0: the dialog is shut).
+    close_id: int = 0
+    close_title: str = ""
+    close_total: str = ""
     editor_open: bool = False
     editing_id: int = 0
     form_title: str = ""
@@ -478,16 +482,19 @@ class StaffJobsState(SessionState):
     def load(self):
         if self.require(*STAFF_ROLES) is None:
             return self.guard(*STAFF_ROLES)
-        return self._refresh()
+        return self._refresh(keep_order=False)
 
-    def _refresh(self):
+    def _refresh(self, keep_order: bool = True):
+        """The core's order on a visit; after a change, the rows already shown keep their places
+        (a job just created comes first), so a status change never moves another job's buttons
+        under the pointer."""
         try:
             p = self.principal()
             summaries = queries.job_overview(db(), p)
             slug = careers_settings.get_careers(db(), p).slug
         except DomainError as exc:
             return self.refuse(exc)
-        self.rows = [
+        rows = [
             JobRow(
                 id=s.job.id,
                 title=s.job.title,
@@ -508,6 +515,10 @@ class StaffJobsState(SessionState):
             )
             for s in summaries
         ]
+        if keep_order:
+            shown = {r.id: n for n, r in enumerate(self.rows)}
+            rows.sort(key=lambda r: shown.get(r.id, -1))
+        self.rows = rows
         self.loading = False
 
     @rx.event
@@ -598,12 +609,36 @@ class StaffJobsState(SessionState):
 
     @rx.event
     def set_status(self, job_id: int, status: str):
+        """A row's one-click change; closing asks first (it ends applying, and is one mis-click away
+        from the next row's button)."""
+        if status == CLOSED:
+            row = next((r for r in self.rows if r.id == job_id), None)
+            if row is None:
+                return rx.toast.error("That job is no longer in the list.")
+            self.close_id, self.close_title, self.close_total = row.id, row.title, row.total_label
+            return None
+        return self._change_status(job_id, status)
+
+    def _change_status(self, job_id: int, status: str):
         try:
             job = jobs.set_job_status(db(), self.principal(), job_id, status)
         except DomainError as exc:
             return self.refuse(exc)
         self._refresh()
         return rx.toast.success(f"“{job.title}” is {STATUS_LABELS[job.status].lower()}.")
+
+    @rx.event
+    def confirm_close(self):
+        job_id = self.close_id
+        self.close_id, self.close_title, self.close_total = 0, "", ""
+        if not job_id:
+            return None
+        return self._change_status(job_id, CLOSED)
+
+    @rx.event
+    def cancel_close(self, open_: bool = False):
+        if not open_:
+            self.close_id, self.close_title, self.close_total = 0, "", ""
 
     @rx.event
     def open_invite(self):
