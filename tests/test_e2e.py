@@ -78,7 +78,7 @@ def test_hiring_story(server, smtp, new_page):
     other = rec.locator('[data-testid="column-Applied"] [data-testid="card"]').first
     other_name = other.get_attribute("data-name")
     drag(rec, other, "Hired")
-    rec.get_by_text(re.compile("allowed next stages: Screening, Rejected")).wait_for()
+    rec.get_by_text(re.compile("allowed next stages: Screening, Interview, Offer, Rejected")).wait_for()
     card(rec, "Applied", other_name).wait_for()
     assert card(rec, "Hired", other_name).count() == 0
 

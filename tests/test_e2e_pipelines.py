@@ -203,8 +203,10 @@ def test_the_board_dims_illegal_columns_folds_final_ones_and_says_when_nothing_m
     legal = rec.locator("[data-column-stage][data-legal]")
     expect(legal.first).to_be_attached()
     marks = {c.get_attribute("data-column-stage"): c.get_attribute("data-legal") for c in legal.all()}
-    assert marks["Screening"] == marks["Interview"] == marks["Rejected"] == marks["Applied"] == "true"
-    assert marks["Offer"] == marks["Hired"] == marks["Withdrawn"] == "false"
+    # Interview is next, Offer a skip past it; Hired only from Offer.
+    assert marks["Screening"] == marks["Interview"] == marks["Offer"] == marks["Rejected"] == "true"
+    assert marks["Applied"] == "true"
+    assert marks["Hired"] == marks["Withdrawn"] == "false"
     rec.mouse.move(box["x"] + box["width"] / 2, box["y"] + 15, steps=8)
     rec.mouse.up()
     expect(rec.locator("[data-column-stage][data-legal]")).to_have_count(0)
@@ -275,7 +277,7 @@ def _applicant(server, email: str, name: str, job: int) -> int:
 def _pick_up(page) -> None:
     """Space on the focused card, then wait as a person would until it is seen lifted over its column."""
     page.keyboard.press("Space")
-    expect(page.locator('[data-column-stage="Offer"]')).to_have_attribute("data-legal", "false")
+    expect(page.locator('[data-column-stage="Hired"]')).to_have_attribute("data-legal", "false")
     expect(page.locator('[data-testid="column-Applied"] [data-over="true"]')).to_have_count(1)
     page.wait_for_timeout(100)
 
@@ -335,22 +337,45 @@ def test_a_drop_the_server_refuses_puts_the_card_back_with_the_reason(server, ne
     rec = new_page()
     app_id = _recruiter_on_board_of_new_applicant(server, rec, "ray.fused@example.com", "Ray Fused")
     ray = card(rec, "Applied", "Ray Fused")
-    # A stale page believes Applied → Interview is allowed: the drop is drawn there at once, the
+    # A stale page believes Applied → Hired is allowed: the drop is drawn there at once, the
     # server refuses, and the card goes back to Applied with the allowed moves named.
-    ray.evaluate("el => { el.dataset.allowed = el.dataset.allowed + '|Interview'; }")
+    ray.evaluate("el => { el.dataset.allowed = el.dataset.allowed + '|Hired'; }")
     rec.evaluate(FRAMES_JS, [str(app_id)])
-    drag(rec, ray, "Interview")
-    rec.get_by_text(re.compile("allowed next stages: Screening, Rejected")).wait_for()
+    drag(rec, ray, "Hired")
+    rec.get_by_text(re.compile("allowed next stages: Screening, Interview, Offer, Rejected")).wait_for()
     rec.wait_for_function("window.__frames.length && window.__frames.at(-1)[0] >= 1500")
     seen = [columns for _, columns in rec.evaluate("window.__frames")[1:]]
-    assert seen[0] == ["Interview"], seen[:3]  # drawn where it was dropped first
+    assert seen[0] == ["Hired"], seen[:3]  # drawn where it was dropped first
     assert seen[-1] == ["Applied"], seen[-3:]  # then back where the server keeps it
-    assert all(columns in (["Interview"], ["Applied"]) for columns in seen), seen
+    assert all(columns in (["Hired"], ["Applied"]) for columns in seen), seen
     expect(card(rec, "Applied", "Ray Fused")).to_have_attribute("data-pending", "false")
     token = _token(server, "recruiter@acme.test", "flowtrack-demo")
     assert [
         h["new_stage"] for h in api(server, "GET", f"/api/history/application/{app_id}", None, token)
     ] == ["Applied"]
+
+
+def test_a_referral_skips_from_applied_to_interview(server, new_page):
+    rec = new_page()
+    app_id = _recruiter_on_board_of_new_applicant(server, rec, "rita.referral@example.com", "Rita Referral")
+    rita = card(rec, "Applied", "Rita Referral")
+    # The card's menu names the later stages as skips (the next one stays a plain move).
+    rita.locator("[data-testid=move-menu]").click()
+    expect(rec.get_by_role("menuitem", name="Skip to Interview")).to_be_visible()
+    expect(rec.get_by_role("menuitem", name="Skip to Offer")).to_be_visible()
+    expect(rec.get_by_role("menuitem", name="Screening", exact=True)).to_be_visible()
+    expect(rec.get_by_role("menuitem", name=re.compile("Hired"))).to_have_count(0)
+    rec.keyboard.press("Escape")
+    # A drop on Interview moves it there at once, no dialog; the history row says what was skipped.
+    drag(rec, rita, "Interview")
+    expect(card(rec, "Interview", "Rita Referral")).to_have_attribute("data-pending", "false")
+    rec.get_by_text("Moved to Interview").first.wait_for()
+    token = _token(server, "recruiter@acme.test", "flowtrack-demo")
+    last = api(server, "GET", f"/api/history/application/{app_id}", None, token)[-1]
+    assert (last["kind"], last["old_stage"], last["new_stage"]) == ("skip", "Applied", "Interview")
+    assert last["note"] == "Skipped Screening."
+    card(rec, "Interview", "Rita Referral").locator("[data-testid=card-name]").click()
+    expect(rec.get_by_role("dialog").get_by_test_id("history-kind").first).to_have_text("Skipped ahead")
 
 
 def test_a_long_press_drags_a_card_on_a_touch_screen(server, browser):

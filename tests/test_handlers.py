@@ -105,7 +105,7 @@ def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
     before = snapshot(db)
     st = state_for(BoardState, principal)
     st.job_id = acme.job_id
-    for target in ("Screening", "Hired", "Rejected", "Bogus"):
+    for target in ("Screening", "Interview", "Offer", "Hired", "Rejected", "Bogus"):
         call(st, BoardState.move, app_id, target, "Applied")
     st.ask_id, st.ask_from, st.ask_target, st.ask_kind = app_id, "Applied", "Rejected", "reject"
     result = call(st, BoardState.confirm_ask, {"note": "forged"})
@@ -126,6 +126,33 @@ def test_the_timeline_lists_the_emails_to_the_candidate(db, acme, app_id):
         ("Your application for Acme Engineer: Screening", "queued"),
         ("We received your application for Acme Engineer", "queued"),
     ]
+
+
+def test_recruiter_skips_and_undoes_through_the_handlers(db, acme, app_id):
+    """The card offers the later stages as skips (read from the core), the drop moves straight
+    there, the timeline names the skip, and the toast's Undo brings the card back."""
+    st = state_for(BoardState, acme.recruiter)
+    st.job_id, st.can_move = acme.job_id, True
+    call(st, BoardState.refresh)
+    card = st.columns[0].cards[0]
+    assert card.allowed == ["Screening", "Interview", "Offer", "Rejected"]
+    assert card.kinds == {"Screening": "forward", "Interview": "skip", "Offer": "skip", "Rejected": "reject"}
+    assert "Interview" not in card.asks and "Offer" not in card.asks
+    result = call(st, BoardState.move, app_id, "Interview", "Applied", 1)
+    assert "Moved to Interview" in rendered(result) and "Undo" in rendered(result)
+    with db.session() as s:
+        assert stage_name(s, app_id) == "Interview"
+    assert [c.count for c in st.columns][:3] == [0, 0, 1]
+    call(st, BoardState.open_card, app_id)
+    assert (st.history[0].kind, st.history[0].note) == ("skip", "Skipped Screening.")
+    call(st, BoardState.undo, app_id)
+    with db.session() as s:
+        assert stage_name(s, app_id) == "Applied"
+    # A forged skip to Hired, or from a stage the card is not in, changes nothing.
+    before = snapshot(db)
+    assert "Screening" in rendered(call(st, BoardState.move, app_id, "Hired", "Applied"))
+    call(st, BoardState.move, app_id, "Offer", "Screening")
+    assert snapshot(db) == before
 
 
 def test_illegal_and_unknown_moves_by_recruiter(db, acme, app_id):

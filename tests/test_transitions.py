@@ -41,6 +41,8 @@ def expected(stages: list[JobStage], current: JobStage, target: JobStage, origin
         )
         if target.id == following.id:
             return MoveKind.FORWARD
+        if target in progress[i + 2 :]:  # past stages, never to hired
+            return MoveKind.SKIP
         if target in progress[:i]:
             return MoveKind.BACK
         if target.category == "rejected":
@@ -53,9 +55,15 @@ def expected(stages: list[JobStage], current: JobStage, target: JobStage, origin
     return None
 
 
+def progress_between(stages: list[JobStage], current: JobStage, target: JobStage) -> list[str]:
+    progress = [s for s in stages if s.category not in FINAL]
+    return [s.name for s in progress[progress.index(current) + 1 : progress.index(target)]]
+
+
 def test_the_table_has_one_rule_per_kind_of_move():
     assert [r.kind for r in TRANSITION_TABLE] == [
-        MoveKind.FORWARD, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN, MoveKind.UNHIRE, MoveKind.WITHDRAW,
+        MoveKind.FORWARD, MoveKind.SKIP, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN,
+        MoveKind.UNHIRE, MoveKind.WITHDRAW,
     ]  # fmt: skip
 
 
@@ -115,7 +123,12 @@ def test_every_pair_of_stages(db, acme, candidate, pipeline):
                     current.id,
                     target.id,
                 )
+                if kind == MoveKind.SKIP:  # the row names the stages passed, then the mover's note
+                    between = progress_between(stages, current, target)
+                    assert last.note == f"Skipped {', '.join(between)}.\nfixing a mistake"
                 checked[kind] += 1
+    skips = {"default": 3, "custom": 6}[pipeline]  # Applied→Interview/Offer, Screening→Offer; …
+    assert checked[MoveKind.SKIP] == skips
     assert all(checked[k] for k in (MoveKind.FORWARD, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN))
     assert checked[MoveKind.UNHIRE] == 1
 
@@ -165,3 +178,17 @@ def test_a_stage_of_another_job_is_unknown_here(db, acme, candidate):
     mine = apply(db, candidate, other.id)
     assert mine.stage == "New"
     assert move_stage(db, acme.recruiter, mine.id, "Phone screen").stage == "Phone screen"
+
+
+@pytest.mark.parametrize("target", ["Hired", "Joined"])
+def test_a_skip_never_reaches_hired(db, acme, candidate, target):
+    job_id = acme.job_id if target == "Hired" else jobs.create_job(db, acme.recruiter, "C", stages=CUSTOM).id
+    app = apply(db, candidate, job_id)
+    for first in range(2):  # from the first stage, and from the second
+        with pytest.raises(InvalidTransition) as err:
+            move_stage(db, acme.recruiter, app.id, target)
+        assert target not in err.value.allowed
+        with db.session() as s:
+            here = stage_name(s, app.id)
+        following = _stages(db, job_id)[first + 1].name
+        assert move_stage(db, acme.recruiter, app.id, following).kind == MoveKind.FORWARD, here

@@ -255,7 +255,8 @@ async def change_stage(
         Query(max_length=2000, description="A rejection: one of the company's standard reasons."),
     ] = None,
 ) -> Response:
-    """Moves an application along its job's pipeline, as the transition table allows.
+    """Moves an application along its job's pipeline, as the transition table allows: the next
+    stage (forward), or a later one in progress (a skip; Hired only from the stage before it).
 
     409 names the allowed stages when the move is not allowed; 422 for an unknown stage, or a
     correction (back, reopen, un-hire) without a reason (``note``).

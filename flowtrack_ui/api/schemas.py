@@ -306,7 +306,7 @@ class HistoryOut(BaseModel):
     changed_by_name: str
     changed_at: datetime
     note: str | None
-    kind: str = Field(description="applied, forward, back, reject, reopen, unhire, withdraw or undo")
+    kind: str = Field(description="applied, forward, skip, back, reject, reopen, unhire, withdraw or undo")
     reason: str | None = Field(default=None, description="The standard rejection reason chosen")
 
 

@@ -22,9 +22,11 @@ def stage_badge(stage, category="") -> rx.Component:
 
 
 def move_label(card: CardRow, stage) -> rx.Component:
-    """A menu item's words say what kind of move it is: corrections read as corrections."""
+    """A menu item's words say what kind of move it is: corrections read as corrections, a move
+    past stages as a skip."""
     return rx.match(
         card.kinds[stage],
+        ("skip", rx.text("Skip to " + stage, as_="span")),
         ("back", rx.text("Back to " + stage, as_="span")),
         ("reopen", rx.text("Reopen to " + stage, as_="span")),
         ("unhire", rx.text("Undo hire: back to " + stage, as_="span")),
@@ -336,6 +338,7 @@ def board_view() -> rx.Component:
 # Moves worth a word on the timeline (a plain forward move needs none).
 KIND_LABELS = rx.Var.create(
     {
+        "skip": "Skipped ahead",
         "back": "Correction: moved back",
         "reopen": "Reopened",
         "unhire": "Correction: hire undone",

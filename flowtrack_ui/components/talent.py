@@ -139,13 +139,19 @@ def tags_dialog() -> rx.Component:
 def add_dialog() -> rx.Component:
     return form_dialog(
         "Add " + TalentState.subject_name + " to a job",
-        rx.el.label("Open job", html_for="pool-add-job", style={"fontSize": "14px"}),
-        rx.el.select(
-            rx.foreach(TalentState.add_jobs, lambda j: rx.el.option(j.label, value=j.value)),
-            id="pool-add-job",
-            name="job_id",
-            style=NATIVE_FIELD_STYLE,
-            data_testid="pool-add-job",
+        # Only the jobs the core would accept; none, and the dialog says why instead of a blank list.
+        rx.cond(
+            TalentState.add_jobs.length() > 0,
+            rx.fragment(
+                rx.el.label("Open job", html_for="pool-add-job", style={"fontSize": "14px"}),
+                rx.el.select(
+                    rx.foreach(TalentState.add_jobs, lambda j: rx.el.option(j.label, value=j.value)),
+                    id="pool-add-job",
+                    name="job_id",
+                    style=NATIVE_FIELD_STYLE,
+                    data_testid="pool-add-job",
+                ),
+            ),
         ),
         rx.text(
             "The application starts in the job's first stage, with the résumé your company last "

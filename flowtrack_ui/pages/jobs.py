@@ -403,6 +403,7 @@ def close_job_dialog() -> rx.Component:
                 rx.button(
                     "Close job",
                     color_scheme="red",
+                    high_contrast=True,
                     on_click=StaffJobsState.confirm_close,
                     data_testid="confirm-close-job",
                 ),

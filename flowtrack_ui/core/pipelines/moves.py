@@ -25,15 +25,17 @@ from ..views import ApplicationView
 from . import rejection_reasons
 from .definitions import MAX_STAGE_NAME
 from .job_stages import any_stage, current_stage, pipeline_of, stage_ref
-from .transitions import MoveKind, Pipeline, Reason, StageRef, allowed_moves, find_move
+from .transitions import MoveKind, Pipeline, Reason, StageRef, allowed_moves, find_move, passed, skip_note
 
 MAX_NOTE = 2000
 # How long the mover may undo a move; the candidate's email waits a little longer than that.
 UNDO_SECONDS = 10
 EMAIL_HOLD = timedelta(seconds=UNDO_SECONDS + 3)
-UNDOABLE = frozenset({MoveKind.FORWARD, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN, MoveKind.UNHIRE})
+UNDOABLE = frozenset(
+    {MoveKind.FORWARD, MoveKind.SKIP, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN, MoveKind.UNHIRE}
+)
 # Moves the candidate hears of by email.
-EMAILED = frozenset({MoveKind.FORWARD, MoveKind.REJECT})
+EMAILED = frozenset({MoveKind.FORWARD, MoveKind.SKIP, MoveKind.REJECT})
 
 
 _APPS, _JOBS, _HISTORY = Application.__table__, Job.__table__, ApplicationHistory.__table__
@@ -194,8 +196,9 @@ def move_stage(
 ) -> ApplicationView:
     """Move an application to ``new_stage``, a stage name of its job's pipeline.
 
-    The transition table decides the kind of move (forward, back, reject, reopen, un-hire) and
-    refuses anything else, naming the allowed stages. A correction (back, reopen, un-hire) needs a
+    The transition table decides the kind of move (forward, skip, back, reject, reopen, un-hire)
+    and refuses anything else, naming the allowed stages. A skip's history note names the stages
+    it passed, before the mover's ``note``. A correction (back, reopen, un-hire) needs a
     reason: ``note``, or ``reason`` as free text. A rejection may carry ``reason``, one of the
     company's standard reasons, and a free ``note``. With ``expected_stage`` the caller says
     where it saw the card; if it has moved since, the move is refused as a conflict.
@@ -223,6 +226,8 @@ def move_stage(
         standard = None
         if move.kind == MoveKind.REJECT:
             standard = rejection_reasons.checked_reason(s, company_id, reason)
+        elif move.kind == MoveKind.SKIP:
+            note_text = skip_note(passed(pipeline, current, move.target), note_text)
         elif move.reason == Reason.REQUIRED:
             free = validation.text(reason, "Reason", max_len=MAX_NOTE, required=False, multiline=True)
             note_text = note_text or free or None

@@ -18,6 +18,7 @@ from .categories import Category, is_terminal
 class MoveKind(StrEnum):
     APPLIED = "applied"  # the first history row of an application
     FORWARD = "forward"
+    SKIP = "skip"  # forward past stages: the history row's note names the stages passed
     BACK = "back"
     REJECT = "reject"
     REOPEN = "reopen"
@@ -89,6 +90,12 @@ def _next(p: Pipeline, current: StageRef, origin: StageRef | None) -> list[Stage
     return [hired] if hired else []
 
 
+def _later(p: Pipeline, current: StageRef, origin: StageRef | None) -> list[StageRef]:
+    """The stages in progress after the next one: a skip never reaches hired (only "next" does)."""
+    progress = p.progress
+    return list(progress[progress.index(current) + 2 :])
+
+
 def _earlier(p: Pipeline, current: StageRef, origin: StageRef | None) -> list[StageRef]:
     progress = p.progress
     return list(progress[: progress.index(current)])
@@ -115,6 +122,7 @@ def _before_hired(p: Pipeline, current: StageRef, origin: StageRef | None) -> li
 
 _TARGETS: dict[str, Callable[[Pipeline, StageRef, StageRef | None], list[StageRef]]] = {
     "next": _next,
+    "later": _later,
     "earlier": _earlier,
     "rejected": _category(Category.REJECTED),
     "rejected from": _origin,
@@ -123,7 +131,8 @@ _TARGETS: dict[str, Callable[[Pipeline, StageRef, StageRef | None], list[StageRe
 }
 
 
-# Targets: "next" is the next non-terminal stage, or hired from the last one (no skipping);
+# Targets: "next" is the next non-terminal stage, or hired from the last one; "later" any
+# non-terminal stage after the next one (a skip: hired is still reached only from the last stage);
 # "earlier" any earlier non-terminal stage; "rejected from" the stage a rejection came from;
 # "before hired" the last non-terminal stage; "rejected" and "withdrawn" those stages.
 
@@ -139,6 +148,7 @@ class Rule:
 
 TRANSITION_TABLE: tuple[Rule, ...] = (
     Rule(MoveKind.FORWARD, "non-terminal", "next", Reason.NONE, Action.MOVE_STAGE),
+    Rule(MoveKind.SKIP, "non-terminal", "later", Reason.NONE, Action.MOVE_STAGE),
     Rule(MoveKind.BACK, "non-terminal", "earlier", Reason.REQUIRED, Action.MOVE_STAGE),
     Rule(MoveKind.REJECT, "non-terminal", "rejected", Reason.OPTIONAL, Action.MOVE_STAGE),
     Rule(MoveKind.REOPEN, "rejected", "rejected from", Reason.REQUIRED, Action.MOVE_STAGE),
@@ -187,3 +197,18 @@ def find_move(
     return next(
         (m for m in allowed_moves(pipeline, current, origin, action) if m.target.id == target.id), None
     )
+
+
+def passed(pipeline: Pipeline, current: StageRef, target: StageRef) -> tuple[StageRef, ...]:
+    """The stages in progress a move from ``current`` to ``target`` goes past (a skip's, for its
+    history row); none for any move that is not forward past stages."""
+    progress = pipeline.progress
+    if current not in progress or target not in progress:
+        return ()
+    return progress[progress.index(current) + 1 : progress.index(target)]
+
+
+def skip_note(stages: tuple[StageRef, ...], note: str | None) -> str:
+    """A skip's history note: the stages it passed (named as they were then), then the mover's note."""
+    said = "Skipped " + ", ".join(s.name for s in stages) + "."
+    return f"{said}\n{note}" if note else said
