@@ -146,9 +146,9 @@ def test_rename_add_reorder_and_remove_stages_of_a_job(db, acme, candidate):
         "Screening",
     ]
     assert_chain_by_id(db, app.id)
-    # the next stage of Phone screen is now Take-home: no skipping it
+    # the next stage of Phone screen is now Take-home: Joined is only after Offer
     with pytest.raises(Conflict) as err:
-        move_stage(db, acme.recruiter, app.id, "Interview")
+        move_stage(db, acme.recruiter, app.id, "Joined")
     assert "Take-home" in err.value.message
     move_stage(db, acme.recruiter, app.id, "Take-home")
     # reorder: Interview before Take-home is refused (categories go forward only) ...
@@ -365,6 +365,7 @@ def test_racing_moves_corrections_and_undos_keep_the_chain(any_db, pipeline):
             assert {r.kind for r in rows} <= {
                 "applied",
                 "forward",
+                "skip",
                 "back",
                 "reject",
                 "reopen",
@@ -429,8 +430,9 @@ def test_rest_pipelines_moves_undo_and_withdraw(db, acme, globex):
     def move(stage, who=rec, **kw):
         return c.patch(f"/api/applications/{app_id}/stage", params={"new_stage": stage, **kw}, headers=who)
 
-    r = move("Tech interview")
-    assert r.status_code == 409 and r.json()["allowed_stages"] == ["Phone screen", "Rejected"]
+    r = move("Hired")
+    assert r.status_code == 409
+    assert r.json()["allowed_stages"] == ["Phone screen", "Tech interview", "Onsite", "Offer", "Rejected"]
     assert r.json()["current_stage"] == "Applied"
     assert move("Phone screen").json()["stage"] == "Phone screen"
     r = move("Applied")
