@@ -34,6 +34,7 @@ from .schemas import (
     ApplicationOut,
     ApplyIn,
     ApplyProblemsOut,
+    CompanyApplicationOut,
     EmailOut,
     FormTokenOut,
     HistoryOut,
@@ -325,6 +326,23 @@ def my_applications(caller: Caller, db: Db, limit: Limit = 50, offset: Offset = 
             updated_at=m.updated_at,
         )
         for m in mine
+    ]
+
+
+# Declared before any "/applications/{application_id}/…" GET route, so "recruiter" is never read
+# as an application id.
+@router.get(
+    "/applications/recruiter/all",
+    response_model=list[CompanyApplicationOut],
+    responses=errors(401, 403, 422),
+)
+def company_applications(
+    caller: Caller, db: Db, limit: Limit = 50, offset: Offset = 0
+) -> list[CompanyApplicationOut]:
+    """Every application to the caller's company's jobs, newest first: recruiters and hiring managers."""
+    return [
+        CompanyApplicationOut.model_validate(a)
+        for a in queries.company_applications(db, caller, limit, offset)
     ]
 
 

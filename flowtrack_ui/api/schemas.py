@@ -297,6 +297,20 @@ class ApplicationOut(BaseModel):
     updated_at: datetime
 
 
+class CompanyApplicationOut(FromView):
+    """An application to one of the caller's company's jobs, with its job and candidate named."""
+
+    application_id: int
+    job_id: int
+    job_title: str
+    candidate_id: int
+    candidate_name: str
+    candidate_email: str = Field(description="Empty for an erased candidate")
+    stage: str = Field(description="A stage name of the job's pipeline")
+    created_at: datetime
+    updated_at: datetime
+
+
 class HistoryOut(BaseModel):
     id: int
     application_id: int

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
@@ -40,6 +40,7 @@ from .views import (
     Board,
     Card,
     Column,
+    CompanyApplication,
     EmailEntry,
     HistoryEntry,
     JobSummary,
@@ -219,6 +220,55 @@ def applications_for_job(
             )
         apps = s.exec(query.order_by(Application.id).limit(limit).offset(offset)).all()
         return [application_view(a, stage) for a, stage in apps]
+
+
+def company_applications(
+    db: Database, principal: Principal, limit: object = 50, offset: object = 0
+) -> list[CompanyApplication]:
+    """Every application to the caller's company's jobs, newest first, one page of them.
+
+    The original FlowTrack API's "recruiter's applications": one query, scoped to the company in
+    SQL. An erased candidate shows as the board shows them: "Erased candidate", and no address
+    (the stored placeholder only fills the account's unique column).
+    """
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    company_id = principal.staff_company_id
+    limit, offset = validation.paging(limit, offset)
+    with db.session() as s:
+        rows = s.execute(
+            sa_select(
+                Application.id,
+                Application.job_id,
+                Job.title,
+                Application.candidate_id,
+                User.full_name,
+                case((User.erased_at.is_not(None), ""), else_=User.email),
+                JobStage.name,
+                Application.created_at,
+                Application.updated_at,
+            )
+            .join(Job, Job.id == Application.job_id)
+            .join(User, User.id == Application.candidate_id)
+            .join(JobStage, JobStage.id == Application.stage_id)
+            .where(Job.company_id == company_id)
+            .order_by(Application.created_at.desc(), Application.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    return [
+        CompanyApplication(
+            application_id=r[0],
+            job_id=r[1],
+            job_title=r[2],
+            candidate_id=r[3],
+            candidate_name=r[4],
+            candidate_email=r[5],
+            stage=r[6],
+            created_at=_aware(r[7]),
+            updated_at=_aware(r[8]),
+        )
+        for r in rows
+    ]
 
 
 def application_emails(db: Database, principal: Principal, application_id: object) -> list[EmailEntry]:

@@ -196,6 +196,21 @@ class MyApplication:
 
 
 @dataclass(frozen=True)
+class CompanyApplication:
+    """A row of the company-wide application list (``GET /api/applications/recruiter/all``)."""
+
+    application_id: int
+    job_id: int
+    job_title: str
+    candidate_id: int
+    candidate_name: str
+    candidate_email: str
+    stage: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class JobSummary:
     """A row of the hiring manager's overview: a job with its applications per stage."""
 
