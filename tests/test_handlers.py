@@ -511,6 +511,6 @@ def test_the_candidate_erases_their_account_through_the_handler(db, candidate, a
     call(st, AccountState.erase_account, {"password": "wrong wrong wrong"})
     assert "not right" in st.erase_error
     result = call(st, AccountState.erase_account, {"password": "correct horse battery"})
-    assert "/careers" in rendered(result) and st.token == "" and st.user_name == ""
+    assert "/login" in rendered(result) and st.token == "" and st.user_name == ""
     with pytest.raises(Unauthenticated):
         sign_in.login(db, "cand@example.com", "correct horse battery")
