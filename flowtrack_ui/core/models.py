@@ -244,7 +244,7 @@ class ApplicationHistory(SQLModel, table=True):
     new_stage: str = Field(sa_type=sa.String(40))
     old_stage_id: int | None = Field(default=None, foreign_key="job_stage.id", nullable=True)
     new_stage_id: int = Field(foreign_key="job_stage.id")
-    # applied, forward, back, reject, reopen, unhire, withdraw, undo (pipelines/transitions.py)
+    # applied, forward, skip, back, reject, reopen, unhire, withdraw, undo (pipelines/transitions.py)
     kind: str = Field(default="forward", sa_type=sa.String(12))
     changed_by_id: int = Field(foreign_key="user_account.id")
     changed_at: datetime = _ts()
