@@ -160,19 +160,7 @@ async def _public_form(request: Request) -> PublicApplication:
             uploaded = await upload.read(MAX_RESUME_BYTES + 1)
             name = upload.filename or ""
         texts = {k: v for k, v in form.items() if isinstance(v, str)}
-    return PublicApplication(
-        full_name=texts.get("full_name", ""),
-        email=texts.get("email", ""),
-        phone=texts.get("phone", ""),
-        linkedin_url=texts.get("linkedin_url", ""),
-        cover_letter=texts.get("cover_letter", ""),
-        answers=public_apply.answers_from_fields(texts),
-        resume=uploaded,
-        resume_name=name,
-        source=texts.get("source", ""),
-        honeypot=texts.get("website", ""),
-        started=texts.get("started", ""),
-    )
+    return public_apply.from_form(texts, uploaded, name)
 
 
 @router.post(

@@ -56,19 +56,7 @@ async def _posted(request: Request) -> tuple[PublicApplication, dict[str, str]]:
             resume = await upload.read(MAX_RESUME_BYTES + 1)
             name = upload.filename or ""
         texts = {k: v for k, v in form.items() if isinstance(v, str)}
-    sent = PublicApplication(
-        full_name=texts.get("full_name", ""),
-        email=texts.get("email", ""),
-        phone=texts.get("phone", ""),
-        linkedin_url=texts.get("linkedin_url", ""),
-        cover_letter=texts.get("cover_letter", ""),
-        answers=public_apply.answers_from_fields(texts),
-        resume=resume,
-        resume_name=name,
-        source=texts.get("source", ""),
-        honeypot=texts.get("website", ""),
-        started=texts.get("started", ""),
-    )
+    sent = public_apply.from_form(texts, resume, name)
     kept = {k: texts[k] for k in KEPT if k in texts}
     kept |= {k: v for k, v in texts.items() if k.startswith(public_apply.ANSWER_FIELD)}
     kept["started"] = public_apply.current_form_token(texts.get("started"), datetime.now(UTC))

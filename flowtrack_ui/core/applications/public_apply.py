@@ -179,6 +179,25 @@ def _check_spam(form: PublicApplication, now: datetime) -> None:
 ANSWER_FIELD = "answer_"
 
 
+def from_form(fields: Mapping[str, object], resume: bytes | None, resume_name: str) -> PublicApplication:
+    """The one-step form as posted (its fields by name: ``full_name``, ``email``, ``phone``,
+    ``linkedin_url``, ``cover_letter``, ``answer_{question_id}``, ``source``, the honeypot
+    ``website`` and the ``started`` token), for the job page's form and the API's multipart twin."""
+    return PublicApplication(
+        full_name=fields.get("full_name", ""),
+        email=fields.get("email", ""),
+        phone=fields.get("phone", ""),
+        linkedin_url=fields.get("linkedin_url", ""),
+        cover_letter=fields.get("cover_letter", ""),
+        answers=answers_from_fields(fields),
+        resume=resume,
+        resume_name=resume_name,
+        source=fields.get("source", ""),
+        honeypot=fields.get("website", ""),
+        started=fields.get("started", ""),
+    )
+
+
 def answers_from_fields(fields: Mapping[str, object]) -> dict[str, object]:
     """The answers of a posted form: each ``answer_{question_id}`` field, by its question id (the
     check against the job's questions happens in ``apply_without_account``)."""
