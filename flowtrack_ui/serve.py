@@ -41,9 +41,10 @@ def main() -> None:
         print(f"Email: {where}")
     print(flush=True)
     os.chdir(PROJECT_ROOT)
-    reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
     args = [
-        reflex,
+        sys.executable,
+        "-m",
+        "flowtrack_ui.reflex_run",
         "run",
         "--env",
         "prod",
@@ -53,7 +54,7 @@ def main() -> None:
         "--backend-host",
         settings.host,
     ]
-    os.execv(reflex, args)
+    os.execv(sys.executable, args)
 
 
 if __name__ == "__main__":

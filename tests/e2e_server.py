@@ -63,9 +63,29 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in {ports}")
 
 
+_app_port: int | None = None
+
+
+def app_port() -> int:
+    """The port this test process's app servers listen on, the same one each time while it is free:
+    the frontend bundle holds the port, and `flowtrack_ui.serve` reuses a bundle built for it, so
+    only the first app server of a run waits for the bundler."""
+    global _app_port
+    if _app_port is not None:
+        with socket.socket() as s:
+            try:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("127.0.0.1", _app_port))
+                return _app_port
+            except OSError:
+                pass
+    _app_port = free_port()
+    return _app_port
+
+
 class AppServer:
     def __init__(self, data_dir: Path, port: int | None = None, extra_env: dict | None = None):
-        self.port = port or free_port()
+        self.port = port or app_port()
         self.url = f"http://localhost:{self.port}"
         self.data_dir = data_dir
         self.log_path = data_dir / "server.log"

@@ -9,7 +9,16 @@ from flowtrack_ui.state.auth import AuthState
 
 
 def _submit(label: str, test_id: str) -> rx.Component:
-    return rx.button(label, type="submit", size="3", width="100%", data_testid=test_id)
+    """Disabled until the page is live: the served HTML holds the form before its script runs, and
+    a form sent then would go as a plain GET, the email and password in the address (and logs)."""
+    return rx.button(
+        label,
+        type="submit",
+        size="3",
+        width="100%",
+        disabled=~rx.State.is_hydrated,
+        data_testid=test_id,
+    )
 
 
 def new_password_field(label: str = "Password") -> rx.Component:
