@@ -14,6 +14,7 @@ from flowtrack_ui.core import security
 from flowtrack_ui.core.models import User
 
 from .conftest import PASSWORD
+from .stage_support import let_undo_windows_pass
 
 
 def client_for(db) -> TestClient:
@@ -115,6 +116,10 @@ def test_the_whole_story(api):
     hist = c.get(f"/api/history/application/{app_id}", headers=h["rec"]).json()
     assert [x["new_stage"] for x in hist] == ["Applied", "Screening", "Interview", "Offer", "Hired"]
     assert hist[0]["old_stage"] is None
+    # The candidate sees the moves once they can no longer be undone.
+    early = c.get(f"/api/history/me/{app_id}", headers=h["cand"]).json()
+    assert [x["new_stage"] for x in early] == ["Applied"]
+    let_undo_windows_pass(c.app.state.db_provider())
     mine = c.get(f"/api/history/me/{app_id}", headers=h["cand"]).json()
     assert [x["new_stage"] for x in mine] == [x["new_stage"] for x in hist]
     assert "note" not in mine[0] and "changed_by_name" not in mine[0]
@@ -281,5 +286,6 @@ def test_a_move_rereads_its_caller_on_every_request(api):
         s.add(rec)
     assert c.patch(url, params={"new_stage": "Interview"}, headers=h["rec"]).status_code == 401
     assert c.patch(url, params={"new_stage": "Interview"}).status_code == 401
+    let_undo_windows_pass(db)
     hist = c.get(f"/api/history/me/{app['id']}", headers=h["cand"]).json()
     assert [x["new_stage"] for x in hist] == ["Applied", "Screening"]

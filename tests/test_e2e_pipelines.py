@@ -130,7 +130,8 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     cand = new_page()
     sign_in_candidate(cand, server)
     mine = cand.locator(f'[data-testid=my-application][data-job="{TITLE}"]')
-    expect(mine.locator("[data-testid=current-stage]")).to_have_text("Portfolio review")
+    # The reopening shows on her tracker once it can no longer be undone, without a reload.
+    expect(mine.locator("[data-testid=current-stage]")).to_have_text("Portfolio review", timeout=25_000)
     mine.locator("[data-testid=withdraw]").click()
     cand.locator("[data-testid=confirm-withdraw]").click()
     expect(mine.locator("[data-testid=current-stage]")).to_have_text("Withdrawn")

@@ -36,7 +36,7 @@ from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.tracker import TrackerState
 
-from .stage_support import stage_name
+from .stage_support import let_undo_windows_pass, stage_name
 
 
 @pytest.fixture(autouse=True)
@@ -198,6 +198,9 @@ def test_job_handlers_refuse_forged_calls(db, acme, globex, candidate, who):
 def test_tracker_is_candidates_own_and_hides_notes(db, acme, candidate, app_id):
     move_stage(db, acme.recruiter, app_id, "Rejected", note="SECRET internal reason")
     st = state_for(TrackerState, candidate)
+    call(st, TrackerState.load)
+    assert [a.stage for a in st.applications] == ["Applied"]  # while the move can be undone
+    let_undo_windows_pass(db)
     call(st, TrackerState.load)
     assert [a.stage for a in st.applications] == ["Rejected"]
     assert "SECRET" not in repr(st.dict())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -47,7 +47,10 @@ def test_apply_writes_first_entry_and_moves_append(db, acme, candidate):
     assert all(
         h.changed_at.tzinfo is not None and h.changed_at.utcoffset() == UTC.utcoffset(None) for h in full
     )
-    timeline = queries.my_timeline(db, candidate, app.id)
+    # The candidate sees a move once it can no longer be undone (and its email has gone).
+    assert [t.new_stage for t in queries.my_timeline(db, candidate, app.id)] == ["Applied"]
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    timeline = queries.my_timeline(db, candidate, app.id, now=later)
     assert [t.new_stage for t in timeline] == ["Applied", "Screening", "Rejected"]
     assert not any(hasattr(t, "note") or hasattr(t, "changed_by_name") for t in timeline)
     mine = queries.my_applications(db, candidate)

@@ -19,7 +19,7 @@ from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.moves import UNDO_SECONDS, move_stage, undo_move, withdraw
 
 from .conftest import make_candidate, make_company
-from .stage_support import stage_name
+from .stage_support import let_undo_windows_pass, stage_name
 from .test_api import client_for, login
 from .test_email import deliver_all, outbox, sender_for
 from .test_email import smtp as smtp  # noqa: F401  (the SMTP fixture)
@@ -214,8 +214,10 @@ def test_undo_inside_the_window_cancels_the_email_and_hides_it_from_the_candidat
     assert rows[-1].reverts_id == rows[-2].id
     rejection = next(r for r in outbox(db) if r.kind == "application_rejected")
     assert rejection.cancelled_at is not None and rejection.sent_at is None
-    # the candidate never sees the mis-drop
-    assert [t.new_stage for t in queries.my_timeline(db, cand, app.id)] == ["Applied", "Screening"]
+    # the candidate never sees the mis-drop (nor, while it can be undone, the move to Screening)
+    assert [t.new_stage for t in queries.my_timeline(db, cand, app.id)] == ["Applied"]
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert [t.new_stage for t in queries.my_timeline(db, cand, app.id, now=later)] == ["Applied", "Screening"]
     # an undo cannot itself be undone, and a rejection now is a new move
     with pytest.raises(Conflict):
         undo_move(db, acme.recruiter, app.id)
@@ -450,6 +452,7 @@ def test_rest_pipelines_moves_undo_and_withdraw(db, acme, globex):
     history = c.get(f"/api/history/application/{app_id}", headers=rec).json()
     assert [h["kind"] for h in history] == ["applied", "forward", "back", "reject", "undo"]
     assert history[3]["reason"] == "Position filled"
+    let_undo_windows_pass(c.app.state.db_provider())
     timeline = c.get(f"/api/history/me/{app_id}", headers=cand).json()
     assert [t["new_stage"] for t in timeline] == ["Applied", "Phone screen", "Applied"]
     assert c.post(f"/api/applications/{app_id}/withdraw", headers=rec).status_code == 403

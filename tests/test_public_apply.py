@@ -490,6 +490,24 @@ def test_reopening_a_knocked_out_application_cancels_its_held_email(db, acme):
     assert rejection.cancelled_at is not None and rejection.sent_at is None
 
 
+def test_the_candidate_sees_a_knockout_when_its_email_goes_and_never_once_reopened(db, acme):
+    job = knockout_job(db, acme, details={"knockout_delay_minutes": 90})
+    cand = make_candidate(db, "kim@example.com", "Kim Knocked")
+    view = apply(db, cand, job.id, answers=answers_for(job, first="no"))
+    now = datetime.now(UTC)
+    [mine] = queries.my_applications(db, cand, now=now)
+    assert (mine.stage, [t.new_stage for t in mine.timeline]) == ("Applied", ["Applied"])
+    assert mine.can_withdraw
+    assert timedelta(minutes=89) < mine.shows_more_at - now <= timedelta(minutes=91)
+    [later] = queries.my_applications(db, cand, now=now + timedelta(minutes=91))
+    assert (later.stage, later.category, later.shows_more_at) == ("Rejected", "rejected", None)
+    # Reopened while the email is held: neither the rejection nor the reopening ever shows.
+    move_stage(db, acme.recruiter, view.id, "Applied", note="Misread the answer")
+    for when in (now, now + timedelta(days=3)):
+        timeline = queries.my_timeline(db, cand, view.id, now=when)
+        assert [t.new_stage for t in timeline] == ["Applied"]
+
+
 def test_a_signed_in_candidate_is_knocked_out_the_same_way(db, acme):
     job = knockout_job(db, acme)
     cand = make_candidate(db, "signed@example.com", "Sid Signed")

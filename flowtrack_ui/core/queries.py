@@ -5,7 +5,7 @@ Each runs a fixed number of queries whatever the number of applications.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, or_
 from sqlalchemy import select as sa_select
@@ -32,6 +32,7 @@ from .models import (
 from .permissions import Action, Principal, require
 from .pipelines.categories import Category
 from .pipelines.job_stages import pipeline_of, pipelines_of, stage_view
+from .pipelines.moves import UNDO_SECONDS
 from .pipelines.transitions import MoveKind, allowed_moves
 from .scoping import company_application, company_job
 from .talent.tags import tags_by_candidate
@@ -337,9 +338,18 @@ def _timeline(h: ApplicationHistory, category: str) -> TimelineEntry:
     )
 
 
-def candidate_timelines(s, application_ids: list[int]) -> dict[int, list[TimelineEntry]]:
+def candidate_timelines(
+    s, application_ids: list[int], now: datetime | None = None, pending: dict[int, datetime] | None = None
+) -> dict[int, list[TimelineEntry]]:
     """What candidates see of the history: every change except undone moves and their undos
-    (a corrected mis-drop is not the candidate's business), with each stage's category."""
+    (a corrected mis-drop is not the candidate's business), with each stage's category.
+
+    With ``now``, what the candidate sees at that time: a staff move shows once it can no longer
+    be undone, or, when it emails the candidate, once that email goes (a knockout's rejection is
+    held for days); a rejection whose held email was cancelled by reopening the application, and
+    that reopening, never show. Without ``now`` (an export of the candidate's data), every row.
+    ``pending``, when given, receives per application when its next hidden change shows.
+    """
     found: dict[int, list[TimelineEntry]] = {i: [] for i in application_ids}
     if not application_ids:
         return found
@@ -350,16 +360,43 @@ def candidate_timelines(s, application_ids: list[int]) -> dict[int, list[Timelin
         .order_by(ApplicationHistory.id)
     ).all()
     undone = {h.reverts_id for h, _ in rows if h.kind == MoveKind.UNDO}
+    emails: dict[int, OutboxEmail] = {}
+    if now is not None:
+        emails = {
+            e.history_id: e
+            for e in s.exec(
+                select(OutboxEmail).where(OutboxEmail.history_id.in_([h.id for h, _ in rows]))
+            ).all()
+            if e.history_id is not None
+        }
+    quiet_reject: set[int] = set()  # applications whose last shown-nothing row was a cancelled rejection
     for h, category in rows:
-        if h.kind != MoveKind.UNDO and h.id not in undone:
-            found[h.application_id].append(_timeline(h, category))
+        if h.kind == MoveKind.UNDO or h.id in undone:
+            continue
+        if now is not None and h.kind not in (MoveKind.APPLIED, MoveKind.WITHDRAW):
+            email = emails.get(h.id)
+            if email is not None and email.cancelled_at is not None and h.kind == MoveKind.REJECT:
+                quiet_reject.add(h.application_id)
+                continue
+            if h.kind == MoveKind.REOPEN and h.application_id in quiet_reject:
+                quiet_reject.discard(h.application_id)
+                continue
+            shown_at = _aware(h.changed_at) + timedelta(seconds=UNDO_SECONDS)
+            if email is not None:
+                shown_at = _aware(email.sent_at or email.next_attempt_at)
+            if shown_at > now:
+                if pending is not None:
+                    pending[h.application_id] = min(shown_at, pending.get(h.application_id, shown_at))
+                continue
+        found[h.application_id].append(_timeline(h, category))
     return found
 
 
 def my_applications(
-    db: Database, principal: Principal, limit: int = 100, offset: int = 0
+    db: Database, principal: Principal, limit: int = 100, offset: int = 0, now: datetime | None = None
 ) -> list[MyApplication]:
-    """A candidate's applications with their timelines (two queries in all)."""
+    """A candidate's applications with their timelines as the candidate may see them at ``now``
+    (three queries in all)."""
     require(principal, Action.VIEW_OWN_APPLICATIONS)
     limit, offset = validation.paging(limit, offset)
     with db.session() as s:
@@ -373,26 +410,37 @@ def my_applications(
             .limit(limit)
             .offset(offset)
         ).all()
-        timelines = candidate_timelines(s, [app.id for app, *_ in rows])
-        return [
-            MyApplication(
-                id=app.id,
-                job_id=app.job_id,
-                job_title=job.title,
-                company_name=company,
-                job_status=job.status,
-                stage=stage.name,
-                created_at=app.created_at,
-                updated_at=app.updated_at,
-                timeline=tuple(timelines[app.id]),
-                category=stage.category,
-                can_withdraw=stage.category not in (Category.HIRED, Category.REJECTED, Category.WITHDRAWN),
+        pending: dict[int, datetime] = {}
+        timelines = candidate_timelines(s, [app.id for app, *_ in rows], now or datetime.now(UTC), pending)
+        mine = []
+        for app, job, company, stage in rows:
+            timeline = timelines[app.id]
+            # Where the candidate stands as far as they may know yet (see candidate_timelines).
+            last = timeline[-1] if timeline else None
+            name = last.new_stage if last else stage.name
+            category = last.new_category if last else stage.category
+            mine.append(
+                MyApplication(
+                    id=app.id,
+                    job_id=app.job_id,
+                    job_title=job.title,
+                    company_name=company,
+                    job_status=job.status,
+                    stage=name,
+                    created_at=app.created_at,
+                    updated_at=app.updated_at,
+                    timeline=tuple(timeline),
+                    category=category,
+                    can_withdraw=category not in (Category.HIRED, Category.REJECTED, Category.WITHDRAWN),
+                    shows_more_at=pending.get(app.id),
+                )
             )
-            for app, job, company, stage in rows
-        ]
+        return mine
 
 
-def my_timeline(db: Database, principal: Principal, application_id: object) -> list[TimelineEntry]:
+def my_timeline(
+    db: Database, principal: Principal, application_id: object, now: datetime | None = None
+) -> list[TimelineEntry]:
     """One of the candidate's own applications; anyone else's is NotFound."""
     require(principal, Action.VIEW_OWN_APPLICATIONS)
     application_id = validation.object_id(application_id, "Application id")
@@ -400,7 +448,7 @@ def my_timeline(db: Database, principal: Principal, application_id: object) -> l
         app = s.get(Application, application_id)
         if app is None or app.candidate_id != principal.user_id:
             raise NotFound("Application not found.")
-        return candidate_timelines(s, [app.id])[app.id]
+        return candidate_timelines(s, [app.id], now or datetime.now(UTC))[app.id]
 
 
 def job_overview(db: Database, principal: Principal) -> list[JobSummary]:

@@ -193,6 +193,9 @@ class MyApplication:
     timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
     category: str = ""
     can_withdraw: bool = False
+    # When a change the candidate may not see yet (one that can still be undone, or whose email is
+    # held) shows: the tracker looks again then.
+    shows_more_at: datetime | None = None
 
 
 @dataclass(frozen=True)

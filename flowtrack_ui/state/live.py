@@ -12,14 +12,18 @@ A tab has at most one live task per page state: a new one replaces the previous.
 
 A page that passes ``read_mark`` (the change feed's mark taken before its last read) skips a
 wake that read already covers: the tab that has just re-read after its own move does not read
-the same change a second time.
+the same change a second time. A page that passes ``wake_at`` (read after each refresh: a time, or
+None) is also refreshed at that time, with nothing changed in between: the candidate's tracker
+shows a move once it can no longer be undone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from datetime import datetime
 
 from flowtrack_ui.core.changes import default_feed
 from flowtrack_ui.core.errors import DomainError
@@ -65,6 +69,12 @@ async def socket_connected(token: str, sid: str) -> bool:
 _running: dict[tuple[str, str], asyncio.Task] = {}
 
 
+def _due(wake_at: Callable[[], datetime | None] | None) -> float | None:
+    """The epoch time the page asked to be refreshed at, if any."""
+    at = wake_at() if wake_at is not None else None
+    return at.timestamp() if at is not None else None
+
+
 def _take_slot(token: str, state_name: str) -> tuple[str, str]:
     """Register the current task as the page's live task, cancelling any earlier one."""
     key = (token, state_name)
@@ -83,7 +93,14 @@ def _release_slot(key: tuple[str, str]) -> None:
         del _running[key]
 
 
-async def follow(state, topic_for, still_wanted, refresh, read_mark: Callable[[], str] | None = None):
+async def follow(
+    state,
+    topic_for,
+    still_wanted,
+    refresh,
+    read_mark: Callable[[], str] | None = None,
+    wake_at: Callable[[], datetime | None] | None = None,
+):
     """Run ``refresh`` (under the state lock) whenever the page's topic changes, while it wants it.
 
     ``topic_for()`` asks the domain core for the topic the tab's user may read (raising a
@@ -102,6 +119,7 @@ async def follow(state, topic_for, still_wanted, refresh, read_mark: Callable[[]
         except DomainError:
             log.info("refused to follow a topic for client %s", token[:8])
             return None
+        due = _due(wake_at)
     key = _take_slot(token, state.get_full_name())
     check_every = get_settings().live_check_seconds
     log.info("follows %s for client %s", topic, token[:8])
@@ -109,10 +127,12 @@ async def follow(state, topic_for, still_wanted, refresh, read_mark: Callable[[]
         async with default_feed().subscribe(topic) as sub:
             quiet = 0
             while True:
-                changed = await sub.wait(check_every)
+                wait = check_every if due is None else max(0.05, min(check_every, due - time.time()))
+                changed = await sub.wait(wait)
                 if not client_connected_here(token, sid):
                     return None
-                if not changed:
+                woke = due is not None and time.time() >= due
+                if not changed and not woke:
                     # Idle: the in-process socket check above is enough most of the time. Opening
                     # the state (a Redis round trip and write-back) only every fourth quiet wake
                     # still ends followers the tab has navigated away from.
@@ -126,12 +146,13 @@ async def follow(state, topic_for, still_wanted, refresh, read_mark: Callable[[]
                         topic_for()
                     except DomainError:
                         return None
-                    if changed and read_mark is not None and sub.covered_by(read_mark()):
+                    if changed and not woke and read_mark is not None and sub.covered_by(read_mark()):
                         continue  # the page's last read began after these signals: it has them
-                    if changed:
+                    if changed or woke:
                         result = refresh()
                         if result is not None:
                             return result
+                        due = _due(wake_at)
     except asyncio.CancelledError:
         log.info("a newer live task replaced this one for %s, client %s", topic, token[:8])
         return None

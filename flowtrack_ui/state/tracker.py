@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -79,6 +80,8 @@ class TrackerState(SessionState):
     upcoming: list[UpcomingInterview] = []
     loading: bool = True
     _watch_gen: int = 0
+    # When a move the candidate may not see yet shows (the live task refreshes then).
+    _shows_more_at: datetime | None = None
 
     @rx.event
     def load(self):
@@ -98,6 +101,7 @@ class TrackerState(SessionState):
             lambda: live_access.my_applications_topic(self.principal()),
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
+            wake_at=lambda: self._shows_more_at,
         )
 
     def _refresh(self):
@@ -105,6 +109,7 @@ class TrackerState(SessionState):
             mine = queries.my_applications(db(), self.principal(), limit=200)
         except DomainError as exc:
             return self.refuse(exc)
+        self._shows_more_at = min((m.shows_more_at for m in mine if m.shows_more_at), default=None)
         self.applications = [
             TrackedApplication(
                 id=m.id,
