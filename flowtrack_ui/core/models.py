@@ -253,6 +253,24 @@ class ApplicationHistory(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_type=sa.String(120), nullable=True)
     # On an undo: the row it undoes (the candidate's timeline shows neither).
     reverts_id: int | None = Field(default=None, foreign_key="application_history.id", nullable=True)
+    # A move made by a bulk action: its batch, which one undo reverts as a whole (bulk/actions.py).
+    batch_id: int | None = Field(default=None, foreign_key="bulk_batch.id", index=True, nullable=True)
+
+
+class BulkBatch(SQLModel, table=True):
+    """One bulk action of a recruiter on many applications (bulk/actions.py): its moves carry its id."""
+
+    __tablename__ = "bulk_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    created_by_id: int = Field(foreign_key="user_account.id")
+    action: str = Field(sa_type=sa.String(20))  # move, reject, tag, add_to_job
+    created_at: datetime = _ts()
+    size: int = Field(default=0)  # the applications asked for, each once
+    # When the last card was done: the undo window counts from then. None while it runs.
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 class Invitation(SQLModel, table=True):
