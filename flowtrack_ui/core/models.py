@@ -102,6 +102,9 @@ class User(SQLModel, table=True):
     # When the account proved it reads its address (an emailed link: accounts/email_ownership.py).
     # Until then nothing addressed to that address is shown to it, and it never blocks the owner.
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # The person's time zone (IANA name, time_zones.py): times are shown and entered in it. None
+    # until the browser's zone is stored at the first sign-in or the person chooses one.
+    time_zone: str | None = Field(default=None, sa_type=sa.String(64), nullable=True)
 
 
 # A job's status. Draft: only its company's staff see it. Published: listed on the careers site,
@@ -174,6 +177,9 @@ class JobStage(SQLModel, table=True):
     name: str = Field(sa_type=sa.String(40))
     category: str = Field(sa_type=sa.String(12))
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # How many days an application should wait here at most; longer shows it as overdue on
+    # "My work" (work.py). None: no target.
+    target_days: int | None = Field(default=None, nullable=True)
 
 
 class PipelineTemplate(SQLModel, table=True):
@@ -526,6 +532,19 @@ class ApplicationNote(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+class NoteMention(SQLModel, table=True):
+    """A colleague mentioned in a note (collaboration/notes.py); ``read_at`` is set when they open
+    the application or mark it read on "My work"."""
+
+    __tablename__ = "note_mention"
+    __table_args__ = (sa.Index("ix_note_mention_user_read", "user_id", "read_at"),)
+
+    # Erasing a candidate deletes the notes on their applications, and so these rows.
+    note_id: int = Field(foreign_key="application_note.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
 class Interview(SQLModel, table=True):
     """An interview of an application; ``uid`` and ``sequence`` make its calendar invitations."""
 
@@ -552,6 +571,8 @@ class InterviewInterviewer(SQLModel, table=True):
 
     interview_id: int = Field(foreign_key="interview.id", primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    # When the "your scorecard is due" email was queued (work.py): it is sent once.
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 class Scorecard(SQLModel, table=True):

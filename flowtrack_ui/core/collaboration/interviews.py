@@ -9,18 +9,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlmodel import Session, select
 
-from .. import notifications, validation
+from .. import notifications, time_zones, validation
 from ..db import Database, announce_application_change, existing
 from ..errors import Conflict, InvalidInput
 from ..models import Application, Company, Interview, InterviewInterviewer, Job, User
 from ..permissions import Action, Principal, require
 from ..settings import get_settings
+from ..time_zones import zone
 from . import calendar
 from .access import staff_application, staff_interview
 from .notes import colleagues
@@ -42,6 +41,7 @@ class InterviewView:
     sequence: int
     scheduled_by_name: str
     interviewers: tuple[tuple[int, str], ...]  # (user id, name)
+    when: str = ""  # the start as the caller reads it (time_zones.describe)
 
 
 @dataclass(frozen=True)
@@ -54,21 +54,7 @@ class CandidateInterview:
     timezone: str
     location: str
     video_url: str
-
-
-@cache
-def _zone_names() -> frozenset[str]:
-    """Read once: listing the time zone database walks its files (about 20 ms)."""
-    return frozenset(available_timezones())
-
-
-def zone(name: object) -> ZoneInfo:
-    if not isinstance(name, str) or name not in _zone_names():
-        raise InvalidInput("Time zone must be a name like Europe/Lisbon or America/New_York.")
-    try:
-        return ZoneInfo(name)
-    except ZoneInfoNotFoundError:
-        raise InvalidInput("Time zone must be a name like Europe/Lisbon or America/New_York.") from None
+    when: str = ""  # in the interview's zone, and in the candidate's own when known
 
 
 def starts_at_utc(local: object, tz_name: object) -> datetime:
@@ -88,7 +74,7 @@ def starts_at_utc(local: object, tz_name: object) -> datetime:
     return when.astimezone(UTC)
 
 
-def _details(fields: dict) -> dict:
+def _details(fields: dict, default_zone: str = time_zones.UTC_NAME) -> dict:
     duration = fields.get("duration_minutes", 45)
     try:
         duration = int(duration)
@@ -104,7 +90,7 @@ def _details(fields: dict) -> dict:
             raise InvalidInput("Video link must start with http:// or https://.")
     if not location and not video:
         raise InvalidInput("Give a location or a video link, so everyone knows where to go.")
-    tz_name = fields.get("timezone") or "UTC"
+    tz_name = fields.get("timezone") or default_zone
     starts = starts_at_utc(fields.get("starts_at"), tz_name)
     if starts < datetime.now(UTC):
         raise InvalidInput("The interview must start in the future.")
@@ -128,10 +114,9 @@ def _interviewers(s: Session, company_id: int, raw: object) -> list[User]:
     return [staff[i] for i in sorted(wanted)]
 
 
-def describe_when(interview: Interview) -> str:
-    local = interview.starts_at.astimezone(ZoneInfo(interview.timezone))
-    utc = interview.starts_at.astimezone(UTC)
-    return f"{local:%a %d %b %Y, %H:%M} {interview.timezone} ({utc:%H:%M} UTC)"
+def describe_when(interview: Interview, viewer_zone: str | None = time_zones.UTC_NAME) -> str:
+    """The start in the interview's zone, and in the viewer's when it reads differently."""
+    return time_zones.describe(interview.starts_at, interview.timezone, viewer_zone)
 
 
 def _send(
@@ -143,7 +128,7 @@ def _send(
     where = interview.location or interview.video_url
     if interview.location and interview.video_url:
         where = f"{interview.location} · {interview.video_url}"
-    values = {"when": describe_when(interview), "duration": str(interview.duration_minutes), "where": where}
+    values = {"duration": str(interview.duration_minutes), "where": where}
     organizer = get_settings().mail_from
     candidate_invite = calendar.Invite(
         uid=interview.uid,
@@ -164,7 +149,11 @@ def _send(
         candidate,
         app,
         job,
-        {**values, "title": f"{company.name}, {job.title}"},
+        {
+            **values,
+            "when": describe_when(interview, time_zones.own_zone(candidate)),
+            "title": f"{company.name}, {job.title}",
+        },
         calendar.ics(candidate_invite),
         for_candidate=True,
     )
@@ -182,7 +171,11 @@ def _send(
             person,
             app,
             job,
-            {**values, "title": f"{candidate.full_name}, {job.title}"},
+            {
+                **values,
+                "when": describe_when(interview, time_zones.own_zone(person) or time_zones.UTC_NAME),
+                "title": f"{candidate.full_name}, {job.title}",
+            },
             calendar.ics(staff_invite),
             for_candidate=False,
         )
@@ -199,7 +192,7 @@ def _people(s: Session, interview_id: int) -> list[User]:
     )
 
 
-def _view(s: Session, interview: Interview) -> InterviewView:
+def _view(s: Session, interview: Interview, viewer_zone: str = time_zones.UTC_NAME) -> InterviewView:
     scheduler = s.get(User, interview.scheduled_by_id)
     return InterviewView(
         id=interview.id,
@@ -213,6 +206,7 @@ def _view(s: Session, interview: Interview) -> InterviewView:
         sequence=interview.sequence,
         scheduled_by_name=scheduler.full_name if scheduler else "",
         interviewers=tuple((u.id, u.full_name) for u in _people(s, interview.id)),
+        when=describe_when(interview, viewer_zone),
     )
 
 
@@ -221,7 +215,9 @@ def schedule(db: Database, principal: Principal, application_id: object, fields:
     require(principal, Action.SCHEDULE_INTERVIEWS)
     if not isinstance(fields, dict):
         raise InvalidInput("Send the interview as an object.")
-    details = _details(fields)
+    with db.session() as s:
+        scheduler_zone = time_zones.entry_zone(s, principal.user_id)
+    details = _details(fields, scheduler_zone)  # a start without a zone is in the scheduler's
     host = urlsplit(get_settings().public_url).hostname or "flowtrack.local"
     now = datetime.now(UTC)
     with db.session(write=True) as s:
@@ -245,7 +241,7 @@ def schedule(db: Database, principal: Principal, application_id: object, fields:
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
         )
-        return _view(s, interview)
+        return _view(s, interview, scheduler_zone)
 
 
 def reschedule(db: Database, principal: Principal, interview_id: object, fields: dict) -> InterviewView:
@@ -294,7 +290,7 @@ def reschedule(db: Database, principal: Principal, interview_id: object, fields:
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
         )
-        return _view(s, interview)
+        return _view(s, interview, time_zones.entry_zone(s, principal.user_id))
 
 
 def _send_cancel_only(
@@ -321,15 +317,15 @@ def _send_cancel_only(
         cancelled=True,
     )
     values = {
-        "when": describe_when(interview),
         "duration": str(interview.duration_minutes),
         "where": interview.location or interview.video_url,
         "title": f"{candidate.full_name}, {job.title}",
     }
     ics = calendar.ics(invite)
     for person in people:
+        when = describe_when(interview, time_zones.own_zone(person) or time_zones.UTC_NAME)
         notifications.interview_invitation(
-            s, "interview_cancelled", person, app, job, values, ics, for_candidate=False
+            s, "interview_cancelled", person, app, job, {**values, "when": when}, ics, for_candidate=False
         )
 
 
@@ -349,7 +345,7 @@ def cancel(db: Database, principal: Principal, interview_id: object) -> Intervie
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
         )
-        return _view(s, interview)
+        return _view(s, interview, time_zones.entry_zone(s, principal.user_id))
 
 
 def for_application(db: Database, principal: Principal, application_id: object) -> list[InterviewView]:
@@ -358,7 +354,8 @@ def for_application(db: Database, principal: Principal, application_id: object) 
         rows = s.exec(
             select(Interview).where(Interview.application_id == app.id).order_by(Interview.starts_at)
         ).all()
-        return [_view(s, i) for i in rows]
+        viewer = time_zones.entry_zone(s, principal.user_id)
+        return [_view(s, i, viewer) for i in rows]
 
 
 def upcoming_for_candidate(db: Database, principal: Principal) -> list[CandidateInterview]:
@@ -375,9 +372,16 @@ def upcoming_for_candidate(db: Database, principal: Principal) -> list[Candidate
             )
             .order_by(Interview.starts_at)
         ).all()
+        mine = time_zones.own_zone(s.get(User, principal.user_id))
         return [
             CandidateInterview(
-                i.application_id, i.starts_at, i.duration_minutes, i.timezone, i.location, i.video_url
+                i.application_id,
+                i.starts_at,
+                i.duration_minutes,
+                i.timezone,
+                i.location,
+                i.video_url,
+                describe_when(i, mine),
             )
             for i in rows
         ]

@@ -2,7 +2,8 @@
 
 A mention is ``@`` followed by a colleague's handle: the part of their email before the ``@``
 (``@hugo.m`` for hugo.m@acme.test). Each colleague mentioned gets one email with a link to the
-application. Handles of anyone outside the company mention no one.
+application, and a ``NoteMention`` row their "My work" lists until they read it. Handles of
+anyone outside the company mention no one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlmodel import Session, select
 
 from .. import notifications, validation
 from ..db import Database, announce_application_change, existing
-from ..models import ApplicationNote, User
+from ..models import ApplicationNote, NoteMention, User
 from ..permissions import STAFF_ROLES, Action, Principal, require
 from ..talent import documents
 from .access import staff_application
@@ -109,6 +110,8 @@ def add_note(db: Database, principal: Principal, application_id: object, body: o
         for user in mentioned:
             if user.id != principal.user_id:
                 notifications.mentioned(s, user, author, app, job, body)
+                # Unread on their "My work" until they open the application (work.py).
+                s.add(NoteMention(note_id=note.id, user_id=user.id))
         documents.refresh(s, job.company_id, app.candidate_id)  # notes are searched in the talent pool
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
