@@ -280,6 +280,22 @@ removed.</p>
 """
         + _BUTTON.replace("$label", "Open"),
     ),
+    "scorecard_reminder": EmailTemplate(
+        subject="Your scorecard for $candidate_name is due",
+        text="""Hello $recipient_name,
+
+you interviewed $candidate_name for $job_title on $when. Your scorecard is not in yet; the team
+decides with it, and you see your colleagues' scorecards once yours is submitted:
+
+$link
+""",
+        html="""<p>Hello $recipient_name,</p>
+<p>you interviewed <strong>$candidate_name</strong> for <strong>$job_title</strong> on $when. Your
+scorecard is not in yet; the team decides with it, and you see your colleagues' scorecards once
+yours is submitted.</p>
+"""
+        + _BUTTON.replace("$label", "Write my scorecard"),
+    ),
 }
 
 # By stage category, so a job's own stage names get the right words.

@@ -304,6 +304,24 @@ def mentioned(s: Session, user: User, author: User, app: Application, job: Job, 
     )
 
 
+def scorecard_reminder(
+    s: Session, to: User, application_id: int, interview_id: int, values: dict[str, str]
+) -> None:
+    """To an interviewer whose scorecard is still missing the morning after (work.py decides
+    when), with a link that opens the scorecard form."""
+    _queue(
+        s,
+        "scorecard_reminder",
+        to.email,
+        {
+            **values,
+            "recipient_name": to.full_name,
+            "link": _link(f"/application?id={application_id}&scorecard={interview_id}"),
+        },
+        application_id,  # tied to the application, so erasing the candidate removes it too
+    )
+
+
 def interview_invitation(
     s: Session,
     kind: str,

@@ -1,0 +1,406 @@
+"""A staff member's "My work": what waits for them today, computed in a few SQL queries.
+
+- interviews today and upcoming that they interview in or scheduled;
+- scorecards due: interviews that ended where they are an interviewer and sent none;
+- @mentions of them in notes not read yet (``NoteMention`` rows written by collaboration/notes.py,
+  read when they open the application or mark them read);
+- applications waiting in a stage longer than its target days (``JobStage.target_days``).
+Candidate replies join the list with the conversation feature; until then the list is empty.
+
+Also the scorecard reminder: the morning after an interview ended (08:00 in the interviewer's
+zone), one email to each interviewer whose scorecard is missing, sent once (``reminded_at``).
+Everything is scoped to the caller's company in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from . import notifications, time_zones, validation
+from .db import Database
+from .errors import NotFound
+from .models import (
+    Application,
+    ApplicationNote,
+    Company,
+    Interview,
+    InterviewInterviewer,
+    Job,
+    JobStage,
+    NoteMention,
+    Scorecard,
+    User,
+)
+from .permissions import Action, Principal, require
+from .pipelines.categories import TERMINAL
+from .scoping import company_application
+
+MAX_ROWS = 100  # per list: a to-do list, not a report
+EXCERPT = 240
+REMIND_AT = time(8, 0)  # the interviewer's local time, the morning after the interview
+# An interview that ended longer ago than this gets no reminder (say, when reminders are first
+# switched on over old data): the reminder is about yesterday's interview, not last year's.
+REMIND_WITHIN = timedelta(days=7)
+SCHEDULED = "scheduled"
+
+
+@dataclass(frozen=True)
+class WorkInterview:
+    interview_id: int
+    application_id: int
+    job_title: str
+    candidate_name: str
+    starts_at: datetime
+    duration_minutes: int
+    when: str  # in the interview's zone, and the caller's when it differs
+    location: str
+    video_url: str
+    today: bool  # today in the caller's zone
+    interviewing: bool  # False: the caller scheduled it without interviewing
+
+
+@dataclass(frozen=True)
+class ScorecardDue:
+    interview_id: int
+    application_id: int
+    job_title: str
+    candidate_name: str
+    ended_at: datetime
+    when: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    note_id: int
+    application_id: int
+    job_title: str
+    candidate_name: str
+    author_name: str
+    excerpt: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Overdue:
+    application_id: int
+    job_id: int
+    job_title: str
+    candidate_name: str
+    stage: str
+    days_in_stage: int
+    target_days: int
+
+
+@dataclass(frozen=True)
+class Work:
+    time_zone: str  # the zone the lists were made for (the caller's, else UTC)
+    interviews: tuple[WorkInterview, ...]
+    scorecards_due: tuple[ScorecardDue, ...]
+    mentions: tuple[Mention, ...]
+    overdue: tuple[Overdue, ...]
+    # Candidate replies not read yet: they arrive with the conversation feature (emails in).
+    replies: tuple[()] = ()
+
+
+def _interviews(s: Session, p: Principal, zone: str, now: datetime) -> tuple[WorkInterview, ...]:
+    today = time_zones.now_in(zone, now).date()
+    day_start = datetime.combine(today, time(0), time_zones.zone(zone)).astimezone(UTC)
+    candidate = aliased(User)
+    mine = sa.exists().where(
+        InterviewInterviewer.interview_id == Interview.id, InterviewInterviewer.user_id == p.user_id
+    )
+    rows = s.exec(
+        select(Interview, Job.title, candidate.full_name, mine.label("mine"))
+        .join(Application, Application.id == Interview.application_id)
+        .join(Job, Job.id == Application.job_id)
+        .join(candidate, candidate.id == Application.candidate_id)
+        .where(
+            Job.company_id == p.staff_company_id,
+            Interview.status == SCHEDULED,
+            Interview.starts_at >= day_start,
+            sa.or_(mine, Interview.scheduled_by_id == p.user_id),
+        )
+        .order_by(Interview.starts_at, Interview.id)
+        .limit(MAX_ROWS)
+    ).all()
+    return tuple(
+        WorkInterview(
+            interview_id=interview.id,
+            application_id=interview.application_id,
+            job_title=title,
+            candidate_name=name,
+            starts_at=interview.starts_at,
+            duration_minutes=interview.duration_minutes,
+            when=time_zones.describe(interview.starts_at, interview.timezone, zone),
+            location=interview.location,
+            video_url=interview.video_url,
+            today=interview.starts_at.astimezone(time_zones.zone(zone)).date() == today,
+            interviewing=bool(interviewing),
+        )
+        for interview, title, name, interviewing in rows
+    )
+
+
+def _missing_scorecards(user_id: int | None = None):
+    """(interview, interviewer) rows of scheduled interviews begun before now without the
+    interviewer's scorecard; the caller filters on the interview's end."""
+    candidate = aliased(User)
+    no_card = ~sa.exists().where(
+        Scorecard.interview_id == InterviewInterviewer.interview_id,
+        Scorecard.interviewer_id == InterviewInterviewer.user_id,
+    )
+    query = (
+        sa.select(Interview, InterviewInterviewer, Application, Job, candidate.full_name)
+        .join(InterviewInterviewer, InterviewInterviewer.interview_id == Interview.id)
+        .join(Application, Application.id == Interview.application_id)
+        .join(Job, Job.id == Application.job_id)
+        .join(candidate, candidate.id == Application.candidate_id)
+        .where(Interview.status == SCHEDULED, no_card)
+    )
+    if user_id is not None:
+        query = query.where(InterviewInterviewer.user_id == user_id)
+    return query
+
+
+def _ended(interview: Interview) -> datetime:
+    return interview.starts_at + timedelta(minutes=interview.duration_minutes)
+
+
+def _scorecards_due(s: Session, p: Principal, zone: str, now: datetime) -> tuple[ScorecardDue, ...]:
+    rows = s.execute(
+        _missing_scorecards(p.user_id)
+        .where(Job.company_id == p.staff_company_id, Interview.starts_at <= now)
+        .order_by(Interview.starts_at.desc(), Interview.id.desc())
+        .limit(MAX_ROWS)
+    ).all()
+    return tuple(
+        ScorecardDue(
+            interview_id=interview.id,
+            application_id=app.id,
+            job_title=job.title,
+            candidate_name=name,
+            ended_at=_ended(interview),
+            when=time_zones.describe(interview.starts_at, interview.timezone, zone),
+        )
+        for interview, _row, app, job, name in rows
+        if _ended(interview) <= now
+    )
+
+
+def _mentions(s: Session, p: Principal) -> tuple[Mention, ...]:
+    candidate, author = aliased(User), aliased(User)
+    rows = s.execute(
+        sa.select(ApplicationNote, Application.id, Job.title, candidate.full_name, author.full_name)
+        .join(NoteMention, NoteMention.note_id == ApplicationNote.id)
+        .join(Application, Application.id == ApplicationNote.application_id)
+        .join(Job, Job.id == Application.job_id)
+        .join(candidate, candidate.id == Application.candidate_id)
+        .join(author, author.id == ApplicationNote.author_id)
+        .where(
+            NoteMention.user_id == p.user_id,
+            NoteMention.read_at.is_(None),
+            Job.company_id == p.staff_company_id,
+        )
+        .order_by(ApplicationNote.id.desc())
+        .limit(MAX_ROWS)
+    ).all()
+    return tuple(
+        Mention(
+            note_id=note.id,
+            application_id=app_id,
+            job_title=title,
+            candidate_name=name,
+            author_name=writer,
+            excerpt=note.body if len(note.body) <= EXCERPT else note.body[: EXCERPT - 1] + "…",
+            created_at=note.created_at,
+        )
+        for note, app_id, title, name, writer in rows
+    )
+
+
+def _overdue(s: Session, p: Principal, now: datetime) -> tuple[Overdue, ...]:
+    """Applications past their stage's target. The SQL keeps those past the smallest target of
+    the company's stages (portable date arithmetic); each row is then checked against its own."""
+    stages_with_target = (
+        select(sa.func.min(JobStage.target_days))
+        .join(Job, Job.id == JobStage.job_id)
+        .where(Job.company_id == p.staff_company_id, JobStage.target_days.is_not(None))
+    )
+    smallest = s.exec(stages_with_target).one()
+    if smallest is None:
+        return ()
+    candidate = aliased(User)
+    rows = s.exec(
+        select(Application, Job.title, JobStage, candidate.full_name)
+        .join(Job, Job.id == Application.job_id)
+        .join(JobStage, JobStage.id == Application.stage_id)
+        .join(candidate, candidate.id == Application.candidate_id)
+        .where(
+            Job.company_id == p.staff_company_id,
+            JobStage.target_days.is_not(None),
+            JobStage.category.not_in([c.value for c in TERMINAL]),
+            Application.stage_changed_at <= now - timedelta(days=smallest),
+        )
+        .order_by(Application.stage_changed_at, Application.id)
+    ).all()
+    found = []
+    for app, title, stage, name in rows:
+        days = (now - app.stage_changed_at).days
+        if stage.target_days is not None and days > stage.target_days:
+            found.append(Overdue(app.id, app.job_id, title, name, stage.name, days, stage.target_days))
+    return tuple(found[:MAX_ROWS])
+
+
+def my_work(db: Database, principal: Principal, now: datetime | None = None) -> Work:
+    """The caller's lists (staff only; a candidate is refused), in the caller's time zone."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    now = now or datetime.now(UTC)
+    with db.session() as s:
+        zone = time_zones.entry_zone(s, principal.user_id)
+        return Work(
+            time_zone=zone,
+            interviews=_interviews(s, principal, zone, now),
+            scorecards_due=_scorecards_due(s, principal, zone, now),
+            mentions=_mentions(s, principal),
+            overdue=_overdue(s, principal, now),
+        )
+
+
+def _unread(application_id: int | None, note_id: int | None, user_id: int):
+    notes = select(ApplicationNote.id)
+    if application_id is not None:
+        notes = notes.where(ApplicationNote.application_id == application_id)
+    if note_id is not None:
+        notes = notes.where(ApplicationNote.id == note_id)
+    return sa.and_(
+        NoteMention.user_id == user_id,
+        NoteMention.read_at.is_(None),
+        NoteMention.note_id.in_(notes),  # type: ignore[attr-defined]
+    )
+
+
+def read_mentions_of(db: Database, principal: Principal, application_id: object) -> int:
+    """The caller opened an application: their mentions in its notes are read. Returns how many
+    were unread (the write happens only when some are)."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    with db.session() as s:
+        app = company_application(s, principal, application_id)
+        unread = s.exec(select(sa.func.count()).where(_unread(app.id, None, principal.user_id))).one()
+    if not unread:
+        return 0
+    with db.session(write=True) as s:
+        s.execute(
+            sa.update(NoteMention)
+            .where(_unread(app.id, None, principal.user_id))
+            .values(read_at=datetime.now(UTC))
+        )
+    return int(unread)
+
+
+def read_mention(db: Database, principal: Principal, note_id: object) -> None:
+    """ "Mark read" on one mention of the caller; a note that does not mention them is not found."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    note_id = validation.object_id(note_id, "Note id")
+    with db.session(write=True) as s:
+        row = s.exec(
+            select(NoteMention)
+            .join(ApplicationNote, ApplicationNote.id == NoteMention.note_id)
+            .join(Application, Application.id == ApplicationNote.application_id)
+            .join(Job, Job.id == Application.job_id)
+            .where(
+                NoteMention.note_id == note_id,
+                NoteMention.user_id == principal.user_id,
+                Job.company_id == principal.staff_company_id,
+            )
+        ).first()
+        if row is None:
+            raise NotFound("Mention not found.")
+        if row.read_at is None:
+            row.read_at = datetime.now(UTC)
+            s.add(row)
+
+
+def reminder_due_at(ended_at: datetime, zone_name: str | None) -> datetime:
+    """08:00 in the interviewer's zone (UTC when unknown) on the day after the interview ended."""
+    tz = time_zones.zone(zone_name or time_zones.UTC_NAME)
+    next_day = ended_at.astimezone(tz).date() + timedelta(days=1)
+    return datetime.combine(next_day, REMIND_AT, tz).astimezone(UTC)
+
+
+def send_scorecard_reminders(db: Database, now: datetime | None = None) -> int:
+    """One pass of the sender: queue each reminder that is due and not sent; returns how many.
+
+    Idempotent and safe beside another sender: a reminder is queued only by the conditional
+    UPDATE that sets its ``reminded_at`` (the other pass's UPDATE then matches nothing), in the
+    same transaction as the email.
+    """
+    now = now or datetime.now(UTC)
+    interviewer = aliased(User)
+    with db.session() as s:
+        rows = s.execute(
+            _missing_scorecards()
+            .add_columns(interviewer)
+            .join(interviewer, interviewer.id == InterviewInterviewer.user_id)
+            .where(
+                InterviewInterviewer.reminded_at.is_(None),
+                Interview.starts_at <= now,
+                Interview.starts_at >= now - REMIND_WITHIN - timedelta(days=1),
+                interviewer.is_active,
+                interviewer.erased_at.is_(None),
+                interviewer.company_id == Job.company_id,
+            )
+            .order_by(Interview.id)
+        ).all()
+    due = [
+        (interview.id, person.id)
+        for interview, _row, _app, _job, _name, person in rows
+        if now - REMIND_WITHIN <= _ended(interview)
+        and reminder_due_at(_ended(interview), time_zones.own_zone(person)) <= now
+    ]
+    sent = 0
+    for interview_id, user_id in due:
+        with db.session(write=True) as s:
+            claimed = s.exec(
+                sa.update(InterviewInterviewer)
+                .where(
+                    InterviewInterviewer.interview_id == interview_id,
+                    InterviewInterviewer.user_id == user_id,
+                    InterviewInterviewer.reminded_at.is_(None),
+                )
+                .values(reminded_at=now)
+            ).rowcount
+            if claimed != 1:
+                continue
+            row = s.execute(
+                _missing_scorecards(user_id)
+                .add_columns(Company.name)
+                .join(Company, Company.id == Job.company_id)
+                .where(Interview.id == interview_id)
+            ).first()
+            person = s.get(User, user_id)
+            if row is None or person is None:  # scored or cancelled meanwhile: nothing to remind
+                continue
+            interview, _row, app, job, name, company = row
+            notifications.scorecard_reminder(
+                s,
+                person,
+                app.id,
+                interview.id,
+                {
+                    "candidate_name": name,
+                    "job_title": job.title,
+                    "company": company,
+                    "when": time_zones.describe(
+                        interview.starts_at,
+                        interview.timezone,
+                        time_zones.own_zone(person) or time_zones.UTC_NAME,
+                    ),
+                },
+            )
+            sent += 1
+    return sent
