@@ -1,6 +1,7 @@
 """The email sender as its own process: ``python -m flowtrack_ui.mailer``.
 
-Beside the outbox it runs the companies' retention periods every hour (privacy/retention.py).
+Beside the outbox it runs the companies' retention periods every hour (privacy/retention.py) and
+queues the scorecard reminders that are due every minute (work.py); each pass is idempotent.
 
 ``make run`` starts it beside the app; in production run it as a service of its own (one or
 several: they share the outbox safely) and set ``FLOWTRACK_EMBEDDED_MAILER=0`` for the app.
@@ -14,7 +15,7 @@ import os
 import signal
 import threading
 
-from flowtrack_ui.core import logs
+from flowtrack_ui.core import logs, work
 from flowtrack_ui.core.db import default_database
 from flowtrack_ui.core.outbox import Sender
 from flowtrack_ui.core.privacy import retention
@@ -31,6 +32,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parent-pid", type=int, default=0, help="stop when this process is gone")
     parser.add_argument(
         "--retention-seconds", type=float, default=3600, help="how often to erase past retention (0: never)"
+    )
+    parser.add_argument(
+        "--reminder-seconds",
+        type=float,
+        default=60,
+        help="how often to queue due scorecard reminders (0: never)",
     )
     args = parser.parse_args(argv)
 
@@ -58,6 +65,10 @@ def main(argv: list[str] | None = None) -> None:
         threading.Thread(
             target=run_retention, args=(stop, args.retention_seconds), name="retention", daemon=True
         ).start()
+    if args.reminder_seconds > 0:
+        threading.Thread(
+            target=run_reminders, args=(stop, args.reminder_seconds), name="reminders", daemon=True
+        ).start()
     sender.run(stop, args.poll_seconds)
 
 
@@ -69,6 +80,17 @@ def run_retention(stop: threading.Event, every: float) -> None:
             retention.run(default_database())
         except Exception:
             log.exception("retention run failed; trying again in %.0f s", every)
+        stop.wait(every)
+
+
+def run_reminders(stop: threading.Event, every: float) -> None:
+    """Queue the scorecard reminders that are due (08:00 the morning after, in the interviewer's
+    zone) now and every ``every`` seconds; the sender delivers them like any other email."""
+    while not stop.is_set():
+        try:
+            work.send_scorecard_reminders(default_database())
+        except Exception:
+            log.exception("scorecard reminders failed; trying again in %.0f s", every)
         stop.wait(every)
 
 

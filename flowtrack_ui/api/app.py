@@ -16,7 +16,19 @@ from flowtrack_ui.core.settings import PROJECT_ROOT
 from flowtrack_ui.site import apply as careers_apply
 from flowtrack_ui.site import routes as careers_site
 
-from . import analytics, applications, auth, collaboration, company, errors, jobs, pipelines, profile, talent
+from . import (
+    analytics,
+    applications,
+    auth,
+    collaboration,
+    company,
+    errors,
+    jobs,
+    me,
+    pipelines,
+    profile,
+    talent,
+)
 from .deps import Db
 from .schemas import HealthOut
 
@@ -73,7 +85,7 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     )
     api.state.db_provider = db_provider
     errors.install(api)
-    for module in (auth, jobs, applications, profile, collaboration, pipelines, analytics, talent):
+    for module in (auth, jobs, applications, profile, me, collaboration, pipelines, analytics, talent):
         api.include_router(module.router)
     api.include_router(company.router)
     api.include_router(careers_apply.router)  # the job page's apply form (before the site's catch-all)
