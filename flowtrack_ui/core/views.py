@@ -244,3 +244,23 @@ class FileView:
     page_count: int | None
     has_text: bool
     text_note: str | None
+
+
+@dataclass(frozen=True)
+class BulkFailure:
+    """An application a bulk action left as it was, and why (the use case's refusal)."""
+
+    application_id: int
+    name: str  # the candidate's name as staff see it ("Erased candidate" for an erased person)
+    detail: str  # the DomainError's message
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action (or its undo) did: each application either succeeded or failed, by name."""
+
+    batch_id: int | None  # None when nothing succeeded
+    action: str
+    succeeded: tuple[int, ...]  # application ids
+    failed: tuple[BulkFailure, ...]
+    undo_seconds: int  # how long ``undo_batch`` accepts this batch (0: not undoable, e.g. tag)

@@ -130,10 +130,11 @@ def _change(
     reverts_id: int | None = None,
     context: notifications.EmailContext | None = None,
     hold: timedelta = EMAIL_HOLD,
+    batch_id: int | None = None,
 ) -> ApplicationView:
     """The one write path of every stage change: plain prebuilt statements (this is the hot path
     of the board and the API), in the caller's transaction. The candidate's email waits ``hold``
-    (the undo window, or a knockout's delay)."""
+    (the undo window, or a knockout's delay); a move of a bulk action carries its ``batch_id``."""
     now = datetime.now(UTC)
     sql = s.connection()  # plain statements: nothing of the ORM's is pending here
     won = sql.execute(
@@ -165,6 +166,7 @@ def _change(
             "note": note,
             "reason": reason,
             "reverts_id": reverts_id,
+            "batch_id": batch_id,
         },
     ).scalar_one()
     if kind in EMAILED:
@@ -193,6 +195,8 @@ def move_stage(
     expected_stage: object = None,
     note: object = None,
     reason: object = None,
+    hold: timedelta | None = None,
+    batch_id: int | None = None,
 ) -> ApplicationView:
     """Move an application to ``new_stage``, a stage name of its job's pipeline.
 
@@ -202,6 +206,8 @@ def move_stage(
     reason: ``note``, or ``reason`` as free text. A rejection may carry ``reason``, one of the
     company's standard reasons, and a free ``note``. With ``expected_stage`` the caller says
     where it saw the card; if it has moved since, the move is refused as a conflict.
+    ``hold`` keeps the candidate's email longer than the undo window (never shorter: nobody hears
+    of a move that can still be undone); ``batch_id`` marks a move of a bulk action.
     """
     require(principal, Action.MOVE_STAGE)
     company_id = principal.staff_company_id
@@ -251,6 +257,8 @@ def move_stage(
             context=notifications.EmailContext(
                 app.job_title, app.company_name, app.candidate_name, app.candidate_email
             ),
+            hold=EMAIL_HOLD if hold is None else max(hold, EMAIL_HOLD),
+            batch_id=batch_id,
         )
         if move.kind == MoveKind.REOPEN:
             _cancel_held_rejections(s, app.id)
@@ -327,6 +335,25 @@ def undo_move(db: Database, principal: Principal, application_id: object) -> App
     The undo is a correction in the history (both rows stay) and cancels the candidate's email
     of the undone move, which the outbox still holds.
     """
+    return _undo(db, principal, application_id, batch_id=None)
+
+
+def undo_batch_move(
+    db: Database, principal: Principal, application_id: object, batch_id: int
+) -> ApplicationView:
+    """Undo this application's move of a bulk action, if it is still the card's last move.
+
+    The same undo as ``undo_move``; the caller (``bulk/actions.undo_batch``) has checked that the
+    batch is the principal's and that its undo window, counted from the batch's end, is open.
+    """
+    return _undo(db, principal, application_id, batch_id=batch_id)
+
+
+def _undo(
+    db: Database, principal: Principal, application_id: object, *, batch_id: int | None
+) -> ApplicationView:
+    """Revert the application's last move: the caller's own within ``UNDO_SECONDS``, or (with
+    ``batch_id``) the move that batch made, when nobody has moved the card since."""
     require(principal, Action.MOVE_STAGE)
     company_id = principal.staff_company_id
     with db.session(write=True) as s:
@@ -338,9 +365,12 @@ def undo_move(db: Database, principal: Principal, application_id: object) -> App
             .limit(2)
         ).all()
         last = last_two[0] if last_two else None
-        if last is None or last.changed_by_id != principal.user_id or last.kind not in UNDOABLE:
+        if batch_id is not None:
+            if last is None or last.batch_id != batch_id or last.kind not in UNDOABLE:
+                raise Conflict(_moved_since(s, last))
+        elif last is None or last.changed_by_id != principal.user_id or last.kind not in UNDOABLE:
             raise Conflict("There is no move of yours to undo on this application.")
-        if datetime.now(UTC) - last.changed_at > timedelta(seconds=UNDO_SECONDS):
+        elif datetime.now(UTC) - last.changed_at > timedelta(seconds=UNDO_SECONDS):
             raise Conflict(
                 f"The {UNDO_SECONDS} seconds to undo this move are over; "
                 "move the card back instead (with a reason)."
@@ -385,6 +415,16 @@ def undo_move(db: Database, principal: Principal, application_id: object) -> App
         entered = entered if entered.tzinfo else entered.replace(tzinfo=UTC)
         s.execute(update(Application).where(Application.id == app.id).values(stage_changed_at=entered))
         return replace(view, stage_changed_at=entered)
+
+
+def _moved_since(s: Session, last: ApplicationHistory | None) -> str:
+    """Why a batch's move of this card is not undone: someone (or something) moved it since."""
+    if last is None:
+        return "This application has no move to undo."
+    who = s.get(User, last.changed_by_id)
+    by = f" by {who.full_name}" if who is not None else ""
+    when = "withdrawn" if last.kind == MoveKind.WITHDRAW.value else f"moved to {last.new_stage}{by}"
+    return f"It was {when} after the batch; it stays there."
 
 
 def withdraw(
