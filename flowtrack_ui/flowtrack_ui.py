@@ -30,6 +30,7 @@ from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.overview import overview_page
 from flowtrack_ui.pages.profile import profile_page
 from flowtrack_ui.pages.talent import talent_page
+from flowtrack_ui.pages.work import work_page
 from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.analytics import AnalyticsState
 from flowtrack_ui.state.application import ApplicationState
@@ -44,6 +45,7 @@ from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.stale_state import ForgetStaleStates
 from flowtrack_ui.state.talent import TalentState
 from flowtrack_ui.state.tracker import TrackerState
+from flowtrack_ui.state.work import WorkState
 
 _settings = get_settings()
 logs.configure(_settings.log_level)
@@ -104,6 +106,7 @@ app.add_page(
     on_load=AuthState.load_track,
 )
 app.add_page(account_page, route="/account", title="Account · FlowTrack", on_load=AccountState.load)
+app.add_page(work_page, route="/work", title="My work · FlowTrack", on_load=WorkState.load)
 app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)
 app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=BoardState.load)
 app.add_page(overview_page, route="/overview", title="Overview · FlowTrack", on_load=OverviewState.load)

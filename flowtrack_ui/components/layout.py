@@ -20,6 +20,7 @@ def nav_links() -> rx.Component:
             (
                 "recruiter",
                 rx.hstack(
+                    _link("My work", "/work", "nav-work"),
                     _link("Jobs", "/jobs", "nav-jobs"),
                     _link("Talent pool", "/talent", "nav-talent"),
                     _link("Analytics", "/analytics", "nav-analytics"),
@@ -30,6 +31,7 @@ def nav_links() -> rx.Component:
             (
                 "hiring_manager",
                 rx.hstack(
+                    _link("My work", "/work", "nav-work"),
                     _link("Overview", "/overview", "nav-overview"),
                     _link("Analytics", "/analytics", "nav-analytics"),
                     _link("Jobs", "/jobs", "nav-jobs"),
@@ -128,6 +130,11 @@ def navbar() -> rx.Component:
 def page(*children: rx.Component, max_width: str = "1100px") -> rx.Component:
     return rx.box(
         navbar(),
+        # A signed-in person without a time zone: their browser's is stored once (session.py).
+        rx.cond(
+            SessionState.signed_in & (SessionState.time_zone == ""),
+            rx.box(on_mount=SessionState.ask_time_zone, display="none"),
+        ),
         rx.el.main(
             rx.box(
                 *children,

@@ -30,7 +30,7 @@ def _interview(i: InterviewRow) -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.text(i.when, weight="bold", size="2"),
-                rx.text(i.utc, " · ", i.duration.to_string(), " min", size="1", color_scheme="gray"),
+                rx.text(i.duration.to_string(), " min", size="1", color_scheme="gray"),
                 rx.cond(i.where != "", rx.text(i.where, size="2")),
                 rx.cond(
                     i.video_url != "", rx.link(i.video_url, href=i.video_url, is_external=True, size="2")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.forms import error_callout, field, form_dialog
+from flowtrack_ui.components.forms import error_callout, field, form_dialog, label
 from flowtrack_ui.components.layout import page
+from flowtrack_ui.core.time_zones import zone_names
 from flowtrack_ui.state.account import AccountState
 
 from .auth import new_password_field
@@ -18,11 +19,52 @@ def account_page() -> rx.Component:
             rx.heading("Your account", size="6"),
             rx.text(AccountState.user_name, " · ", AccountState.user_email, color_scheme="gray"),
             rx.cond(~AccountState.email_confirmed, _confirm_email()),
+            _time_zone(),
             rx.cond(AccountState.has_password, _change_password(), _choose_password()),
             rx.cond(AccountState.is_candidate, _your_data()),
             spacing="4",
         ),
         max_width="720px",
+    )
+
+
+def _time_zone() -> rx.Component:
+    """Type to search the IANA names (a datalist): every time shown and entered uses the zone."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Time zone", size="4", as_="h2"),
+                rx.text(
+                    "Interviews and other times are shown in your time zone, and the times you enter "
+                    "are in it. Until you choose one, it is taken from your browser when you sign in.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                label("Your time zone", html_for="time_zone"),
+                rx.input(
+                    id="time_zone",
+                    name="time_zone",
+                    value=AccountState.zone_draft,
+                    on_change=AccountState.set_zone_draft,
+                    placeholder="Europe/Berlin",
+                    list="time-zone-names",
+                    auto_complete="off",
+                    max_length=80,
+                    width="100%",
+                    size="3",
+                    data_testid="time-zone-input",
+                ),
+                rx.el.datalist(*[rx.el.option(value=name) for name in zone_names()], id="time-zone-names"),
+                error_callout(AccountState.zone_error),
+                rx.button("Save time zone", type="submit", data_testid="save-time-zone"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.save_time_zone,
+        ),
+        width="100%",
+        max_width="480px",
+        data_testid="time-zone",
     )
 
 

@@ -8,6 +8,7 @@ import json
 
 import reflex as rx
 
+from flowtrack_ui.core import time_zones
 from flowtrack_ui.core.accounts import email_ownership, sign_in
 from flowtrack_ui.core.errors import DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import Role
@@ -24,6 +25,9 @@ class AccountState(SessionState):
     email_confirmed: bool = True
     # False (an account made by applying without one): "Choose a password" instead of "Change".
     has_password: bool = True
+    # The time zone field as typed (a datalist of IANA names helps); saved by save_time_zone.
+    zone_draft: str = ""
+    zone_error: str = ""
 
     @rx.var
     def is_candidate(self) -> bool:
@@ -37,7 +41,29 @@ class AccountState(SessionState):
             return self.guard()
         self.email_confirmed = email_ownership.is_confirmed(db(), p)
         self.has_password = sign_in.has_password(db(), p)
+        self.zone_draft, self.zone_error = self.time_zone, ""
         return None
+
+    @rx.event
+    def set_zone_draft(self, value: str):
+        self.zone_draft, self.zone_error = str(value)[:80], ""
+
+    @rx.event
+    def save_time_zone(self, form: dict):
+        """The person's own zone: every time FlowTrack shows or asks them for is in it."""
+        chosen = str(form.get("time_zone", self.zone_draft)).strip()
+        try:
+            saved = time_zones.set_time_zone(db(), self.principal(), chosen or None)
+        except Unauthenticated as exc:
+            return self.refuse(exc)
+        except DomainError as exc:
+            self.zone_error = exc.message
+            return None
+        self.time_zone = self.zone_draft = saved.time_zone or ""
+        self.zone_error = ""
+        return rx.toast.success(
+            f"Times now show in {saved.time_zone}." if saved.time_zone else "Times now show in UTC."
+        )
 
     @rx.event
     def resend_confirmation(self):

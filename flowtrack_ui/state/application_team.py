@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from flowtrack_ui.core import live_access
+from flowtrack_ui.core import live_access, time_zones, work
 from flowtrack_ui.core.applications import details as application_details
 from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
 from flowtrack_ui.core.errors import DomainError
@@ -62,8 +61,7 @@ class ColleagueRow:
 @dataclasses.dataclass
 class InterviewRow:
     id: int
-    when: str
-    utc: str
+    when: str  # in the interview's zone, and the viewer's beside it when it reads differently
     duration: int
     where: str
     video_url: str
@@ -128,18 +126,24 @@ class TeamState(ApplicationState):
         result = self._refresh_team()
         if result is not None:
             return result
-        return [
-            rx.call_script(
-                "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=TeamState.set_browser_timezone
-            ),
-            TeamState.watch,
-        ]
+        # Times are entered in the scheduler's own zone (their account's), not UTC.
+        self.set_browser_timezone(self.time_zone or time_zones.UTC_NAME)
+        try:
+            work.read_mentions_of(db(), self.principal(), self.app_id)  # opened: their mentions are read
+        except DomainError as exc:
+            return self.refuse(exc)
+        # From "My work" or a reminder email: ?scorecard=<interview id> opens the form.
+        wanted = self.router.url.query_parameters.get("scorecard", "")
+        if wanted.isdigit() and len(wanted) < 12:
+            due = next((i for i in self.interviews_list if i.id == int(wanted)), None)
+            if due is not None and due.can_score and not due.scored:
+                self.open_scorecard(due.id)
+        return TeamState.watch
 
     @rx.event
     def set_browser_timezone(self, name: str):
-        try:
-            ZoneInfo(str(name))
-        except Exception:
+        """The form's zone (the select): an IANA name only."""
+        if not time_zones.is_zone(name):
             return
         self.timezone = str(name)
         if self.timezone not in self.zones:
@@ -161,8 +165,7 @@ class TeamState(ApplicationState):
         self.interviews_list = [
             InterviewRow(
                 id=i.id,
-                when=f"{i.starts_at.astimezone(ZoneInfo(i.timezone)):%a %d %b %Y, %H:%M} {i.timezone}",
-                utc=exact(i.starts_at),
+                when=i.when,
                 duration=i.duration_minutes,
                 where=i.location,
                 video_url=i.video_url,
@@ -247,6 +250,7 @@ class TeamState(ApplicationState):
 
     @rx.event
     def open_schedule(self):
+        self.set_browser_timezone(self.time_zone or time_zones.UTC_NAME)
         self.editing_interview, self.schedule_error = 0, ""
         self.form_starts, self.form_duration, self.form_location, self.form_video = "", "45", "", ""
         self.form_interviewers = []
@@ -263,7 +267,7 @@ class TeamState(ApplicationState):
             return rx.toast.error("Interview not found.")
         self.editing_interview, self.schedule_error = i.id, ""
         self.timezone = i.timezone if i.timezone in self.zones else self.timezone
-        self.form_starts = f"{i.starts_at.astimezone(ZoneInfo(self.timezone)):%Y-%m-%dT%H:%M}"
+        self.form_starts = time_zones.local_input(i.starts_at, self.timezone)
         self.form_duration, self.form_location, self.form_video = (
             str(i.duration_minutes),
             i.location,

@@ -7,14 +7,16 @@ from urllib.parse import quote
 import reflex as rx
 from reflex.state import BaseState
 
+from flowtrack_ui.core import time_zones
 from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.db import Database, default_database
 from flowtrack_ui.core.errors import DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import ROLE_LABELS, Principal, Role
 
+# Staff land on "My work" (what waits for them today); the jobs and the overview are in the nav.
 HOME_BY_ROLE = {
-    Role.RECRUITER: "/jobs",
-    Role.HIRING_MANAGER: "/overview",
+    Role.RECRUITER: "/work",
+    Role.HIRING_MANAGER: "/work",
     Role.CANDIDATE: "/my-applications",
 }
 
@@ -49,8 +51,11 @@ class SessionState(rx.State):
     user_email: str = ""
     role: str = ""
     company_name: str = ""
+    # The person's time zone ("" while they have none: the page frame then asks the browser once).
+    time_zone: str = ""
     _owner_id: int = 0
     _bound_sid: str = ""
+    _zone_asked: bool = False
 
     @rx.var
     def role_label(self) -> str:
@@ -81,6 +86,28 @@ class SessionState(rx.State):
         me = sign_in.me(db(), p)
         self.user_name, self.user_email, self.role = me.full_name, me.email, me.role
         self.company_name = me.company_name or ""
+        self.time_zone = time_zones.settings(db(), p).time_zone or ""
+
+    @rx.event
+    def ask_time_zone(self):
+        """The browser's time zone, asked once per tab while the person has none (page frame)."""
+        if self.time_zone or self._zone_asked or not self.role:
+            return None
+        self._zone_asked = True
+        return rx.call_script(
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=SessionState.keep_browser_time_zone
+        )
+
+    @rx.event
+    def keep_browser_time_zone(self, name: str):
+        """Stored only while the person has none (the core checks the name and never overwrites)."""
+        try:
+            self.time_zone = time_zones.remember_browser_zone(db(), self.principal(), name) or ""
+        except Unauthenticated as exc:
+            return self.refuse(exc)
+        except DomainError:
+            return None
+        return None
 
     def _forget(self) -> None:
         """Clear every page state this tab holds (and the token); see ``forget_everything``."""

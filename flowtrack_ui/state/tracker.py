@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -137,7 +136,7 @@ class TrackerState(SessionState):
         self.upcoming = [
             UpcomingInterview(
                 job_title=titles.get(i.application_id, ""),
-                when=f"{i.starts_at.astimezone(ZoneInfo(i.timezone)):%a %d %b %Y, %H:%M} {i.timezone}",
+                when=i.when,  # the interview's zone, and the candidate's own when known
                 where=i.location,
                 video_url=i.video_url,
                 duration=i.duration_minutes,

@@ -1,0 +1,183 @@
+"""My work: the staff member's landing page (interviews, scorecards due, mentions, overdue).
+
+The core computes the lists (core/work.py); this state shapes them into rows. Live: it re-reads
+when anything of the company changes (a scheduled interview, a note, a move), so a mention or a
+submitted scorecard shows or goes without a reload.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from flowtrack_ui.core import live_access, work
+from flowtrack_ui.core.errors import DomainError, Unauthenticated
+from flowtrack_ui.core.permissions import STAFF_ROLES
+
+from . import live
+from .format import counted, exact, relative
+from .session import SessionState, db
+
+
+@dataclasses.dataclass
+class InterviewItem:
+    interview_id: int
+    href: str
+    candidate: str
+    job: str
+    when: str
+    where: str
+    video_url: str
+    today: bool
+    role: str  # "Interviewer" or "You scheduled it"
+
+
+@dataclasses.dataclass
+class ScorecardItem:
+    interview_id: int
+    href: str  # the application page with the scorecard form open
+    candidate: str
+    job: str
+    when: str
+
+
+@dataclasses.dataclass
+class MentionItem:
+    note_id: int
+    href: str
+    candidate: str
+    job: str
+    author: str
+    excerpt: str
+    ago: str
+    exact: str
+
+
+@dataclasses.dataclass
+class OverdueItem:
+    application_id: int
+    href: str
+    board_href: str
+    candidate: str
+    job: str
+    stage: str
+    waiting: str  # "9 days in Screening (target 5)"
+
+
+def _application(application_id: int) -> str:
+    return f"/application?id={application_id}"
+
+
+class WorkState(SessionState):
+    interviews: list[InterviewItem] = []
+    scorecards: list[ScorecardItem] = []
+    mentions: list[MentionItem] = []
+    overdue: list[OverdueItem] = []
+    shown_zone: str = ""
+    loading: bool = True
+    _watch_gen: int = 0
+
+    @rx.var
+    def today_count(self) -> int:
+        return sum(1 for i in self.interviews if i.today)
+
+    @rx.var
+    def summary(self) -> str:
+        parts = [
+            counted(self.today_count, "interview") + " today",
+            counted(len(self.scorecards), "scorecard") + " due",
+            counted(len(self.mentions), "unread mention"),
+            counted(len(self.overdue), "overdue application"),
+        ]
+        return " · ".join(parts)
+
+    @rx.event
+    def load(self):
+        if self.require(*STAFF_ROLES) is None:
+            return self.guard(*STAFF_ROLES)
+        self._watch_gen += 1
+        return self._refresh() or WorkState.watch
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Live: the company's changes (interviews, notes, scorecards, moves) re-read the lists."""
+        async with self:
+            gen = self._watch_gen
+        return await live.follow(
+            self,
+            lambda: live_access.company_overview_topic(self.principal()),
+            still_wanted=lambda: self._watch_gen == gen,
+            refresh=self._refresh,
+        )
+
+    def _refresh(self):
+        try:
+            mine = work.my_work(db(), self.principal())
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.shown_zone = mine.time_zone
+        self.interviews = [
+            InterviewItem(
+                interview_id=i.interview_id,
+                href=_application(i.application_id),
+                candidate=i.candidate_name,
+                job=i.job_title,
+                when=i.when,
+                where=i.location,
+                video_url=i.video_url,
+                today=i.today,
+                role="Interviewer" if i.interviewing else "You scheduled it",
+            )
+            for i in mine.interviews
+        ]
+        self.scorecards = [
+            ScorecardItem(
+                interview_id=d.interview_id,
+                href=f"{_application(d.application_id)}&scorecard={d.interview_id}",
+                candidate=d.candidate_name,
+                job=d.job_title,
+                when=d.when,
+            )
+            for d in mine.scorecards_due
+        ]
+        self.mentions = [
+            MentionItem(
+                note_id=m.note_id,
+                href=_application(m.application_id),
+                candidate=m.candidate_name,
+                job=m.job_title,
+                author=m.author_name,
+                excerpt=m.excerpt,
+                ago=relative(m.created_at),
+                exact=exact(m.created_at),
+            )
+            for m in mine.mentions
+        ]
+        self.overdue = [
+            OverdueItem(
+                application_id=o.application_id,
+                href=_application(o.application_id),
+                board_href=f"/board?job={o.job_id}",
+                candidate=o.candidate_name,
+                job=o.job_title,
+                stage=o.stage,
+                waiting=f"{counted(o.days_in_stage, 'day')} in {o.stage} (target {o.target_days})",
+            )
+            for o in mine.overdue
+        ]
+        self.loading = False
+        return None
+
+    @rx.event
+    def mark_read(self, note_id: int):
+        """The mention's "Mark read": the core checks it is the caller's own mention."""
+        try:
+            work.read_mention(db(), self.principal(), note_id)
+        except Unauthenticated as exc:
+            return self.refuse(exc)
+        except DomainError as exc:
+            self._refresh()
+            return rx.toast.error(exc.message)
+        self.mentions = [m for m in self.mentions if m.note_id != note_id]
+        return rx.toast.success("Marked read.")
