@@ -13,6 +13,7 @@ from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.careers import settings as careers_settings
 from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
+from flowtrack_ui.core.mail import templates as mail_templates
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role, require
 from flowtrack_ui.core.pipelines.moves import move_stage, withdraw
@@ -98,9 +99,17 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return profile.update_profile(db, who, {"headline": "Builds things"})
     if action is Action.EDIT_CAREERS_SITE:
         return careers_settings.update_careers(db, who, {"about": "We make anvils."})
+    if action in (Action.READ_EMAIL_TEMPLATES, Action.EDIT_EMAIL_TEMPLATES):
+        made = mail_templates.create_template(db, acme.recruiter, _TEMPLATE)
+        if action is Action.READ_EMAIL_TEMPLATES:
+            return mail_templates.list_templates(db, who), mail_templates.get_template(db, who, made.id)
+        return mail_templates.update_template(db, who, made.id, {**_TEMPLATE, "name": "After the interview"})
     if action in INVITED_ROLE:
         return invitations.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     raise AssertionError(action)
+
+
+_TEMPLATE = {"kind": "rejection", "name": "After interview", "subject": "{{ job.title }}", "body": "Thank you."}
 
 
 def _interview(*people) -> dict:

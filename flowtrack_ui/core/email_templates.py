@@ -1,4 +1,6 @@
-"""The notification emails: subject, plain text and HTML for each kind, with $placeholders.
+"""FlowTrack's fixed emails (to staff, and about accounts): subject, plain text and HTML for each
+kind, with $placeholders. What a company writes to its candidates comes from its own templates
+(mail/templates.py).
 
 Values are escaped for the HTML body. Internal notes (a rejection's reason) are never among
 the values passed in, so no template can show them.
@@ -30,45 +32,6 @@ _BUTTON = (
 )
 
 TEMPLATES: dict[str, EmailTemplate] = {
-    "application_received": EmailTemplate(
-        subject="We received your application for $job_title",
-        text="""Hello $candidate_name,
-
-thank you for applying for $job_title at $company. Your application has arrived and the
-team will review it. You can follow its progress at any time:
-
-$link
-""",
-        html="""<p>Hello $candidate_name,</p>
-<p>thank you for applying for <strong>$job_title</strong> at $company. Your application has arrived
-and the team will review it. You can follow its progress at any time.</p>
-"""
-        + _BUTTON.replace("$label", "Track my application"),
-    ),
-    "application_received_link": EmailTemplate(
-        subject="We received your application for $job_title",
-        text="""Hello $candidate_name,
-
-thank you for applying for $job_title at $company. Your application has arrived and the
-team will review it. Follow its progress with this link: it signs you in to your applications,
-works once and until $expires (UTC).
-
-$link
-
-$account_sentence
-
-If you did not apply, ignore this email.
-""",
-        html="""<p>Hello $candidate_name,</p>
-<p>thank you for applying for <strong>$job_title</strong> at $company. Your application has arrived
-and the team will review it. Follow its progress with this link: it signs you in to your
-applications, works once and until $expires (UTC).</p>
-"""
-        + _BUTTON.replace("$label", "Track my application")
-        + """<p>$account_sentence</p>
-<p>If you did not apply, ignore this email.</p>
-""",
-    ),
     "new_applicant": EmailTemplate(
         subject="New applicant for $job_title: $candidate_name",
         text="""Hello $recipient_name,
@@ -82,58 +45,6 @@ $link
 Applied column of the board.</p>
 """
         + _BUTTON.replace("$label", "Open the board"),
-    ),
-    "added_from_talent_pool": EmailTemplate(
-        subject="$company would like to consider you for $job_title",
-        text="""Hello $candidate_name,
-
-you applied to $company before, and the team thinks you could be a good fit for another role:
-$job_title. They have added you to it, so you do not need to apply again. You can follow this
-application, or withdraw from it if you are not interested, here:
-
-$link
-""",
-        html="""<p>Hello $candidate_name,</p>
-<p>you applied to $company before, and the team thinks you could be a good fit for another role:
-<strong>$job_title</strong>. They have added you to it, so you do not need to apply again. You can
-follow this application, or withdraw from it if you are not interested.</p>
-"""
-        + _BUTTON.replace("$label", "Track my application"),
-    ),
-    "stage_changed": EmailTemplate(
-        subject="Your application for $job_title: $stage",
-        text="""Hello $candidate_name,
-
-$stage_sentence
-
-You can follow your application here:
-
-$link
-""",
-        html="""<p>Hello $candidate_name,</p>
-<p>$stage_sentence</p>
-"""
-        + _BUTTON.replace("$label", "Track my application"),
-    ),
-    "application_rejected": EmailTemplate(
-        subject="Your application for $job_title at $company",
-        text="""Hello $candidate_name,
-
-thank you for your interest in $job_title at $company and for the time you gave us. After
-careful consideration we have decided not to take your application further.
-
-We know this is not the news you hoped for. We wish you every success, and you are welcome
-to apply for other roles with us:
-
-$link
-""",
-        html="""<p>Hello $candidate_name,</p>
-<p>thank you for your interest in <strong>$job_title</strong> at $company and for the time you gave
-us. After careful consideration we have decided not to take your application further.</p>
-<p>We know this is not the news you hoped for. We wish you every success, and you are welcome to
-apply for other roles with us.</p>
-"""
-        + _BUTTON.replace("$label", "See open roles"),
     ),
     "staff_invitation": EmailTemplate(
         subject="$inviter_name invited you to join $company on FlowTrack",
@@ -297,17 +208,6 @@ yours is submitted.</p>
         + _BUTTON.replace("$label", "Write my scorecard"),
     ),
 }
-
-# By stage category, so a job's own stage names get the right words.
-STAGE_SENTENCES = {
-    "screening": "good news: your application for $job_title at $company has moved to screening. "
-    "The team is taking a closer look.",
-    "interview": "your application for $job_title at $company has moved to the interview stage. "
-    "The team will be in touch to arrange it.",
-    "offer": "we are delighted to tell you that $company is preparing an offer for $job_title.",
-    "hired": "congratulations, and welcome to $company! Your application for $job_title is complete.",
-}
-
 
 def render(kind: str, values: dict[str, str]) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of one email."""

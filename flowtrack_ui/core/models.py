@@ -657,3 +657,21 @@ class ErasureLog(SQLModel, table=True):
     kind: str = Field(sa_type=sa.String(12))  # self, staff, retention
     applications: int = Field(default=0)
     erased_at: datetime = _ts()
+
+
+class CompanyEmailTemplate(SQLModel, table=True):
+    """A company's named email template of one kind (mail/templates.py); the default of a kind is
+    the one FlowTrack's automatic emails of that kind use. A kind without rows uses the built-in."""
+
+    __tablename__ = "email_template"
+    __table_args__ = (sa.UniqueConstraint("company_id", "kind", "name", name="uq_email_template_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    kind: str = Field(sa_type=sa.String(30))  # mail/render.KINDS
+    name: str = Field(sa_type=sa.String(80))
+    subject: str = Field(sa_type=sa.String(200))
+    body: str = Field(sa_type=sa.Text)
+    is_default: bool = Field(default=False)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()

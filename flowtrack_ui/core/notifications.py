@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from string import Template
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -17,7 +16,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from .db import existing
-from .email_templates import STAGE_SENTENCES, render
+from .email_templates import render
+from .mail import templates as mail_templates
+from .mail import values as mail_values
 from .models import Application, Company, Job, OutboxEmail, User
 from .permissions import Role
 from .settings import get_settings
@@ -44,7 +45,20 @@ def _queue(
     hold: timedelta | None = None,
 ) -> None:
     """``hold`` keeps the email in the outbox that long (an undo may cancel it meanwhile)."""
-    subject, text, html = render(kind, values)
+    _insert(s, kind, to, render(kind, values), application_id, calendar, history_id, hold)
+
+
+def _insert(
+    s: Session,
+    kind: str,
+    to: str,
+    content: tuple[str, str, str],
+    application_id: int | None = None,
+    calendar: tuple[str, str] | None = None,
+    history_id: int | None = None,
+    hold: timedelta | None = None,
+) -> None:
+    subject, text, html = content
     now = datetime.now(UTC)
     # A plain INSERT in the caller's transaction (no ORM object to track and flush).
     s.execute(
@@ -104,11 +118,33 @@ def _context(s: Session, app: ApplicationKeys) -> tuple[Job, Company, User]:
     ).one()
 
 
-def _to_candidate(s: Session, app: Application, kind: str) -> tuple[Job, Company, dict[str, str]]:
-    """The candidate's email of ``kind`` about the application; returns its job, company and values."""
+def _candidate_values(
+    s: Session, job: Job, candidate: User, tracker: str, interview: mail_values.Interview | None = None
+) -> dict[str, str]:
+    """What a template of the job's company may name, for this candidate."""
+    side = mail_values.job_side(s, job.id or 0)
+    return mail_values.make(
+        candidate_name=candidate.full_name,
+        job_title=job.title,
+        company_name=side.company_name,
+        company_slug=side.company_slug,
+        recruiter_name=side.recruiter_name,
+        tracker_link=tracker,
+        interview=interview,
+    )
+
+
+def _to_candidate(
+    s: Session, app: Application, kind: str, template_kind: str
+) -> tuple[Job, Company, dict[str, str]]:
+    """The candidate's email of ``kind`` about the application, from the company's template of
+    ``template_kind``; returns its job, company and the values the staff's emails use."""
     job, company, candidate = _context(s, app)
     values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
-    _queue(s, kind, candidate.email, {**values, "link": _link("/my-applications")}, app.id)
+    filled = _candidate_values(s, job, candidate, mail_values.tracker_link())
+    _insert(
+        s, kind, candidate.email, mail_templates.compose(s, template_kind, company.id or 0, filled), app.id
+    )
     return job, company, values
 
 
@@ -129,7 +165,7 @@ def application_received(s: Session, app: Application, sign_in: SignInLinkMail |
     link that signs them in to their tracker instead of the plain link to it.
     """
     if sign_in is None:
-        job, company, values = _to_candidate(s, app, "application_received")
+        job, company, values = _to_candidate(s, app, "application_received", "application_received")
     else:
         job, company, candidate = _context(s, app)
         values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
@@ -140,18 +176,15 @@ def application_received(s: Session, app: Application, sign_in: SignInLinkMail |
             else "Once signed in you can choose a password on your account page, to sign in later "
             "without a link."
         )
-        _queue(
-            s,
-            "application_received_link",
-            candidate.email,
-            {
-                **values,
-                "expires": f"{sign_in.expires_at:%d %B %Y, %H:%M}",
-                "account_sentence": account,
-                "link": _link(f"/track/{sign_in.token}"),
-            },
-            app.id,
+        link = _link(f"/track/{sign_in.token}")
+        filled = _candidate_values(s, job, candidate, link)
+        extra = (
+            "The link to your application signs you in to your applications; it works once and until "
+            f"{sign_in.expires_at:%d %B %Y, %H:%M} (UTC).\n\n{account}\n\n"
+            "If you did not apply, ignore this email."
         )
+        mail = mail_templates.compose(s, "application_received", company.id or 0, filled, extra, link)
+        _insert(s, "application_received_link", candidate.email, mail, app.id)
     recruiters = s.exec(
         select(User)
         .where(User.company_id == company.id, User.role == Role.RECRUITER, User.is_active)
@@ -169,7 +202,7 @@ def application_received(s: Session, app: Application, sign_in: SignInLinkMail |
 
 def added_from_talent_pool(s: Session, app: Application) -> None:
     """To a past candidate a recruiter added to another job: why, and how to follow or withdraw."""
-    _to_candidate(s, app, "added_from_talent_pool")
+    _to_candidate(s, app, "added_from_talent_pool", "talent_invitation")
 
 
 def stage_changed(
@@ -182,36 +215,28 @@ def stage_changed(
     hold: timedelta | None = None,
     context: EmailContext | None = None,
 ) -> None:
-    """To the candidate, by the stage's category; a rejection has its own kind words and never
-    the internal reason. Held for ``hold`` and tied to the history row, so an undo can cancel it."""
+    """To the candidate, from the company's stage or rejection template: the stage by its
+    candidate-facing name (``new_stage``, the internal one, is never shown), a rejection never
+    with its internal reason. Held for ``hold`` and tied to the history row, so an undo can cancel it."""
     if context is None:
         job, company, candidate = _context(s, app)
         context = EmailContext(job.title, company.name, candidate.full_name, candidate.email)
-    values = {
-        "candidate_name": context.candidate_name,
-        "job_title": context.job_title,
-        "company": context.company_name,
-        "stage": new_stage,
-    }
-    if category == "rejected":
-        _queue(
-            s,
-            "application_rejected",
-            context.candidate_email,
-            {**values, "link": _link("/careers")},
-            app.id,
-            history_id=history_id,
-            hold=hold,
-        )
-        return
-    default = "your application for $job_title at $company is now at the $stage stage."
-    sentence = Template(STAGE_SENTENCES.get(category, default)).substitute(values)
-    values["stage_sentence"] = sentence[0].upper() + sentence[1:]
-    _queue(
+    side = mail_values.job_side(s, app.job_id)
+    filled = mail_values.make(
+        candidate_name=context.candidate_name,
+        job_title=context.job_title,
+        company_name=side.company_name,
+        company_slug=side.company_slug,
+        recruiter_name=side.recruiter_name,
+        tracker_link=mail_values.tracker_link(),
+        stage_category=category,
+    )
+    rejected = category == "rejected"
+    _insert(
         s,
-        "stage_changed",
+        "application_rejected" if rejected else "stage_changed",
         context.candidate_email,
-        {**values, "link": _link("/my-applications")},
+        mail_templates.compose(s, "rejection" if rejected else "stage", side.company_id, filled),
         app.id,
         history_id=history_id,
         hold=hold,
@@ -337,6 +362,18 @@ def interview_invitation(
     The candidate's link goes to their tracker, staff's to the application page.
     """
     link = _link("/my-applications") if for_candidate else _link(f"/application?id={app.id}")
+    if for_candidate and kind == "interview_invitation":  # the company's invitation template
+        interview = mail_values.Interview(values["when"], int(values["duration"]), values["where"])
+        filled = _candidate_values(s, job, to, link, interview=interview)
+        _insert(
+            s,
+            kind,
+            to.email,
+            mail_templates.compose(s, "interview", job.company_id, filled),
+            app.id,
+            calendar,
+        )
+        return
     company = existing(s, Company, job.company_id).name
     _queue(
         s,

@@ -42,6 +42,8 @@ class Action(StrEnum):
     ERASE_CANDIDATE = "erase a candidate or set the retention period"
     MANAGE_OWN_DATA = "export or erase a candidate account's data"
     EDIT_CAREERS_SITE = "edit the careers site"
+    EDIT_EMAIL_TEMPLATES = "edit the company's email templates"
+    READ_EMAIL_TEMPLATES = "read the company's email templates"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -68,6 +70,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_OWN_DATA: frozenset({Role.CANDIDATE}),
     # The company's public face (address, about, colours, links, logo); staff who manage jobs read it.
     Action.EDIT_CAREERS_SITE: frozenset({Role.RECRUITER}),
+    # What FlowTrack writes to candidates in the company's name; hiring managers read it.
+    Action.EDIT_EMAIL_TEMPLATES: frozenset({Role.RECRUITER}),
+    Action.READ_EMAIL_TEMPLATES: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
 }
 
 INVITE_ACTION = {Role.RECRUITER: Action.INVITE_RECRUITER, Role.HIRING_MANAGER: Action.INVITE_HIRING_MANAGER}
