@@ -8,14 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from flowtrack_ui.core import jobs as core_jobs
 from flowtrack_ui.core import time_zones, work
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import interviews, notes
 from flowtrack_ui.core.models import Interview
-from flowtrack_ui.state import account, application, application_team, session
+from flowtrack_ui.state import account, application, application_team, jobs, session
 from flowtrack_ui.state import work as work_state
 from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.application_team import TeamState
+from flowtrack_ui.state.jobs import StaffJobsState
 from flowtrack_ui.state.session import HOME_BY_ROLE, SessionState
 from flowtrack_ui.state.work import WorkState
 
@@ -24,7 +26,7 @@ from .test_handlers import call, rendered, state_for
 
 @pytest.fixture(autouse=True)
 def _use_test_db(db, monkeypatch):
-    for module in (session, account, application, application_team, work_state):
+    for module in (session, account, application, application_team, work_state, jobs):
         monkeypatch.setattr(module, "db", lambda: db)
 
 
@@ -154,3 +156,37 @@ def test_the_interview_form_starts_in_the_schedulers_zone(db, acme, app_id):
     assert stored.starts_at.astimezone(time_zones.zone("Europe/Berlin")).hour == 14
     call(st, TeamState.set_browser_timezone, "Nowhere/Land")  # the select: a zone or nothing
     assert st.timezone == "Europe/Berlin"
+
+
+def test_a_stages_target_days_are_edited_with_the_pipeline(db, acme):
+    st = state_for(StaffJobsState, acme.recruiter)
+    call(st, StaffJobsState.load)
+    call(st, StaffJobsState.edit_job, acme.job_id)
+    screening = next(r for r in st.editor_stages if r.name == "Screening")
+    assert screening.target_days == ""
+    call(st, StaffJobsState.set_stage_target, screening.key, "4")
+    form = {
+        "title": "Acme Engineer",
+        "description": "Build things",
+        "location": "Remote",
+        "status": "published",
+        "knockout_delay_hours": "48",
+    }
+    call(st, StaffJobsState.save_job, form)
+    assert st.form_error == ""
+    stages = {s.name: s.target_days for s in core_jobs.get_job(db, acme.recruiter, acme.job_id).stages}
+    assert stages["Screening"] == 4 and stages["Applied"] is None
+    call(st, StaffJobsState.edit_job, acme.job_id)
+    screening = next(r for r in st.editor_stages if r.name == "Screening")
+    assert screening.target_days == "4"
+    call(st, StaffJobsState.set_stage_target, screening.key, "-2")  # typed: refused on save, in words
+    call(st, StaffJobsState.save_job, form)
+    assert "target" in st.form_error and st.editor_open
+    assert {s.name: s.target_days for s in core_jobs.get_job(db, acme.recruiter, acme.job_id).stages}[
+        "Screening"
+    ] == 4
+    call(st, StaffJobsState.set_stage_target, screening.key, "")
+    call(st, StaffJobsState.save_job, form)
+    assert {s.name: s.target_days for s in core_jobs.get_job(db, acme.recruiter, acme.job_id).stages}[
+        "Screening"
+    ] is None

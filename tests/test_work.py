@@ -248,3 +248,50 @@ def test_the_lists_and_reminders_on_both_engines(any_db):
     assert [(o.application_id, o.days_in_stage) for o in mine.overdue] == [(app.id, 3)]
     assert work.send_scorecard_reminders(any_db) == 1
     assert work.send_scorecard_reminders(any_db) == 0
+
+
+def test_target_days_are_set_with_the_jobs_stages(db, acme):
+    from flowtrack_ui.core import jobs
+    from flowtrack_ui.core.errors import InvalidInput
+
+    stages = [
+        {
+            "id": st.id,
+            "name": st.name,
+            "category": st.category,
+            "target_days": 5 if st.name == "Screening" else None,
+        }
+        for st in jobs.get_job(db, acme.recruiter, acme.job_id).stages
+    ]
+    job = jobs.update_job(db, acme.recruiter, acme.job_id, "Acme Engineer", stages=stages)
+    assert {st.name: st.target_days for st in job.stages}["Screening"] == 5
+    assert {st.name: st.target_days for st in jobs.get_job(db, acme.manager, acme.job_id).stages} == {
+        "Applied": None,
+        "Screening": 5,
+        "Interview": None,
+        "Offer": None,
+        "Hired": None,
+        "Rejected": None,
+        "Withdrawn": None,
+    }
+    for bad in (0, -3, 366, "soon", 2.5, True):
+        with pytest.raises(InvalidInput, match="target"):
+            jobs.update_job(
+                db,
+                acme.recruiter,
+                acme.job_id,
+                "Acme Engineer",
+                stages=[{**st, "target_days": bad} if st["name"] == "Screening" else st for st in stages],
+            )
+    created = jobs.create_job(
+        db,
+        acme.recruiter,
+        "Designer",
+        "Draw",
+        "Remote",
+        stages=[
+            {"name": "Applied", "category": "applied", "target_days": "2"},
+            {"name": "Portfolio", "category": "screening"},
+        ],
+    )
+    assert [(st.name, st.target_days) for st in created.stages][:2] == [("Applied", 2), ("Portfolio", None)]

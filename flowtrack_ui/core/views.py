@@ -23,6 +23,7 @@ class StageView:
     name: str
     category: str
     position: int
+    target_days: int | None = None  # applications waiting longer show on "My work"
 
 
 @dataclass(frozen=True)

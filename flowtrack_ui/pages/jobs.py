@@ -189,6 +189,24 @@ def _stage_editor(st: EditorStage, index) -> rx.Component:
                 data_testid="stage-category",
             ),
         ),
+        rx.cond(
+            st.terminal,
+            rx.box(width="64px", flex_shrink="0"),
+            rx.input(
+                default_value=st.target_days,
+                on_blur=lambda v: StaffJobsState.set_stage_target(st.key, v),
+                type="number",
+                min=1,
+                max=365,
+                placeholder="days",
+                title="Target days in this stage: applications waiting longer show on My work",
+                aria_label="Target days in stage " + (index + 1).to_string(),
+                size="2",
+                width="64px",
+                flex_shrink="0",
+                data_testid="stage-target",
+            ),
+        ),
         rx.icon_button(
             rx.icon("arrow-up", size=14),
             type="button",
@@ -233,6 +251,12 @@ def _template_option(t: TemplateOption) -> rx.Component:
 def _pipeline_editor() -> rx.Component:
     return rx.vstack(
         rx.text("Pipeline", size="2", weight="medium"),
+        rx.text(
+            "Days: how long an application should wait in a stage at most (optional); "
+            "those waiting longer show on My work.",
+            size="1",
+            color_scheme="gray",
+        ),
         rx.hstack(
             label("Start from", html_for="pipeline-template", size="1", weight="regular"),
             rx.el.select(

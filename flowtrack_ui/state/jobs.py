@@ -85,6 +85,7 @@ class EditorStage:
     name: str
     category: str
     terminal: bool = False
+    target_days: str = ""  # as typed; "" is no target (work.py lists applications past it)
 
 
 @dataclasses.dataclass
@@ -264,10 +265,13 @@ class StaffJobsState(SessionState):
 
     # --- the pipeline editor ------------------------------------------------------------------
 
-    def _stage_row(self, stage_id: int, name: str, category: str) -> EditorStage:
+    def _stage_row(
+        self, stage_id: int, name: str, category: str, target_days: int | None = None
+    ) -> EditorStage:
         self._next_key += 1
         terminal = is_terminal(category)
-        return EditorStage(self._next_key, stage_id, name, category, terminal)
+        target = "" if target_days is None or terminal else str(target_days)
+        return EditorStage(self._next_key, stage_id, name, category, terminal, target)
 
     def _load_templates(self) -> None:
         found = templates.list_templates(db(), self.principal())
@@ -293,6 +297,14 @@ class StaffJobsState(SessionState):
     def set_stage_name(self, key: int, name: str):
         self.editor_stages = [
             dataclasses.replace(st, name=name[:MAX_STAGE_NAME]) if st.key == key else st
+            for st in self.editor_stages
+        ]
+
+    @rx.event
+    def set_stage_target(self, key: int, days: str):
+        """Kept as typed; the core checks it (a whole number of days) when the job is saved."""
+        self.editor_stages = [
+            dataclasses.replace(st, target_days=str(days).strip()[:6]) if st.key == key else st
             for st in self.editor_stages
         ]
 
@@ -332,7 +344,15 @@ class StaffJobsState(SessionState):
         ]
 
     def _stage_definitions(self) -> list[dict]:
-        return [{"id": st.id or None, "name": st.name, "category": st.category} for st in self.editor_stages]
+        return [
+            {
+                "id": st.id or None,
+                "name": st.name,
+                "category": st.category,
+                "target_days": st.target_days or None,
+            }
+            for st in self.editor_stages
+        ]
 
     @rx.event
     def save_template(self, form: dict):
@@ -558,7 +578,9 @@ class StaffJobsState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         self.template_message, self.chosen_template = "", ""
-        self.editor_stages = [self._stage_row(st.id, st.name, st.category) for st in job.stages]
+        self.editor_stages = [
+            self._stage_row(st.id, st.name, st.category, st.target_days) for st in job.stages
+        ]
         self.editor_open = True
         return None
 

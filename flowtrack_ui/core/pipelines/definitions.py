@@ -10,6 +10,7 @@ from .categories import LABELS, PROGRESS, SINGLE, TERMINAL, Category, parse_cate
 
 MAX_STAGES = 20
 MAX_STAGE_NAME = 40
+MAX_TARGET_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class StageSpec:
     name: str
     category: Category
     id: int | None = None
+    # Days an application should wait here at most (work.py lists those past it); None: no target.
+    target_days: int | None = None
 
 
 DEFAULT_PIPELINE: tuple[StageSpec, ...] = (
@@ -45,7 +48,19 @@ def _one(raw: object, index: int) -> StageSpec:
         stage_id = None
     else:
         stage_id = validation.object_id(stage_id, f"The id of stage “{name}”")
-    return StageSpec(name, category, stage_id)
+    return StageSpec(name, category, stage_id, _target_days(raw.get("target_days"), name))
+
+
+def _target_days(raw: object, name: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        days = int(raw)  # type: ignore[call-overload]  # int() raises on the rest
+    except (TypeError, ValueError):
+        raise InvalidInput(f"Stage “{name}”: the target must be a whole number of days.") from None
+    if isinstance(raw, float | bool) or not 1 <= days <= MAX_TARGET_DAYS:
+        raise InvalidInput(f"Stage “{name}”: the target must be from 1 to {MAX_TARGET_DAYS} days.")
+    return days
 
 
 def parse_stages(raw: object) -> list[StageSpec]:

@@ -17,11 +17,15 @@ from .transitions import Pipeline, StageRef
 
 
 def stage_ref(row: JobStage) -> StageRef:
-    return StageRef(id=row.id, name=row.name, category=row.category, position=row.position)
+    return StageRef(
+        id=row.id, name=row.name, category=row.category, position=row.position, target_days=row.target_days
+    )
 
 
 def stage_view(ref: StageRef) -> StageView:
-    return StageView(id=ref.id, name=ref.name, category=ref.category, position=ref.position)
+    return StageView(
+        id=ref.id, name=ref.name, category=ref.category, position=ref.position, target_days=ref.target_days
+    )
 
 
 def _rows(s: Session, job_id: int) -> list[JobStage]:
@@ -37,7 +41,7 @@ def _rows(s: Session, job_id: int) -> list[JobStage]:
 _STAGES = JobStage.__table__
 # Read on every move: built once, run as plain SQL (no ORM objects made for the rows).
 _ACTIVE_STAGES = (
-    sa.select(_STAGES.c.id, _STAGES.c.name, _STAGES.c.category, _STAGES.c.position)
+    sa.select(_STAGES.c.id, _STAGES.c.name, _STAGES.c.category, _STAGES.c.position, _STAGES.c.target_days)
     .where(_STAGES.c.job_id == sa.bindparam("job_id"), _STAGES.c.removed_at.is_(None))
     .order_by(_STAGES.c.position, _STAGES.c.id)
 )
@@ -47,7 +51,12 @@ def pipeline_of(s: Session, job_id: int) -> Pipeline:
     """The job's active stages in board order (one query)."""
     rows = s.execute(_ACTIVE_STAGES, {"job_id": job_id}).all()
     return Pipeline(
-        tuple(StageRef(id=r.id, name=r.name, category=r.category, position=r.position) for r in rows)
+        tuple(
+            StageRef(
+                id=r.id, name=r.name, category=r.category, position=r.position, target_days=r.target_days
+            )
+            for r in rows
+        )
     )
 
 
@@ -83,7 +92,15 @@ def create_for_job(
 ):
     """The stages of a new job (already checked by ``parse_stages``)."""
     for position, spec in enumerate(specs):
-        s.add(JobStage(job_id=job_id, position=position, name=spec.name, category=spec.category.value))
+        s.add(
+            JobStage(
+                job_id=job_id,
+                position=position,
+                name=spec.name,
+                category=spec.category.value,
+                target_days=spec.target_days,
+            )
+        )
     s.flush()
 
 
@@ -145,8 +162,17 @@ def replace_stages(s: Session, job_id: int, raw: object) -> None:
     s.flush()
     for position, (spec, row) in enumerate(plan):
         if row is None:
-            s.add(JobStage(job_id=job_id, position=position, name=spec.name, category=spec.category.value))
+            s.add(
+                JobStage(
+                    job_id=job_id,
+                    position=position,
+                    name=spec.name,
+                    category=spec.category.value,
+                    target_days=spec.target_days,
+                )
+            )
             continue
         row.name, row.category, row.position = spec.name, spec.category.value, position
+        row.target_days = spec.target_days
         s.add(row)
     s.flush()

@@ -41,6 +41,7 @@ class StageRef:
     name: str
     category: str
     position: int
+    target_days: int | None = None  # see JobStage.target_days
 
     @property
     def terminal(self) -> bool:
