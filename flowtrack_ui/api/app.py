@@ -20,8 +20,10 @@ from . import (
     analytics,
     applications,
     auth,
+    bulk,
     collaboration,
     company,
+    email_templates,
     errors,
     jobs,
     me,
@@ -85,9 +87,11 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     )
     api.state.db_provider = db_provider
     errors.install(api)
+    api.include_router(bulk.router)  # POST /api/applications/bulk before /api/applications/{id}
     for module in (auth, jobs, applications, profile, me, collaboration, pipelines, analytics, talent):
         api.include_router(module.router)
     api.include_router(company.router)
+    api.include_router(email_templates.router)
     api.include_router(careers_apply.router)  # the job page's apply form (before the site's catch-all)
     api.include_router(careers_site.router)  # the careers site's HTML and XML, before Reflex's pages
 

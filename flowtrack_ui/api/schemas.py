@@ -713,3 +713,44 @@ class CareersOut(BaseModel):
 
 class EraseMeIn(BaseModel):
     password: str = Field(max_length=1000, description="Your password, to confirm.")
+
+
+class BulkIn(BaseModel):
+    """One action on many applications; the fields an action does not use are ignored."""
+
+    action: str = Field(max_length=20, description="move, reject, tag or add_to_job")
+    application_ids: list[int] = Field(
+        max_length=5000, description="At most 500 different applications; a repeated id counts once."
+    )
+    target_stage: str | None = Field(default=None, max_length=200, description="move: a stage name.")
+    reason: str | None = Field(
+        default=None, max_length=200, description="reject: one of the company's standard reasons."
+    )
+    reason_id: int | None = Field(default=None, description="reject: a standard reason by its id.")
+    note: str | None = Field(
+        default=None, max_length=2000, description="An internal note; a move back's reason."
+    )
+    send_in_minutes: int | None = Field(
+        default=None,
+        description="move, reject: hold each candidate's email this long after the batch (0 to "
+        "43200; never less than the undo window, which is the default).",
+    )
+    notify: bool = Field(default=True, description="move, reject: false sends the candidates no email.")
+    tags: list[str] | None = Field(
+        default=None, max_length=50, description="tag: added to each candidate's tags."
+    )
+    job_id: int | None = Field(default=None, description="add_to_job: an open job of the company.")
+
+
+class BulkFailureOut(FromView):
+    id: int = Field(validation_alias="application_id")
+    name: str = Field(description="The candidate, as the board names them")
+    detail: str = Field(description="Why this application was left as it was")
+
+
+class BulkOut(FromView):
+    batch_id: int | None = Field(description="For POST /api/batches/{id}/undo; null when nothing was done.")
+    action: str
+    succeeded: list[int] = Field(description="The application ids acted on")
+    failed: list[BulkFailureOut]
+    undo_seconds: int = Field(description="How long the batch may be undone; 0: it cannot be.")
