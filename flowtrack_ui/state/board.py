@@ -12,10 +12,12 @@ from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidInput
 from flowtrack_ui.core.models import TAKES_APPLICATIONS
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
 from flowtrack_ui.core.pipelines import moves, rejection_reasons
+from flowtrack_ui.core.pipelines.categories import is_terminal
 from flowtrack_ui.core.privacy.erase import shown_email
 from flowtrack_ui.core.views import Board
 
 from . import live
+from .bulk import BulkActions
 from .format import day, exact, relative
 from .session import SessionState, db
 
@@ -36,6 +38,8 @@ class CardRow:
     reasons: dict[str, str] = dataclasses.field(default_factory=dict)
     # Targets that open a dialog first (the core's moves that take words): the board waits for the answer.
     asks: list[str] = dataclasses.field(default_factory=list)
+    # The next stage ("a" on the keyboard, Advance): the core's forward move, if it offers one.
+    advance: str = ""
     category: str = ""
     headline: str = ""
     has_resume: bool = False
@@ -65,6 +69,8 @@ class ColumnRow:
     hidden: int
     cards: list[CardRow] = dataclasses.field(default_factory=list)
     category: str = ""
+    # Hired, Rejected and Withdrawn: pinned at the board's right edge as slim drop targets.
+    final: bool = False
 
 
 @dataclasses.dataclass
@@ -129,6 +135,7 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                     kinds={m.stage: m.kind for m in c.moves} if can_move else {},
                     reasons={m.stage: m.reason for m in c.moves} if can_move else {},
                     asks=[m.stage for m in c.moves if m.asks] if can_move else [],
+                    advance=next((m.stage for m in c.moves if m.kind == "forward"), "") if can_move else "",
                     category=c.category,
                     headline=c.headline,
                     has_resume=c.has_resume,
@@ -139,12 +146,13 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                 for c in col.cards
             ],
             category=col.category,
+            final=is_terminal(col.category),
         )
         for col in board.columns
     ]
 
 
-class BoardState(SessionState):
+class BoardState(SessionState, BulkActions):
     job_id: int = 0
     can_move: bool = False
     job_title: str = ""
@@ -159,8 +167,12 @@ class BoardState(SessionState):
     answered: int = 0
     # Cards shown per column (stage name → how many); "Show more" grows one column only.
     _shown: dict[str, int] = {}
-    # Final columns (Hired, Rejected, Withdrawn) folded to narrow drop zones.
+    # Final columns (Hired, Rejected, Withdrawn) folded to slim drop targets (all of them when a
+    # board opens: they are pinned at its right edge, and unfold to show their cards).
     folded: list[str] = []
+    _fold_finals: bool = False
+    # The keyboard shortcuts' help sheet.
+    help_open: bool = False
     # On a phone the board shows one column at a time: this one (chosen with the stage tabs).
     phone_stage: str = ""
     loading: bool = True
@@ -203,6 +215,14 @@ class BoardState(SessionState):
         self.search, self.per_stage, self.detail_open, self.ask_open = "", PAGE, False, False
         self._shown = {}
         self.reasons = []
+        self.help_open, self.bulk_reject_open, self.bulk_tag_open, self.bulk_add_open = (
+            False,
+            False,
+            False,
+            False,
+        )
+        self.selected, self.bulk_summary, self.bulk_failed_heading, self.bulk_failures = [], "", "", []
+        self._fold_finals = True
         self._watch_gen += 1
         refused = self._refresh()
         if refused is None and not self.not_found:
@@ -230,6 +250,9 @@ class BoardState(SessionState):
             col.cards = col.cards[:limit]
             col.hidden = col.count - len(col.cards)
         self.columns = columns
+        if self._fold_finals:
+            self.folded, self._fold_finals = [c.stage for c in columns if c.final], False
+        self._keep_selectable()
         if self.phone_stage not in [c.stage for c in columns]:
             self.phone_stage = columns[0].stage if columns else ""
         self.total = board.total
@@ -280,9 +303,10 @@ class BoardState(SessionState):
 
     @rx.event
     def show_stage(self, stage: str):
-        """The phone's stage tabs: which column is on screen."""
+        """The phone's stage tabs: which column is on screen (a final one opens to show its cards)."""
         if any(c.stage == stage for c in self.columns):
             self.phone_stage = stage
+            self.folded = [s for s in self.folded if s != stage]
 
     @rx.event
     def toggle_fold(self, stage: str):
@@ -293,6 +317,82 @@ class BoardState(SessionState):
 
     def _card(self, application_id: int) -> CardRow | None:
         return next((c for col in self.columns for c in col.cards if c.id == application_id), None)
+
+    # --- selection and bulk actions (BulkActions): what this board gives them ----------------
+
+    def _selectable_ids(self) -> list[int]:
+        """The cards on the board, column by column (only recruiters select: they act in bulk)."""
+        if not self.can_move:
+            return []
+        return [c.id for col in self.columns if col.stage not in self.folded for c in col.cards]
+
+    def _same_range_group(self, first: int, second: int) -> bool:
+        return any(
+            first in ids and second in ids for ids in ([c.id for c in col.cards] for col in self.columns)
+        )
+
+    def _bulk_stages(self) -> list[str]:
+        """Where "Move to…" may take the selection: the stages the core lets at least one of the
+        selected cards move to without words (rejections and corrections have their own dialog)."""
+        chosen = set(self.selected)
+        cards = [c for col in self.columns for c in col.cards if c.id in chosen]
+        reachable = {
+            stage
+            for c in cards
+            for stage in c.allowed
+            if c.kinds.get(stage) != "reject" and c.reasons.get(stage) != "required"
+        }
+        return [col.stage for col in self.columns if col.stage in reachable]
+
+    def _current_job_id(self) -> int:
+        return self.job_id
+
+    def _after_bulk(self):
+        result = self._refresh()
+        if self.detail_open and result is None:
+            try:
+                self._load_history()
+            except DomainError as exc:
+                return self.refuse(exc)
+        return result
+
+    @rx.event
+    def select_column(self, stage: str):
+        """A column's "Select all": every card it shows joins the selection."""
+        col = next((c for c in self.columns if c.stage == stage), None)
+        if col is None or not self.can_move:
+            return None
+        return self.select_many([c.id for c in col.cards])
+
+    # --- the keyboard ------------------------------------------------------------------------
+
+    @rx.event
+    def key_action(self, action: str, application_id: int = 0):
+        """A shortcut the board's key handler passes on: advance or reject the focused card, the help."""
+        if action == "help":
+            self.help_open = True
+            return None
+        card = self._card(application_id) if isinstance(application_id, int) else None
+        if action == "advance":
+            if card is None:
+                return rx.toast.info("Focus a card first (j and k move between cards).")
+            if not card.advance:
+                return rx.toast.info(f"{card.name} has no next stage to advance to.")
+            return self._move(card.id, card.advance, card.stage)
+        if action == "reject":
+            if not self.selected:
+                if card is None:
+                    return rx.toast.info("Focus or select the cards to reject first.")
+                if not self.can_move:
+                    return rx.toast.info("This board is read-only for you: recruiters reject applications.")
+                self.selected = [card.id]
+                self.bulk_stages = self._bulk_stages()
+            return self.open_bulk_reject()
+        return None
+
+    @rx.event
+    def set_help_open(self, value: bool):
+        self.help_open = value is True
 
     def _move(
         self,

@@ -1,0 +1,357 @@
+"""The bulk bar (what to do with the selected applications) and its dialogs, for any state that
+mixes in ``state.bulk.BulkActions``: the board, a list of applications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from flowtrack_ui.state.bulk import BulkFailureRow, JobChoice
+from flowtrack_ui.state.format import counted
+
+_FIELD = {"width": "100%", "padding": "6px", "borderRadius": "6px", "fontSize": "14px"}
+_LABEL = {"fontSize": "14px", "fontWeight": "500"}
+
+
+def _failure(f: BulkFailureRow) -> rx.Component:
+    return rx.el.li(
+        rx.text(f.name, weight="bold", as_="span"), ": " + f.detail, data_testid="bulk-failure", data_id=f.id
+    )
+
+
+def bulk_summary(S: Any) -> rx.Component:
+    """What the last batch did, and each application it left alone with the reason."""
+    return rx.cond(
+        S.bulk_summary != "",
+        rx.hstack(
+            rx.box(
+                rx.text(S.bulk_summary, size="2", weight="medium", data_testid="bulk-summary"),
+                rx.cond(
+                    S.bulk_failed_heading != "",
+                    rx.box(
+                        rx.text(S.bulk_failed_heading, size="2", data_testid="bulk-failed-heading"),
+                        rx.el.ul(
+                            rx.foreach(S.bulk_failures, _failure),
+                            style={"margin": "4px 0 0 18px", "fontSize": "14px", "maxHeight": "30vh"},
+                            class_name="ft-bulk-failures",
+                        ),
+                    ),
+                ),
+                flex="1",
+                min_width="0",
+            ),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                on_click=S.dismiss_bulk_summary,
+                aria_label="Dismiss the summary",
+                data_testid="bulk-dismiss",
+            ),
+            width="100%",
+            align="start",
+            data_testid="bulk-result",
+        ),
+    )
+
+
+def _move_menu(S: Any) -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                "Move to…",
+                rx.icon("chevron-down", size=14),
+                size="2",
+                variant="soft",
+                data_testid="bulk-move",
+            )
+        ),
+        rx.menu.content(
+            rx.foreach(
+                S.bulk_stages,
+                lambda stage: rx.menu.item(
+                    stage, on_select=S.bulk_move(stage), data_testid="bulk-move-to-" + stage
+                ),
+            ),
+            rx.cond(
+                S.bulk_stages.length() == 0,
+                rx.menu.item("No stage all of these can move to", disabled=True),
+            ),
+        ),
+    )
+
+
+def bulk_bar(S: Any) -> rx.Component:
+    """Sticky at the bottom of the page while something is selected (or a batch's summary shows):
+    the count and the actions; on a phone the buttons wrap under the count."""
+    some = S.selected.length() > 0
+    return rx.cond(
+        some | (S.bulk_summary != ""),
+        rx.box(
+            bulk_summary(S),
+            rx.cond(
+                some,
+                rx.flex(
+                    rx.text(
+                        S.selected.length().to_string() + " selected",
+                        size="2",
+                        weight="bold",
+                        data_testid="bulk-count",
+                    ),
+                    rx.flex(
+                        _move_menu(S),
+                        rx.button(
+                            "Reject…",
+                            size="2",
+                            variant="soft",
+                            color_scheme="red",
+                            high_contrast=True,
+                            on_click=S.open_bulk_reject,
+                            data_testid="bulk-reject",
+                        ),
+                        rx.button(
+                            "Tag…", size="2", variant="soft", on_click=S.open_bulk_tag, data_testid="bulk-tag"
+                        ),
+                        rx.button(
+                            "Add to job…",
+                            size="2",
+                            variant="soft",
+                            on_click=S.open_bulk_add,
+                            data_testid="bulk-add",
+                        ),
+                        rx.button(
+                            "Clear",
+                            size="2",
+                            variant="ghost",
+                            color_scheme="gray",
+                            on_click=S.clear_selection,
+                            data_testid="bulk-clear",
+                        ),
+                        gap="2",
+                        wrap="wrap",
+                    ),
+                    gap="3",
+                    align="center",
+                    wrap="wrap",
+                    justify="between",
+                    width="100%",
+                ),
+            ),
+            role="region",
+            aria_label="Selected applications",
+            class_name="ft-bulk-bar",
+            data_testid="bulk-bar",
+        ),
+    )
+
+
+def _error(S: Any) -> rx.Component:
+    return rx.cond(
+        S.bulk_error != "",
+        rx.text(S.bulk_error, color_scheme="red", size="2", role="alert", data_testid="bulk-error"),
+    )
+
+
+def _buttons(label: Any, test_id: str, danger: bool = False) -> rx.Component:
+    return rx.hstack(
+        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+        rx.button(
+            label,
+            type="submit",
+            color_scheme="red" if danger else "indigo",
+            high_contrast=danger,  # white on red-9 is under 4.5:1
+            data_testid=test_id,
+        ),
+        justify="end",
+        width="100%",
+    )
+
+
+def _when(value: str, label: str, checked: bool = False) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            type="radio", name="when", value=value, default_checked=checked, data_testid="when-" + value
+        ),
+        " " + label,
+        style={"display": "flex", "gap": "6px", "alignItems": "center", "fontSize": "14px"},
+    )
+
+
+def bulk_reject_dialog(S: Any) -> rx.Component:
+    """A standard reason, a note, and when the candidates are emailed (held until then)."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Reject " + counted(S.selected.length(), "application") + "?"),
+            rx.dialog.description(
+                "The reason and the note stay with your team; the candidates never see them. "
+                "Each email is held until the time you choose, and Undo cancels it.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.el.label("Reason", html_for="bulk-reason", style=_LABEL),
+                    rx.el.select(
+                        rx.el.option("No standard reason", value=""),
+                        rx.foreach(S.bulk_reasons, lambda r: rx.el.option(r, value=r)),
+                        id="bulk-reason",
+                        name="reason",
+                        data_testid="bulk-reason",
+                        style=_FIELD,
+                    ),
+                    rx.el.label("Note (optional)", html_for="bulk-note", style=_LABEL),
+                    rx.text_area(
+                        id="bulk-note", name="note", width="100%", max_length=2000, data_testid="bulk-note"
+                    ),
+                    rx.el.fieldset(
+                        rx.el.legend("Email the candidates", style=_LABEL),
+                        _when("undo", "After the undo window", checked=True),
+                        _when("1d", "In 1 day"),
+                        _when("2d", "In 2 days"),
+                        rx.el.div(
+                            _when("days", "In"),
+                            rx.el.input(
+                                type="number",
+                                name="days",
+                                min="1",
+                                max="365",
+                                default_value="3",
+                                aria_label="Number of days before the email",
+                                data_testid="bulk-days",
+                                style={"width": "72px", "padding": "4px", "borderRadius": "6px"},
+                            ),
+                            rx.text("days", size="2", as_="span"),
+                            style={"display": "flex", "gap": "6px", "alignItems": "center"},
+                        ),
+                        _when("never", "Don't email"),
+                        style={"border": "none", "padding": 0, "margin": 0, "display": "grid", "gap": "6px"},
+                    ),
+                    _error(S),
+                    _buttons(
+                        "Reject " + counted(S.selected.length(), "application"), "bulk-confirm-reject", True
+                    ),
+                    spacing="3",
+                    padding_top="3",
+                    align="start",
+                ),
+                on_submit=S.bulk_reject,
+            ),
+            max_width="480px",
+        ),
+        open=S.bulk_reject_open,
+        on_open_change=S.set_bulk_reject_open,
+    )
+
+
+def bulk_tag_dialog(S: Any) -> rx.Component:
+    """Tags for every selected candidate, suggesting the ones the company already uses."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Tag " + counted(S.selected.length(), "candidate") + "?"),
+            rx.dialog.description("Tags are your company's; candidates never see them.", size="2"),
+            rx.form(
+                rx.vstack(
+                    rx.el.label("Tags, separated by commas", html_for="bulk-tags", style=_LABEL),
+                    rx.el.input(
+                        id="bulk-tags",
+                        name="tags",
+                        value=S.bulk_tag_draft,
+                        on_change=S.set_bulk_tag_draft,
+                        list="bulk-tag-list",
+                        auto_complete="off",
+                        data_testid="bulk-tags",
+                        style=_FIELD | {"border": "1px solid var(--gray-a7)"},
+                    ),
+                    rx.el.datalist(
+                        rx.foreach(S.bulk_tag_suggestions, lambda t: rx.el.option(value=t)),
+                        id="bulk-tag-list",
+                    ),
+                    rx.cond(
+                        S.bulk_tag_suggestions.length() > 0,
+                        rx.box(
+                            rx.text("Your company's tags", size="1", color_scheme="gray"),
+                            rx.flex(
+                                rx.foreach(
+                                    S.bulk_tag_suggestions,
+                                    lambda t: rx.button(
+                                        t,
+                                        size="1",
+                                        variant="surface",
+                                        type="button",
+                                        on_click=S.add_tag_suggestion(t),
+                                        data_testid="bulk-tag-suggestion",
+                                    ),
+                                ),
+                                gap="1",
+                                wrap="wrap",
+                                padding_top="1",
+                            ),
+                        ),
+                    ),
+                    _error(S),
+                    _buttons("Add tags", "bulk-confirm-tag"),
+                    spacing="3",
+                    padding_top="3",
+                    align="start",
+                    width="100%",
+                ),
+                on_submit=S.bulk_tag,
+            ),
+            max_width="480px",
+        ),
+        open=S.bulk_tag_open,
+        on_open_change=S.set_bulk_tag_open,
+    )
+
+
+def _job_option(j: JobChoice) -> rx.Component:
+    return rx.el.option(j.title, value=j.id)
+
+
+def bulk_add_dialog(S: Any) -> rx.Component:
+    """Another of the company's jobs taking applications, for every selected candidate."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Add " + counted(S.selected.length(), "candidate") + " to a job"),
+            rx.dialog.description(
+                "Each gets a new application in the job's first stage; the history says you added them.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.cond(
+                        S.bulk_jobs.length() > 0,
+                        rx.vstack(
+                            rx.el.label("Job", html_for="bulk-job", style=_LABEL),
+                            rx.el.select(
+                                rx.foreach(S.bulk_jobs, _job_option),
+                                id="bulk-job",
+                                name="job_id",
+                                data_testid="bulk-job",
+                                style=_FIELD,
+                            ),
+                            spacing="1",
+                            width="100%",
+                        ),
+                        rx.text("No other job of your company is taking applications.", size="2"),
+                    ),
+                    _error(S),
+                    _buttons("Add to job", "bulk-confirm-add"),
+                    spacing="3",
+                    padding_top="3",
+                    align="start",
+                    width="100%",
+                ),
+                on_submit=S.bulk_add_form,
+            ),
+            max_width="480px",
+        ),
+        open=S.bulk_add_open,
+        on_open_change=S.set_bulk_add_open,
+    )
+
+
+def bulk_dialogs(S: Any) -> rx.Component:
+    """The bar's three dialogs, to place once on the page."""
+    return rx.fragment(bulk_reject_dialog(S), bulk_tag_dialog(S), bulk_add_dialog(S))
