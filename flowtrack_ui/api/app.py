@@ -23,6 +23,7 @@ from . import (
     bulk,
     collaboration,
     company,
+    email_templates,
     errors,
     jobs,
     me,
@@ -90,6 +91,7 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     for module in (auth, jobs, applications, profile, me, collaboration, pipelines, analytics, talent):
         api.include_router(module.router)
     api.include_router(company.router)
+    api.include_router(email_templates.router)
     api.include_router(careers_apply.router)  # the job page's apply form (before the site's catch-all)
     api.include_router(careers_site.router)  # the careers site's HTML and XML, before Reflex's pages
 
