@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from flowtrack_ui.core import queries
 from flowtrack_ui.core.accounts import invitations
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.bulk.actions import BULK_ACTIONS, MAX_BULK, RUNNING_HOLD, run_bulk, undo_batch
@@ -264,11 +265,19 @@ def _reason_id(db, company, label: str) -> int:
         ).one()
 
 
-def test_notify_false_sends_no_email(db, acme):
+def test_notify_false_sends_no_email_and_the_tracker_still_tells(db, acme):
     ids = _applicants(db, acme.job_id, 2)
     result = run_bulk(db, acme.recruiter, "reject", ids, notify=False)
-    emails = _emails_of(db, [r.id for r in _batch_rows(db, result.batch_id)])
-    assert emails and all(e.cancelled_at is not None and e.sent_at is None for e in emails)
+    rows = _batch_rows(db, result.batch_id)
+    assert len(rows) == 2 and _emails_of(db, [r.id for r in rows]) == []
+    # The rejection stands: once it can no longer be undone the candidate's tracker shows it.
+    cand = principal(db, "c0@example.com")
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert [t.new_stage for t in queries.my_timeline(db, cand, ids[0], now=later)] == ["Applied", "Rejected"]
+    assert [t.new_stage for t in queries.my_timeline(db, cand, ids[0], now=datetime.now(UTC))] == ["Applied"]
+    # And an undo puts the card back as usual.
+    assert undo_batch(db, acme.recruiter, result.batch_id).succeeded == tuple(ids)
+    assert [t.new_stage for t in queries.my_timeline(db, cand, ids[0], now=later)] == ["Applied"]
 
 
 def test_emails_wait_while_a_batch_runs(db, acme, monkeypatch):
@@ -323,6 +332,9 @@ def test_the_window_counts_from_the_batchs_end(db, acme):
             .where(ApplicationHistory.batch_id == result.batch_id)
             .values(changed_at=datetime.now(UTC) - timedelta(seconds=60))
         )
+    # Nor does the candidate see those moves while the batch can be undone.
+    cand = principal(db, "c0@example.com")
+    assert [t.new_stage for t in queries.my_timeline(db, cand, ids[0], now=datetime.now(UTC))] == ["Applied"]
     assert undo_batch(db, acme.recruiter, result.batch_id).succeeded == tuple(ids)
     assert [_stage(db, i) for i in ids] == ["Applied", "Applied"]
 

@@ -154,20 +154,24 @@ def _open_batch(db: Database, principal: Principal, company_id: int, action: str
 
 
 def _close_batch(db: Database, batch_id: int, *, done: bool, send_after: timedelta, notify: bool) -> None:
-    """The batch's end: its emails leave ``send_after`` from now (or never); a batch that changed
-    nothing is not kept."""
+    """The batch's end: its emails leave ``send_after`` from now, or are never written (a
+    cancelled one would read as an undone rejection, hidden from the candidate's tracker, while
+    this one stands); a batch that changed nothing is not kept."""
     now = datetime.now(UTC)
     with db.session(write=True) as s:
         if not done:
             s.execute(sa.delete(BulkBatch).where(BulkBatch.id == batch_id))
             return
         s.execute(sa.update(BulkBatch).where(BulkBatch.id == batch_id).values(finished_at=now))
-        held = sa.update(OutboxEmail).where(
+        held = (
             OutboxEmail.history_id.in_(_batch_rows(batch_id)),
             OutboxEmail.sent_at.is_(None),
             OutboxEmail.cancelled_at.is_(None),
         )
-        s.execute(held.values(next_attempt_at=now + send_after) if notify else held.values(cancelled_at=now))
+        if notify:
+            s.execute(sa.update(OutboxEmail).where(*held).values(next_attempt_at=now + send_after))
+        else:
+            s.execute(sa.delete(OutboxEmail).where(*held))
 
 
 def run_bulk(
