@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from .. import validation
@@ -45,7 +46,7 @@ from ..views import BulkFailure, BulkResult
 
 BULK_ACTIONS = ("move", "reject", "tag", "add_to_job")  # "email" comes with email templates
 MAX_BULK = 500
-# The longest a rejection email may be held: 30 days.
+# The longest a batch's emails may be held: 30 days.
 MAX_SEND_IN_MINUTES = 60 * 24 * 30
 # Batches of moves can be undone; a tag or a new application cannot (nothing to put back cleanly).
 UNDOABLE_ACTIONS = frozenset({"move", "reject"})
@@ -74,8 +75,10 @@ class _Card:
 def _action(value: object) -> str:
     if isinstance(value, str) and value in BULK_ACTIONS:
         return value
-    shown = f"“{value[:40]}”" if isinstance(value, str) else "missing"
-    raise InvalidInput(f"Unknown bulk action {shown}; valid actions are: {', '.join(BULK_ACTIONS)}.")
+    valid = ", ".join(BULK_ACTIONS)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"Choose a bulk action; valid actions are: {valid}.")
+    raise InvalidInput(f"Unknown bulk action “{value.strip()[:40]}”; valid actions are: {valid}.")
 
 
 def _application_ids(value: object) -> list[int]:
@@ -140,7 +143,8 @@ def _not_found(application_id: int) -> BulkFailure:
     return BulkFailure(application_id, f"Application {application_id}", "Application not found.")
 
 
-def _batch_rows(batch_id: int):
+def _batch_rows(batch_id: int) -> Select:
+    """The history rows of a batch's moves (what its emails point to), as a subquery."""
     return select(ApplicationHistory.id).where(ApplicationHistory.batch_id == batch_id)
 
 
@@ -154,9 +158,9 @@ def _open_batch(db: Database, principal: Principal, company_id: int, action: str
 
 
 def _close_batch(db: Database, batch_id: int, *, done: bool, send_after: timedelta, notify: bool) -> None:
-    """The batch's end: its emails leave ``send_after`` from now, or are never written (a
-    cancelled one would read as an undone rejection, hidden from the candidate's tracker, while
-    this one stands); a batch that changed nothing is not kept."""
+    """The batch's end: its emails leave ``send_after`` from now, or are dropped with
+    ``notify=False`` (a cancelled one would read as an undone rejection, hidden from the
+    candidate's tracker, while this one stands); a batch that changed nothing is not kept."""
     now = datetime.now(UTC)
     with db.session(write=True) as s:
         if not done:
