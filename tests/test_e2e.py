@@ -138,6 +138,8 @@ def test_hiring_story(server, smtp, new_page):
     # The hiring manager sees counts and a funnel, and nothing to move cards with.
     hm = new_page()
     sign_in(hm, server, "manager@acme.test")
+    hm.wait_for_url(re.compile(r"/work"))  # staff land on My work; the overview is one click away
+    hm.click("[data-testid=nav-overview]")
     hm.wait_for_url(re.compile(r"/overview"))
     job_card = hm.locator(f'[data-testid=overview-job][data-job="{JOB}"]')
     job_card.locator("[data-testid=funnel] svg").first.wait_for()
