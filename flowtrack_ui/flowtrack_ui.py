@@ -27,6 +27,7 @@ from flowtrack_ui.pages.candidate import tracker_page
 from flowtrack_ui.pages.careers_settings import careers_settings_page
 from flowtrack_ui.pages.home import home_page
 from flowtrack_ui.pages.jobs import jobs_page
+from flowtrack_ui.pages.listing import list_page
 from flowtrack_ui.pages.overview import overview_page
 from flowtrack_ui.pages.profile import profile_page
 from flowtrack_ui.pages.talent import talent_page
@@ -39,6 +40,7 @@ from flowtrack_ui.state.auth import AuthState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.careers_settings import CareersSettingsState
 from flowtrack_ui.state.jobs import StaffJobsState
+from flowtrack_ui.state.listing import ListState
 from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.profile import ProfileState
 from flowtrack_ui.state.session import SessionState
@@ -109,6 +111,7 @@ app.add_page(account_page, route="/account", title="Account · FlowTrack", on_lo
 app.add_page(work_page, route="/work", title="My work · FlowTrack", on_load=WorkState.load)
 app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)
 app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=BoardState.load)
+app.add_page(list_page, route="/list", title="Applications · FlowTrack", on_load=ListState.load)
 app.add_page(overview_page, route="/overview", title="Overview · FlowTrack", on_load=OverviewState.load)
 app.add_page(analytics_page, route="/analytics", title="Analytics · FlowTrack", on_load=AnalyticsState.load)
 app.add_page(talent_page, route="/talent", title="Talent pool · FlowTrack", on_load=TalentState.load)

@@ -7,7 +7,7 @@ import reflex as rx
 from flowtrack_ui.components.board import stage_badge, tag_badges
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.components.team import interviews_panel, notes_and_feed, schedule_dialog, scorecard_dialog
-from flowtrack_ui.state.application import AnswerRow, DuplicateRow
+from flowtrack_ui.state.application import ActMove, AnswerRow, DuplicateRow
 from flowtrack_ui.state.application import ApplicationState as S
 from flowtrack_ui.state.application_team import TeamState as T
 
@@ -207,7 +207,253 @@ def _resume_viewer() -> rx.Component:
             width="100%",
         ),
         width="100%",
+        id="resume",
     )
+
+
+def _walker() -> rx.Component:
+    """Back to where the page was opened from, and Previous / Next through it (keys k / j)."""
+    return rx.flex(
+        rx.link("← ", S.back_label, href=S.back_href, size="2", data_testid="back-to-origin"),
+        rx.cond(
+            S.position_label != "",
+            rx.hstack(
+                rx.cond(
+                    S.previous_href != "",
+                    rx.link(
+                        "← Previous",
+                        href=S.previous_href,
+                        size="2",
+                        aria_keyshortcuts="k",
+                        data_testid="app-previous",
+                    ),
+                    rx.text("← Previous", size="2", color_scheme="gray", aria_disabled="true"),
+                ),
+                rx.text(S.position_label, size="2", color_scheme="gray", data_testid="app-position"),
+                rx.cond(
+                    S.next_href != "",
+                    rx.link(
+                        "Next →", href=S.next_href, size="2", aria_keyshortcuts="j", data_testid="app-next"
+                    ),
+                    rx.text("Next →", size="2", color_scheme="gray", aria_disabled="true"),
+                ),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+            ),
+        ),
+        justify="between",
+        align="center",
+        wrap="wrap",
+        gap="2",
+        width="100%",
+    )
+
+
+def _move_item(m: ActMove) -> rx.Component:
+    return rx.menu.item(m.label, on_select=S.move_to(m.stage), data_testid="act-move-to-" + m.stage)
+
+
+def _acts() -> rx.Component:
+    """Advance, Move to…, Reject…, Note, Schedule for recruiters; hiring managers read and write notes."""
+    note = rx.button(
+        rx.icon("message-square", size=16, aria_hidden="true"),
+        "Note",
+        variant="soft",
+        on_click=S.focus_note,
+        data_testid="act-note",
+    )
+    return rx.cond(
+        S.can_move,
+        rx.flex(
+            rx.cond(
+                S.advance_to != "",
+                rx.button(
+                    rx.icon("arrow-right", size=16, aria_hidden="true"),
+                    "Advance to " + S.advance_to,
+                    on_click=S.advance,
+                    data_testid="act-advance",
+                ),
+            ),
+            rx.cond(
+                S.act_moves.length() > 0,
+                rx.menu.root(
+                    rx.menu.trigger(
+                        rx.button(
+                            "Move to…",
+                            rx.icon("chevron-down", size=14, aria_hidden="true"),
+                            variant="soft",
+                            data_testid="act-move",
+                        )
+                    ),
+                    rx.menu.content(rx.foreach(S.act_moves, _move_item)),
+                ),
+            ),
+            rx.cond(
+                S.can_reject,
+                rx.button(
+                    "Reject…",
+                    variant="soft",
+                    color_scheme="red",
+                    high_contrast=True,
+                    on_click=S.open_reject,
+                    data_testid="act-reject",
+                ),
+            ),
+            note,
+            rx.cond(
+                T.can_schedule,
+                rx.button(
+                    rx.icon("calendar-plus", size=16, aria_hidden="true"),
+                    "Schedule",
+                    variant="soft",
+                    on_click=T.open_schedule,
+                    data_testid="act-schedule",
+                ),
+            ),
+            gap="2",
+            wrap="wrap",
+            role="toolbar",
+            aria_label="Act on this application",
+            data_testid="act-bar",
+        ),
+        rx.flex(
+            note,
+            rx.text(
+                "Read-only: recruiters move applications; you read them, write notes and score interviews.",
+                size="1",
+                color_scheme="gray",
+                data_testid="act-read-only",
+            ),
+            gap="3",
+            align="center",
+            wrap="wrap",
+        ),
+    )
+
+
+_LABEL = {"fontSize": "14px", "fontWeight": "500"}
+_FIELD = {"width": "100%", "padding": "6px", "borderRadius": "6px", "fontSize": "14px"}
+
+
+def _dialog_buttons(label, test_id: str, danger: bool = False) -> rx.Component:
+    return rx.hstack(
+        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+        rx.button(
+            label,
+            type="submit",
+            color_scheme="red" if danger else "indigo",
+            high_contrast=danger,
+            data_testid=test_id,
+        ),
+        justify="end",
+        width="100%",
+    )
+
+
+def _error():
+    return rx.cond(
+        S.ask_error != "",
+        rx.text(S.ask_error, color_scheme="red", size="2", role="alert", data_testid="act-error"),
+    )
+
+
+def _reject_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Reject " + S.name + "?"),
+            rx.dialog.description(
+                "The reason and the note stay with your team; the candidate never sees them. "
+                "Their email waits until the undo window is over.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.el.label("Reason", html_for="act-reason", style=_LABEL),
+                    rx.el.select(
+                        rx.el.option("No standard reason", value=""),
+                        rx.foreach(S.reject_reasons, lambda r: rx.el.option(r, value=r)),
+                        id="act-reason",
+                        name="reason",
+                        style=_FIELD,
+                        data_testid="act-reason",
+                    ),
+                    rx.el.label("Note (optional)", html_for="act-reject-note", style=_LABEL),
+                    rx.text_area(
+                        id="act-reject-note",
+                        name="note",
+                        width="100%",
+                        max_length=2000,
+                        data_testid="act-note-text",
+                    ),
+                    _error(),
+                    _dialog_buttons("Reject", "act-confirm-reject", danger=True),
+                    spacing="3",
+                    padding_top="3",
+                    align="start",
+                ),
+                on_submit=S.confirm_reject,
+                reset_on_submit=False,
+            ),
+            max_width="460px",
+        ),
+        open=S.reject_open,
+        on_open_change=S.set_reject_open,
+    )
+
+
+def _ask_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Move " + S.name + " to " + S.ask_target + "?"),
+            rx.dialog.description(
+                "A correction needs a reason; it is kept in the stage history for your team.", size="2"
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.el.label("Reason", html_for="act-ask-note", style=_LABEL),
+                    rx.text_area(
+                        id="act-ask-note",
+                        name="note",
+                        width="100%",
+                        max_length=2000,
+                        data_testid="act-ask-note",
+                    ),
+                    _error(),
+                    _dialog_buttons("Move to " + S.ask_target, "act-confirm-move"),
+                    spacing="3",
+                    padding_top="3",
+                    align="start",
+                ),
+                on_submit=S.confirm_ask,
+                reset_on_submit=False,
+            ),
+            max_width="460px",
+        ),
+        open=S.ask_open,
+        on_open_change=S.set_ask_open,
+    )
+
+
+# j / k follow the Next / Previous links, n focuses the note box; never while typing in a field.
+_KEYS = """
+(() => {
+  if (window.__ftApplicationKeys) return;
+  window.__ftApplicationKeys = true;
+  document.addEventListener('keydown', (e) => {
+    if (!location.pathname.startsWith('/application')) return;
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (document.querySelector('[role=dialog], [role=menu]')) return;
+    const ids = {j: 'app-next', k: 'app-previous', n: 'act-note'};
+    const id = ids[e.key];
+    if (!id) return;
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    if (el) { e.preventDefault(); el.click(); }
+  });
+})()
+"""
 
 
 def application_page() -> rx.Component:
@@ -219,13 +465,7 @@ def application_page() -> rx.Component:
                 S.not_found != "",
                 empty_block("search_x", S.not_found, rx.link("Back to jobs", href="/jobs")),
                 rx.vstack(
-                    rx.link(
-                        "← Board of ",
-                        S.job_title,
-                        href="/board?job=" + S.job_id.to_string(),
-                        size="2",
-                        data_testid="back-to-board",
-                    ),
+                    _walker(),
                     rx.hstack(
                         rx.heading(S.name, size="7", as_="h1", data_testid="candidate-name"),
                         rx.el.span(stage_badge(S.stage), data_testid="application-stage"),
@@ -236,6 +476,7 @@ def application_page() -> rx.Component:
                         wrap="wrap",
                     ),
                     rx.text(S.job_title, color_scheme="gray"),
+                    _acts(),
                     rx.foreach(S.duplicates, _duplicate),
                     rx.grid(
                         rx.vstack(_profile(), _answers(), spacing="4", width="100%"),
@@ -260,6 +501,9 @@ def application_page() -> rx.Component:
                     ),
                     schedule_dialog(),
                     scorecard_dialog(),
+                    _reject_dialog(),
+                    _ask_dialog(),
+                    rx.box(on_mount=rx.call_script(_KEYS), display="none"),
                     spacing="3",
                     width="100%",
                 ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from flowtrack_ui.components.board import ask_dialog, board_view, history_drawer, stage_tabs
 from flowtrack_ui.components.layout import empty_block, loading_block, page
+from flowtrack_ui.components.listing import view_switch
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.format import counted
 
@@ -44,6 +45,7 @@ def board_page() -> rx.Component:
                             width=["100%", "280px"],
                             data_testid="board-search",
                         ),
+                        view_switch(BoardState.job_id, "board"),
                         justify="between",
                         align="end",
                         width="100%",

@@ -9,17 +9,22 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from flowtrack_ui.core.applications import details as application_details
-from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.applications import listing
+from flowtrack_ui.core.applications.listing import ListingQuery
+from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidInput
 from flowtrack_ui.core.files.file_types import LABELS, PDF
-from flowtrack_ui.core.permissions import STAFF_ROLES, Role
+from flowtrack_ui.core.permissions import STAFF_ROLES, Action, Role, may
+from flowtrack_ui.core.pipelines import moves, rejection_reasons
 from flowtrack_ui.core.privacy.erase import shown_email
 from flowtrack_ui.core.talent import tags
 
 from .format import day
+from .listing import PARAMS, application_href, list_href
 from .profile import size_label
 from .session import SessionState, db
 
@@ -37,6 +42,43 @@ class AnswerRow:
     prompt: str
     answer: str
     kind: str
+
+
+@dataclasses.dataclass
+class ActMove:
+    """A move offered by "Move to…": where to, the core's kind of move, and the words shown."""
+
+    stage: str
+    kind: str
+    label: str
+    asks: bool = False
+
+
+# What "Move to…" calls each kind of move (the reject has its own button).
+MOVE_LABELS = {
+    "forward": "{stage}",
+    "skip": "Skip to {stage}",
+    "back": "Back to {stage}…",
+    "reopen": "Reopen to {stage}…",
+    "unhire": "Undo hire: back to {stage}…",
+}
+
+
+def _context(params: dict[str, str]) -> tuple[str, ListingQuery, dict[str, str]] | None:
+    """Where the page was opened from (``from=list`` with the list's filters, or ``from=board``
+    with the column and the board's search), as the list ordering the core walks; None without."""
+    origin = params.get("from", "")
+    try:
+        if origin == "list":
+            kept = {k: params[k] for k in PARAMS if k in params and k not in ("page", "per_page")}
+            return origin, listing.parse_query(kept), kept
+        if origin == "board":
+            kept = {k: params[k] for k in ("stage", "q") if params.get(k)}
+            query = listing.parse_query({**kept, "sort": "days", "dir": "asc"})
+            return origin, query, kept
+    except InvalidInput:
+        return None
+    return None
 
 
 class ApplicationState(SessionState):
@@ -68,6 +110,25 @@ class ApplicationState(SessionState):
     tags_text: str = ""
     duplicates: list[DuplicateRow] = []
     _candidate_id: int = 0
+
+    # Acting from the page (recruiters): the next stage, the other moves, the dialog that asks.
+    can_move: bool = False
+    advance_to: str = ""
+    act_moves: list[ActMove] = []
+    can_reject: bool = False
+    _reject_stage: str = ""
+    reject_open: bool = False
+    reject_reasons: list[str] = []
+    ask_open: bool = False
+    ask_target: str = ""
+    ask_kind: str = ""
+    ask_error: str = ""
+    # Walking the list or board column the page was opened from.
+    back_href: str = ""
+    back_label: str = ""
+    previous_href: str = ""
+    next_href: str = ""
+    position_label: str = ""
 
     @rx.var
     def can_tag(self) -> bool:
@@ -120,9 +181,185 @@ class ApplicationState(SessionState):
         self.resume_is_pdf = bool(r and r.content_type == PDF)
         if r and not self.resume_is_pdf:
             self.resume_text = application_details.resume_text(db(), self.principal(), self.app_id)
+        refused = self._load_actions()
+        if refused is not None:
+            return refused
+        self._walk()
+        events: list = []
         if self.resume_is_pdf:
-            return ApplicationState.draw_page
+            events.append(ApplicationState.draw_page)
+        if self.router.url.query_parameters.get("focus") == "note":
+            events.append(ApplicationState.focus_note)
+        return events or None
+
+    # --- acting on the application -----------------------------------------------------------
+
+    def _load_actions(self):
+        """The moves the core offers the caller from the current stage (none for hiring managers)."""
+        try:
+            me = self.principal()
+            self.can_move = may(me, Action.MOVE_STAGE)
+            options = listing.act_options(db(), me, self.app_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.advance_to = next((m.stage for m in options if m.kind == "forward"), "")
+        self._reject_stage = next((m.stage for m in options if m.kind == "reject"), "")
+        self.can_reject = bool(self._reject_stage)
+        self.act_moves = [
+            ActMove(m.stage, m.kind, MOVE_LABELS[m.kind].format(stage=m.stage), m.reason == "required")
+            for m in options
+            if m.kind in MOVE_LABELS
+        ]
         return None
+
+    def _walk(self) -> None:
+        """Previous / Next through the list or column this page was opened from, keeping its filters."""
+        params = {k: str(v) for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
+        self.previous_href = self.next_href = self.position_label = ""
+        self.back_href, self.back_label = f"/board?job={self.job_id}", "Board of " + self.job_title
+        found = _context(params)
+        if found is None:
+            return
+        origin, query, kept = found
+        if origin == "list":
+            self.back_href, self.back_label = list_href(self.job_id, kept), "List of " + self.job_title
+        try:
+            place = listing.neighbours(db(), self.principal(), self.app_id, query)
+        except DomainError:
+            return  # the list no longer reads (a stage renamed): the page works without walking
+        if place is None:
+            return
+
+        def href(application_id: int | None) -> str:
+            if application_id is None:
+                return ""
+            if origin == "list":
+                return application_href(application_id, self.job_id, kept)
+            return "/application?" + urlencode(
+                {"id": application_id, "from": "board", "job": self.job_id, **kept}
+            )
+
+        self.previous_href, self.next_href = href(place.previous_id), href(place.next_id)
+        where = f"in {query.stage}" if origin == "board" and query.stage else "in the list"
+        self.position_label = f"{place.position:,} of {place.total:,} {where}"
+
+    def _move(self, target: str, note: str | None = None, reason: str | None = None, asked: bool = False):
+        """Every move of this page goes through the core's move_stage, like a drop on the board."""
+        try:
+            moved = moves.move_stage(
+                db(),
+                self.principal(),
+                self.app_id,
+                target,
+                expected_stage=self.stage,
+                note=note,
+                reason=reason,
+            )
+        except ConcurrentUpdate as exc:
+            self.stage, self.ask_open, self.reject_open = exc.current, False, False
+            self._load_actions()
+            return rx.toast.warning(f"Someone else moved this application first; it is now in {exc.current}.")
+        except InvalidInput as exc:
+            if asked:
+                self.ask_error = exc.message
+                return None
+            return self.refuse(exc)
+        except DomainError as exc:
+            self.ask_open = self.reject_open = False
+            return self.refuse(exc)
+        self.stage, self.ask_open, self.reject_open, self.ask_error = moved.stage, False, False, ""
+        self._load_actions()
+        if moved.undo_seconds:
+            return rx.toast.success(
+                f"Moved to {moved.stage}.",
+                duration=moved.undo_seconds * 1000,
+                action={"label": "Undo", "on_click": ApplicationState.undo},
+            )
+        return rx.toast.success(f"Moved to {moved.stage}.")
+
+    @rx.event
+    def advance(self):
+        """Advance: the core's forward move from the current stage."""
+        if not self.advance_to:
+            return rx.toast.info("There is no next stage to advance to from here.")
+        return self._move(self.advance_to)
+
+    @rx.event
+    def move_to(self, target: str):
+        """ "Move to…": a move that needs a reason opens the dialog first; the core decides the rest."""
+        if not isinstance(target, str) or not target.strip() or len(target) > 200:
+            return rx.toast.error("Choose a stage to move to.")
+        chosen = next((m for m in self.act_moves if m.stage == target), None)
+        if chosen is not None and chosen.asks:
+            self.ask_target, self.ask_kind, self.ask_error, self.ask_open = (
+                chosen.stage,
+                chosen.kind,
+                "",
+                True,
+            )
+            return None
+        return self._move(target.strip())
+
+    @rx.event
+    def set_ask_open(self, value: bool):
+        self.ask_open = value is True
+
+    @rx.event
+    def confirm_ask(self, form: dict):
+        """The correction's reason (required: the core says so when it is missing)."""
+        note = str(form.get("note") or "").strip() if isinstance(form, dict) else ""
+        return self._move(self.ask_target, note=note or None, asked=True)
+
+    @rx.event
+    def open_reject(self):
+        """Reject…: the company's standard reasons, read when the dialog opens."""
+        if not self.can_reject:
+            return rx.toast.info("This application cannot be rejected from its stage.")
+        try:
+            self.reject_reasons = rejection_reasons.list_reasons(db(), self.principal())
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.ask_error, self.reject_open = "", True
+        return None
+
+    @rx.event
+    def set_reject_open(self, value: bool):
+        self.reject_open = value is True
+
+    @rx.event
+    def confirm_reject(self, form: dict):
+        """A standard reason and a note; the candidate's email waits out the undo window."""
+        if not isinstance(form, dict):
+            self.ask_error = "The form could not be read; please try again."
+            return None
+        reason = str(form.get("reason") or "").strip() or None
+        note = str(form.get("note") or "").strip() or None
+        target = self._reject_stage
+        if not target:
+            self.reject_open = False
+            return rx.toast.info("This application cannot be rejected from its stage.")
+        return self._move(target, note=note, reason=reason, asked=True)
+
+    @rx.event
+    def undo(self):
+        """The toast's Undo: the core checks it is the caller's move and still within the window."""
+        try:
+            moved = moves.undo_move(db(), self.principal(), self.app_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.stage = moved.stage
+        self._load_actions()
+        return rx.toast.info(f"Undone: back in {moved.stage}. The candidate was not told.")
+
+    @rx.event
+    def focus_note(self):
+        """Note: the team's note box, scrolled into view and focused."""
+        return rx.call_script(
+            "(() => { let n = 0; const go = () => {"
+            " const el = document.querySelector('[data-testid=note-draft]');"
+            " if (el) { el.scrollIntoView({block: 'center'}); el.focus(); }"
+            " else if (n++ < 40) requestAnimationFrame(go); }; go(); })()"
+        )
 
     async def _draw_page(self):
         """The page image stored at upload, read in a thread: a file from before stored previews

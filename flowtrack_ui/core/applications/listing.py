@@ -94,6 +94,8 @@ class ListingRow:
     rating_count: int
     rating_summary: str  # "2 × Yes, 1 × Strong yes"
     has_resume: bool
+    # The moves the caller may make from here (none for a hiring manager), for the bulk bar.
+    moves: tuple[MoveOption, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -347,6 +349,7 @@ def list_applications(db: Database, principal: Principal, job_id: object, query:
                     Application.id,
                     Application.candidate_id,
                     Application.stage_id,
+                    Application.previous_stage_id,
                     Application.created_at,
                     Application.stage_changed_at,
                     Application.source,
@@ -371,9 +374,18 @@ def list_applications(db: Database, principal: Principal, job_id: object, query:
             .order_by(func.lower(CandidateTag.label))
         ).scalars()
         tag_choices = tuple(dict.fromkeys(company_tags))
+    movers = may(principal, Action.MOVE_STAGE)
     out = []
     for r in rows:
         stage = pipeline.by_id(r.stage_id)
+        moves = (
+            tuple(
+                MoveOption(m.target.name, m.kind.value, m.reason.value, m.asks)
+                for m in allowed_moves(pipeline, stage, pipeline.by_id(r.previous_stage_id))
+            )
+            if movers and stage is not None
+            else ()
+        )
         changed = _aware(r.stage_changed_at)
         source = Source(r.source) if r.source in {x.value for x in Source} else Source.UNKNOWN
         label = SOURCE_LABELS[source] + (f" ({r.source_detail})" if r.source_detail else "")
@@ -395,6 +407,7 @@ def list_applications(db: Database, principal: Principal, job_id: object, query:
                 rating_count=int(r.rating_count),
                 rating_summary=verdicts.get(r.id, ""),
                 has_resume=r.resume_file_id is not None,
+                moves=moves,
             )
         )
     return Listing(
