@@ -2,7 +2,9 @@
 
 Prints the server's time and the SQL statements (counted with a ``before_cursor_execute``
 listener), on SQLite and PostgreSQL, beside what one single move costs, so a bulk action is seen to
-cost what its moves cost and nothing per card on top. Usage: ``python benchmarks/bulk.py``.
+cost what its moves cost and nothing per card on top; and the board's read that follows (the
+server's part of the time until the board shows the cards in Rejected; the browser's part is
+measured with the board's drags in ``browser.py``). Usage: ``python benchmarks/bulk.py``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 
 from common import ENGINES, bulk_job, company, count_queries, database_url, median, open_db, pg_available
 
+from flowtrack_ui.core import queries
 from flowtrack_ui.core.bulk import actions
 from flowtrack_ui.core.pipelines import moves
 
@@ -27,9 +30,9 @@ def _one_move(db, recruiter) -> int:
 
 
 def _measure(db, recruiter) -> dict:
-    reject_ms, undo_ms, reject_sql, undo_sql = [], [], [], []
+    reject_ms, undo_ms, reject_sql, undo_sql, board_ms = [], [], [], [], []
     for _ in range(RUNS):
-        _, app_ids = bulk_job(db, recruiter, SIZE)
+        job_id, app_ids = bulk_job(db, recruiter, SIZE)
         with count_queries(db) as sql:
             t = time.perf_counter()
             result = actions.run_bulk(
@@ -38,6 +41,10 @@ def _measure(db, recruiter) -> dict:
             reject_ms.append((time.perf_counter() - t) * 1000)
         reject_sql.append(len(sql))
         assert len(result.succeeded) == SIZE and not result.failed, result.failed[:3]
+        t = time.perf_counter()
+        shown = queries.board(db, recruiter, job_id)
+        board_ms.append((time.perf_counter() - t) * 1000)
+        assert next(c.count for c in shown.columns if c.category == "rejected") == SIZE
         with count_queries(db) as sql:
             t = time.perf_counter()
             undone = actions.undo_batch(db, recruiter, result.batch_id)
@@ -47,6 +54,7 @@ def _measure(db, recruiter) -> dict:
     return {
         "reject_ms": median(reject_ms),
         "reject_statements": int(median(reject_sql)),
+        "board_ms": median(board_ms),
         "undo_ms": median(undo_ms),
         "undo_statements": int(median(undo_sql)),
         "one_move_statements": _one_move(db, recruiter),
@@ -67,7 +75,8 @@ def run() -> list[dict]:
             f"[bulk] {engine}: reject {SIZE} applications in one request {row['reject_ms']:.0f} ms "
             f"({row['reject_ms'] / SIZE:.2f} ms each), {row['reject_statements']} statements "
             f"({row['reject_statements'] / SIZE:.1f} per card; one single move: "
-            f"{row['one_move_statements']}); undo the batch {row['undo_ms']:.0f} ms, "
+            f"{row['one_move_statements']}); the board read after it {row['board_ms']:.0f} ms; "
+            f"undo the batch {row['undo_ms']:.0f} ms, "
             f"{row['undo_statements']} statements ({row['undo_statements'] / SIZE:.1f} per card); "
             f"median of {RUNS}",
             flush=True,
