@@ -59,10 +59,15 @@ def test_candidate_applies_with_resume_and_answers_and_recruiter_reads_it(server
     cand.locator("[data-testid=current-resume]", has_text="Priya Patel CV.pdf").wait_for()
     bad = tmp_path / "resume.pdf"
     bad.write_bytes(b"\x7fELF" + b"\x00" * 500)  # an executable named like a PDF
-    cand.locator("input[type=file]").set_input_files(str(bad))
-    cand.click("[data-testid=upload-resume]")
+    cand.locator("input[type=file]").set_input_files(str(bad))  # sent as soon as chosen
     cand.locator("[data-testid=upload-error]", has_text="neither").wait_for()
     expect(cand.get_by_label("Upload progress")).to_have_count(0)  # no full bar left behind
+    cand.locator("[data-testid=current-resume]", has_text="Priya Patel CV.pdf").wait_for()  # kept
+    good = tmp_path / "Priya Patel CV 2026.pdf"
+    good.write_bytes(make_pdf("Priya Patel, data engineer, Kubernetes operators"))
+    cand.locator("input[type=file]").set_input_files(str(good))
+    cand.locator("[data-testid=current-resume]", has_text="Priya Patel CV 2026.pdf").wait_for()
+    expect(cand.locator("[data-testid=upload-error]")).to_have_count(0)
     # A file over the limit is refused in the browser, in words (not react-dropzone's bytes).
     huge = tmp_path / "huge_20MB.pdf"
     huge.write_bytes(b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024))

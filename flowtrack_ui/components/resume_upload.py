@@ -1,4 +1,5 @@
-"""The résumé drop zone: one PDF or DOCX, a progress bar while it uploads, the server decides."""
+"""The résumé drop zone: one PDF or DOCX, sent as soon as it is chosen or dropped, a progress bar
+while it uploads; the server decides."""
 
 from __future__ import annotations
 
@@ -47,8 +48,9 @@ def rejected_records(rejected: Var) -> Var:
 
 
 def resume_upload(on_upload, on_progress, uploading, progress, error, on_rejected) -> rx.Component:
-    """``on_upload`` receives the files; the 10 MiB and type limits here are only browser hints,
-    and ``on_rejected`` hears (as ``rejected_records``) of a file they refused."""
+    """``on_upload`` receives the file as soon as it is chosen or dropped (no second step); the
+    10 MiB and type limits here are only browser hints, and ``on_rejected`` hears (as
+    ``rejected_records``) of a file they refused."""
     zone = _name_file_input(
         rx.upload.root(
             rx.vstack(
@@ -64,6 +66,7 @@ def resume_upload(on_upload, on_progress, uploading, progress, error, on_rejecte
             max_files=1,
             multiple=False,
             max_size=10 * 1024 * 1024,
+            on_drop=on_upload(rx.upload_files(upload_id=UPLOAD_ID, on_upload_progress=on_progress)),
             on_drop_rejected=lambda rejected: on_rejected(rejected_records(rejected)),
             border="1px dashed var(--gray-a8)",
             border_radius="10px",
@@ -75,10 +78,6 @@ def resume_upload(on_upload, on_progress, uploading, progress, error, on_rejecte
     )
     return rx.vstack(
         zone,
-        rx.foreach(
-            rx.selected_files(UPLOAD_ID),
-            lambda name: rx.text(rx.icon("file", size=14), " ", name, size="2", data_testid="selected-file"),
-        ),
         rx.cond(uploading, rx.progress(value=progress, width="100%", aria_label="Upload progress")),
         rx.cond(
             error != "",
@@ -91,13 +90,6 @@ def resume_upload(on_upload, on_progress, uploading, progress, error, on_rejecte
                 width="100%",
                 data_testid="upload-error",
             ),
-        ),
-        rx.button(
-            rx.icon("upload", size=16),
-            "Upload résumé",
-            type="button",
-            on_click=on_upload(rx.upload_files(upload_id=UPLOAD_ID, on_upload_progress=on_progress)),
-            data_testid="upload-resume",
         ),
         spacing="2",
         width="100%",

@@ -127,8 +127,7 @@ class ProfileState(SessionState):
         The core reads it in a file worker and may take seconds: it runs in a thread, so the
         event loop (every other tab's events) never waits on it."""
         self.uploading, self.upload_progress = False, 0
-        if not files:
-            self.upload_error = "Choose a PDF or Word (DOCX) file first."
+        if not files:  # the browser refused the file: `resume_rejected` says why
             return None
         upload = files[0]
         data = await upload.read()
