@@ -12,6 +12,8 @@ from flowtrack_ui.core import queries
 from flowtrack_ui.core.accounts import invitations
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.bulk.actions import BULK_ACTIONS, MAX_BULK, RUNNING_HOLD, run_bulk, undo_batch
+from flowtrack_ui.core.changes import ChangeFeed, application_topic, candidate_topic, company_topic, job_topic
+from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.jobs import create_job, set_job_status
 from flowtrack_ui.core.models import Application, ApplicationHistory, BulkBatch, OutboxEmail
@@ -431,3 +433,38 @@ def test_an_erased_candidate_is_named_as_the_board_shows_them(db, acme):
     assert [(f.application_id, f.name, f.detail) for f in result.failed] == [
         (ids[0], "Erased candidate", "Candidate not found.")
     ]
+
+
+class _Recorder(ChangeFeed):
+    """The change feed, remembering each publication (one per committed transaction)."""
+
+    def __init__(self):
+        super().__init__(None)
+        self.publications: list[set[str]] = []
+
+    def publish(self, topics):
+        self.publications.append(set(topics))
+        super().publish(topics)
+
+
+def test_open_pages_hear_of_a_batch_once(db, acme):
+    ids = _applicants(db, acme.job_id, 3)
+    feed = _Recorder()
+    watched = Database(db.url, feed=feed)
+    result = run_bulk(watched, acme.recruiter, "reject", ids)
+    board = job_topic(acme.job_id)
+    assert [p for p in feed.publications if board in p] == [
+        {board, company_topic(acme.recruiter.company_id)}
+        | {application_topic(i) for i in ids}
+        | {candidate_topic(c) for c in _candidates(db, ids)}
+    ]
+    feed.publications.clear()
+    undo_batch(watched, acme.recruiter, result.batch_id)
+    assert len([p for p in feed.publications if board in p]) == 1
+    assert {application_topic(i) for i in ids} <= next(p for p in feed.publications if board in p)
+    watched.dispose()
+
+
+def _candidates(db, ids: list[int]) -> list[int]:
+    with db.session() as s:
+        return [s.get(Application, i).candidate_id for i in ids]

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from .. import validation
 from ..applications import from_talent_pool
-from ..db import Database
+from ..db import Database, announce_application_change
 from ..errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ..models import (
     TAKES_APPLICATIONS,
@@ -157,12 +157,32 @@ def _open_batch(db: Database, principal: Principal, company_id: int, action: str
         return batch.id
 
 
-def _close_batch(db: Database, batch_id: int, *, done: bool, send_after: timedelta, notify: bool) -> None:
+def _announce(s: Session, company_id: int, cards: list[_Card]) -> None:
+    """The pages showing these applications, told once for the whole batch (its moves are not
+    announced one by one: an open board reads the batch once, not once per card)."""
+    for card in cards:
+        announce_application_change(
+            s, card.id, job_id=card.job_id, candidate_id=card.candidate_id, company_id=company_id
+        )
+
+
+def _close_batch(
+    db: Database,
+    batch_id: int,
+    company_id: int,
+    moved: list[_Card],
+    *,
+    done: bool,
+    send_after: timedelta,
+    notify: bool,
+) -> None:
     """The batch's end: its emails leave ``send_after`` from now, or are dropped with
     ``notify=False`` (a cancelled one would read as an undone rejection, hidden from the
-    candidate's tracker, while this one stands); a batch that changed nothing is not kept."""
+    candidate's tracker, while this one stands); the cards it ``moved`` are announced; a batch
+    that changed nothing is not kept."""
     now = datetime.now(UTC)
     with db.session(write=True) as s:
+        _announce(s, company_id, moved)
         if not done:
             s.execute(sa.delete(BulkBatch).where(BulkBatch.id == batch_id))
             return
@@ -295,7 +315,10 @@ def run_bulk(
             else:
                 succeeded.append(card.id)
     finally:
-        _close_batch(db, batch_id, done=bool(succeeded), send_after=send_after, notify=notify)
+        moved = [cards[i] for i in succeeded] if name in UNDOABLE_ACTIONS else []
+        _close_batch(
+            db, batch_id, company_id, moved, done=bool(succeeded), send_after=send_after, notify=notify
+        )
     undoable = name in UNDOABLE_ACTIONS and bool(succeeded)
     return BulkResult(
         batch_id=batch_id if succeeded else None,
@@ -353,26 +376,31 @@ def undo_batch(db: Database, principal: Principal, batch_id: object) -> BulkResu
             )
             .values(next_attempt_at=held_until)
         )
-        targets = s.execute(
-            select(ApplicationHistory.application_id, User.full_name)
-            .join(Application, Application.id == ApplicationHistory.application_id)
-            .join(User, User.id == Application.candidate_id)
-            .where(ApplicationHistory.batch_id == batch_id)
-            .order_by(ApplicationHistory.id)
-        ).all()
-    succeeded: list[int] = []
+        targets = [
+            _Card(*row)
+            for row in s.execute(
+                select(Application.id, Application.job_id, Application.candidate_id, User.full_name)
+                .join(ApplicationHistory, ApplicationHistory.application_id == Application.id)
+                .join(User, User.id == Application.candidate_id)
+                .where(ApplicationHistory.batch_id == batch_id)
+                .order_by(ApplicationHistory.id)
+            ).all()
+        ]
+    succeeded: list[_Card] = []
     failed: list[BulkFailure] = []
     try:
-        for application_id, name in targets:
+        for card in targets:
             try:
-                moves.undo_batch_move(db, principal, application_id, batch_id)
+                moves.undo_batch_move(db, principal, card.id, batch_id)
             except DomainError as exc:
-                failed.append(BulkFailure(application_id, name, exc.message))
+                failed.append(BulkFailure(card.id, card.name, exc.message))
             else:
-                succeeded.append(application_id)
+                succeeded.append(card)
     finally:
-        # The emails of cards moved since by someone else go as they would have.
+        # The emails of cards moved since by someone else go as they would have; the pages
+        # showing the cards put back hear of them once.
         with db.session(write=True) as s:
+            _announce(s, company_id, succeeded)
             s.execute(
                 sa.update(OutboxEmail)
                 .where(
@@ -384,5 +412,9 @@ def undo_batch(db: Database, principal: Principal, batch_id: object) -> BulkResu
                 .values(next_attempt_at=datetime.now(UTC))
             )
     return BulkResult(
-        batch_id=batch_id, action="undo", succeeded=tuple(succeeded), failed=tuple(failed), undo_seconds=0
+        batch_id=batch_id,
+        action="undo",
+        succeeded=tuple(c.id for c in succeeded),
+        failed=tuple(failed),
+        undo_seconds=0,
     )

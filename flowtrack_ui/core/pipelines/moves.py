@@ -131,10 +131,12 @@ def _change(
     context: notifications.EmailContext | None = None,
     hold: timedelta = EMAIL_HOLD,
     batch_id: int | None = None,
+    announce: bool = True,
 ) -> ApplicationView:
     """The one write path of every stage change: plain prebuilt statements (this is the hot path
     of the board and the API), in the caller's transaction. The candidate's email waits ``hold``
-    (the undo window, or a knockout's delay); a move of a bulk action carries its ``batch_id``."""
+    (the undo window, or a knockout's delay); a move of a bulk action carries its ``batch_id``,
+    and is announced by the batch once it ends (``announce=False``), so open pages read it once."""
     now = datetime.now(UTC)
     sql = s.connection()  # plain statements: nothing of the ORM's is pending here
     won = sql.execute(
@@ -173,9 +175,10 @@ def _change(
         notifications.stage_changed(
             s, app, target.name, target.category, history_id=history_id, hold=hold, context=context
         )
-    announce_application_change(
-        s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=company_id
-    )
+    if announce:
+        announce_application_change(
+            s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=company_id
+        )
     return _view(app, target, app.version + 1, now, kind)
 
 
@@ -207,7 +210,8 @@ def move_stage(
     company's standard reasons, and a free ``note``. With ``expected_stage`` the caller says
     where it saw the card; if it has moved since, the move is refused as a conflict.
     ``hold`` keeps the candidate's email longer than the undo window (never shorter: nobody hears
-    of a move that can still be undone); ``batch_id`` marks a move of a bulk action.
+    of a move that can still be undone); ``batch_id`` marks a move of a bulk action, which the
+    batch announces to open pages once it ends.
     """
     require(principal, Action.MOVE_STAGE)
     company_id = principal.staff_company_id
@@ -259,6 +263,7 @@ def move_stage(
             ),
             hold=EMAIL_HOLD if hold is None else max(hold, EMAIL_HOLD),
             batch_id=batch_id,
+            announce=batch_id is None,
         )
         if move.kind == MoveKind.REOPEN:
             _cancel_held_rejections(s, app.id)
@@ -344,7 +349,8 @@ def undo_batch_move(
     """Undo this application's move of a bulk action, if it is still the card's last move.
 
     The same undo as ``undo_move``; the caller (``bulk/actions.undo_batch``) has checked that the
-    batch is the principal's and that its undo window, counted from the batch's end, is open.
+    batch is the principal's and that its undo window, counted from the batch's end, is open, and
+    announces the batch's cards to open pages once they are all back.
     """
     return _undo(db, principal, application_id, batch_id=batch_id)
 
@@ -393,6 +399,7 @@ def _undo(
             previous_id=before,
             note=f"Undid the move to {last.new_stage}.",
             reverts_id=last.id,
+            announce=batch_id is None,
         )
         s.execute(
             update(OutboxEmail)
