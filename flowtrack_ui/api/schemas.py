@@ -750,7 +750,7 @@ class BulkFailureOut(FromView):
 
 class BulkOut(FromView):
     batch_id: int | None = Field(description="For POST /api/batches/{id}/undo; null when nothing was done.")
-    action: str
+    action: str = Field(description="The action done: move, reject, tag, add_to_job, or undo")
     succeeded: list[int] = Field(description="The application ids acted on")
     failed: list[BulkFailureOut]
     undo_seconds: int = Field(description="How long the batch may be undone; 0: it cannot be.")
