@@ -67,6 +67,7 @@ test: setup /usr/bin/chromium $(AXE)
 # Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (about 15 min).
 bench: setup /usr/bin/chromium /usr/bin/wrk
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/listing.py
 	$(PY) benchmarks/bulk.py
 
 /usr/bin/wrk:
