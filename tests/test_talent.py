@@ -164,6 +164,23 @@ def test_tags_are_checked_scoped_and_recruiter_only(pool_world):
     assert application_detail(db, w["ada"], w["ada_app"].id).tags == ()  # never shown to the candidate
 
 
+def test_adding_tags_keeps_the_candidates_own(pool_world):
+    """What a bulk Tag… does per candidate: adds, in one transaction, never replacing theirs."""
+    w = pool_world
+    db, acme, globex = w["db"], w["acme"], w["globex"]
+    ada = w["ada"].user_id
+    tags.set_tags(db, acme.recruiter, ada, ["rust"])
+    assert tags.add_tags(db, acme.recruiter, ada, ["Go", "rust"]) == ["go", "rust"]
+    assert tags.add_tags(db, acme.recruiter, ada, ["go"]) == ["go", "rust"]  # nothing new: unchanged
+    with pytest.raises(InvalidInput, match="at most 20"):
+        tags.add_tags(db, acme.recruiter, ada, [f"t{i}" for i in range(19)])
+    with pytest.raises(Forbidden):
+        tags.add_tags(db, acme.manager, ada, ["x"])
+    with pytest.raises(NotFound):
+        tags.add_tags(db, globex.recruiter, ada, ["poached"])
+    assert tags.company_tags(db, acme.recruiter) == [("go", 1), ("rust", 1)]
+
+
 def test_add_to_another_job(pool_world):
     w = pool_world
     db, acme = w["db"], w["acme"]

@@ -286,10 +286,7 @@ def run_bulk(
         return run
 
     def tag(candidate_id: int) -> None:
-        with db.session() as s:
-            theirs = talent_tags.tags_by_candidate(s, company_id, [candidate_id])[candidate_id]
-        if not set(labels) <= set(theirs):
-            talent_tags.set_tags(db, principal, candidate_id, sorted(set(theirs) | set(labels)))
+        talent_tags.add_tags(db, principal, candidate_id, labels)
 
     def add(candidate_id: int) -> None:
         from_talent_pool.add_to_job(db, principal, candidate_id, job_id)

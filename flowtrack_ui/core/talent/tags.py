@@ -60,19 +60,36 @@ def tags_by_candidate(s: Session, company_id: int, candidate_ids: list[int]) -> 
 
 def set_tags(db: Database, principal: Principal, candidate_id: object, tags: object) -> list[str]:
     """Replaces the candidate's tags in the caller's company (recruiters only)."""
+    return _write_tags(db, principal, candidate_id, clean_tags(tags), replace=True)
+
+
+def add_tags(db: Database, principal: Principal, candidate_id: object, tags: object) -> list[str]:
+    """Adds tags to the candidate's own in the caller's company (recruiters only), in one
+    transaction: a colleague's tag change at the same moment is kept. Returns all their tags."""
+    return _write_tags(db, principal, candidate_id, clean_tags(tags), replace=False)
+
+
+def _write_tags(
+    db: Database, principal: Principal, candidate_id: object, tags: list[str], *, replace: bool
+) -> list[str]:
     require(principal, Action.USE_TALENT_POOL)
     company_id = principal.staff_company_id
-    tags = clean_tags(tags)
     with db.session(write=True) as s:
         user = company_candidate(s, principal, candidate_id)
-        s.exec(
-            delete(CandidateTag).where(
-                CandidateTag.company_id == company_id, CandidateTag.candidate_id == user.id
-            )
-        )
+        mine = (CandidateTag.company_id == company_id, CandidateTag.candidate_id == user.id)
+        if replace:
+            s.exec(delete(CandidateTag).where(*mine))
+            have: set[str] = set()
+        else:
+            have = set(s.exec(select(CandidateTag.label).where(*mine)).all())
+            if set(tags) <= have:
+                return sorted(have)
+            if len(have | set(tags)) > MAX_TAGS:
+                raise InvalidInput(f"A candidate can carry at most {MAX_TAGS} tags.")
         now = datetime.now(UTC)
         for tag in tags:
-            s.add(CandidateTag(company_id=company_id, candidate_id=user.id, label=tag, created_at=now))
+            if tag not in have:
+                s.add(CandidateTag(company_id=company_id, candidate_id=user.id, label=tag, created_at=now))
         s.flush()
         documents.refresh(s, company_id, user.id)
         # Open boards of the jobs they applied to show the new tags on the cards.
@@ -82,7 +99,7 @@ def set_tags(db: Database, principal: Principal, candidate_id: object, tags: obj
             .where(Application.candidate_id == user.id, Job.company_id == company_id)
         ).all()
         announce(s, company_topic(company_id), *(job_topic(j) for j in set(jobs)))
-        return tags
+        return sorted(have | set(tags))
 
 
 def company_tags(db: Database, principal: Principal) -> list[tuple[str, int]]:
