@@ -21,6 +21,12 @@ from flowtrack_ui.core.pipelines.moves import move_stage
 from .conftest import make_candidate
 
 
+@pytest.fixture
+def db(any_db):
+    """Every test here on SQLite and on PostgreSQL (the fixtures acme, globex, candidate follow)."""
+    return any_db
+
+
 def _values(**over: str) -> dict[str, str]:
     filled = values.make(
         candidate_name="Casey <Candidate>",

@@ -122,9 +122,17 @@ class TemplateView:
 def _view(row: CompanyEmailTemplate, can_edit: bool) -> TemplateView:
     assert row.id is not None
     return TemplateView(
-        row.id, row.kind, KINDS[row.kind], row.name, row.subject, row.body, row.is_default, False, can_edit,
-        row.updated_at,
-    )  # fmt: skip
+        id=row.id,
+        kind=row.kind,
+        kind_label=KINDS[row.kind],
+        name=row.name,
+        subject=row.subject,
+        body=row.body,
+        is_default=row.is_default,
+        built_in=False,
+        can_edit=can_edit,
+        updated_at=row.updated_at,
+    )
 
 
 def _built_in_view(kind: str, can_edit: bool) -> TemplateView:
@@ -151,7 +159,7 @@ def list_templates(db: Database, principal: Principal) -> list[TemplateView]:
         mine = sorted(
             (r for r in rows if r.kind == kind), key=lambda r: (not r.is_default, r.name.casefold())
         )
-        out.extend(_view(r, can_edit) for r in mine) if mine else out.append(_built_in_view(kind, can_edit))
+        out.extend([_view(r, can_edit) for r in mine] if mine else [_built_in_view(kind, can_edit)])
     return out
 
 
@@ -377,3 +385,9 @@ def compose(
         return mail.subject, mail.text, mail.html
     text = mail.text + "\n" + extra.strip("\n") + "\n"
     return mail.subject, text, render.to_html(text, filled.get("company.name", ""))
+
+
+def kind_variables(principal: Principal) -> dict[str, list[tuple[str, str]]]:
+    """For each kind, the variables its templates may use and what each holds (the editor's list)."""
+    require(principal, Action.READ_EMAIL_TEMPLATES)
+    return {kind: [(n, render.VARIABLES[n]) for n in names] for kind, names in render.KIND_VARIABLES.items()}
