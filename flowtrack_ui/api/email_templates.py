@@ -100,7 +100,7 @@ def preview(body: PreviewIn, caller: Caller, db: Db) -> PreviewOut:
     return PreviewOut.model_validate(templates.preview(db, caller, body.model_dump()))
 
 
-@router.get("/{template_id}", response_model=EmailTemplateOut, responses=errors(401, 403, 404))
+@router.get("/{template_id}", response_model=EmailTemplateOut, responses=errors(401, 403, 404, 422))
 def get_template(template_id: int, caller: Caller, db: Db) -> EmailTemplateOut:
     return EmailTemplateOut.model_validate(templates.get_template(db, caller, template_id))
 
@@ -113,7 +113,7 @@ def update_template(template_id: int, body: EmailTemplateUpdate, caller: Caller,
     )
 
 
-@router.delete("/{template_id}", status_code=204, responses=errors(401, 403, 404))
+@router.delete("/{template_id}", status_code=204, responses=errors(401, 403, 404, 422))
 def delete_template(template_id: int, caller: Caller, db: Db) -> None:
     """Recruiters: when it was the default, the next of its kind (or the built-in one) takes over."""
     templates.delete_template(db, caller, template_id)
