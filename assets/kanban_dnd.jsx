@@ -135,7 +135,12 @@ export function KanbanBoard({ onMove, answered, children, ...rest }) {
     useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
     // On a touch screen a press that moves is a scroll; a press held still picks the card up.
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates, scrollBehavior: "auto" }),
+    // Space picks a card up; Enter is left to open it (the board's shortcuts), and drops one.
+    useSensor(KeyboardSensor, {
+      coordinateGetter: columnCoordinates,
+      scrollBehavior: "auto",
+      keyboardCodes: { start: ["Space"], cancel: ["Escape"], end: ["Space", "Enter"] },
+    }),
   );
 
   const onDragStart = ({ active: picked }) => {
@@ -178,8 +183,24 @@ export function KanbanBoard({ onMove, answered, children, ...rest }) {
 
   const onDragCancel = () => {
     clearLegalColumns(root.current);
+    inRail.current = false;
     setActive(null);
   };
+
+  // Over the final columns pinned at the board's edge, the stages in progress stop scrolling
+  // sideways under the card: what the person aims at stays where it is.
+  const inRail = React.useRef(false);
+  const onDragOver = ({ over }) => {
+    const rail = root.current && root.current.querySelector(".ft-board-rail");
+    inRail.current = !!(over && rail && rail.querySelector(`[data-stage="${CSS.escape(String(over.id))}"]`));
+  };
+  const autoScroll = React.useMemo(
+    () => ({
+      threshold: { x: 0.08, y: 0.2 },
+      canScroll: (element) => !(inRail.current && element.classList.contains("ft-board-scroll")),
+    }),
+    [],
+  );
 
   const announcements = {
     onDragStart: ({ active: a }) => `Picked up ${nameOf(root.current, a.id)}, in ${a.data.current.stage}.`,
@@ -200,9 +221,9 @@ export function KanbanBoard({ onMove, answered, children, ...rest }) {
     announcements,
     screenReaderInstructions: {
       draggable:
-        "To move this card to another stage, press space or enter to pick it up, the left and right " +
+        "To move this card to another stage, press space to pick it up, the left and right " +
         "arrow keys to choose the stage, then space or enter to drop it, or escape to cancel. " +
-        "The card's menu moves it too.",
+        "The card's menu moves it too; press ? for the board's other keys.",
     },
   };
 
@@ -216,7 +237,12 @@ export function KanbanBoard({ onMove, answered, children, ...rest }) {
         collisionDetection={collision}
         accessibility={accessibility}
         onDragStart={onDragStart}
-        onDragEnd={onDragEnd}
+        onDragEnd={(event) => {
+          inRail.current = false;
+          onDragEnd(event);
+        }}
+        onDragOver={onDragOver}
+        autoScroll={autoScroll}
         onDragCancel={onDragCancel}
       >
         <div ref={root} {...rest}>
@@ -286,7 +312,7 @@ export function KanbanColumn({ stage, children, ...rest }) {
   );
 }
 
-function Card({ cardId, index, signature, readOnly, allowed, asks, pending, children, ...rest }) {
+function Card({ cardId, index, signature, readOnly, allowed, asks, pending, selected, children, ...rest }) {
   const stage = React.useContext(Column);
   const { setNodeRef, setActivatorNodeRef, listeners, attributes, isDragging } = useDraggable({
     id: String(cardId),
@@ -315,6 +341,7 @@ function Card({ cardId, index, signature, readOnly, allowed, asks, pending, chil
       data-allowed={allowed || ""}
       data-asks={asks || ""}
       data-pending={pending ? "true" : "false"}
+      data-selected={selected ? "true" : "false"}
       aria-busy={pending ? "true" : "false"}
       // The card stays where it was, faded, while its copy follows the pointer.
       data-dragging={isDragging ? "true" : "false"}
@@ -339,5 +366,6 @@ export const KanbanCard = React.memo(
     prev.allowed === next.allowed &&
     prev.asks === next.asks &&
     prev.pending === next.pending &&
+    prev.selected === next.selected &&
     prev.readOnly === next.readOnly,
 );

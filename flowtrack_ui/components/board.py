@@ -1,4 +1,5 @@
-"""The kanban board: columns of draggable cards, a "Move to…" menu, the history drawer."""
+"""The kanban board: columns of draggable cards with checkboxes, a "Move to…" menu, the final
+columns pinned at the right edge, the history drawer and the keyboard's help sheet."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import reflex as rx
 from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, EmailRow, HistoryRow
 from flowtrack_ui.state.colors import CATEGORY_COLORS
 
-from .dnd import kanban_board, kanban_card, kanban_column
+from .dnd import board_keys, kanban_board, kanban_card, kanban_column
 
 
 def stage_badge(stage, category="") -> rx.Component:
@@ -138,23 +139,55 @@ def card_signals(card: CardRow) -> rx.Component:
     )
 
 
+def select_box(card: CardRow) -> rx.Component:
+    """The card's checkbox: a click selects it, a shift-click the range from the last one clicked."""
+    return rx.el.input(
+        type="checkbox",
+        checked=BoardState.selected.contains(card.id),
+        read_only=True,  # the state holds the selection; a click asks it
+        on_click=lambda ev: BoardState.toggle_select(card.id, ev["shift_key"]),
+        aria_label="Select " + card.name,
+        class_name="ft-card-select",
+        data_testid="card-select",
+    )
+
+
 def card_view(card: CardRow) -> rx.Component:
     return kanban_card(
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    # A real button: the keyboard reaches it (enter on the card itself picks it up).
-                    rx.el.button(
+                    rx.cond(BoardState.can_move, select_box(card)),
+                    # The name opens the application; the timeline is the small clock beside it.
+                    rx.link(
                         card.name,
-                        type="button",
-                        on_click=BoardState.open_card(card.id),
-                        title=rx.cond(BoardState.can_move, "Open timeline", "Open application"),
+                        href="/application?id=" + card.id.to_string(),
                         class_name="ft-card-name",
+                        # Pressed and moved, the card is dragged, not the link's address.
+                        draggable=False,
                         data_testid="card-name",
                     ),
-                    move_menu(card),
-                    justify="between",
+                    rx.hstack(
+                        rx.cond(
+                            BoardState.can_move,
+                            rx.icon_button(
+                                rx.icon("history", size=14),
+                                variant="ghost",
+                                size="1",
+                                color_scheme="gray",
+                                on_click=BoardState.open_card(card.id),
+                                aria_label="Timeline of " + card.name,
+                                title="Timeline",
+                                data_testid="card-timeline",
+                            ),
+                        ),
+                        move_menu(card),
+                        spacing="1",
+                        margin_left="auto",
+                        flex_shrink="0",
+                    ),
                     align="start",
+                    spacing="2",
                     width="100%",
                 ),
                 # No address for an erased candidate; a long one is cut short, whole in its title.
@@ -194,6 +227,8 @@ def card_view(card: CardRow) -> rx.Component:
         read_only=~BoardState.can_move,
         allowed=card.allowed.join("|"),
         asks=card.asks.join("|"),
+        selected=BoardState.selected.contains(card.id),
+        data_advance=card.advance,
         signature=card.stage
         + "|"
         + card.days.to_string()
@@ -228,6 +263,19 @@ def column_view(col: ColumnRow) -> rx.Component:
             stage_badge(col.stage, col.category),
             rx.hstack(
                 rx.text(col.count, size="2", weight="bold", color_scheme="gray", data_testid="column-count"),
+                rx.cond(
+                    BoardState.can_move & (col.cards.length() > 0) & ~folded,
+                    rx.icon_button(
+                        rx.icon("list-checks", size=14),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="gray",
+                        on_click=BoardState.select_column(col.stage),
+                        aria_label="Select all in column " + col.stage,
+                        title="Select all in column",
+                        data_testid="select-column",
+                    ),
+                ),
                 rx.cond(
                     final,
                     rx.icon_button(
@@ -265,10 +313,16 @@ def column_view(col: ColumnRow) -> rx.Component:
                 data_testid="show-more",
             ),
         ),
+        rx.cond(
+            folded,
+            rx.text("Drop here", size="1", color_scheme="gray", align="center", class_name="ft-drop-hint"),
+        ),
         data_testid="column-" + col.stage,
         data_column_stage=col.stage,
-        # A folded final column stays a narrow drop zone: drop a card on it without opening it.
-        flex=rx.cond(folded, "0 0 96px", "0 0 260px"),
+        data_final=rx.cond(final, "true", "false"),
+        data_folded=rx.cond(folded, "true", "false"),
+        # A folded final column stays a slim drop target: drop a card on it without opening it.
+        flex=rx.cond(folded, "0 0 104px", "0 0 260px"),
         # On a phone one column at a time fills the width; the stage tabs choose it (flowtrack.css).
         data_phone_shown=rx.cond(col.stage == BoardState.phone_stage, "true", "false"),
         padding="2",
@@ -316,22 +370,90 @@ def stage_tabs() -> rx.Component:
 
 
 def board_view() -> rx.Component:
+    """The stages in progress scroll sideways inside the board (the page never does); Hired,
+    Rejected and Withdrawn are pinned at its right edge, so a drop on them needs no scrolling."""
     return kanban_board(
-        rx.foreach(BoardState.columns, column_view),
+        rx.box(
+            rx.foreach(BoardState.columns, lambda col: rx.cond(col.final, rx.fragment(), column_view(col))),
+            class_name="ft-board-scroll",
+            data_testid="board-scroll",
+        ),
+        rx.box(
+            rx.foreach(BoardState.columns, lambda col: rx.cond(col.final, column_view(col), rx.fragment())),
+            class_name="ft-board-rail",
+            role="group",
+            aria_label="Final stages",
+            data_testid="final-columns",
+        ),
         on_move=BoardState.move,
         answered=BoardState.answered,
+        class_name="ft-board",
         data_testid="board",
-        # The board scrolls sideways inside itself; the page never does (so a long pipeline keeps
-        # the page's width, and the drag library auto-scrolls this container near its edges).
-        style={
-            "display": "flex",
-            "gap": "12px",
-            "overflowX": "auto",
-            "alignItems": "flex-start",
-            "paddingBottom": "12px",
-            "width": "100%",
-            "minWidth": "0",
-        },
+    )
+
+
+def keys() -> rx.Component:
+    """The keyboard shortcuts and the live region they speak through."""
+    return rx.fragment(
+        board_keys(on_key=BoardState.key_action, can_act=BoardState.can_move),
+        rx.box(id="board-announcer", role="status", aria_live="polite", class_name="ft-visually-hidden"),
+    )
+
+
+# (keys, what they do, recruiters only: hiring managers' cards do not move)
+SHORTCUTS = (
+    (("j", "k"), "Next / previous card", False),
+    (("o", "Enter"), "Open the application", False),
+    (("n",), "Open the application at the note box", False),
+    (("x",), "Select the card (shift-click a checkbox selects a range)", True),
+    (("a",), "Advance to the next stage", True),
+    (("r",), "Reject the card, or the selected cards", True),
+    (("Space",), "Pick the card up; arrows choose a stage; Space drops it", True),
+    (("/",), "Search", False),
+    (("?",), "This list", False),
+)
+
+
+def help_dialog() -> rx.Component:
+    rows = [
+        rx.table.row(
+            rx.table.row_header_cell(
+                *[
+                    rx.fragment(rx.text(" or " if i else "", as_="span", size="1"), rx.code(k))
+                    for i, k in enumerate(keys)
+                ],
+                white_space="nowrap",
+            ),
+            rx.table.cell(what),
+        )
+        for keys, what, _ in SHORTCUTS
+    ]
+    acting = [i for i, (_, _, acts) in enumerate(SHORTCUTS) if acts]
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Keyboard shortcuts"),
+            rx.dialog.description(
+                "They work when you are not typing in a field. Each is announced to screen readers.",
+                size="2",
+            ),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(rx.table.column_header_cell("Key"), rx.table.column_header_cell("Does"))
+                ),
+                rx.table.body(
+                    *[
+                        rx.cond(BoardState.can_move, row, rx.fragment()) if i in acting else row
+                        for i, row in enumerate(rows)
+                    ]
+                ),
+                size="1",
+                data_testid="shortcuts",
+            ),
+            rx.flex(rx.dialog.close(rx.button("Close", variant="soft")), justify="end", padding_top="4"),
+            max_width="520px",
+        ),
+        open=BoardState.help_open,
+        on_open_change=BoardState.set_help_open,
     )
 
 

@@ -43,8 +43,23 @@ class KanbanCard(rx.Component):
     allowed: rx.Var[str]
     # Those of them that ask for words first (a rejection, a correction): not drawn before the answer.
     asks: rx.Var[str]
+    # In the selection (its checkbox ticked): the card renders again when this changes.
+    selected: rx.Var[bool]
+
+
+class BoardKeys(rx.Component):
+    """The board's keyboard shortcuts (assets/board_keys.jsx): focus moves in the browser, moves
+    and dialogs come to the state as (action, application id)."""
+
+    library = "$/public/board_keys.jsx"
+    tag = "BoardKeys"
+
+    on_key: rx.EventHandler[passthrough_event_spec(str, int)]
+    # Recruiters select, advance and reject; hiring managers only move the focus and open cards.
+    can_act: rx.Var[bool]
 
 
 kanban_board = KanbanBoard.create
 kanban_column = KanbanColumn.create
 kanban_card = KanbanCard.create
+board_keys = BoardKeys.create

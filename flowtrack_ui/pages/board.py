@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from flowtrack_ui.components.board import ask_dialog, board_view, history_drawer, stage_tabs
+from flowtrack_ui.components.board import (
+    ask_dialog,
+    board_view,
+    help_dialog,
+    history_drawer,
+    keys,
+    stage_tabs,
+)
+from flowtrack_ui.components.bulk_bar import bulk_bar, bulk_dialogs
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.components.listing import view_switch
 from flowtrack_ui.state.board import BoardState
@@ -52,11 +60,31 @@ def board_page() -> rx.Component:
                         wrap="wrap",
                         spacing="3",
                     ),
-                    rx.text(
-                        "Drag a card to another column, or use its ⋮ menu. With the keyboard: focus a card, "
-                        "press space, move with the arrow keys, press space again.",
-                        size="1",
-                        color_scheme="gray",
+                    rx.cond(
+                        BoardState.can_move,
+                        rx.text(
+                            "Drag a card to another column, or use its ⋮ menu. Tick cards to act on many at "
+                            "once. Keys: j and k move between cards, x selects, a advances, r rejects; ",
+                            rx.el.button(
+                                "press ? for all of them",
+                                type="button",
+                                on_click=BoardState.set_help_open(True),
+                                class_name="ft-inline-link",
+                                data_testid="open-shortcuts",
+                            ),
+                            ".",
+                            size="1",
+                            color_scheme="gray",
+                        ),
+                        rx.callout(
+                            "Read-only: hiring managers follow the board while recruiters move the cards, "
+                            "so nothing here drags. Open a card's name to read the application, its "
+                            "résumé, notes and interviews.",
+                            icon="eye",
+                            size="1",
+                            color_scheme="gray",
+                            data_testid="board-read-only",
+                        ),
                     ),
                     rx.cond(
                         (BoardState.search != "") & (BoardState.total == 0),
@@ -67,6 +95,7 @@ def board_page() -> rx.Component:
                         ),
                         rx.fragment(stage_tabs(), board_view()),
                     ),
+                    rx.cond(BoardState.can_move, bulk_bar(BoardState)),
                     spacing="3",
                     width="100%",
                     min_width="0",
@@ -75,5 +104,8 @@ def board_page() -> rx.Component:
         ),
         history_drawer(),
         ask_dialog(),
+        help_dialog(),
+        bulk_dialogs(BoardState),
+        keys(),
         max_width="1700px",
     )
