@@ -113,3 +113,20 @@ def test_work_for_staff_only_and_per_company(db, people, acme, candidate):
     assert c.post("/api/me/mentions/abc/read", headers=h["manager"]).status_code == 422
     assert c.post(f"/api/me/mentions/{note.id}/read", headers=h["manager"]).status_code == 204
     assert c.get("/api/me/work", headers=h["manager"]).json()["mentions"] == []
+
+
+def test_an_interview_posted_without_a_zone_is_in_the_schedulers(db, people, acme, candidate):
+    c, h = people
+    app = apply(db, candidate, acme.job_id)
+    c.put("/api/me/settings", json={"time_zone": "Asia/Tokyo"}, headers=h["recruiter"])
+    start = (datetime.now(UTC) + timedelta(days=4)).strftime("%Y-%m-%dT09:30")
+    r = c.post(
+        f"/api/applications/{app.id}/interviews",
+        json={"starts_at": start, "location": "Room 9", "interviewer_ids": [acme.manager.user_id]},
+        headers=h["recruiter"],
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["timezone"] == "Asia/Tokyo" and body["when"].endswith("09:30 Asia/Tokyo")
+    listed = c.get(f"/api/applications/{app.id}/interviews", headers=h["manager"]).json()
+    assert listed[0]["when"].endswith("(00:30 UTC)")

@@ -494,7 +494,11 @@ class NoteOut(FromView):
 
 class InterviewIn(BaseModel):
     starts_at: str = Field(max_length=40, description="Local date and time, e.g. 2026-12-01T14:30")
-    timezone: str = Field(default="UTC", max_length=64, description="IANA name, e.g. Europe/Lisbon")
+    timezone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="IANA name, e.g. Europe/Lisbon; omitted: the scheduler's own zone",
+    )
     duration_minutes: int = Field(default=45, ge=15, le=480)
     location: str = Field(default="", max_length=300)
     video_url: str = Field(default="", max_length=500)
@@ -534,6 +538,7 @@ class InterviewOut(FromView):
     sequence: int
     scheduled_by_name: str
     interviewers: Annotated[list[InterviewerOut], BeforeValidator(_interviewers)]
+    when: str = Field(default="", description="The start in its zone, and in yours when it reads differently")
 
 
 class ScorecardIn(BaseModel):
