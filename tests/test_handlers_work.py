@@ -190,3 +190,16 @@ def test_a_stages_target_days_are_edited_with_the_pipeline(db, acme):
     assert {s.name: s.target_days for s in core_jobs.get_job(db, acme.recruiter, acme.job_id).stages}[
         "Screening"
     ] is None
+
+
+def test_my_work_asks_the_browser_once_and_shows_the_lists_in_its_zone(db, acme, app_id):
+    st = state_for(WorkState, acme.manager)
+    result = call(st, WorkState.load)
+    assert "resolvedOptions" in rendered(result)
+    assert st.shown_zone == "UTC"
+    call(st, WorkState.first_time_zone, "Europe/Berlin")
+    assert st.shown_zone == st.time_zone == "Europe/Berlin"
+    assert time_zones.settings(db, acme.manager).time_zone == "Europe/Berlin"
+    assert call(st, SessionState.ask_time_zone) is None  # asked already
+    again = state_for(WorkState, acme.manager)
+    assert "resolvedOptions" not in rendered(call(again, WorkState.load))  # a zone is known now

@@ -176,7 +176,7 @@ def work_page() -> rx.Component:
                         "in a job's pipeline.",
                     ),
                     columns=rx.breakpoints(initial="1", md="2"),
-                    gap="4",
+                    spacing="4",
                     width="100%",
                 ),
             ),

@@ -85,7 +85,7 @@ class WorkState(SessionState):
     @rx.var
     def summary(self) -> str:
         parts = [
-            counted(self.today_count, "interview") + " today",
+            f"{counted(len(self.interviews), 'interview')} ({self.today_count} today)",
             counted(len(self.scorecards), "scorecard") + " due",
             counted(len(self.mentions), "unread mention"),
             counted(len(self.overdue), "overdue application"),
@@ -97,7 +97,26 @@ class WorkState(SessionState):
         if self.require(*STAFF_ROLES) is None:
             return self.guard(*STAFF_ROLES)
         self._watch_gen += 1
-        return self._refresh() or WorkState.watch
+        refused = self._refresh()
+        if refused is not None:
+            return refused
+        if not self.time_zone:
+            # The first sign-in lands here: the browser's zone is asked (again, if the page frame
+            # asked already) and the lists are re-read in it once stored.
+            self._zone_asked = True
+            return [
+                rx.call_script(
+                    "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=WorkState.first_time_zone
+                ),
+                WorkState.watch,
+            ]
+        return WorkState.watch
+
+    @rx.event
+    def first_time_zone(self, name: str):
+        """The browser's zone, stored while the person has none; then the lists in it."""
+        refused = self.keep_browser_time_zone(name)
+        return refused if refused is not None else self._refresh()
 
     @rx.event(background=True)
     async def watch(self):
