@@ -138,7 +138,7 @@ def filters() -> rx.Component:
                 align="end",
                 class_name="ft-list-filter-actions",
             ),
-            gap="3",
+            spacing="3",
             wrap="wrap",
             align="end",
             width="100%",
@@ -161,7 +161,7 @@ def _header(h: SortHeader) -> rx.Component:
         ),
         aria_sort=h.aria_sort,
         scope="col",
-        class_name=rx.cond(h.key == "name", "ft-list-sticky", ""),
+        class_name=rx.match(h.key, ("name", "ft-list-sticky"), ("days", "ft-num"), ""),
     )
 
 

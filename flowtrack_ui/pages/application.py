@@ -245,7 +245,7 @@ def _walker() -> rx.Component:
         justify="between",
         align="center",
         wrap="wrap",
-        gap="2",
+        spacing="2",
         width="100%",
     )
 
@@ -311,7 +311,7 @@ def _acts() -> rx.Component:
                     data_testid="act-schedule",
                 ),
             ),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             role="toolbar",
             aria_label="Act on this application",
@@ -325,7 +325,7 @@ def _acts() -> rx.Component:
                 color_scheme="gray",
                 data_testid="act-read-only",
             ),
-            gap="3",
+            spacing="3",
             align="center",
             wrap="wrap",
         ),

@@ -23,7 +23,7 @@ def _header() -> rx.Component:
         justify="between",
         align="end",
         wrap="wrap",
-        gap="3",
+        spacing="3",
         width="100%",
     )
 
