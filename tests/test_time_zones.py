@@ -121,3 +121,26 @@ def test_candidates_see_the_interviews_zone_and_their_own(db, acme, candidate):
     with db.session() as s:
         stored = s.exec(select(Interview)).one()
     assert stored.timezone == "Europe/Berlin"
+
+
+def test_the_activity_feed_reads_interview_times_in_the_readers_zone(db, acme, candidate):
+    from flowtrack_ui.core.collaboration import activity
+
+    app = apply(db, candidate, acme.job_id)
+    fields = {
+        "starts_at": _local(8),
+        "timezone": "Europe/Berlin",
+        "location": "Room 1",
+        "interviewer_ids": [acme.manager.user_id],
+    }
+    interviews.schedule(db, acme.recruiter, app.id, fields)
+    time_zones.set_time_zone(db, acme.manager, "Europe/Paris")
+    time_zones.set_time_zone(db, acme.recruiter, "America/New_York")
+    said = {
+        who: next(a.title for a in activity.feed(db, p, app.id) if a.kind == "interview")
+        for who, p in (("manager", acme.manager), ("recruiter", acme.recruiter))
+    }
+    assert said["manager"].endswith("14:00 Europe/Berlin")  # Paris reads the same clock
+    start = interviews.for_application(db, acme.recruiter, app.id)[0].starts_at
+    new_york = start.astimezone(time_zones.zone("America/New_York"))
+    assert said["recruiter"].endswith(f"14:00 Europe/Berlin ({new_york:%H:%M} America/New_York)")

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import select
 
+from .. import time_zones
 from ..db import Database, existing
 from ..models import ApplicationHistory, ApplicationNote, Interview, OutboxEmail, User
 from ..permissions import Action, Principal, may
@@ -34,6 +35,7 @@ def feed(db: Database, principal: Principal, application_id: object, limit: int 
     items: list[ActivityItem] = []
     with db.session() as s:
         app, job = staff_application(s, principal, application_id)
+        viewer = time_zones.entry_zone(s, principal.user_id)  # interview times in the reader's zone too
         names = {u.id: u.full_name for u in s.exec(select(User).where(User.company_id == job.company_id))}
         names[app.candidate_id] = existing(s, User, app.candidate_id).full_name
         if may(principal, Action.VIEW_HISTORY):
@@ -64,7 +66,7 @@ def feed(db: Database, principal: Principal, application_id: object, limit: int 
                     "interview",
                     i.created_at,
                     names.get(i.scheduled_by_id, ""),
-                    f"Interview scheduled for {describe_when(i)}",
+                    f"Interview scheduled for {describe_when(i, viewer)}",
                     where,
                 )
             )
@@ -80,7 +82,7 @@ def feed(db: Database, principal: Principal, application_id: object, limit: int 
                         "interview",
                         i.updated_at,
                         names.get(i.scheduled_by_id, ""),
-                        f"Interview moved to {describe_when(i)}",
+                        f"Interview moved to {describe_when(i, viewer)}",
                         where,
                     )
                 )
