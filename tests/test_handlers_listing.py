@@ -172,7 +172,11 @@ def test_the_application_page_walks_its_list(db, acme, apps):
     for bad in ("from=list&sort=evil", "from=board&stage=Nowhere", "from=elsewhere", "from=list&page=-1"):
         st, result = load_app(acme.recruiter, f"/application?id={apps[1]}&job={acme.job_id}&{bad}")
         assert st.not_found == "" and st.name == "Ben Baker"
-        assert st.position_label == "" or bad == "from=list&page=-1"
+        assert st.position_label in ("", "2 of 3 in the list", "2 of 3 in Applied")
+    # Opened without a context (from a board card, the talent pool): its stage's column.
+    st, _ = load_app(acme.recruiter, f"/application?id={apps[2]}")
+    assert st.position_label == "1 of 3 in Applied" and f"id={apps[1]}" in st.next_href
+    assert st.back_href == f"/board?job={acme.job_id}"
 
 
 def test_acting_from_the_page_advance_undo_reject(db, acme, apps):

@@ -64,21 +64,22 @@ MOVE_LABELS = {
 }
 
 
-def _context(params: dict[str, str]) -> tuple[str, ListingQuery, dict[str, str]] | None:
-    """Where the page was opened from (``from=list`` with the list's filters, or ``from=board``
-    with the column and the board's search), as the list ordering the core walks; None without."""
+def _context(params: dict[str, str], stage: str) -> tuple[str, ListingQuery, dict[str, str]] | None:
+    """Where the page was opened from, as the list ordering the core walks: ``from=list`` with the
+    list's filters, or the board's column (``from=board`` with its stage and search; a page opened
+    without a context walks the column of the application's current stage). None when the
+    context cannot be read."""
     origin = params.get("from", "")
     try:
         if origin == "list":
             kept = {k: params[k] for k in PARAMS if k in params and k not in ("page", "per_page")}
             return origin, listing.parse_query(kept), kept
-        if origin == "board":
-            kept = {k: params[k] for k in ("stage", "q") if params.get(k)}
-            query = listing.parse_query({**kept, "sort": "days", "dir": "asc"})
-            return origin, query, kept
+        kept = {k: params[k] for k in ("stage", "q") if params.get(k)} if origin == "board" else {}
+        kept.setdefault("stage", stage)
+        query = listing.parse_query({**kept, "sort": "days", "dir": "asc"})
+        return "board", query, kept
     except InvalidInput:
         return None
-    return None
 
 
 class ApplicationState(SessionState):
@@ -217,7 +218,7 @@ class ApplicationState(SessionState):
         params = {k: str(v) for k, v in self.router.url.query_parameters.items() if isinstance(v, str)}
         self.previous_href = self.next_href = self.position_label = ""
         self.back_href, self.back_label = f"/board?job={self.job_id}", "Board of " + self.job_title
-        found = _context(params)
+        found = _context(params, self.stage)
         if found is None:
             return
         origin, query, kept = found
