@@ -25,6 +25,7 @@ from flowtrack_ui.pages.auth import (
 from flowtrack_ui.pages.board import board_page
 from flowtrack_ui.pages.candidate import tracker_page
 from flowtrack_ui.pages.careers_settings import careers_settings_page
+from flowtrack_ui.pages.email_templates import email_templates_page
 from flowtrack_ui.pages.home import home_page
 from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.listing import list_page
@@ -39,6 +40,7 @@ from flowtrack_ui.state.application_team import TeamState
 from flowtrack_ui.state.auth import AuthState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.careers_settings import CareersSettingsState
+from flowtrack_ui.state.email_templates import EmailTemplatesState
 from flowtrack_ui.state.jobs import StaffJobsState
 from flowtrack_ui.state.listing import ListState
 from flowtrack_ui.state.overview import OverviewState
@@ -120,6 +122,12 @@ app.add_page(
     route="/careers-settings",
     title="Careers site · FlowTrack",
     on_load=CareersSettingsState.load,
+)
+app.add_page(
+    email_templates_page,
+    route="/email-templates",
+    title="Email templates · FlowTrack",
+    on_load=EmailTemplatesState.load,
 )
 app.add_page(
     tracker_page, route="/my-applications", title="My applications · FlowTrack", on_load=TrackerState.load
