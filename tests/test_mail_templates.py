@@ -450,3 +450,32 @@ def test_a_stored_template_that_no_longer_renders_falls_back_to_the_built_in(db,
     apply(db, candidate, acme.job_id)
     [mail] = outbox(db, "cand@example.com")
     assert mail.subject == "We received your application for Acme Engineer"
+
+
+def test_the_emailed_sign_in_link_reaches_the_candidate_whatever_the_template(db, acme, candidate):
+    """An application sent without an account is followed through the emailed link: a template that
+    leaves out {{ links.tracker }} still carries it, below the company's words."""
+    from datetime import UTC, datetime, timedelta
+
+    from flowtrack_ui.core import notifications
+    from flowtrack_ui.core.models import Application
+
+    templates.create_template(
+        db,
+        acme.recruiter,
+        {"kind": "application_received", "name": "A", "subject": "Got it", "body": "Thanks!"},
+    )
+    app = apply(db, candidate, acme.job_id)
+    with db.session(write=True) as s:
+        row = s.get(Application, app.id)
+        link = notifications.SignInLinkMail(
+            "tok123", datetime.now(UTC) + timedelta(days=7), has_password=False
+        )
+        notifications.application_received(s, row, link)
+    mail = outbox(db, "cand@example.com")[-1]
+    assert (mail.kind, mail.subject) == ("application_received_link", "Got it")
+    assert mail.body_text.startswith(
+        "Thanks!\n\nFollow your application with this link:\n\nhttp://localhost:3000/track/tok123"
+    )
+    assert "works once" in mail.body_text and "choose a password" in mail.body_text
+    assert 'href="http://localhost:3000/track/tok123"' in mail.body_html

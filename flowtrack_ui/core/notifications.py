@@ -179,7 +179,7 @@ def application_received(s: Session, app: Application, sign_in: SignInLinkMail |
         link = _link(f"/track/{sign_in.token}")
         filled = _candidate_values(s, job, candidate, link)
         extra = (
-            "The link to your application signs you in to your applications; it works once and until "
+            "That link signs you in to your applications; it works once and until "
             f"{sign_in.expires_at:%d %B %Y, %H:%M} (UTC).\n\n{account}\n\n"
             "If you did not apply, ignore this email."
         )
