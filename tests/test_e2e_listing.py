@@ -183,6 +183,9 @@ def test_list_sorted_filtered_and_paged_from_the_address(server, big_job, new_pa
     rec.locator("[data-testid=list-next]").click()
     expect(rec.locator("[data-testid=list-name]").first).to_have_text("Lister 1949")
     expect(rec.locator("[data-testid=list-page]")).to_have_text("Page 2 of 40")
+    rec.locator("[data-testid=list-per-page-200]").click()
+    expect(rec.locator("[data-testid=list-page]")).to_have_text("Page 1 of 10")
+    expect(rec.locator("[data-testid=list-row]")).to_have_count(200)
 
     # A forged address: the core's message, and every application instead of a crash.
     rec.goto(f"{server.url}/list?job={job}&sort=password&page=-3")

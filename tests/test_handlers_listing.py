@@ -51,6 +51,17 @@ def test_the_list_reads_the_address(db, acme, apps):
     assert name.aria_sort == "descending" and "dir" not in name.href  # flips to its natural asc
     assert st.rows[0].href.startswith("/application?id=") and "from=list" in st.rows[0].href
     assert st.can_select is True
+    assert [(s.count, s.current) for s in st.sizes] == [
+        ("25", False),
+        ("50", True),
+        ("100", False),
+        ("200", False),
+    ]
+    assert (
+        "per_page=200" in st.sizes[3].href
+        and "per_page" not in st.sizes[1].href
+        and "sort=name" in st.sizes[0].href
+    )
 
 
 @pytest.mark.parametrize(

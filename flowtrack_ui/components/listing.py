@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from flowtrack_ui.components.board import stage_badge, tag_badges
-from flowtrack_ui.state.listing import Choice, ListRow, SortHeader
+from flowtrack_ui.state.listing import Choice, ListRow, PageSize, SortHeader
 from flowtrack_ui.state.listing import ListState as S
 
 _LABEL = {"fontSize": "13px", "fontWeight": "500"}
@@ -274,6 +274,14 @@ def select_page_bar() -> rx.Component:
     )
 
 
+def _size(size: PageSize) -> rx.Component:
+    return rx.cond(
+        size.current,
+        rx.text(size.count, weight="bold", size="2", aria_current="true"),
+        rx.link(size.count, href=size.href, size="2", data_testid="list-per-page-" + size.count),
+    )
+
+
 def pager() -> rx.Component:
     return rx.hstack(
         rx.cond(
@@ -303,6 +311,12 @@ def pager() -> rx.Component:
                 align="center",
             ),
             on_submit=S.go_to_page,
+        ),
+        rx.hstack(
+            rx.text("Rows per page:", size="2", color_scheme="gray"),
+            rx.foreach(S.sizes, _size),
+            spacing="2",
+            align="center",
         ),
         spacing="4",
         align="center",

@@ -62,6 +62,13 @@ class Choice:
 
 
 @dataclasses.dataclass
+class PageSize:
+    count: str
+    href: str
+    current: bool
+
+
+@dataclasses.dataclass
 class SortHeader:
     key: str
     label: str
@@ -109,6 +116,8 @@ class ListState(SessionState, BulkActions):
     rating_choices: list[Choice] = []
     previous_href: str = ""
     next_href: str = ""
+    # "Rows per page" choices: (count, address, whether it is the current one).
+    sizes: list[PageSize] = []
     board_href: str = ""
     _params: dict[str, str] = {}
     # Per row on screen: the stages it may be moved to without words (for "Move to…").
@@ -207,6 +216,15 @@ class ListState(SessionState, BulkActions):
         self.headers = [self._header(key, label, q) for key, label in COLUMNS.items()]
         self.previous_href = self._page_href(q.page - 1) if q.page > 1 else ""
         self.next_href = self._page_href(q.page + 1) if q.page < result.pages else ""
+        base = {k: v for k, v in self._params.items() if k not in ("page", "per_page")}
+        self.sizes = [
+            PageSize(
+                str(n),
+                list_href(self.job_id, base | ({"per_page": str(n)} if n != listing.PER_PAGE else {})),
+                n == q.per_page,
+            )
+            for n in (25, listing.PER_PAGE, 100, listing.MAX_PER_PAGE)
+        ]
         self._keep_selectable()
         return None
 
