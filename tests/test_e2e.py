@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from .e2e_support import (
     DEMO_PW,
@@ -74,6 +75,11 @@ def test_hiring_story(server, smtp, new_page):
         rec.reload()
         card(rec, dst, "Eve Example").wait_for()
 
+    # The final columns are slim drop targets pinned at the board's edge; opened, they show cards.
+    for stage in ("Hired", "Rejected"):
+        rec.locator(f'[data-testid="column-{stage}"] [data-testid=fold-column]').click()
+        expect(rec.locator(f'[data-testid="column-{stage}"]')).to_have_attribute("data-folded", "false")
+
     # Applied → Hired on another card is refused with the allowed stages named; the card stays.
     other = rec.locator('[data-testid="column-Applied"] [data-testid="card"]').first
     other_name = other.get_attribute("data-name")
@@ -95,7 +101,7 @@ def test_hiring_story(server, smtp, new_page):
     card(rec, "Rejected", "Eve Example").wait_for()
 
     # The timeline shows every entry, with who and the note.
-    card(rec, "Rejected", "Eve Example").locator("[data-testid=card-name]").click()
+    card(rec, "Rejected", "Eve Example").locator("[data-testid=card-timeline]").click()
     rec.wait_for_selector("[data-testid=history-entry]")
     entries = rec.locator("[data-testid=history-entry]")
     assert entries.count() == 4

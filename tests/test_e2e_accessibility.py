@@ -157,7 +157,7 @@ def test_every_dialog_fits_a_phone_with_touch(server, browser):
             _dialog_fits_a_phone(page, what)
         page.goto(server.url + "/board?job=1")
         card = page.locator('[data-testid="column-Applied"] [data-testid=card]').first
-        card.locator("[data-testid=card-name]").tap()
+        card.locator("[data-testid=card-timeline]").tap()
         page.locator("[data-testid=timeline]").wait_for()
         _dialog_fits_a_phone(page, "timeline")
         card.locator("[data-testid=move-menu]").tap()

@@ -73,6 +73,10 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
 
     rec.goto(f"{server.url}/board?job={job['id']}")
     card(rec, "Applied", "Mo Tion").wait_for()
+    # The final columns are slim drop targets at the board's edge; opened, they show their cards.
+    for stage in ("Rejected", "Withdrawn"):
+        rec.locator(f'[data-testid="column-{stage}"] [data-testid=fold-column]').click()
+        expect(rec.locator(f'[data-testid="column-{stage}"]')).to_have_attribute("data-folded", "false")
     drag(rec, card(rec, "Applied", "Mo Tion"), "Portfolio review")
     card(rec, "Portfolio review", "Mo Tion").wait_for()
 
@@ -213,13 +217,15 @@ def test_the_board_dims_illegal_columns_folds_final_ones_and_says_when_nothing_m
     rec.mouse.up()
     expect(rec.locator("[data-column-stage][data-legal]")).to_have_count(0)
 
-    # A final column folds to a narrow drop zone, and opens again.
+    # A final column is a slim drop target at first; it opens to show its cards, and folds again.
     rejected = rec.locator('[data-testid="column-Rejected"]')
-    rejected.locator("[data-testid=fold-column]").click()
     expect(rejected.locator("[data-testid=card]")).to_have_count(0)
     assert rejected.bounding_box()["width"] < 120
     rejected.locator("[data-testid=fold-column]").click()
     expect(rejected.locator("[data-testid=card]").first).to_be_visible()
+    assert rejected.bounding_box()["width"] > 200
+    rejected.locator("[data-testid=fold-column]").click()
+    expect(rejected.locator("[data-testid=card]")).to_have_count(0)
 
     rec.locator("[data-testid=board-search]").fill("zz-nobody-has-this")
     rec.get_by_text("No application matches “zz-nobody-has-this”").wait_for()
@@ -304,7 +310,7 @@ def test_the_keyboard_moves_a_card_a_column_at_a_time_and_keeps_the_focus(server
     expect(rec.get_by_role("menuitem", name="Open timeline")).to_be_visible()
     expect(rec.locator("[data-column-stage][data-legal]")).to_have_count(0)
     rec.keyboard.press("Escape")
-    kim.locator("[data-testid=card-name]").focus()
+    kim.locator("[data-testid=card-timeline]").focus()
     rec.keyboard.press("Enter")
     expect(rec.get_by_role("dialog")).to_contain_text("Kim Keys")
     expect(rec.get_by_role("dialog").get_by_role("button", name="Close")).to_be_focused()
@@ -376,7 +382,7 @@ def test_a_referral_skips_from_applied_to_interview(server, new_page):
     last = api(server, "GET", f"/api/history/application/{app_id}", None, token)[-1]
     assert (last["kind"], last["old_stage"], last["new_stage"]) == ("skip", "Applied", "Interview")
     assert last["note"] == "Skipped Screening."
-    card(rec, "Interview", "Rita Referral").locator("[data-testid=card-name]").click()
+    card(rec, "Interview", "Rita Referral").locator("[data-testid=card-timeline]").click()
     expect(rec.get_by_role("dialog").get_by_test_id("history-kind").first).to_have_text("Skipped ahead")
 
 
@@ -416,8 +422,8 @@ def test_dragging_to_the_edge_scrolls_the_board_not_the_page(server, browser):
     page.goto(f"{server.url}/board?job={job_id(server, 'Senior Backend Engineer')}")
     source = page.locator('[data-testid="column-Interview"] [data-testid=card]').first
     source.wait_for()
-    board = page.locator("[data-testid=board]")
-    # Rejected and Withdrawn are off to the right, inside the board.
+    board = page.locator("[data-testid=board-scroll]")
+    # The later stages in progress are off to the right, inside the board's scrolling part.
     assert board.evaluate("el => el.scrollWidth > el.clientWidth")
     assert board.evaluate("el => el.scrollLeft") == 0
     edge = board.bounding_box()
@@ -426,7 +432,7 @@ def test_dragging_to_the_edge_scrolls_the_board_not_the_page(server, browser):
     page.mouse.down()
     page.mouse.move(s["x"] + s["width"] / 2 + 20, s["y"] + 30, steps=5)
     page.mouse.move(edge["x"] + edge["width"] - 8, s["y"] + 40, steps=15)
-    page.wait_for_function("document.querySelector('[data-testid=board]').scrollLeft > 100")
+    page.wait_for_function("document.querySelector('[data-testid=board-scroll]').scrollLeft > 100")
     assert page.evaluate("window.scrollX") == 0
     page.keyboard.press("Escape")  # nothing moves
     page.mouse.up()
@@ -456,12 +462,15 @@ def test_the_board_fits_laptops_and_shows_one_column_at_a_time_on_a_phone(server
     page.goto(f"{server.url}/board?job={jid}")
     page.locator("[data-testid=stage-tab]").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    expect(page.locator("[data-column-stage]:visible")).to_have_count(1)
+    in_progress = page.locator("[data-testid=board-scroll] [data-column-stage]:visible")
+    expect(in_progress).to_have_count(1)
+    # Beside it, the final stages stay in reach as slim drop targets.
+    expect(page.locator("[data-testid=final-columns] [data-column-stage]:visible")).to_have_count(3)
     page.locator("[data-testid=stage-tab]", has_text="Offer").tap()
     offer = page.locator('[data-testid="column-Offer"]')
     expect(offer).to_be_visible()
-    expect(page.locator("[data-column-stage]:visible")).to_have_count(1)
-    assert offer.bounding_box()["width"] > 300  # the column takes the screen's width
+    expect(in_progress).to_have_count(1)
+    assert offer.bounding_box()["width"] > 240  # the column takes the width beside the final stages
     assert violations(page) == []
     # The ⋮ menu is the way to move on a phone; its dialog is a bottom sheet inside the screen.
     offer.locator("[data-testid=move-menu]").first.tap()
