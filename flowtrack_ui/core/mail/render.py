@@ -183,7 +183,8 @@ def _check_body(body: list[nodes.Node], allowed: tuple[str, ...], kind: str, whe
             raise _refuse_tag(node, where)
 
 
-def check(kind: str, source: str, where: str) -> set[str]:
+@lru_cache(maxsize=256)  # every email of a kind is checked again before it is written: once per text
+def check(kind: str, source: str, where: str) -> frozenset[str]:
     """The variables a subject or body uses; InvalidInput naming the first unknown one, or the first
     tag or expression a template may not hold."""
     try:
@@ -206,7 +207,7 @@ def check(kind: str, source: str, where: str) -> set[str]:
                 name,
             )
             raise _unknown(found, kind, where)
-    return set(_check_body(tree.body, allowed, kind, where))
+    return frozenset(_check_body(tree.body, allowed, kind, where))
 
 
 def check_template(kind: str, subject: str, body: str) -> None:
