@@ -241,6 +241,18 @@ def test_keyboard_only_triage_of_a_column(server, new_page):
     rec.keyboard.press("o")
     rec.wait_for_url(re.compile(rf"/application\?id={ids[names[1]]}$"))
 
+    # n opens it at the note box, ready to type.
+    rec.go_back()
+    expect(applied).to_have_count(2)
+    rec.locator("body").click(position={"x": 5, "y": 5})
+    rec.keyboard.press("j")
+    expect(card(rec, "Applied", names[1])).to_be_focused()
+    rec.keyboard.press("n")
+    rec.wait_for_url(re.compile(rf"/application\?id={ids[names[1]]}$"))
+    expect(rec.locator("[data-testid=note-draft]")).to_be_focused()
+    rec.keyboard.type("Strong portfolio")
+    expect(rec.locator("[data-testid=note-draft]")).to_have_value("Strong portfolio")
+
 
 def test_final_columns_are_in_reach_and_take_drops_at_1280(server, browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
