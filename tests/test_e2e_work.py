@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from flowtrack_ui.core import work
 from flowtrack_ui.core.db import Database
-from flowtrack_ui.core.models import Interview
+from flowtrack_ui.core.models import Application, Interview, Job, JobStage
 
 from .axe_support import violations
 from .e2e_support import ARTIFACTS, DEMO_PW, api, app_with_mail, job_id, sign_in
@@ -189,3 +189,45 @@ def test_a_hiring_manager_sees_the_scorecard_due_and_gets_one_reminder(server, s
     hm.wait_for_url(re.compile(r"/application\?id=\d+&scorecard=\d+"))
     expect(hm.get_by_role("dialog")).to_be_visible()
     db.dispose()
+
+
+def test_a_stage_target_set_in_the_pipeline_editor_lists_the_waiting_applications(server, berlin_page):
+    rec = berlin_page()
+    sign_in(rec, server, "recruiter@acme.test", "/jobs")
+    title = "Senior Backend Engineer"
+    row = rec.locator("[data-testid=job-row]").filter(
+        has=rec.locator("[data-testid=job-link]", has_text=title)
+    )
+    row.get_by_role("button", name="Edit").click()
+    dialog = rec.get_by_role("dialog")
+    applied = dialog.locator("[data-testid=stage-row]").first
+    expect(applied.locator("[data-testid=stage-name]")).to_have_value("Applied")
+    target = applied.locator("[data-testid=stage-target]")
+    target.fill("1")
+    target.blur()
+    _look_and_check(rec, "pipeline-target-days")
+    editor = applied.locator("xpath=..")  # the pipeline editor: its rows, as seen at each width
+    for width, height in ((1440, 900), (1280, 720), (390, 844)):
+        rec.set_viewport_size({"width": width, "height": height})
+        target.scroll_into_view_if_needed()
+        editor.screenshot(path=str(ARTIFACTS / f"pipeline-target-days-rows-{width}.png"))
+    rec.set_viewport_size({"width": 1440, "height": 900})
+    dialog.locator("[data-testid=job-save]").click()
+    rec.get_by_text(f"Saved “{title}”").wait_for()
+    rec.click("[data-testid=nav-work]")
+    overdue = rec.locator("[data-testid=work-overdue-item]")
+    expect(overdue.first).to_contain_text("in Applied (target 1)")
+    # The demo's applicants applied days or weeks ago: each still in Applied is past a day.
+    db = Database(f"sqlite:///{server.data_dir / 'flowtrack.db'}")
+    with db.session() as s:
+        in_applied = s.execute(
+            sa.select(sa.func.count())
+            .select_from(Application)
+            .join(JobStage, JobStage.id == Application.stage_id)
+            .join(Job, Job.id == Application.job_id)
+            .where(Job.title == title, JobStage.name == "Applied")
+        ).scalar_one()
+    db.dispose()
+    assert in_applied > 0
+    expect(overdue.filter(has_text="in Applied (target 1)")).to_have_count(in_applied)
+    _look_and_check(rec, "my-work-overdue")

@@ -122,7 +122,7 @@ def _overdue(o: OverdueItem) -> rx.Component:
         padding_y="2",
         border_bottom="1px solid var(--gray-a4)",
         width="100%",
-        data_testid="work-overdue",
+        data_testid="work-overdue-item",
     )
 
 
