@@ -100,6 +100,10 @@ class SessionState(rx.State):
 
     @rx.event
     def keep_browser_time_zone(self, name: str):
+        """The answer to ``ask_time_zone``."""
+        return self._keep_zone(name)
+
+    def _keep_zone(self, name: str):
         """Stored only while the person has none (the core checks the name and never overwrites)."""
         try:
             self.time_zone = time_zones.remember_browser_zone(db(), self.principal(), name) or ""

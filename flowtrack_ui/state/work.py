@@ -115,7 +115,7 @@ class WorkState(SessionState):
     @rx.event
     def first_time_zone(self, name: str):
         """The browser's zone, stored while the person has none; then the lists in it."""
-        refused = self.keep_browser_time_zone(name)
+        refused = self._keep_zone(name)
         return refused if refused is not None else self._refresh()
 
     @rx.event(background=True)
