@@ -295,3 +295,18 @@ def test_target_days_are_set_with_the_jobs_stages(db, acme):
         ],
     )
     assert [(st.name, st.target_days) for st in created.stages][:2] == [("Applied", 2), ("Portfolio", None)]
+
+
+def test_overdue_means_longer_than_the_target_to_the_minute(db, acme, applied):
+    now = datetime.now(UTC)
+    with db.session(write=True) as s:
+        stage_id = s.get(Application, applied.id).stage_id
+        s.execute(sa.update(JobStage).where(JobStage.id == stage_id).values(target_days=1))
+        s.execute(
+            sa.update(Application)
+            .where(Application.id == applied.id)
+            .values(stage_changed_at=now - timedelta(hours=23))
+        )
+    assert work.my_work(db, acme.recruiter, now=now).overdue == ()
+    (late,) = work.my_work(db, acme.recruiter, now=now + timedelta(hours=1, minutes=1)).overdue
+    assert late.days_in_stage == 1 and late.target_days == 1

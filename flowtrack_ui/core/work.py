@@ -224,16 +224,24 @@ def _mentions(s: Session, p: Principal) -> tuple[Mention, ...]:
 
 
 def _overdue(s: Session, p: Principal, now: datetime) -> tuple[Overdue, ...]:
-    """Applications past their stage's target. The SQL keeps those past the smallest target of
-    the company's stages (portable date arithmetic); each row is then checked against its own."""
-    stages_with_target = (
-        select(sa.func.min(JobStage.target_days))
+    """Applications that have waited in their stage longer than its target, longest first. The
+    company's stages use a handful of distinct targets: one condition per target keeps the date
+    arithmetic portable (a bound computed here, not by the engine) and the filter in SQL."""
+    targets = s.exec(
+        select(JobStage.target_days)
         .join(Job, Job.id == JobStage.job_id)
         .where(Job.company_id == p.staff_company_id, JobStage.target_days.is_not(None))
-    )
-    smallest = s.exec(stages_with_target).one()
-    if smallest is None:
+        .distinct()
+    ).all()
+    if not targets:
         return ()
+    past_target = sa.or_(
+        *(
+            sa.and_(JobStage.target_days == days, Application.stage_changed_at < now - timedelta(days=days))
+            for days in targets
+            if days is not None
+        )
+    )
     candidate = aliased(User)
     rows = s.exec(
         select(Application, Job.title, JobStage, candidate.full_name)
@@ -242,18 +250,24 @@ def _overdue(s: Session, p: Principal, now: datetime) -> tuple[Overdue, ...]:
         .join(candidate, candidate.id == Application.candidate_id)
         .where(
             Job.company_id == p.staff_company_id,
-            JobStage.target_days.is_not(None),
             JobStage.category.not_in([c.value for c in TERMINAL]),
-            Application.stage_changed_at <= now - timedelta(days=smallest),
+            past_target,
         )
         .order_by(Application.stage_changed_at, Application.id)
+        .limit(MAX_ROWS)
     ).all()
-    found = []
-    for app, title, stage, name in rows:
-        days = (now - app.stage_changed_at).days
-        if stage.target_days is not None and days > stage.target_days:
-            found.append(Overdue(app.id, app.job_id, title, name, stage.name, days, stage.target_days))
-    return tuple(found[:MAX_ROWS])
+    return tuple(
+        Overdue(
+            app.id,
+            app.job_id,
+            title,
+            name,
+            stage.name,
+            (now - app.stage_changed_at).days,
+            stage.target_days or 0,
+        )
+        for app, title, stage, name in rows
+    )
 
 
 def my_work(db: Database, principal: Principal, now: datetime | None = None) -> Work:
