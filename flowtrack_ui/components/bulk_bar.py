@@ -124,7 +124,7 @@ def bulk_bar(S: Any) -> rx.Component:
                         rx.button(
                             "Clear",
                             size="2",
-                            variant="ghost",
+                            variant="soft",
                             color_scheme="gray",
                             on_click=S.clear_selection,
                             data_testid="bulk-clear",
