@@ -201,6 +201,14 @@ def test_list_sorted_filtered_and_paged_from_the_address(server, big_job, new_pa
     rec.locator("[data-testid=list-select]").nth(2).click()
     expect(rec.locator("[data-testid=bulk-count]")).to_have_text("49 selected")
 
+    # Live: a move made elsewhere shows in the open list without a reload.
+    rec.goto(f"{server.url}/list?job={job}&sort=name&dir=desc")
+    expect(rec.locator("[data-testid=list-name]").first).to_have_text("Lister 1999")
+    expect(rec.locator("[data-testid=list-stage]").first).to_have_text("Applied")
+    token = _token(server, "recruiter@acme.test")
+    api(server, "PATCH", f"/api/applications/{ids['Lister 1999']}/stage?new_stage=Screening", None, token)
+    expect(rec.locator("[data-testid=list-stage]").first).to_have_text("Screening")
+
     # The board and the list switch to each other.
     rec.locator("[data-testid=view-board]").click()
     rec.wait_for_url(re.compile(rf"/board\?job={job}$"))
@@ -265,9 +273,10 @@ def test_acting_from_the_application_page_and_walking_the_list(server, big_job, 
     ]
     assert history[-1]["reason"] == reason
 
-    # From the board's column: Previous / Next follow the column's order (newest move first).
+    # From the board's column: Previous / Next follow the column's order (newest move first);
+    # Lister 0002 (rejected) and Lister 1999 (moved by the first test) have left it.
     rec.goto(f"{server.url}/application?id={ids['Lister 0005']}&from=board&job={job}&stage=Applied")
-    expect(rec.locator("[data-testid=app-position]")).to_have_text(f"5 of {N - 1:,} in Applied")
+    expect(rec.locator("[data-testid=app-position]")).to_have_text(f"5 of {N - 2:,} in Applied")
     rec.locator("[data-testid=app-previous]").click()
     expect(rec.locator("[data-testid=candidate-name]")).to_have_text("Lister 0004")
 

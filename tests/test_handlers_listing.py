@@ -44,7 +44,7 @@ def load_list(principal, url: str) -> tuple[ListState, object]:
 
 def test_the_list_reads_the_address(db, acme, apps):
     st, result = load_list(acme.recruiter, f"/list?job={acme.job_id}&sort=name&dir=desc")
-    assert result is None and st.problem == "" and st.not_found == ""
+    assert "watch" in rendered(result) and st.problem == "" and st.not_found == ""
     assert [r.name for r in st.rows] == ["Cat Cooper", "Ben Baker", "Ann Archer"]
     assert st.range_label == "Showing 1–3 of 3 applications"
     name = next(h for h in st.headers if h.key == "name")
@@ -84,7 +84,7 @@ def test_the_list_reads_the_address(db, acme, apps):
 def test_garbage_addresses_show_a_message_and_every_application(db, acme, apps, query):
     st, result = load_list(acme.recruiter, f"/list?job={acme.job_id}&{query}")
     assert st.problem != "" and st.not_found == ""
-    assert len(st.rows) == 3 and result is None
+    assert len(st.rows) == 3 and "watch" in rendered(result)
 
 
 @pytest.mark.parametrize("job", ["", "abc", "-1", "0", "99999999", "1" * 30])

@@ -13,12 +13,14 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from flowtrack_ui.core import live_access
 from flowtrack_ui.core.applications import listing
 from flowtrack_ui.core.applications.listing import ListingQuery
 from flowtrack_ui.core.errors import DomainError, InvalidInput
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
 from flowtrack_ui.core.privacy.erase import shown_email
 
+from . import live
 from .bulk import BulkActions
 from .format import day
 from .session import SessionState, db
@@ -120,6 +122,9 @@ class ListState(SessionState, BulkActions):
     sizes: list[PageSize] = []
     board_href: str = ""
     _params: dict[str, str] = {}
+    # The live watch: which load it belongs to, and the change feed's mark when the page was read.
+    _watch_gen: int = 0
+    _read_mark: str = ""
     # Per row on screen: the stages it may be moved to without words (for "Move to…").
     _plain_moves: dict[int, list[str]] = {}
 
@@ -161,9 +166,27 @@ class ListState(SessionState, BulkActions):
         self.selected, self._anchor, self.bulk_stages = [], 0, []
         self.bulk_summary, self.bulk_failed_heading, self.bulk_failures = "", "", []
         self.bulk_reject_open = self.bulk_tag_open = self.bulk_add_open = False
-        return self._read(query)
+        self._watch_gen += 1
+        refused = self._read(query)
+        if refused is None and not self.not_found:
+            return ListState.watch
+        return refused
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Live list: the page on screen is read again when an application of the job changes."""
+        async with self:
+            gen, job_id = self._watch_gen, self.job_id
+        return await live.follow(
+            self,
+            lambda: live_access.job_board_topic(db(), self.principal(), job_id),
+            still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
+            refresh=self._after_bulk,
+            read_mark=lambda: self._read_mark,
+        )
 
     def _read(self, query: ListingQuery):
+        mark = db().feed.mark()  # before the read: signals heard up to here are in what it reads
         try:
             result = listing.list_applications(db(), self.principal(), self.job_id or "x", query)
         except InvalidInput as exc:
@@ -177,7 +200,7 @@ class ListState(SessionState, BulkActions):
             self.loading = False
             return self.refuse(exc)
         q = result.query
-        self._params = listing.query_params(q)
+        self._params, self._read_mark = listing.query_params(q), mark
         self.not_found, self.loading = "", False
         self.job_title, self.total, self.page, self.pages = (
             result.job_title,
