@@ -309,6 +309,19 @@ def test_screens_at_three_widths_and_axe(server, big_job, browser):
         expect(name).to_be_in_viewport()
         page.locator(".ft-list-scroll").evaluate("el => el.scrollLeft = el.scrollWidth")
         expect(name).to_be_in_viewport()
+        toggle = page.locator("[data-testid=list-filters-toggle]")
+        if phone:  # the filters fold behind a button that counts them
+            expect(page.locator("[data-testid=list-filter-q]")).to_be_hidden()
+            expect(toggle).to_have_text("Filters (1 on)")
+            expect(toggle).to_have_attribute("aria-expanded", "false")
+            toggle.click()
+            expect(toggle).to_have_attribute("aria-expanded", "true")
+            _shot(page, f"list-filters-{width}")
+            assert violations(page) == [], (width, "filters")
+            toggle.click()
+        else:
+            expect(toggle).to_be_hidden()
+        expect(page.locator("[data-testid=list-filter-q]")).to_be_visible(visible=not phone)
         _shot(page, f"list-{width}")
         if width in (1280, 390):
             assert violations(page) == [], (width, "list")

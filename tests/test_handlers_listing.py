@@ -133,6 +133,14 @@ def test_garbage_filter_forms_answer_in_words(db, acme, apps, form):
     assert "_redirect" not in rendered(result)
 
 
+def test_active_filters_are_counted_and_the_phone_form_toggles(db, acme, apps):
+    st, _ = load_list(acme.recruiter, f"/list?job={acme.job_id}&stage=Applied&q=ann&sort=name")
+    assert st.active_filters == 2 and st.filtered and [r.name for r in st.rows] == ["Ann Archer"]
+    assert st.filters_open is False
+    call(st, ListState.toggle_filters)
+    assert st.filters_open is True
+
+
 def test_the_filter_form_goes_to_the_new_address(db, acme, apps):
     st, _ = load_list(acme.recruiter, f"/list?job={acme.job_id}&sort=name&page=1")
     result = call(st, ListState.apply_filters, {"stage": "Applied", "q": "ann", "since": "2026-01-01"})

@@ -71,7 +71,31 @@ def _choice(c: Choice) -> rx.Component:
 
 
 def filters() -> rx.Component:
-    """Stage, tag, source, rating, applied since and words; Apply puts them in the address."""
+    """Stage, tag, source, rating, applied since and words; Apply puts them in the address.
+
+    On a phone the form folds behind a "Filters" button that says how many are on."""
+    return rx.fragment(
+        rx.button(
+            rx.icon("sliders-horizontal", size=16, aria_hidden="true"),
+            rx.cond(S.active_filters > 0, "Filters (" + S.active_filters.to_string() + " on)", "Filters"),
+            type="button",
+            variant="soft",
+            on_click=S.toggle_filters,
+            aria_expanded=rx.cond(S.filters_open, "true", "false"),
+            aria_controls="list-filters",
+            class_name="ft-phone-only",
+            data_testid="list-filters-toggle",
+        ),
+        rx.box(
+            _filter_form(),
+            id="list-filters",
+            width="100%",
+            class_name=rx.cond(S.filters_open, "ft-list-filters ft-open", "ft-list-filters"),
+        ),
+    )
+
+
+def _filter_form() -> rx.Component:
     return rx.form(
         rx.flex(
             rx.vstack(

@@ -112,6 +112,9 @@ class ListState(SessionState, BulkActions):
     f_since: str = ""
     f_text: str = ""
     filtered: bool = False
+    active_filters: int = 0
+    # On a phone the filter form folds away behind a "Filters" button (always shown on wider screens).
+    filters_open: bool = False
     stage_choices: list[str] = []
     tag_choices: list[str] = []
     source_choices: list[Choice] = []
@@ -210,7 +213,8 @@ class ListState(SessionState, BulkActions):
         )
         self.f_stage, self.f_tag, self.f_source, self.f_rating = q.stage, q.tag, q.source, q.rating
         self.f_since, self.f_text = (q.since.isoformat() if q.since else ""), q.text
-        self.filtered = any((q.stage, q.tag, q.source, q.rating, q.since, q.text))
+        self.active_filters = sum(1 for f in (q.stage, q.tag, q.source, q.rating, q.since, q.text) if f)
+        self.filtered = self.active_filters > 0
         self.stage_choices, self.tag_choices = list(result.stages), list(result.tags)
         self.source_choices = [Choice(v, label) for v, label in result.sources]
         self.rating_choices = [Choice(k, v) for k, v in listing.RATINGS.items()]
@@ -295,6 +299,10 @@ class ListState(SessionState, BulkActions):
         except InvalidInput as exc:
             return rx.toast.error(exc.message, duration=6000)
         return rx.redirect(list_href(self.job_id, params))
+
+    @rx.event
+    def toggle_filters(self):
+        self.filters_open = not self.filters_open
 
     @rx.event
     def clear_filters(self):
