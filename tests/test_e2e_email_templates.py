@@ -95,6 +95,31 @@ def test_a_recruiter_writes_the_application_received_email_and_a_candidate_gets_
     expect(row).to_contain_text("default")
     _shots_and_axe(page, "email-templates-saved")
 
+    # Unsaved edits are not lost to a stray click on another template: it asks first.
+    body.fill("Half-written words")
+    page.get_by_test_id("template-builtin:rejection").click()
+    page.get_by_role("alertdialog").get_by_text("Discard your changes?").wait_for()
+    _shots_and_axe(page, "email-templates-discard")
+    page.get_by_test_id("keep-editing").click()
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    expect(body).to_have_value("Half-written words")
+    page.get_by_test_id("template-builtin:rejection").click()
+    page.get_by_test_id("discard").click()
+    expect(editor).to_have_text("Rejection: built-in")
+
+    # A named rejection template, then deleted after confirming; the built-in one is back.
+    page.get_by_test_id("new-rejection").click()
+    expect(editor).to_have_text("New rejection template")
+    page.get_by_test_id("template-name").fill("Position filled")
+    page.get_by_test_id("template-save").click()
+    page.get_by_text("Saved “Position filled”.").wait_for()
+    page.get_by_test_id("template-delete").click()
+    page.get_by_role("alertdialog").get_by_text("Delete “Position filled”?").wait_for()
+    _shots_and_axe(page, "email-templates-delete")
+    page.get_by_test_id("confirm-delete").click()
+    page.get_by_text("Deleted “Position filled”.").wait_for()
+    expect(editor).to_have_text("Rejection: built-in")
+
     # A candidate applies: the SMTP server receives the company's words, in text and HTML.
     api(
         server,

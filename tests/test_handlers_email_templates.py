@@ -93,3 +93,26 @@ def test_candidates_and_strangers_are_sent_away(db, candidate):
         st = state_for(EmailTemplatesState, who)
         result = call(st, EmailTemplatesState.load)
         assert st.loading and st.rows == [] and "redirect" in rendered(result).lower()
+
+
+def test_unsaved_edits_are_dropped_only_when_the_recruiter_agrees(db, acme):
+    st = _loaded(acme.recruiter)
+    call(st, EmailTemplatesState.set_body, st.edit_body)  # a field left as it was (its blur)
+    call(st, EmailTemplatesState.set_subject, st.edit_subject)
+    assert not st.dirty
+    call(st, EmailTemplatesState.set_body, "My own words")
+    call(st, EmailTemplatesState.open, "builtin:rejection")
+    assert st.pending == "builtin:rejection" and st.edit_body == "My own words"  # asked, nothing lost
+    call(st, EmailTemplatesState.keep_editing)
+    assert st.pending == "" and st.selected == "builtin:application_received"
+    call(st, EmailTemplatesState.new, "message")
+    assert st.pending == "new:message"
+    follow_up = call(st, EmailTemplatesState.discard)
+    assert not st.dirty and st.pending == "" and "new" in rendered(follow_up)
+    call(st, EmailTemplatesState.new, "message")
+    assert st.edit_kind == "message" and st.edit_id == "" and st.selected == ""
+    # A hiring manager's forged edits make nothing to lose.
+    manager = _loaded(acme.manager)
+    call(manager, EmailTemplatesState.set_body, "x")
+    call(manager, EmailTemplatesState.open, "builtin:rejection")
+    assert manager.pending == "" and manager.selected == "builtin:rejection"

@@ -68,10 +68,49 @@ def _row(row: TemplateRow) -> rx.Component:
     )
 
 
+def _discard_dialog() -> rx.Component:
+    """Asked when another template is opened while this one has unsaved edits."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Discard your changes?"),
+            rx.alert_dialog.description(
+                "Your edits to “" + S.edit_name + "” are not saved. Opening another template drops them.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Keep editing",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=S.keep_editing,
+                        data_testid="keep-editing",
+                    )
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Discard changes",
+                        color_scheme="red",
+                        high_contrast=True,
+                        on_click=S.discard,
+                        data_testid="discard",
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="12px",
+            ),
+        ),
+        open=S.pending != "",
+        on_open_change=S.discard_dialog_changed,
+    )
+
+
 def _list() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Templates", size="4", as_="h2"),
+            _discard_dialog(),
             rx.foreach(S.rows, _row),
             spacing="1",
             width="100%",
@@ -114,7 +153,13 @@ def _delete_dialog() -> rx.Component:
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(
-                    rx.button("Delete", color_scheme="red", on_click=S.delete, data_testid="confirm-delete")
+                    rx.button(
+                        "Delete",
+                        color_scheme="red",
+                        high_contrast=True,
+                        on_click=S.delete,
+                        data_testid="confirm-delete",
+                    )
                 ),
                 justify="end",
                 spacing="3",
@@ -161,6 +206,7 @@ def _editor() -> rx.Component:
                 id="template-subject",
                 default_value=S.edit_subject,
                 on_change=S.set_subject.debounce(300),
+                on_blur=S.set_subject,  # at once when leaving the field (a click elsewhere comes after)
                 max_length=MAX_SUBJECT,
                 disabled=~S.can_edit,
                 width="100%",
@@ -171,6 +217,7 @@ def _editor() -> rx.Component:
                 id=BODY_ID,
                 default_value=S.edit_body,
                 on_change=S.set_body.debounce(300),
+                on_blur=S.set_body,
                 max_length=MAX_BODY,
                 disabled=~S.can_edit,
                 rows="12",

@@ -83,6 +83,9 @@ class EmailTemplatesState(SessionState):
     preview_text: str = ""
     preview_error: str = ""
     form_error: str = ""
+    # Unsaved edits: opening another template first asks (``pending`` is what was asked for).
+    dirty: bool = False
+    pending: str = ""
     version: int = 0  # bumped when another template opens, so the uncontrolled fields take its text
     _views: dict[str, TemplateView] = {}
     _variables: dict[str, list[tuple[str, str]]] = {}
@@ -139,6 +142,7 @@ class EmailTemplatesState(SessionState):
         self.edit_built_in = view.built_in and not as_new
         self.variables = [VariableRow(n, d, "{{ " + n + " }}") for n, d in self._variables.get(view.kind, [])]
         self.form_error = ""
+        self.dirty, self.pending = False, ""
         self.version += 1
         self._preview()
 
@@ -175,10 +179,24 @@ class EmailTemplatesState(SessionState):
         self.loading = False
         return None
 
+    def _asks_first(self, key: str) -> bool:
+        """With unsaved edits, another template opens only once the recruiter agrees to drop them."""
+        if self.dirty and key != self.selected:
+            self.pending = key
+            return True
+        return False
+
     @rx.event
     def open(self, key: str):
-        view = self._views.get(str(key))
+        key = str(key)
+        if self._asks_first(key):
+            return None
+        view = self._views.get(key)
         if view is None:
+            try:
+                self._reload()
+            except DomainError as exc:
+                return self.refuse(exc)
             return rx.toast.error("This template is no longer there; the list is reloaded.")
         self._open(view)
         return None
@@ -186,6 +204,8 @@ class EmailTemplatesState(SessionState):
     @rx.event
     def new(self, kind: str):
         """A new named template of a kind, starting from the built-in words."""
+        if self._asks_first(f"new:{kind}"):
+            return None
         try:
             self._open(templates.built_in(db(), self.principal(), kind), as_new=True)
         except DomainError as exc:
@@ -193,22 +213,48 @@ class EmailTemplatesState(SessionState):
         return None
 
     @rx.event
+    def discard(self):
+        """Drops the unsaved edits and opens what was asked for."""
+        wanted, self.pending, self.dirty = self.pending, "", False
+        if wanted.startswith("new:"):
+            return EmailTemplatesState.new(wanted.removeprefix("new:"))
+        return EmailTemplatesState.open(wanted) if wanted else None
+
+    @rx.event
+    def keep_editing(self):
+        self.pending = ""
+
+    @rx.event
+    def discard_dialog_changed(self, opened: bool):
+        """Escape closes the question as "keep editing" does."""
+        if not opened:
+            self.pending = ""
+
+    @rx.event
     def set_subject(self, value: str):
-        self.edit_subject = str(value)[: MAX_SUBJECT + 50]
+        value = str(value)[: MAX_SUBJECT + 50]
+        if value == self.edit_subject:  # leaving the field unchanged, or its change already heard
+            return None
+        self.edit_subject, self.dirty = value, self.can_edit
         return self._refresh_preview()
 
     @rx.event
     def set_body(self, value: str):
-        self.edit_body = str(value)[: MAX_BODY + 500]
+        value = str(value)[: MAX_BODY + 500]
+        if value == self.edit_body:
+            return None
+        self.edit_body, self.dirty = value, self.can_edit
         return self._refresh_preview()
 
     @rx.event
     def set_name(self, value: str):
         self.edit_name = str(value)[: MAX_NAME + 10]
+        self.dirty = self.can_edit
 
     @rx.event
     def set_default(self, value: bool):
         self.edit_default = bool(value)
+        self.dirty = self.can_edit
 
     @rx.event
     def set_preview_on(self, value: str):
