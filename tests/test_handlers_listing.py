@@ -223,6 +223,24 @@ def test_acting_from_the_page_advance_undo_reject(db, acme, apps):
     assert st.advance_to == "" and not st.can_reject
 
 
+def test_act_buttons_made_stale_by_a_move_elsewhere_move_nothing(db, acme, apps):
+    from flowtrack_ui.core.pipelines.moves import move_stage
+
+    st, _ = load_app(acme.recruiter, f"/application?id={apps[0]}")
+    assert st.advance_to == "Screening" and st.acts_stage == "Applied"
+    move_stage(db, acme.recruiter, apps[0], "Screening")
+    st.stage = "Screening"  # what the page's live watch does on that move
+    result = call(st, ApplicationState.advance)  # the button still said "Advance to Screening"
+    assert "Someone else moved" in rendered(result)
+    with db.session() as s:
+        assert stage_name(s, apps[0]) == "Screening"
+    assert st.acts_stage == "Screening" and st.advance_to == "Interview"
+    move_stage(db, acme.recruiter, apps[0], "Interview")
+    st.stage = "Interview"
+    call(st, ApplicationState.refresh_actions)
+    assert st.acts_stage == "Interview" and st.advance_to == "Offer"
+
+
 @pytest.mark.parametrize("target", [None, "", 5, "Bogus", "x" * 500, "Hired", "Withdrawn", ["Screening"]])
 def test_forged_move_targets_answer_in_words(db, acme, apps, target):
     st, _ = load_app(acme.recruiter, f"/application?id={apps[0]}")

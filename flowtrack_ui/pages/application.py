@@ -263,6 +263,32 @@ def _acts() -> rx.Component:
         on_click=S.focus_note,
         data_testid="act-note",
     )
+    stale = rx.callout(
+        rx.hstack(
+            rx.text("This application moved to " + S.stage + " meanwhile.", size="2"),
+            rx.button(
+                "Show its actions",
+                size="1",
+                variant="soft",
+                on_click=S.refresh_actions,
+                data_testid="act-refresh",
+            ),
+            align="center",
+            wrap="wrap",
+        ),
+        icon="info",
+        size="1",
+        color_scheme="gray",
+        data_testid="act-stale",
+    )
+    return rx.cond(
+        S.can_move & (S.acts_stage != S.stage),
+        stale,
+        _act_bar(note),
+    )
+
+
+def _act_bar(note: rx.Component) -> rx.Component:
     return rx.cond(
         S.can_move,
         rx.flex(

@@ -118,6 +118,9 @@ class ApplicationState(SessionState):
     act_moves: list[ActMove] = []
     can_reject: bool = False
     _reject_stage: str = ""
+    # The stage the act buttons were read for: a move made elsewhere (the live watch updates
+    # ``stage``) leaves them stale until they are read again, and the core refuses a stale move.
+    acts_stage: str = ""
     reject_open: bool = False
     reject_reasons: list[str] = []
     ask_open: bool = False
@@ -204,6 +207,7 @@ class ApplicationState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         self.advance_to = next((m.stage for m in options if m.kind == "forward"), "")
+        self.acts_stage = self.stage
         self._reject_stage = next((m.stage for m in options if m.kind == "reject"), "")
         self.can_reject = bool(self._reject_stage)
         self.act_moves = [
@@ -252,7 +256,7 @@ class ApplicationState(SessionState):
                 self.principal(),
                 self.app_id,
                 target,
-                expected_stage=self.stage,
+                expected_stage=self.acts_stage or self.stage,
                 note=note,
                 reason=reason,
             )
@@ -277,6 +281,15 @@ class ApplicationState(SessionState):
                 action={"label": "Undo", "on_click": ApplicationState.undo},
             )
         return rx.toast.success(f"Moved to {moved.stage}.")
+
+    @rx.event
+    def refresh_actions(self):
+        """After a move made elsewhere: the act buttons for the stage the application is in now."""
+        try:
+            self.stage = application_details.application_detail(db(), self.principal(), self.app_id).stage
+        except DomainError as exc:
+            return self.refuse(exc)
+        return self._load_actions()
 
     @rx.event
     def advance(self):
