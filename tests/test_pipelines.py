@@ -420,6 +420,20 @@ def test_rest_pipelines_moves_undo_and_withdraw(db, acme, globex):
         == 404
     )
     assert c.get(f"/api/jobs/{job['id']}").json()["stages"] == job["stages"]  # public, like the job
+    # A stage's target days (My work lists who waits longer) travel with the stages.
+    stages = [{k: st[k] for k in ("id", "name", "category")} for st in job["stages"]]
+    stages[0]["target_days"] = 3
+    r = c.put(f"/api/jobs/{job['id']}", json={"title": "Backend", "stages": stages}, headers=rec)
+    assert r.status_code == 200 and r.json()["stages"][0]["target_days"] == 3, r.text
+    assert r.json()["stages"][1]["target_days"] is None
+    stages[0]["target_days"] = 400
+    r = c.put(f"/api/jobs/{job['id']}", json={"title": "Backend", "stages": stages}, headers=rec)
+    assert r.status_code == 422 and "1 to 365 days" in r.json()["detail"]
+    stages[0]["target_days"] = None
+    assert (
+        c.put(f"/api/jobs/{job['id']}", json={"title": "Backend", "stages": stages}, headers=rec).status_code
+        == 200
+    )
 
     c.post(
         "/api/auth/register",

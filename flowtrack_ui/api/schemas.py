@@ -151,6 +151,9 @@ class StageIn(BaseModel):
     id: int | None = Field(default=None, ge=1, le=2**63 - 1, description="Keep (rename, move) this stage.")
     name: str = Field(max_length=40)
     category: StageCategory
+    target_days: int | None = Field(
+        default=None, description="Applications waiting longer than this show on My work (1–365 days)."
+    )
 
 
 class StageOut(BaseModel):
@@ -158,6 +161,7 @@ class StageOut(BaseModel):
     name: str
     category: StageCategory
     position: int
+    target_days: int | None = None
 
 
 class TemplateStage(FromView):
