@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from functools import partial
 
 from common import ENGINES, bulk_job, company, count_queries, database_url, median, open_db, pg_available
 from sqlalchemy import insert, select
@@ -15,6 +16,7 @@ from flowtrack_ui.core.models import Application, CandidateTag
 
 JOB_SIZE = 20_000
 RUNS = 15
+NEIGHBOURS = "previous / next of one application (by name)"
 VIEWS = {
     "first page (newest first)": ListingQuery(),
     "by name, page 200": ListingQuery(sort="name", direction="asc", page=200),
@@ -44,12 +46,12 @@ def _tags(db, recruiter, job_id: int) -> None:
         )
 
 
-def _time(db, recruiter, job_id: int, query: ListingQuery) -> float:
-    listing.list_applications(db, recruiter, job_id, query)  # warm
+def _time(read) -> float:
+    read()  # warm
     times = []
     for _ in range(RUNS):
         t = time.perf_counter()
-        listing.list_applications(db, recruiter, job_id, query)
+        read()
         times.append((time.perf_counter() - t) * 1000)
     return median(times)
 
@@ -63,17 +65,21 @@ def run() -> list[dict]:
         with database_url(engine) as url:
             db = open_db(url)
             recruiter = company(db, "Listing Bench Co")
-            job_id, _ = bulk_job(db, recruiter, JOB_SIZE, spread=True, title="Big list")
+            job_id, app_ids = bulk_job(db, recruiter, JOB_SIZE, spread=True, title="Big list")
             _tags(db, recruiter, job_id)
             with count_queries(db) as statements:
                 listing.list_applications(db, recruiter, job_id, ListingQuery())
             row: dict = {"engine": engine, "queries": len(statements)}
             for name, query in VIEWS.items():
-                row[name] = _time(db, recruiter, job_id, query)
+                row[name] = _time(partial(listing.list_applications, db, recruiter, job_id, query))
+            # The application page's Previous / Next: the place of one application in the list.
+            middle = app_ids[len(app_ids) // 2]
+            by_name = ListingQuery(sort="name", direction="asc")
+            row[NEIGHBOURS] = _time(partial(listing.neighbours, db, recruiter, middle, by_name))
             db.dispose()
         print(
             f"[listing] {engine}: {JOB_SIZE:,} applications, {row['queries']} queries a page; "
-            + "; ".join(f"{name} {row[name]:.0f} ms" for name in VIEWS),
+            + "; ".join(f"{name} {row[name]:.0f} ms" for name in [*VIEWS, NEIGHBOURS]),
             flush=True,
         )
         rows.append(row)
