@@ -109,7 +109,12 @@ def _do(action: Action, w, who, *, foreign: bool = False):
     raise AssertionError(action)
 
 
-_TEMPLATE = {"kind": "rejection", "name": "After interview", "subject": "{{ job.title }}", "body": "Thank you."}
+_TEMPLATE = {
+    "kind": "rejection",
+    "name": "After interview",
+    "subject": "{{ job.title }}",
+    "body": "Thank you.",
+}
 
 
 def _interview(*people) -> dict:

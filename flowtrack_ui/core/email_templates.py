@@ -209,6 +209,7 @@ yours is submitted.</p>
     ),
 }
 
+
 def render(kind: str, values: dict[str, str]) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of one email."""
     subject, text, body = _COMPILED[kind]
