@@ -239,7 +239,7 @@ def test_keyboard_only_triage_of_a_column(server, new_page):
     rec.keyboard.press("j")
     expect(card(rec, "Applied", names[1])).to_be_focused()
     rec.keyboard.press("o")
-    rec.wait_for_url(re.compile(rf"/application\?id={ids[names[1]]}$"))
+    rec.wait_for_url(re.compile(rf"/application\?id={ids[names[1]]}&from=board&"))
 
     # n opens it at the note box, ready to type.
     rec.go_back()
@@ -248,7 +248,7 @@ def test_keyboard_only_triage_of_a_column(server, new_page):
     rec.keyboard.press("j")
     expect(card(rec, "Applied", names[1])).to_be_focused()
     rec.keyboard.press("n")
-    rec.wait_for_url(re.compile(rf"/application\?id={ids[names[1]]}$"))
+    rec.wait_for_url(re.compile(rf"/application\?id={ids[names[1]]}&from=board&"))
     expect(rec.locator("[data-testid=note-draft]")).to_be_focused()
     rec.keyboard.type("Strong portfolio")
     expect(rec.locator("[data-testid=note-draft]")).to_have_value("Strong portfolio")

@@ -310,3 +310,17 @@ def test_a_managers_keys_move_nothing(db, acme):
     call(st, BoardState.key_action, "reject", ids[0])
     assert snapshot(db) == before
     assert st.selected == [] and not st.bulk_reject_open
+
+
+def test_a_cards_links_open_the_application_in_its_column_with_the_search_kept(db, acme):
+    """The card's name (and o / n on the keyboard, which follow it) opens the application page with
+    the column and the board's search, so its Previous / Next walk what the board showed."""
+    ids = _applicants(db, acme.job_id, 2)
+    st = _recruiter_board(acme)
+    [first] = [c for col in st.columns for c in col.cards if c.id == ids[0]]
+    assert first.href == f"/application?id={ids[0]}&from=board&job={acme.job_id}&stage=Applied"
+    call(st, BoardState.set_search, "Bulk Person 1")
+    [second] = [c for col in st.columns for c in col.cards]
+    assert second.href == (
+        f"/application?id={ids[1]}&from=board&job={acme.job_id}&stage=Applied&q=Bulk+Person+1"
+    )

@@ -68,7 +68,7 @@ def move_menu(card: CardRow) -> rx.Component:
             ),
             rx.menu.item(
                 "Open application",
-                on_select=rx.redirect("/application?id=" + card.id.to_string()),
+                on_select=rx.redirect(card.href),
                 data_testid="open-application",
             ),
         ),
@@ -112,7 +112,7 @@ def card_signals(card: CardRow) -> rx.Component:
                     card.has_resume,
                     rx.link(
                         rx.icon("file-text", size=14, aria_hidden="true"),
-                        href="/application?id=" + card.id.to_string(),
+                        href=card.href,
                         aria_label="Résumé and application of " + card.name,
                         data_testid="card-resume",
                     ),
@@ -161,7 +161,7 @@ def card_view(card: CardRow) -> rx.Component:
                     # The name opens the application; the timeline is the small clock beside it.
                     rx.link(
                         card.name,
-                        href="/application?id=" + card.id.to_string(),
+                        href=card.href,
                         class_name="ft-card-name",
                         # Pressed and moved, the card is dragged, not the link's address.
                         draggable=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -46,6 +47,8 @@ class CardRow:
     knockouts: list[str] = dataclasses.field(default_factory=list)
     scorecards: str = ""
     tags: list[str] = dataclasses.field(default_factory=list)
+    # The application page, opened from this column (its Previous / Next walk it, search kept).
+    href: str = ""
 
 
 @dataclasses.dataclass
@@ -117,7 +120,13 @@ def _short(question: str) -> str:
     return question if len(question) <= 28 else question[:27].rstrip() + "…"
 
 
-def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
+def card_href(application_id: int, job_id: int, stage: str, search: str = "") -> str:
+    """The application page as opened from a board column: Previous / Next walk that column."""
+    context = {"from": "board", "job": job_id, "stage": stage, **({"q": search} if search else {})}
+    return "/application?" + urlencode({"id": application_id, **context})
+
+
+def columns_of(board: Board, can_move: bool = True, search: str = "") -> list[ColumnRow]:
     return [
         ColumnRow(
             stage=col.stage,
@@ -142,6 +151,7 @@ def columns_of(board: Board, can_move: bool = True) -> list[ColumnRow]:
                     knockouts=[f"{_short(q)}: {a}" for q, a in c.knockouts],
                     scorecards=c.scorecards,
                     tags=list(c.tags),
+                    href=card_href(c.id, board.job.id, col.stage, search),
                 )
                 for c in col.cards
             ],
@@ -244,7 +254,7 @@ class BoardState(SessionState, BulkActions):
         self.not_found, self._read_mark = "", mark
         self.job_title, self.job_status = board.job.title, board.job.status
         self.job_takes_applications = board.job.status in TAKES_APPLICATIONS
-        columns = columns_of(board, self.can_move)
+        columns = columns_of(board, self.can_move, self.search)
         for col in columns:  # each column shows as many cards as it was asked to
             limit = self._shown.get(col.stage, PAGE)
             col.cards = col.cards[:limit]
@@ -535,7 +545,8 @@ class BoardState(SessionState, BulkActions):
     @rx.event
     def open_card(self, application_id: int):
         if not self.can_move:  # hiring managers read the application page (no stage history)
-            return rx.redirect(f"/application?id={int(application_id)}")
+            shown = self._card(application_id)
+            return rx.redirect(shown.href if shown else f"/application?id={int(application_id)}")
         card = self._card(application_id)
         self.detail_id = application_id
         self.detail_name = card.name if card else ""
