@@ -272,3 +272,31 @@ def test_forged_acts_change_nothing(db, acme, globex, candidate, apps, who):
     if who == "manager":
         st, _ = load_app(acme.manager, f"/application?id={apps[0]}")
         assert not st.can_move and st.act_moves == [] and st.advance_to == ""
+
+
+def test_the_application_page_suggests_the_companys_tags_in_one_click(db, acme, globex, apps):
+    """A listed defect: tags had no suggestions. The company's most used tags not yet on the
+    candidate are offered (recruiters only); one click adds one, keeping the candidate's own."""
+    from flowtrack_ui.core.applications.details import application_detail
+    from flowtrack_ui.core.talent import tags
+
+    ann = application_detail(db, acme.recruiter, apps[0]).candidate_id
+    ben = application_detail(db, acme.recruiter, apps[1]).candidate_id
+    tags.set_tags(db, acme.recruiter, ann, ["python", "senior"])
+    tags.set_tags(db, acme.recruiter, ben, ["python"])
+    st, _ = load_app(acme.recruiter, f"/application?id={apps[1]}")
+    assert st.tag_suggestions == ["senior"]
+    call(st, ApplicationState.add_tag, "senior")
+    assert st.tags == ["python", "senior"] and st.tag_suggestions == []
+    for garbage in (None, 7, "<script>", "x" * 500, ["a"]):
+        call(st, ApplicationState.add_tag, garbage)  # answered in words, nothing added
+    assert tags.company_tags(db, acme.recruiter) == [("python", 2), ("senior", 2)]
+    # A hiring manager gets no suggestions and cannot add; another company's recruiter neither.
+    hm, _ = load_app(acme.manager, f"/application?id={apps[1]}")
+    assert hm.tag_suggestions == []
+    call(hm, ApplicationState.add_tag, "manager-tag")
+    other = state_for(ApplicationState, globex.recruiter)
+    other._candidate_id = ben
+    call(other, ApplicationState.add_tag, "poached")
+    assert tags.company_tags(db, acme.recruiter) == [("python", 2), ("senior", 2)]
+    assert tags.company_tags(db, globex.recruiter) == []

@@ -67,6 +67,31 @@ def _tags_form() -> rx.Component:
             ),
             width="100%",
         ),
+        rx.cond(
+            S.tag_suggestions.length() > 0,
+            rx.hstack(
+                rx.text("Add:", size="1", color_scheme="gray"),
+                rx.foreach(
+                    S.tag_suggestions,
+                    lambda t: rx.button(
+                        rx.icon("plus", size=12, aria_hidden="true"),
+                        t,
+                        type="button",
+                        size="1",
+                        variant="soft",
+                        color_scheme="gray",
+                        high_contrast=True,
+                        on_click=S.add_tag(t),
+                        aria_label="Add the tag " + t,
+                        data_testid="application-tag-suggestion",
+                    ),
+                ),
+                wrap="wrap",
+                spacing="1",
+                align="center",
+                padding_top="6px",
+            ),
+        ),
         on_submit=S.save_tags,
         width="100%",
     )

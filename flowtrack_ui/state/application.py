@@ -55,6 +55,8 @@ class ActMove:
 
 
 # What "Move to…" calls each kind of move (the reject has its own button).
+# How many of the company's tags the page offers as one-click additions.
+MAX_SUGGESTED_TAGS = 8
 MOVE_LABELS = {
     "forward": "{stage}",
     "skip": "Skip to {stage}",
@@ -109,6 +111,8 @@ class ApplicationState(SessionState):
     page_image: str = ""
     tags: list[str] = []
     tags_text: str = ""
+    # The company's most used tags (recruiters), offered as one-click additions.
+    company_tags: list[str] = []
     duplicates: list[DuplicateRow] = []
     _candidate_id: int = 0
 
@@ -137,6 +141,10 @@ class ApplicationState(SessionState):
     @rx.var
     def can_tag(self) -> bool:
         return self.role == Role.RECRUITER
+
+    @rx.var
+    def tag_suggestions(self) -> list[str]:
+        return [t for t in self.company_tags if t not in self.tags][:MAX_SUGGESTED_TAGS]
 
     @rx.var
     def page_label(self) -> str:
@@ -175,6 +183,7 @@ class ApplicationState(SessionState):
         self.answers = [AnswerRow(a.prompt, a.answer, a.kind) for a in d.answers]
         self._candidate_id = d.candidate_id
         self.tags, self.tags_text = list(d.tags), ", ".join(d.tags)
+        self.company_tags = self._company_tags()
         self.duplicates = [
             DuplicateRow(p.full_name, p.email, p.same, p.application_id) for p in d.possible_duplicates
         ]
@@ -413,6 +422,27 @@ class ApplicationState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         return rx.download(data=data, filename=view.name)
+
+    def _company_tags(self) -> list[str]:
+        """The company's tags, most used first (only recruiters use the talent pool's tags)."""
+        principal = self.principal()
+        if principal is None or not may(principal, Action.USE_TALENT_POOL):
+            return []
+        try:
+            counted_tags = tags.company_tags(db(), principal)
+        except DomainError:
+            return []
+        return [label for label, _ in sorted(counted_tags, key=lambda t: (-t[1], t[0]))]
+
+    @rx.event
+    def add_tag(self, tag: str):
+        """One of the suggested tags, added to the candidate's own in one click (the core checks)."""
+        try:
+            self.tags = tags.add_tags(db(), self.principal(), self._candidate_id, [tag])
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.tags_text = ", ".join(self.tags)
+        return rx.toast.success("Tag added.")
 
     @rx.event
     def save_tags(self, form: dict):
