@@ -144,3 +144,14 @@ def test_the_activity_feed_reads_interview_times_in_the_readers_zone(db, acme, c
     start = interviews.for_application(db, acme.recruiter, app.id)[0].starts_at
     new_york = start.astimezone(time_zones.zone("America/New_York"))
     assert said["recruiter"].endswith(f"14:00 Europe/Berlin ({new_york:%H:%M} America/New_York)")
+
+
+def test_exact_times_on_pages_read_in_the_readers_zone():
+    """Every time shown to a person (history, emails, feed, mentions, tracker) goes through
+    ``state.format.exact`` with their zone: not UTC for a Berlin reader, UTC while they have none."""
+    from flowtrack_ui.state.format import exact
+
+    winter, summer = datetime(2026, 12, 4, 13, 5, tzinfo=UTC), datetime(2026, 7, 1, 13, 5, tzinfo=UTC)
+    assert exact(winter, "Europe/Berlin") == "2026-12-04 14:05 Europe/Berlin"
+    assert exact(summer, "Europe/Berlin") == "2026-07-01 15:05 Europe/Berlin"
+    assert exact(winter) == exact(winter, "Not/AZone") == "2026-12-04 13:05 UTC"

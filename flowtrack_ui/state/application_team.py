@@ -189,7 +189,8 @@ class TeamState(ApplicationState):
         ]
         self.scorecard_summary = scorecards.summary([c.recommendation for c in cards])
         self.feed = [
-            ActivityRow(a.kind, relative(a.at), exact(a.at), a.actor, a.title, a.body) for a in items
+            ActivityRow(a.kind, relative(a.at), exact(a.at, self.time_zone), a.actor, a.title, a.body)
+            for a in items
         ]
         return None
 

@@ -523,7 +523,7 @@ class BoardState(SessionState, BulkActions):
                 new_stage=h.new_stage,
                 by=h.changed_by_name,
                 when=relative(h.changed_at),
-                exact=exact(h.changed_at),
+                exact=exact(h.changed_at, self.time_zone),
                 note=h.note or "",
                 kind=h.kind,
                 reason=h.reason or "",
@@ -537,7 +537,7 @@ class BoardState(SessionState, BulkActions):
                 subject=e.subject,
                 status=e.status,
                 when=relative(e.sent_at or e.created_at),
-                exact=exact(e.sent_at or e.created_at),
+                exact=exact(e.sent_at or e.created_at, self.time_zone),
             )
             for e in reversed(queries.application_emails(db(), self.principal(), self.detail_id))
         ]

@@ -1,16 +1,22 @@
-"""Dates and counts for people: relative ("3 days ago") and exact (UTC) dates, "1 application"."""
+"""Dates and counts for people: relative ("3 days ago") and exact dates (in the reader's time zone),
+"1 application"."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import overload
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 from reflex.vars import Var
 
+from flowtrack_ui.core import time_zones
 
-def exact(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+def exact(dt: datetime, zone_name: str = "") -> str:
+    """A moment to the minute in the reader's zone (``SessionState.time_zone``; UTC while none)."""
+    name = zone_name if time_zones.is_zone(zone_name) else time_zones.UTC_NAME
+    return f"{dt.astimezone(ZoneInfo(name)):%Y-%m-%d %H:%M} {name}"
 
 
 def day(dt: datetime) -> str:

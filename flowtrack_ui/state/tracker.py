@@ -124,7 +124,7 @@ class TrackerState(SessionState):
                     TimelineRow(
                         stage=t.new_stage,
                         when=day(t.changed_at),
-                        exact=exact(t.changed_at),
+                        exact=exact(t.changed_at, self.time_zone),
                         category=t.new_category,
                     )
                     for t in reversed(m.timeline)

@@ -169,7 +169,7 @@ class WorkState(SessionState):
                 author=m.author_name,
                 excerpt=m.excerpt,
                 ago=relative(m.created_at),
-                exact=exact(m.created_at),
+                exact=exact(m.created_at, self.time_zone),
             )
             for m in mine.mentions
         ]
