@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reminder-seconds",
         type=float,
-        default=60,
+        default=float(os.environ.get("FLOWTRACK_REMINDER_SECONDS") or 60),
         help="how often to queue due scorecard reminders (0: never)",
     )
     args = parser.parse_args(argv)

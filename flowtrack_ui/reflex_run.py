@@ -20,8 +20,14 @@ from flowtrack_ui.core.settings import PROJECT_ROOT
 
 # What the frontend bundle is made from, below the project root.
 SOURCES = ("flowtrack_ui", "assets")
-BUILT = PROJECT_ROOT / ".web" / "build" / "client"
-STAMP = PROJECT_ROOT / ".web" / "flowtrack-build.sha256"
+STAMP = "flowtrack-build.sha256"  # beside the bundle, in the web folder
+
+
+def _web_dir() -> Path:
+    """Reflex's working folder for the frontend (``.web``, or ``REFLEX_WEB_WORKDIR``)."""
+    from reflex.utils.prerequisites import get_web_dir
+
+    return PROJECT_ROOT / get_web_dir()
 
 
 def fingerprint() -> str:
@@ -61,9 +67,10 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
-def _bundle_is_current(expected: str) -> bool:
+def _bundle_is_current(expected: str, web: Path) -> bool:
     try:
-        return (BUILT / "index.html").is_file() and STAMP.read_text().strip() == expected
+        built = web / "build" / "client" / "index.html"
+        return built.is_file() and (web / STAMP).read_text().strip() == expected
     except OSError:
         return False
 
@@ -73,18 +80,18 @@ def _reuse_or_stamp_build() -> None:
     from reflex import reflex as reflex_cli
     from reflex.utils import build
 
-    expected = fingerprint()
-    if _bundle_is_current(expected):
+    expected, web = fingerprint(), _web_dir()
+    if _bundle_is_current(expected, web):
         print("Frontend unchanged since its last build: serving that build.", flush=True)
         reflex_cli._compile_app = lambda **_: None  # type: ignore[assignment]
         build.setup_frontend_prod = lambda root: None
         return
-    STAMP.unlink(missing_ok=True)
+    (web / STAMP).unlink(missing_ok=True)
     build_frontend = build.setup_frontend_prod
 
     def build_and_stamp(root: Path) -> None:
         build_frontend(root)
-        STAMP.write_text(expected + "\n")
+        (web / STAMP).write_text(expected + "\n")
 
     build.setup_frontend_prod = build_and_stamp
 

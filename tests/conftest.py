@@ -40,14 +40,17 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_TMP, ignore_errors=True)
 
 
-# --- one xdist worker for every module that starts the app -------------------------------------
-# Each app server compiles into the project's one .web folder, whose frontend carries the server's
-# port, so the modules that start one (`running_app`, `app_with_mail`, `AppServer`) run one after
-# another in a single worker, while the other tests share the remaining workers. Such a module is
-# marked e2e as a whole (`pytestmark`); the scheduler, which sees only test ids, finds it by that
-# line. (An `xdist_group` mark would not do: xdist records the group by renaming the test id, which
-# this pytest's structured ids ignore.)
+# --- two xdist lanes for the modules that start the app -----------------------------------------
+# Each app server compiles into a web folder of the project, one per xdist worker (see
+# e2e_server.web_dir_name), so the modules that start one (`running_app`, `app_with_mail`,
+# `AppServer`) run in two groups, one after another within a group, each group on a worker of its
+# own; the other tests fill in. Such a module is marked e2e as a whole (`pytestmark`); the
+# scheduler, which sees only test ids, finds it by that line. (An `xdist_group` mark would not do:
+# xdist records the group by renaming the test id, which this pytest's structured ids ignore.)
 APP_SERVER_GROUP = "app-server"
+APP_SERVER_LANES = 2
+# What a module costs besides its size (its app server's start, the browser's): balances the lanes.
+_MODULE_START_WEIGHT = 6000
 
 
 @functools.cache
@@ -67,6 +70,23 @@ def module_marked_e2e(path: Path) -> bool:
     return False
 
 
+@functools.cache
+def app_server_lanes(tests_dir: Path) -> dict[str, str]:
+    """Each e2e module's group: largest first, each into the lane with the least so far (a module's
+    size, plus its start, stands for its time)."""
+    modules = sorted(
+        (p for p in tests_dir.glob("test_*.py") if module_marked_e2e(p)),
+        key=lambda p: (-p.stat().st_size, p.name),
+    )
+    load = [0] * APP_SERVER_LANES
+    lanes = {}
+    for path in modules:
+        lane = load.index(min(load))
+        load[lane] += path.stat().st_size + _MODULE_START_WEIGHT
+        lanes[path.name] = f"{APP_SERVER_GROUP}-{lane + 1}"
+    return lanes
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadgroup":
@@ -74,7 +94,8 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadGroupScheduling
 
     class AppServerGroupScheduling(LoadGroupScheduling):
-        """loadgroup, with every test of an e2e module in one group (largest first: it starts at once)."""
+        """loadgroup, with every test of an e2e module in one of two groups (the largest scopes: each
+        starts at once on a worker of its own)."""
 
         def add_node_collection(self, node, collection):
             # Tests of one id (schemathesis makes one per API operation, all with the test's id)
@@ -87,8 +108,9 @@ def pytest_xdist_make_scheduler(config, log):
             super().add_node_collection(node, unique)
 
         def _split_scope(self, nodeid: str) -> str:
-            if module_marked_e2e(config.rootpath / nodeid.split("::", 1)[0]):
-                return APP_SERVER_GROUP
+            path = config.rootpath / nodeid.split("::", 1)[0]
+            if module_marked_e2e(path):
+                return app_server_lanes(path.parent).get(path.name, f"{APP_SERVER_GROUP}-1")
             return super()._split_scope(nodeid)
 
     return AppServerGroupScheduling(config, log)

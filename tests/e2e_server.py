@@ -1,8 +1,10 @@
 """Start FlowTrack in Reflex production mode on a free port with its own data folder.
 
-Every app server compiles into the project's one ``.web`` folder and serves its pages from there,
-so only one runs at a time on this checkout: ``AppServer`` holds a lock from ``start`` to
-``stop`` (the test suite also puts every module that starts one into a single xdist worker).
+Every app server compiles into a web folder of the project (Reflex's ``.web``) and serves its pages
+from there, so only one runs at a time per web folder: ``AppServer`` holds a lock on it from
+``start`` to ``stop``. Each pytest-xdist worker has a web folder of its own (``.web`` for the first,
+``.web-gw1`` … for the others), so two workers run app servers side by side (the test suite puts
+the modules that start one into two groups, one per worker: see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -24,9 +26,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# One lock per checkout, outside it: held while an app server built from this checkout's .web runs.
-_CHECKOUT = hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]
+
+
+def web_dir_name() -> str:
+    """This test process's web folder, below the project root."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return ".web" if worker in ("", "gw0") else f".web-{worker}"
+
+
+# One lock per web folder of this checkout, outside it: held while an app server built there runs.
+_CHECKOUT = hashlib.sha256(f"{ROOT}/{web_dir_name()}".encode()).hexdigest()[:16]
 WEB_LOCK = Path(tempfile.gettempdir()) / f"flowtrack-web-{_CHECKOUT}.lock"
+# And one for the whole checkout, held while an app server starts: a first start of a web folder
+# writes the project's shared ``reflex.lock/`` files, so two starts never overlap (each reusing a
+# built bundle takes seconds; the servers then run side by side).
+_ROOT_KEY = hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]
+START_LOCK = Path(tempfile.gettempdir()) / f"flowtrack-start-{_ROOT_KEY}.lock"
 WEB_LOCK_WAIT = 1800  # seconds; another test run of this checkout may hold it for a whole module
 
 _ports = random.Random()
@@ -83,6 +98,21 @@ def app_port() -> int:
     return _app_port
 
 
+def _flock(path: Path) -> int:
+    """An exclusive lock on ``path`` (a descriptor: closing it releases the lock), waited for."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.time() + WEB_LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.time() > deadline:
+                os.close(fd)
+                raise RuntimeError(f"another FlowTrack app server held {path} for {WEB_LOCK_WAIT}s") from None
+            time.sleep(0.25)
+
+
 class AppServer:
     def __init__(self, data_dir: Path, port: int | None = None, extra_env: dict | None = None):
         self.port = port or app_port()
@@ -94,6 +124,7 @@ class AppServer:
             "FLOWTRACK_DATA_DIR": str(data_dir),
             "FLOWTRACK_PORT": str(self.port),
             "FLOWTRACK_DEMO": "1",
+            "REFLEX_WEB_WORKDIR": web_dir_name(),
             "REFLEX_TELEMETRY_ENABLED": "false",
             "REFLEX_CHECK_LATEST_VERSION": "false",
             **(extra_env or {}),
@@ -104,23 +135,9 @@ class AppServer:
         self._web_lock: int | None = None
 
     def _lock_web(self) -> None:
-        """Wait until no other app server of this checkout runs (it would rebuild our .web)."""
-        if self._web_lock is not None:
-            return
-        fd = os.open(WEB_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-        deadline = time.time() + WEB_LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.time() > deadline:
-                    os.close(fd)
-                    raise RuntimeError(
-                        f"another FlowTrack app server held {WEB_LOCK} for {WEB_LOCK_WAIT}s"
-                    ) from None
-                time.sleep(0.5)
-        self._web_lock = fd
+        """Wait until no other app server of this web folder runs (it would rebuild it)."""
+        if self._web_lock is None:
+            self._web_lock = _flock(WEB_LOCK)
 
     def _unlock_web(self) -> None:
         if self._web_lock is not None:
@@ -129,11 +146,14 @@ class AppServer:
 
     def start(self, timeout: float = 600) -> AppServer:
         self._lock_web()
+        starting = _flock(START_LOCK)
         try:
             return self._start(timeout)
         except BaseException:
             self.stop()
             raise
+        finally:
+            os.close(starting)
 
     def _start(self, timeout: float) -> AppServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)

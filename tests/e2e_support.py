@@ -88,7 +88,7 @@ def api(server, method, path, body=None, token=None):
         return json.load(r) if r.status != 204 else None
 
 
-def app_with_mail(prefix: str):
+def app_with_mail(prefix: str, extra_env: dict | None = None):
     """A browser module's fixtures: a loopback SMTP server and the app (as `make run` serves it)
     delivering to it, both started once for the module. Use: ``smtp, server = app_with_mail("…")``."""
     import pytest
@@ -103,7 +103,7 @@ def app_with_mail(prefix: str):
 
     @pytest.fixture(scope="module")
     def server(smtp):
-        with running_app(prefix, {"FLOWTRACK_SMTP_URL": smtp.url}) as srv:
+        with running_app(prefix, {"FLOWTRACK_SMTP_URL": smtp.url, **(extra_env or {})}) as srv:
             yield srv
 
     return smtp, server

@@ -180,8 +180,11 @@ def test_a_recruiter_sets_up_the_careers_site(server, new_page):
     expect(page.locator("[data-testid=about-preview] h2")).to_have_text("Anvils since 1949")
     page.fill("[data-testid=accent-hex]", "#0A7B83")
     expect(page.locator("[data-testid=accent-picker]")).to_have_value("#0a7b83")
+    labels = page.locator("[data-testid=link-label]")
+    rows = labels.count()
     page.click("[data-testid=add-link]")  # a new row below the demo company's own link
-    page.locator("[data-testid=link-label]").last.fill("Website")
+    expect(labels).to_have_count(rows + 1)  # drawn before it is typed into
+    labels.last.fill("Website")
     page.locator("[data-testid=link-url]").last.fill("acme.example")
     page.click("[data-testid=save-careers]")
     page.get_by_text("Careers page saved.").wait_for()

@@ -21,7 +21,8 @@ from .e2e_support import ARTIFACTS, DEMO_PW, api, app_with_mail, job_id, sign_in
 
 pytestmark = pytest.mark.e2e
 
-smtp, server = app_with_mail("flowtrack-e2e-work-")
+# The sender looks for due scorecard reminders every 2 s here (every minute by default).
+smtp, server = app_with_mail("flowtrack-e2e-work-", {"FLOWTRACK_REMINDER_SECONDS": "2"})
 BERLIN = "Europe/Berlin"
 
 
@@ -170,7 +171,7 @@ def test_a_hiring_manager_sees_the_scorecard_due_and_gets_one_reminder(server, s
     expect(hm.locator("[data-testid=nav-overview]")).to_be_visible()
     _look_and_check(hm, "my-work-manager")
 
-    # The sender's reminder pass (every minute) emails the manager once, with the form's link.
+    # The sender's reminder pass emails the manager once, with the form's link.
     deadline = time.time() + 100
     while not _reminders(smtp, "manager@acme.test") and time.time() < deadline:
         time.sleep(1)

@@ -127,7 +127,10 @@ class ProfileState(SessionState):
         The core reads it in a file worker and may take seconds: it runs in a thread, so the
         event loop (every other tab's events) never waits on it."""
         self.uploading, self.upload_progress = False, 0
-        if not files:  # the browser refused the file: `resume_rejected` says why
+        if not files:
+            # The browser refused the dropped file (`resume_rejected` says why, and may come first);
+            # otherwise the upload came without a file.
+            self.upload_error = self.upload_error or "Choose a PDF or Word (DOCX) file first."
             return None
         upload = files[0]
         data = await upload.read()
