@@ -102,7 +102,7 @@ def get_work(caller: Caller, db: Db) -> WorkOut:
     return WorkOut.model_validate(work.my_work(db, caller))
 
 
-@router.post("/mentions/{note_id}/read", status_code=204, responses=errors(401, 403, 404))
+@router.post("/mentions/{note_id}/read", status_code=204, responses=errors(401, 403, 404, 422))
 def read_mention(note_id: int, caller: Caller, db: Db) -> None:
     """Mark one mention of you read (opening the application marks its mentions read too)."""
     work.read_mention(db, caller, note_id)
