@@ -9,7 +9,9 @@ from flowtrack_ui.components.layout import loading_block, page
 from flowtrack_ui.state.work import InterviewItem, MentionItem, OverdueItem, ScorecardItem, WorkState
 
 
-def _section(title: str, test_id: str, count, body: rx.Component, hint: str) -> rx.Component:
+def _section(title: str, test_id: str, items, row, hint: str) -> rx.Component:
+    """One list of My work: its title and count, its ``items`` drawn by ``row``, or ``hint`` when empty."""
+    count = items.length()
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -18,7 +20,11 @@ def _section(title: str, test_id: str, count, body: rx.Component, hint: str) -> 
                 align="center",
                 spacing="2",
             ),
-            rx.cond(count > 0, body, rx.text(hint, size="2", color_scheme="gray")),
+            rx.cond(
+                count > 0,
+                rx.vstack(rx.foreach(items, row), spacing="0", width="100%"),
+                rx.text(hint, size="2", color_scheme="gray"),
+            ),
             spacing="3",
             width="100%",
         ),
@@ -149,29 +155,29 @@ def work_page() -> rx.Component:
                     _section(
                         "Interviews",
                         "work-interviews",
-                        WorkState.interviews.length(),
-                        rx.vstack(rx.foreach(WorkState.interviews, _interview), spacing="0", width="100%"),
+                        WorkState.interviews,
+                        _interview,
                         "No interviews today or coming up that you interview in or scheduled.",
                     ),
                     _section(
                         "Scorecards due",
                         "work-scorecards",
-                        WorkState.scorecards.length(),
-                        rx.vstack(rx.foreach(WorkState.scorecards, _scorecard), spacing="0", width="100%"),
+                        WorkState.scorecards,
+                        _scorecard,
                         "No scorecards due: every interview you held has yours.",
                     ),
                     _section(
                         "Mentions",
                         "work-mentions",
-                        WorkState.mentions.length(),
-                        rx.vstack(rx.foreach(WorkState.mentions, _mention), spacing="0", width="100%"),
+                        WorkState.mentions,
+                        _mention,
                         "No unread mentions. Colleagues mention you in notes with @ and your handle.",
                     ),
                     _section(
                         "Waiting too long",
                         "work-overdue",
-                        WorkState.overdue.length(),
-                        rx.vstack(rx.foreach(WorkState.overdue, _overdue), spacing="0", width="100%"),
+                        WorkState.overdue,
+                        _overdue,
                         "No application has waited past its stage's target. Set targets per stage "
                         "in a job's pipeline.",
                     ),
