@@ -111,8 +111,9 @@ class ApplicationState(SessionState):
     page_image: str = ""
     tags: list[str] = []
     tags_text: str = ""
-    # The company's most used tags (recruiters), offered as one-click additions.
-    company_tags: list[str] = []
+    # The company's most used tags (recruiters), and those not on this candidate: one-click additions.
+    _company_tags_seen: list[str] = []
+    tag_suggestions: list[str] = []
     duplicates: list[DuplicateRow] = []
     _candidate_id: int = 0
 
@@ -142,9 +143,9 @@ class ApplicationState(SessionState):
     def can_tag(self) -> bool:
         return self.role == Role.RECRUITER
 
-    @rx.var
-    def tag_suggestions(self) -> list[str]:
-        return [t for t in self.company_tags if t not in self.tags][:MAX_SUGGESTED_TAGS]
+    def _suggest_tags(self) -> None:
+        on_them = set(self.tags)
+        self.tag_suggestions = [t for t in self._company_tags_seen if t not in on_them][:MAX_SUGGESTED_TAGS]
 
     @rx.var
     def page_label(self) -> str:
@@ -183,7 +184,8 @@ class ApplicationState(SessionState):
         self.answers = [AnswerRow(a.prompt, a.answer, a.kind) for a in d.answers]
         self._candidate_id = d.candidate_id
         self.tags, self.tags_text = list(d.tags), ", ".join(d.tags)
-        self.company_tags = self._company_tags()
+        self._company_tags_seen = self._company_tags()
+        self._suggest_tags()
         self.duplicates = [
             DuplicateRow(p.full_name, p.email, p.same, p.application_id) for p in d.possible_duplicates
         ]
@@ -442,6 +444,7 @@ class ApplicationState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         self.tags_text = ", ".join(self.tags)
+        self._suggest_tags()
         return rx.toast.success("Tag added.")
 
     @rx.event
@@ -453,4 +456,5 @@ class ApplicationState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         self.tags_text = ", ".join(self.tags)
+        self._suggest_tags()
         return rx.toast.success("Tags saved.")
