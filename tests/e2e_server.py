@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def web_dir_name() -> str:
     """This test process's web folder, below the project root."""
+    chosen = os.environ.get("FLOWTRACK_TEST_WEB_DIR", "")
+    if chosen:  # a second test run in the same checkout builds into a folder of its own
+        return chosen
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     return ".web" if worker in ("", "gw0") else f".web-{worker}"
 

@@ -675,3 +675,18 @@ class CompanyEmailTemplate(SQLModel, table=True):
     is_default: bool = Field(default=False)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+# --- conversation: stage automation and rejections -------------------------------------------
+
+
+# --- conversation: messages, replies and the inbox -------------------------------------------
+
+
+# --- scheduling: working hours, calendars, booking links -------------------------------------
+
+
+# --- offers ------------------------------------------------------------------------------------
+
+
+# --- the team: members, two-factor, tokens, audit ------------------------------------------------
