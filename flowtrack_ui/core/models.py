@@ -690,3 +690,109 @@ class CompanyEmailTemplate(SQLModel, table=True):
 
 
 # --- the team: members, two-factor, tokens, audit ------------------------------------------------
+
+
+# --- single sign-on and webhooks ---------------------------------------------------------------
+
+
+class CompanySso(SQLModel, table=True):
+    """A company's OpenID Connect provider (accounts/sso.py): staff whose address is in one of its
+    ``domains`` sign in through it; the client secret is stored sealed (sealed.py)."""
+
+    __tablename__ = "company_sso"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", unique=True)
+    issuer_url: str = Field(sa_type=sa.String(500))
+    client_id: str = Field(sa_type=sa.String(300))
+    client_secret_sealed: str = Field(sa_type=sa.Text)
+    domains: str = Field(default="", sa_type=sa.Text)  # lower-case, comma-separated
+    # Someone of those domains without an account or invitation joins as a hiring manager.
+    allow_domain_join: bool = Field(default=False)
+    # The company's staff may not sign in with a password.
+    sso_only: bool = Field(default=False)
+    updated_at: datetime = _ts()
+
+
+class SsoLogin(SQLModel, table=True):
+    """One authorisation request sent to a provider: its ``state`` (hashed; the browser holds it in
+    a cookie too), the ``nonce`` the ID token must carry and the PKCE verifier. Used once."""
+
+    __tablename__ = "sso_login"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_hash: str = Field(sa_type=sa.String(64), unique=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    nonce: str = Field(sa_type=sa.String(100))
+    code_verifier: str = Field(sa_type=sa.String(200))
+    next_path: str | None = Field(default=None, sa_type=sa.String(500), nullable=True)
+    created_at: datetime = _ts()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class SsoTicket(SQLModel, table=True):
+    """The single-use, short-lived code a finished SSO sign-in hands the browser, which the sign-in
+    page exchanges for FlowTrack's session token (the token never travels in a URL)."""
+
+    __tablename__ = "sso_ticket"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(sa_type=sa.String(64), unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    next_path: str | None = Field(default=None, sa_type=sa.String(500), nullable=True)
+    created_at: datetime = _ts()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A URL a company's recruiters registered for events (webhooks/endpoints.py). The signing
+    secret is stored sealed and shown once; ``failing_since`` is the first failure since the last
+    success: an endpoint failing for days is disabled (``disabled_at``)."""
+
+    __tablename__ = "webhook_endpoint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    url: str = Field(sa_type=sa.String(2000))
+    events: str = Field(sa_type=sa.Text)  # comma-separated event names (webhooks/events.EVENTS)
+    secret_sealed: str = Field(sa_type=sa.Text)
+    description: str = Field(default="", sa_type=sa.String(200))
+    created_by_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = _ts()
+    failing_since: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    disabled_reason: str | None = Field(default=None, sa_type=sa.String(300), nullable=True)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint, queued in the transaction of the change (webhooks/events.py)
+    and delivered by the sender (webhooks/delivery.py). Deliveries with the same ``ordering_key``
+    (an application) go out in ``id`` order; the log shows the last status and response."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        sa.Index("ix_webhook_delivery_pending", "delivered_at", "failed_at", "next_attempt_at"),
+        sa.Index("ix_webhook_delivery_endpoint_key", "endpoint_id", "ordering_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint_id: int = Field(foreign_key="webhook_endpoint.id", index=True)
+    event: str = Field(sa_type=sa.String(40))
+    event_id: str = Field(sa_type=sa.String(40))  # the body's "id"; the same on a redelivery
+    ordering_key: str | None = Field(default=None, sa_type=sa.String(60), nullable=True)
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = _ts()
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _ts()
+    leased_until: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # Set when retrying stopped (a day of failures, or the endpoint was disabled).
+    failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    last_status: int | None = Field(default=None, nullable=True)
+    last_error: str | None = Field(default=None, sa_type=sa.String(500), nullable=True)
+    response_snippet: str | None = Field(default=None, sa_type=sa.String(500), nullable=True)
+    redelivery_of_id: int | None = Field(default=None, nullable=True)
