@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -419,6 +419,10 @@ class OutboxEmail(SQLModel, table=True):
         default=None, foreign_key="application_history.id", index=True, nullable=True
     )
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # A message a recruiter wrote to the candidate (mail/conversation.py): who wrote it, and the
+    # template it started from (its name as it was; None for a blank one or FlowTrack's own emails).
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", nullable=True)
+    template_name: str | None = Field(default=None, sa_type=sa.String(80), nullable=True)
 
 
 class StoredFile(SQLModel, table=True):
@@ -683,10 +687,190 @@ class CompanyEmailTemplate(SQLModel, table=True):
 # --- conversation: messages, replies and the inbox -------------------------------------------
 
 
+# A message's attachments are ``OutboxAttachment`` rows (the offers' section below), which
+# outbox.py sends as MIME parts.
+
+
+class ReplyAddress(SQLModel, table=True):
+    """The unguessable token of an application's Reply-To address (``reply+{token}@{domain}``):
+    a reply to it is threaded into that application's conversation (mail/inbound.py)."""
+
+    __tablename__ = "reply_address"
+
+    application_id: int = Field(foreign_key="application.id", primary_key=True)
+    token: str = Field(sa_type=sa.String(40), unique=True)
+    created_at: datetime = _ts()
+
+
+# What came into the reply mailbox: a candidate's reply, a bounce (a delivery report) or an
+# automatic reply (out of office).
+INBOUND_KINDS = ("reply", "bounce", "auto_reply")
+
+
+class InboundEmail(SQLModel, table=True):
+    """An email read from the reply mailbox. With an application: part of its conversation. Without
+    one: "unmatched" (an unknown or forged token), listed to its company's staff; with no company
+    either it is in the global bin nobody sees (only logged)."""
+
+    __tablename__ = "inbound_email"
+    __table_args__ = (sa.Index("ix_inbound_email_company_unmatched", "company_id", "application_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Message-ID (or a hash of the bytes): the same email read twice is kept once.
+    dedupe_key: str = Field(sa_type=sa.String(64), unique=True)
+    company_id: int | None = Field(default=None, foreign_key="company.id", nullable=True)
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True, nullable=True)
+    kind: str = Field(default="reply", sa_type=sa.String(12))  # INBOUND_KINDS
+    from_address: str = Field(default="", sa_type=sa.String(254))
+    from_name: str = Field(default="", sa_type=sa.String(200))
+    subject: str = Field(default="", sa_type=sa.String(300))
+    # The reply's own words (quoted history trimmed), and its HTML part sanitised (nh3), if any.
+    body_text: str = Field(default="", sa_type=sa.Text)
+    body_html: str = Field(default="", sa_type=sa.Text)
+    # The token the address carried (kept on unmatched mail, to see what was tried).
+    token: str = Field(default="", sa_type=sa.String(80))
+    # Attachments not kept (too large, too many): what was left out.
+    note: str = Field(default="", sa_type=sa.String(500))
+    received_at: datetime = _ts()
+
+
+class InboundAttachment(SQLModel, table=True):
+    """A file that came with a reply, stored like every other file (owned by the candidate)."""
+
+    __tablename__ = "inbound_attachment"
+
+    inbound_id: int = Field(foreign_key="inbound_email.id", primary_key=True, ondelete="CASCADE")
+    file_id: int = Field(foreign_key="stored_file.id", primary_key=True)
+    position: int = Field(default=0)
+
+
+class InboundUnread(SQLModel, table=True):
+    """A reply not yet read by one of the job's recruiters ("My work" lists it until they open
+    the application)."""
+
+    __tablename__ = "inbound_unread"
+    __table_args__ = (sa.Index("ix_inbound_unread_user_read", "user_id", "read_at"),)
+
+    inbound_id: int = Field(foreign_key="inbound_email.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
 # --- scheduling: working hours, calendars, booking links -------------------------------------
 
 
 # --- offers ------------------------------------------------------------------------------------
+
+# An offer's status (offers/workflow.py). Draft: the recruiter writes it. Pending approval: its
+# approvers decide in order. Approved: ready to send. Sent: the candidate's link works. Accepted,
+# declined, withdrawn and expired are final; a revised sent offer is withdrawn and its next
+# version starts as a draft.
+OFFER_STATUSES = ("draft", "pending_approval", "approved", "sent", "accepted", "declined", "withdrawn", "expired")
+
+
+class OfferTemplate(SQLModel, table=True):
+    """A company's offer letter in Markdown with ``{{ variables }}`` (offers/letters.py); the
+    default one is what a new offer starts from. A company without rows uses the built-in letter."""
+
+    __tablename__ = "offer_template"
+    __table_args__ = (sa.UniqueConstraint("company_id", "name", name="uq_offer_template_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    name: str = Field(sa_type=sa.String(80))
+    body: str = Field(sa_type=sa.Text)
+    is_default: bool = Field(default=False)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class Offer(SQLModel, table=True):
+    """One version of an offer on an application. A revision of a sent offer is a new row
+    (``replaces_id``); the old one is withdrawn and its link stops working."""
+
+    __tablename__ = "offer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    version: int = Field(default=1)
+    replaces_id: int | None = Field(default=None, foreign_key="offer.id", nullable=True)
+    status: str = Field(default="draft", sa_type=sa.String(20))
+    letter: str = Field(sa_type=sa.Text)  # the Markdown letter with variables, from a template
+    job_title: str = Field(sa_type=sa.String(200))
+    start_date: date
+    salary_cents: int = Field(sa_type=sa.BigInteger)
+    currency: str = Field(sa_type=sa.String(3))
+    salary_period: str = Field(sa_type=sa.String(10))  # year, month, hour
+    bonus: str = Field(default="", sa_type=sa.Text)
+    equity: str = Field(default="", sa_type=sa.Text)
+    other_terms: str = Field(default="", sa_type=sa.Text)
+    expires_on: date
+    signer_name: str = Field(sa_type=sa.String(120))
+    signer_title: str = Field(default="", sa_type=sa.String(120))
+    # Approvals restart with each edit: the current round's rows are the chain in force.
+    approval_round: int = Field(default=0)
+    created_by_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    sent_by_id: int | None = Field(default=None, foreign_key="user_account.id", nullable=True)
+    # The candidate's link is derived from this (offers/links.py); None until sent.
+    link_nonce: str | None = Field(default=None, sa_type=sa.String(64), nullable=True)
+    # The letter exactly as sent (PDF): what the link serves and what a signature covers.
+    pdf_file_id: int | None = Field(default=None, foreign_key="stored_file.id", nullable=True)
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    decline_reason: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # The acceptance's audit record and the signed copy (the letter plus a signature page).
+    signed_name: str | None = Field(default=None, sa_type=sa.String(200), nullable=True)
+    signed_ip: str | None = Field(default=None, sa_type=sa.String(64), nullable=True)
+    signed_user_agent: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    document_sha256: str | None = Field(default=None, sa_type=sa.String(64), nullable=True)
+    signed_file_id: int | None = Field(default=None, foreign_key="stored_file.id", nullable=True)
+
+
+class OfferApproval(SQLModel, table=True):
+    """One approver's place in an offer's chain for one round: pending, approved or declined."""
+
+    __tablename__ = "offer_approval"
+    __table_args__ = (sa.UniqueConstraint("offer_id", "round", "position", name="uq_offer_approval_slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    round: int
+    position: int
+    approver_id: int = Field(foreign_key="user_account.id", index=True)
+    decision: str = Field(default="pending", sa_type=sa.String(10))  # pending, approved, declined
+    comment: str = Field(default="", sa_type=sa.Text)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class OfferEvent(SQLModel, table=True):
+    """Append-only: every step of an offer (created, edited, submitted, approved, declined, sent,
+    viewed, accepted, withdrawn…), read by the application's activity feed."""
+
+    __tablename__ = "offer_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    kind: str = Field(sa_type=sa.String(20))
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id", nullable=True)
+    note: str = Field(default="", sa_type=sa.Text)
+    at: datetime = _ts()
+
+
+class OutboxAttachment(SQLModel, table=True):
+    """A stored file sent as an attachment of an outbox email (outbox.py adds it to the message)."""
+
+    __tablename__ = "email_attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(foreign_key="email_outbox.id", index=True)
+    file_id: int = Field(foreign_key="stored_file.id")
+    filename: str = Field(sa_type=sa.String(200))
+
 
 
 # --- the team: members, two-factor, tokens, audit ------------------------------------------------
