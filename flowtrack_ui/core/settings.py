@@ -41,6 +41,8 @@ class Settings:
     file_memory_mb: int = 512
     # Résumé uploads an account may make in an hour (core/files/quota.py).
     resume_uploads_per_hour: int = 10
+    # The key that seals stored secrets (core/sealed.py); None: one generated in the data folder.
+    secret_key: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -75,6 +77,7 @@ class Settings:
             file_work_seconds=max(1.0, float(os.environ.get("FLOWTRACK_FILE_WORK_SECONDS") or 10)),
             file_memory_mb=max(128, int(os.environ.get("FLOWTRACK_FILE_MEMORY_MB") or 512)),
             resume_uploads_per_hour=max(1, int(os.environ.get("FLOWTRACK_RESUME_UPLOADS_PER_HOUR") or 10)),
+            secret_key=os.environ.get("FLOWTRACK_SECRET_KEY") or None,
         )
 
 
@@ -95,7 +98,7 @@ ENV_NAMES = (
     "FLOWTRACK_EMBEDDED_MAILER", "FLOWTRACK_FILE_MEMORY_MB", "FLOWTRACK_FILE_WORKERS",
     "FLOWTRACK_FILE_WORK_SECONDS", "FLOWTRACK_HOST", "FLOWTRACK_JWT_SECRET", "FLOWTRACK_LIVE_CHECK_SECONDS",
     "FLOWTRACK_LOG_LEVEL", "FLOWTRACK_MAIL_FROM", "FLOWTRACK_PORT", "FLOWTRACK_PUBLIC_URL",
-    "FLOWTRACK_REDIS_URL", "FLOWTRACK_RESUME_UPLOADS_PER_HOUR", "FLOWTRACK_SMTP_URL",
+    "FLOWTRACK_REDIS_URL", "FLOWTRACK_RESUME_UPLOADS_PER_HOUR", "FLOWTRACK_SECRET_KEY", "FLOWTRACK_SMTP_URL",
     "FLOWTRACK_TOKEN_TTL_MINUTES", "FLOWTRACK_TRUSTED_PROXY_HOPS", "FLOWTRACK_WORKERS",
 )  # fmt: skip
 

@@ -1,0 +1,74 @@
+"""Secrets at rest (CalDAV passwords, SSO client secrets): sealed with Fernet under a server key.
+
+A database dump alone then reveals no third party's password. The key comes from
+``FLOWTRACK_SECRET_KEY`` (any string of 32+ characters, or a Fernet key); without it a key is
+generated once into the data folder with mode 0600, like the development JWT secret. Changing the
+key makes every sealed value unreadable: ``unseal`` then says so plainly instead of returning junk.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from .settings import get_settings
+
+KEY_FILE = "secret_key"
+# The derived key is bound to this purpose, so the same environment value used elsewhere is harmless.
+_CONTEXT = b"flowtrack sealed secrets v1\0"
+
+
+class SealedSecretError(RuntimeError):
+    """A sealed value that this server's key cannot open (the key changed, or the value was altered)."""
+
+
+def seal(text: str) -> str:
+    """Encrypt and authenticate ``text``; the result is ASCII, safe to store in a text column."""
+    return _fernet(_server_key()).encrypt(text.encode("utf-8")).decode("ascii")
+
+
+def unseal(token: str) -> str:
+    """The text ``seal`` was given; ``SealedSecretError`` when this server's key cannot open it."""
+    try:
+        return _fernet(_server_key()).decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError, ValueError) as exc:
+        raise SealedSecretError(
+            "A stored secret cannot be decrypted with this server's FLOWTRACK_SECRET_KEY "
+            "(was the key changed?). Enter the secret again to store it under the current key."
+        ) from exc
+
+
+def _server_key() -> str:
+    settings = get_settings()
+    return settings.secret_key or _key_from_file(settings.data_dir)
+
+
+@lru_cache(maxsize=8)
+def _fernet(material: str) -> Fernet:
+    """Fernet over a key derived from ``material`` (SHA-256 with a purpose prefix: 32 bytes)."""
+    if len(material) < 32:
+        raise SealedSecretError("FLOWTRACK_SECRET_KEY must be at least 32 characters long.")
+    digest = hashlib.sha256(_CONTEXT + material.encode("utf-8")).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _key_from_file(data_dir: Path) -> str:
+    """Generate the embedded key once (mode 0600); later calls and other workers read the same one."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if key:
+            return key
+        raise SealedSecretError(f"{path} is empty; delete it to generate a new key") from None
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
