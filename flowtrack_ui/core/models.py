@@ -71,6 +71,10 @@ class Company(SQLModel, table=True):
             nullable=True,
         ),
     )
+    # The company's IANA time zone: its business hours, for emails held until then (mail/automation.py).
+    time_zone: str = Field(default="UTC", sa_type=sa.String(64))
+    # Staff without two-factor sign-in may do nothing but enrol (accounts/two_factor.py).
+    require_2fa: bool = Field(default=False)
 
 
 class CompanySlugRedirect(SQLModel, table=True):
@@ -105,6 +109,12 @@ class User(SQLModel, table=True):
     # The person's time zone (IANA name, time_zones.py): times are shown and entered in it. None
     # until the browser's zone is stored at the first sign-in or the person chooses one.
     time_zone: str | None = Field(default=None, sa_type=sa.String(64), nullable=True)
+    # The team page (accounts/team.py) shows it; set by every finished sign-in.
+    last_sign_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # Two-factor sign-in (accounts/two_factor.py): the TOTP secret, sealed (sealed.py), set at
+    # enrolment; it counts only once a first code confirmed it (``totp_enabled_at``).
+    totp_secret_sealed: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 # A job's status. Draft: only its company's staff see it. Published: listed on the careers site,
@@ -180,6 +190,22 @@ class JobStage(SQLModel, table=True):
     # How many days an application should wait here at most; longer shows it as overdue on
     # "My work" (work.py). None: no target.
     target_days: int | None = Field(default=None, nullable=True)
+    # What entering the stage does (mail/automation.py). The name candidates read (None: its
+    # category's, mail/values.public_stage_name); internal names never reach them.
+    public_name: str | None = Field(default=None, sa_type=sa.String(40), nullable=True)
+    # Whether entering it emails the candidate, from which template of the company (None: the
+    # company's default of the stage's kind), after how many minutes and only in business hours.
+    notify: bool = Field(default=False)
+    email_template_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("email_template.id", ondelete="SET NULL", name="fk_job_stage_email_template_id"),
+            nullable=True,
+        ),
+    )
+    email_delay_minutes: int = Field(default=0)
+    business_hours_only: bool = Field(default=False)
 
 
 class PipelineTemplate(SQLModel, table=True):
@@ -874,6 +900,54 @@ class OutboxAttachment(SQLModel, table=True):
 
 
 # --- the team: members, two-factor, tokens, audit ------------------------------------------------
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One of the ten single-use codes given at two-factor enrolment: only a SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(sa_type=sa.String(64))
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token (accounts/api_tokens.py): shown once, only its SHA-256 kept. It acts
+    as its owner, with the owner's current role and never more; ``scopes`` "read" or "read,write"."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    company_id: int | None = Field(default=None, foreign_key="company.id", nullable=True)
+    name: str = Field(sa_type=sa.String(80))
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    prefix: str = Field(sa_type=sa.String(12))  # the first characters, to recognise it in a list
+    scopes: str = Field(sa_type=sa.String(40))
+    created_at: datetime = _ts()
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to a company's administration, when and from where (audit.py). Never updated
+    or deleted; the actor's name is copied so the row reads the same after an erasure."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_company_at", "company_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id")
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id", nullable=True)
+    actor_name: str = Field(default="", sa_type=sa.String(120))
+    action: str = Field(sa_type=sa.String(60))
+    target: str = Field(default="", sa_type=sa.String(300))
+    details: str = Field(default="{}", sa_type=sa.Text)  # JSON object
+    client: str = Field(default="", sa_type=sa.String(64))
+    created_at: datetime = _ts()
 
 
 # --- single sign-on and webhooks ---------------------------------------------------------------
