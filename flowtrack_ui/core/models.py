@@ -785,6 +785,78 @@ class InboundUnread(SQLModel, table=True):
 # --- scheduling: working hours, calendars, booking links -------------------------------------
 
 
+class StaffAvailability(SQLModel, table=True):
+    """A staff member's working hours and calendars (core/scheduling/): when interviews may be offered.
+
+    The CalDAV password is stored sealed (sealed.py) and never read back to any page or API.
+    """
+
+    __tablename__ = "staff_availability"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    days: str = Field(default="0,1,2,3,4", sa_type=sa.String(20))  # weekdays, Monday = 0
+    start_minute: int = Field(default=9 * 60)  # local minutes after midnight
+    end_minute: int = Field(default=17 * 60)
+    # The working hours' zone (IANA); None: the person's own zone (User.time_zone).
+    time_zone: str | None = Field(default=None, sa_type=sa.String(64), nullable=True)
+    caldav_url: str = Field(default="", sa_type=sa.String(500))
+    caldav_username: str = Field(default="", sa_type=sa.String(200))
+    caldav_password_sealed: str = Field(default="", sa_type=sa.Text)
+    ics_url_sealed: str = Field(default="", sa_type=sa.Text)  # a secret address: sealed too
+    updated_at: datetime = _ts()
+
+
+class SchedulingLink(SQLModel, table=True):
+    """A link a recruiter sent a candidate to book their own interview slot (scheduling/links.py).
+
+    Only the token's SHA-256 is stored; the link offers slots in its window until it expires.
+    """
+
+    __tablename__ = "scheduling_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    created_by_id: int = Field(foreign_key="user_account.id")
+    interviewer_ids: str = Field(sa_type=sa.String(200))  # comma-separated user ids
+    duration_minutes: int
+    location: str = Field(default="", sa_type=sa.String(300))
+    video_url: str = Field(default="", sa_type=sa.String(500))
+    buffer_before: int = Field(default=0)
+    buffer_after: int = Field(default=0)
+    min_notice_minutes: int = Field(default=24 * 60)
+    # Reschedule or cancel from the link until this long before the interview.
+    cutoff_minutes: int = Field(default=24 * 60)
+    window_days: int = Field(default=10)  # working days offered from the day after it is sent
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    interview_id: int | None = Field(default=None, foreign_key="interview.id", nullable=True)
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class SchedulingClaim(SQLModel, table=True):
+    """A 15-minute block of an interviewer's time taken by a booking through a link: the primary key
+    makes two bookings overlapping for one person impossible, whichever process writes first wins."""
+
+    __tablename__ = "scheduling_claim"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    block_start: datetime = Field(sa_type=UTCDateTime, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True)
+
+
+class InterviewReminder(SQLModel, table=True):
+    """One reminder email of an interview to one person, ``minutes_before`` it: the row is the claim,
+    so each is sent once however many sender processes run (scheduling/reminders.py)."""
+
+    __tablename__ = "interview_reminder"
+
+    interview_id: int = Field(foreign_key="interview.id", primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    minutes_before: int = Field(primary_key=True)
+    sent_at: datetime = _ts()
+
+
 # --- offers ------------------------------------------------------------------------------------
 
 # An offer's status (offers/workflow.py). Draft: the recruiter writes it. Pending approval: its
