@@ -44,6 +44,17 @@ class Action(StrEnum):
     EDIT_CAREERS_SITE = "edit the careers site"
     EDIT_EMAIL_TEMPLATES = "edit the company's email templates"
     READ_EMAIL_TEMPLATES = "read the company's email templates"
+    WRITE_TO_CANDIDATES = "write to a candidate, or cancel or send early an email held for one"
+    READ_CONVERSATION = "read the conversation with a candidate"
+    MANAGE_WEBHOOKS = "manage the company's webhooks"
+    CONFIGURE_SSO = "configure the company's single sign-on"
+    SEND_SCHEDULING_LINKS = "send a candidate a link to book their own interview"
+    SET_OWN_AVAILABILITY = "set your own working hours and calendar connection"
+    READ_TEAM = "see the company's members and pending invitations"
+    MANAGE_TEAM = "change a member's role, deactivate or reactivate a member, or revoke an invitation"
+    SET_SECURITY_POLICY = "set the company's sign-in requirements"
+    READ_AUDIT_LOG = "read the company's audit log"
+    MANAGE_OWN_CREDENTIALS = "manage your own two-factor sign-in and API tokens"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -73,7 +84,52 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # What FlowTrack writes to candidates in the company's name; hiring managers read it.
     Action.EDIT_EMAIL_TEMPLATES: frozenset({Role.RECRUITER}),
     Action.READ_EMAIL_TEMPLATES: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    # The conversation with a candidate (mail/conversation.py): the hiring team reads it, only
+    # recruiters write, cancel or send early; the unmatched replies list follows reading.
+    Action.WRITE_TO_CANDIDATES: frozenset({Role.RECRUITER}),
+    Action.READ_CONVERSATION: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    # Where the company's data goes out (webhooks) and how its staff sign in (SSO): recruiters.
+    Action.MANAGE_WEBHOOKS: frozenset({Role.RECRUITER}),
+    Action.CONFIGURE_SSO: frozenset({Role.RECRUITER}),
+    # Self-scheduling (scheduling/): recruiters send links; every staff member sets their own hours.
+    Action.SEND_SCHEDULING_LINKS: frozenset({Role.RECRUITER}),
+    Action.SET_OWN_AVAILABILITY: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    # The team page (accounts/team.py): hiring managers read it, recruiters manage it.
+    Action.READ_TEAM: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    Action.MANAGE_TEAM: frozenset({Role.RECRUITER}),
+    Action.SET_SECURITY_POLICY: frozenset({Role.RECRUITER}),
+    Action.READ_AUDIT_LOG: frozenset({Role.RECRUITER}),
+    Action.MANAGE_OWN_CREDENTIALS: frozenset({Role.CANDIDATE, Role.RECRUITER, Role.HIRING_MANAGER}),
 }
+
+# Actions that only ever change something: a caller acting through a read-scoped API token
+# (``Principal.read_only``) is refused them whatever its role (accounts/api_tokens.py also refuses
+# such a token every request that is not a read).
+WRITE_ACTIONS = frozenset(
+    {
+        Action.APPLY,
+        Action.MOVE_STAGE,
+        Action.INVITE_STAFF,
+        Action.EDIT_OWN_PROFILE,
+        Action.WRITE_NOTES,
+        Action.SCHEDULE_INTERVIEWS,
+        Action.SUBMIT_SCORECARD,
+        Action.INVITE_RECRUITER,
+        Action.INVITE_HIRING_MANAGER,
+        Action.WITHDRAW,
+        Action.ERASE_CANDIDATE,
+        Action.EDIT_CAREERS_SITE,
+        Action.EDIT_EMAIL_TEMPLATES,
+        Action.WRITE_TO_CANDIDATES,
+        Action.MANAGE_WEBHOOKS,
+        Action.CONFIGURE_SSO,
+        Action.SEND_SCHEDULING_LINKS,
+        Action.SET_OWN_AVAILABILITY,
+        Action.MANAGE_TEAM,
+        Action.SET_SECURITY_POLICY,
+        Action.MANAGE_OWN_CREDENTIALS,
+    }
+)
 
 INVITE_ACTION = {Role.RECRUITER: Action.INVITE_RECRUITER, Role.HIRING_MANAGER: Action.INVITE_HIRING_MANAGER}
 
@@ -93,6 +149,10 @@ class Principal:
     company_id: int | None
     email: str
     full_name: str
+    # Acting through an API token with the "read" scope only: every write action is refused.
+    read_only: bool = False
+    # Staff of a company that requires two-factor sign-in who have not enrolled: they may only enrol.
+    must_enrol_2fa: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -108,9 +168,20 @@ class Principal:
 
 
 def may(principal: Principal, action: Action) -> bool:
+    if principal.read_only and action in WRITE_ACTIONS:
+        return False
+    if principal.must_enrol_2fa and action is not Action.MANAGE_OWN_CREDENTIALS:
+        return False
     return principal.role in PERMISSIONS[action]
 
 
+ENROL_FIRST = "Your company requires two-factor sign-in: set it up on your account page first."
+
+
 def require(principal: Principal, action: Action) -> None:
+    if principal.read_only and action in WRITE_ACTIONS:
+        raise Forbidden("This API token may only read: it has the read scope.")
+    if principal.must_enrol_2fa and action is not Action.MANAGE_OWN_CREDENTIALS:
+        raise Forbidden(ENROL_FIRST)
     if not may(principal, action):
         raise Forbidden(f"A {ROLE_LABELS[principal.role].lower()} may not {action.value}.")

@@ -28,6 +28,7 @@ from ..pipelines.job_stages import pipeline_of
 from ..pipelines.transitions import MoveKind
 from ..talent import documents
 from ..views import ApplicationView
+from ..webhooks import events as webhook_events
 from . import questions as screening
 
 
@@ -190,6 +191,10 @@ def new_application(
     )
     s.flush()
     documents.refresh(s, job.company_id, candidate_id)
+    webhook_events.application_event(
+        s, job.company_id, webhook_events.APPLICATION_CREATED, application_id=app.id, job_id=job.id,
+        candidate_id=candidate_id, now=now, stage=first.name, source=source.value,
+    )  # fmt: skip
     announce_application_change(
         s, app.id, job_id=job.id, candidate_id=candidate_id, company_id=job.company_id, created=True
     )

@@ -20,6 +20,7 @@ from ..models import Application, Company, Interview, InterviewInterviewer, Job,
 from ..permissions import Action, Principal, require
 from ..settings import get_settings
 from ..time_zones import zone
+from ..webhooks import events as webhook_events
 from . import calendar
 from .access import staff_application, staff_interview
 from .notes import colleagues
@@ -238,6 +239,12 @@ def schedule(db: Database, principal: Principal, application_id: object, fields:
         s.add_all([InterviewInterviewer(interview_id=interview.id, user_id=u.id) for u in people])
         s.flush()
         _send(s, "interview_invitation", interview, app, job, people)
+        webhook_events.application_event(
+            s, job.company_id, webhook_events.INTERVIEW_SCHEDULED, application_id=app.id, job_id=app.job_id,
+            candidate_id=app.candidate_id, now=now, interview_id=interview.id,
+            starts_at=interview.starts_at.isoformat(), duration_minutes=interview.duration_minutes,
+            interviewer_ids=[u.id for u in people],
+        )  # fmt: skip
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
         )

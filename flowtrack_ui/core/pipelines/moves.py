@@ -7,7 +7,7 @@ undo window) and the change signal.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -18,10 +18,12 @@ from sqlmodel import Session, select
 from .. import notifications, validation
 from ..db import Database, announce_application_change, existing
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
+from ..mail import automation
 from ..models import Application, ApplicationHistory, Company, Job, JobStage, OutboxEmail, User
 from ..permissions import Action, Principal, Role, require
 from ..scoping import company_application
 from ..views import ApplicationView
+from ..webhooks import events as webhook_events
 from . import rejection_reasons
 from .definitions import MAX_STAGE_NAME
 from .job_stages import any_stage, current_stage, pipeline_of, stage_ref
@@ -34,8 +36,6 @@ EMAIL_HOLD = timedelta(seconds=UNDO_SECONDS + 3)
 UNDOABLE = frozenset(
     {MoveKind.FORWARD, MoveKind.SKIP, MoveKind.BACK, MoveKind.REJECT, MoveKind.REOPEN, MoveKind.UNHIRE}
 )
-# Moves the candidate hears of by email.
-EMAILED = frozenset({MoveKind.FORWARD, MoveKind.SKIP, MoveKind.REJECT})
 
 
 _APPS, _JOBS, _HISTORY = Application.__table__, Job.__table__, ApplicationHistory.__table__
@@ -132,11 +132,14 @@ def _change(
     hold: timedelta = EMAIL_HOLD,
     batch_id: int | None = None,
     announce: bool = True,
+    email: automation.RejectEmail | None = None,
 ) -> ApplicationView:
     """The one write path of every stage change: plain prebuilt statements (this is the hot path
-    of the board and the API), in the caller's transaction. The candidate's email waits ``hold``
-    (the undo window, or a knockout's delay); a move of a bulk action carries its ``batch_id``,
-    and is announced by the batch once it ends (``announce=False``), so open pages read it once."""
+    of the board and the API), in the caller's transaction. Whether the candidate hears of it,
+    how and when is ``mail/automation.plan``'s answer (the stage's settings, or a recruiter's
+    ``email`` choice for a rejection); the email never leaves before ``hold`` (the undo window,
+    or a knockout's delay). A move of a bulk action carries its ``batch_id``, and is announced by
+    the batch once it ends (``announce=False``), so open pages read it once."""
     now = datetime.now(UTC)
     sql = s.connection()  # plain statements: nothing of the ORM's is pending here
     won = sql.execute(
@@ -171,15 +174,36 @@ def _change(
             "batch_id": batch_id,
         },
     ).scalar_one()
-    if kind in EMAILED:
-        notifications.stage_changed(
-            s, app, target.name, target.category, history_id=history_id, hold=hold, context=context
-        )
+    planned = automation.plan(s, target.id, kind.value, now=now, floor=hold, choice=email)
+    if planned is not None:
+        notifications.stage_changed(s, app, target.category, planned, history_id=history_id, context=context)
+    _tell_webhooks(s, app, current, target, kind, by, company_id, now)
     if announce:
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=company_id
         )
     return _view(app, target, app.version + 1, now, kind)
+
+
+def _tell_webhooks(
+    s: Session,
+    app: Card,
+    current: StageRef,
+    target: StageRef,
+    kind: MoveKind,
+    by: Principal,
+    company_id: int,
+    now: datetime,
+) -> None:
+    """``application.stage_changed`` for every move, and ``application.hired`` when it hires."""
+    for event in (webhook_events.APPLICATION_STAGE_CHANGED, webhook_events.APPLICATION_HIRED):
+        if event == webhook_events.APPLICATION_HIRED and not (target.category == "hired" != current.category):
+            continue
+        webhook_events.application_event(
+            s, company_id, event, application_id=app.id, job_id=app.job_id, candidate_id=app.candidate_id,
+            now=now, from_stage=current.name, to_stage=target.name, category=target.category,
+            kind=kind.value, changed_by_id=by.user_id,
+        )  # fmt: skip
 
 
 def _refuse(
@@ -200,6 +224,7 @@ def move_stage(
     reason: object = None,
     hold: timedelta | None = None,
     batch_id: int | None = None,
+    email: automation.RejectEmail | None = None,
 ) -> ApplicationView:
     """Move an application to ``new_stage``, a stage name of its job's pipeline.
 
@@ -211,7 +236,8 @@ def move_stage(
     where it saw the card; if it has moved since, the move is refused as a conflict.
     ``hold`` keeps the candidate's email longer than the undo window (never shorter: nobody hears
     of a move that can still be undone); ``batch_id`` marks a move of a bulk action, which the
-    batch announces to open pages once it ends.
+    batch announces to open pages once it ends. ``email`` is the recruiter's choice for a
+    rejection's email (template, time, or none); other moves email as their stage says.
     """
     require(principal, Action.MOVE_STAGE)
     company_id = principal.staff_company_id
@@ -264,6 +290,7 @@ def move_stage(
             hold=EMAIL_HOLD if hold is None else max(hold, EMAIL_HOLD),
             batch_id=batch_id,
             announce=batch_id is None,
+            email=email if move.kind == MoveKind.REJECT else None,
         )
         if move.kind == MoveKind.REOPEN:
             _cancel_held_rejections(s, app.id)
@@ -456,3 +483,67 @@ def withdraw(
             s, db, app, current, move.target, MoveKind.WITHDRAW, principal, company_id,
             previous_id=current.id, note=note_text,
         )  # fmt: skip
+
+
+def reject(
+    db: Database,
+    principal: Principal,
+    application_id: object,
+    *,
+    reason_id: object = None,
+    reason: object = None,
+    note: object = None,
+    template_id: object = None,
+    send_in_minutes: object = None,
+    send_at: object = None,
+    notify: object = True,
+    expected_stage: object = None,
+) -> ApplicationView:
+    """Reject on the recruiter's terms: a reason (``reason_id`` or its words), a note, and the
+    candidate's email from ``template_id`` (None: the stage's own, else the company's default
+    rejection) after ``send_in_minutes`` or at ``send_at``, or none with ``notify=False``. The
+    email is held in the outbox until then; reopening or undoing cancels it."""
+    require(principal, Action.MOVE_STAGE)
+    application_id = validation.object_id(application_id, "Application id")
+    choice = automation.parse_reject_email(
+        notify=notify, template_id=template_id, send_in_minutes=send_in_minutes, send_at=send_at
+    )
+    with db.session() as s:
+        app = company_application(s, principal, application_id)
+        label = rejection_reasons.reason_by_id(s, principal.staff_company_id, reason_id)
+        rejected = pipeline_of(s, app.job_id).of_category("rejected")
+    if rejected is None:
+        raise Conflict("This job's pipeline has no rejected stage.")
+    return move_stage(
+        db,
+        principal,
+        application_id,
+        rejected.name,
+        expected_stage=expected_stage,
+        note=note,
+        reason=label if label is not None else reason,
+        email=choice,
+    )
+
+
+@dataclass(frozen=True)
+class RejectOptions:
+    """What the reject dialog offers: the company's reasons, its rejection templates, and the
+    template each reason pre-chooses (None: the default)."""
+
+    reasons: tuple[rejection_reasons.ReasonChoice, ...]
+    templates: tuple[automation.TemplateChoice, ...]
+    template_for_reason: dict[int, int | None]
+
+
+def reject_options(db: Database, principal: Principal) -> RejectOptions:
+    require(principal, Action.MOVE_STAGE)
+    company_id = principal.staff_company_id
+    with db.session() as s:
+        reasons = rejection_reasons.reasons(s, company_id)
+        choices = automation.rejection_templates(s, company_id)
+    return RejectOptions(
+        tuple(reasons),
+        tuple(choices),
+        {r.id: automation.template_for_reason(choices, r.label) for r in reasons},
+    )

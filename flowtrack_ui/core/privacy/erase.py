@@ -55,6 +55,7 @@ from ..models import (
 from ..permissions import Action, Principal, Role, require
 from ..talent import documents
 from ..talent.access import company_candidate
+from ..webhooks import events as webhook_events
 from .redaction import Redactor
 
 ERASED_NAME = "Erased candidate"
@@ -258,6 +259,19 @@ def _log(s: Session, company_ids, subject_id: int, by: int | None, kind: str, co
         )
 
 
+def _tell_webhooks(
+    s: Session, user_id: int, apps: list[tuple[int, int, int]], kind: str, now: datetime
+) -> None:
+    """``candidate.erased`` to each company that held the person: the ids its systems know them by
+    (the body carries no personal data), so the receiver can delete its own copies. It waits behind
+    what is still queued about the first of those applications."""
+    for company_id in sorted({c for *_, c in apps}):
+        ids = [a for a, _, c in apps if c == company_id]
+        data = {"candidate_id": user_id, "application_ids": ids, "kind": kind}
+        key = webhook_events.application_key(ids[0])
+        webhook_events.emit(s, company_id, webhook_events.CANDIDATE_ERASED, data, ordering_key=key, now=now)
+
+
 def _announce(s: Session, user_id: int, apps: list[tuple[int, int, int]]) -> None:
     announce(s, candidate_topic(user_id))
     for app_id, job_id, company_id in apps:
@@ -295,6 +309,7 @@ def erase_account(s: Session, user: User, by: int | None, kind: str) -> Erasure:
     for *_, company_id in apps:
         counts[company_id] = counts.get(company_id, 0) + 1
     _log(s, companies, user.id, by, kind, counts, now)
+    _tell_webhooks(s, user.id, apps, kind, now)
     _announce(s, user.id, apps)
     s.flush()
     return Erasure(subject_id=user.id, applications=len(apps), account_erased=True)
@@ -333,6 +348,7 @@ def erase_from_company(s: Session, company_id: int, user: User, by: int | None, 
     )
     documents.refresh(s, company_id, user.id)  # nothing left here: the document goes
     _log(s, [company_id], anonymous.id, by, kind, {company_id: len(here)}, now)
+    _tell_webhooks(s, user.id, here, kind, now)
     _announce(s, user.id, here)
     s.flush()
     return Erasure(subject_id=anonymous.id, applications=len(here), account_erased=False)
