@@ -66,12 +66,12 @@ def upgrade() -> None:
         "scheduling_claim",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("block_start", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("interview_id", sa.Integer(), nullable=False),
+        sa.Column("link_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["user_account.id"]),
-        sa.ForeignKeyConstraint(["interview_id"], ["interview.id"]),
+        sa.ForeignKeyConstraint(["link_id"], ["scheduling_link.id"]),
         sa.PrimaryKeyConstraint("user_id", "block_start"),
     )
-    op.create_index("ix_scheduling_claim_interview_id", "scheduling_claim", ["interview_id"])
+    op.create_index("ix_scheduling_claim_link_id", "scheduling_claim", ["link_id"])
     op.create_table(
         "interview_reminder",
         sa.Column("interview_id", sa.Integer(), nullable=False),
@@ -86,7 +86,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("interview_reminder")
-    op.drop_index("ix_scheduling_claim_interview_id", table_name="scheduling_claim")
+    op.drop_index("ix_scheduling_claim_link_id", table_name="scheduling_claim")
     op.drop_table("scheduling_claim")
     op.drop_index("ix_scheduling_link_application_id", table_name="scheduling_link")
     op.drop_table("scheduling_link")

@@ -842,7 +842,7 @@ class SchedulingClaim(SQLModel, table=True):
 
     user_id: int = Field(foreign_key="user_account.id", primary_key=True)
     block_start: datetime = Field(sa_type=UTCDateTime, primary_key=True)
-    interview_id: int = Field(foreign_key="interview.id", index=True)
+    link_id: int = Field(foreign_key="scheduling_link.id", index=True)
 
 
 class InterviewReminder(SQLModel, table=True):

@@ -383,3 +383,11 @@ def interview_invitation(
         app.id,
         calendar,
     )
+
+
+def composed(
+    s: Session, kind: str, to: str, content: tuple[str, str, str], application_id: int | None = None
+) -> None:
+    """An email another capability composed (scheduling: a booking link, a reminder), queued in
+    the caller's transaction like every other."""
+    _insert(s, kind, to, content, application_id)

@@ -34,6 +34,7 @@ KINDS: dict[str, str] = {
     "interview": "Interview invitation",
     "talent_invitation": "Talent-pool invitation",
     "message": "Message",
+    "scheduling": "Self-scheduling link",
 }
 
 # Every variable a template may use, with what it holds (the editor lists these words).
@@ -50,6 +51,7 @@ VARIABLES: dict[str, str] = {
     "interview.when": "the interview's date and time, with its time zone",
     "interview.duration_minutes": "how long the interview lasts, in minutes",
     "interview.location": "where the interview takes place, or its video link",
+    "links.scheduling": "the link where the candidate picks their interview time",
 }
 _COMMON = (
     "candidate.first_name",
@@ -69,6 +71,7 @@ KIND_VARIABLES: dict[str, tuple[str, ...]] = {
     "interview": _COMMON + _INTERVIEW,
     "talent_invitation": _COMMON,
     "message": _COMMON + _STAGE,
+    "scheduling": _COMMON + ("links.scheduling", "interview.duration_minutes"),
 }
 
 _ALLOWED_TAGS = "text, {{ variables }} and {% if %} … {% elif %} … {% else %} … {% endif %}"

@@ -87,6 +87,14 @@ BUILT_IN: dict[str, BuiltIn] = {
         "Where: {{ interview.location }}\n\n"
         "The calendar invitation is attached." + _TRACK,
     ),
+    "scheduling": BuiltIn(
+        "Self-scheduling link",
+        "Pick a time for your interview: {{ company.name }}, {{ job.title }}",
+        "Hello {{ candidate.full_name }},\n\n"
+        "we would like to invite you to an interview for {{ job.title }} at {{ company.name }} "
+        "({{ interview.duration_minutes }} minutes). Please choose the time that suits you best "
+        "here; you can change or cancel it from the same link later:\n\n{{ links.scheduling }}",
+    ),
     "talent_invitation": BuiltIn(
         "Talent-pool invitation",
         "{{ company.name }} would like to consider you for {{ job.title }}",

@@ -40,6 +40,7 @@ def make(
     tracker_link: str,
     stage_category: str | None = None,
     interview: Interview | None = None,
+    scheduling_link: str = "",
 ) -> dict[str, str]:
     """The variables of an email (mail/render.VARIABLES), by dotted name."""
     base = get_settings().public_url
@@ -51,6 +52,8 @@ def make(
         "recruiter.name": recruiter_name,
         "links.tracker": tracker_link,
         "links.careers": f"{base}/careers/{company_slug}",
+        # A self-scheduling email's link (scheduling/links.py); an example one elsewhere (previews).
+        "links.scheduling": scheduling_link or f"{base}/schedule/example",
     }
     if stage_category is not None:
         values["stage.public_name"] = public_stage_name(stage_category)

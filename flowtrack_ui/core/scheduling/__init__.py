@@ -1,0 +1,1 @@
+"""Scheduling from real availability: working hours, calendars, suggested slots, booking links."""

@@ -1,0 +1,197 @@
+"""Busy periods from people's own calendars: CalDAV (read, and a booked interview written in) and
+read-only iCalendar feed URLs.
+
+Network calls block, with timeouts, and run in the caller's thread (REST routes run in a thread
+pool; Reflex handlers call through ``asyncio.to_thread``), never on the event loop. A feed is read
+up to ``MAX_FEED_BYTES``; recurring events are expanded only inside the asked window, and a feed
+with more than ``MAX_OCCURRENCES`` events there is refused rather than read forever. Any failure
+is a ``CalendarUnavailable``: the caller marks that person's slots unknown, never free.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+import recurring_ical_events  # type: ignore[import-untyped]
+from caldav.davclient import DAVClient
+from caldav.lib import error as dav_error
+from icalendar import Calendar
+
+from .slots import Interval
+
+log = logging.getLogger("flowtrack.scheduling")
+
+TIMEOUT_SECONDS = 8.0
+MAX_FEED_BYTES = 5 * 1024 * 1024
+MAX_OCCURRENCES = 20_000
+
+
+class CalendarUnavailable(Exception):
+    """A calendar that could not be read (unreachable, refused, malformed): its owner is unknown."""
+
+
+def _as_utc(value: date | datetime, zone: ZoneInfo) -> datetime:
+    """A DTSTART/DTEND value as UTC: a date is local midnight, a floating time is local too."""
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0), tzinfo=zone).astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone).astimezone(UTC)
+    return value.astimezone(UTC)
+
+
+def busy_from_ics(text: str | bytes, start: datetime, end: datetime, zone: str) -> list[Interval]:
+    """The busy periods an iCalendar text holds in [start, end), in UTC.
+
+    Recurring events are expanded (exceptions and cancelled occurrences honoured), all-day events
+    take the whole local day in ``zone`` (the calendar owner's), and events marked
+    TRANSP:TRANSPARENT ("show as free") or STATUS:CANCELLED take nothing.
+    """
+    tz = ZoneInfo(zone)
+    try:
+        cal = Calendar.from_ical(text)
+        query = recurring_ical_events.of(cal, components=["VEVENT"])
+        out: list[Interval] = []
+        for n, event in enumerate(query.between(start, end)):
+            if n >= MAX_OCCURRENCES:
+                raise CalendarUnavailable(f"more than {MAX_OCCURRENCES} events in the window")
+            if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
+                continue
+            if str(event.get("STATUS", "")).upper() == "CANCELLED":
+                continue
+            dtstart = event.get("DTSTART")
+            if dtstart is None:
+                continue
+            s = _as_utc(dtstart.dt, tz)
+            dtend = event.get("DTEND")
+            if dtend is not None:
+                e = _as_utc(dtend.dt, tz)
+            elif event.get("DURATION") is not None:
+                e = s + event["DURATION"].dt
+            elif not isinstance(dtstart.dt, datetime):
+                e = _as_utc(dtstart.dt + timedelta(days=1), tz)
+            else:
+                e = s
+            if e > s and e > start and s < end:
+                out.append((s, e))
+        return out
+    except CalendarUnavailable:
+        raise
+    except Exception as exc:  # a malformed calendar of any kind
+        raise CalendarUnavailable(f"the calendar could not be read ({type(exc).__name__})") from exc
+
+
+def check_url(url: str) -> str:
+    """An http(s) URL with a host, or ValueError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must start with https:// (or http://)")
+    return url
+
+
+def fetch_feed(url: str, start: datetime, end: datetime, zone: str) -> list[Interval]:
+    """Busy periods of a read-only iCalendar feed (Google's or Outlook's secret address)."""
+    try:
+        check_url(url)
+        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True, max_redirects=3) as client:
+            with client.stream("GET", url, headers={"Accept": "text/calendar"}) as response:
+                response.raise_for_status()
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_FEED_BYTES:
+                        raise CalendarUnavailable(
+                            f"the feed is larger than {MAX_FEED_BYTES // 1024 // 1024} MB"
+                        )
+                    chunks.append(chunk)
+    except CalendarUnavailable:
+        raise
+    except (httpx.HTTPError, ValueError) as exc:
+        raise CalendarUnavailable(f"the feed could not be fetched ({type(exc).__name__})") from exc
+    return busy_from_ics(b"".join(chunks), start, end, zone)
+
+
+def _client(url: str, username: str, password: str) -> DAVClient:
+    check_url(url)
+    return DAVClient(
+        url=url,
+        username=username or None,
+        password=password or None,
+        timeout=int(TIMEOUT_SECONDS),
+        require_tls=False,
+        enable_rfc6764=False,
+    )
+
+
+def _calendars(client: DAVClient, url: str) -> list[Any]:
+    """The calendars behind the URL: every calendar of the account, or the one the URL names."""
+    try:
+        found = client.principal().calendars()
+    except Exception:
+        found = []
+    if not found:
+        found = [client.calendar(url=url)]
+    return found
+
+
+def caldav_busy(
+    url: str, username: str, password: str, start: datetime, end: datetime, zone: str
+) -> list[Interval]:
+    """Busy periods of the account's calendars through a time-range calendar-query, expanded here."""
+    try:
+        with _client(url, username, password) as client:
+            out: list[Interval] = []
+            for cal in _calendars(client, url):
+                for obj in cal.search(start=start, end=end, event=True):
+                    out.extend(busy_from_ics(obj.data, start, end, zone))
+            return out
+    except CalendarUnavailable:
+        raise
+    except Exception as exc:
+        raise CalendarUnavailable(f"the CalDAV server could not be read ({type(exc).__name__})") from exc
+
+
+def check_caldav(url: str, username: str, password: str) -> None:
+    """Connect and list the calendars (PROPFIND); CalendarUnavailable with the reason when that fails."""
+    try:
+        with _client(url, username, password) as client:
+            client.principal().calendars()
+    except ValueError as exc:
+        raise CalendarUnavailable(f"the address {exc}") from exc
+    except dav_error.AuthorizationError as exc:
+        raise CalendarUnavailable("the server refused this user name and password") from exc
+    except Exception as exc:
+        raise CalendarUnavailable(
+            f"the server could not be reached or is not CalDAV ({type(exc).__name__})"
+        ) from exc
+
+
+def put_event(url: str, username: str, password: str, ics_text: str) -> None:
+    """Write the interview into the account's first calendar (a PUT of its VEVENT), so it shows
+    without anyone accepting an email. The METHOD line of an invitation is not stored."""
+    cal = Calendar.from_ical(ics_text)
+    if "METHOD" in cal:
+        del cal["METHOD"]
+    try:
+        with _client(url, username, password) as client:
+            _calendars(client, url)[0].add_event(cal.to_ical().decode())
+    except Exception as exc:
+        raise CalendarUnavailable(f"the event could not be written ({type(exc).__name__})") from exc
+
+
+def delete_event(url: str, username: str, password: str, uid: str) -> None:
+    """Remove the interview with this UID from the account's calendars (cancelled by the candidate)."""
+    try:
+        with _client(url, username, password) as client:
+            for cal in _calendars(client, url):
+                try:
+                    cal.event_by_uid(uid).delete()
+                except dav_error.NotFoundError:
+                    continue
+    except Exception as exc:
+        raise CalendarUnavailable(f"the event could not be removed ({type(exc).__name__})") from exc
