@@ -209,6 +209,22 @@ def test_remote_job_posting_has_telecommute_and_no_hidden_salary(db, acme, clien
     }
 
 
+def test_the_workplace_is_not_repeated_when_the_location_says_it(db, acme, client):
+    job = post(
+        db,
+        acme.recruiter,
+        "Platform Engineer",
+        location="Remote (EU)",
+        workplace="remote",
+        remote_region="EU",
+    )
+    facts = {
+        d.findtext("dt"): d.findtext("dd")
+        for d in doc(client.get(url_of(job))).xpath("//dl[@class='facts']/div")
+    }
+    assert facts == {"Location": "Remote (EU)", "Type": "Full-time"}
+
+
 def test_logo_is_served_and_named_in_the_posting(db, acme, client):
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, "PNG")

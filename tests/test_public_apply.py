@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import lxml.html
 import pytest
 from sqlalchemy import func, update
 from sqlmodel import select
@@ -779,12 +780,22 @@ def test_the_form_post_answers_303_and_a_refusal_keeps_the_values(db, acme):
     assert user(db, "bot@example.com") is None
 
 
-def test_the_privacy_notice_names_the_retention_period(db, acme):
+def test_the_privacy_notice_names_the_company_and_the_retention_period(db, acme):
     from flowtrack_ui.core.privacy import retention
 
+    def notice() -> str:
+        page = lxml.html.fromstring(
+            http(db).get(f"/careers/acme/jobs/{acme.job_id}", follow_redirects=True).text
+        )
+        return " ".join(page.get_element_by_id("privacy-notice").text_content().split())
+
+    # No period set: the notice says so, rather than promising an erasure that never comes.
+    assert "Acme uses what you send here" in notice()
+    assert "Acme has set no period after which applications are erased" in notice()
     retention.set_retention(db, acme.recruiter, 6)
-    html = http(db).get(f"/careers/acme/jobs/{acme.job_id}").text
-    assert "erased 6 months after the last change" in html
+    assert "erased 6 months after the last change" in notice()
+    retention.set_retention(db, acme.recruiter, 1)
+    assert "erased 1 month after the last change" in notice()
 
 
 def test_the_form_post_of_a_closed_or_unknown_job(db, acme):
