@@ -49,6 +49,11 @@ $(AXE):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
+# A real IMAP server for the reply tests (tests/imap_support.py starts its own, on loopback).
+/usr/sbin/dovecot:
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null
+
 setup: $(VENV)/.installed $(BUN) $(SWAGGER_UI)
 
 migrate: setup
@@ -61,7 +66,7 @@ run: setup
 	$(PY) -m flowtrack_ui.manage setup
 	$(PY) -m flowtrack_ui.serve
 
-test: setup /usr/bin/chromium $(AXE)
+test: setup /usr/bin/chromium /usr/sbin/dovecot $(AXE)
 	$(PY) -m pytest
 
 # Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (about 15 min).

@@ -2,6 +2,9 @@
 
 Beside the outbox it runs the companies' retention periods every hour (privacy/retention.py) and
 queues the scorecard reminders that are due every minute (work.py); each pass is idempotent.
+With ``FLOWTRACK_IMAP_URL`` (and ``FLOWTRACK_INBOUND_DOMAIN``) it also reads candidates' replies
+from the reply mailbox every ``FLOWTRACK_IMAP_POLL_SECONDS`` (mail/inbound.py); without it,
+nothing polls and replies stay in the mailbox.
 
 ``make run`` starts it beside the app; in production run it as a service of its own (one or
 several: they share the outbox safely) and set ``FLOWTRACK_EMBEDDED_MAILER=0`` for the app.
@@ -17,9 +20,12 @@ import threading
 
 from flowtrack_ui.core import logs, work
 from flowtrack_ui.core.db import default_database
+from flowtrack_ui.core.mail.inbound import Mailbox
 from flowtrack_ui.core.outbox import Sender
 from flowtrack_ui.core.privacy import retention
+from flowtrack_ui.core.scheduling import reminders as interview_reminders
 from flowtrack_ui.core.settings import get_settings
+from flowtrack_ui.core.webhooks.delivery import WebhookSender
 
 log = logging.getLogger("flowtrack.retention")
 
@@ -39,6 +45,12 @@ def main(argv: list[str] | None = None) -> None:
         default=float(os.environ.get("FLOWTRACK_REMINDER_SECONDS") or 60),
         help="how often to queue due scorecard reminders (0: never)",
     )
+    parser.add_argument(
+        "--webhook-seconds",
+        type=float,
+        default=float(os.environ.get("FLOWTRACK_WEBHOOK_POLL_SECONDS") or 2),
+        help="how often to deliver due webhook events (0: never)",
+    )
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -49,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         settings.mail_from,
         lease_seconds=args.lease_seconds,
         backoff_seconds=args.backoff_seconds,
+        inbound_domain=settings.inbound_domain,
     )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -69,7 +82,35 @@ def main(argv: list[str] | None = None) -> None:
         threading.Thread(
             target=run_reminders, args=(stop, args.reminder_seconds), name="reminders", daemon=True
         ).start()
+    if settings.imap_url and settings.inbound_domain:
+        mailbox = Mailbox(default_database(), settings.imap_url, settings.inbound_domain)
+        threading.Thread(
+            target=run_inbound, args=(stop, mailbox, settings.imap_poll_seconds), name="inbound", daemon=True
+        ).start()
+    elif settings.imap_url:
+        log.warning("FLOWTRACK_IMAP_URL is set without FLOWTRACK_INBOUND_DOMAIN: replies are not read")
+    if args.webhook_seconds > 0:
+        threading.Thread(
+            target=run_webhooks, args=(stop, args.webhook_seconds), name="webhooks", daemon=True
+        ).start()
     sender.run(stop, args.poll_seconds)
+
+
+def run_webhooks(stop: threading.Event, every: float) -> None:
+    """Deliver the queued webhook events (webhooks/delivery.py) now and every ``every`` seconds,
+    in a thread of their own: a slow receiver never delays an email."""
+    WebhookSender(default_database()).run(stop, every)
+
+
+def run_inbound(stop: threading.Event, mailbox: Mailbox, every: float) -> None:
+    """Read the reply mailbox now and every ``every`` seconds; an unreachable server or a failed
+    pass is logged and tried again at the next one (a bad message is set aside inside the pass)."""
+    while not stop.is_set():
+        try:
+            mailbox.poll()
+        except Exception as exc:
+            log.warning("reading the reply mailbox %s failed: %s", mailbox.cfg.host, exc)
+        stop.wait(every)
 
 
 def run_retention(stop: threading.Event, every: float) -> None:
@@ -89,6 +130,7 @@ def run_reminders(stop: threading.Event, every: float) -> None:
     while not stop.is_set():
         try:
             work.send_scorecard_reminders(default_database())
+            interview_reminders.send_due(default_database())  # before interviews (scheduling/)
         except Exception:
             log.exception("scorecard reminders failed; trying again in %.0f s", every)
         stop.wait(every)

@@ -21,11 +21,12 @@ from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import or_, update
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from .db import Database
 from .errors import InvalidInput
-from .models import OutboxEmail
+from .mail import reply_address
+from .models import Application, OutboxAttachment, OutboxEmail, StoredFile, User
 
 log = logging.getLogger("flowtrack.mailer")
 
@@ -67,20 +68,70 @@ def header_safe(value: str) -> str:
     return " ".join(cleaned.split())
 
 
-def to_message(row: OutboxEmail, mail_from: str) -> EmailMessage:
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email as a MIME part."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def to_message(
+    row: OutboxEmail, mail_from: str, reply_to: str | None = None, attachments: tuple[Attachment, ...] = ()
+) -> EmailMessage:
+    """The email as sent: text and HTML, a calendar invitation, the application's Reply-To when
+    the email goes to its candidate, and attachments as MIME parts."""
     msg = EmailMessage()
     msg["Message-ID"] = header_safe(row.message_id)
     msg["Date"] = format_datetime(row.created_at)
     msg["From"] = header_safe(mail_from)
     msg["To"] = header_safe(row.to_address)
     msg["Subject"] = header_safe(row.subject)
+    if reply_to:
+        msg["Reply-To"] = header_safe(reply_to)
     msg.set_content(row.body_text)
     msg.add_alternative(row.body_html, subtype="html")
     if row.calendar_ics:
         # The invitation as calendar clients expect it: a text/calendar alternative with its METHOD.
         method = header_safe(row.calendar_method or "REQUEST").upper()
         msg.add_alternative(row.calendar_ics, subtype="calendar", params={"method": method})
+    for file in attachments:
+        main, _, sub = file.content_type.partition("/")
+        if main == "text":  # checked as UTF-8 when attached: sent with its charset
+            msg.add_attachment(
+                file.data.decode("utf-8", errors="replace"), subtype=sub, filename=file.filename
+            )
+            continue
+        msg.add_attachment(
+            file.data, maintype=main or "application", subtype=sub or "octet-stream", filename=file.filename
+        )
     return msg
+
+
+def reply_to_for(s: Session, row: OutboxEmail, inbound_domain: str | None) -> str | None:
+    """``reply+{token}@{domain}`` for an email to the candidate of its application (any kind: a
+    stage change, a rejection, a recruiter's message…); None for staff's emails or without a domain."""
+    if not inbound_domain or row.application_id is None:
+        return None
+    candidate_email = s.exec(
+        select(User.email)
+        .join(Application, Application.candidate_id == User.id)
+        .where(Application.id == row.application_id)
+    ).first()
+    if candidate_email is None or candidate_email.lower() != row.to_address.strip().lower():
+        return None
+    return reply_address.address(inbound_domain, reply_address.token_for(s, row.application_id))
+
+
+def attachments_of(s: Session, email_id: int) -> tuple[Attachment, ...]:
+    rows = s.exec(
+        select(OutboxAttachment.filename, StoredFile.content_type, StoredFile.data)
+        .join(StoredFile, StoredFile.id == OutboxAttachment.file_id)
+        .where(OutboxAttachment.email_id == email_id)
+        .order_by(OutboxAttachment.id)
+    ).all()
+    return tuple(Attachment(name, content_type, data) for name, content_type, data in rows)
 
 
 class Sender:
@@ -97,6 +148,7 @@ class Sender:
         backoff_ceiling: float = 3600,
         batch: int = 50,
         timeout: float = 30,
+        inbound_domain: str | None = None,
     ):
         self.db = db
         self.smtp = parse_smtp_url(smtp_url) if smtp_url else None
@@ -106,6 +158,7 @@ class Sender:
         self.backoff_ceiling = backoff_ceiling
         self.batch = batch
         self.timeout = timeout
+        self.inbound_domain = inbound_domain
         self._connect_failures = 0
         self._logged_upto = 0  # without SMTP: the newest email already logged
 
@@ -214,7 +267,7 @@ class Sender:
                 if row is None:
                     break
                 try:
-                    message = to_message(row, self.mail_from)
+                    message = self._message(row)
                 except Exception as exc:  # this row cannot become an email: it alone fails
                     self._unsendable(row, exc)
                     continue
@@ -242,6 +295,14 @@ class Sender:
             except (OSError, smtplib.SMTPException):
                 conn.close()
         return sent
+
+    def _message(self, row: OutboxEmail) -> EmailMessage:
+        """The row as an email, with what it needs from the database (Reply-To, attachments)."""
+        assert row.id is not None
+        with self.db.session(write=bool(self.inbound_domain and row.application_id)) as s:
+            reply_to = reply_to_for(s, row, self.inbound_domain)
+            files = attachments_of(s, row.id)
+        return to_message(row, self.mail_from, reply_to, files)
 
     def _has_due(self) -> bool:
         with self.db.session() as s:

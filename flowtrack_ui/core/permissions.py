@@ -55,6 +55,11 @@ class Action(StrEnum):
     SET_SECURITY_POLICY = "set the company's sign-in requirements"
     READ_AUDIT_LOG = "read the company's audit log"
     MANAGE_OWN_CREDENTIALS = "manage your own two-factor sign-in and API tokens"
+    EDIT_OFFER_TEMPLATES = "edit the company's offer templates"
+    READ_OFFERS = "read offers and offer templates"
+    MANAGE_OFFERS = "create, edit, send or withdraw offers"
+    APPROVE_OFFERS = "approve or decline offers they are named approver of"
+    RESPOND_TO_OFFERS = "accept or decline an offer sent to them"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -100,6 +105,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SET_SECURITY_POLICY: frozenset({Role.RECRUITER}),
     Action.READ_AUDIT_LOG: frozenset({Role.RECRUITER}),
     Action.MANAGE_OWN_CREDENTIALS: frozenset({Role.CANDIDATE, Role.RECRUITER, Role.HIRING_MANAGER}),
+    # Offers (offers/workflow.py): recruiters write and send them; any staff member named in an
+    # offer's chain approves it (the use case checks the name); hiring managers never send.
+    Action.EDIT_OFFER_TEMPLATES: frozenset({Role.RECRUITER}),
+    Action.READ_OFFERS: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    Action.MANAGE_OFFERS: frozenset({Role.RECRUITER}),
+    Action.APPROVE_OFFERS: frozenset({Role.RECRUITER, Role.HIRING_MANAGER}),
+    # Signed in, on their tracker; the emailed link's holder acts through offers/responses.py.
+    Action.RESPOND_TO_OFFERS: frozenset({Role.CANDIDATE}),
 }
 
 # Actions that only ever change something: a caller acting through a read-scoped API token
@@ -120,6 +133,10 @@ WRITE_ACTIONS = frozenset(
         Action.ERASE_CANDIDATE,
         Action.EDIT_CAREERS_SITE,
         Action.EDIT_EMAIL_TEMPLATES,
+        Action.EDIT_OFFER_TEMPLATES,
+        Action.MANAGE_OFFERS,
+        Action.APPROVE_OFFERS,
+        Action.RESPOND_TO_OFFERS,
         Action.WRITE_TO_CANDIDATES,
         Action.MANAGE_WEBHOOKS,
         Action.CONFIGURE_SSO,

@@ -41,6 +41,12 @@ class Settings:
     file_memory_mb: int = 512
     # Résumé uploads an account may make in an hour (core/files/quota.py).
     resume_uploads_per_hour: int = 10
+    # Replies to candidates' emails (mail/inbound.py): the domain of the Reply-To address
+    # ``reply+{token}@{domain}`` (None: no Reply-To is added), the mailbox the sender reads them
+    # from (``imaps://user:password@host:993/INBOX``; None: nothing polls) and how often.
+    inbound_domain: str | None = None
+    imap_url: str | None = None
+    imap_poll_seconds: float = 30.0
     # The key that seals stored secrets (core/sealed.py); None: one generated in the data folder.
     secret_key: str | None = None
 
@@ -77,6 +83,9 @@ class Settings:
             file_work_seconds=max(1.0, float(os.environ.get("FLOWTRACK_FILE_WORK_SECONDS") or 10)),
             file_memory_mb=max(128, int(os.environ.get("FLOWTRACK_FILE_MEMORY_MB") or 512)),
             resume_uploads_per_hour=max(1, int(os.environ.get("FLOWTRACK_RESUME_UPLOADS_PER_HOUR") or 10)),
+            inbound_domain=(os.environ.get("FLOWTRACK_INBOUND_DOMAIN") or "").strip().lower() or None,
+            imap_url=os.environ.get("FLOWTRACK_IMAP_URL") or None,
+            imap_poll_seconds=max(1.0, float(os.environ.get("FLOWTRACK_IMAP_POLL_SECONDS") or 30)),
             secret_key=os.environ.get("FLOWTRACK_SECRET_KEY") or None,
         )
 
@@ -97,6 +106,7 @@ ENV_NAMES = (
     "FLOWTRACK_CORS_ORIGINS", "FLOWTRACK_DATABASE_URL", "FLOWTRACK_DATA_DIR", "FLOWTRACK_DEMO",
     "FLOWTRACK_EMBEDDED_MAILER", "FLOWTRACK_FILE_MEMORY_MB", "FLOWTRACK_FILE_WORKERS",
     "FLOWTRACK_FILE_WORK_SECONDS", "FLOWTRACK_HOST", "FLOWTRACK_JWT_SECRET", "FLOWTRACK_LIVE_CHECK_SECONDS",
+    "FLOWTRACK_INBOUND_DOMAIN", "FLOWTRACK_IMAP_URL", "FLOWTRACK_IMAP_POLL_SECONDS",
     "FLOWTRACK_LOG_LEVEL", "FLOWTRACK_MAIL_FROM", "FLOWTRACK_PORT", "FLOWTRACK_PUBLIC_URL",
     "FLOWTRACK_REDIS_URL", "FLOWTRACK_RESUME_UPLOADS_PER_HOUR", "FLOWTRACK_SECRET_KEY", "FLOWTRACK_SMTP_URL",
     "FLOWTRACK_TOKEN_TTL_MINUTES", "FLOWTRACK_TRUSTED_PROXY_HOPS", "FLOWTRACK_WORKERS",
