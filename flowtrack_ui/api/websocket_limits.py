@@ -65,11 +65,16 @@ def clean_event(data: Any) -> dict[str, Any] | None:
     return {**data, "router_data": clean_router_data(data.get("router_data"))}
 
 
+# The wrappers installed in this process (Reflex's event handler, the log record factory), so
+# that installing twice wraps once.
+_INSTALLED: set[object] = set()
+
+
 def install_event_guard() -> None:
     """Wrap Reflex's websocket event handler (once per process)."""
     from reflex.app import EventNamespace
 
-    if getattr(EventNamespace.on_event, "_flowtrack_guarded", False):
+    if EventNamespace.on_event in _INSTALLED:
         return
     original = EventNamespace.on_event
 
@@ -81,14 +86,15 @@ def install_event_guard() -> None:
             return None
         return await original(self, sid, event)
 
-    on_event._flowtrack_guarded = True
-    EventNamespace.on_event = on_event
+    _INSTALLED.add(on_event)
+    # Replacing Reflex's method is the point: its handler is where every websocket event enters.
+    EventNamespace.on_event = on_event  # type: ignore[method-assign]
 
 
 def install_log_truncation(limit: int = MAX_LOG_CHARS) -> None:
     """Every log record's message (and traceback) is cut to ``limit`` characters."""
     previous = logging.getLogRecordFactory()
-    if getattr(previous, "_flowtrack_truncating", False):
+    if previous in _INSTALLED:
         return
 
     def factory(*args, **kwargs) -> logging.LogRecord:
@@ -105,5 +111,5 @@ def install_log_truncation(limit: int = MAX_LOG_CHARS) -> None:
                 record.exc_text = text[: limit // 2] + "\n…\n" + text[-limit // 2 :]
         return record
 
-    factory._flowtrack_truncating = True
+    _INSTALLED.add(factory)
     logging.setLogRecordFactory(factory)

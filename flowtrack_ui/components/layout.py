@@ -155,7 +155,7 @@ def loading_block() -> rx.Component:
     return rx.center(rx.spinner(size="3"), padding="6", width="100%")
 
 
-def empty_block(icon: str, title: str, hint: str | rx.Component = "") -> rx.Component:
+def empty_block(icon: str, title: str | rx.Var[str], hint: str | rx.Component = "") -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.icon(icon, size=32, color="var(--gray-9)"),

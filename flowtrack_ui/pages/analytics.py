@@ -4,6 +4,7 @@ applicants come from — for all jobs or one, over a date range."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, native_select
 from flowtrack_ui.components.layout import empty_block, loading_block, page
@@ -67,7 +68,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _stat(title: str, value, hint) -> rx.Component:
+def _stat(title: str | rx.Var[str], value, hint) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(title, size="2", color_scheme="gray"),
@@ -80,7 +81,7 @@ def _stat(title: str, value, hint) -> rx.Component:
     )
 
 
-def _duration_stat(d: DurationRow, one: str, many: str) -> rx.Component:
+def _duration_stat(d: ObjectVar[DurationRow], one: str, many: str) -> rx.Component:
     return _stat(d.label, d.median, "median · 90th percentile " + d.p90 + " · " + counted(d.count, one, many))
 
 

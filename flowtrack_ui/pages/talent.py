@@ -94,7 +94,8 @@ def _pager() -> rx.Component:
                 "Previous",
                 variant="soft",
                 disabled=TalentState.page <= 1,
-                on_click=TalentState.go_to_page(TalentState.page - 1),
+                # Reflex types `NumberVar[int] - 1` as any number; the page stays an int.
+                on_click=TalentState.go_to_page(TalentState.page - 1),  # type: ignore[arg-type]
                 data_testid="pool-prev",
             ),
             rx.text("Page ", TalentState.page, " of ", TalentState.pages, size="2", data_testid="pool-page"),
@@ -102,7 +103,7 @@ def _pager() -> rx.Component:
                 "Next",
                 variant="soft",
                 disabled=TalentState.page >= TalentState.pages,
-                on_click=TalentState.go_to_page(TalentState.page + 1),
+                on_click=TalentState.go_to_page(TalentState.page + 1),  # type: ignore[arg-type]
                 data_testid="pool-next",
             ),
             justify="center",

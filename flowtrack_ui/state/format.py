@@ -8,7 +8,7 @@ from typing import overload
 from zoneinfo import ZoneInfo
 
 import reflex as rx
-from reflex.vars import Var
+from reflex.vars import StringVar, Var
 
 from flowtrack_ui.core import time_zones
 
@@ -36,8 +36,8 @@ def relative(dt: datetime, now: datetime | None = None) -> str:
 @overload
 def counted(n: int, one: str, many: str | None = None) -> str: ...
 @overload
-def counted(n: Var[int], one: str, many: str | None = None) -> Var[str]: ...
-def counted(n: int | Var[int], one: str, many: str | None = None) -> str | Var[str]:
+def counted(n: Var[int], one: str, many: str | None = None) -> StringVar: ...
+def counted(n: int | Var[int], one: str, many: str | None = None) -> str | StringVar:
     """A count with its noun agreeing: "1 application", "2 applications" (``many`` for irregular
     plurals). Every count the UI shows goes through here, as a Python int or a state var."""
     plural = many if many is not None else one + "s"
