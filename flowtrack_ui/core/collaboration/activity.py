@@ -13,13 +13,30 @@ from sqlmodel import select
 
 from .. import time_zones
 from ..db import Database, existing
-from ..models import ApplicationHistory, ApplicationNote, Interview, OutboxEmail, User
+from ..models import ApplicationHistory, ApplicationNote, Interview, OfferEvent, OutboxEmail, User
 from ..permissions import Action, Principal, may
 from . import scorecards
 from .access import staff_application
 from .interviews import describe_when
 
-KINDS = ("stage", "note", "email", "interview", "scorecard")
+KINDS = ("stage", "note", "email", "interview", "scorecard", "offer")
+
+
+# An offer's steps (OfferEvent.kind, written by offers/workflow.py and offers/responses.py).
+OFFER_STEPS = {
+    "created": "Offer drafted",
+    "edited": "Offer edited",
+    "submitted": "Offer submitted for approval",
+    "approved": "Offer approved",
+    "ready": "Offer ready to send",
+    "declined_approval": "Offer declined by an approver",
+    "sent": "Offer sent",
+    "viewed": "Offer opened by the candidate",
+    "accepted": "Offer accepted and signed",
+    "declined": "Offer declined by the candidate",
+    "withdrawn": "Offer withdrawn",
+    "revised": "Offer revised",
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,10 @@ def feed(db: Database, principal: Principal, application_id: object, limit: int 
                         where,
                     )
                 )
+        for o in s.exec(select(OfferEvent).where(OfferEvent.application_id == app.id)):
+            title = OFFER_STEPS.get(o.kind, o.kind)
+            actor = names.get(o.actor_id, "") if o.actor_id else ""
+            items.append(ActivityItem("offer", o.at, actor, f"{title} (offer {o.offer_id})", o.note))
         for c in scorecards.visible_scorecards(s, principal, app.id):
             ratings = ", ".join(f"{k} {v}/4" for k, v in c.ratings)
             body = "\n".join(x for x in (ratings, c.notes) if x)

@@ -74,6 +74,33 @@ KIND_VARIABLES: dict[str, tuple[str, ...]] = {
     "scheduling": _COMMON + ("links.scheduling", "interview.duration_minutes"),
 }
 
+# Offer letters (offers/letters.py) are checked by the same rules with variables of their own; they
+# are no email kind, so the email editor neither lists them nor accepts them as a kind.
+LETTER_KINDS: dict[str, str] = {"offer": "Offer letter"}
+LETTER_VARIABLES: dict[str, str] = {
+    "candidate.first_name": "the candidate's first name",
+    "candidate.full_name": "the candidate's full name",
+    "job.title": "the job's title as offered",
+    "company.name": "your company's name",
+    "offer.date": "the date the letter is issued",
+    "offer.start_date": "the start date",
+    "offer.salary": "the salary with its currency and period (EUR 60,000.00 per year)",
+    "offer.salary_amount": "the salary's amount alone (60,000.00)",
+    "offer.currency": "the salary's currency code (EUR)",
+    "offer.salary_period": "year, month or hour",
+    "offer.bonus": "the bonus, or nothing",
+    "offer.equity": "the equity, or nothing",
+    "offer.other_terms": "other terms, or nothing",
+    "offer.expires_on": "the last day the offer may be accepted",
+    "signer.name": "who signs the letter for the company",
+    "signer.title": "the signer's position",
+}
+
+
+def _allowed(kind: str) -> tuple[str, ...]:
+    return KIND_VARIABLES[kind] if kind in KIND_VARIABLES else tuple(LETTER_VARIABLES)
+
+
 _ALLOWED_TAGS = "text, {{ variables }} and {% if %} … {% elif %} … {% else %} … {% endif %}"
 _COMPARISONS = frozenset({"eq", "ne"})
 
@@ -161,11 +188,11 @@ def _check_expr(node: nodes.Node, allowed: tuple[str, ...], kind: str, where: st
 
 
 def _unknown(name: str, kind: str, where: str) -> InvalidInput:
-    if name in VARIABLES:
+    if name in VARIABLES and kind in KINDS:
         return InvalidInput(
             f"The {where} uses {{{{ {name} }}}}, which a {KINDS[kind].lower()} email does not have."
         )
-    known = ", ".join(KIND_VARIABLES[kind])
+    known = ", ".join(_allowed(kind))
     return InvalidInput(f"The {where} uses an unknown variable {{{{ {name} }}}}; the variables are: {known}.")
 
 
@@ -196,7 +223,7 @@ def check(kind: str, source: str, where: str) -> frozenset[str]:
         raise InvalidInput(
             f"The {where} is not a valid template (line {exc.lineno}): {exc.message}."
         ) from None
-    allowed = KIND_VARIABLES[kind]
+    allowed = _allowed(kind)
     roots = {name.split(".")[0] for name in allowed}
     for name in sorted(meta.find_undeclared_variables(tree)):
         if name not in roots:
@@ -249,6 +276,15 @@ def render(kind: str, subject: str, body: str, values: Mapping[str, str]) -> Ren
     line = " ".join(line.split())[:MAX_RENDERED_SUBJECT]
     text = text.strip("\n") + "\n"
     return Rendered(line, text, to_html(text, values.get("company.name", "")))
+
+
+def render_text(kind: str, source: str, values: Mapping[str, str], where: str = "letter") -> str:
+    """One checked text (an offer letter) filled in with these values."""
+    check(kind, source, where)
+    try:
+        return _compiled(source).render(_tree(values))
+    except (UndefinedError, SecurityError) as exc:
+        raise InvalidInput(f"The {where} could not be filled in: {exc}.") from None
 
 
 _LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
