@@ -330,15 +330,19 @@ def test_job_page_by_status_for_anonymous_visitors(db, acme, client, status, cod
     assert (f"Role {status}" in listed.text) is indexed
 
 
-def test_closed_and_expired_jobs_are_gone_once_published_and_missing_otherwise(db, acme, client):
+def test_jobs_no_longer_public_are_gone_once_published_and_missing_otherwise(db, acme, client):
     closed = post(db, acme.recruiter, "Closed Role", "Old words.")
     jobs.set_job_status(db, acme.recruiter, closed.id, "closed")
     never = post(db, acme.recruiter, "Never Shown", "Secret words.", status="closed")
     expired = post(db, acme.recruiter, "Expired Role", "Late words.")
     set_columns(db, Job, expired.id, valid_through=datetime.now(UTC) - timedelta(minutes=1))
-    private_again = post(db, acme.recruiter, "Back To Draft", "Draft words.")
-    jobs.set_job_status(db, acme.recruiter, private_again.id, "internal")
-    for job in (closed, expired):
+    back_to_draft = post(db, acme.recruiter, "Back To Draft", "Draft words.")
+    jobs.set_job_status(db, acme.recruiter, back_to_draft.id, "draft")
+    made_internal = post(db, acme.recruiter, "Made Internal", "Internal words.")
+    jobs.set_job_status(db, acme.recruiter, made_internal.id, "internal")
+    hidden = post(db, acme.recruiter, "Hidden Draft", "Hidden words.", status="draft")
+    jobs.set_job_status(db, acme.recruiter, hidden.id, "internal")
+    for job in (closed, expired, back_to_draft, made_internal):
         r = client.get(url_of(job))
         assert r.status_code == 410 and r.headers["content-type"].startswith("text/html")
         page = doc(r)
@@ -346,11 +350,14 @@ def test_closed_and_expired_jobs_are_gone_once_published_and_missing_otherwise(d
         assert page.xpath("//main//a[@href='/careers/acme']")
         assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
         assert "words." not in r.text
-    for job in (never, private_again):
+    for job in (never, hidden):
         r = client.get(url_of(job))
         assert r.status_code == 404 and "words." not in r.text and job.title not in r.text
     listing = client.get("/careers/acme").text
-    assert not any(t in listing for t in ("Closed Role", "Never Shown", "Expired Role", "Back To Draft"))
+    assert not any(
+        t in listing
+        for t in ("Closed Role", "Never Shown", "Expired Role", "Back To Draft", "Made Internal", "Hidden")
+    )
     # Reopened: the page is back.
     jobs.set_job_status(db, acme.recruiter, closed.id, "published")
     assert client.get(url_of(closed)).status_code == 200

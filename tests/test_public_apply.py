@@ -747,7 +747,7 @@ def test_the_form_post_answers_303_and_a_refusal_keeps_the_values(db, acme):
     assert 'enctype="multipart/form-data"' in html and f'action="/careers/acme/jobs/{job.id}/apply"' in html
     assert 'name="source" value="newsletter"' in html and 'name="website"' in html
     assert re.search(r'name="started" value="\d+\.[0-9a-f]{32}"', html)
-    assert "Acme uses what you send here" in html and "until Acme's hiring for it is over" in html
+    assert "Acme uses what you send here" in html and "Acme has set no period after which" in html
     assert "disqualif" not in html.lower()  # the knockout answers are not in the page
 
     data, files = multipart(job, email="not-an-email", phone="call me", cover_letter="Kept <b>text</b>")

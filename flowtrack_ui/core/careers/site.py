@@ -23,7 +23,7 @@ from ..applications import questions as screening
 from ..applications.questions import QuestionView
 from ..db import Database
 from ..errors import InvalidInput, NotFound
-from ..models import CLOSED, Company, Job, StoredFile, posting_over, still_posted
+from ..models import Company, Job, StoredFile, posting_over, still_posted
 from ..views import JobView
 from . import slugs
 
@@ -292,9 +292,10 @@ def _job_id(job_ref: object) -> int:
 def public_job(db: Database, slug: object, job_ref: object, now: datetime | None = None) -> PublicJob:
     """The job of a page ``/careers/{slug}/jobs/{id}-{title}`` as anyone may read it.
 
-    NotFound for an unknown company or job, another company's job, a draft, an internal job, or
-    a closed one that was never public; ``gone`` for a job that was public and is now closed or
-    past its ``valid_through``."""
+    NotFound for an unknown company or job, another company's job, or a job never public (a
+    draft, an internal or a closed job that was never published); ``gone`` for a job that was
+    public and is no longer: closed, past its ``valid_through``, or taken back to draft or
+    internal."""
     job_id = _job_id(job_ref)
     moment = _now(now)
     with db.session() as s:
@@ -310,10 +311,9 @@ def public_job(db: Database, slug: object, job_ref: object, now: datetime | None
             listed = s.exec(select(Job.id).where(Job.id == job.id, jobs.listed(None))).first() is not None
             view = jobs.job_view(job, company.name, questions, company_slug=company.slug)
             return PublicJob(job=view, company=site, indexable=listed, questions=questions)
-        # Gone: a posting that was public once and is over. A draft or internal job answers as
-        # if it did not exist, whatever it was before.
-        over = job.status == CLOSED or (readable and expired)
-        if over and job.published_at is not None:
+        # Gone: a posting that was public once and is no longer (closed, past its date, or taken
+        # back to draft or internal). One never public answers as if it did not exist.
+        if job.published_at is not None:
             view = jobs.job_view(job, company.name, company_slug=company.slug)
             return PublicJob(job=view, company=site, gone=True)
         raise NotFound(JOB_NOT_FOUND)
