@@ -249,6 +249,13 @@ def make_company(db: Database, name: str) -> Company:
     return Company(recruiter=recruiter, manager=manager, job_id=job.id)
 
 
+def every_stage_emails(db: Database) -> None:
+    """Every job stage emails the candidate on entering it (by default only the applied and
+    rejected stages do: mail/automation.NOTIFY_BY_DEFAULT), for tests of stage-change emails."""
+    with db.session(write=True) as s:
+        s.execute(text("UPDATE job_stage SET notify = :on WHERE category != 'withdrawn'"), {"on": True})
+
+
 def make_candidate(db: Database, email: str = "cand@example.com", name: str = "Casey Candidate") -> Principal:
     sign_up.register_candidate(db, email, PASSWORD, name)
     return principal(db, email)

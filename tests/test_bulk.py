@@ -23,7 +23,7 @@ from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
 from flowtrack_ui.core.privacy.erase import erase_candidate
 from flowtrack_ui.core.talent.tags import set_tags, tags_by_candidate
 
-from .conftest import PASSWORD, make_candidate, make_company, principal
+from .conftest import PASSWORD, every_stage_emails, make_candidate, make_company, principal
 from .test_history import assert_chain
 
 
@@ -284,6 +284,7 @@ def test_notify_false_sends_no_email_and_the_tracker_still_tells(db, acme):
 
 def test_emails_wait_while_a_batch_runs(db, acme, monkeypatch):
     """Cards done early in a long batch do not have their emails leave before the batch ends."""
+    every_stage_emails(db)
     ids = _applicants(db, acme.job_id, 2)
     seen: list[datetime] = []
     real = moves.move_stage
@@ -326,6 +327,7 @@ def test_undo_only_by_the_batchs_recruiter_and_within_the_window(db, acme, globe
 
 def test_the_window_counts_from_the_batchs_end(db, acme):
     """A long batch: its first moves are older than the window, yet the whole batch is undone."""
+    every_stage_emails(db)
     ids = _applicants(db, acme.job_id, 2)
     result = run_bulk(db, acme.recruiter, "move", ids, target_stage="Screening")
     with db.session(write=True) as s:
@@ -345,6 +347,7 @@ def test_a_card_moved_since_by_a_colleague_is_listed_and_keeps_its_place(db, acm
     inv = invitations.invite_staff(db, acme.recruiter, "rec2@acme.test", Role.RECRUITER)
     invitations.accept_invitation(db, inv.token, PASSWORD, "Rita Second")
     colleague = principal(db, "rec2@acme.test")
+    every_stage_emails(db)
     ids = _applicants(db, acme.job_id, 3)
     result = run_bulk(db, acme.recruiter, "move", ids, target_stage="Screening")
     move_stage(db, colleague, ids[1], "Interview")

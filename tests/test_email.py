@@ -28,7 +28,7 @@ from flowtrack_ui.core.outbox import Sender, backoff, parse_smtp_url
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.pipelines.moves import move_stage
 
-from .conftest import PASSWORD, make_company
+from .conftest import PASSWORD, every_stage_emails, make_company
 from .e2e_server import ROOT, free_port
 from .smtp_support import SmtpServer
 from .test_api import client_for, login
@@ -110,6 +110,7 @@ def test_each_event_sends_exactly_the_expected_emails(any_db, smtp):
     assert f"/board?job={acme.job_id}" in bodies(new)[0]
     smtp.handler.messages.clear()
 
+    every_stage_emails(db)
     move_stage(db, acme.recruiter, app.id, "Screening", note="strong CV, ask about gaps")
     move_stage(db, acme.recruiter, app.id, "Rejected", note="internal: salary too high")
     deliver_all(sender_for(db, smtp.url))
@@ -328,6 +329,7 @@ def test_the_api_lists_an_applications_emails_for_its_recruiters_only(db, smtp):
     make_company(db, "Globex")
     sign_up.register_candidate(db, "casey@example.com", PASSWORD, "Casey")
     casey = sign_in.principal_from_token(db, sign_in.login(db, "casey@example.com", PASSWORD))
+    every_stage_emails(db)
     app = apply(db, casey, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     sender_for(db, smtp.url).deliver_due()

@@ -18,7 +18,7 @@ from flowtrack_ui.core.models import OutboxEmail
 from flowtrack_ui.core.pipelines.categories import LABELS, Category
 from flowtrack_ui.core.pipelines.moves import move_stage
 
-from .conftest import make_candidate
+from .conftest import every_stage_emails, make_candidate
 
 
 @pytest.fixture
@@ -280,6 +280,7 @@ def test_emails_are_written_from_the_companys_default_template(db, acme, globex,
             "body": "Sorry. {{ links.careers }}",
         },
     )
+    every_stage_emails(db)
     app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening", note="internal: weak on SQL")
     move_stage(db, acme.recruiter, app.id, "Rejected", note="internal: salary")
@@ -309,7 +310,7 @@ def test_emails_are_written_from_the_companys_default_template(db, acme, globex,
 def test_a_stage_email_never_shows_the_internal_stage_name(db, acme, candidate):
     stages = [
         {"name": "Applied", "category": "applied"},
-        {"name": "Secret sift (no juniors)", "category": "screening"},
+        {"name": "Secret sift (no juniors)", "category": "screening", "notify": True},
         {"name": "Offer", "category": "offer"},
     ]
     job = jobs.create_job(db, acme.recruiter, "Designer", stages=stages)

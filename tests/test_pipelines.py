@@ -18,7 +18,7 @@ from flowtrack_ui.core.models import Application, ApplicationHistory, OutboxEmai
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.moves import UNDO_SECONDS, move_stage, undo_move, withdraw
 
-from .conftest import make_candidate, make_company
+from .conftest import every_stage_emails, make_candidate, make_company
 from .stage_support import let_undo_windows_pass, stage_name
 from .test_api import client_for, login
 from .test_email import deliver_all, outbox, sender_for
@@ -246,6 +246,7 @@ def test_undo_outside_the_window_or_by_someone_else_is_refused(db, acme, globex,
 def test_an_undone_move_never_emails_the_candidate(db, smtp):
     acme = make_company(db, "Acme")
     cand = make_candidate(db, "casey@example.com", "Casey")
+    every_stage_emails(db)
     app = apply(db, cand, acme.job_id)
     deliver_all(sender_for(db, smtp.url))
     smtp.handler.messages.clear()
@@ -489,6 +490,7 @@ def test_rest_pipelines_moves_undo_and_withdraw(db, acme, globex):
 
 
 def test_the_held_email_row_points_at_its_move(db, acme, candidate):
+    every_stage_emails(db)
     app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Screening")
     with db.session() as s:

@@ -31,7 +31,7 @@ from .models import (
     Job,
     JobStage,
 )
-from .permissions import Action, Principal, require
+from .permissions import Action, Principal, may, require
 from .pipelines import job_stages, templates
 from .pipelines.definitions import parse_stages
 from .scoping import company_job
@@ -97,7 +97,7 @@ def job_view(
 
 def _with_questions(s: Session, job: Job, company_name: str, company_slug: str = "") -> JobView:
     """The whole job: its questions and its pipeline's stages too."""
-    stages = [job_stages.stage_view(st) for st in job_stages.pipeline_of(s, job.id).stages]
+    stages = job_stages.stage_views(s, job.id)
     questions = [screening.view(q) for q in screening.for_job(s, job.id)]
     return job_view(job, company_name, questions, stages, company_slug)
 
@@ -247,7 +247,9 @@ def create_job(
         _set_status(job, status, now)
         s.add(job)
         s.flush()
-        job_stages.create_for_job(s, job.id, specs)
+        job_stages.create_for_job(
+            s, job.id, specs, stages, may_automate=may(principal, Action.EDIT_EMAIL_TEMPLATES)
+        )
         screening.replace_for_job(s, job.id, definitions)
         _announce(s, job)
         company = existing(s, Company, job.company_id)
@@ -293,7 +295,9 @@ def update_job(
         if definitions is not None:
             screening.replace_for_job(s, job.id, definitions)
         if stages is not None:
-            job_stages.replace_stages(s, job.id, stages)
+            job_stages.replace_stages(
+                s, job.id, stages, may_automate=may(principal, Action.EDIT_EMAIL_TEMPLATES)
+            )
         _announce(s, job)
         company = existing(s, Company, job.company_id)
         return _with_questions(s, job, company.name, company.slug)

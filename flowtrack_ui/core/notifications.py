@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from .db import existing
 from .email_templates import render
+from .mail import automation as mail_automation
 from .mail import templates as mail_templates
 from .mail import values as mail_values
 from .models import Application, Company, Job, OutboxEmail, User
@@ -208,16 +209,16 @@ def added_from_talent_pool(s: Session, app: Application) -> None:
 def stage_changed(
     s: Session,
     app: ApplicationKeys,
-    new_stage: str,
     category: str,
+    email: mail_automation.EmailPlan,
     *,
     history_id: int | None = None,
-    hold: timedelta | None = None,
     context: EmailContext | None = None,
 ) -> None:
-    """To the candidate, from the company's stage or rejection template: the stage by its
-    candidate-facing name (``new_stage``, the internal one, is never shown), a rejection never
-    with its internal reason. Held for ``hold`` and tied to the history row, so an undo can cancel it."""
+    """To the candidate, as ``email`` (mail/automation.plan) says: from the company's template it
+    names, the stage by its candidate-facing name (the internal one is never shown), a rejection
+    never with its internal reason. Held until ``email.send_at`` and tied to the history row, so
+    an undo or a reopening can cancel it meanwhile."""
     if context is None:
         job, company, candidate = _context(s, app)
         context = EmailContext(job.title, company.name, candidate.full_name, candidate.email)
@@ -231,15 +232,17 @@ def stage_changed(
         tracker_link=mail_values.tracker_link(),
         stage_category=category,
     )
-    rejected = category == "rejected"
+    filled["stage.public_name"] = email.public_name
+    content, _name = mail_automation.compose(s, email.kind, side.company_id, email.template_id, filled)
+    now = datetime.now(UTC)
     _insert(
         s,
-        "application_rejected" if rejected else "stage_changed",
+        "application_rejected" if category == "rejected" else "stage_changed",
         context.candidate_email,
-        mail_templates.compose(s, "rejection" if rejected else "stage", side.company_id, filled),
+        content,
         app.id,
         history_id=history_id,
-        hold=hold,
+        hold=max(email.send_at - now, timedelta(0)),
     )
 
 

@@ -24,6 +24,12 @@ class StageView:
     category: str
     position: int
     target_days: int | None = None  # applications waiting longer show on "My work"
+    # What entering it does (mail/automation.py): the name candidates read, and its email.
+    public_name: str = ""
+    notify: bool = False
+    email_template_id: int | None = None
+    email_delay_minutes: int = 0
+    business_hours_only: bool = False
 
 
 @dataclass(frozen=True)

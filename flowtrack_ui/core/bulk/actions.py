@@ -26,6 +26,7 @@ from .. import validation
 from ..applications import from_talent_pool
 from ..db import Database, announce_application_change
 from ..errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from ..mail import automation
 from ..models import (
     TAKES_APPLICATIONS,
     Application,
@@ -166,6 +167,10 @@ def _announce(s: Session, company_id: int, cards: list[_Card]) -> None:
         )
 
 
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _close_batch(
     db: Database,
     batch_id: int,
@@ -193,7 +198,21 @@ def _close_batch(
             OutboxEmail.cancelled_at.is_(None),
         )
         if notify:
-            s.execute(sa.update(OutboxEmail).where(*held).values(next_attempt_at=now + send_after))
+            # A stage that waits longer than the batch's hold (its own delay or business hours)
+            # keeps its own time; the others leave ``send_after`` from the batch's end.
+            rows = s.execute(
+                sa.select(OutboxEmail.id, OutboxEmail.next_attempt_at, ApplicationHistory.changed_at)
+                .join(ApplicationHistory, ApplicationHistory.id == OutboxEmail.history_id)
+                .where(*held)
+            ).all()
+            hold = send_after + RUNNING_HOLD + timedelta(seconds=1)
+            plain = [r.id for r in rows if _aware(r.next_attempt_at) <= _aware(r.changed_at) + hold]
+            if plain:
+                s.execute(
+                    sa.update(OutboxEmail)
+                    .where(OutboxEmail.id.in_(plain))
+                    .values(next_attempt_at=now + send_after)
+                )
         else:
             s.execute(sa.delete(OutboxEmail).where(*held))
 
@@ -212,6 +231,7 @@ def run_bulk(
     job_id: object = None,
     notify: object = True,
     reason_id: object = None,
+    template_id: object = None,
 ) -> BulkResult:
     """Act on many applications at once, each through the use case that acts on one.
 
@@ -219,9 +239,10 @@ def run_bulk(
     reason). ``reject``: to each job's rejected stage with ``reason`` (or ``reason_id``), one of
     the company's standard reasons, and an optional ``note``. For both, the candidates' emails
     wait ``send_in_minutes`` (at least the undo window) from the batch's end, or are cancelled
-    with ``notify=False``. ``tag``: ``tags`` added to each candidate's own. ``add_to_job``: each
-    candidate gets an application to the open job ``job_id``. Duplicate ids count once; another
-    company's ids fail as not found.
+    with ``notify=False``; a rejection's email is written from ``template_id``, one of the
+    company's rejection templates (None: each job's rejected stage's own). ``tag``: ``tags``
+    added to each candidate's own. ``add_to_job``: each candidate gets an application to the
+    open job ``job_id``. Duplicate ids count once; another company's ids fail as not found.
     """
     chosen = action if isinstance(action, str) and action in BULK_ACTIONS else None
     require(principal, _PERMISSION.get(chosen or "", Action.MOVE_STAGE))
@@ -231,6 +252,12 @@ def run_bulk(
     if not isinstance(notify, bool):
         raise InvalidInput("notify must be true or false.")
     send_after = _send_after(send_in_minutes)
+    # The batch's own timing (send_after, from its end) replaces the stage's: a running hold here.
+    email = (
+        automation.parse_reject_email(template_id=template_id, send_in_minutes=0)
+        if name == "reject"
+        else None
+    )
     note_text = validation.text(note, "Note", max_len=moves.MAX_NOTE, required=False, multiline=True) or None
     labels = talent_tags.clean_tags(tags) if name == "tag" else []
     if name == "tag" and not labels:
@@ -263,7 +290,15 @@ def run_bulk(
         if to is None:
             raise Conflict("This job's pipeline has no rejected stage.")
         moves.move_stage(
-            db, principal, card.id, to.name, note=note_text, reason=standard, hold=hold, batch_id=batch_id
+            db,
+            principal,
+            card.id,
+            to.name,
+            note=note_text,
+            reason=standard,
+            hold=hold,
+            batch_id=batch_id,
+            email=email,
         )
 
     per_candidate: dict[int, DomainError | None] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -9,8 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..db import existing
-from ..errors import Conflict, InvalidInput
-from ..models import Application, JobStage
+from ..errors import Conflict, Forbidden, InvalidInput
+from ..mail import automation
+from ..models import Application, Job, JobStage
 from ..views import StageView
 from .definitions import DEFAULT_PIPELINE, StageSpec, parse_stages
 from .transitions import Pipeline, StageRef
@@ -24,8 +26,74 @@ def stage_ref(row: JobStage) -> StageRef:
 
 def stage_view(ref: StageRef) -> StageView:
     return StageView(
-        id=ref.id, name=ref.name, category=ref.category, position=ref.position, target_days=ref.target_days
+        id=ref.id,
+        name=ref.name,
+        category=ref.category,
+        position=ref.position,
+        target_days=ref.target_days,
+        public_name=automation.shown_name(None, ref.category),
+        notify=ref.category in automation.NOTIFY_BY_DEFAULT,
     )
+
+
+def automation_of(row: JobStage) -> automation.StageAutomation:
+    return automation.StageAutomation(
+        public_name=row.public_name,
+        notify=row.notify,
+        email_template_id=row.email_template_id,
+        email_delay_minutes=row.email_delay_minutes,
+        business_hours_only=row.business_hours_only,
+    )
+
+
+def full_view(row: JobStage) -> StageView:
+    """A stage with what entering it does (the job editor's and the API's)."""
+    assert row.id is not None
+    return StageView(
+        id=row.id,
+        name=row.name,
+        category=row.category,
+        position=row.position,
+        target_days=row.target_days,
+        public_name=automation.shown_name(row.public_name, row.category),
+        notify=row.notify,
+        email_template_id=row.email_template_id,
+        email_delay_minutes=row.email_delay_minutes,
+        business_hours_only=row.business_hours_only,
+    )
+
+
+def stage_views(s: Session, job_id: int) -> list[StageView]:
+    """The job's active stages in board order, each with its automation."""
+    return [full_view(row) for row in _rows(s, job_id)]
+
+
+def _by_name(raw: object) -> dict[str, dict]:
+    """The stages as given, by name (casefolded), to read their automation fields beside the
+    checked specs (``parse_stages`` reorders and completes the list)."""
+    if not isinstance(raw, list | tuple):
+        return {}
+    return {
+        r["name"].strip().casefold(): r for r in raw if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
+
+
+def _apply(
+    s: Session,
+    company_id: int,
+    row: JobStage,
+    given: dict | None,
+    current: automation.StageAutomation,
+    may_automate: bool,
+) -> None:
+    auto = automation.parse_automation(s, company_id, row.name, row.category, given or {}, current)
+    if auto != current and not may_automate:
+        raise Forbidden(f"Stage “{row.name}”: only recruiters change what a stage emails candidates.")
+    row.public_name = auto.public_name
+    row.notify = auto.notify
+    row.email_template_id = auto.email_template_id
+    row.email_delay_minutes = auto.email_delay_minutes
+    row.business_hours_only = auto.business_hours_only
 
 
 def _rows(s: Session, job_id: int) -> list[JobStage]:
@@ -88,31 +156,44 @@ def current_stage(s: Session, pipeline: Pipeline, stage_id: int) -> StageRef:
 
 
 def create_for_job(
-    s: Session, job_id: int, specs: list[StageSpec] | tuple[StageSpec, ...] = DEFAULT_PIPELINE
-):
-    """The stages of a new job (already checked by ``parse_stages``)."""
+    s: Session,
+    job_id: int,
+    specs: list[StageSpec] | tuple[StageSpec, ...] = DEFAULT_PIPELINE,
+    raw: object = None,
+    may_automate: bool = True,
+) -> None:
+    """The stages of a new job (already checked by ``parse_stages``), each emailing the candidate
+    as its category does by default (``automation.NOTIFY_BY_DEFAULT``) unless ``raw``, the
+    stages as given, says otherwise."""
+    given = _by_name(raw)
+    company_id = existing(s, Job, job_id).company_id
     for position, spec in enumerate(specs):
-        s.add(
-            JobStage(
-                job_id=job_id,
-                position=position,
-                name=spec.name,
-                category=spec.category.value,
-                target_days=spec.target_days,
-            )
+        row = JobStage(
+            job_id=job_id,
+            position=position,
+            name=spec.name,
+            category=spec.category.value,
+            target_days=spec.target_days,
         )
+        default = automation.default_automation(row.category)
+        _apply(s, company_id, row, given.get(spec.name.casefold()), default, may_automate)
+        s.add(row)
     s.flush()
 
 
-def replace_stages(s: Session, job_id: int, raw: object) -> None:
+def replace_stages(s: Session, job_id: int, raw: object, may_automate: bool = True) -> None:
     """Rename, add, reorder and remove stages of a job, in the caller's transaction.
 
     A stage given with its ``id`` (or, without one, the same name; or, for the single applied,
     hired, rejected and withdrawn stages, the same category) keeps its identity, so renaming it
     keeps its applications and history. A stage left out is removed, unless applications are in
-    it: that is refused with how many and where to move them.
+    it: that is refused with how many and where to move them. What a stage emails (its
+    automation fields, ``mail/automation.parse_automation``) changes only when ``may_automate``
+    (recruiters); others may send it back unchanged.
     """
     specs = parse_stages(raw)
+    given = _by_name(raw)
+    company_id = existing(s, Job, job_id).company_id
     current = _rows(s, job_id)
     by_id = {r.id: r for r in current}
     unmatched = dict(by_id)
@@ -162,17 +243,22 @@ def replace_stages(s: Session, job_id: int, raw: object) -> None:
     s.flush()
     for position, (spec, row) in enumerate(plan):
         if row is None:
-            s.add(
-                JobStage(
-                    job_id=job_id,
-                    position=position,
-                    name=spec.name,
-                    category=spec.category.value,
-                    target_days=spec.target_days,
-                )
+            row = JobStage(
+                job_id=job_id,
+                position=position,
+                name=spec.name,
+                category=spec.category.value,
+                target_days=spec.target_days,
             )
-            continue
-        row.name, row.category, row.position = spec.name, spec.category.value, position
-        row.target_days = spec.target_days
+            before = automation.default_automation(row.category)
+        else:
+            # A stage that changes category keeps its settings; a kind's default template
+            # (None) follows the new kind.
+            before = automation_of(row)
+            if row.category != spec.category.value and row.email_template_id is not None:
+                before = replace(before, email_template_id=None)
+            row.name, row.category, row.position = spec.name, spec.category.value, position
+            row.target_days = spec.target_days
+        _apply(s, company_id, row, given.get(spec.name.casefold()), before, may_automate)
         s.add(row)
     s.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, delete, select
 
 from .. import validation
@@ -77,3 +79,36 @@ def set_reasons(db: Database, principal: Principal, values: object) -> list[str]
         for position, label in enumerate(cleaned):
             s.add(RejectionReason(company_id=principal.staff_company_id, position=position, label=label))
     return cleaned
+
+
+def reason_by_id(s: Session, company_id: int, reason_id: object) -> str | None:
+    """The words of one of the company's reasons by its id (None when none is given); another
+    company's id, or an unknown one, is refused."""
+    if reason_id in (None, "", 0):
+        return None
+    wanted = validation.object_id(reason_id, "Rejection reason id")
+    label = s.exec(
+        select(RejectionReason.label).where(
+            RejectionReason.id == wanted, RejectionReason.company_id == company_id
+        )
+    ).first()
+    if label is None:
+        raise InvalidInput("That rejection reason is not one of your company's.")
+    return label
+
+
+@dataclass(frozen=True)
+class ReasonChoice:
+    """A reason as the reject dialog offers it."""
+
+    id: int
+    label: str
+
+
+def reasons(s: Session, company_id: int) -> list[ReasonChoice]:
+    rows = s.exec(
+        select(RejectionReason.id, RejectionReason.label)
+        .where(RejectionReason.company_id == company_id)
+        .order_by(RejectionReason.position, RejectionReason.id)
+    ).all()
+    return [ReasonChoice(i, label) for i, label in rows]
