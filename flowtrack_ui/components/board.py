@@ -4,6 +4,7 @@ columns pinned at the right edge, the history drawer and the keyboard's help she
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, EmailRow, HistoryRow
 from flowtrack_ui.state.colors import CATEGORY_COLORS
@@ -22,7 +23,7 @@ def stage_badge(stage, category="") -> rx.Component:
     )
 
 
-def move_label(card: CardRow, stage) -> rx.Component:
+def move_label(card: ObjectVar[CardRow], stage) -> rx.Component:
     """A menu item's words say what kind of move it is: corrections read as corrections, a move
     past stages as a skip."""
     return rx.match(
@@ -36,7 +37,7 @@ def move_label(card: CardRow, stage) -> rx.Component:
     )
 
 
-def move_menu(card: CardRow) -> rx.Component:
+def move_menu(card: ObjectVar[CardRow]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.icon_button(
@@ -98,7 +99,7 @@ def tag_badges(labels, test_id: str = "tag") -> rx.Component:
     )
 
 
-def card_signals(card: CardRow) -> rx.Component:
+def card_signals(card: ObjectVar[CardRow]) -> rx.Component:
     """What a recruiter scans for: the headline, tags, a résumé, the answers to yes/no questions."""
     return rx.fragment(
         rx.cond(
@@ -139,7 +140,7 @@ def card_signals(card: CardRow) -> rx.Component:
     )
 
 
-def select_box(card: CardRow) -> rx.Component:
+def select_box(card: ObjectVar[CardRow]) -> rx.Component:
     """The card's checkbox: a click selects it, a shift-click the range from the last one clicked."""
     return rx.el.input(
         type="checkbox",
@@ -152,7 +153,7 @@ def select_box(card: CardRow) -> rx.Component:
     )
 
 
-def card_view(card: CardRow) -> rx.Component:
+def card_view(card: ObjectVar[CardRow]) -> rx.Component:
     return kanban_card(
         rx.card(
             rx.vstack(
@@ -255,7 +256,7 @@ def card_view(card: CardRow) -> rx.Component:
     )
 
 
-def column_view(col: ColumnRow) -> rx.Component:
+def column_view(col: ObjectVar[ColumnRow]) -> rx.Component:
     final = (col.category == "hired") | (col.category == "rejected") | (col.category == "withdrawn")
     folded = BoardState.folded.contains(col.stage)
     return rx.box(
@@ -332,7 +333,7 @@ def column_view(col: ColumnRow) -> rx.Component:
     )
 
 
-def stage_tab(col: ColumnRow) -> rx.Component:
+def stage_tab(col: ObjectVar[ColumnRow]) -> rx.Component:
     selected = col.stage == BoardState.phone_stage
     return rx.el.button(
         col.stage + " · " + col.count.to_string(),

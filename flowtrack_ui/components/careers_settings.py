@@ -4,6 +4,7 @@ a link row, the logo's preview and upload."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.forms import label
 from flowtrack_ui.components.resume_upload import _name_file_input
@@ -54,7 +55,7 @@ def copy_box(title: str, box_id: str, text, copied: str, rows: str = "3") -> rx.
     )
 
 
-def link_editor(row: LinkRow, index) -> rx.Component:
+def link_editor(row: ObjectVar[LinkRow], index) -> rx.Component:
     n = (index + 1).to_string()
     return rx.hstack(
         rx.input(

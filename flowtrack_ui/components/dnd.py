@@ -15,8 +15,9 @@ class KanbanBoard(rx.Component):
     tag = "KanbanBoard"
     lib_dependencies: list[str] = _DEPS
 
-    # (application id, target stage, source stage, the move's sequence number)
-    on_move: rx.EventHandler[passthrough_event_spec(int, str, str, int)]
+    # (application id, target stage, source stage, the move's sequence number). Reflex declares an
+    # event trigger's arguments by calling a spec inside the annotation, which mypy cannot read.
+    on_move: rx.EventHandler[passthrough_event_spec(int, str, str, int)]  # type: ignore[valid-type, type-arg]
     # The highest sequence number the server has answered: the board's pending moves up to it end.
     answered: rx.Var[int]
 
@@ -54,7 +55,7 @@ class BoardKeys(rx.Component):
     library = "$/public/board_keys.jsx"
     tag = "BoardKeys"
 
-    on_key: rx.EventHandler[passthrough_event_spec(str, int)]
+    on_key: rx.EventHandler[passthrough_event_spec(str, int)]  # type: ignore[valid-type, type-arg]
     # Recruiters select, advance and reject; hiring managers only move the focus and open cards.
     can_act: rx.Var[bool]
 

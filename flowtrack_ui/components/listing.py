@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.board import stage_badge, tag_badges
 from flowtrack_ui.state.listing import Choice, ListRow, PageSize, SortHeader
@@ -201,7 +202,7 @@ def _select_all() -> rx.Component:
     )
 
 
-def _row(r: ListRow) -> rx.Component:
+def _row(r: ObjectVar[ListRow]) -> rx.Component:
     name_cell = rx.el.td(
         rx.hstack(
             rx.cond(

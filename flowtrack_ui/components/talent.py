@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.state.talent import PoolApp, PoolRow, SnippetPart, TalentState
 
@@ -20,7 +21,7 @@ def _snippet_part(part: SnippetPart) -> rx.Component:
     )
 
 
-def _application(app: PoolApp) -> rx.Component:
+def _application(app: ObjectVar[PoolApp]) -> rx.Component:
     return rx.hstack(
         rx.link(app.job_title, href="/application?id=" + app.application_id.to_string(), size="2"),
         stage_badge(app.stage, app.category),
@@ -45,7 +46,7 @@ def _action(icon: str, label: str, on_click, aria_label, test_id: str, color: st
     )
 
 
-def candidate_card(row: PoolRow) -> rx.Component:
+def candidate_card(row: ObjectVar[PoolRow]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.flex(

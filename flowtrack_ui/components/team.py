@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.forms import error_callout, field, form_dialog, label
 from flowtrack_ui.state.application_team import (
@@ -25,7 +26,7 @@ ACTIVITY_ICON = {
 }
 
 
-def _interview(i: InterviewRow) -> rx.Component:
+def _interview(i: ObjectVar[InterviewRow]) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.vstack(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.board import stage_badge, tag_badges
 from flowtrack_ui.components.layout import empty_block, loading_block, page
@@ -97,7 +98,7 @@ def _tags_form() -> rx.Component:
     )
 
 
-def _duplicate(d: DuplicateRow) -> rx.Component:
+def _duplicate(d: ObjectVar[DuplicateRow]) -> rx.Component:
     return rx.callout(
         rx.text(
             "Possible duplicate: ",

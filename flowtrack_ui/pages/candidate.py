@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.board import stage_badge
 from flowtrack_ui.components.layout import empty_block, loading_block, page
@@ -109,7 +110,7 @@ def tracked(app: TrackedApplication) -> rx.Component:
     )
 
 
-def upcoming_interview(i: UpcomingInterview) -> rx.Component:
+def upcoming_interview(i: ObjectVar[UpcomingInterview]) -> rx.Component:
     return rx.callout.root(
         rx.callout.icon(rx.icon("calendar")),
         rx.vstack(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components import job_details
 from flowtrack_ui.components.board import stage_badge
@@ -20,7 +21,7 @@ from flowtrack_ui.state.jobs import (
 )
 
 
-def _knockout_box(q: EditorQuestion, answer, shown, index) -> rx.Component:
+def _knockout_box(q: ObjectVar[EditorQuestion], answer, shown, index) -> rx.Component:
     box_id = "qdq_" + q.key.to_string() + "_" + index.to_string()
     return rx.hstack(
         rx.checkbox(
@@ -37,7 +38,7 @@ def _knockout_box(q: EditorQuestion, answer, shown, index) -> rx.Component:
     )
 
 
-def _knockouts(q: EditorQuestion, answers, shown: list[str] | None = None) -> rx.Component:
+def _knockouts(q: ObjectVar[EditorQuestion], answers, shown: list[str] | None = None) -> rx.Component:
     """Which answers reject the applicant at once ("Did not meet requirements"); at least one
     answer must not."""
     return rx.hstack(
@@ -61,7 +62,7 @@ def _knockouts(q: EditorQuestion, answers, shown: list[str] | None = None) -> rx
     )
 
 
-def _question_editor(q: EditorQuestion) -> rx.Component:
+def _question_editor(q: ObjectVar[EditorQuestion]) -> rx.Component:
     prompt_id = "qprompt_" + q.key.to_string()
     return rx.card(
         rx.vstack(
@@ -495,7 +496,7 @@ def invite_dialog() -> rx.Component:
     )
 
 
-def job_row(row: JobRow) -> rx.Component:
+def job_row(row: ObjectVar[JobRow]) -> rx.Component:
     href = "/board?job=" + row.id.to_string()
     return rx.card(
         rx.vstack(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.board import stage_badge
 from flowtrack_ui.components.layout import empty_block, loading_block, page
@@ -77,7 +78,7 @@ def job_card(row: JobOverviewRow) -> rx.Component:
     )
 
 
-def person(card: CardRow) -> rx.Component:
+def person(card: ObjectVar[CardRow]) -> rx.Component:
     return rx.box(
         rx.link(
             card.name,
@@ -92,7 +93,7 @@ def person(card: CardRow) -> rx.Component:
     )
 
 
-def stage_list(col: ColumnRow) -> rx.Component:
+def stage_list(col: ObjectVar[ColumnRow]) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             stage_badge(col.stage, col.category), rx.text(col.count, size="2", weight="bold"), spacing="2"
