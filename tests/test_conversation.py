@@ -281,7 +281,7 @@ def test_a_reply_placed_in_dovecot_is_threaded_to_its_application(world, imap, s
             s.exec(select(InboundUnread.user_id).where(InboundUnread.inbound_id == reply.id)).all()
         )
     assert unread_for == {acme.recruiter.user_id}
-    assert conv.attachment(db, acme.manager, app.id, reply.attachments[0].file_id).data == PDF_BYTES
+    assert conv.attachment(db, acme.manager, app.id, reply.attachments[0].file_id)[1] == PDF_BYTES
     # The hiring manager reads it, but it is unread only for recruiters; reading marks it read.
     assert not [i for i in conv.conversation(db, acme.manager, app.id) if i.kind == "reply"][0].unread
     assert conv.mark_read(db, acme.recruiter, app.id) == 1

@@ -23,13 +23,21 @@ from . import (
     bulk,
     collaboration,
     company,
+    conversation,
     email_templates,
     errors,
     jobs,
     me,
+    offers,
     pipelines,
     profile,
+    rejections,
+    scheduling,
+    sso,
     talent,
+    team,
+    tokens,
+    webhooks,
 )
 from .deps import Db
 from .schemas import HealthOut
@@ -91,7 +99,17 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     for module in (auth, jobs, applications, profile, me, collaboration, pipelines, analytics, talent):
         api.include_router(module.router)
     api.include_router(company.router)
+    api.include_router(rejections.router)
     api.include_router(email_templates.router)
+    api.include_router(offers.router)
+    api.include_router(conversation.router)
+    api.include_router(team.router)
+    api.include_router(webhooks.router)
+    api.include_router(sso.router)
+    api.include_router(sso.exchange_router)
+    api.include_router(sso.browser_router)  # /sso/{slug}: the browser's single sign-on, before Reflex
+    api.include_router(tokens.router)
+    api.include_router(scheduling.router)  # /api/scheduling/slots before /api/scheduling/{token}
     api.include_router(careers_apply.router)  # the job page's apply form (before the site's catch-all)
     api.include_router(careers_site.router)  # the careers site's HTML and XML, before Reflex's pages
 

@@ -40,6 +40,7 @@ from ..models import (
 from ..permissions import Action, Principal, may, require
 from ..scoping import company_application
 from ..settings import get_settings
+from ..views import FileView
 from . import render, values
 from .templates import BUILT_IN
 
@@ -519,8 +520,11 @@ def compose(
     return next(i for i in conversation(db, principal, app.id) if i.kind == "email" and i.id == email_id)
 
 
-def attachment(db: Database, principal: Principal, application_id: object, file_id: object) -> StoredFile:
-    """A file of the conversation (sent or received), for the hiring team of its application."""
+def attachment(
+    db: Database, principal: Principal, application_id: object, file_id: object
+) -> tuple[FileView, bytes]:
+    """A file of the conversation (sent or received) and its bytes, for the hiring team of its
+    application; any other file is NotFound."""
     require(principal, Action.READ_CONVERSATION)
     file_id = validation.object_id(file_id, "File id")
     with db.session() as s:
@@ -538,8 +542,18 @@ def attachment(db: Database, principal: Principal, application_id: object, file_
         if s.exec(sent).first() is None and s.exec(received).first() is None:
             raise NotFound("File not found.")
         row = existing(s, StoredFile, file_id)
-        s.expunge(row)
-        return row
+        view = FileView(
+            id=file_id,
+            name=row.original_name,
+            content_type=row.content_type,
+            size=row.size,
+            sha256=row.sha256,
+            uploaded_at=row.created_at,
+            page_count=None,
+            has_text=False,
+            text_note=None,
+        )
+        return view, row.data
 
 
 # --- the unmatched replies of a company -------------------------------------------------------
