@@ -164,6 +164,8 @@ def salary_cents(value: object) -> int:
         raise InvalidInput("Salary must be an amount like 60000 or 60000.50.") from None
     if not amount.is_finite() or amount <= 0:
         raise InvalidInput("Salary must be a positive amount.")
+    if amount * 100 >= MAX_SALARY_CENTS:
+        raise InvalidInput("Salary is too large.")
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidInput("Salary may have at most two decimals.")
     cents = int(amount * 100)
