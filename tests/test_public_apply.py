@@ -36,10 +36,12 @@ from flowtrack_ui.core.models import (
     StoredFile,
     User,
 )
+from flowtrack_ui.core.outbox import Sender
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.pipelines.moves import KNOCKOUT_REASON, move_stage
 
 from .conftest import PASSWORD, make_candidate, make_company
+from .smtp_support import smtp_server
 from .test_applications import make_docx, make_pdf
 
 QUESTIONS = [
@@ -489,6 +491,44 @@ def test_reopening_a_knocked_out_application_cancels_its_held_email(db, acme):
     move_stage(db, acme.recruiter, app.id, "Applied", note="The notice period is negotiable")
     [rejection] = outbox(db, "jade@example.com", "application_rejected")
     assert rejection.cancelled_at is not None and rejection.sent_at is None
+
+
+def test_a_knockout_rejection_reaches_the_inbox_only_after_the_jobs_delay(db, acme):
+    """Through the real sender and an SMTP server: the sign-in link goes at once, the rejection
+    once the job's delay is over, and a rejection reopened meanwhile never."""
+    job = knockout_job(db, acme, details={"knockout_delay_minutes": 90})
+    apply_without_account(db, job.id, form(job, answers=answers_for(job, first="no")), client="c")
+    second = form(job, email="sam@example.com", full_name="Sam Second", answers=answers_for(job, first="no"))
+    apply_without_account(db, job.id, second, client="c")
+    sam = user(db, "sam@example.com").id
+    with db.session() as s:
+        sams = s.exec(select(Application.id).where(Application.candidate_id == sam)).one()
+    move_stage(db, acme.recruiter, sams, "Applied", note="Answered by mistake")  # reopened
+    with smtp_server() as smtp:
+        sender = Sender(db, smtp.url, "FlowTrack <noreply@flowtrack.test>")
+        applicants = ("jade@example.com", "sam@example.com")
+
+        def to_applicants() -> list:
+            return [m for m in smtp.handler.messages if m["To"] in applicants]
+
+        sender.deliver_due()
+        got = to_applicants()
+        assert sorted(m["To"] for m in got) == ["jade@example.com", "sam@example.com"]
+        assert all("/track/" in m.get_body(("plain",)).get_content() for m in got)
+        # The delay passes (the held row comes due, as the clock would bring it).
+        with db.session(write=True) as s:
+            s.execute(
+                update(OutboxEmail)
+                .where(OutboxEmail.kind == "application_rejected", OutboxEmail.cancelled_at.is_(None))
+                .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+            )
+        sender.deliver_due()
+        later = to_applicants()[2:]
+        assert [m["To"] for m in later] == ["jade@example.com"]
+        assert "Platform Engineer" in later[0].get_body(("plain",)).get_content()
+        assert "/track/" not in later[0].get_body(("plain",)).get_content()
+        [sams_rejection] = outbox(db, "sam@example.com", "application_rejected")
+        assert sams_rejection.sent_at is None and sams_rejection.cancelled_at is not None
 
 
 def test_the_candidate_sees_a_knockout_when_its_email_goes_and_never_once_reopened(db, acme):
