@@ -97,3 +97,60 @@ def test_templates_over_rest(world):
     assert "Short" in names
     prev = c.post("/api/offer-templates/preview", json={"body": "Hi {{ candidate.first_name }}"}, headers=hm)
     assert prev.json()["markdown"].strip() == "Hi Alex"
+
+
+def _sent_token(c, acme, app, rec, hm) -> str:
+    today = datetime.now(UTC).date()
+    body = {
+        "start_date": str(today + timedelta(days=30)),
+        "salary": 65000,
+        "currency": "USD",
+        "expires_on": str(today + timedelta(days=7)),
+        "approver_ids": [acme.manager.user_id],
+    }
+    oid = c.post(f"/api/applications/{app.id}/offers", json=body, headers=rec).json()["id"]
+    c.post(f"/api/offers/{oid}/submit", json={}, headers=rec)
+    c.post(f"/api/offers/{oid}/approve", json={}, headers=hm)
+    return c.post(f"/api/offers/{oid}/send", headers=rec).json()["link"].rsplit("/", 1)[1]
+
+
+def test_the_offer_page_accepts_with_a_form_and_shows_the_outcome(world):
+    c, acme, app, rec, hm, _other = world
+    token = _sent_token(c, acme, app, rec, hm)
+    page = c.get(f"/offer/{token}")
+    assert page.status_code == 200 and "USD 65,000.00 per year" in page.text
+    assert "Content-Security-Policy" in page.headers and page.headers["Referrer-Policy"] == "no-referrer"
+    assert "approv" not in page.text.lower()  # never the approvals
+    refused = c.post(f"/offer/{token}/accept", data={"signature_name": "Zoë Quinn"})
+    assert refused.status_code == 422 and "Tick the box" in refused.text
+    wrong = c.post(f"/offer/{token}/accept", data={"signature_name": "Someone", "consent": "yes"})
+    assert wrong.status_code == 422 and "as it appears on the letter" in wrong.text
+    done = c.post(
+        f"/offer/{token}/accept",
+        data={"signature_name": "Zoë Quinn", "consent": "yes"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == f"/offer/{token}"
+    after = c.get(f"/offer/{token}")
+    assert "You accepted this offer" in after.text and "Accept and sign the offer" not in after.text
+    letter = c.get(f"/offer/{token}/letter.pdf").content
+    assert hashlib.sha256(letter).hexdigest() in after.text
+    assert c.get(f"/offer/{token}/signed.pdf").content.startswith(b"%PDF")
+    assert c.get("/offer/1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").status_code == 404
+
+
+def test_the_offer_page_declines_with_a_reason_and_a_new_offer_can_follow(world):
+    c, acme, app, rec, hm, _other = world
+    token = _sent_token(c, acme, app, rec, hm)
+    done = c.post(f"/offer/{token}/decline", data={"reason": "Relocating"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert "You declined this offer" in c.get(f"/offer/{token}").text
+    oid = int(token.split(".")[0])
+    assert c.get(f"/api/offers/{oid}", headers=rec).json()["decline_reason"] == "Relocating"
+    second = c.post(
+        f"/api/applications/{app.id}/offers",
+        json={"salary": 1, "currency": "USD", "start_date": "2099-01-01", "expires_on": "2099-01-01"},
+        headers=rec,
+    ).json()
+    withdrawn = c.post(f"/api/offers/{second['id']}/withdraw", json={"reason": "x"}, headers=rec)
+    assert withdrawn.json()["status"] == "withdrawn"
