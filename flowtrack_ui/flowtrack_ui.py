@@ -40,6 +40,7 @@ from flowtrack_ui.state.application_team import TeamState
 from flowtrack_ui.state.auth import AuthState
 from flowtrack_ui.state.board import BoardState
 from flowtrack_ui.state.careers_settings import CareersSettingsState
+from flowtrack_ui.state.conversation import ConversationState
 from flowtrack_ui.state.email_templates import EmailTemplatesState
 from flowtrack_ui.state.jobs import StaffJobsState
 from flowtrack_ui.state.listing import ListState
@@ -137,5 +138,5 @@ app.add_page(
     application_page,
     route="/application",
     title="Application · FlowTrack",
-    on_load=[ApplicationState.load, TeamState.load_team],
+    on_load=[ApplicationState.load, TeamState.load_team, ConversationState.load_conversation],
 )
