@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -335,3 +335,27 @@ def test_emails_arrive_with_the_pdf_attached(db, setup):
     assert "Acceptance and signature" in _text(signed_part.get_content())
     (staff_mail,) = by_to["rec@acme.test"]
     assert "accepted" in staff_mail["Subject"] and len(list(staff_mail.iter_attachments())) == 1
+
+
+# --- analytics -----------------------------------------------------------------------------------
+
+
+def test_analytics_count_offers_and_time_to_accept(db):
+    from flowtrack_ui.core.analytics import csv_export, report
+
+    acme = make_company(db, "Acme")
+    apps = [apply(db, make_candidate(db, f"c{i}@example.com", f"Cand {i}"), acme.job_id) for i in range(5)]
+    t0 = datetime.now(UTC).replace(microsecond=0)
+    sent = [_sent(db, acme, a, t0) for a in apps[:4]]
+    # accepted after 1 day and after 3 days; one declined; one still open; one never sent
+    responses.accept(db, _token(sent[0]), "Cand 0", True, ip="x", user_agent="y", now=t0 + timedelta(days=1))
+    responses.accept(db, _token(sent[1]), "Cand 1", True, ip="x", user_agent="y", now=t0 + timedelta(days=3))
+    responses.decline(db, _token(sent[2]), "", t0 + timedelta(hours=5))
+    workflow.create_offer(db, acme.recruiter, apps[4].id, _fields(), NOW)
+    r = report.report(db, acme.manager)
+    o = r.offers
+    assert (o.sent, o.accepted, o.declined, o.expired) == (4, 2, 1, 0)
+    assert o.acceptance_rate == pytest.approx(2 / 3)
+    assert (o.time_to_accept.count, o.time_to_accept.median_days, o.time_to_accept.p90_days) == (2, 1.0, 3.0)
+    rows = {(m, i): v for m, _g, i, v in csv_export.rows(r)}
+    assert rows[("offers", "accepted")] == "2" and rows[("time_to_accept_median_days", "")] == "1.0"

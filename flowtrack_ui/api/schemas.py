@@ -132,7 +132,7 @@ class QuestionIn(BaseModel):
     )
 
 
-class QuestionOut(BaseModel):
+class QuestionOut(FromView):
     id: int
     position: int
     kind: QuestionKind
@@ -154,14 +154,39 @@ class StageIn(BaseModel):
     target_days: int | None = Field(
         default=None, description="Applications waiting longer than this show on My work (1–365 days)."
     )
+    # What entering the stage does (recruiters change these; a field left out keeps its value).
+    public_name: str | None = Field(
+        default=None, max_length=40, description="The name candidates read; empty: its category's."
+    )
+    notify: bool | None = Field(default=None, description="Whether entering it emails the candidate.")
+    email_template_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description="A company template of the stage's kind; null: no email (unless notify is true, "
+        "then the company's default of the kind).",
+    )
+    email_delay_minutes: int | None = Field(
+        default=None, ge=0, le=43200, description="Send this many minutes after the move (0 to 30 days)."
+    )
+    business_hours_only: bool | None = Field(
+        default=None, description="Send only Monday to Friday, 09:00–17:00 in the company's time zone."
+    )
 
 
-class StageOut(BaseModel):
+class StageOut(FromView):
     id: int
     name: str
     category: StageCategory
     position: int
     target_days: int | None = None
+    public_name: str = Field(default="", description="The stage as candidates read it.")
+    notify: bool = False
+    email_template_id: int | None = Field(
+        default=None, description="The company template it emails from; null: the kind's default."
+    )
+    email_delay_minutes: int = 0
+    business_hours_only: bool = False
 
 
 class TemplateStage(FromView):
@@ -253,7 +278,7 @@ class JobIn(BaseModel):
     )
 
 
-class JobOut(BaseModel):
+class JobOut(FromView):
     id: int
     title: str
     description: str | None
@@ -291,7 +316,7 @@ class DeleteOut(BaseModel):
     status: str = Field(description="deleted, or closed when the job has applications")
 
 
-class ApplicationOut(BaseModel):
+class ApplicationOut(FromView):
     id: int
     candidate_id: int
     job_id: int
@@ -315,7 +340,7 @@ class CompanyApplicationOut(FromView):
     updated_at: datetime
 
 
-class HistoryOut(BaseModel):
+class HistoryOut(FromView):
     id: int
     application_id: int
     old_stage: str | None
@@ -328,7 +353,7 @@ class HistoryOut(BaseModel):
     reason: str | None = Field(default=None, description="The standard rejection reason chosen")
 
 
-class EmailOut(BaseModel):
+class EmailOut(FromView):
     id: int
     kind: str
     to_address: str
@@ -341,7 +366,7 @@ class EmailOut(BaseModel):
     cancelled_at: datetime | None = None
 
 
-class TimelineOut(BaseModel):
+class TimelineOut(FromView):
     id: int
     application_id: int
     old_stage: str | None
@@ -406,7 +431,7 @@ class FormTokenOut(BaseModel):
     min_seconds: int
 
 
-class ResumeFieldsOut(BaseModel):
+class ResumeFieldsOut(FromView):
     full_name: str
     email: str
     phone: str
@@ -446,14 +471,14 @@ class ProfileOut(FromView):
     resume: FileOut | None
 
 
-class AnswerOut(BaseModel):
+class AnswerOut(FromView):
     question_id: int | None
     kind: str
     prompt: str
     answer: str
 
 
-class PossibleDuplicateOut(BaseModel):
+class PossibleDuplicateOut(FromView):
     candidate_id: int
     full_name: str
     email: str
@@ -461,7 +486,7 @@ class PossibleDuplicateOut(BaseModel):
     application_id: int = Field(description="Their latest application in your company.")
 
 
-class ApplicationDetailOut(BaseModel):
+class ApplicationDetailOut(FromView):
     id: int
     job_id: int
     job_title: str
@@ -599,6 +624,15 @@ class SourceOut(FromView):
     hired: int
 
 
+class OfferFiguresOut(FromView):
+    sent: int = Field(description="Offers sent on the applications in scope (a revision counts once)")
+    accepted: int
+    declined: int
+    expired: int
+    acceptance_rate: float | None = Field(description="Accepted ÷ (accepted + declined + expired)")
+    time_to_accept: DurationOut = Field(description="From sending the offer to the candidate's signature")
+
+
 class AnalyticsOut(FromView):
     job_id: int | None
     since: date | None
@@ -612,6 +646,7 @@ class AnalyticsOut(FromView):
     standard_reasons: list[str]
     sources: list[SourceOut]
     generated_at: datetime
+    offers: OfferFiguresOut
 
 
 class PoolApplicationOut(FromView):
@@ -688,7 +723,7 @@ class RetentionOut(BaseModel):
     months: int | None
 
 
-class CareersLinkIO(BaseModel):
+class CareersLinkIO(FromView):
     label: str = Field(max_length=40)
     url: str = Field(max_length=300, description="An http(s) address.")
 
@@ -706,13 +741,15 @@ class CareersIn(BaseModel):
     links: list[CareersLinkIO] | None = Field(default=None, max_length=8)
 
 
-class CareersOut(BaseModel):
+class CareersOut(FromView):
     company_name: str
     slug: str
     about: str = Field(description="Markdown.")
     accent_color: str
     links: list[CareersLinkIO]
-    logo_url: str | None = Field(description="The public logo, /careers/{slug}/logo; null without one.")
+    logo_url: Annotated[str | None, BeforeValidator(lambda url: url or None)] = Field(
+        description="The public logo, /careers/{slug}/logo; null without one."
+    )
     careers_url: str
     embed_script: str = Field(description="A <script> snippet that lists the open jobs on another site.")
     embed_iframe: str = Field(description="The same list as an <iframe>.")
@@ -745,6 +782,9 @@ class BulkIn(BaseModel):
         "43200; never less than the undo window, which is the default).",
     )
     notify: bool = Field(default=True, description="move, reject: false sends the candidates no email.")
+    template_id: int | None = Field(
+        default=None, ge=1, le=2**63 - 1, description="reject: one of the company's rejection templates."
+    )
     tags: list[str] | None = Field(
         default=None, max_length=50, description="tag: added to each candidate's tags."
     )
@@ -763,3 +803,42 @@ class BulkOut(FromView):
     succeeded: list[int] = Field(description="The application ids acted on")
     failed: list[BulkFailureOut]
     undo_seconds: int = Field(description="How long the batch may be undone; 0: it cannot be.")
+
+
+class RejectIn(BaseModel):
+    """A rejection on the recruiter's terms: give ``send_in_minutes``, ``send_at`` or ``notify:
+    false``; none of them follows the rejected stage's own settings."""
+
+    reason_id: int | None = Field(default=None, ge=1, le=2**63 - 1, description="A standard reason.")
+    reason: str | None = Field(default=None, max_length=200, description="A standard reason by its words.")
+    note: str | None = Field(default=None, max_length=2000, description="Internal; never sent.")
+    template_id: int | None = Field(
+        default=None, ge=1, le=2**63 - 1, description="One of the company's rejection templates."
+    )
+    send_in_minutes: int | None = Field(default=None, ge=0, le=43200, description="Hold the email this long.")
+    send_at: datetime | None = Field(default=None, description="Send the email then (within 30 days).")
+    notify: bool = Field(default=True, description="false: no email at all.")
+    expected_stage: str | None = Field(
+        default=None, max_length=40, description="Where the caller saw the card; a conflict if it moved."
+    )
+
+
+class RejectReasonOut(BaseModel):
+    id: int
+    label: str
+    template_id: int | None = Field(description="The rejection template it pre-chooses; null: the default.")
+
+
+class RejectTemplateOut(BaseModel):
+    id: int | None = Field(description="null: FlowTrack's built-in rejection (the company wrote none).")
+    name: str
+    is_default: bool
+
+
+class RejectOptionsOut(BaseModel):
+    reasons: list[RejectReasonOut]
+    templates: list[RejectTemplateOut]
+
+
+class CompanyTimeZoneIO(BaseModel):
+    time_zone: str = Field(max_length=64, description="An IANA name, e.g. Europe/Berlin.")

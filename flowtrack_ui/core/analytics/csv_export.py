@@ -36,6 +36,18 @@ def rows(r: AnalyticsReport) -> list[tuple[str, str, str, str]]:
         out.append((f"{name}_count", "", "", str(d.count)))
         out.append((f"{name}_median_days", "", "", _num(d.median_days)))
         out.append((f"{name}_p90_days", "", "", _num(d.p90_days)))
+    o = r.offers
+    for item, value in (
+        ("sent", o.sent),
+        ("accepted", o.accepted),
+        ("declined", o.declined),
+        ("expired", o.expired),
+    ):
+        out.append(("offers", "", item, str(value)))
+    out.append(("offer_acceptance_rate", "", "", _num(o.acceptance_rate)))
+    out.append(("time_to_accept_count", "", "", str(o.time_to_accept.count)))
+    out.append(("time_to_accept_median_days", "", "", _num(o.time_to_accept.median_days)))
+    out.append(("time_to_accept_p90_days", "", "", _num(o.time_to_accept.p90_days)))
     for reason in r.reasons:
         out.append(("rejection_reason", reason.category, reason.reason, str(reason.count)))
     for src in r.sources:

@@ -20,6 +20,7 @@ Definitions (what a manager reads next to each figure):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -84,6 +85,20 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
+class OfferFigures:
+    """Offers sent on the applications in scope (a revised version counts once, as its last one):
+    how many were accepted, declined or left to expire; the acceptance rate is accepted ÷ answered
+    (accepted, declined or expired); time to accept runs from sending to the signature."""
+
+    sent: int = 0
+    accepted: int = 0
+    declined: int = 0
+    expired: int = 0
+    acceptance_rate: float | None = None
+    time_to_accept: Duration = Duration("Offer sent to accepted", 0, None, None)
+
+
+@dataclass(frozen=True)
 class AnalyticsReport:
     job_id: int | None
     since: date | None
@@ -97,6 +112,7 @@ class AnalyticsReport:
     standard_reasons: tuple[str, ...]
     sources: tuple[SourceRow, ...]
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    offers: OfferFigures = field(default_factory=OfferFigures)
 
 
 def _day(value: object, what: str) -> date | None:
@@ -169,6 +185,53 @@ _STANDING = (
     "WHERE h.kind <> 'undo' AND NOT EXISTS "
     "(SELECT 1 FROM application_history u WHERE u.reverts_id = h.id))"
 )
+
+
+# The offers of the applications in scope that were sent, less those revised (withdrawn with a
+# newer version): offers/workflow.py writes these columns.
+_OFFERS = (
+    "SELECT o.status, o.sent_at, o.responded_at, o.expires_on FROM offer o "
+    "JOIN scope ON scope.id = o.application_id "
+    "WHERE o.sent_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM offer n WHERE n.replaces_id = o.id)"
+)
+
+
+def _as_utc(value: object) -> datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _offer_figures(rows: list, now: datetime) -> OfferFigures:
+    """Counted in Python: a company sends few offers, and expiry is read against ``now``."""
+    accepted = declined = expired = 0
+    waits: list[float] = []
+    for r in rows:
+        expires = r.expires_on if isinstance(r.expires_on, date) else date.fromisoformat(str(r.expires_on))
+        if r.status == "accepted":
+            accepted += 1
+            sent, answered = _as_utc(r.sent_at), _as_utc(r.responded_at)
+            if sent and answered:
+                waits.append((answered - sent).total_seconds())
+        elif r.status == "declined":
+            declined += 1
+        elif r.status == "expired" or (r.status == "sent" and now.date() > expires):
+            expired += 1
+    answered_n = accepted + declined + expired
+    waits.sort()
+
+    def rank(p: float) -> float | None:  # nearest rank, like the SQL percentiles above
+        return waits[max(0, math.ceil(len(waits) * p) - 1)] / DAY if waits else None
+
+    return OfferFigures(
+        sent=len(rows),
+        accepted=accepted,
+        declined=declined,
+        expired=expired,
+        acceptance_rate=accepted / answered_n if answered_n else None,
+        time_to_accept=Duration("Offer sent to accepted", len(waits), rank(0.5), rank(0.9)),
+    )
 
 
 def _percentiles(rows) -> dict[str, tuple[int, float | None, float | None]]:
@@ -335,7 +398,9 @@ def report(
             for r in source_rows
         )
         standard = tuple(labels(s, principal.staff_company_id))
+        offers = _offer_figures(q.run(s, _OFFERS), datetime.now(UTC))
     return AnalyticsReport(
+        offers=offers,
         job_id=job.id if job else None,
         since=since_d,
         until=until_d,
