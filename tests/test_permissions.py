@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from flowtrack_ui.core import audit as audit_log
 from flowtrack_ui.core import jobs, queries
-from flowtrack_ui.core.accounts import invitations
+from flowtrack_ui.core.accounts import api_tokens, invitations, team, two_factor
 from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.applications.from_talent_pool import add_to_job
@@ -106,7 +107,28 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return mail_templates.update_template(db, who, made.id, {**_TEMPLATE, "name": "After the interview"})
     if action in INVITED_ROLE:
         return invitations.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
+    if action is Action.READ_TEAM:
+        return team.team(db, who)
+    if action is Action.MANAGE_TEAM:
+        team.set_active(db, who, acme.manager.user_id, False)
+        return team.set_active(db, who, acme.manager.user_id, True)
+    if action is Action.SET_SECURITY_POLICY:
+        return two_factor.set_policy(db, who, False)
+    if action is Action.READ_AUDIT_LOG:
+        return audit_log.events(db, who)
+    if action is Action.MANAGE_OWN_CREDENTIALS:
+        return api_tokens.create(db, who, "script", ["read"]), two_factor.status(db, who)
     raise AssertionError(action)
+
+
+# What the caller's own company holds (no object of Acme's is named): another company's staff
+# see and change their own company's, never Acme's.
+OWN_COMPANY = (
+    Action.READ_TEAM,
+    Action.SET_SECURITY_POLICY,
+    Action.READ_AUDIT_LOG,
+    Action.MANAGE_OWN_CREDENTIALS,
+)
 
 
 _TEMPLATE = {
@@ -177,6 +199,12 @@ def test_other_company_staff_get_not_found(world, role, action):
     elif action is Action.EDIT_CAREERS_SITE:  # a recruiter edits their own company's site, no other
         careers_settings.update_careers(world["db"], who, {"about": "Globex"})
         assert careers_settings.get_careers(world["db"], world["acme"].recruiter).about == ""
+    elif action in OWN_COMPANY:
+        seen = _do(action, world, who)
+        if action is Action.READ_TEAM:
+            assert not any(m.email.endswith("@acme.test") for m in seen.members)
+        if action is Action.READ_AUDIT_LOG:
+            assert all("acme" not in row.target for row in seen)
     elif action in INVITED_ROLE:
         inv = invitations.invite_staff(world["db"], who, "someone@globex.test", INVITED_ROLE[action])
         user = invitations.accept_invitation(world["db"], inv.token, "long enough pw", "Some One")

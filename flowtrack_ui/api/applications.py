@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from flowtrack_ui.core import queries
-from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.applications import applying, public_apply
 from flowtrack_ui.core.applications import details as application_details
@@ -24,12 +23,11 @@ from flowtrack_ui.core.files.file_types import MAX_RESUME_BYTES
 from flowtrack_ui.core.pipelines import moves
 from flowtrack_ui.core.views import ApplicationView
 
-from .deps import Caller, ClientAddress, Db, Token
+from .deps import Caller, ClientAddress, Db, Token, principal_for
 from .errors import errors
-from .files import file_out, file_response, page_response, read_upload
+from .files import file_response, page_response, read_upload
 from .jobs import JobId, Limit, Offset
 from .schemas import (
-    AnswerOut,
     ApplicationDetailOut,
     ApplicationOut,
     ApplyIn,
@@ -38,7 +36,6 @@ from .schemas import (
     EmailOut,
     FormTokenOut,
     HistoryOut,
-    PossibleDuplicateOut,
     PublicApplyIn,
     PublicApplyOut,
     ResumeFieldsOut,
@@ -51,15 +48,8 @@ AppId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def app_out(a: ApplicationView) -> ApplicationOut:
-    return ApplicationOut(
-        id=a.id,
-        candidate_id=a.candidate_id,
-        job_id=a.job_id,
-        stage=a.stage,
-        version=a.version,
-        created_at=a.created_at,
-        updated_at=a.updated_at,
-    )
+    """An application as the API shows it: its view's fields (rejections and the talent pool too)."""
+    return ApplicationOut.model_validate(a)
 
 
 @router.post(
@@ -220,7 +210,7 @@ async def resume_fields(
     """
     data, name = await read_upload(file)
     found = await run_in_threadpool(public_apply.resume_fields, db, data, name, client=client)
-    return ResumeFieldsOut(**vars(found))
+    return ResumeFieldsOut.model_validate(found)
 
 
 @router.patch(
@@ -252,7 +242,7 @@ async def change_stage(
     """
 
     def move() -> ApplicationView:
-        caller = sign_in.principal_from_token(db, token)
+        caller = principal_for(db, token, "PATCH")  # a session, or an API token with write
         return moves.move_stage(
             db, caller, application_id, new_stage, expected_stage=expected_stage, note=note, reason=reason
         )
@@ -342,7 +332,7 @@ def company_applications(
 )
 def history(application_id: AppId, caller: Caller, db: Db) -> list[HistoryOut]:
     """Full history with notes: recruiters of the application's company."""
-    return [HistoryOut(**vars(h)) for h in queries.application_history(db, caller, application_id)]
+    return [HistoryOut.model_validate(h) for h in queries.application_history(db, caller, application_id)]
 
 
 @router.get(
@@ -353,9 +343,7 @@ def history(application_id: AppId, caller: Caller, db: Db) -> list[HistoryOut]:
 )
 def emails(application_id: AppId, caller: Caller, db: Db) -> list[EmailOut]:
     """The emails sent (or queued) to the candidate about the application: its company's recruiters."""
-    return [
-        EmailOut(**vars(e), status=e.status) for e in queries.application_emails(db, caller, application_id)
-    ]
+    return [EmailOut.model_validate(e) for e in queries.application_emails(db, caller, application_id)]
 
 
 @router.get(
@@ -366,7 +354,7 @@ def emails(application_id: AppId, caller: Caller, db: Db) -> list[EmailOut]:
 )
 def my_history(application_id: AppId, caller: Caller, db: Db) -> list[TimelineOut]:
     """A candidate's own application: stages and dates, no notes, no staff names."""
-    return [TimelineOut(**vars(t)) for t in queries.my_timeline(db, caller, application_id)]
+    return [TimelineOut.model_validate(t) for t in queries.my_timeline(db, caller, application_id)]
 
 
 @router.get(
@@ -376,17 +364,8 @@ def my_history(application_id: AppId, caller: Caller, db: Db) -> list[TimelineOu
 )
 def application_detail(application_id: AppId, caller: Caller, db: Db) -> ApplicationDetailOut:
     """Profile, cover letter, answers and résumé metadata: the company's staff and the candidate."""
-    d = application_details.application_detail(db, caller, application_id)
-    return ApplicationDetailOut(
-        **{
-            k: v
-            for k, v in vars(d).items()
-            if k not in ("answers", "resume", "company_name", "tags", "possible_duplicates")
-        },
-        answers=[AnswerOut(**vars(a)) for a in d.answers],
-        resume=file_out(d.resume),
-        tags=list(d.tags),
-        possible_duplicates=[PossibleDuplicateOut(**vars(p)) for p in d.possible_duplicates],
+    return ApplicationDetailOut.model_validate(
+        application_details.application_detail(db, caller, application_id)
     )
 
 

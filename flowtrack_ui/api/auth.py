@@ -10,7 +10,14 @@ from fastapi import APIRouter, BackgroundTasks, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from flowtrack_ui.core.accounts import email_ownership, invitations, password_reset, sign_in, sign_up
+from flowtrack_ui.core.accounts import (
+    email_ownership,
+    invitations,
+    password_reset,
+    sign_in,
+    sign_up,
+    two_factor,
+)
 from flowtrack_ui.core.errors import InvalidInput
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.settings import get_settings
@@ -90,8 +97,12 @@ _LOGIN_BODY = {
     openapi_extra=_LOGIN_BODY,
     summary="Sign in",
 )
-async def login(request: Request, db: Db, client: ClientAddress) -> TokenOut:
-    """OAuth2 password form (``username``, ``password``) or JSON ``{email, password}``."""
+async def login(request: Request, db: Db, client: ClientAddress) -> TokenOut | JSONResponse:
+    """OAuth2 password form (``username``, ``password``) or JSON ``{email, password}``.
+
+    An account with two-factor sign-in answers ``{two_factor_required: true, challenge_token}``
+    instead: send the challenge and a code to POST /api/auth/login/2fa.
+    """
     raw = await request.body()
     if len(raw) > 16_384:
         raise InvalidInput("Request body is too large.")
@@ -115,7 +126,12 @@ async def login(request: Request, db: Db, client: ClientAddress) -> TokenOut:
         if isinstance(exc, InvalidInput):
             raise
         raise InvalidInput("Send email (or username) and password.") from None
-    return TokenOut(access_token=sign_in.login(db, email, password, client))
+    try:
+        return TokenOut(access_token=sign_in.login(db, email, password, client))
+    except two_factor.SecondFactorRequired as step:
+        return JSONResponse(
+            {"two_factor_required": True, "challenge_token": step.challenge_token, "detail": step.message}
+        )
 
 
 @router.get("/auth/me", response_model=UserOut, responses=errors(401))

@@ -8,13 +8,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from flowtrack_ui.core.accounts import sign_in
+from flowtrack_ui.core.accounts import api_tokens, sign_in
 from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.errors import Unauthenticated
 from flowtrack_ui.core.permissions import Principal
 from flowtrack_ui.core.settings import get_settings
 
-bearer = HTTPBearer(auto_error=False, description="The access token from POST /api/auth/login.")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="The access token from POST /api/auth/login, or a personal API token (POST /api/me/tokens).",
+)
 
 
 async def get_db(request: Request) -> Database:
@@ -36,16 +39,23 @@ async def bearer_token(creds: Annotated[HTTPAuthorizationCredentials | None, Dep
 Token = Annotated[str, Depends(bearer_token)]
 
 
-def current_principal(db: Db, token: Token) -> Principal:
-    return sign_in.principal_from_token(db, token)
+def principal_for(db: Database, credential: str, method: str) -> Principal:
+    """A session JWT, or a personal API token (``ft_…``) with its scopes and last use recorded."""
+    if api_tokens.is_api_token(credential):
+        return api_tokens.principal_from_api_token(db, credential, method)
+    return sign_in.principal_from_token(db, credential)
+
+
+def current_principal(request: Request, db: Db, token: Token) -> Principal:
+    return principal_for(db, token, request.method)
 
 
 def optional_principal(
-    db: Db, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request, db: Db, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal | None:
     if creds is None:
         return None
-    return sign_in.principal_from_token(db, creds.credentials)
+    return principal_for(db, creds.credentials, request.method)
 
 
 Caller = Annotated[Principal, Depends(current_principal)]

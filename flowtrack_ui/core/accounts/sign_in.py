@@ -20,7 +20,7 @@ from ..errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from ..models import Company, SignInLink, User
 from ..permissions import Principal, Role
 from ..views import UserView
-from . import password_policy
+from . import password_policy, sso, two_factor
 from .users import user_view
 
 
@@ -44,14 +44,23 @@ def authenticate(db: Database, email: str, password: str, client: str | None = N
     if not security.verify_password(password, user.password_hash) or not user.is_active:
         raise bad
     throttle.succeeded(db, email, client)
+    with db.session() as s:
+        sso_only = sso.password_refused(s, user)  # the company's staff sign in through its provider
+    if sso_only:
+        raise Unauthenticated(sso_only)
     return user_view(user)
 
 
 def login(db: Database, email: str, password: str, client: str | None = None) -> str:
-    """Sign in: an access token for these credentials."""
+    """Sign in: an access token for these credentials. An account with two-factor sign-in gets
+    ``two_factor.SecondFactorRequired`` (a challenge to finish with a code) instead."""
     view = authenticate(db, email, password, client)
-    with db.session() as s:
+    with db.session(write=True) as s:
         user = existing(s, User, view.id)
+        if user.totp_enabled_at is not None:
+            raise two_factor.challenge_for(user)
+        user.last_sign_in_at = datetime.now(UTC)
+        s.add(user)
         return security.create_access_token(user.id, user.token_version)
 
 
@@ -112,27 +121,36 @@ def sign_in_with_link(db: Database, token: object) -> str:
 
 
 _USERS = User.__table__
+_COMPANIES = Company.__table__
 # Every request re-reads its caller: one prebuilt statement on a plain connection (no ORM session,
-# no identity map), so a changed password, role or sign-out is seen by the very next request.
-_CALLER = sa.select(
-    _USERS.c.id,
-    _USERS.c.role,
-    _USERS.c.company_id,
-    _USERS.c.email,
-    _USERS.c.full_name,
-    _USERS.c.is_active,
-    _USERS.c.token_version,
-).where(_USERS.c.id == sa.bindparam("user_id"))
+# no identity map), so a changed password, role, deactivation or sign-out is seen by the very next
+# request.
+_CALLER = (
+    sa.select(
+        _USERS.c.id,
+        _USERS.c.role,
+        _USERS.c.company_id,
+        _USERS.c.email,
+        _USERS.c.full_name,
+        _USERS.c.is_active,
+        _USERS.c.token_version,
+        _USERS.c.totp_enabled_at,
+        _COMPANIES.c.require_2fa,
+    )
+    .select_from(_USERS.outerjoin(_COMPANIES, _COMPANIES.c.id == _USERS.c.company_id))
+    .where(_USERS.c.id == sa.bindparam("user_id"))
+)
 
 
-def principal_from_token(db: Database, token: str | None) -> Principal:
-    """The signed-in user behind a token, re-read from the database on every call."""
-    if not token:
-        raise Unauthenticated("Please sign in.")
-    claims = security.decode_access_token(token)
+def active_principal(
+    db: Database, user_id: int, token_version: int | None = None, *, read_only: bool = False
+) -> Principal:
+    """The active user ``user_id`` as a principal, re-read now (Unauthenticated when deactivated,
+    gone, or — with ``token_version`` — signed out since). API tokens come through here too."""
     with db.engine.connect() as conn:
-        user = conn.execute(_CALLER, {"user_id": int(claims["sub"])}).first()
-    if user is None or not user.is_active or claims.get("tv", 0) != user.token_version:
+        user = conn.execute(_CALLER, {"user_id": user_id}).first()
+    stale = token_version is not None and token_version != user.token_version if user else True
+    if user is None or not user.is_active or stale:
         raise Unauthenticated("Your session has ended; please sign in again.")
     return Principal(
         user_id=user.id,
@@ -140,7 +158,17 @@ def principal_from_token(db: Database, token: str | None) -> Principal:
         company_id=user.company_id,
         email=user.email,
         full_name=user.full_name,
+        read_only=read_only,
+        must_enrol_2fa=two_factor.must_enrol(user.role, user.require_2fa, user.totp_enabled_at),
     )
+
+
+def principal_from_token(db: Database, token: str | None) -> Principal:
+    """The signed-in user behind a token, re-read from the database on every call."""
+    if not token:
+        raise Unauthenticated("Please sign in.")
+    claims = security.decode_access_token(token)
+    return active_principal(db, int(claims["sub"]), claims.get("tv", 0))
 
 
 def logout(db: Database, principal: Principal) -> None:
