@@ -27,6 +27,8 @@ _AREAS = {
     "middle east", "nordics", "dach", "benelux",
 }  # fmt: skip
 _REGION_SPLIT = re.compile(r"\s*(?:,|;|/|\bor\b|\band\b|&)\s*", re.IGNORECASE)
+# Words around the places in "Remote (EU)" or "Remote - Germany": no place themselves.
+_NOT_A_PLACE = re.compile(r"\bremote\b|[()\[\]]", re.IGNORECASE)
 DESCRIPTION_LENGTH = 160
 
 
@@ -60,6 +62,14 @@ def meta_description(job: JobView) -> str:
         return text
     where = f" in {job.location}" if job.location else ""
     return f"{job.title} at {job.company_name}{where}."
+
+
+def _regions(text: str) -> list[str]:
+    """The places a remote worker may live in, as written: ``Remote (EU)`` → ``["EU"]``,
+    ``US or Canada`` → ``["US", "Canada"]``, ``Remote`` → none (no place to name)."""
+    cleaned = _NOT_A_PLACE.sub(" ", text or "")
+    parts = (part.strip(" -–—:.") for part in _REGION_SPLIT.split(cleaned))
+    return [part for part in parts if part]
 
 
 def _region(name: str) -> dict:
@@ -98,9 +108,9 @@ def job_posting(job: JobView, company: CompanySite, url: str, careers_url: str, 
         }
     if job.workplace in ("remote", "hybrid"):
         posting["jobLocationType"] = "TELECOMMUTE"
-        regions = [r for r in _REGION_SPLIT.split(job.remote_region or "") if r]
-        if not regions and job.workplace == "remote" and job.location:
-            regions = [job.location]
+        regions = _regions(job.remote_region)
+        if not regions and job.workplace == "remote":
+            regions = _regions(job.location)
         if regions:
             found = [_region(r) for r in regions]
             posting["applicantLocationRequirements"] = found[0] if len(found) == 1 else found
