@@ -359,3 +359,24 @@ def test_analytics_count_offers_and_time_to_accept(db):
     assert (o.time_to_accept.count, o.time_to_accept.median_days, o.time_to_accept.p90_days) == (2, 1.0, 3.0)
     rows = {(m, i): v for m, _g, i, v in csv_export.rows(r)}
     assert rows[("offers", "accepted")] == "2" and rows[("time_to_accept_median_days", "")] == "1.0"
+
+
+def test_my_work_lists_an_offer_only_when_it_is_the_approvers_turn(db, setup):
+    from flowtrack_ui.core import work
+
+    acme, _cand, app = setup
+    offer = workflow.create_offer(
+        db, acme.recruiter, app.id, _fields(approver_ids=[acme.manager.user_id, acme.recruiter.user_id]), NOW
+    )
+    assert work.my_work(db, acme.manager, NOW).offers_to_approve == ()
+    workflow.submit_offer(db, acme.recruiter, offer.id, now=NOW)
+    (mine,) = work.my_work(db, acme.manager, NOW).offers_to_approve
+    assert (mine.offer_id, mine.candidate_name, mine.salary) == (
+        offer.id,
+        "Zoë Quinn",
+        "EUR 72,500.00 per year",
+    )
+    assert work.my_work(db, acme.recruiter, NOW).offers_to_approve == ()  # not their turn yet
+    workflow.approve_offer(db, acme.manager, offer.id, "", NOW)
+    assert work.my_work(db, acme.manager, NOW).offers_to_approve == ()
+    assert [o.offer_id for o in work.my_work(db, acme.recruiter, NOW).offers_to_approve] == [offer.id]

@@ -36,6 +36,7 @@ from .models import (
     Scorecard,
     User,
 )
+from .offers.reading import OfferToApprove, awaiting_approval
 from .permissions import Action, Principal, require
 from .pipelines.categories import TERMINAL
 from .scoping import company_application
@@ -105,6 +106,8 @@ class Work:
     overdue: tuple[Overdue, ...]
     # Candidate replies not read yet: they arrive with the conversation feature (emails in).
     replies: tuple[()] = ()
+    # Offers whose approval is the caller's turn (offers/reading.py).
+    offers_to_approve: tuple[OfferToApprove, ...] = ()
 
 
 def _interviews(s: Session, p: Principal, zone: str, now: datetime) -> tuple[WorkInterview, ...]:
@@ -282,6 +285,7 @@ def my_work(db: Database, principal: Principal, now: datetime | None = None) -> 
             scorecards_due=_scorecards_due(s, principal, zone, now),
             mentions=_mentions(s, principal),
             overdue=_overdue(s, principal, now),
+            offers_to_approve=awaiting_approval(s, principal),
         )
 
 
