@@ -38,6 +38,7 @@ def run_bulk(body: BulkIn, caller: Caller, db: Db) -> BulkOut:
             note=body.note,
             send_in_minutes=body.send_in_minutes,
             notify=body.notify,
+            template_id=body.template_id,
             tags=body.tags,
             job_id=body.job_id,
         )

@@ -14,7 +14,7 @@ from flowtrack_ui.core.views import JobView
 
 from .deps import Caller, Db, MaybeCaller
 from .errors import errors
-from .schemas import JOB_DETAIL_FIELDS, DeleteOut, JobIn, JobOut, QuestionOut, StageOut
+from .schemas import JOB_DETAIL_FIELDS, DeleteOut, JobIn, JobOut
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -23,28 +23,21 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
 
 
-_COMPUTED = ("questions", "criteria", "stages", "description_html", "url")
-
-
 def job_out(j: JobView, knockouts: bool = True) -> JobOut:
-    """``knockouts`` False leaves out which answers disqualify (only the job's own staff see them)."""
-    fields = {f: getattr(j, f) for f in JobOut.model_fields if f not in _COMPUTED}
-    public = j.status in PUBLIC and j.company_slug
-    return JobOut(
-        **fields,
-        description_html=markdown.to_html(j.description),
-        url=get_settings().public_url + job_path(j.company_slug, j.id, j.title) if public else None,
-        questions=[
-            QuestionOut(**{**vars(q), "disqualifying_answers": q.disqualifying_answers if knockouts else ()})
-            for q in j.questions
-        ],
-        criteria=list(j.criteria),
-        stages=[StageOut(**vars(st)) for st in j.stages],
-    )
+    """The view, with what the API adds: the description as HTML and the public page's address.
+    ``knockouts`` False leaves out which answers disqualify (only the job's own staff see them)."""
+    out = JobOut.model_validate(j)
+    out.description_html = markdown.to_html(j.description)
+    if j.status in PUBLIC and j.company_slug:
+        out.url = get_settings().public_url + job_path(j.company_slug, j.id, j.title)
+    if not knockouts:
+        for question in out.questions:
+            question.disqualifying_answers = []
+    return out
 
 
 def _stages(body: JobIn) -> list[dict] | None:
-    return None if body.stages is None else [st.model_dump() for st in body.stages]
+    return None if body.stages is None else [st.model_dump(exclude_unset=True) for st in body.stages]
 
 
 def _details(body: JobIn) -> dict:

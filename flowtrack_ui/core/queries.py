@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from . import like, validation
@@ -17,6 +18,7 @@ from .collaboration import scorecards
 from .db import Database, existing
 from .errors import NotFound
 from .jobs import job_view
+from .mail.automation import shown_name
 from .models import (
     Application,
     ApplicationAnswer,
@@ -327,12 +329,14 @@ def application_history(db: Database, principal: Principal, application_id: obje
         ]
 
 
-def _timeline(h: ApplicationHistory, category: str) -> TimelineEntry:
+def _timeline(h: ApplicationHistory, category: str, new_public: str, old_public: str | None) -> TimelineEntry:
+    """A change as the candidate reads it: stages by their candidate-facing names, never the
+    job's internal ones (mail/automation.shown_name)."""
     return TimelineEntry(
         id=h.id,
         application_id=h.application_id,
-        old_stage=h.old_stage,
-        new_stage=h.new_stage,
+        old_stage=old_public if h.old_stage_id is not None else None,
+        new_stage=new_public,
         changed_at=h.changed_at,
         new_category=category,
     )
@@ -353,12 +357,19 @@ def candidate_timelines(
     found: dict[int, list[TimelineEntry]] = {i: [] for i in application_ids}
     if not application_ids:
         return found
-    rows = s.exec(
-        select(ApplicationHistory, JobStage.category)
+    old = aliased(JobStage)
+    found_rows = s.execute(
+        sa_select(ApplicationHistory, JobStage.category, JobStage.public_name, old.category, old.public_name)
         .join(JobStage, JobStage.id == ApplicationHistory.new_stage_id)
+        .outerjoin(old, old.id == ApplicationHistory.old_stage_id)
         .where(ApplicationHistory.application_id.in_(application_ids))
         .order_by(ApplicationHistory.id)
     ).all()
+    rows = [(h, category) for h, category, *_ in found_rows]
+    public = {
+        h.id: (shown_name(new_public, category), shown_name(old_public, old_category or "applied"))
+        for h, category, new_public, old_category, old_public in found_rows
+    }
     undone = {h.reverts_id for h, _ in rows if h.kind == MoveKind.UNDO}
     emails: dict[int, OutboxEmail] = {}
     if now is not None:
@@ -388,7 +399,7 @@ def candidate_timelines(
                 if pending is not None:
                     pending[h.application_id] = min(shown_at, pending.get(h.application_id, shown_at))
                 continue
-        found[h.application_id].append(_timeline(h, category))
+        found[h.application_id].append(_timeline(h, category, *public[h.id]))
     return found
 
 
@@ -417,7 +428,7 @@ def my_applications(
             timeline = timelines[app.id]
             # Where the candidate stands as far as they may know yet (see candidate_timelines).
             last = timeline[-1] if timeline else None
-            name = last.new_stage if last else stage.name
+            name = last.new_stage if last else shown_name(stage.public_name, stage.category)
             category = last.new_category if last else stage.category
             mine.append(
                 MyApplication(

@@ -150,9 +150,10 @@ class TrackerState(SessionState):
     def withdraw(self, application_id: int):
         """After the confirmation: the core checks it is the caller's own application and still open."""
         try:
-            moved = moves.withdraw(db(), self.principal(), application_id)
+            moves.withdraw(db(), self.principal(), application_id)
         except DomainError as exc:  # a 409 (window over, already final) is a toast like any refusal
             self._refresh()
             return self.refuse(exc)
         self._refresh()
-        return rx.toast.success(f"Your application is withdrawn ({moved.stage}).")
+        # The job's own name of its withdrawn stage is internal: the candidate reads plain words.
+        return rx.toast.success("Your application is withdrawn.")

@@ -265,6 +265,8 @@ def run_bulk(
     stage = _stage_name(target_stage) if name == "move" else ""
     with db.session() as s:
         standard = _reason(s, company_id, reason, reason_id) if name == "reject" else None
+        if email is not None and email.template_id is not None:
+            automation.company_template(s, company_id, email.template_id, "rejection")
         if name == "add_to_job":
             job = company_job(s, principal, job_id)
             if job.status not in TAKES_APPLICATIONS:

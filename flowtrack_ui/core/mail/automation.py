@@ -26,9 +26,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from .. import validation
+from .. import time_zones, validation
+from ..db import Database, existing
 from ..errors import InvalidInput
 from ..models import Company, CompanyEmailTemplate, Job, JobStage
+from ..permissions import Action, Principal, require
 from . import render
 from . import templates as mail_templates
 from .values import public_stage_name
@@ -131,11 +133,11 @@ def parse_automation(
     if kind is None and notify:
         raise InvalidInput(f"{where}: a withdrawal is the candidate's own; it sends them no email.")
     if template_id is not None:
-        _company_template(s, company_id, template_id, kind or "", where)
+        company_template(s, company_id, template_id, kind or "", where)
     return StageAutomation(public, notify, template_id, delay, business)
 
 
-def _company_template(
+def company_template(
     s: Session, company_id: int, template_id: int, kind: str, where: str = "The email template"
 ) -> CompanyEmailTemplate:
     row = s.get(CompanyEmailTemplate, template_id)
@@ -294,7 +296,7 @@ def plan(
             return None
         template_id = row.email_template_id
         if choice.template_id is not None:
-            template_id = _company_template(s, row.company_id, choice.template_id, "rejection").id
+            template_id = company_template(s, row.company_id, choice.template_id, "rejection").id
         if choice.send_at is not None:
             return EmailPlan(kind, template_id, max(choice.send_at, now + floor), public)
         if choice.send_in is not None:
@@ -362,5 +364,24 @@ def template_for_reason(choices: list[TemplateChoice], reason: str | None) -> in
     ):
         found = next((c for c in named if match(c.name.casefold().strip())), None)
         if found is not None:
-            return None if found.is_default else found.id
+            return found.id
     return None
+
+
+def company_time_zone(db: Database, principal: Principal) -> str:
+    """The zone of the company's business hours (staff read it)."""
+    require(principal, Action.READ_EMAIL_TEMPLATES)
+    with db.session() as s:
+        return existing(s, Company, principal.staff_company_id).time_zone
+
+
+def set_company_time_zone(db: Database, principal: Principal, name: object) -> str:
+    """Recruiters set the zone whose business hours (Monday to Friday, 09:00–17:00) emails held
+    for business hours wait for; an unknown name is refused."""
+    require(principal, Action.EDIT_EMAIL_TEMPLATES)
+    zone = time_zones.zone(name.strip() if isinstance(name, str) else name)
+    with db.session(write=True) as s:
+        company = existing(s, Company, principal.staff_company_id)
+        company.time_zone = zone.key
+        s.add(company)
+    return zone.key
