@@ -6,7 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.layout import loading_block, page
-from flowtrack_ui.state.work import InterviewItem, MentionItem, OverdueItem, ScorecardItem, WorkState
+from flowtrack_ui.state.work import (
+    InterviewItem,
+    MentionItem,
+    OfferApprovalItem,
+    OverdueItem,
+    ScorecardItem,
+    WorkState,
+)
 
 
 def _section(title: str, test_id: str, items, row, hint: str) -> rx.Component:
@@ -132,6 +139,25 @@ def _overdue(o: OverdueItem) -> rx.Component:
     )
 
 
+def _offer(o: OfferApprovalItem) -> rx.Component:
+    return rx.flex(
+        rx.box(
+            rx.link(o.candidate, href=o.href, weight="bold", size="2"),
+            rx.text(o.job, " · ", o.salary, size="1", color_scheme="gray"),
+            min_width="0",
+        ),
+        rx.text("waiting ", o.ago, size="1", color_scheme="gray"),
+        justify="between",
+        align="center",
+        gap="2",
+        wrap="wrap",
+        padding_y="2",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+        data_testid="work-offer",
+    )
+
+
 def work_page() -> rx.Component:
     return page(
         rx.vstack(
@@ -152,6 +178,10 @@ def work_page() -> rx.Component:
                 WorkState.loading,
                 loading_block(),
                 rx.grid(
+                    rx.cond(
+                        WorkState.offers.length() > 0,
+                        _section("Offers to approve", "work-offers", WorkState.offers, _offer, ""),
+                    ),
                     _section(
                         "Interviews",
                         "work-interviews",

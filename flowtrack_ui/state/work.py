@@ -65,6 +65,16 @@ class OverdueItem:
     waiting: str  # "9 days in Screening (target 5)"
 
 
+@dataclasses.dataclass
+class OfferApprovalItem:
+    offer_id: int
+    href: str  # the application page, at its Offer section
+    candidate: str
+    job: str
+    salary: str
+    ago: str
+
+
 def _application(application_id: int) -> str:
     return f"/application?id={application_id}"
 
@@ -74,6 +84,7 @@ class WorkState(SessionState):
     scorecards: list[ScorecardItem] = []
     mentions: list[MentionItem] = []
     overdue: list[OverdueItem] = []
+    offers: list[OfferApprovalItem] = []
     shown_zone: str = ""
     loading: bool = True
     _watch_gen: int = 0
@@ -90,6 +101,8 @@ class WorkState(SessionState):
             counted(len(self.mentions), "unread mention"),
             counted(len(self.overdue), "overdue application"),
         ]
+        if self.offers:
+            parts.insert(0, counted(len(self.offers), "offer") + " to approve")
         return " · ".join(parts)
 
     @rx.event
@@ -184,6 +197,17 @@ class WorkState(SessionState):
                 waiting=f"{counted(o.days_in_stage, 'day')} in {o.stage} (target {o.target_days})",
             )
             for o in mine.overdue
+        ]
+        self.offers = [
+            OfferApprovalItem(
+                offer_id=o.offer_id,
+                href=f"{_application(o.application_id)}#offer",
+                candidate=o.candidate_name,
+                job=o.job_title,
+                salary=o.salary,
+                ago=relative(o.waiting_since),
+            )
+            for o in mine.offers_to_approve
         ]
         self.loading = False
         return None
