@@ -407,3 +407,37 @@ def test_audit_log_filters_csv_and_who_reads_it(any_db):
     assert table[0] == list(audit.COLUMNS)
     assert any("=HYPERLINK(1)" in row[4] for row in table[1:])
     assert not any(cell.startswith("=") for row in table for cell in row)
+
+
+def test_each_audited_action_leaves_a_row(db):
+    from flowtrack_ui.core.careers import settings as careers
+    from flowtrack_ui.core.mail import templates
+    from flowtrack_ui.core.privacy import erase, retention
+
+    acme = make_company(db, "Acme")
+    rec = acme.recruiter
+    candidate = make_candidate(db)
+    apply(db, candidate, acme.job_id)
+    invitations.invite_staff(db, rec, "new@acme.test", "hiring_manager")
+    careers.update_careers(db, rec, {"about": "We make anvils."})
+    retention.set_retention(db, rec, 12)
+    made = templates.create_template(
+        db, rec, {"kind": "rejection", "name": "Short", "subject": "{{ job.title }}", "body": "Thanks."}
+    )
+    templates.update_template(db, rec, made.id, {"name": "Shorter", "subject": "Hi", "body": "Thanks."})
+    templates.delete_template(db, rec, made.id)
+    erase.erase_candidate(db, rec, candidate.user_id)
+    two_factor.set_policy(db, rec, False)
+    assert _actions(db, rec.company_id or 0) == [
+        "invitation.sent",  # the hiring manager's, when the company was made
+        "invitation.sent",
+        "careers.updated",
+        "retention.changed",
+        "email_template.created",
+        "email_template.updated",
+        "email_template.deleted",
+        "candidate.erased",
+        "company.security_changed",
+    ]
+    row = audit.events(db, rec, action="retention.changed")[0]
+    assert row.details == {"from": None, "to": 12} and row.actor_name == "Acme Recruiter"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from .. import notifications, security, validation
+from .. import audit, notifications, security, validation
 from ..db import Database, existing
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Company, Invitation, User
@@ -55,6 +55,7 @@ def invite_staff(db: Database, principal: Principal, email: str, role: str) -> I
         notifications.staff_invitation(
             s, principal.user_id, principal.staff_company_id, email, role_, token, expires_at
         )
+        audit.record(s, principal, "invitation.sent", f"invitation {email}", {"role": role_.value})
     return InvitationView(token=token, email=email, role=role_, expires_at=expires_at)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from .. import validation
+from .. import audit, validation
 from ..db import Database
 from ..errors import Conflict, InvalidInput, NotFound
 from ..files import images, storage
@@ -208,6 +208,7 @@ def update_careers(db: Database, principal: Principal, fields: object) -> Career
         with db.session(write=True) as s:
             company = _company(s, principal)
             slug = values.pop("slug", company.slug)
+            changed = sorted(values) + (["slug"] if slug != company.slug else [])
             if slug != company.slug:
                 _change_slug(s, company, str(slug))
             if "links" in values:
@@ -216,6 +217,7 @@ def update_careers(db: Database, principal: Principal, fields: object) -> Career
                 setattr(company, key, value)
             s.add(company)
             s.flush()
+            audit.record(s, principal, "careers.updated", f"company {company.id}", {"fields": changed})
             return _view(s, company, principal)
     except IntegrityError:  # another request took the address between the check and the write
         raise Conflict(slugs.SLUG_TAKEN) from None
@@ -248,6 +250,7 @@ def set_logo(db: Database, principal: Principal, data: object) -> CareersSetting
         s.flush()
         if replaced is not None:
             storage.drop_if_unused(s, replaced)
+        audit.record(s, principal, "careers.logo_changed", f"company {company.id}")
         return _view(s, company, principal)
 
 
@@ -262,6 +265,7 @@ def remove_logo(db: Database, principal: Principal) -> CareersSettings:
         s.flush()
         if replaced is not None:
             storage.drop_if_unused(s, replaced)
+        audit.record(s, principal, "careers.logo_removed", f"company {company.id}")
         return _view(s, company, principal)
 
 

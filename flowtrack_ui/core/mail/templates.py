@@ -15,7 +15,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from .. import validation
+from .. import audit, validation
 from ..db import Database
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Application, CompanyEmailTemplate, Job, User
@@ -268,6 +268,7 @@ def create_template(db: Database, principal: Principal, raw: Mapping[str, object
             raise _name_taken(kind, name) from None
         if not siblings or wanted_default:
             _make_default(s, row)
+        audit.record(s, principal, "email_template.created", f"template {row.id} {row.kind} {row.name}")
         return _view(row, True)
 
 
@@ -298,6 +299,7 @@ def update_template(
             s.flush()
         except IntegrityError:
             raise _name_taken(row.kind, name) from None
+        audit.record(s, principal, "email_template.updated", f"template {row.id} {row.kind} {row.name}")
         return _view(row, True)
 
 
@@ -307,6 +309,7 @@ def delete_template(db: Database, principal: Principal, template_id: object) -> 
     require(principal, Action.EDIT_EMAIL_TEMPLATES)
     with db.session(write=True) as s:
         row = _company_row(s, principal, template_id)
+        audit.record(s, principal, "email_template.deleted", f"template {row.id} {row.kind} {row.name}")
         s.delete(row)
         s.flush()
         if row.is_default:

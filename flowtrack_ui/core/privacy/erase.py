@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
-from .. import notifications, security, throttle
+from .. import audit, notifications, security, throttle
 from ..changes import candidate_topic
 from ..collaboration import interviews
 from ..db import Database, announce, announce_application_change, existing
@@ -362,6 +362,7 @@ def erase_candidate(db: Database, principal: Principal, candidate_id: object) ->
         erasure = erase_from_company(s, principal.staff_company_id, user, principal.user_id, Kind.STAFF)
         if erasure is None:  # a racing erase took their applications here after the check above
             raise NotFound("Candidate not found.")
+        audit.record(s, principal, "candidate.erased", f"candidate {user.id}")
         return erasure
 
 

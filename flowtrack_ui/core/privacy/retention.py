@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from .. import validation
+from .. import audit, validation
 from ..db import Database, existing
 from ..errors import InvalidInput
 from ..models import Application, Company, Job, JobStage, User
@@ -62,6 +62,13 @@ def set_retention(db: Database, principal: Principal, months: object) -> int | N
             raise InvalidInput(f"Retention: a number of months from 1 to {MAX_MONTHS}, or off.")
     with db.session(write=True) as s:
         company = existing(s, Company, principal.staff_company_id)
+        audit.record(
+            s,
+            principal,
+            "retention.changed",
+            f"company {company.id}",
+            {"from": company.retention_months, "to": value},
+        )
         company.retention_months = value
         s.add(company)
         return value
