@@ -8,6 +8,7 @@ from reflex.vars import ObjectVar
 from flowtrack_ui.components.board import stage_badge, tag_badges
 from flowtrack_ui.components.conversation import compose_dialog, conversation_panel
 from flowtrack_ui.components.layout import empty_block, loading_block, page
+from flowtrack_ui.components.offers import offer_dialog, offer_panel
 from flowtrack_ui.components.team import interviews_panel, notes_and_feed, schedule_dialog, scorecard_dialog
 from flowtrack_ui.state.application import ActMove, AnswerRow, DuplicateRow
 from flowtrack_ui.state.application import ApplicationState as S
@@ -545,6 +546,8 @@ def application_page() -> rx.Component:
                         spacing="4",
                         width="100%",
                     ),
+                    offer_panel(),
+                    offer_dialog(),
                     conversation_panel(),
                     compose_dialog(),
                     rx.grid(

@@ -27,6 +27,7 @@ from ..models import (
     Application,
     Company,
     Job,
+    JobStage,
     Offer,
     OfferApproval,
     OfferEvent,
@@ -828,3 +829,14 @@ def count_open(s: Session, application_id: int) -> int:
 
 def may_manage(principal: Principal) -> bool:
     return may(principal, Action.MANAGE_OFFERS)
+
+
+def hired_stage(db: Database, principal: Principal, application_id: object) -> str | None:
+    """The name of the application's hired stage, for the "Move to Hired" prompt after an accepted
+    offer (the move itself is an ordinary ``moves.move_stage``, which checks it)."""
+    require(principal, Action.READ_OFFERS)
+    with db.session() as s:
+        app = company_application(s, principal, application_id)
+        return s.exec(
+            select(JobStage.name).where(JobStage.job_id == app.job_id, JobStage.category == "hired")
+        ).first()

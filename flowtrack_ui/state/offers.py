@@ -1,0 +1,356 @@
+"""The Offer section of the application page: the current offer, its approval chain, what the
+caller may do with it (the core decides; buttons follow ``may`` and the chain), and the dialog
+that writes or edits it. Every handler re-reads the caller and calls core/offers."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import UTC, date, datetime, time
+
+import reflex as rx
+
+from flowtrack_ui.core.collaboration import notes
+from flowtrack_ui.core.errors import DomainError, InvalidInput
+from flowtrack_ui.core.offers import letters, workflow
+from flowtrack_ui.core.offers.workflow import OfferView
+from flowtrack_ui.core.permissions import Action, may
+
+from .application import ApplicationState
+from .format import day, exact
+from .session import db
+
+STATUS_LABELS = {
+    "draft": "Draft",
+    "pending_approval": "Waiting for approval",
+    "approved": "Approved, ready to send",
+    "sent": "Sent to the candidate",
+    "accepted": "Accepted and signed",
+    "declined": "Declined by the candidate",
+    "withdrawn": "Withdrawn",
+    "expired": "Expired",
+}
+STATUS_COLORS = {
+    "draft": "gray",
+    "pending_approval": "amber",
+    "approved": "blue",
+    "sent": "indigo",
+    "accepted": "green",
+    "declined": "red",
+    "withdrawn": "gray",
+    "expired": "orange",
+}
+DECISION_LABELS = {"pending": "Waiting", "approved": "Approved", "declined": "Declined"}
+DECISION_COLORS = {"pending": "gray", "approved": "green", "declined": "red"}
+
+
+@dataclasses.dataclass
+class ApprovalRow:
+    position: str
+    name: str
+    decision: str
+    color: str
+    comment: str
+    turn: bool
+
+
+@dataclasses.dataclass
+class VersionRow:
+    offer_id: int
+    label: str
+
+
+@dataclasses.dataclass
+class ChoiceRow:
+    value: str
+    label: str
+
+
+class OfferState(ApplicationState):
+    offer_id: int = 0
+    offer_status: str = ""
+    offer_status_label: str = ""
+    offer_color: str = "gray"
+    offer_version: int = 0
+    offer_salary: str = ""
+    offer_start: str = ""
+    offer_expires: str = ""
+    offer_sent: str = ""
+    offer_outcome: str = ""  # "Signed by … on …" or the decline's reason
+    offer_hash: str = ""
+    offer_has_signed: bool = False
+    approvals: list[ApprovalRow] = []
+    versions: list[VersionRow] = []
+    can_write_offers: bool = False
+    my_turn: bool = False
+    hire_stage: str = ""
+    decision_comment: str = ""
+    # The dialog that writes or edits the offer.
+    offer_form_open: bool = False
+    offer_form_error: str = ""
+    form_values: dict[str, str] = {}
+    template_choices: list[ChoiceRow] = []
+    staff_choices: list[ChoiceRow] = []
+    chain: list[ChoiceRow] = []
+
+    @rx.var
+    def offer_open(self) -> bool:
+        return self.offer_status in ("draft", "pending_approval", "approved", "sent")
+
+    @rx.var
+    def can_create_offer(self) -> bool:
+        return self.can_write_offers and not self.offer_open
+
+    @rx.var
+    def chain_ids(self) -> list[str]:
+        return [c.value for c in self.chain]
+
+    @rx.event
+    def load_offers(self):
+        try:
+            me = self.principal()
+            self.can_write_offers = may(me, Action.MANAGE_OFFERS)
+            found = workflow.offers_for_application(db(), me, self.app_id) if self.app_id else []
+        except DomainError:
+            return None  # the page itself says why (not found, signed out)
+        self._show(found)
+        return None
+
+    def _show(self, found: list[OfferView]) -> None:
+        me = self.principal()
+        current = found[0] if found else None
+        self.versions = [
+            VersionRow(o.id, f"Version {o.version} · {STATUS_LABELS.get(o.status, o.status)}")
+            for o in found[1:]
+        ]
+        if current is None:
+            self.offer_id, self.offer_status, self.approvals, self.my_turn = 0, "", [], False
+            return
+        self.offer_id, self.offer_status, self.offer_version = current.id, current.status, current.version
+        self.offer_status_label = STATUS_LABELS.get(current.status, current.status)
+        self.offer_color = STATUS_COLORS.get(current.status, "gray")
+        self.offer_salary = current.salary
+        self.offer_start, self.offer_expires = day_of(current.start_date), day_of(current.expires_on)
+        self.offer_sent = exact(current.sent_at, self.time_zone) if current.sent_at else ""
+        self.offer_hash = current.document_sha256 or ""
+        self.offer_has_signed = current.has_signed_pdf
+        if current.status == "accepted" and current.responded_at:
+            self.offer_outcome = (
+                f"Signed by {current.signed_name} on {exact(current.responded_at, self.time_zone)}"
+            )
+        elif current.status == "declined":
+            self.offer_outcome = (
+                f"Reason given: {current.decline_reason}" if current.decline_reason else "No reason given."
+            )
+        else:
+            self.offer_outcome = ""
+        self.approvals = [
+            ApprovalRow(
+                str(a.position + 1),
+                a.approver_name,
+                DECISION_LABELS.get(a.decision, a.decision),
+                DECISION_COLORS.get(a.decision, "gray"),
+                a.comment,
+                current.next_approver_id == a.approver_id,
+            )
+            for a in current.approvals
+        ]
+        self.my_turn = current.next_approver_id == me.user_id
+        self.hire_stage = ""
+        if current.status == "accepted" and self.can_move:
+            try:
+                stage = workflow.hired_stage(db(), me, self.app_id)
+            except DomainError:
+                stage = None
+            if stage and stage != self.stage:
+                self.hire_stage = stage
+
+    def _reload(self, message: str):
+        self.load_offers()
+        self.decision_comment = ""
+        return rx.toast.success(message)
+
+    # --- the steps ----------------------------------------------------------------------------
+
+    def _step(self, call, message: str):
+        try:
+            call()
+        except DomainError as exc:
+            self.load_offers()
+            return self.refuse(exc)
+        return self._reload(message)
+
+    @rx.event
+    def set_decision_comment(self, value: str):
+        self.decision_comment = value[: workflow.MAX_TERMS] if isinstance(value, str) else ""
+
+    @rx.event
+    def submit_offer(self):
+        return self._step(
+            lambda: workflow.submit_offer(db(), self.principal(), self.offer_id), "Sent for approval."
+        )
+
+    @rx.event
+    def approve_offer(self):
+        comment = self.decision_comment
+        return self._step(
+            lambda: workflow.approve_offer(db(), self.principal(), self.offer_id, comment), "Approved."
+        )
+
+    @rx.event
+    def decline_offer(self):
+        comment = self.decision_comment
+        return self._step(
+            lambda: workflow.decline_offer(db(), self.principal(), self.offer_id, comment),
+            "Declined: the offer is back with its recruiter.",
+        )
+
+    @rx.event
+    async def send_offer(self):
+        try:
+            await asyncio.to_thread(workflow.send_offer, db(), self.principal(), self.offer_id)
+        except DomainError as exc:
+            self.load_offers()
+            return self.refuse(exc)
+        return self._reload("The offer is on its way to the candidate.")
+
+    @rx.event
+    def withdraw_offer(self):
+        return self._step(
+            lambda: workflow.withdraw_offer(db(), self.principal(), self.offer_id, ""), "Offer withdrawn."
+        )
+
+    @rx.event
+    async def download_offer(self):
+        try:
+            name, data = await asyncio.to_thread(workflow.offer_pdf, db(), self.principal(), self.offer_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        return rx.download(data=data, filename=name)
+
+    @rx.event
+    def download_signed(self):
+        try:
+            name, data = workflow.signed_pdf(db(), self.principal(), self.offer_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        return rx.download(data=data, filename=name)
+
+    @rx.event
+    def move_to_hired(self):
+        """The prompt after an accepted offer: an ordinary move, with its history row."""
+        if not self.hire_stage:
+            return rx.toast.info("This application cannot move to Hired from here.")
+        answer = self._move(self.hire_stage)
+        self.load_offers()
+        return answer
+
+    # --- the dialog ---------------------------------------------------------------------------
+
+    def _choices(self) -> None:
+        me = self.principal()
+        self.template_choices = [
+            ChoiceRow(str(t.id), t.name + (" (default)" if t.is_default else ""))
+            for t in letters.list_templates(db(), me)
+        ]
+        self.staff_choices = [ChoiceRow(str(c.id), c.name) for c in notes.company_colleagues(db(), me)]
+
+    @rx.event
+    def open_new_offer(self):
+        try:
+            self._choices()
+        except DomainError as exc:
+            return self.refuse(exc)
+        default = next((c.value for c in self.template_choices if c.label.endswith("(default)")), "0")
+        self.form_values = {
+            "template_id": default,
+            "job_title": self.job_title,
+            "currency": "EUR",
+            "salary_period": "year",
+            "signer_name": self.principal().full_name,
+        }
+        self.chain, self.offer_form_error, self.offer_form_open = [], "", True
+        return None
+
+    @rx.event
+    def open_edit_offer(self):
+        try:
+            self._choices()
+            o = workflow.get_offer(db(), self.principal(), self.offer_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.form_values = {
+            "template_id": "",
+            "job_title": o.job_title,
+            "start_date": o.start_date.isoformat(),
+            "salary": f"{o.salary_cents // 100}.{o.salary_cents % 100:02d}",
+            "currency": o.currency,
+            "salary_period": o.salary_period,
+            "bonus": o.bonus,
+            "equity": o.equity,
+            "other_terms": o.other_terms,
+            "expires_on": o.expires_on.isoformat(),
+            "signer_name": o.signer_name,
+            "signer_title": o.signer_title,
+        }
+        names = {c.value: c.label for c in self.staff_choices}
+        self.chain = [ChoiceRow(str(i), names.get(str(i), f"#{i}")) for i in o.approver_ids]
+        self.offer_form_error, self.offer_form_open = "", True
+        return None
+
+    @rx.event
+    def set_offer_form_open(self, value: bool):
+        self.offer_form_open = value is True
+
+    @rx.event
+    def add_approver(self, value: str):
+        label = next((c.label for c in self.staff_choices if c.value == value), None)
+        if label is not None and value not in self.chain_ids:
+            self.chain = [*self.chain, ChoiceRow(value, label)]
+
+    @rx.event
+    def remove_approver(self, value: str):
+        self.chain = [c for c in self.chain if c.value != value]
+
+    @rx.event
+    async def save_offer(self, form: dict):
+        """Create or edit: the core checks every field; a refusal is shown in the dialog."""
+        if not isinstance(form, dict):
+            return rx.toast.error("The form could not be read.")
+        keys = (
+            "job_title",
+            "start_date",
+            "salary",
+            "currency",
+            "salary_period",
+            "bonus",
+            "equity",
+            "other_terms",
+            "expires_on",
+            "signer_name",
+            "signer_title",
+        )
+        fields: dict[str, object] = {k: str(form.get(k, "")) for k in keys if k in form}
+        template = str(form.get("template_id", "") or "")
+        if template:
+            fields["template_id"] = template
+        fields["approver_ids"] = [int(c.value) for c in self.chain]
+        me, editing = self.principal(), self.offer_open and self.offer_id
+        try:
+            if editing:
+                await asyncio.to_thread(workflow.update_offer, db(), me, self.offer_id, fields)
+            else:
+                await asyncio.to_thread(workflow.create_offer, db(), me, self.app_id, fields)
+        except InvalidInput as exc:
+            self.offer_form_error = exc.message
+            return None
+        except DomainError as exc:
+            self.offer_form_open = False
+            return self.refuse(exc)
+        self.offer_form_open, self.offer_form_error = False, ""
+        return self._reload("Offer saved." if editing else "Offer drafted.")
+
+
+def day_of(value: date) -> str:
+    """A date as the page writes days (``format.day``'s words)."""
+    return day(datetime.combine(value, time(12), tzinfo=UTC))
