@@ -19,6 +19,8 @@ from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role, require
 from flowtrack_ui.core.pipelines.moves import move_stage, withdraw
 from flowtrack_ui.core.privacy import audit, erase, export, retention
+from flowtrack_ui.core.scheduling import availability
+from flowtrack_ui.core.scheduling import links as scheduling_links
 from flowtrack_ui.core.talent import search, tags
 
 from .conftest import PASSWORD, make_candidate
@@ -106,6 +108,11 @@ def _do(action: Action, w, who, *, foreign: bool = False):
             return mail_templates.list_templates(db, who), mail_templates.get_template(db, who, made.id)
         return mail_templates.update_template(db, who, made.id, {**_TEMPLATE, "name": "After the interview"})
     if action in INVITED_ROLE:
+    if action is Action.SEND_SCHEDULING_LINKS:
+        fields = {"interviewer_ids": [acme.manager.user_id], "video_url": "https://meet.example.com/x"}
+        return scheduling_links.create_link(db, who, app.id, fields)
+    if action is Action.SET_OWN_AVAILABILITY:
+        return availability.save(db, who, {"start": "08:00"})
         return invitations.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     if action is Action.READ_TEAM:
         return team.team(db, who)
@@ -214,6 +221,9 @@ def test_other_company_staff_get_not_found(world, role, action):
         with pytest.raises(NotFound):
             _do(action, world, who, foreign=True)
     assert _snapshot(world["db"]) == before
+    elif action is Action.SET_OWN_AVAILABILITY:  # only ever one's own hours
+        availability.save(world["db"], who, {"start": "07:00"})
+        assert availability.get(world["db"], world["acme"].recruiter).start == "09:00"
 
 
 def test_candidate_sees_only_own_applications(world):

@@ -167,6 +167,8 @@ def save(db: Database, principal: Principal, fields: Mapping[str, object]) -> Av
         password = validation.text(
             fields.get("caldav_password"), "CalDAV password", max_len=500, required=False
         )
+        if not url and password:
+            raise InvalidInput("Give the CalDAV address with the password.")
         if not url:
             changes.update(caldav_url="", caldav_username="", caldav_password_sealed="")
         else:

@@ -139,6 +139,14 @@ def _calendars(client: DAVClient, url: str) -> list[Any]:
     return found
 
 
+def _target(found: list[Any], url: str) -> Any:
+    """Where a booked interview goes: the calendar the address names, else the account's first."""
+    for cal in found:
+        if str(cal.url).rstrip("/") == url.rstrip("/"):
+            return cal
+    return found[0]
+
+
 def caldav_busy(
     url: str, username: str, password: str, start: datetime, end: datetime, zone: str
 ) -> list[Interval]:
@@ -179,7 +187,7 @@ def put_event(url: str, username: str, password: str, ics_text: str) -> None:
         del cal["METHOD"]
     try:
         with _client(url, username, password) as client:
-            _calendars(client, url)[0].add_event(cal.to_ical().decode())
+            _target(_calendars(client, url), url).add_event(cal.to_ical().decode())
     except Exception as exc:
         raise CalendarUnavailable(f"the event could not be written ({type(exc).__name__})") from exc
 
