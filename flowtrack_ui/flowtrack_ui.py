@@ -31,7 +31,9 @@ from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.listing import list_page
 from flowtrack_ui.pages.overview import overview_page
 from flowtrack_ui.pages.profile import profile_page
+from flowtrack_ui.pages.sso import sso_complete_page
 from flowtrack_ui.pages.talent import talent_page
+from flowtrack_ui.pages.webhooks import webhooks_page
 from flowtrack_ui.pages.work import work_page
 from flowtrack_ui.state.account import AccountState
 from flowtrack_ui.state.analytics import AnalyticsState
@@ -47,9 +49,11 @@ from flowtrack_ui.state.listing import ListState
 from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.profile import ProfileState
 from flowtrack_ui.state.session import SessionState
+from flowtrack_ui.state.sso import SsoState
 from flowtrack_ui.state.stale_state import ForgetStaleStates
 from flowtrack_ui.state.talent import TalentState
 from flowtrack_ui.state.tracker import TrackerState
+from flowtrack_ui.state.webhooks import WebhooksState
 from flowtrack_ui.state.work import WorkState
 
 _settings = get_settings()
@@ -129,6 +133,10 @@ app.add_page(
     route="/email-templates",
     title="Email templates · FlowTrack",
     on_load=EmailTemplatesState.load,
+)
+app.add_page(webhooks_page, route="/webhooks", title="Webhooks · FlowTrack", on_load=WebhooksState.load)
+app.add_page(
+    sso_complete_page, route="/sso-complete", title="Single sign-on · FlowTrack", on_load=SsoState.complete
 )
 app.add_page(
     tracker_page, route="/my-applications", title="My applications · FlowTrack", on_load=TrackerState.load

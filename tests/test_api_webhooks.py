@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.models import AuditEvent
 from flowtrack_ui.core.webhooks.delivery import WebhookSender
 
 from .conftest import make_candidate, make_company
@@ -78,6 +80,12 @@ def test_register_deliver_log_and_redeliver(world, monkeypatch):
 
     assert c.delete(f"/api/webhooks/{hook['id']}", headers=rec).status_code == 204
     assert c.get("/api/webhooks", headers=rec).json() == []
+    with db.session() as s:
+        audited = s.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [a.action for a in audited if a.action.startswith("webhook.")] == [
+        "webhook.created", "webhook.redelivered", "webhook.deleted",
+    ]  # fmt: skip
+    assert all(a.actor_id == acme.recruiter.user_id and secret not in a.details for a in audited)
 
 
 def test_only_recruiters_and_never_another_company(world, monkeypatch):

@@ -6,7 +6,7 @@ import pytest
 
 from flowtrack_ui.core import audit as audit_log
 from flowtrack_ui.core import jobs, queries
-from flowtrack_ui.core.accounts import api_tokens, invitations, team, two_factor
+from flowtrack_ui.core.accounts import api_tokens, invitations, sso, team, two_factor
 from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.applications.from_talent_pool import add_to_job
@@ -22,6 +22,7 @@ from flowtrack_ui.core.privacy import audit, erase, export, retention
 from flowtrack_ui.core.scheduling import availability
 from flowtrack_ui.core.scheduling import links as scheduling_links
 from flowtrack_ui.core.talent import search, tags
+from flowtrack_ui.core.webhooks import endpoints as webhook_endpoints
 
 from .conftest import PASSWORD, make_candidate
 
@@ -107,12 +108,12 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         if action is Action.READ_EMAIL_TEMPLATES:
             return mail_templates.list_templates(db, who), mail_templates.get_template(db, who, made.id)
         return mail_templates.update_template(db, who, made.id, {**_TEMPLATE, "name": "After the interview"})
-    if action in INVITED_ROLE:
     if action is Action.SEND_SCHEDULING_LINKS:
         fields = {"interviewer_ids": [acme.manager.user_id], "video_url": "https://meet.example.com/x"}
         return scheduling_links.create_link(db, who, app.id, fields)
     if action is Action.SET_OWN_AVAILABILITY:
         return availability.save(db, who, {"start": "08:00"})
+    if action in INVITED_ROLE:
         return invitations.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     if action is Action.READ_TEAM:
         return team.team(db, who)
@@ -125,6 +126,13 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return audit_log.events(db, who)
     if action is Action.MANAGE_OWN_CREDENTIALS:
         return api_tokens.create(db, who, "script", ["read"]), two_factor.status(db, who)
+    if action is Action.MANAGE_WEBHOOKS:
+        hook = {"url": "https://93.184.216.34/hook", "events": ["application.created"]}
+        made = webhook_endpoints.create_endpoint(db, acme.recruiter, hook)
+        listed = webhook_endpoints.list_endpoints(db, who)
+        return listed, webhook_endpoints.deliveries(db, who, made.endpoint.id)
+    if action is Action.CONFIGURE_SSO:
+        return (sso.get_config(db, who),)
     raise AssertionError(action)
 
 
@@ -135,6 +143,7 @@ OWN_COMPANY = (
     Action.SET_SECURITY_POLICY,
     Action.READ_AUDIT_LOG,
     Action.MANAGE_OWN_CREDENTIALS,
+    Action.CONFIGURE_SSO,
 )
 
 
@@ -212,6 +221,9 @@ def test_other_company_staff_get_not_found(world, role, action):
             assert not any(m.email.endswith("@acme.test") for m in seen.members)
         if action is Action.READ_AUDIT_LOG:
             assert all("acme" not in row.target for row in seen)
+    elif action is Action.SET_OWN_AVAILABILITY:  # only ever one's own hours
+        availability.save(world["db"], who, {"start": "07:00"})
+        assert availability.get(world["db"], world["acme"].recruiter).start == "09:00"
     elif action in INVITED_ROLE:
         inv = invitations.invite_staff(world["db"], who, "someone@globex.test", INVITED_ROLE[action])
         user = invitations.accept_invitation(world["db"], inv.token, "long enough pw", "Some One")
@@ -221,9 +233,6 @@ def test_other_company_staff_get_not_found(world, role, action):
         with pytest.raises(NotFound):
             _do(action, world, who, foreign=True)
     assert _snapshot(world["db"]) == before
-    elif action is Action.SET_OWN_AVAILABILITY:  # only ever one's own hours
-        availability.save(world["db"], who, {"start": "07:00"})
-        assert availability.get(world["db"], world["acme"].recruiter).start == "09:00"
 
 
 def test_candidate_sees_only_own_applications(world):

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from flowtrack_ui.core.accounts import invitations, sso
-from flowtrack_ui.core.models import CompanySso, SsoLogin, User
+from flowtrack_ui.core.models import AuditEvent, CompanySso, SsoLogin, User
 
 from .conftest import PASSWORD, make_candidate, make_company
 from .oidc_support import sign_in_at_provider, start_provider
@@ -70,6 +70,8 @@ def test_a_recruiter_signs_in_through_the_provider(world, provider):
     assert "s3cret" not in str(config)
     with db.session() as s:
         assert "s3cret" not in s.exec(select(CompanySso)).one().client_secret_sealed
+        (audited,) = s.exec(select(AuditEvent).where(AuditEvent.action == "sso.configured")).all()
+        assert audited.actor_id == acme.recruiter.user_id and "s3cret" not in audited.details
 
     authorize = _start(c)
     query = parse_qs(urlsplit(authorize).query)

@@ -19,7 +19,7 @@ from flowtrack_ui.core.accounts import sso
 from flowtrack_ui.core.errors import DomainError, NotFound
 from flowtrack_ui.core.settings import get_settings
 
-from .deps import Caller, Db
+from .deps import Caller, ClientAddress, Db
 from .errors import errors
 from .schemas import FromView, TokenOut
 
@@ -82,16 +82,16 @@ def get_sso(caller: Caller, db: Db) -> SsoConfigOut:
 
 
 @router.put("", response_model=SsoConfigOut, responses=errors(401, 403, 422))
-def put_sso(body: SsoConfigIn, caller: Caller, db: Db) -> SsoConfigOut:
+def put_sso(body: SsoConfigIn, caller: Caller, db: Db, client: ClientAddress) -> SsoConfigOut:
     """Recruiters: set the provider. 422 when its discovery document does not answer, a domain is
     not a domain, or "SSO only" would lock the caller out."""
-    return _out(sso.set_config(db, caller, body.model_dump()))
+    return _out(sso.set_config(db, caller, body.model_dump(), client))
 
 
 @router.delete("", status_code=204, responses=errors(401, 403, 404))
-def delete_sso(caller: Caller, db: Db) -> None:
+def delete_sso(caller: Caller, db: Db, client: ClientAddress) -> None:
     """Recruiters: turn single sign-on off."""
-    sso.remove_config(db, caller)
+    sso.remove_config(db, caller, client)
 
 
 @exchange_router.post("/exchange", response_model=TokenOut, responses=errors(401, 422))

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from flowtrack_ui.core.webhooks import endpoints, events, targets
 
-from .deps import Caller, Db
+from .deps import Caller, ClientAddress, Db
 from .errors import errors
 from .schemas import FromView
 
@@ -87,23 +87,23 @@ def list_events(caller: Caller) -> list[EventOut]:
 
 
 @router.post("", response_model=NewWebhookOut, status_code=201, responses=errors(401, 403, 422))
-def create_webhook(body: WebhookIn, caller: Caller, db: Db) -> NewWebhookOut:
+def create_webhook(body: WebhookIn, caller: Caller, db: Db, client: ClientAddress) -> NewWebhookOut:
     """Recruiters: register an endpoint. 422 when its URL is not https, or its host resolves to a
     private, loopback or link-local address. The answer holds the signing secret, once."""
-    made = endpoints.create_endpoint(db, caller, body.model_dump())
+    made = endpoints.create_endpoint(db, caller, body.model_dump(), client)
     return NewWebhookOut(webhook=WebhookOut.model_validate(made.endpoint), secret=made.secret)
 
 
 @router.delete("/{webhook_id}", status_code=204, responses=errors(401, 403, 404, 422))
-def delete_webhook(webhook_id: int, caller: Caller, db: Db) -> None:
+def delete_webhook(webhook_id: int, caller: Caller, db: Db, client: ClientAddress) -> None:
     """Recruiters: the endpoint and its log go."""
-    endpoints.delete_endpoint(db, caller, webhook_id)
+    endpoints.delete_endpoint(db, caller, webhook_id, client)
 
 
 @router.post("/{webhook_id}/enable", response_model=WebhookOut, responses=errors(401, 403, 404, 422))
-def enable_webhook(webhook_id: int, caller: Caller, db: Db) -> WebhookOut:
+def enable_webhook(webhook_id: int, caller: Caller, db: Db, client: ClientAddress) -> WebhookOut:
     """Recruiters: turn back on an endpoint that was disabled after failing for days."""
-    return WebhookOut.model_validate(endpoints.enable_endpoint(db, caller, webhook_id))
+    return WebhookOut.model_validate(endpoints.enable_endpoint(db, caller, webhook_id, client))
 
 
 @router.get(
@@ -128,6 +128,8 @@ def list_deliveries(
     status_code=202,
     responses=errors(401, 403, 404, 422),
 )
-def redeliver(webhook_id: int, delivery_id: int, caller: Caller, db: Db) -> DeliveryOut:
+def redeliver(
+    webhook_id: int, delivery_id: int, caller: Caller, db: Db, client: ClientAddress
+) -> DeliveryOut:
     """Recruiters: send a delivery again now (same body and id)."""
-    return DeliveryOut.model_validate(endpoints.redeliver(db, caller, webhook_id, delivery_id))
+    return DeliveryOut.model_validate(endpoints.redeliver(db, caller, webhook_id, delivery_id, client))

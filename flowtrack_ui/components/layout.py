@@ -26,6 +26,7 @@ def nav_links() -> rx.Component:
                     _link("Analytics", "/analytics", "nav-analytics"),
                     _link("Careers site", "/careers-settings", "nav-careers-settings"),
                     _link("Email templates", "/email-templates", "nav-email-templates"),
+                    _link("Webhooks", "/webhooks", "nav-webhooks"),
                     spacing="4",
                 ),
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.forms import auth_card, error_callout, field, label
+from flowtrack_ui.components.sso import sso_sign_in
 from flowtrack_ui.state.auth import AuthState
 
 
@@ -57,6 +58,7 @@ def login_page() -> rx.Component:
             ),
             on_submit=AuthState.login,
         ),
+        sso_sign_in(),
         rx.text(
             "New here? ",
             rx.link("Create a candidate account", href="/signup" + AuthState.next_suffix, underline="always"),

@@ -23,6 +23,7 @@ import hashlib
 import ipaddress
 import re
 import secrets
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,7 +31,6 @@ from urllib.parse import urlsplit
 
 import httpx
 from authlib.common.security import generate_token  # type: ignore[import-untyped]
-from authlib.integrations.httpx_client import OAuth2Client  # type: ignore[import-untyped]
 from authlib.oidc.core import CodeIDToken  # type: ignore[import-untyped]
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -38,7 +38,7 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 from sqlmodel import Session, select
 
-from .. import security, validation
+from .. import audit, security, validation
 from ..db import Database
 from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
 from ..models import Company, CompanySso, Invitation, SsoLogin, SsoTicket, User
@@ -46,6 +46,10 @@ from ..permissions import STAFF_ROLES, Action, Principal, Role, require
 from ..sealed import seal, unseal
 from . import email_ownership
 from .users import add_user
+
+with warnings.catch_warnings():  # Authlib would rather see httpx2 (not released as stable): httpx is fine
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.httpx_client import OAuth2Client  # type: ignore[import-untyped]
 
 LOGIN_TTL = timedelta(minutes=10)
 TICKET_TTL = timedelta(minutes=2)
@@ -185,7 +189,9 @@ def get_config(db: Database, principal: Principal) -> SsoConfigView | None:
         return _config_view(row, company) if row and company else None
 
 
-def set_config(db: Database, principal: Principal, fields: object) -> SsoConfigView:
+def set_config(
+    db: Database, principal: Principal, fields: object, client: str | None = None
+) -> SsoConfigView:
     """Set the provider: its discovery document is fetched first, so a wrong URL is refused now.
     The client secret is stored sealed; leaving it empty keeps the stored one."""
     require(principal, Action.CONFIGURE_SSO)
@@ -213,6 +219,11 @@ def set_config(db: Database, principal: Principal, fields: object) -> SsoConfigV
             row.client_secret_sealed = seal(secret)
         s.add(row)
         s.flush()
+        shown = {
+            "issuer_url": issuer_url, "client_id": client_id, "domains": domains,
+            "secret_changed": bool(secret), "allow_domain_join": allow_join, "sso_only": sso_only,
+        }  # fmt: skip
+        audit.record(s, principal, "sso.configured", f"provider {issuer_url}", shown, client)
         company = s.get(Company, company_id)
         assert company is not None
         return _config_view(row, company)
@@ -226,7 +237,9 @@ def _keep_a_way_in(s: Session, principal: Principal, domains: list[str]) -> None
         )
 
 
-def set_sso_only(db: Database, principal: Principal, sso_only: bool) -> SsoConfigView:
+def set_sso_only(
+    db: Database, principal: Principal, sso_only: bool, client: str | None = None
+) -> SsoConfigView:
     """Turn "SSO only" on or off (``PUT /api/company/security`` too); needs a provider first."""
     require(principal, Action.CONFIGURE_SSO)
     with db.session(write=True) as s:
@@ -240,12 +253,15 @@ def set_sso_only(db: Database, principal: Principal, sso_only: bool) -> SsoConfi
         row.sso_only, row.updated_at = bool(sso_only), datetime.now(UTC)
         s.add(row)
         s.flush()
+        audit.record(
+            s, principal, "sso.only_changed", f"provider {row.issuer_url}", {"sso_only": row.sso_only}, client
+        )
         company = s.get(Company, row.company_id)
         assert company is not None
         return _config_view(row, company)
 
 
-def remove_config(db: Database, principal: Principal) -> None:
+def remove_config(db: Database, principal: Principal, client: str | None = None) -> None:
     """Turn single sign-on off: staff sign in with their passwords (or reset them) again."""
     require(principal, Action.CONFIGURE_SSO)
     with db.session(write=True) as s:
@@ -253,6 +269,7 @@ def remove_config(db: Database, principal: Principal) -> None:
         if row is None:
             raise NotFound("This company has no single sign-on.")
         s.delete(row)
+        audit.record(s, principal, "sso.removed", f"provider {row.issuer_url}", {}, client)
 
 
 def password_refused(s: Session, user: User) -> str | None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from .. import validation
+from .. import audit, validation
 from ..db import Database
 from ..errors import InvalidInput, NotFound
 from ..models import WebhookDelivery, WebhookEndpoint
@@ -135,7 +135,9 @@ def _endpoint(s: Session, principal: Principal, endpoint_id: object) -> WebhookE
     return row
 
 
-def create_endpoint(db: Database, principal: Principal, fields: object) -> NewEndpoint:
+def create_endpoint(
+    db: Database, principal: Principal, fields: object, client: str | None = None
+) -> NewEndpoint:
     """Register a URL for events; the secret that signs its deliveries is returned once."""
     require(principal, Action.MANAGE_WEBHOOKS)
     if not isinstance(fields, dict):
@@ -166,6 +168,7 @@ def create_endpoint(db: Database, principal: Principal, fields: object) -> NewEn
         )
         s.add(row)
         s.flush()
+        audit.record(s, principal, "webhook.created", f"webhook {row.id} {url}", {"events": chosen}, client)
         return NewEndpoint(endpoint=_view(row), secret=secret)
 
 
@@ -181,16 +184,21 @@ def list_endpoints(db: Database, principal: Principal) -> list[EndpointView]:
         return [_view(r, pending.get(r.id or 0, 0)) for r in rows]
 
 
-def delete_endpoint(db: Database, principal: Principal, endpoint_id: object) -> None:
+def delete_endpoint(
+    db: Database, principal: Principal, endpoint_id: object, client: str | None = None
+) -> None:
     """The endpoint and its log go; nothing more is sent to it."""
     require(principal, Action.MANAGE_WEBHOOKS)
     with db.session(write=True) as s:
         row = _endpoint(s, principal, endpoint_id)
         s.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == row.id))
         s.delete(row)
+        audit.record(s, principal, "webhook.deleted", f"webhook {row.id} {row.url}", {}, client)
 
 
-def enable_endpoint(db: Database, principal: Principal, endpoint_id: object) -> EndpointView:
+def enable_endpoint(
+    db: Database, principal: Principal, endpoint_id: object, client: str | None = None
+) -> EndpointView:
     """Turn a disabled endpoint back on (after the receiver is fixed); events from now on go to it."""
     require(principal, Action.MANAGE_WEBHOOKS)
     targets.check_target(_url_of(db, principal, endpoint_id))
@@ -199,6 +207,7 @@ def enable_endpoint(db: Database, principal: Principal, endpoint_id: object) -> 
         row.disabled_at, row.disabled_reason, row.failing_since = None, None, None
         s.add(row)
         s.flush()
+        audit.record(s, principal, "webhook.enabled", f"webhook {row.id} {row.url}", {}, client)
         return _view(row, _pending(s, [row.id or 0]).get(row.id or 0, 0))
 
 
@@ -225,7 +234,9 @@ def deliveries(
         return [delivery_view(d) for d in found]
 
 
-def redeliver(db: Database, principal: Principal, endpoint_id: object, delivery_id: object) -> DeliveryView:
+def redeliver(
+    db: Database, principal: Principal, endpoint_id: object, delivery_id: object, client: str | None = None
+) -> DeliveryView:
     """Send an event again, now: a new delivery with the same body (and ``id``, so a receiver that
     already has it can tell), outside the application's order."""
     require(principal, Action.MANAGE_WEBHOOKS)
@@ -251,4 +262,6 @@ def redeliver(db: Database, principal: Principal, endpoint_id: object, delivery_
         )
         s.add(again)
         s.flush()
+        target = f"webhook {endpoint.id} {endpoint.url}"
+        audit.record(s, principal, "webhook.redelivered", target, {"event_id": original.event_id}, client)
         return delivery_view(again)
