@@ -192,14 +192,34 @@ def fresh_pg_database(pg_admin) -> Iterator[str]:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture
-def pg_db(pg_admin) -> Database:
-    """A brand-new PostgreSQL database, migrated, dropped afterwards."""
+@pytest.fixture(scope="session")
+def pg_template(pg_admin) -> Iterator[str]:
+    """A PostgreSQL database migrated once per test process: each test's database is a copy of it
+    (``CREATE DATABASE … TEMPLATE``), far quicker than running every migration again."""
     with fresh_pg_database(pg_admin) as url:
         upgrade(url)
-        db = Database(url)
+        # Nobody may be connected to a template while it is copied.
+        with pg_admin.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": url.rsplit("/", 1)[1]},
+            )
+        yield url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def pg_db(pg_admin, pg_template) -> Database:
+    """A brand-new PostgreSQL database, migrated (a copy of the migrated template), dropped afterwards."""
+    name = "flowtrack_t_" + uuid.uuid4().hex[:12]
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+    db = Database(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
+    try:
         yield db
+    finally:
         db.dispose()
+        with pg_admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 REDIS_URL = os.environ.get("FLOWTRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
