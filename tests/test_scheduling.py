@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -130,7 +131,8 @@ def test_suggested_slots_honour_calendars_feeds_and_unknown(db, team, dav):
         "mornings",
         vevent(
             "mornings",
-            f"DTSTART:{day - timedelta(days=5):%Y%m%d}T000000Z\nDTEND:{day - timedelta(days=5):%Y%m%d}T120000Z\nRRULE:FREQ=DAILY",
+            f"DTSTART:{day - timedelta(days=5):%Y%m%d}T000000Z\n"
+            f"DTEND:{day - timedelta(days=5):%Y%m%d}T120000Z\nRRULE:FREQ=DAILY",
         ),
     )
     dav.put(
@@ -138,7 +140,8 @@ def test_suggested_slots_honour_calendars_feeds_and_unknown(db, team, dav):
         "away",
         vevent(
             "away",
-            f"DTSTART;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}\nDTEND;VALUE=DATE:{day + timedelta(days=2):%Y%m%d}",
+            f"DTSTART;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}\n"
+            f"DTEND;VALUE=DATE:{day + timedelta(days=2):%Y%m%d}",
         ),
     )
     dav.put(
@@ -399,3 +402,40 @@ def test_rest_routes(db, team):
     assert c.post(f"/api/scheduling/{token}/cancel").json()["state"] == "open"
     assert c.get("/api/scheduling/" + "a" * 43).status_code == 404
     assert c.get("/api/scheduling/bad token!").status_code in (404, 422)
+
+
+def test_the_schedule_page_books_moves_and_cancels_without_javascript(db, team):
+    acme, app = team
+    made = link_for(db, acme, app)
+    c = TestClient(create_api(lambda: db))
+    r = c.get(f"/schedule/{made.token}?tz=America/Sao_Paulo")
+    assert r.status_code == 200 and "Acme Engineer at Acme" in r.text and "America/Sao_Paulo" in r.text
+    assert (
+        r.headers["Referrer-Policy"] == "no-referrer"
+        and "script-src 'self'" in r.headers["Content-Security-Policy"]
+    )
+    for secret in ("@acme.test", "Recruiter", "Manager", "meet.example.com", "cand@example.com", "Casey Candidate"):
+        assert secret not in r.text
+    first = links.view(db, made.token).slots[0]
+    local = first.start.astimezone(ZoneInfo("America/Sao_Paulo"))
+    assert f'value="{first.start.isoformat()}"' in r.text and f"{local:%H:%M}–" in r.text
+    r = c.post(
+        f"/schedule/{made.token}/book",
+        data={"start": first.start.isoformat(), "tz": "America/Sao_Paulo"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == f"/schedule/{made.token}?tz=America/Sao_Paulo"
+    r = c.get(r.headers["location"])
+    assert (
+        "Your interview is booked" in r.text
+        and f"{local:%H:%M}" in r.text
+        and "Cancel my interview" in r.text
+    )
+    # another candidate's link for the same panel: the time is gone, the page comes back with fresh ones (409)
+    other = make_candidate(db, "other@example.com", "Olga Other")
+    second = link_for(db, acme, apply(db, other, acme.job_id))
+    r = c.post(f"/schedule/{second.token}/book", data={"start": first.start.isoformat(), "tz": "UTC"})
+    assert r.status_code == 409 and "no longer available" in r.text and 'name="start"' in r.text
+    r = c.post(f"/schedule/{made.token}/cancel", data={"tz": "UTC"}, follow_redirects=True)
+    assert r.status_code == 200 and "Choose a time" in r.text
+    assert c.get("/schedule/" + "b" * 43).status_code == 404

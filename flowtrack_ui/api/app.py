@@ -16,6 +16,7 @@ from flowtrack_ui.core.settings import PROJECT_ROOT
 from flowtrack_ui.site import apply as careers_apply
 from flowtrack_ui.site import offer as offer_page
 from flowtrack_ui.site import routes as careers_site
+from flowtrack_ui.site import schedule as schedule_page
 
 from . import (
     analytics,
@@ -112,6 +113,7 @@ def create_api(db_provider: Callable[[], Database] = default_database) -> FastAP
     api.include_router(tokens.router)
     api.include_router(scheduling.router)  # /api/scheduling/slots before /api/scheduling/{token}
     api.include_router(offer_page.router)  # the candidate's offer page, /offer/{token}
+    api.include_router(schedule_page.router)  # the candidate's self-scheduling page, /schedule/{token}
     api.include_router(careers_apply.router)  # the job page's apply form (before the site's catch-all)
     api.include_router(careers_site.router)  # the careers site's HTML and XML, before Reflex's pages
 

@@ -102,6 +102,7 @@ class LinkPage:
     can_change: bool = False
     expires_at: datetime | None = None
     some_unknown: bool = False  # a calendar could not be read: fewer times than usual
+    company_slug: str = ""  # its careers site's colours and logo (public already)
     notes: tuple[str, ...] = field(default=())
 
 
@@ -332,14 +333,17 @@ def view(db: Database, token: object, now: datetime | None = None) -> LinkPage:
         _sender(s, link)
         app = existing(s, Application, link.application_id)
         job = existing(s, Job, app.job_id)
-        company = existing(s, Company, job.company_id).name
+        firm = existing(s, Company, job.company_id)
+        company, slug = firm.name, firm.slug
         names = tuple(
             mail_values.first_name(u.full_name)
             for u in s.exec(select(User).where(User.id.in_(_ids(link)))).all()  # type: ignore[union-attr]
         )
         iv = _interview(s, link)
         state = _state(link, iv, now)
-    page = LinkPage(company, job.title, names, link.duration_minutes, state, expires_at=link.expires_at)
+    page = LinkPage(
+        company, job.title, names, link.duration_minutes, state, expires_at=link.expires_at, company_slug=slug
+    )
     if state == "expired":
         return page
     slots, unknown = _open_slots(db, link, now, iv.id if iv else None)
