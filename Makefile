@@ -49,6 +49,11 @@ $(AXE):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
+# pg_dump and pg_restore for the backup round trip (tests/test_backup.py) and `manage backup`.
+/usr/bin/pg_dump:
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client >/dev/null
+
 # A real IMAP server for the reply tests (tests/imap_support.py starts its own, on loopback).
 /usr/sbin/dovecot:
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -66,7 +71,7 @@ run: setup
 	$(PY) -m flowtrack_ui.manage setup
 	$(PY) -m flowtrack_ui.serve
 
-test: setup /usr/bin/chromium /usr/sbin/dovecot $(AXE)
+test: setup /usr/bin/chromium /usr/sbin/dovecot /usr/bin/pg_dump $(AXE)
 	$(PY) -m pytest
 
 # Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (about 15 min).
