@@ -789,6 +789,9 @@ def test_job_page_response_shows_the_form_again_with_errors(db, acme):
     assert page.findtext(".//title") == "Acme Engineer at Acme"
     assert "Casey Keeps" in r.text and "That address was refused." in r.text
     assert page.xpath("//input[@name='source']/@value") == ["meetup"]
+    # Without scripts the page opens at its top: a link there leads to what to fix.
+    assert page.xpath("//*[@data-testid='apply-pending']/a/@href") == ["#apply-errors"]
+    assert page.xpath("//*[@id='apply-errors']") and not page.xpath("//a[@class='button'][@href='#apply']")
     # Shown again at once, never redirected, even from a former address or with only the id.
     with db.session(write=True) as s:
         company = s.get(Company, acme.recruiter.company_id)
