@@ -33,6 +33,7 @@ from flowtrack_ui.pages.overview import overview_page
 from flowtrack_ui.pages.profile import profile_page
 from flowtrack_ui.pages.sso import sso_complete_page
 from flowtrack_ui.pages.talent import talent_page
+from flowtrack_ui.pages.team import team_page
 from flowtrack_ui.pages.webhooks import webhooks_page
 from flowtrack_ui.pages.work import work_page
 from flowtrack_ui.state.account import AccountState
@@ -52,6 +53,7 @@ from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.sso import SsoState
 from flowtrack_ui.state.stale_state import ForgetStaleStates
 from flowtrack_ui.state.talent import TalentState
+from flowtrack_ui.state.team import TeamPageState
 from flowtrack_ui.state.tracker import TrackerState
 from flowtrack_ui.state.webhooks import WebhooksState
 from flowtrack_ui.state.work import WorkState
@@ -115,6 +117,7 @@ app.add_page(
     on_load=AuthState.load_track,
 )
 app.add_page(account_page, route="/account", title="Account · FlowTrack", on_load=AccountState.load)
+app.add_page(team_page, route="/team", title="Team · FlowTrack", on_load=TeamPageState.load)
 app.add_page(work_page, route="/work", title="My work · FlowTrack", on_load=WorkState.load)
 app.add_page(jobs_page, route="/jobs", title="Jobs · FlowTrack", on_load=StaffJobsState.load)
 app.add_page(board_page, route="/board", title="Board · FlowTrack", on_load=BoardState.load)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from flowtrack_ui.components.credentials import credentials_section
 from flowtrack_ui.components.forms import error_callout, field, form_dialog, label
 from flowtrack_ui.components.layout import page
+from flowtrack_ui.components.scheduling import calendar_settings
 from flowtrack_ui.core.time_zones import zone_names
 from flowtrack_ui.state.account import AccountState
 
@@ -20,7 +22,9 @@ def account_page() -> rx.Component:
             rx.text(AccountState.user_name, " · ", AccountState.user_email, color_scheme="gray"),
             rx.cond(~AccountState.email_confirmed, _confirm_email()),
             _time_zone(),
+            rx.cond(~AccountState.is_candidate, calendar_settings()),  # staff: hours and calendar
             rx.cond(AccountState.has_password, _change_password(), _choose_password()),
+            credentials_section(),
             rx.cond(AccountState.is_candidate, _your_data()),
             spacing="4",
         ),

@@ -36,29 +36,49 @@ def new_password_field(label: str = "Password") -> rx.Component:
     )
 
 
+def _second_step() -> rx.Component:
+    """Two-factor sign-in: the password was right; now a code from the app (or a recovery code)."""
+    return rx.form(
+        rx.vstack(
+            rx.text("Enter the 6-digit code from your authenticator app.", size="2"),
+            field(
+                "Authentication code",
+                "code",
+                "text",
+                auto_complete="one-time-code",
+                input_mode="numeric",
+                required=True,
+                max_length=40,
+                auto_focus=True,
+                placeholder="123456",
+            ),
+            rx.text(
+                "Lost your phone? Enter one of your recovery codes instead (each works once).",
+                size="1",
+                color_scheme="gray",
+            ),
+            error_callout(AuthState.error),
+            _submit("Verify and sign in", "login-code-submit"),
+            rx.button(
+                "Use another account",
+                type="button",
+                variant="ghost",
+                size="2",
+                on_click=AuthState.restart_login,
+            ),
+            spacing="3",
+        ),
+        on_submit=AuthState.login_code,
+        reset_on_submit=True,
+    )
+
+
 def login_page() -> rx.Component:
     return auth_card(
         "Sign in",
         "Recruiters, hiring managers and candidates all sign in here.",
-        rx.form(
-            rx.vstack(
-                field(
-                    "Email",
-                    "email",
-                    "email",
-                    placeholder="you@example.com",
-                    auto_complete="username",
-                    required=True,
-                ),
-                field("Password", "password", "password", auto_complete="current-password", required=True),
-                error_callout(AuthState.error),
-                _submit("Sign in", "login-submit"),
-                rx.link("Forgot your password?", href="/forgot-password", size="2"),
-                spacing="3",
-            ),
-            on_submit=AuthState.login,
-        ),
-        sso_sign_in(),
+        rx.cond(AuthState.needs_code, _second_step(), _password_step()),
+        rx.cond(AuthState.needs_code, rx.fragment(), sso_sign_in()),
         rx.text(
             "New here? ",
             rx.link("Create a candidate account", href="/signup" + AuthState.next_suffix, underline="always"),
@@ -67,6 +87,27 @@ def login_page() -> rx.Component:
             ".",
             size="2",
         ),
+    )
+
+
+def _password_step() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            field(
+                "Email",
+                "email",
+                "email",
+                placeholder="you@example.com",
+                auto_complete="username",
+                required=True,
+            ),
+            field("Password", "password", "password", auto_complete="current-password", required=True),
+            error_callout(AuthState.error),
+            _submit("Sign in", "login-submit"),
+            rx.link("Forgot your password?", href="/forgot-password", size="2"),
+            spacing="3",
+        ),
+        on_submit=AuthState.login,
     )
 
 

@@ -7,9 +7,16 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from flowtrack_ui.core.accounts import email_ownership, invitations, password_reset, sign_in, sign_up
+from flowtrack_ui.core.accounts import (
+    email_ownership,
+    invitations,
+    password_reset,
+    sign_in,
+    sign_up,
+    two_factor,
+)
 from flowtrack_ui.core.careers.slugs import MAX_SLUG, slug_from_name
-from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.errors import DomainError, Unauthenticated
 from flowtrack_ui.core.permissions import ROLE_LABELS, Role
 from flowtrack_ui.core.settings import get_settings
 
@@ -45,6 +52,10 @@ class AuthState(SessionState):
     # Company sign-up: the careers page's address, made from the name until edited by hand.
     signup_slug: str = ""
     signup_slug_edited: bool = False
+    # Two-factor sign-in: the password was right, the code is asked next (the challenge stays
+    # on the server, for 5 minutes).
+    needs_code: bool = False
+    _challenge: str = ""
 
     @rx.var
     def careers_prefix(self) -> str:
@@ -74,6 +85,14 @@ class AuthState(SessionState):
         p = self.principal()
         self._remember(p)
         self.error = ""
+        self.needs_code, self._challenge = False, ""
+        if p.must_enrol_2fa:  # the company requires a second factor: enrolling comes first
+            return [
+                rx.redirect("/account#two-factor"),
+                rx.toast.info(
+                    "Your company requires two-factor sign-in: set it up to continue.", duration=8000
+                ),
+            ]
         target = _safe_next(self.router.url.query_parameters.get("next")) or HOME_BY_ROLE[p.role]
         return [rx.redirect(target), rx.toast.success(f"Welcome, {self.user_name}!")]
 
@@ -96,8 +115,27 @@ class AuthState(SessionState):
                 db(), str(form.get("email", "")), str(form.get("password", "")), self._client()
             )
             return self._signed_in(token)
+        except two_factor.SecondFactorRequired as step:
+            self.needs_code, self._challenge, self.error = True, step.challenge_token, ""
         except DomainError as exc:
             self.error = exc.message
+
+    @rx.event
+    def login_code(self, form: dict):
+        """The second step: a code from the authenticator app, or a recovery code."""
+        try:
+            token = two_factor.finish_sign_in(
+                db(), self._challenge, str(form.get("code", "")), self._client()
+            )
+            return self._signed_in(token)
+        except DomainError as exc:
+            self.error = exc.message
+            if isinstance(exc, Unauthenticated):  # the challenge expired: start again
+                self.needs_code, self._challenge = False, ""
+
+    @rx.event
+    def restart_login(self):
+        self.needs_code, self._challenge, self.error = False, "", ""
 
     @rx.event
     def signup(self, form: dict):

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flowtrack_ui.core.changes import default_feed
-from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.errors import DomainError, Unauthenticated
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.state.reflex_internals import token_manager
 
@@ -144,6 +144,11 @@ async def follow(
                         return None
                     try:
                         topic_for()
+                    except Unauthenticated as exc:
+                        # The session ended meanwhile (signed out, deactivated): the open page goes
+                        # to sign-in at once, its data forgotten, instead of showing what it held.
+                        refuse = getattr(state, "refuse", None)
+                        return refuse(exc) if refuse is not None else None
                     except DomainError:
                         return None
                     if changed and not woke and read_mark is not None and sub.covered_by(read_mark()):
