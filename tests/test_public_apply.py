@@ -804,6 +804,8 @@ def test_the_form_post_answers_303_and_a_refusal_keeps_the_values(db, acme):
     thanks = c.get(r.headers["location"])
     assert thanks.status_code == 200 and "We emailed you a link" in thanks.text and "7 days" in thanks.text
     assert "jade@example.com" not in thanks.text
+    styles = lxml.html.fromstring(thanks.text).xpath("//head/link[@rel='stylesheet']/@href")
+    assert [h.split("?")[0] for h in styles] == ["/careers/assets/site.css", "/careers/assets/apply.css"]
     with db.session() as s:
         assert tuple(s.exec(select(Application.source, Application.source_detail)).one()) == (
             "link",
