@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.forms import error_callout, field, form_dialog, label
+from flowtrack_ui.components.scheduling import link_dialog, send_link_button, suggested_slots
 from flowtrack_ui.state.application_team import (
     ActivityRow,
     ColleagueRow,
@@ -15,6 +16,7 @@ from flowtrack_ui.state.application_team import (
 from flowtrack_ui.state.application_team import (
     TeamState as T,
 )
+from flowtrack_ui.state.scheduling import SlotsState
 
 RECOMMENDATION_COLOR = {"strong_no": "red", "no": "orange", "yes": "green", "strong_yes": "grass"}
 ACTIVITY_ICON = {
@@ -117,12 +119,17 @@ def interviews_panel() -> rx.Component:
                 rx.spacer(),
                 rx.cond(
                     T.can_schedule,
-                    rx.button(
-                        rx.icon("calendar-plus", size=16),
-                        "Schedule",
-                        size="2",
-                        on_click=T.open_schedule,
-                        data_testid="schedule-interview",
+                    rx.hstack(
+                        send_link_button(),  # scheduling: the candidate books their own time
+                        rx.button(
+                            rx.icon("calendar-plus", size=16),
+                            "Schedule",
+                            size="2",
+                            on_click=T.open_schedule,
+                            data_testid="schedule-interview",
+                        ),
+                        link_dialog(),
+                        spacing="2",
                     ),
                 ),
                 width="100%",
@@ -268,6 +275,7 @@ def schedule_dialog() -> rx.Component:
             min=15,
             max=480,
             step=15,
+            on_change=SlotsState.set_duration,
         ),
         field(
             "Location",
@@ -291,8 +299,10 @@ def schedule_dialog() -> rx.Component:
                 c.name,
                 name="interviewer_" + c.id.to_string(),
                 default_checked=T.form_interviewers.contains(c.id),
+                on_change=lambda on: SlotsState.toggle(c.id, on),
             ),
         ),
+        suggested_slots(),  # scheduling: free times of the ticked interviewers; a click fills the form
         error_callout(T.schedule_error),
         on_submit=T.save_interview,
         open=T.schedule_open,
