@@ -6,44 +6,27 @@ from fastapi import APIRouter, File, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from flowtrack_ui.core.careers import settings as careers
-from flowtrack_ui.core.careers.settings import CareersSettings
 from flowtrack_ui.core.errors import InvalidInput, TooLarge
 from flowtrack_ui.core.files.images import MAX_LOGO_BYTES
 
 from .deps import Caller, Db
 from .errors import errors
-from .schemas import CareersIn, CareersLinkIO, CareersOut
+from .schemas import CareersIn, CareersOut
 
 router = APIRouter(prefix="/api/company", tags=["company"])
-
-
-def careers_out(c: CareersSettings) -> CareersOut:
-    return CareersOut(
-        company_name=c.company_name,
-        slug=c.slug,
-        about=c.about,
-        accent_color=c.accent_color,
-        links=[CareersLinkIO(label=link.label, url=link.url) for link in c.links],
-        logo_url=c.logo_url or None,
-        careers_url=c.careers_url,
-        embed_script=c.embed_script,
-        embed_iframe=c.embed_iframe,
-        old_slugs=list(c.old_slugs),
-        can_edit=c.can_edit,
-    )
 
 
 @router.get("/careers", response_model=CareersOut, responses=errors(401, 403))
 def get_careers(caller: Caller, db: Db) -> CareersOut:
     """Staff of the company: the careers site's settings, its address and the embed snippets."""
-    return careers_out(careers.get_careers(db, caller))
+    return CareersOut.model_validate(careers.get_careers(db, caller))
 
 
 @router.put("/careers", response_model=CareersOut, responses=errors(401, 403, 409, 422))
 def put_careers(body: CareersIn, caller: Caller, db: Db) -> CareersOut:
     """Recruiters: fields left out (or null) keep their value. 409 when another company holds (or held) the
     slug; the company's own old slugs may be taken back."""
-    return careers_out(
+    return CareersOut.model_validate(
         careers.update_careers(db, caller, body.model_dump(exclude_unset=True, exclude_none=True))
     )
 
@@ -63,10 +46,10 @@ async def put_logo(caller: Caller, db: Db, file: UploadFile | None = File(defaul
     re-encoded to a PNG of at most 512 px a side by a worker process, off the event loop. A refused
     file keeps the current logo."""
     data = await _read_logo(file)
-    return careers_out(await run_in_threadpool(careers.set_logo, db, caller, data))
+    return CareersOut.model_validate(await run_in_threadpool(careers.set_logo, db, caller, data))
 
 
 @router.delete("/logo", response_model=CareersOut, responses=errors(401, 403))
 def delete_logo(caller: Caller, db: Db) -> CareersOut:
     """Recruiters: the careers site goes without a logo."""
-    return careers_out(careers.remove_logo(db, caller))
+    return CareersOut.model_validate(careers.remove_logo(db, caller))
