@@ -22,15 +22,24 @@ os.environ["FLOWTRACK_JWT_SECRET"] = "test-secret-" + uuid.uuid4().hex
 os.environ.pop("FLOWTRACK_DATABASE_URL", None)
 os.environ.setdefault("FLOWTRACK_DEMO", "0")
 
+from passlib.context import CryptContext  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from flowtrack_ui.core import jobs  # noqa: E402
+from flowtrack_ui.core import jobs, security  # noqa: E402
 from flowtrack_ui.core.accounts import invitations, sign_in, sign_up  # noqa: E402
 from flowtrack_ui.core.db import Database  # noqa: E402
 from flowtrack_ui.core.permissions import Principal, Role  # noqa: E402
 from flowtrack_ui.core.schema import upgrade  # noqa: E402
 
 from .e2e_support import ARTIFACTS, CHROMIUM  # noqa: E402
+
+# The tests hash and check thousands of passwords: in this process argon2id runs with small costs
+# (the app servers the browser tests start keep FlowTrack's own). test_accounts checks the
+# production parameters on the context kept here.
+PRODUCTION_PASSWORD_HASHING = security._pwd
+security._pwd = CryptContext(
+    schemes=["argon2"], argon2__type="ID", argon2__memory_cost=256, argon2__time_cost=1, argon2__parallelism=1
+)
 
 PG_ADMIN_URL = os.environ.get("FLOWTRACK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery"

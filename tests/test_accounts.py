@@ -31,6 +31,15 @@ def test_passwords_are_argon2_hashes(db, candidate):
     assert user.password_hash.startswith("$argon2id$")
 
 
+def test_passwords_are_hashed_with_owasps_argon2id_baseline():
+    """19 MiB, 2 passes, 1 lane (the tests themselves hash with smaller costs: conftest.py)."""
+    from .conftest import PRODUCTION_PASSWORD_HASHING
+
+    stored = PRODUCTION_PASSWORD_HASHING.hash("correct horse battery")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert PRODUCTION_PASSWORD_HASHING.verify("correct horse battery", stored)
+
+
 def test_public_signup_never_makes_staff(db):
     for role in ("recruiter", "hiring_manager", "admin"):
         with pytest.raises(Forbidden) as err:
