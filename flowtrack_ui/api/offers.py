@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -154,7 +154,9 @@ def _pdf(named: tuple[str, bytes]) -> Response:
     )
 
 
-PDF = {200: {"content": {"application/pdf": {}}, "description": "The letter as a PDF"}}
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "The letter as a PDF"}
+}
 
 # --- templates ------------------------------------------------------------------------------
 
@@ -290,7 +292,9 @@ def withdraw_offer(offer_id: int, body: ReasonIn, caller: Caller, db: Db) -> Off
 
 # --- the candidate's link -------------------------------------------------------------------
 
-GONE = {410: {"description": "The offer was withdrawn, revised, answered or has expired"}}
+GONE: dict[int | str, dict[str, Any]] = {
+    410: {"description": "The offer was withdrawn, revised, answered or has expired"}
+}
 
 
 @router.get("/api/offer-links/{token}", response_model=PublicOfferOut, responses={**GONE, **errors(404, 422)})

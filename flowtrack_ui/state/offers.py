@@ -162,7 +162,7 @@ class OfferState(ApplicationState):
                 stage = workflow.hired_stage(db(), me, self.app_id)
             except DomainError:
                 stage = None
-            if stage and stage != self.stage:
+            if stage and stage == self.advance_to:  # only where Hired is the next move
                 self.hire_stage = stage
 
     def _reload(self, message: str):
@@ -253,7 +253,7 @@ class OfferState(ApplicationState):
             ChoiceRow(str(t.id), t.name + (" (default)" if t.is_default else ""))
             for t in letters.list_templates(db(), me)
         ]
-        self.staff_choices = [ChoiceRow(str(c.id), c.name) for c in notes.company_colleagues(db(), me)]
+        self.staff_choices = [ChoiceRow(str(c.user_id), c.name) for c in notes.company_colleagues(db(), me)]
 
     @rx.event
     def open_new_offer(self):

@@ -9,6 +9,7 @@ and emailed to the candidate and to the offer's recruiters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -92,6 +93,14 @@ def _by_token(s: Session, token: object, now: datetime) -> Offer:
     return offer
 
 
+_HEADING = re.compile(r"<(/?)h([1-5])>")
+
+
+def _demoted(html: str) -> str:
+    """The letter's headings one level down: the page's own title is its only h1."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}>", html)
+
+
 def _public(s: Session, offer: Offer, token: str, now: datetime) -> PublicOffer:
     app = existing(s, Application, offer.application_id)
     candidate = existing(s, User, app.candidate_id)
@@ -106,7 +115,7 @@ def _public(s: Session, offer: Offer, token: str, now: datetime) -> PublicOffer:
         logo_file_id=company.logo_file_id,
         candidate_name=candidate.full_name,
         job_title=offer.job_title,
-        letter_html=markdown.to_html(letter_markdown(s, offer, issued)),
+        letter_html=_demoted(markdown.to_html(letter_markdown(s, offer, issued))),
         expires_on=offer.expires_on,
         expires_label=letters.long_date(offer.expires_on),
         sent_at=offer.sent_at or now,
