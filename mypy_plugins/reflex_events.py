@@ -32,7 +32,8 @@ from mypy.types import (
     get_proper_type,
 )
 
-APP = "flowtrack_ui"
+# The modules that declare states and pages (a dependency added to a library module trips mypy).
+FIRST_PARTY = ("flowtrack_ui", "tests")
 STATE = "reflex.state.BaseState"
 VARS = "reflex_base.vars"
 VAR = f"{VARS}.base.Var"
@@ -56,7 +57,8 @@ class ReflexEvents(Plugin):
 
     def get_class_attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
         class_name, _, attribute = fullname.rpartition(".")
-        if not class_name.startswith(APP) or attribute.startswith("_"):
+        # Reflex's own states declare their fields as Fields already; backend vars (`_x`) have no Var.
+        if class_name.startswith("reflex") or attribute.startswith("_"):
             return None
         symbol = self.lookup_fully_qualified(class_name)
         if symbol is None or not isinstance(symbol.node, TypeInfo) or not symbol.node.has_base(STATE):
@@ -127,7 +129,7 @@ class ReflexEvents(Plugin):
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
         """The app's modules load Reflex's event module, so the callback type can be named."""
-        if not file.fullname.startswith(APP):
+        if not file.fullname.startswith(FIRST_PARTY):
             return []
         modules = ["base", "number", "sequence", "object"]
         return [(10, CALLBACK.rpartition(".")[0], -1)] + [(10, f"{VARS}.{m}", -1) for m in modules]
