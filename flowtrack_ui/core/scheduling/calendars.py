@@ -123,8 +123,6 @@ def _client(url: str, username: str, password: str) -> DAVClient:
         username=username or None,
         password=password or None,
         timeout=int(TIMEOUT_SECONDS),
-        require_tls=False,
-        enable_rfc6764=False,
     )
 
 
@@ -187,7 +185,7 @@ def put_event(url: str, username: str, password: str, ics_text: str) -> None:
         del cal["METHOD"]
     try:
         with _client(url, username, password) as client:
-            _target(_calendars(client, url), url).add_event(cal.to_ical().decode())
+            _target(_calendars(client, url), url).save_event(cal.to_ical().decode())
     except Exception as exc:
         raise CalendarUnavailable(f"the event could not be written ({type(exc).__name__})") from exc
 
