@@ -10,6 +10,7 @@ from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, EmailRow, H
 from flowtrack_ui.state.colors import CATEGORY_COLORS
 
 from .dnd import board_keys, kanban_board, kanban_card, kanban_column
+from .reject_dialog import reject_dialog
 
 
 def stage_badge(stage, category="") -> rx.Component:
@@ -566,7 +567,26 @@ def history_drawer() -> rx.Component:
 
 
 def ask_dialog() -> rx.Component:
-    """Before a rejection (a standard reason and a note) or a correction (a reason, required)."""
+    """The board's dialogs before a move that asks for words: a correction's reason, and the
+    shared reject dialog (reason, template, when the candidate is emailed, note)."""
+    return rx.fragment(_correction_dialog(), _reject_card_dialog())
+
+
+def _reject_card_dialog() -> rx.Component:
+    return reject_dialog(
+        BoardState,
+        title="Reject " + BoardState.ask_name + "?",
+        open=BoardState.reject_open,
+        on_open_change=BoardState.set_reject_open,
+        on_submit=BoardState.confirm_reject,
+        confirm_label="Reject",
+        ids="card-reject",
+        test_ids={"reason": "reject-standard-reason", "note": "reject-reason", "confirm": "confirm-reject"},
+    )
+
+
+def _correction_dialog() -> rx.Component:
+    """Before a correction (reopen, un-hire, back): a reason, required."""
     is_reject = BoardState.ask_kind == "reject"
     return rx.dialog.root(
         rx.dialog.content(
@@ -590,22 +610,6 @@ def ask_dialog() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    rx.cond(
-                        is_reject,
-                        rx.vstack(
-                            rx.el.label("Reason", html_for="ask-reason", style={"fontSize": "14px"}),
-                            rx.el.select(
-                                rx.el.option("No standard reason", value=""),
-                                rx.foreach(BoardState.reasons, lambda r: rx.el.option(r, value=r)),
-                                id="ask-reason",
-                                name="reason",
-                                data_testid="reject-standard-reason",
-                                style={"width": "100%", "padding": "6px", "borderRadius": "6px"},
-                            ),
-                            spacing="1",
-                            width="100%",
-                        ),
-                    ),
                     rx.el.label(
                         rx.cond(BoardState.ask_reason == "required", "Reason (required)", "Note (optional)"),
                         html_for="ask-note",

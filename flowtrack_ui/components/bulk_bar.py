@@ -10,6 +10,8 @@ import reflex as rx
 from flowtrack_ui.state.bulk import BulkFailureRow, JobChoice
 from flowtrack_ui.state.format import counted
 
+from .reject_dialog import reject_dialog
+
 _FIELD = {"width": "100%", "padding": "6px", "borderRadius": "6px", "fontSize": "14px"}
 _LABEL = {"fontSize": "14px", "fontWeight": "500"}
 
@@ -169,83 +171,24 @@ def _buttons(label: Any, test_id: str, danger: bool = False) -> rx.Component:
     )
 
 
-def _when(value: str, label: str, checked: bool = False) -> rx.Component:
-    return rx.el.label(
-        rx.el.input(
-            type="radio", name="when", value=value, default_checked=checked, data_testid="when-" + value
-        ),
-        " " + label,
-        style={"display": "flex", "gap": "6px", "alignItems": "center", "fontSize": "14px"},
-    )
-
-
 def bulk_reject_dialog(S: Any) -> rx.Component:
-    """A standard reason, a note, and when the candidates are emailed (held until then)."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Reject " + counted(S.selected.length(), "application") + "?"),
-            rx.dialog.description(
-                "The reason and the note stay with your team; the candidates never see them. "
-                "Each email is held until the time you choose, and Undo cancels it.",
-                size="2",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.el.label("Reason", html_for="bulk-reason", style=_LABEL),
-                    rx.el.select(
-                        rx.el.option("No standard reason", value=""),
-                        rx.foreach(S.bulk_reasons, lambda r: rx.el.option(r, value=r)),
-                        id="bulk-reason",
-                        name="reason",
-                        data_testid="bulk-reason",
-                        style=_FIELD,
-                    ),
-                    rx.el.label("Note (optional)", html_for="bulk-note", style=_LABEL),
-                    rx.text_area(
-                        id="bulk-note", name="note", width="100%", max_length=2000, data_testid="bulk-note"
-                    ),
-                    rx.el.fieldset(
-                        rx.el.legend("Email the candidates", style=_LABEL),
-                        _when("undo", "After the undo window", checked=True),
-                        _when("1d", "In 1 day"),
-                        _when("2d", "In 2 days"),
-                        rx.el.div(
-                            _when("days", "In"),
-                            rx.el.input(
-                                type="number",
-                                name="days",
-                                min="1",
-                                max="365",
-                                default_value="3",
-                                aria_label="Number of days before the email",
-                                data_testid="bulk-days",
-                                style={
-                                    "width": "72px",
-                                    "padding": "4px 6px",
-                                    "borderRadius": "6px",
-                                    "border": "1px solid var(--gray-a8)",
-                                },
-                            ),
-                            rx.text("days", size="2", as_="span"),
-                            style={"display": "flex", "gap": "6px", "alignItems": "center"},
-                        ),
-                        _when("never", "Don't email"),
-                        style={"border": "none", "padding": 0, "margin": 0, "display": "grid", "gap": "6px"},
-                    ),
-                    _error(S),
-                    _buttons(
-                        "Reject " + counted(S.selected.length(), "application"), "bulk-confirm-reject", True
-                    ),
-                    spacing="3",
-                    padding_top="12px",
-                    align="start",
-                ),
-                on_submit=S.bulk_reject,
-            ),
-            max_width="480px",
-        ),
+    """The shared reject dialog for the selection: a reason, a template, when the candidates are
+    emailed (held until then) and a note."""
+    return reject_dialog(
+        S,
+        title="Reject " + counted(S.selected.length(), "application") + "?",
         open=S.bulk_reject_open,
         on_open_change=S.set_bulk_reject_open,
+        on_submit=S.bulk_reject,
+        confirm_label="Reject " + counted(S.selected.length(), "application"),
+        ids="bulk-reject",
+        test_ids={
+            "reason": "bulk-reason",
+            "note": "bulk-note",
+            "days": "bulk-days",
+            "confirm": "bulk-confirm-reject",
+        },
+        plural=True,
     )
 
 

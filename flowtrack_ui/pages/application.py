@@ -9,6 +9,7 @@ from flowtrack_ui.components.board import stage_badge, tag_badges
 from flowtrack_ui.components.conversation import compose_dialog, conversation_panel
 from flowtrack_ui.components.layout import empty_block, loading_block, page
 from flowtrack_ui.components.offers import offer_dialog, offer_panel
+from flowtrack_ui.components.reject_dialog import reject_dialog
 from flowtrack_ui.components.team import interviews_panel, notes_and_feed, schedule_dialog, scorecard_dialog
 from flowtrack_ui.state.application import ActMove, AnswerRow, DuplicateRow
 from flowtrack_ui.state.application import ApplicationState as S
@@ -413,46 +414,15 @@ def _error():
 
 
 def _reject_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Reject " + S.name + "?"),
-            rx.dialog.description(
-                "The reason and the note stay with your team; the candidate never sees them. "
-                "Their email waits until the undo window is over.",
-                size="2",
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.el.label("Reason", html_for="act-reason", style=_LABEL),
-                    rx.el.select(
-                        rx.el.option("No standard reason", value=""),
-                        rx.foreach(S.reject_reasons, lambda r: rx.el.option(r, value=r)),
-                        id="act-reason",
-                        name="reason",
-                        style=_FIELD,
-                        data_testid="act-reason",
-                    ),
-                    rx.el.label("Note (optional)", html_for="act-reject-note", style=_LABEL),
-                    rx.text_area(
-                        id="act-reject-note",
-                        name="note",
-                        width="100%",
-                        max_length=2000,
-                        data_testid="act-note-text",
-                    ),
-                    _error(),
-                    _dialog_buttons("Reject", "act-confirm-reject", danger=True),
-                    spacing="3",
-                    padding_top="3",
-                    align="start",
-                ),
-                on_submit=S.confirm_reject,
-                reset_on_submit=False,
-            ),
-            max_width="460px",
-        ),
+    return reject_dialog(
+        S,
+        title="Reject " + S.name + "?",
         open=S.reject_open,
         on_open_change=S.set_reject_open,
+        on_submit=S.confirm_reject,
+        confirm_label="Reject",
+        ids="act-reject",
+        test_ids={"reason": "act-reason", "note": "act-note-text", "confirm": "act-confirm-reject"},
     )
 
 

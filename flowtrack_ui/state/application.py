@@ -19,13 +19,14 @@ from flowtrack_ui.core.applications.listing import ListingQuery
 from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidInput
 from flowtrack_ui.core.files.file_types import LABELS, PDF
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, Role, may
-from flowtrack_ui.core.pipelines import moves, rejection_reasons
+from flowtrack_ui.core.pipelines import moves
 from flowtrack_ui.core.privacy.erase import shown_email
 from flowtrack_ui.core.talent import tags
 
 from .format import day
 from .listing import PARAMS, application_href, list_href
 from .profile import size_label
+from .reject import RejectTerms
 from .session import SessionState, db
 
 
@@ -84,7 +85,7 @@ def _context(params: dict[str, str], stage: str) -> tuple[str, ListingQuery, dic
         return None
 
 
-class ApplicationState(SessionState):
+class ApplicationState(SessionState, RejectTerms):
     app_id: int = 0
     not_found: str = ""
     loading: bool = True
@@ -126,8 +127,7 @@ class ApplicationState(SessionState):
     # The stage the act buttons were read for: a move made elsewhere (the live watch updates
     # ``stage``) leaves them stale until they are read again, and the core refuses a stale move.
     acts_stage: str = ""
-    reject_open: bool = False
-    reject_reasons: list[str] = []
+    reject_open: bool = False  # the shared reject dialog; its choices are RejectTerms'
     ask_open: bool = False
     ask_target: str = ""
     ask_kind: str = ""
@@ -259,25 +259,40 @@ class ApplicationState(SessionState):
         where = f"in {query.stage}" if origin == "board" and query.stage else "in the list"
         self.position_label = f"{place.position:,} of {place.total:,} {where}"
 
-    def _move(self, target: str, note: str | None = None, reason: str | None = None, asked: bool = False):
-        """Every move of this page goes through the core's move_stage, like a drop on the board."""
+    def _move(
+        self,
+        target: str,
+        note: str | None = None,
+        reason: str | None = None,
+        asked: bool = False,
+        terms: dict | None = None,
+    ):
+        """Every move of this page goes through the core's move_stage, like a drop on the board;
+        a rejection from the reject dialog (``terms``) through ``moves.reject``."""
         try:
-            moved = moves.move_stage(
-                db(),
-                self.principal(),
-                self.app_id,
-                target,
-                expected_stage=self.acts_stage or self.stage,
-                note=note,
-                reason=reason,
-            )
+            expected = self.acts_stage or self.stage
+            if terms is not None:
+                moved = moves.reject(db(), self.principal(), self.app_id, expected_stage=expected, **terms)
+            else:
+                moved = moves.move_stage(
+                    db(),
+                    self.principal(),
+                    self.app_id,
+                    target,
+                    expected_stage=expected,
+                    note=note,
+                    reason=reason,
+                )
         except ConcurrentUpdate as exc:
             self.stage, self.ask_open, self.reject_open = exc.current, False, False
             self._load_actions()
             return rx.toast.warning(f"Someone else moved this application first; it is now in {exc.current}.")
         except InvalidInput as exc:
             if asked:
-                self.ask_error = exc.message
+                if terms is not None:
+                    self.reject_error = exc.message
+                else:
+                    self.ask_error = exc.message
                 return None
             return self.refuse(exc)
         except DomainError as exc:
@@ -337,11 +352,11 @@ class ApplicationState(SessionState):
 
     @rx.event
     def open_reject(self):
-        """Reject…: the company's standard reasons, read when the dialog opens."""
+        """Reject…: the company's reasons and rejection templates, read when the dialog opens."""
         if not self.can_reject:
             return rx.toast.info("This application cannot be rejected from its stage.")
         try:
-            self.reject_reasons = rejection_reasons.list_reasons(db(), self.principal())
+            self._load_reject_options()
         except DomainError as exc:
             return self.refuse(exc)
         self.ask_error, self.reject_open = "", True
@@ -353,17 +368,16 @@ class ApplicationState(SessionState):
 
     @rx.event
     def confirm_reject(self, form: dict):
-        """A standard reason and a note; the candidate's email waits out the undo window."""
-        if not isinstance(form, dict):
-            self.ask_error = "The form could not be read; please try again."
+        """The reject dialog: a reason, a template, when the candidate is emailed, a note."""
+        terms = self._reject_terms(form)
+        if isinstance(terms, str):
+            self.reject_error = terms
             return None
-        reason = str(form.get("reason") or "").strip() or None
-        note = str(form.get("note") or "").strip() or None
-        target = self._reject_stage
-        if not target:
+        if not self._reject_stage:
             self.reject_open = False
             return rx.toast.info("This application cannot be rejected from its stage.")
-        return self._move(target, note=note, reason=reason, asked=True)
+        self.reject_error = ""
+        return self._move(self._reject_stage, asked=True, terms=terms)
 
     @rx.event
     def undo(self):

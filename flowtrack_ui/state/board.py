@@ -210,6 +210,8 @@ class BoardState(SessionState, BulkActions):
     ask_target: str = ""
     ask_error: str = ""
     reasons: list[str] = []
+    # The shared reject dialog (components/reject_dialog.py) for one card: its choices are RejectTerms'.
+    reject_open: bool = False
 
     @rx.event
     def load(self):
@@ -223,6 +225,7 @@ class BoardState(SessionState, BulkActions):
         except ValueError:
             self.job_id = 0
         self.search, self.per_stage, self.detail_open, self.ask_open = "", PAGE, False, False
+        self.reject_open = False
         self._shown = {}
         self.reasons = []
         self.help_open, self.bulk_reject_open, self.bulk_tag_open, self.bulk_add_open = (
@@ -412,22 +415,27 @@ class BoardState(SessionState, BulkActions):
         note: str | None = None,
         reason: str | None = None,
         asked: bool = False,
+        terms: dict | None = None,
     ):
         """One path for every move (drag, keyboard, menu, dialog): the domain core decides.
 
         ``asked``: the words come from the dialog, which stays open to show the core's refusal of
-        them (a correction without a reason).
+        them (a correction without a reason). ``terms``: a rejection from the reject dialog (its
+        reason, template and when, ``moves.reject``'s words).
         """
         try:
-            moved = moves.move_stage(
-                db(),
-                self.principal(),
-                application_id,
-                target,
-                expected_stage=expected,
-                note=note,
-                reason=reason,
-            )
+            if terms is not None:
+                moved = moves.reject(db(), self.principal(), application_id, expected_stage=expected, **terms)
+            else:
+                moved = moves.move_stage(
+                    db(),
+                    self.principal(),
+                    application_id,
+                    target,
+                    expected_stage=expected,
+                    note=note,
+                    reason=reason,
+                )
         except InvalidTransition as exc:
             self._refresh()
             return [rx.toast.error(exc.message, duration=6000), focus_card(application_id, expected)]
@@ -442,7 +450,10 @@ class BoardState(SessionState, BulkActions):
             ]
         except DomainError as exc:
             if asked and isinstance(exc, InvalidInput):
-                self.ask_open, self.ask_error = True, exc.message
+                if terms is not None:
+                    self.reject_open, self.reject_error = True, exc.message
+                else:
+                    self.ask_open, self.ask_error = True, exc.message
                 return None
             self._refresh()
             return self.refuse(exc)
@@ -484,8 +495,29 @@ class BoardState(SessionState, BulkActions):
         self.ask_from = source or card.stage
         self.ask_target, self.ask_kind, self.ask_error = target, card.kinds[target], ""
         self.ask_reason = card.reasons.get(target, "")
+        if self.ask_kind == "reject":  # the shared reject dialog: reason, template, when, note
+            try:
+                self._load_reject_options()
+            except DomainError as exc:
+                return self.refuse(exc)
+            self.reject_open = True
+            return None
         self.ask_open = True
         return None
+
+    @rx.event
+    def set_reject_open(self, value: bool):
+        self.reject_open = value is True
+
+    @rx.event
+    def confirm_reject(self, form: dict):
+        """The reject dialog's answer for the card it was opened for; the core checks it all."""
+        terms = self._reject_terms(form)
+        if isinstance(terms, str):
+            self.reject_error = terms
+            return None
+        self.reject_open, self.reject_error = False, ""
+        return self._move(self.ask_id, self.ask_target, self.ask_from, asked=True, terms=terms)
 
     @rx.event
     def set_ask_open(self, value: bool):

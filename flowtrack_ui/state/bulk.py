@@ -12,6 +12,7 @@ on and show the answer.
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import reflex as rx
@@ -21,19 +22,14 @@ from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.jobs import list_jobs
 from flowtrack_ui.core.models import TAKES_APPLICATIONS
 from flowtrack_ui.core.permissions import Action, may
-from flowtrack_ui.core.pipelines import rejection_reasons
 from flowtrack_ui.core.talent import tags as talent_tags
 
 from .format import counted
+from .reject import RejectTerms
 from .session import db
 
 if TYPE_CHECKING:
     from flowtrack_ui.core.permissions import Principal
-
-# The reject dialog's "when to email the candidate" choices, as minutes from now; "undo" leaves
-# the core's default (held until the undo window is over), "never" sends nothing.
-WHEN_MINUTES = {"undo": None, "1d": 24 * 60, "2d": 2 * 24 * 60}
-DAY_MINUTES = 24 * 60
 
 # What a summary calls the applications a batch changed, per action.
 DONE = {"move": "moved to {target}", "reject": "rejected", "tag": "tagged", "add_to_job": "added to {target}"}
@@ -70,8 +66,9 @@ def _ids(values: object) -> list[int] | None:
     return found
 
 
-class BulkActions(rx.State, mixin=True):
-    """Selection, the bulk bar's actions, their dialogs and the last batch's summary."""
+class BulkActions(RejectTerms, mixin=True):
+    """Selection, the bulk bar's actions, their dialogs and the last batch's summary; the reject
+    dialog is the shared one (``RejectTerms``, components/reject_dialog.py)."""
 
     selected: list[int] = []
     # Where the next shift-click range starts: the last card (de)selected by itself.
@@ -83,7 +80,6 @@ class BulkActions(rx.State, mixin=True):
     bulk_tag_open: bool = False
     bulk_add_open: bool = False
     bulk_error: str = ""
-    bulk_reasons: list[str] = []
     bulk_tag_suggestions: list[str] = []
     bulk_tag_draft: str = ""
     bulk_jobs: list[JobChoice] = []
@@ -181,11 +177,11 @@ class BulkActions(rx.State, mixin=True):
 
     @rx.event
     def open_bulk_reject(self):
-        """The reject dialog, with the company's standard reasons (read when it opens)."""
+        """The reject dialog, with the company's reasons and rejection templates (read when it opens)."""
         if not self.selected:
             return rx.toast.info("Select the applications to reject first.")
         try:
-            self.bulk_reasons = rejection_reasons.list_reasons(db(), self.principal())
+            self._load_reject_options()
         except DomainError as exc:
             return self.refuse(exc)
         self.bulk_error, self.bulk_reject_open = "", True
@@ -259,7 +255,7 @@ class BulkActions(rx.State, mixin=True):
         try:
             result = bulk_actions.run_bulk(db(), self.principal(), action, ids, **options)
         except DomainError as exc:
-            self.bulk_error = exc.message
+            self.bulk_error = self.reject_error = exc.message
             return self.refuse(exc)
         self.bulk_reject_open = self.bulk_tag_open = self.bulk_add_open = False
         self.bulk_error = ""
@@ -300,27 +296,23 @@ class BulkActions(rx.State, mixin=True):
 
     @rx.event
     def bulk_reject(self, form: dict):
-        """The reject dialog: a standard reason, a note, and when the candidates hear of it."""
-        if not isinstance(form, dict):
-            self.bulk_error = "The form could not be read; please try again."
+        """The reject dialog: a reason, a template, when the candidates hear of it, a note."""
+        terms = self._reject_terms(form)
+        if isinstance(terms, str):
+            self.reject_error = terms
             return None
-        reason = str(form.get("reason") or "").strip() or None
-        note = str(form.get("note") or "").strip() or None
-        when = str(form.get("when") or "undo")
-        options: dict[str, Any] = {"reason": reason, "note": note}
-        if when == "never":
-            options["notify"] = False
-        elif when == "days":
-            days = str(form.get("days") or "").strip()
-            if not days.isdigit() or len(days) > 4:
-                self.bulk_error = "Give the number of days as a whole number, such as 3."
-                return None
-            options["notify"], options["send_in_minutes"] = True, int(days) * DAY_MINUTES
-        elif when in WHEN_MINUTES:
-            options["notify"], options["send_in_minutes"] = True, WHEN_MINUTES[when]
-        else:
-            self.bulk_error = "Choose when to email the candidates."
-            return None
+        options: dict[str, Any] = {
+            "reason_id": terms["reason_id"],
+            "note": terms["note"],
+            "notify": terms.get("notify", True),
+            "template_id": terms.get("template_id"),
+        }
+        if terms.get("send_at") is not None:  # a batch's emails wait from its end: as minutes
+            left = terms["send_at"] - datetime.now(UTC)
+            options["send_in_minutes"] = max(0, int(left.total_seconds() // 60))
+        elif terms.get("send_in_minutes") is not None:
+            options["send_in_minutes"] = terms["send_in_minutes"]
+        self.reject_error = ""
         return self._run("reject", **options)
 
     @rx.event
