@@ -21,7 +21,7 @@ from flowtrack_ui.core.models import Interview, InterviewReminder, OutboxEmail, 
 from flowtrack_ui.core.scheduling import availability, calendars, links, reminders
 
 from .caldav_support import USERS, Feed, radicale, vevent
-from .conftest import PASSWORD, make_candidate
+from .conftest import PASSWORD, make_candidate, make_company
 
 ALWAYS = {"days": [0, 1, 2, 3, 4, 5, 6], "start": "00:00", "end": "24:00", "hours_time_zone": "UTC"}
 
@@ -414,7 +414,14 @@ def test_the_schedule_page_books_moves_and_cancels_without_javascript(db, team):
         r.headers["Referrer-Policy"] == "no-referrer"
         and "script-src 'self'" in r.headers["Content-Security-Policy"]
     )
-    for secret in ("@acme.test", "Recruiter", "Manager", "meet.example.com", "cand@example.com", "Casey Candidate"):
+    for secret in (
+        "@acme.test",
+        "Recruiter",
+        "Manager",
+        "meet.example.com",
+        "cand@example.com",
+        "Casey Candidate",
+    ):
         assert secret not in r.text
     first = links.view(db, made.token).slots[0]
     local = first.start.astimezone(ZoneInfo("America/Sao_Paulo"))
@@ -439,3 +446,35 @@ def test_the_schedule_page_books_moves_and_cancels_without_javascript(db, team):
     r = c.post(f"/schedule/{made.token}/cancel", data={"tz": "UTC"}, follow_redirects=True)
     assert r.status_code == 200 and "Choose a time" in r.text
     assert c.get("/schedule/" + "b" * 43).status_code == 404
+
+
+def test_racing_bookings_on_both_engines(any_db):
+    """Three candidates take the same time at once, on SQLite and PostgreSQL: exactly one wins."""
+    db = any_db
+    acme = make_company(db, "Acme")
+    for who in (acme.recruiter, acme.manager):
+        availability.save(db, who, ALWAYS)
+    tokens = []
+    for n in range(3):
+        person = make_candidate(db, f"racer{n}@example.com", f"Racer {n}")
+        tokens.append(link_for(db, acme, apply(db, person, acme.job_id)).token)
+    slot = links.view(db, tokens[0]).slots[0]
+    barrier = threading.Barrier(len(tokens))
+    results: list[object] = []
+
+    def go(token: str) -> None:
+        barrier.wait()
+        try:
+            results.append(links.book(db, token, slot.start, "UTC"))
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=go, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(isinstance(r, links.LinkPage) for r in results) == 1, results
+    assert sum(isinstance(r, links.SlotTaken) for r in results) == 2, results
+    with db.session() as s:
+        assert len(s.exec(select(Interview).where(Interview.status == "scheduled")).all()) == 1
