@@ -13,10 +13,12 @@ from flowtrack_ui.components.markdown_view import plain_link
 from flowtrack_ui.state.jobs import (
     QUESTION_KIND_LABELS,
     STAGE_CATEGORY_LABELS,
+    STAGE_DELAYS,
     EditorQuestion,
     EditorStage,
     JobRow,
     StaffJobsState,
+    StageEmailOption,
     TemplateOption,
 )
 
@@ -163,8 +165,90 @@ def _questions_editor() -> rx.Component:
     )
 
 
+_SMALL_SELECT = NATIVE_FIELD_STYLE | {"fontSize": "13px", "padding": "2px 6px", "minWidth": "0"}
+
+
+def _email_option(o: StageEmailOption, kind) -> rx.Component:
+    return rx.cond(o.kind == kind, rx.el.option("Email: " + o.name, value=o.id), rx.fragment())
+
+
+def _stage_automation(st: EditorStage, index) -> rx.Component:
+    """What entering the stage does: the name candidates read, and whether, from which template,
+    when and in which hours it emails them. Wraps onto several lines on a phone."""
+    n = (index + 1).to_string()
+    return rx.flex(
+        rx.input(
+            default_value=st.public_name,
+            placeholder=st.public_default,
+            on_blur=lambda v: StaffJobsState.set_stage_public_name(st.key, v),
+            max_length=40,
+            title="The stage's name in candidates' emails and tracker; empty: its category's",
+            aria_label="Name candidates see for stage " + n,
+            size="1",
+            width=["100%", "150px"],
+            data_testid="stage-public-name",
+        ),
+        rx.cond(
+            st.kind != "",
+            rx.el.select(
+                rx.el.option("No email", value="off"),
+                rx.el.option("Email: default template", value="default"),
+                rx.foreach(StaffJobsState.stage_email_options, lambda o: _email_option(o, st.kind)),
+                value=st.email,
+                on_change=lambda v: StaffJobsState.set_stage_email(st.key, v),
+                aria_label="Email the candidate on entering stage " + n,
+                style=_SMALL_SELECT | {"maxWidth": "100%"},
+                data_testid="stage-email",
+            ),
+        ),
+        rx.cond(
+            (st.kind != "") & (st.email != "off"),
+            rx.fragment(
+                rx.el.select(
+                    *[rx.el.option(label, value=value) for value, label in STAGE_DELAYS.items()],
+                    value=st.delay,
+                    on_change=lambda v: StaffJobsState.set_stage_delay(st.key, v),
+                    aria_label="When the email to the candidate leaves, stage " + n,
+                    style=_SMALL_SELECT,
+                    data_testid="stage-delay",
+                ),
+                rx.el.label(
+                    rx.el.input(
+                        type="checkbox",
+                        checked=st.business,
+                        on_change=lambda v: StaffJobsState.set_stage_business(st.key, v),
+                        data_testid="stage-business-hours",
+                    ),
+                    "business hours",
+                    title="Only Monday to Friday, 09:00–17:00 in " + StaffJobsState.business_zone,
+                    style={"display": "flex", "gap": "4px", "alignItems": "center", "fontSize": "13px"},
+                ),
+            ),
+        ),
+        gap="2",
+        wrap="wrap",
+        align="center",
+        width="100%",
+        padding_left=["0", "8px"],
+        data_testid="stage-automation",
+    )
+
+
 def _stage_editor(st: EditorStage, index) -> rx.Component:
-    """One stage: its name, its category (fixed for the applied and final stages), order, remove."""
+    """One stage: its name, its category (fixed for the applied and final stages), order, remove;
+    below, what entering it does for the candidate."""
+    return rx.vstack(
+        _stage_line(st, index),
+        _stage_automation(st, index),
+        key=st.key,
+        spacing="1",
+        width="100%",
+        padding_bottom="6px",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def _stage_line(st: EditorStage, index) -> rx.Component:
     fixed = st.terminal | (st.category == "applied")
     return rx.hstack(
         rx.input(
@@ -254,7 +338,10 @@ def _pipeline_editor() -> rx.Component:
         rx.text("Pipeline", size="2", weight="medium"),
         rx.text(
             "Days: how long an application should wait in a stage at most (optional); "
-            "those waiting longer show on My work.",
+            "those waiting longer show on My work. Below each stage: the name candidates see, and "
+            "whether entering it emails them (business hours: Monday to Friday, 09:00–17:00, "
+            + StaffJobsState.business_zone
+            + ").",
             size="1",
             color_scheme="gray",
         ),

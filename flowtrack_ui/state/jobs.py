@@ -15,6 +15,8 @@ from flowtrack_ui.core.careers.urls import job_path
 from flowtrack_ui.core.collaboration.scorecards import DEFAULT_CRITERIA
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.jobs import DETAIL_DEFAULTS, MAX_DESCRIPTION
+from flowtrack_ui.core.mail import automation
+from flowtrack_ui.core.mail import templates as mail_templates
 from flowtrack_ui.core.models import (
     CLOSED,
     DRAFT,
@@ -33,6 +35,7 @@ from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category, is_terminal
 from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES, new_stage_slot
 from flowtrack_ui.core.settings import get_settings
+from flowtrack_ui.core.views import StageView
 
 from .board import StageCount, stage_counts
 from .colors import JOB_STATUS_COLORS
@@ -86,6 +89,36 @@ class EditorStage:
     category: str
     terminal: bool = False
     target_days: str = ""  # as typed; "" is no target (work.py lists applications past it)
+    # What entering it does (mail/automation.py): the name candidates read ("" : its category's,
+    # shown as the placeholder), its email ("off", "default" or a template id), the delay in
+    # minutes and whether only in business hours. ``kind``: its template kind ("" : no email).
+    public_name: str = ""
+    public_default: str = ""
+    email: str = "off"
+    delay: str = "0"
+    business: bool = False
+    kind: str = ""
+
+
+@dataclasses.dataclass
+class StageEmailOption:
+    """A company email template a stage of ``kind`` may send."""
+
+    kind: str
+    id: str
+    name: str
+
+
+# The email delays the stage editor offers, in minutes (the core takes any up to 30 days).
+STAGE_DELAYS = {
+    "0": "at once",
+    "60": "after 1 hour",
+    "240": "after 4 hours",
+    "1440": "after 1 day",
+    "2880": "after 2 days",
+    "4320": "after 3 days",
+    "10080": "after 1 week",
+}
 
 
 @dataclasses.dataclass
@@ -255,6 +288,8 @@ class StaffJobsState(SessionState):
     form_criteria: str = ""
     _next_key: int = 0
     editor_stages: list[EditorStage] = []
+    stage_email_options: list[StageEmailOption] = []
+    business_zone: str = "UTC"
     template_options: list[TemplateOption] = []
     chosen_template: str = "0"
     _template_stages: dict[str, list[dict]] = {}
@@ -266,14 +301,74 @@ class StaffJobsState(SessionState):
     # --- the pipeline editor ------------------------------------------------------------------
 
     def _stage_row(
-        self, stage_id: int, name: str, category: str, target_days: int | None = None
+        self,
+        stage_id: int,
+        name: str,
+        category: str,
+        target_days: int | None = None,
+        view: StageView | None = None,
     ) -> EditorStage:
         self._next_key += 1
         terminal = is_terminal(category)
         target = "" if target_days is None or terminal else str(target_days)
-        return EditorStage(self._next_key, stage_id, name, category, terminal, target)
+        default_name = automation.shown_name(None, category)
+        if view is None:
+            auto = automation.default_automation(category)
+            public = ""
+        else:
+            auto = automation.StageAutomation(
+                None, view.notify, view.email_template_id, view.email_delay_minutes, view.business_hours_only
+            )
+            public = "" if view.public_name == default_name else view.public_name
+        email = "off"
+        if auto.notify:
+            email = str(auto.email_template_id) if auto.email_template_id else "default"
+        return EditorStage(
+            self._next_key,
+            stage_id,
+            name,
+            category,
+            terminal,
+            target,
+            public_name=public,
+            public_default=default_name,
+            email=email,
+            delay=str(auto.email_delay_minutes),
+            business=auto.business_hours_only,
+            kind=automation.template_kind(category) or "",
+        )
+
+    def _update_stage(self, key: int, **changes: object) -> None:
+        self.editor_stages = [
+            dataclasses.replace(st, **changes) if st.key == key else st  # type: ignore[arg-type]
+            for st in self.editor_stages
+        ]
+
+    @rx.event
+    def set_stage_public_name(self, key: int, value: str):
+        self._update_stage(key, public_name=str(value).strip()[: automation.MAX_PUBLIC_NAME])
+
+    @rx.event
+    def set_stage_email(self, key: int, value: str):
+        """Off, the company's default template of the stage's kind, or a named one (checked on save)."""
+        known = {"off", "default"} | {o.id for o in self.stage_email_options}
+        self._update_stage(key, email=value if value in known else "off")
+
+    @rx.event
+    def set_stage_delay(self, key: int, value: str):
+        self._update_stage(key, delay=value if value in STAGE_DELAYS else "0")
+
+    @rx.event
+    def set_stage_business(self, key: int, value: bool):
+        self._update_stage(key, business=value is True)
 
     def _load_templates(self) -> None:
+        self.stage_email_options = [
+            StageEmailOption(t.kind, str(t.id), t.name)
+            for t in mail_templates.list_templates(db(), self.principal())
+            if t.id is not None
+        ]
+        self.business_zone = automation.company_time_zone(db(), self.principal())
         found = templates.list_templates(db(), self.principal())
         self._template_stages = {str(t.id): list(t.stages) for t in found}
         self.template_options = [
@@ -310,9 +405,18 @@ class StaffJobsState(SessionState):
 
     @rx.event
     def set_stage_category(self, key: int, category: str):
+        """A new category; a named template of the old kind gives way to the new kind's default."""
         if category in STAGE_CATEGORY_LABELS:
             self.editor_stages = [
-                dataclasses.replace(st, category=category) if st.key == key and not st.terminal else st
+                dataclasses.replace(
+                    st,
+                    category=category,
+                    kind=automation.template_kind(category) or "",
+                    public_default=automation.shown_name(None, category),
+                    email="default" if st.email not in ("off", "default") else st.email,
+                )
+                if st.key == key and not st.terminal
+                else st
                 for st in self.editor_stages
             ]
 
@@ -350,6 +454,11 @@ class StaffJobsState(SessionState):
                 "name": st.name,
                 "category": st.category,
                 "target_days": st.target_days or None,
+                "public_name": st.public_name,
+                "notify": st.email != "off" and bool(st.kind),
+                "email_template_id": int(st.email) if st.email.isdigit() else None,
+                "email_delay_minutes": int(st.delay) if st.delay.isdigit() else 0,
+                "business_hours_only": st.business,
             }
             for st in self.editor_stages
         ]
@@ -579,7 +688,7 @@ class StaffJobsState(SessionState):
             return self.refuse(exc)
         self.template_message, self.chosen_template = "", ""
         self.editor_stages = [
-            self._stage_row(st.id, st.name, st.category, st.target_days) for st in job.stages
+            self._stage_row(st.id, st.name, st.category, st.target_days, st) for st in job.stages
         ]
         self.editor_open = True
         return None

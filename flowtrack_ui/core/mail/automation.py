@@ -108,7 +108,8 @@ def parse_automation(
         given = validation.text(
             raw.get("public_name"), f"{where}: the public name", max_len=MAX_PUBLIC_NAME, required=False
         )
-        public = given or None
+        # The category's own name is the default, not a name of the stage's own.
+        public = given if given and given != public_stage_name(category) else None
     notify = current.notify
     template_id = current.email_template_id
     if "email_template_id" in raw:
