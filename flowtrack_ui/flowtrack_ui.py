@@ -29,9 +29,10 @@ from flowtrack_ui.pages.email_templates import email_templates_page
 from flowtrack_ui.pages.home import home_page
 from flowtrack_ui.pages.jobs import jobs_page
 from flowtrack_ui.pages.listing import list_page
+from flowtrack_ui.pages.offer_templates import offer_templates_page
 from flowtrack_ui.pages.overview import overview_page
 from flowtrack_ui.pages.profile import profile_page
-from flowtrack_ui.pages.sso import sso_complete_page
+from flowtrack_ui.pages.sso import sso_complete_page, sso_settings_page
 from flowtrack_ui.pages.talent import talent_page
 from flowtrack_ui.pages.team import team_page
 from flowtrack_ui.pages.webhooks import webhooks_page
@@ -47,10 +48,11 @@ from flowtrack_ui.state.conversation import ConversationState
 from flowtrack_ui.state.email_templates import EmailTemplatesState
 from flowtrack_ui.state.jobs import StaffJobsState
 from flowtrack_ui.state.listing import ListState
+from flowtrack_ui.state.offer_templates import OfferTemplatesState
 from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.profile import ProfileState
 from flowtrack_ui.state.session import SessionState
-from flowtrack_ui.state.sso import SsoState
+from flowtrack_ui.state.sso import SsoSettingsState, SsoState
 from flowtrack_ui.state.stale_state import ForgetStaleStates
 from flowtrack_ui.state.talent import TalentState
 from flowtrack_ui.state.team import TeamPageState
@@ -142,6 +144,12 @@ app.add_page(
     sso_complete_page, route="/sso-complete", title="Single sign-on · FlowTrack", on_load=SsoState.complete
 )
 app.add_page(
+    sso_settings_page,
+    route="/single-sign-on",
+    title="Single sign-on · FlowTrack",
+    on_load=SsoSettingsState.load,
+)
+app.add_page(
     tracker_page, route="/my-applications", title="My applications · FlowTrack", on_load=TrackerState.load
 )
 app.add_page(profile_page, route="/profile", title="Profile · FlowTrack", on_load=ProfileState.load)
@@ -150,4 +158,10 @@ app.add_page(
     route="/application",
     title="Application · FlowTrack",
     on_load=[ApplicationState.load, TeamState.load_team, ConversationState.load_conversation],
+)
+app.add_page(
+    offer_templates_page,
+    route="/offer-templates",
+    title="Offer letters · FlowTrack",
+    on_load=OfferTemplatesState.load,
 )

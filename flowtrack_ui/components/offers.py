@@ -128,7 +128,7 @@ def _buttons() -> rx.Component:
                 ),
             ),
         ),
-        gap="2",
+        spacing="2",
         wrap="wrap",
         align="center",
     )

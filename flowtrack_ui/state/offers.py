@@ -99,7 +99,8 @@ class OfferState(ApplicationState):
 
     @rx.var
     def can_create_offer(self) -> bool:
-        return self.can_write_offers and not self.offer_open
+        """A first offer, or a new one after a declined, withdrawn or expired one (not after a signature)."""
+        return self.can_write_offers and not self.offer_open and self.offer_status != "accepted"
 
     @rx.var
     def chain_ids(self) -> list[str]:

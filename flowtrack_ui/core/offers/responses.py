@@ -39,7 +39,7 @@ from .workflow import (
 
 MAX_REASON = 2_000
 CONSENT = (
-    "I agree that typing my full name below is my electronic signature, and that by signing I accept "
+    "I agree that typing my full name above is my electronic signature, and that by signing I accept "
     "this offer on the terms of the letter above."
 )
 SHOWN = (SENT, ACCEPTED, DECLINED, EXPIRED)
