@@ -12,6 +12,7 @@ from flowtrack_ui.state.tracker import (
     StepRow,
     TimelineRow,
     TrackedApplication,
+    TrackedOffer,
     TrackerState,
     UpcomingInterview,
 )
@@ -126,9 +127,31 @@ def upcoming_interview(i: ObjectVar[UpcomingInterview]) -> rx.Component:
     )
 
 
+def tracked_offer(o: ObjectVar[TrackedOffer]) -> rx.Component:
+    """An offer sent to the candidate: its page (server-rendered) holds the letter and the answer."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("file-text")),
+        rx.vstack(
+            rx.text(rx.text.span("Offer: ", weight="bold"), o.title),
+            rx.text(o.status),
+            rx.el.a(
+                rx.cond(o.waiting, "Read the offer and answer", "Open the offer"),
+                href=o.link,
+                reload_document=True,
+                style={"color": "var(--accent-11)", "textDecoration": "underline"},
+            ),
+            spacing="1",
+        ),
+        color_scheme=rx.cond(o.waiting, "green", "gray"),
+        width="100%",
+        data_testid="tracked-offer",
+    )
+
+
 def tracker_page() -> rx.Component:
     return page(
         rx.heading("My applications", size="7", padding_bottom="4"),
+        rx.vstack(rx.foreach(TrackerState.offers, tracked_offer), width="100%", padding_bottom="3"),
         rx.vstack(rx.foreach(TrackerState.upcoming, upcoming_interview), width="100%", padding_bottom="3"),
         rx.cond(
             TrackerState.loading,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 
 import reflex as rx
 
 from flowtrack_ui.core import live_access, queries
 from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.errors import DomainError
+from flowtrack_ui.core.offers import responses as offer_responses
 from flowtrack_ui.core.permissions import Role
 from flowtrack_ui.core.pipelines import moves
 from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category
@@ -74,8 +75,22 @@ class UpcomingInterview:
     duration: int
 
 
+@dataclasses.dataclass
+class TrackedOffer:
+    """An offer sent to the candidate (core/offers/responses.my_offers): never its approvals."""
+
+    title: str  # "Designer at Acme"
+    status: str  # "Waiting for your answer until …", "Accepted", …
+    link: str
+    waiting: bool
+
+
+OFFER_WORDS = {"accepted": "You accepted it", "declined": "You declined it", "expired": "It has expired"}
+
+
 class TrackerState(SessionState):
     applications: list[TrackedApplication] = []
+    offers: list[TrackedOffer] = []
     upcoming: list[UpcomingInterview] = []
     loading: bool = True
     _watch_gen: int = 0
@@ -133,6 +148,17 @@ class TrackerState(SessionState):
             for m in mine
         ]
         titles = {m.id: f"{m.job_title} at {m.company_name}" for m in mine}
+        self.offers = [
+            TrackedOffer(
+                title=f"{o.job_title} at {o.company_name}",
+                status=OFFER_WORDS.get(
+                    o.status, f"Open until {day_of_offer(o.expires_on)}: read it and answer"
+                ),
+                link=o.link,
+                waiting=o.status == "sent",
+            )
+            for o in offer_responses.my_offers(db(), self.principal())
+        ]
         self.upcoming = [
             UpcomingInterview(
                 job_title=titles.get(i.application_id, ""),
@@ -157,3 +183,8 @@ class TrackerState(SessionState):
         self._refresh()
         # The job's own name of its withdrawn stage is internal: the candidate reads plain words.
         return rx.toast.success("Your application is withdrawn.")
+
+
+def day_of_offer(value: date) -> str:
+    """An offer's last day in the tracker's words for days."""
+    return value.strftime("%b %d, %Y").replace(" 0", " ")
