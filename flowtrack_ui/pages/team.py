@@ -87,7 +87,7 @@ def _member(m: MemberItem) -> rx.Component:
         align=rx.breakpoints(initial="start", sm="center"),
         justify="between",
         width="100%",
-        padding_y="3",
+        padding_y="12px",
         border_bottom="1px solid var(--gray-a5)",
         data_testid="member",
         data_email=m.email,
@@ -138,7 +138,7 @@ def _invitation(i: InvitationItem) -> rx.Component:
         justify="between",
         align=rx.breakpoints(initial="start", sm="center"),
         width="100%",
-        padding_y="2",
+        padding_y="8px",
         border_bottom="1px solid var(--gray-a5)",
         data_testid="invitation",
     )
@@ -218,10 +218,11 @@ def _security() -> rx.Component:
         rx.text(
             "Members without it are asked to set it up at their next sign-in and can do nothing else "
             "until they have. ",
-            rx.cond(
-                T.staff_without_2fa > 0,
+            rx.match(
+                T.staff_without_2fa,
+                (0, "Every active member has."),
+                (1, "1 active member has not yet."),
                 T.staff_without_2fa.to_string() + " active members have not yet.",
-                "Every active member has.",
             ),
             size="2",
             color_scheme="gray",
@@ -230,13 +231,22 @@ def _security() -> rx.Component:
 
 
 def _audit_row(a: AuditItem) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(a.at, size="1", white_space="nowrap")),
-        rx.table.cell(a.actor),
-        rx.table.cell(rx.code(a.action, variant="ghost")),
-        rx.table.cell(rx.text(a.target, word_break="break-all")),
-        rx.table.cell(rx.text(a.details, size="1", color_scheme="gray", word_break="break-all")),
-        rx.table.cell(rx.text(a.client, size="1")),
+    return rx.vstack(
+        rx.hstack(
+            rx.code(a.action, variant="soft", size="2"),
+            rx.text(a.actor, size="2", weight="medium"),
+            rx.text(a.at, size="1", color_scheme="gray"),
+            rx.cond(a.client != "", rx.text("from ", a.client, size="1", color_scheme="gray")),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(a.target, size="2", word_break="break-all"),
+        rx.cond(a.details != "", rx.text(a.details, size="1", color_scheme="gray", word_break="break-all")),
+        spacing="1",
+        width="100%",
+        padding_y="8px",
+        border_bottom="1px solid var(--gray-a5)",
         data_testid="audit-row",
     )
 
@@ -265,26 +275,7 @@ def _audit() -> rx.Component:
             ),
             on_submit=T.filter_audit,
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("When", "Who", "Action", "What", "Details", "From")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(T.audit_rows, _audit_row)),
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
-            tab_index=0,
-            role="region",
-            aria_label="Audit log entries",
-        ),
+        rx.box(rx.foreach(T.audit_rows, _audit_row), width="100%"),
         rx.cond(T.audit_rows.length() == 0, rx.text("Nothing recorded yet.", size="2", color_scheme="gray")),
     )
 
