@@ -23,9 +23,9 @@ def _use_test_db(db, monkeypatch):
         monkeypatch.setattr(module, "db", lambda: db)
 
 
-def _send(st) -> list:
+def _send(st, form: object = None) -> list:
     async def drain():
-        return [x async for x in ConversationState.send.fn(st)]
+        return [x async for x in ConversationState.send.fn(st, form if form is not None else {})]
 
     return asyncio.run(drain())
 

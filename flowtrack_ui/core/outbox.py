@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
-from .db import Database
+from .changes import application_topic
+from .db import Database, announce
 from .errors import InvalidInput
 from .mail import reply_address
 from .models import Application, OutboxAttachment, OutboxEmail, StoredFile, User
@@ -195,8 +196,13 @@ class Sender:
             # Another sender claimed it between the read and the update: take the next one.
 
     def _mark(self, row_id: int, **values) -> None:
+        """Records what became of an email; an open application page shows its new state."""
         with self.db.session(write=True) as s:
             s.execute(update(OutboxEmail).where(OutboxEmail.id == row_id).values(leased_until=None, **values))
+            if "sent_at" in values or "failed_at" in values:
+                app_id = s.exec(select(OutboxEmail.application_id).where(OutboxEmail.id == row_id)).first()
+                if app_id is not None:
+                    announce(s, application_topic(app_id))
 
     def _retry_later(self, row: OutboxEmail, error: str) -> None:
         wait = backoff(row.attempts, self.backoff_seconds, self.backoff_ceiling)

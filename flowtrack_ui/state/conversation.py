@@ -86,6 +86,9 @@ class ConversationState(ApplicationState):
     preview_subject: str = ""
     preview_text: str = ""
     sending: bool = False
+    # Remounts the subject and body fields (their text is the browser's while typing) when a
+    # template is picked or the dialog opens again.
+    compose_key: str = "0"
     _conv_gen: int = 0
 
     @rx.event
@@ -208,6 +211,7 @@ class ConversationState(ApplicationState):
         self.draft_subject, self.draft_body = self._sources.get(self.template_value, ("", ""))
         if self.template_value == BLANK:
             self.draft_subject = f"About your application for {self.job_title}"[:200]
+        self.compose_key = str(int(self.compose_key) + 1)
 
     @rx.event
     def pick_template(self, value: str):
@@ -284,10 +288,18 @@ class ConversationState(ApplicationState):
         return None
 
     @rx.event
-    async def send(self):
-        """Through the core's compose: the permission, the company, the variables, the files."""
+    async def send(self, form: dict):
+        """Through the core's compose: the permission, the company, the variables, the files. The
+        subject, body and time are the form's as submitted (what the writer sees)."""
         if self.sending:
             return
+        if isinstance(form, dict):
+            if isinstance(form.get("subject"), str):
+                self.draft_subject = form["subject"][:300]
+            if isinstance(form.get("body"), str):
+                self.draft_body = form["body"][:20_000]
+            if isinstance(form.get("send_at"), str):
+                self.send_at_local = form["send_at"][:40]
         send_at = self._send_at()
         if send_at == "invalid":
             self.compose_error = "Choose the date and time to send it at."
