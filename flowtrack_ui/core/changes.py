@@ -21,8 +21,12 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from functools import cache
+from typing import TYPE_CHECKING
 
 from .settings import get_settings
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger("flowtrack.changes")
 
@@ -84,7 +88,7 @@ class ChangeFeed:
         self.redis_url = redis_url
         self._subs: dict[str, set[Subscription]] = {}
         self._lock = threading.Lock()
-        self._publisher = None
+        self._publisher: redis.Redis | None = None
         self._listeners: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
         self._id = uuid.uuid4().hex
         self._heard = 0  # signals heard in this process, numbered in the order they were heard
@@ -102,10 +106,12 @@ class ChangeFeed:
                 log.warning("could not publish changes to Redis: %s", exc)
         self._fan_out(topics)
 
-    def _redis(self):
+    def _redis(self) -> redis.Redis:
+        """The publishing connection, made on first use (only when a Redis URL is set)."""
         if self._publisher is None:
             import redis
 
+            assert self.redis_url, "publishing through Redis needs its URL"
             self._publisher = redis.Redis.from_url(self.redis_url, socket_timeout=2)
         return self._publisher
 
