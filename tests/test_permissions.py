@@ -133,7 +133,43 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return listed, webhook_endpoints.deliveries(db, who, made.endpoint.id)
     if action is Action.CONFIGURE_SSO:
         return (sso.get_config(db, who),)
+    if action in OFFER_ACTIONS:
+        return _offer_cell(action, w, who)
     raise AssertionError(action)
+
+
+OFFER_ACTIONS = (
+    Action.EDIT_OFFER_TEMPLATES,
+    Action.READ_OFFERS,
+    Action.MANAGE_OFFERS,
+    Action.APPROVE_OFFERS,
+    Action.RESPOND_TO_OFFERS,
+)
+
+
+def _offer_cell(action: Action, w, who):
+    """Offers (core/offers): Acme's template and offer, acted on by ``who``."""
+    from datetime import UTC, datetime, timedelta
+
+    from flowtrack_ui.core.offers import letters, responses, workflow
+
+    db, acme, app = w["db"], w["acme"], w["app"]
+    today = datetime.now(UTC).date()
+    terms = {"salary": "1000", "currency": "EUR", "start_date": today}
+    terms["expires_on"] = today + timedelta(days=3)
+    if action is Action.EDIT_OFFER_TEMPLATES:
+        made = letters.create_template(db, acme.recruiter, {"name": "Ours", "body": "Hi"})
+        return letters.update_template(db, who, made.id, {"name": "Ours", "body": "Hello"})
+    if action is Action.RESPOND_TO_OFFERS:
+        return responses.my_offers(db, who)
+    approver = who if who.is_staff and who.company_id == acme.recruiter.company_id else acme.manager
+    if action is Action.MANAGE_OFFERS:
+        return workflow.create_offer(db, who, app.id, terms)
+    offer = workflow.create_offer(db, acme.recruiter, app.id, {**terms, "approver_ids": [approver.user_id]})
+    if action is Action.READ_OFFERS:
+        return workflow.get_offer(db, who, offer.id), letters.list_templates(db, who)
+    workflow.submit_offer(db, acme.recruiter, offer.id)
+    return workflow.approve_offer(db, who, offer.id, "Fine")
 
 
 # What the caller's own company holds (no object of Acme's is named): another company's staff

@@ -307,7 +307,7 @@ class MyOffer:
 
 def my_offers(db: Database, principal: Principal, now: datetime | None = None) -> list[MyOffer]:
     """The signed-in candidate's offers once sent (never drafts, approvals or comments)."""
-    require(principal, Action.VIEW_OWN_APPLICATIONS)
+    require(principal, Action.RESPOND_TO_OFFERS)
     moment = now or datetime.now(UTC)
     with db.session() as s:
         rows = s.exec(
