@@ -8,7 +8,7 @@ import pytest
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.webhooks import endpoints
 from flowtrack_ui.state import session, sso, webhooks
-from flowtrack_ui.state.sso import SsoState
+from flowtrack_ui.state.sso import SsoSettingsState, SsoState
 from flowtrack_ui.state.webhooks import WebhooksState
 
 from .test_handlers import call, rendered, state_for
@@ -92,3 +92,29 @@ def test_sign_in_with_sso_finds_the_company_or_says_why_not(db, acme):
     assert call(st, SsoState.start_sso, {"who": "rec@acme.test"}) is None
     assert "No company signs in with single sign-on" in st.sso_error
     assert call(st, SsoState.start_sso, {"who": ""}) is None and "work email" in st.sso_error
+
+
+def test_the_sso_settings_page_for_recruiters_only(db, acme):
+    st = state_for(SsoSettingsState, acme.recruiter)
+    call(st, SsoSettingsState.load)
+    assert not st.loading and not st.configured and st.redirect_uri.endswith("/sso/acme/callback")
+    form = {
+        "issuer_url": "http://login.example.com",
+        "client_id": "x",
+        "client_secret": "y",
+        "domains": "acme.test",
+    }
+    call(st, SsoSettingsState.save, form)
+    assert "https://" in st.form_error and not st.configured
+    call(
+        st,
+        SsoSettingsState.save,
+        {**form, "issuer_url": "https://login.example.com", "domains": "not a domain"},
+    )
+    assert "domain" in st.form_error
+    for who in (acme.manager, None):
+        other = state_for(SsoSettingsState, who)
+        call(other, SsoSettingsState.load)
+        assert other.loading and other.redirect_uri == ""
+        call(other, SsoSettingsState.remove, {})
+        assert not other.configured

@@ -88,6 +88,8 @@ def test_a_recruiter_signs_in_through_the_provider(world, provider):
     assert r.status_code == 200, r.text
     me = c.get("/api/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}).json()
     assert me["email"] == "rec@acme.test" and me["role"] == "recruiter"
+    with db.session() as s:
+        assert s.exec(select(User).where(User.email == "rec@acme.test")).one().last_sign_in_at is not None
     # The code works once.
     assert c.post("/api/auth/sso/exchange", json={"code": done["code"]}).status_code == 401
 

@@ -91,14 +91,19 @@ def _delete_dialog() -> rx.Component:
 def _secret() -> rx.Component:
     return rx.cond(
         S.new_secret != "",
-        rx.callout.root(
+        rx.card(
             rx.vstack(
-                rx.text(
-                    "Copy the signing secret of ",
-                    rx.code(S.new_secret_url, style={"wordBreak": "break-all"}),
-                    " now: it is not shown again.",
-                    size="2",
-                    weight="medium",
+                rx.hstack(
+                    rx.icon("key-round", size=18, color="var(--green-11)"),
+                    rx.text(
+                        "Copy the signing secret of ",
+                        rx.code(S.new_secret_url, variant="ghost", style={"wordBreak": "break-all"}),
+                        " now: it is not shown again.",
+                        size="2",
+                        weight="medium",
+                    ),
+                    align="start",
+                    spacing="2",
                 ),
                 copy_box("Signing secret", "webhook-secret", S.new_secret, "Copied the secret.", rows="1"),
                 rx.text(
@@ -106,6 +111,7 @@ def _secret() -> rx.Component:
                     "the HMAC-SHA256 of the time, a dot and the raw body, keyed with this secret. "
                     "Compute it on your side and compare; refuse old times to stop replays.",
                     size="1",
+                    color_scheme="gray",
                 ),
                 rx.button(
                     "Done", size="2", variant="soft", on_click=S.hide_secret, data_testid="secret-done"
@@ -113,9 +119,9 @@ def _secret() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            color_scheme="green",
             role="status",
             width="100%",
+            style={"borderLeft": "4px solid var(--green-9)"},
             data_testid="secret-callout",
         ),
     )
@@ -206,6 +212,10 @@ def _delivery(row: ObjectVar[DeliveryRow]) -> rx.Component:
                 high_contrast=True,
             ),
             rx.text(row.event, size="2", weight="medium"),
+            rx.cond(
+                row.redelivery,
+                rx.badge("redelivery", variant="outline", color_scheme="gray", high_contrast=True),
+            ),
             rx.text("HTTP " + row.status, size="2", data_testid="delivery-status"),
             rx.text(row.attempts, size="2", color_scheme="gray"),
             rx.spacer(),

@@ -51,6 +51,7 @@ class DeliveryRow:
     attempts: str
     detail: str
     next_try: str
+    redelivery: bool
 
 
 def _endpoint_row(v: EndpointView, zone: str) -> EndpointRow:
@@ -87,6 +88,7 @@ def _delivery_row(d: DeliveryView, zone: str) -> DeliveryRow:
         attempts=counted(d.attempts, "attempt"),
         detail=detail[:300],
         next_try=f"Next try {exact(d.next_attempt_at, zone)}" if d.next_attempt_at and d.attempts else "",
+        redelivery=d.redelivery_of_id is not None,
     )
 
 

@@ -180,6 +180,16 @@ def _config_view(row: CompanySso, company: Company) -> SsoConfigView:
     )
 
 
+def company_slug(db: Database, principal: Principal) -> str:
+    """The caller's company's slug: its sign-in address is ``/sso/{slug}``."""
+    require(principal, Action.CONFIGURE_SSO)
+    with db.session() as s:
+        company = s.get(Company, principal.staff_company_id)
+        if company is None:
+            raise NotFound("Company not found.")
+        return company.slug
+
+
 def get_config(db: Database, principal: Principal) -> SsoConfigView | None:
     """The company's single sign-on settings (never the secret), or None when it has none."""
     require(principal, Action.CONFIGURE_SSO)
@@ -533,4 +543,6 @@ def exchange(db: Database, code: object) -> tuple[str, str | None]:
         user = s.get(User, ticket.user_id)
         if user is None or not user.is_active:
             raise SsoRefused("inactive")
+        user.last_sign_in_at = now
+        s.add(user)
         return security.create_access_token(user.id or 0, user.token_version), ticket.next_path
