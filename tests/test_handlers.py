@@ -36,6 +36,7 @@ from flowtrack_ui.state.overview import OverviewState
 from flowtrack_ui.state.session import SessionState
 from flowtrack_ui.state.tracker import TrackerState
 
+from .conftest import every_stage_emails
 from .stage_support import let_undo_windows_pass, stage_name
 
 
@@ -118,6 +119,7 @@ def test_forged_moves_are_refused(db, acme, globex, candidate, app_id, who):
 
 
 def test_the_timeline_lists_the_emails_to_the_candidate(db, acme, app_id):
+    every_stage_emails(db)
     st = state_for(BoardState, acme.recruiter)
     st.job_id, st.can_move = acme.job_id, True
     call(st, BoardState.move, app_id, "Screening", "Applied")
@@ -285,9 +287,10 @@ def test_recruiter_rejects_undoes_and_corrects_through_the_handlers(db, acme, ap
     st.can_move = True
     call(st, BoardState.refresh)
     call(st, BoardState.move, app_id, "Screening", "Applied")
-    call(st, BoardState.move, app_id, "Rejected", "Screening")  # asks first
-    assert st.ask_open and st.ask_kind == "reject" and "Position filled" in st.reasons
-    call(st, BoardState.confirm_ask, {"reason": "Position filled", "note": "internal"})
+    call(st, BoardState.move, app_id, "Rejected", "Screening")  # asks first: the reject dialog
+    assert st.reject_open and st.ask_kind == "reject"
+    filled = next(r for r in st.reject_reasons if r.label == "Position filled")
+    call(st, BoardState.confirm_reject, {"reason_id": filled.id, "note": "internal", "when": "undo"})
     with db.session() as s:
         assert stage_name(s, app_id) == "Rejected"
     call(st, BoardState.undo, app_id)

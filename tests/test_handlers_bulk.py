@@ -186,8 +186,9 @@ def test_a_bulk_reject_holds_the_emails_and_one_undo_restores_the_batch(db, acme
     st = _recruiter_board(acme)
     call(st, BoardState.select_column, "Applied")
     call(st, BoardState.open_bulk_reject)
-    assert st.bulk_reject_open and "Position filled" in st.bulk_reasons
-    result = call(st, BoardState.bulk_reject, {"reason": "Position filled", "note": "closed", "when": "2d"})
+    assert st.bulk_reject_open
+    filled = next(r for r in st.reject_reasons if r.label == "Position filled")
+    result = call(st, BoardState.bulk_reject, {"reason_id": filled.id, "note": "closed", "when": "2d"})
     assert st.bulk_summary == "3 applications rejected."
     assert not st.bulk_reject_open and st.selected == []
     assert "Undo" in rendered(result)

@@ -16,7 +16,7 @@ from flowtrack_ui.core import time_zones
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.pipelines import moves
 
-from .session import db
+from . import session
 
 if TYPE_CHECKING:
     from flowtrack_ui.core.permissions import Principal
@@ -62,7 +62,7 @@ class RejectTerms(rx.State, mixin=True):
 
     def _load_reject_options(self) -> None:
         """Read when a reject dialog opens (raises DomainError for the host to refuse)."""
-        options = moves.reject_options(db(), self.principal())
+        options = moves.reject_options(session.db(), self.principal())
         default = next((t for t in options.templates if t.is_default), None)
         self.reject_templates = [
             TemplateOption(
