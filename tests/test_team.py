@@ -441,3 +441,24 @@ def test_each_audited_action_leaves_a_row(db):
     ]
     row = audit.events(db, rec, action="retention.changed")[0]
     assert row.details == {"from": None, "to": 12} and row.actor_name == "Acme Recruiter"
+
+
+def test_an_emailed_sign_in_link_is_no_second_factor(db):
+    import hashlib
+
+    from flowtrack_ui.core.models import SignInLink
+
+    cand = make_candidate(db)
+    setup = two_factor.start_enrolment(db, cand)
+    two_factor.confirm_enrolment(db, cand, _code(setup.secret))
+    token = "a-link-token-from-an-email"
+    with db.session(write=True) as s:
+        s.add(
+            SignInLink(
+                user_id=cand.user_id,
+                token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                expires_at=datetime.now(UTC) + timedelta(days=1),
+            )
+        )
+    with pytest.raises(Conflict, match="two-factor"):
+        sign_in.sign_in_with_link(db, token)

@@ -78,6 +78,10 @@ LINK_USED = (
     "This sign-in link has already been used. Sign in with your password, or choose one with "
     "“Forgot your password?” on the sign-in page: we email you a link."
 )
+LINK_NEEDS_CODE = (
+    "Your account has two-factor sign-in, so an emailed link cannot sign you in: sign in with your "
+    "password and the code from your app."
+)
 LINK_EXPIRED = (
     "This sign-in link has expired. Sign in with your password, or choose one with “Forgot your "
     "password?” on the sign-in page: we email you a link."
@@ -104,6 +108,8 @@ def sign_in_with_link(db: Database, token: object) -> str:
         user = s.get(User, link.user_id)
         if user is None or not user.is_active or user.erased_at is not None:
             raise NotFound(LINK_INVALID)
+        if user.totp_enabled_at is not None:  # a link in an inbox is not a second factor
+            raise Conflict(LINK_NEEDS_CODE)
         claim = (
             sa.update(SignInLink)
             .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
