@@ -258,7 +258,7 @@ def card_view(card: ObjectVar[CardRow]) -> rx.Component:
 
 
 def column_view(col: ObjectVar[ColumnRow]) -> rx.Component:
-    final = (col.category == "hired") | (col.category == "rejected") | (col.category == "withdrawn")
+    final = col.final
     folded = BoardState.folded.contains(col.stage)
     return rx.box(
         rx.hstack(

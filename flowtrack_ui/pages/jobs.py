@@ -249,7 +249,7 @@ def _stage_editor(st: EditorStage, index) -> rx.Component:
 
 
 def _stage_line(st: EditorStage, index) -> rx.Component:
-    fixed = st.terminal | (st.category == "applied")
+    fixed = st.fixed
     return rx.hstack(
         rx.input(
             default_value=st.name,

@@ -32,7 +32,7 @@ from flowtrack_ui.core.models import (
 )
 from flowtrack_ui.core.permissions import STAFF_ROLES
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
-from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, Category, is_terminal
+from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, SINGLE, Category, is_terminal
 from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME, MAX_STAGES, new_stage_slot
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.core.views import StageView
@@ -98,6 +98,8 @@ class EditorStage:
     delay: str = "0"
     business: bool = False
     kind: str = ""
+    # The applied stage and the final ones: a pipeline has one of each, their category is fixed.
+    fixed: bool = False
 
 
 @dataclasses.dataclass
@@ -336,6 +338,7 @@ class StaffJobsState(SessionState):
             delay=str(auto.email_delay_minutes),
             business=auto.business_hours_only,
             kind=automation.template_kind(category) or "",
+            fixed=category in SINGLE,
         )
 
     def _update_stage(self, key: int, **changes: object) -> None:
