@@ -333,7 +333,8 @@ def test_emails_arrive_with_the_pdf_attached(db, setup):
     signed_mail = next(m for m in by_to["zoe@example.com"] if m["Subject"].startswith("You accepted"))
     (signed_part,) = list(signed_mail.iter_attachments())
     assert "Acceptance and signature" in _text(signed_part.get_content())
-    (staff_mail,) = by_to["rec@acme.test"]
+    ready, staff_mail = by_to["rec@acme.test"]
+    assert ready["Subject"] == "Offer for Zoë Quinn approved: ready to send"
     assert "accepted" in staff_mail["Subject"] and len(list(staff_mail.iter_attachments())) == 1
 
 
@@ -380,3 +381,44 @@ def test_my_work_lists_an_offer_only_when_it_is_the_approvers_turn(db, setup):
     workflow.approve_offer(db, acme.manager, offer.id, "", NOW)
     assert work.my_work(db, acme.manager, NOW).offers_to_approve == ()
     assert [o.offer_id for o in work.my_work(db, acme.recruiter, NOW).offers_to_approve] == [offer.id]
+
+
+def test_the_letter_carries_the_company_logo(db, setup):
+    from PIL import Image
+
+    from flowtrack_ui.core.models import Company, StoredFile
+
+    acme, _cand, app = setup
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 32), (200, 30, 30)).save(buffer, "PNG")
+    with db.session(write=True) as s:
+        logo = StoredFile(
+            owner_id=acme.recruiter.user_id,
+            sha256="0" * 64,
+            size=len(buffer.getvalue()),
+            content_type="image/png",
+            original_name="logo.png",
+            data=buffer.getvalue(),
+        )
+        s.add(logo)
+        s.flush()
+        s.get(Company, acme.recruiter.company_id).logo_file_id = logo.id
+    offer = workflow.create_offer(db, acme.recruiter, app.id, _fields(), NOW)
+    _, data = workflow.offer_pdf(db, acme.recruiter, offer.id, NOW)
+    (image,) = PdfReader(io.BytesIO(data)).pages[0].images
+    assert image.image.size == (64, 32)
+
+
+@pytest.mark.postgres
+def test_the_offer_path_on_postgres(pg_db):
+    acme = make_company(pg_db, "Acme")
+    cand = make_candidate(pg_db, "zoe@example.com", "Zoë Quinn")
+    app = apply(pg_db, cand, acme.job_id)
+    offer = _sent(pg_db, acme, app)
+    responses.accept(pg_db, _token(offer), "Zoë Quinn", True, ip="::1", user_agent="UA", now=NOW)
+    assert workflow.get_offer(pg_db, acme.recruiter, offer.id, NOW).status == "accepted"
+    from flowtrack_ui.core import work
+    from flowtrack_ui.core.analytics import report
+
+    assert report.report(pg_db, acme.recruiter).offers.accepted == 1
+    assert work.my_work(pg_db, acme.manager, NOW).offers_to_approve == ()

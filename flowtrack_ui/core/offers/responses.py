@@ -76,9 +76,12 @@ class PublicOffer:
     consent: str
 
 
-def _by_token(s: Session, token: object, now: datetime) -> Offer:
+def _by_token(s: Session, token: object, now: datetime, lock: bool = False) -> Offer:
     oid = links.offer_id_of(token)
-    offer = s.get(Offer, oid) if oid else None
+    if oid and lock:  # an answer holds the row until it commits: a second one waits, then sees it
+        offer = s.exec(select(Offer).where(Offer.id == oid).with_for_update()).first()
+    else:
+        offer = s.get(Offer, oid) if oid else None
     if (
         offer is None
         or not isinstance(token, str)
@@ -202,7 +205,7 @@ def accept(
     if consent is not True:
         raise InvalidInput("Tick the box to agree that typing your name signs the offer.")
     with db.session(write=True) as s:
-        offer = _by_token(s, token, moment)
+        offer = _by_token(s, token, moment, lock=True)
         _open_for_answer(offer, moment)
         app = existing(s, Application, offer.application_id)
         candidate = existing(s, User, app.candidate_id)
@@ -270,7 +273,7 @@ def decline(db: Database, token: object, reason: object = "", now: datetime | No
     moment = now or datetime.now(UTC)
     text = validation.text(reason or "", "Reason", max_len=MAX_REASON, required=False, multiline=True)
     with db.session(write=True) as s:
-        offer = _by_token(s, token, moment)
+        offer = _by_token(s, token, moment, lock=True)
         _open_for_answer(offer, moment)
         offer.status, offer.responded_at, offer.updated_at = DECLINED, moment, moment
         offer.decline_reason = text or None

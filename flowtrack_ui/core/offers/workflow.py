@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..permissions import STAFF_ROLES, Action, Principal, may, require
 from ..scoping import company_application
+from ..settings import get_settings
 from . import letters, links, mail, pdf
 
 DRAFT, PENDING, APPROVED, SENT = "draft", "pending_approval", "approved", "sent"
@@ -276,10 +277,14 @@ def _apply_fields(
 # --- reading --------------------------------------------------------------------------------
 
 
-def _offer(s: Session, principal: Principal, offer_id: object) -> Offer:
+def _offer(s: Session, principal: Principal, offer_id: object, lock: bool = False) -> Offer:
+    """An offer of the caller's company; ``lock`` holds its row until the change commits (on
+    PostgreSQL; SQLite's one writer does the same), so two racing steps happen one after the other."""
     require(principal, Action.READ_OFFERS)
     oid = validation.object_id(offer_id, "Offer id")
-    offer = s.get(Offer, oid)
+    offer = (
+        s.exec(select(Offer).where(Offer.id == oid).with_for_update()).first() if lock else s.get(Offer, oid)
+    )
     if offer is None or offer.company_id != principal.staff_company_id:
         raise NotFound("Offer not found.")
     return offer
@@ -542,7 +547,7 @@ def update_offer(
     require(principal, Action.MANAGE_OFFERS)
     moment = _now(now)
     with db.session(write=True) as s:
-        offer = _offer(s, principal, offer_id)
+        offer = _offer(s, principal, offer_id, lock=True)
         status = effective_status(offer, moment)
         if status not in OPEN:
             raise Conflict(f"This offer is {status.replace('_', ' ')}; it can no longer be changed.")
@@ -648,7 +653,7 @@ def submit_offer(
     require(principal, Action.MANAGE_OFFERS)
     moment = _now(now)
     with db.session(write=True) as s:
-        offer = _offer(s, principal, offer_id)
+        offer = _offer(s, principal, offer_id, lock=True)
         if offer.status != DRAFT:
             raise Conflict(
                 f"Only a draft is submitted for approval; this offer is {offer.status.replace('_', ' ')}."
@@ -691,7 +696,7 @@ def approve_offer(
     """The approver whose turn it is approves; the last approval makes the offer ready to send."""
     moment = _now(now)
     with db.session(write=True) as s:
-        offer = _offer(s, principal, offer_id)
+        offer = _offer(s, principal, offer_id, lock=True)
         turn = _my_turn(s, principal, offer)
         turn.decision, turn.decided_at = "approved", moment
         turn.comment = validation.text(
@@ -704,6 +709,12 @@ def approve_offer(
             offer.status, offer.updated_at = APPROVED, moment
             s.add(offer)
             event(s, offer, "ready", None, "Every approver approved: ready to send.", moment)
+            _tell_recruiter(
+                s,
+                offer,
+                "approved: ready to send",
+                "Every approver approved it; send it from the application's page.",
+            )
         announce_offer(s, offer)
         s.flush()
         return view(s, offer, moment)
@@ -715,7 +726,7 @@ def decline_offer(
     """The approver whose turn it is declines, saying why; the offer returns to its recruiter as a draft."""
     moment = _now(now)
     with db.session(write=True) as s:
-        offer = _offer(s, principal, offer_id)
+        offer = _offer(s, principal, offer_id, lock=True)
         turn = _my_turn(s, principal, offer)
         text = validation.text(comment, "Comment", max_len=MAX_TERMS, multiline=True)
         turn.decision, turn.decided_at, turn.comment = "declined", moment, text
@@ -723,9 +734,35 @@ def decline_offer(
         s.add(turn)
         s.add(offer)
         event(s, offer, "declined_approval", principal.user_id, text, moment)
+        _tell_recruiter(
+            s,
+            offer,
+            "declined by an approver",
+            f"{principal.full_name} declined it: {text}\n\nIt is a draft again.",
+        )
         announce_offer(s, offer)
         s.flush()
         return view(s, offer, moment)
+
+
+def _tell_recruiter(s: Session, offer: Offer, what: str, words: str) -> None:
+    """The offer's recruiter hears of its approval's outcome (and My work's approvers of their turn)."""
+    recruiter = existing(s, User, offer.created_by_id)
+    if not recruiter.is_active or recruiter.erased_at is not None:
+        return
+    app = existing(s, Application, offer.application_id)
+    candidate = existing(s, User, app.candidate_id)
+    company = existing(s, Company, offer.company_id)
+    link = f"{get_settings().public_url}/application?id={app.id}#offer"
+    mail.queue(
+        s,
+        kind="offer_approval",
+        to=recruiter.email,
+        subject=f"Offer for {candidate.full_name} {what}",
+        text=f"The offer for {candidate.full_name} ({offer.job_title}) was {what}.\n\n{words}\n\n{link}",
+        company=company.name,
+        application_id=app.id or 0,
+    )
 
 
 def send_offer(
@@ -736,7 +773,7 @@ def send_offer(
     require(principal, Action.MANAGE_OFFERS)
     moment = _now(now)
     with db.session(write=True) as s:
-        offer = _offer(s, principal, offer_id)
+        offer = _offer(s, principal, offer_id, lock=True)
         if offer.status != APPROVED:
             raise Conflict(f"Only an approved offer is sent; this offer is {offer.status.replace('_', ' ')}.")
         if offer.expires_on < moment.date():
@@ -789,7 +826,7 @@ def withdraw_offer(
     require(principal, Action.MANAGE_OFFERS)
     moment = _now(now)
     with db.session(write=True) as s:
-        offer = _offer(s, principal, offer_id)
+        offer = _offer(s, principal, offer_id, lock=True)
         status = effective_status(offer, moment)
         if status not in OPEN:
             raise Conflict(f"This offer is {status.replace('_', ' ')}; there is nothing to withdraw.")
