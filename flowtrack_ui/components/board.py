@@ -472,7 +472,7 @@ KIND_LABELS = rx.Var.create(
 )
 
 
-def history_item(entry: HistoryRow) -> rx.Component:
+def history_item(entry: ObjectVar[HistoryRow]) -> rx.Component:
     return rx.hstack(
         rx.box(
             width="10px",
@@ -521,7 +521,7 @@ def history_item(entry: HistoryRow) -> rx.Component:
     )
 
 
-def email_item(email: EmailRow) -> rx.Component:
+def email_item(email: ObjectVar[EmailRow]) -> rx.Component:
     return rx.hstack(
         rx.icon("mail", size=16, color="var(--gray-10)", flex_shrink="0", margin_top="2px"),
         rx.vstack(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.state.bulk import BulkFailureRow, JobChoice
 from flowtrack_ui.state.format import counted
@@ -16,7 +17,7 @@ _FIELD = {"width": "100%", "padding": "6px", "borderRadius": "6px", "fontSize": 
 _LABEL = {"fontSize": "14px", "fontWeight": "500"}
 
 
-def _failure(f: BulkFailureRow) -> rx.Component:
+def _failure(f: ObjectVar[BulkFailureRow]) -> rx.Component:
     return rx.el.li(
         rx.text(f.name, weight="bold", as_="span"), ": " + f.detail, data_testid="bulk-failure", data_id=f.id
     )
@@ -253,7 +254,7 @@ def bulk_tag_dialog(S: Any) -> rx.Component:
     )
 
 
-def _job_option(j: JobChoice) -> rx.Component:
+def _job_option(j: ObjectVar[JobChoice]) -> rx.Component:
     return rx.el.option(j.title, value=j.id)
 
 

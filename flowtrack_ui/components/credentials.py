@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, error_callout, field, label
 from flowtrack_ui.state.credentials import CredentialsState as C
@@ -180,7 +181,7 @@ def two_factor_card() -> rx.Component:
     )
 
 
-def _token(t: TokenItem) -> rx.Component:
+def _token(t: ObjectVar[TokenItem]) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.text(t.name, weight="bold", size="2"),

@@ -67,7 +67,7 @@ def _select(name: str, label: str, value: Any, options: rx.Component, any_label:
     )
 
 
-def _choice(c: Choice) -> rx.Component:
+def _choice(c: ObjectVar[Choice]) -> rx.Component:
     return rx.el.option(c.label, value=c.value)
 
 
@@ -175,7 +175,7 @@ def _filter_form() -> rx.Component:
     )
 
 
-def _header(h: SortHeader) -> rx.Component:
+def _header(h: ObjectVar[SortHeader]) -> rx.Component:
     return rx.el.th(
         rx.link(
             h.label,
@@ -299,7 +299,7 @@ def select_page_bar() -> rx.Component:
     )
 
 
-def _size(size: PageSize) -> rx.Component:
+def _size(size: ObjectVar[PageSize]) -> rx.Component:
     return rx.cond(
         size.current,
         rx.text(size.count, weight="bold", size="2", aria_current="true"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.state.offers import ApprovalRow, ChoiceRow, OfferState, VersionRow
 
@@ -28,7 +29,7 @@ def _fact(label: str, value) -> rx.Component:
     )
 
 
-def _approval(a: ApprovalRow) -> rx.Component:
+def _approval(a: ObjectVar[ApprovalRow]) -> rx.Component:
     return rx.hstack(
         rx.text(a.position + ".", size="2", color_scheme="gray", width="1.5em"),
         rx.box(
@@ -49,7 +50,7 @@ def _approval(a: ApprovalRow) -> rx.Component:
     )
 
 
-def _version(v: VersionRow) -> rx.Component:
+def _version(v: ObjectVar[VersionRow]) -> rx.Component:
     return rx.text(v.label, size="1", color_scheme="gray")
 
 
@@ -253,7 +254,7 @@ def _input(label: str, name: str, kind: str = "text", **props) -> rx.Component:
     )
 
 
-def _chain_item(c: ChoiceRow) -> rx.Component:
+def _chain_item(c: ObjectVar[ChoiceRow]) -> rx.Component:
     return rx.hstack(
         rx.text(c.label, size="2"),
         rx.icon_button(

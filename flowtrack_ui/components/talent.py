@@ -11,7 +11,7 @@ from .board import stage_badge, tag_badges
 from .forms import NATIVE_FIELD_STYLE, error_callout, form_dialog
 
 
-def _snippet_part(part: SnippetPart) -> rx.Component:
+def _snippet_part(part: ObjectVar[SnippetPart]) -> rx.Component:
     return rx.cond(
         part.hit,
         rx.el.mark(

@@ -86,7 +86,7 @@ def _interview(i: ObjectVar[InterviewRow]) -> rx.Component:
     )
 
 
-def _scorecard(c: ScorecardRow) -> rx.Component:
+def _scorecard(c: ObjectVar[ScorecardRow]) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(c.interviewer, weight="bold", size="2"),
@@ -161,7 +161,7 @@ def interviews_panel() -> rx.Component:
     )
 
 
-def _suggestion(c: ColleagueRow) -> rx.Component:
+def _suggestion(c: ObjectVar[ColleagueRow]) -> rx.Component:
     return rx.button(
         c.name,
         rx.text.span(" @" + c.handle, color_scheme="gray"),
@@ -173,7 +173,7 @@ def _suggestion(c: ColleagueRow) -> rx.Component:
     )
 
 
-def _activity(a: ActivityRow) -> rx.Component:
+def _activity(a: ObjectVar[ActivityRow]) -> rx.Component:
     return rx.hstack(
         rx.match(
             a.kind,

@@ -85,7 +85,7 @@ def _duration_stat(d: ObjectVar[DurationRow], one: str, many: str) -> rx.Compone
     return _stat(d.label, d.median, "median · 90th percentile " + d.p90 + " · " + counted(d.count, one, many))
 
 
-def _step_row(s: StepRow) -> rx.Component:
+def _step_row(s: ObjectVar[StepRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(s.label),
         rx.table.cell(s.reached, data_testid="funnel-reached"),
@@ -136,7 +136,7 @@ def _funnel() -> rx.Component:
     )
 
 
-def _stage_row(d: DurationRow) -> rx.Component:
+def _stage_row(d: ObjectVar[DurationRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(d.label),
         rx.table.cell(d.median),
@@ -186,7 +186,7 @@ def _time_in_stage() -> rx.Component:
     )
 
 
-def _count_row(r: CountRow, group: bool, extra: bool) -> rx.Component:
+def _count_row(r: ObjectVar[CountRow], group: bool, extra: bool) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(r.label),
         *([rx.table.cell(r.group)] if group else []),

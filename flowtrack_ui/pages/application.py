@@ -126,7 +126,7 @@ def _duplicate(d: ObjectVar[DuplicateRow]) -> rx.Component:
     )
 
 
-def _answer(a: AnswerRow) -> rx.Component:
+def _answer(a: ObjectVar[AnswerRow]) -> rx.Component:
     return rx.vstack(
         rx.text(a.prompt, size="2", weight="bold"),
         rx.cond(
@@ -279,7 +279,7 @@ def _walker() -> rx.Component:
     )
 
 
-def _move_item(m: ActMove) -> rx.Component:
+def _move_item(m: ObjectVar[ActMove]) -> rx.Component:
     return rx.menu.item(m.label, on_select=S.move_to(m.stage), data_testid="act-move-to-" + m.stage)
 
 

@@ -18,7 +18,7 @@ from flowtrack_ui.state.tracker import (
 )
 
 
-def step(s: StepRow) -> rx.Component:
+def step(s: ObjectVar[StepRow]) -> rx.Component:
     color = rx.match(
         s.state,
         ("done", "var(--accent-9)"),
@@ -40,7 +40,7 @@ def step(s: StepRow) -> rx.Component:
     )
 
 
-def timeline_row(t: TimelineRow) -> rx.Component:
+def timeline_row(t: ObjectVar[TimelineRow]) -> rx.Component:
     return rx.hstack(
         stage_badge(t.stage, t.category),
         rx.tooltip(rx.text(t.when, size="2", color_scheme="gray"), content=t.exact),
@@ -50,7 +50,7 @@ def timeline_row(t: TimelineRow) -> rx.Component:
     )
 
 
-def withdraw_button(app: TrackedApplication) -> rx.Component:
+def withdraw_button(app: ObjectVar[TrackedApplication]) -> rx.Component:
     """Withdrawing is final, so it asks first."""
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(
@@ -85,7 +85,7 @@ def withdraw_button(app: TrackedApplication) -> rx.Component:
     )
 
 
-def tracked(app: TrackedApplication) -> rx.Component:
+def tracked(app: ObjectVar[TrackedApplication]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(

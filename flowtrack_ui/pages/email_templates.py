@@ -4,6 +4,7 @@ editor, the kind's variables (a click inserts one) and a live preview beside it 
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.careers_settings import section
 from flowtrack_ui.components.forms import error_callout, label, native_select
@@ -14,7 +15,7 @@ from flowtrack_ui.state.email_templates import BODY_ID, TemplateRow, VariableRow
 from flowtrack_ui.state.email_templates import EmailTemplatesState as S
 
 
-def _row(row: TemplateRow) -> rx.Component:
+def _row(row: ObjectVar[TemplateRow]) -> rx.Component:
     return rx.fragment(
         rx.cond(
             row.first_of_kind,
@@ -120,7 +121,7 @@ def _list() -> rx.Component:
     )
 
 
-def _variable(v: VariableRow) -> rx.Component:
+def _variable(v: ObjectVar[VariableRow]) -> rx.Component:
     return rx.tooltip(
         rx.button(
             v.name,

@@ -168,11 +168,11 @@ def _questions_editor() -> rx.Component:
 _SMALL_SELECT = NATIVE_FIELD_STYLE | {"fontSize": "13px", "padding": "2px 6px", "minWidth": "0"}
 
 
-def _email_option(o: StageEmailOption, kind) -> rx.Component:
+def _email_option(o: ObjectVar[StageEmailOption], kind) -> rx.Component:
     return rx.cond(o.kind == kind, rx.el.option("Email: " + o.name, value=o.id), rx.fragment())
 
 
-def _stage_automation(st: EditorStage, index) -> rx.Component:
+def _stage_automation(st: ObjectVar[EditorStage], index) -> rx.Component:
     """What entering the stage does: the name candidates read, and whether, from which template,
     when and in which hours it emails them. Wraps onto several lines on a phone."""
     n = (index + 1).to_string()
@@ -234,7 +234,7 @@ def _stage_automation(st: EditorStage, index) -> rx.Component:
     )
 
 
-def _stage_editor(st: EditorStage, index) -> rx.Component:
+def _stage_editor(st: ObjectVar[EditorStage], index) -> rx.Component:
     """One stage: its name, its category (fixed for the applied and final stages), order, remove;
     below, what entering it does for the candidate."""
     return rx.vstack(
@@ -248,7 +248,7 @@ def _stage_editor(st: EditorStage, index) -> rx.Component:
     )
 
 
-def _stage_line(st: EditorStage, index) -> rx.Component:
+def _stage_line(st: ObjectVar[EditorStage], index) -> rx.Component:
     fixed = st.fixed
     return rx.hstack(
         rx.input(
@@ -329,7 +329,7 @@ def _stage_line(st: EditorStage, index) -> rx.Component:
     )
 
 
-def _template_option(t: TemplateOption) -> rx.Component:
+def _template_option(t: ObjectVar[TemplateOption]) -> rx.Component:
     return rx.el.option(t.name + " — " + t.summary, value=t.id)
 
 

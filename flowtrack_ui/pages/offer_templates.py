@@ -4,6 +4,7 @@ variable holds, and a preview filled in with an example candidate (below the edi
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.forms import error_callout
 from flowtrack_ui.components.layout import loading_block, page
@@ -22,7 +23,7 @@ _FIELD = {
 }
 
 
-def _row(row: LetterRow) -> rx.Component:
+def _row(row: ObjectVar[LetterRow]) -> rx.Component:
     return rx.el.button(
         rx.hstack(
             rx.text(row.name, size="2", weight="medium"),
@@ -48,7 +49,7 @@ def _row(row: LetterRow) -> rx.Component:
     )
 
 
-def _variable(v: LetterVariable) -> rx.Component:
+def _variable(v: ObjectVar[LetterVariable]) -> rx.Component:
     return rx.box(
         rx.code("{{ " + v.name + " }}", size="1"),
         rx.text(v.description, size="1", color_scheme="gray"),

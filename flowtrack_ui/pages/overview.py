@@ -11,7 +11,7 @@ from flowtrack_ui.state.board import CardRow, ColumnRow
 from flowtrack_ui.state.overview import JobOverviewRow, OverviewState
 
 
-def funnel(row: JobOverviewRow) -> rx.Component:
+def funnel(row: ObjectVar[JobOverviewRow]) -> rx.Component:
     """How many applications reached each step or beyond (from history), with the share of all."""
     return rx.recharts.bar_chart(
         rx.recharts.bar(
@@ -31,7 +31,7 @@ def funnel(row: JobOverviewRow) -> rx.Component:
     )
 
 
-def job_card(row: JobOverviewRow) -> rx.Component:
+def job_card(row: ObjectVar[JobOverviewRow]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(

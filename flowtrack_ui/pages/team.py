@@ -4,6 +4,7 @@ requirement and the audit log. A card per member, so it reads on a phone as on a
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.careers_settings import section
 from flowtrack_ui.components.forms import NATIVE_FIELD_STYLE, error_callout, field, form_dialog, label
@@ -14,7 +15,7 @@ from flowtrack_ui.state.team import TeamPageState as T
 ROLE_OPTIONS = (("recruiter", "Recruiter"), ("hiring_manager", "Hiring manager"))
 
 
-def _role(m: MemberItem) -> rx.Component:
+def _role(m: ObjectVar[MemberItem]) -> rx.Component:
     """A role picker for recruiters (not for their own row: another recruiter changes theirs)."""
     return rx.cond(
         T.can_manage & m.active,
@@ -30,7 +31,7 @@ def _role(m: MemberItem) -> rx.Component:
     )
 
 
-def _member(m: MemberItem) -> rx.Component:
+def _member(m: ObjectVar[MemberItem]) -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.hstack(
@@ -94,7 +95,7 @@ def _member(m: MemberItem) -> rx.Component:
     )
 
 
-def _invitation(i: InvitationItem) -> rx.Component:
+def _invitation(i: ObjectVar[InvitationItem]) -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.text(i.email, weight="medium", size="2", word_break="break-all"),
@@ -230,7 +231,7 @@ def _security() -> rx.Component:
     )
 
 
-def _audit_row(a: AuditItem) -> rx.Component:
+def _audit_row(a: ObjectVar[AuditItem]) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.code(a.action, variant="soft", size="2"),

@@ -4,6 +4,7 @@ it is done: interviews, scorecards due, mentions not read yet, applications wait
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.layout import loading_block, page
 from flowtrack_ui.state.work import (
@@ -40,7 +41,7 @@ def _section(title: str, test_id: str, items, row, hint: str) -> rx.Component:
     )
 
 
-def _interview(i: InterviewItem) -> rx.Component:
+def _interview(i: ObjectVar[InterviewItem]) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.cond(i.today, rx.badge("Today", color_scheme="green", variant="solid", high_contrast=True)),
@@ -68,7 +69,7 @@ def _interview(i: InterviewItem) -> rx.Component:
     )
 
 
-def _scorecard(d: ScorecardItem) -> rx.Component:
+def _scorecard(d: ObjectVar[ScorecardItem]) -> rx.Component:
     return rx.flex(
         rx.box(
             rx.text(d.candidate, weight="bold", size="2"),
@@ -91,7 +92,7 @@ def _scorecard(d: ScorecardItem) -> rx.Component:
     )
 
 
-def _mention(m: MentionItem) -> rx.Component:
+def _mention(m: ObjectVar[MentionItem]) -> rx.Component:
     return rx.box(
         rx.text(
             rx.text.strong(m.author),
@@ -120,7 +121,7 @@ def _mention(m: MentionItem) -> rx.Component:
     )
 
 
-def _overdue(o: OverdueItem) -> rx.Component:
+def _overdue(o: ObjectVar[OverdueItem]) -> rx.Component:
     return rx.flex(
         rx.box(
             rx.link(o.candidate, href=o.href, weight="bold", size="2"),
@@ -139,7 +140,7 @@ def _overdue(o: OverdueItem) -> rx.Component:
     )
 
 
-def _offer(o: OfferApprovalItem) -> rx.Component:
+def _offer(o: ObjectVar[OfferApprovalItem]) -> rx.Component:
     return rx.flex(
         rx.box(
             rx.link(o.candidate, href=o.href, weight="bold", size="2"),
