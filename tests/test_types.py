@@ -7,6 +7,7 @@ Run here so that CI, which runs only `make test`, checks the types too.
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -41,3 +42,31 @@ def test_mypy_reports_no_error_in_the_app_and_the_probe_errors_in_the_probe():
     }
     assert found == _expected(), output
     assert "INTERNAL ERROR" not in output, output
+
+
+def _dataclasses_of_state() -> set[str]:
+    """The names of the dataclasses the state modules declare (the rows pages render)."""
+    names = set()
+    for path in (ROOT / "flowtrack_ui" / "state").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and any(
+                "dataclass" in ast.unparse(d) for d in node.decorator_list
+            ):
+                names.add(node.name)
+    return names
+
+
+def test_render_functions_take_their_row_as_a_var():
+    """Reflex hands a render function (rx.foreach's) a Var of the row, never the dataclass itself:
+    declared as the dataclass, its body would be checked as Python code it is not."""
+    rows = _dataclasses_of_state()
+    wrong = []
+    for folder in ("pages", "components"):
+        for path in sorted((ROOT / "flowtrack_ui" / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.FunctionDef):
+                    continue
+                for arg in node.args.args:
+                    if isinstance(arg.annotation, ast.Name) and arg.annotation.id in rows:
+                        wrong.append(f"{folder}/{path.name}: {node.name}({arg.arg}: {arg.annotation.id})")
+    assert not wrong, "declare these as ObjectVar[Row]:\n" + "\n".join(wrong)
