@@ -1,6 +1,6 @@
 """What tests/test_types.py has mypy read besides flowtrack_ui: Reflex code as the app writes it,
 with the errors mypy must report (`# expect: <code>`) and the lines it must accept. It fails
-loudly when a Reflex or mypy upgrade changes what mypy_plugins/reflex_events.py relies on.
+loudly when a Reflex or mypy upgrade changes what mypy_plugins/reflex_types.py relies on.
 Never imported: mypy only reads it."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The type checker (mypy, configured in mypy.ini) finds no error in flowtrack_ui, and reads
-Reflex the way mypy_plugins/reflex_events.py says (tests/mypy_probe.py: the errors it must
+Reflex the way mypy_plugins/reflex_types.py says (tests/mypy_probe.py: the errors it must
 report there, and nothing else).
 
 Run here so that CI, which runs only `make test`, checks the types too.

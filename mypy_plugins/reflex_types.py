@@ -1,13 +1,22 @@
-"""Mypy plugin: a method decorated with `@rx.event` is the `EventCallback` Reflex declares.
+"""Mypy plugin: Reflex code typed the way Reflex makes it at run time.
 
-Reflex writes `rx.event` as a class (`EventNamespace`) whose `__new__` returns an
-`EventCallback[*P]` (P: the handler's parameters after `self`), or, called with options only
-(`@rx.event(background=True)`), a decorator returning one. Pyright follows a `__new__` that
-returns another type; mypy does not: it types the call as an `EventNamespace` instance, so every
-use of a handler (`BoardState.move(card.id, stage)` in a page, `self.select_many(ids)` in a
-state) reads as "EventNamespace not callable". This plugin gives the call the type Reflex's
-overloads declare, so a handler's arguments are checked against its parameters (a value or a
-Var of each), as they are under pyright.
+- A method decorated with `@rx.event` is the `EventCallback` Reflex declares. Reflex writes
+  `rx.event` as a class (`EventNamespace`) whose `__new__` returns an `EventCallback[*P]` (P: the
+  handler's parameters after `self`), or, called with options only (`@rx.event(background=True)`),
+  a decorator returning one. Pyright follows a `__new__` that returns another type; mypy does not
+  and types the call as an `EventNamespace`, so every use of a handler (`BoardState.move(card.id,
+  stage)` in a page, `self.select_many(ids)` in a state) read as "not callable". Here the call has
+  the type Reflex's overloads declare: a handler's arguments are checked against its parameters
+  (a value or a Var of each).
+- A state var read on its class (`BoardState.columns`) is the Var Reflex's metaclass puts there
+  (`NumberVar`, `StringVar`, `BooleanVar`, `ArrayVar`, `ObjectVar`, picked from the declared type
+  as `Var.create` picks it), not the Python value the annotation names; on an instance (`self.x`)
+  it stays the value.
+- A row's field read on its Var (`card.allowed`, where a render function takes
+  `ObjectVar[CardRow]`) is the Var of the field's type; Reflex's `ObjectVar.__getattr__` types it
+  as an untyped Var.
+
+tests/mypy_probe.py (run by tests/test_types.py) shows each, with the errors mypy must report.
 """
 
 from __future__ import annotations
@@ -45,8 +54,8 @@ CALLBACK = "reflex_base.event.EventCallback"
 WITH_OPTIONS = "flowtrack.reflex_event_with_options"
 
 
-class ReflexEvents(Plugin):
-    """Types `rx.event(method)` and `rx.event(**options)(method)` as `EventCallback[params]`."""
+class ReflexTypes(Plugin):
+    """Types handlers as their EventCallback, state vars on their class and row fields as Vars."""
 
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         if fullname in (NAMESPACE, "reflex_base.event.event"):
@@ -128,7 +137,7 @@ class ReflexEvents(Plugin):
         return Instance(symbol.node, args)
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
-        """The app's modules load Reflex's event module, so the callback type can be named."""
+        """The app's modules load Reflex's event and var modules, so their types can be named."""
         if not file.fullname.startswith(FIRST_PARTY):
             return []
         modules = ["base", "number", "sequence", "object"]
@@ -179,4 +188,4 @@ def _without_none(declared: ProperType) -> ProperType:
 
 def plugin(version: str) -> type[Plugin]:
     """Mypy's entry point."""
-    return ReflexEvents
+    return ReflexTypes
