@@ -214,6 +214,8 @@ def test_remote_job_posting_has_telecommute_and_no_hidden_salary(db, acme, clien
     [
         ("Remote (EU)", "", {"@type": "AdministrativeArea", "name": "EU"}),
         ("Remote - Germany", "", {"@type": "Country", "name": "Germany"}),
+        ("", "EU time zones", {"@type": "AdministrativeArea", "name": "EU"}),
+        ("", "UK-based or US only", [{"@type": "Country", "name": "UK"}, {"@type": "Country", "name": "US"}]),
         (
             "",
             "Remote: US or Canada",

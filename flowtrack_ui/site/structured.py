@@ -27,8 +27,9 @@ _AREAS = {
     "middle east", "nordics", "dach", "benelux",
 }  # fmt: skip
 _REGION_SPLIT = re.compile(r"\s*(?:,|;|/|\bor\b|\band\b|&)\s*", re.IGNORECASE)
-# Words around the places in "Remote (EU)" or "Remote - Germany": no place themselves.
-_NOT_A_PLACE = re.compile(r"\bremote\b|[()\[\]]", re.IGNORECASE)
+# Words around the places in "Remote (EU)", "Remote - Germany", "EU time zones", "US only" or
+# "UK-based": no place themselves.
+_NOT_A_PLACE = re.compile(r"\b(?:remote|time ?zones?|only|based)\b|[()\[\]]", re.IGNORECASE)
 DESCRIPTION_LENGTH = 160
 
 
