@@ -79,6 +79,7 @@ bench: setup /usr/bin/chromium /usr/bin/wrk
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/listing.py
 	$(PY) benchmarks/bulk.py
+	$(PY) benchmarks/scheduling.py
 
 /usr/bin/wrk:
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -17,7 +17,7 @@ import httpx
 
 from .e2e_server import free_port
 
-USERS = {"ada": "ada-app-password", "bob": "bob-app-password"}
+USERS = {"ada": "ada-app-password", "bob": "bob-app-password", "cleo": "cleo-app-password"}
 
 
 class Radicale:

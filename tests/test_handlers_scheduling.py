@@ -75,8 +75,9 @@ def test_suggested_times_fill_the_form_and_only_recruiters_send_links(db, acme, 
         availability.save(db, who, ALWAYS)
     app_id = apply(db, candidate, acme.job_id).id
     st = state_for(SlotsState, acme.recruiter)
-    st.app_id = app_id
-    run(st, TeamState.load_team)
+    team = asyncio.run(st.get_state(TeamState))
+    team.app_id = app_id
+    run(team, TeamState.load_team)
     run(st, SlotsState.reset_panel)
     run(st, SlotsState.toggle, acme.manager.user_id, True)
     run(st, SlotsState.toggle, acme.recruiter.user_id, True)
@@ -84,7 +85,6 @@ def test_suggested_times_fill_the_form_and_only_recruiters_send_links(db, acme, 
     run(st, SlotsState.find)
     assert st.suggestions and not st.slot_warnings and not any(s.unknown for s in st.suggestions)
     run(st, SlotsState.pick, st.suggestions[0].value)
-    team = asyncio.run(st.get_state(TeamState))
     assert team.form_starts and team.form_interviewers == sorted(
         [acme.recruiter.user_id, acme.manager.user_id]
     )
@@ -93,8 +93,9 @@ def test_suggested_times_fill_the_form_and_only_recruiters_send_links(db, acme, 
     run(st, SlotsState.send_link, form)
     assert st.link_error == ""
     hm = state_for(SlotsState, acme.manager)
-    hm.app_id = app_id
-    run(hm, TeamState.load_team)
+    hm_team = asyncio.run(hm.get_state(TeamState))
+    hm_team.app_id = app_id
+    run(hm_team, TeamState.load_team)
     run(hm, SlotsState.send_link, form)
     assert "may not" in hm.link_error
     run(hm, SlotsState.toggle, acme.manager.user_id, True)

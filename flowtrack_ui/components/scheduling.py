@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.forms import error_callout, field, form_dialog, label
+from flowtrack_ui.state.application_team import TeamState as T
 from flowtrack_ui.state.scheduling import DAYS
 from flowtrack_ui.state.scheduling import CalendarSettingsState as C
 from flowtrack_ui.state.scheduling import SlotsState as S
@@ -243,7 +244,7 @@ def link_dialog() -> rx.Component:
         "Let the candidate choose a time",
         rx.text("Interviewers", size="2", weight="medium"),
         rx.foreach(
-            S.colleagues,
+            T.colleagues,
             lambda c: rx.checkbox(c.name, name="link_interviewer_" + c.id.to_string()),
         ),
         rx.grid(

@@ -39,7 +39,9 @@ class CalendarSettingsState(SessionState):
 
     def _show(self, view: availability.AvailabilityView) -> None:
         self.days = list(view.days)
-        self.start, self.end, self.hours_zone = view.start, view.end, view.time_zone or ""
+        # A time field cannot show 24:00: midnight at the day's end reads 00:00 (saved back as 24:00).
+        end = "00:00" if view.end == "24:00" else view.end
+        self.start, self.end, self.hours_zone = view.start, end, view.time_zone or ""
         self.caldav_url, self.caldav_username = view.caldav_url, view.caldav_username
         self.caldav_connected, self.ics_connected, self.ics_host = (
             view.caldav_connected,
@@ -121,9 +123,12 @@ class SlotRow:
     unknown: bool  # someone's calendar could not be read: not known to be free
 
 
-class SlotsState(TeamState):
+class SlotsState(SessionState):
     """Suggested times in the schedule dialog (picking one fills the form), and the dialog that
-    emails the candidate a self-scheduling link. Recruiters only; the core checks every call."""
+    emails the candidate a self-scheduling link. Recruiters only; the core checks every call.
+
+    A sibling of the application page's ``TeamState`` (read through ``get_state``), not its
+    substate: the websocket guard refuses event names longer than 200 characters."""
 
     picked: list[int] = []
     duration: str = "45"
@@ -158,7 +163,9 @@ class SlotsState(TeamState):
         self.finding, self.slot_warnings = True, []
         yield
         try:
-            found = await asyncio.to_thread(links.suggest, db(), self.principal(), self.picked, self.duration)
+            found = await asyncio.to_thread(
+                links.suggest, db(), self.principal(), list(self.picked), str(self.duration)
+            )
         except DomainError as exc:
             self.finding, self.searched, self.suggestions = False, True, []
             self.slot_warnings = [exc.message]
@@ -191,10 +198,11 @@ class SlotsState(TeamState):
         self.link_open, self.link_error = value, ""
 
     @rx.event
-    def send_link(self, form: dict):
+    async def send_link(self, form: dict):
+        team = await self.get_state(TeamState)
         fields = {
             "interviewer_ids": [
-                c.id for c in self.colleagues if form.get(f"link_interviewer_{c.id}") in ("on", True)
+                c.id for c in team.colleagues if form.get(f"link_interviewer_{c.id}") in ("on", True)
             ],
             "duration_minutes": form.get("link_duration", "45"),
             "window_days": form.get("link_window", "10"),
@@ -202,7 +210,7 @@ class SlotsState(TeamState):
             "video_url": form.get("link_video", ""),
         }
         try:
-            links.create_link(db(), self.principal(), self.app_id, fields)
+            links.create_link(db(), self.principal(), team.app_id, fields)
         except DomainError as exc:
             self.link_error = exc.message
             return self.refuse(exc) if exc.status_code == 401 else None

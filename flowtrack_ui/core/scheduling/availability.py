@@ -150,7 +150,8 @@ def save(db: Database, principal: Principal, fields: Mapping[str, object]) -> Av
     if fields.get("start") is not None:
         changes["start_minute"] = _minute(fields["start"], "Start of the working day")
     if fields.get("end") is not None:
-        changes["end_minute"] = _minute(fields["end"], "End of the working day")
+        # "00:00" as the end is midnight at the end of the day (a time field cannot say 24:00).
+        changes["end_minute"] = _minute(fields["end"], "End of the working day") or 24 * 60
     if "hours_time_zone" in fields:
         raw = fields["hours_time_zone"]
         changes["time_zone"] = None if raw in (None, "") else str(time_zones.zone(raw).key)
