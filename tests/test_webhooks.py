@@ -21,7 +21,7 @@ from flowtrack_ui.core.privacy import erase
 from flowtrack_ui.core.webhooks import delivery, endpoints, events, targets
 from flowtrack_ui.core.webhooks.delivery import WebhookSender
 
-from .conftest import make_candidate
+from .conftest import make_candidate, make_company
 from .webhook_support import start_receiver
 
 ALL = list(events.EVENTS)
@@ -322,3 +322,24 @@ def test_a_rolled_back_change_sends_nothing(db, acme, receiver, allow_private):
     assert signing.verify("whsec_a", body, header, now=1_000_100)
     assert not signing.verify("whsec_b", body, header, now=1_000_100)
     assert not signing.verify("whsec_a", body, header, now=1_000_000 + 3600)  # replayed later
+
+
+def test_the_sender_on_both_engines(any_db, receiver, allow_private):
+    """Claiming with a lease, the order per application and the back-off are SQL: both engines."""
+    acme = make_company(any_db, "Acme")
+    candidate = make_candidate(any_db)
+    endpoint_id = _register(any_db, acme.recruiter, receiver, "/both")
+    app = apply(any_db, candidate, acme.job_id)
+    move_stage(any_db, acme.recruiter, app.id, "Screening")
+    t0 = max(r.created_at for r in _rows(any_db, endpoint_id))
+    receiver.status["/both"] = 500
+    first, second = WebhookSender(any_db), WebhookSender(any_db)
+    assert first.deliver_due(t0) == 1  # the creation; the move waits behind it
+    assert second.deliver_due(t0) == 0  # backing off, and nothing else is due
+    receiver.status["/both"] = 200
+    assert second.deliver_due(t0 + timedelta(seconds=31)) == 1
+    assert first.deliver_due(t0 + timedelta(seconds=32)) == 1
+    assert [r.json["type"] for r in receiver.at("/both")] == [
+        "application.created", "application.created", "application.stage_changed",
+    ]  # fmt: skip
+    assert [d.state for d in endpoints.deliveries(any_db, acme.recruiter, endpoint_id)] == ["delivered"] * 2
