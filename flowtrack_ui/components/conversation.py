@@ -47,7 +47,7 @@ def _file(f: ObjectVar[FileRow]) -> rx.Component:
         color_scheme="gray",
         high_contrast=True,
         on_click=C.download_file(f.file_id),
-        aria_label="Download " + f.name,
+        title="Download",
         data_testid="conversation-file",
     )
 
