@@ -104,8 +104,9 @@ def test_team_roles_deactivation_and_the_last_recruiter(any_db):
     assert [m.email for m in team.team(db, new_rec).members][-1] == "rec@acme.test"  # inactive last
     team.set_active(db, new_rec, rec.user_id, True)
     assert sign_in.login(db, "rec@acme.test", PASSWORD)
-    assert _actions(db, globex.recruiter.company_id or 0) == []
+    assert _actions(db, globex.recruiter.company_id or 0) == ["invitation.sent"]  # its own manager
     assert _actions(db, acme.recruiter.company_id or 0) == [
+        "invitation.sent",
         "member.role_changed",
         "member.role_changed",
         "member.role_changed",
@@ -391,7 +392,7 @@ def test_audit_log_filters_csv_and_who_reads_it(any_db):
         audit.events(db, acme.manager)
     rows = audit.events(db, rec)
     assert [r.action for r in rows][:2] == ["member.role_changed", "token.created"]
-    assert audit.events(db, globex.recruiter) == []
+    assert [r.target for r in audit.events(db, globex.recruiter)] == ["invitation hm@globex.test"]
     assert [r.action for r in audit.events(db, rec, action="token.")] == ["token.created"]
     assert audit.events(db, rec, since=datetime.now(UTC) + timedelta(minutes=1)) == []
     assert {r.actor_id for r in audit.events(db, rec, actor_id=rec.user_id)} == {rec.user_id}
@@ -399,7 +400,9 @@ def test_audit_log_filters_csv_and_who_reads_it(any_db):
     c = client_for(db)
     h = login(c, "rec@acme.test")
     assert c.get("/api/audit", params={"action": "member."}, headers=h).json()[0]["client"] == "192.0.2.9"
-    assert c.get("/api/audit", headers=login(c, "rec@globex.test")).json() == []
+    assert all(
+        "acme" not in r["target"] for r in c.get("/api/audit", headers=login(c, "rec@globex.test")).json()
+    )
     assert c.get("/api/audit", params={"since": "yesterday"}, headers=h).status_code == 422
     r = c.get("/api/audit.csv", headers=h)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
@@ -462,3 +465,19 @@ def test_an_emailed_sign_in_link_is_no_second_factor(db):
         )
     with pytest.raises(Conflict, match="two-factor"):
         sign_in.sign_in_with_link(db, token)
+
+
+def test_exports_are_audited(db):
+    acme = make_company(db, "Acme")
+    c = client_for(db)
+    h = login(c, "rec@acme.test")
+    assert c.get("/api/analytics.csv", params={"job_id": acme.job_id}, headers=h).status_code == 200
+    assert c.get("/api/audit.csv", params={"action": "analytics."}, headers=h).status_code == 200
+    rows = audit.events(db, acme.recruiter, action="audit.exported") + audit.events(
+        db, acme.recruiter, action="analytics.exported"
+    )
+    assert [(r.action, r.target) for r in rows] == [
+        ("audit.exported", "1 rows"),
+        ("analytics.exported", f"job {acme.job_id}"),
+    ]
+    assert rows[0].details["action"] == "analytics." and rows[0].client == "testclient"

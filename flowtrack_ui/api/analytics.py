@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from flowtrack_ui.core.analytics import csv_export, report
 
-from .deps import Caller, Db
+from .deps import Caller, ClientAddress, Db
 from .errors import errors
 from .schemas import AnalyticsOut
 
@@ -34,9 +34,16 @@ def analytics(caller: Caller, db: Db, job_id: JobFilter = None, since: Since = N
     },
     response_class=Response,
 )
-def analytics_csv(caller: Caller, db: Db, job_id: JobFilter = None, since: Since = None, until: Until = None):
-    """The same figures, one per row: metric, group, item, value."""
-    body = csv_export.to_csv(report.report(db, caller, job_id, since, until))
+def analytics_csv(
+    caller: Caller,
+    db: Db,
+    client: ClientAddress,
+    job_id: JobFilter = None,
+    since: Since = None,
+    until: Until = None,
+):
+    """The same figures, one per row: metric, group, item, value (the export is audited)."""
+    body = csv_export.export(db, caller, job_id, since, until, client)
     name = f"flowtrack-analytics{f'-job-{job_id}' if job_id else ''}.csv"
     return Response(
         body,

@@ -72,6 +72,21 @@ def record(
     )
 
 
+def record_now(
+    db: Database,
+    actor: Principal,
+    action: str,
+    target: str = "",
+    details: dict | None = None,
+    client: str | None = None,
+) -> None:
+    """``record`` in a transaction of its own: for reads worth recording, such as exports."""
+    if actor.company_id is None:
+        return
+    with db.session(write=True) as s:
+        record(s, actor, action, target, details, client)
+
+
 def events(
     db: Database,
     principal: Principal,
@@ -156,3 +171,19 @@ def to_csv(rows: list[AuditRow]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def export_csv(
+    db: Database,
+    principal: Principal,
+    *,
+    since: datetime | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    client: str | None = None,
+) -> str:
+    """The filtered rows (up to 10,000) as CSV; the export itself is recorded."""
+    rows = events(db, principal, since=since, actor_id=actor_id, action=action, limit=10_000)
+    filters = {"since": since, "actor": actor_id, "action": action}
+    record_now(db, principal, "audit.exported", f"{len(rows)} rows", filters, client)
+    return to_csv(rows)

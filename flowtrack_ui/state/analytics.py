@@ -182,9 +182,12 @@ class AnalyticsState(SessionState):
     @rx.event
     def export_csv(self):
         """The same figures as a CSV file, computed again for the same filters."""
+        since, until = self._range()
         try:
-            r = self._report()
+            body = csv_export.export(
+                db(), self.principal(), self.job or None, since, until, self.router.session.client_ip
+            )
         except DomainError as exc:
             return self.refuse(exc)
         name = f"flowtrack-analytics{'-job-' + self.job if self.job else ''}.csv"
-        return rx.download(data=csv_export.to_csv(r), filename=name)
+        return rx.download(data=body, filename=name)

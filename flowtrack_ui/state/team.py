@@ -234,11 +234,11 @@ class TeamPageState(SessionState):
     @rx.event
     def download_audit(self):
         try:
-            rows = audit.events(
-                db(), self.principal(), action=self.audit_filter.strip() or None, limit=10_000
+            body = audit.export_csv(
+                db(), self.principal(), action=self.audit_filter.strip() or None, client=self._client()
             )
         except Unauthenticated as exc:
             return self.refuse(exc)
         except DomainError as exc:
             return rx.toast.error(exc.message)
-        return rx.download(data=audit.to_csv(rows), filename="flowtrack-audit.csv")
+        return rx.download(data=body, filename="flowtrack-audit.csv")

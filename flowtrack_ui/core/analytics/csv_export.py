@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from .report import AnalyticsReport
+from .. import audit
+from ..db import Database
+from ..permissions import Principal
+from .report import AnalyticsReport, report
 
 COLUMNS = ("metric", "group", "item", "value")
 
@@ -75,3 +78,18 @@ def _is_number(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def export(
+    db: Database,
+    principal: Principal,
+    job_id: object = None,
+    since: object = None,
+    until: object = None,
+    client: str | None = None,
+) -> str:
+    """The report as CSV for the caller; the export is recorded in the audit log."""
+    body = to_csv(report(db, principal, job_id, since, until))
+    scope = f"job {job_id}" if job_id else "all jobs"
+    audit.record_now(db, principal, "analytics.exported", scope, {"since": since, "until": until}, client)
+    return body
