@@ -114,3 +114,16 @@ def test_credential_handlers_and_the_second_sign_in_step(db, acme, candidate):
     assert page.error and page.token == ""
     call(page, AuthState.login_code, {"code": codes[0]})
     assert page.token and not page.needs_code
+
+
+def test_staff_who_must_enrol_are_sent_to_the_account_page(db, acme, monkeypatch):
+    from flowtrack_ui.core.accounts import two_factor
+    from flowtrack_ui.state import work
+    from flowtrack_ui.state.work import WorkState
+
+    monkeypatch.setattr(work, "db", lambda: db)
+    two_factor.set_policy(db, acme.recruiter, True)
+    st = state_for(WorkState, acme.manager)
+    assert "/account#two-factor" in repr(call(st, WorkState.load))
+    st = state_for(TeamPageState, acme.manager)
+    assert "/account#two-factor" in repr(call(st, TeamPageState.load)) and st.members == []

@@ -56,6 +56,8 @@ class SessionState(rx.State):
     _owner_id: int = 0
     _bound_sid: str = ""
     _zone_asked: bool = False
+    # Staff of a company requiring two-factor sign-in who have not enrolled: pages send them to enrol.
+    _must_enrol: bool = False
 
     @rx.var
     def role_label(self) -> str:
@@ -164,7 +166,8 @@ class SessionState(rx.State):
             self._forget()
             return None
         self._remember(p)
-        if roles and p.role not in roles:
+        self._must_enrol = p.must_enrol_2fa and self.router.url.path.rstrip("/") != "/account"
+        if self._must_enrol or (roles and p.role not in roles):
             return None
         return p
 
@@ -172,6 +175,8 @@ class SessionState(rx.State):
         """The redirect for a page this caller may not open (None when allowed)."""
         if not self.role:
             return [SessionState.wipe, rx.redirect(f"/login?next={quote(self._here())}")]
+        if self._must_enrol:
+            return rx.redirect("/account#two-factor")
         if roles and Role(self.role) not in roles:
             return rx.redirect(HOME_BY_ROLE[Role(self.role)])
         return None
