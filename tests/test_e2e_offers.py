@@ -32,6 +32,7 @@ def _axe_installed():
 
 
 def _shot(page, name: str, sizes=((1440, 900), (1280, 720), (390, 844)), axe: bool = True) -> None:
+    page.mouse.move(1, 300)  # no hover colours in the pictures or under axe
     ARTIFACTS.mkdir(exist_ok=True)
     for width, height in sizes:
         page.set_viewport_size({"width": width, "height": height})
@@ -76,11 +77,18 @@ def test_an_offer_from_draft_to_signature_and_hired(server, smtp, browser):
     app_id = _offer_stage_application(server)
     today = datetime.now(UTC).date()
 
-    # The recruiter writes the offer, with the hiring manager as approver, and submits it.
+    # The recruiter looks at the offer letters, then writes the offer, with the hiring manager as
+    # approver, and submits it.
     rec = browser.new_page(viewport={"width": 1440, "height": 900})
     sign_in(rec, server, "recruiter@acme.test", "/jobs")
     rec.goto(f"{server.url}/application?id={app_id}")
     panel = rec.get_by_test_id("offer-panel")
+    expect(panel).to_contain_text("No offer yet.")
+    rec.get_by_test_id("offer-letters-link").click()
+    expect(rec.get_by_test_id("letter-preview")).to_contain_text("Alex Example")
+    _shot(rec, "offer-letters")
+    rec.set_viewport_size({"width": 1440, "height": 900})
+    rec.go_back()
     expect(panel).to_contain_text("No offer yet.")
     candidate = rec.get_by_test_id("candidate-name").inner_text()
     rec.get_by_test_id("offer-new").click()
@@ -157,6 +165,14 @@ def test_an_offer_from_draft_to_signature_and_hired(server, smtp, browser):
         (signed,) = list(msg.iter_attachments())
         last = PdfReader(io.BytesIO(signed.get_content())).pages[-1].extract_text()
         assert candidate in last and shown_hash in last
+
+    # Signed in, the candidate's tracker shows the offer (and nothing of its approvals).
+    email = to_candidate["X-Envelope-To"]
+    tracker = browser.new_page(viewport={"width": 390, "height": 844})
+    sign_in(tracker, server, email, "/my-applications")
+    tracker.goto(f"{server.url}/my-applications")
+    expect(tracker.get_by_test_id("tracked-offer")).to_contain_text("You accepted it")
+    expect(tracker.locator("body")).not_to_contain_text("Within the band")
 
     # The recruiter is prompted to move the application to Hired: one click.
     rec.reload()

@@ -209,6 +209,7 @@ def offer_panel() -> rx.Component:
                     rx.badge(S.offer_status_label, color_scheme=S.offer_color, data_testid="offer-status"),
                 ),
                 rx.spacer(),
+                rx.link("Offer letters", href="/offer-templates", size="2", data_testid="offer-letters-link"),
                 rx.cond(
                     S.can_create_offer,
                     rx.button(

@@ -56,6 +56,22 @@ def _variable(v: ObjectVar[LetterVariable]) -> rx.Component:
     )
 
 
+def _variables(opened: bool, display) -> rx.Component:
+    """What each variable holds: beside the list on a laptop (open), below the editor on a phone."""
+    return rx.card(
+        rx.el.details(
+            rx.el.summary(
+                "Variables a letter may use",
+                style={"cursor": "pointer", "fontWeight": "600", "fontSize": "15px"},
+            ),
+            rx.vstack(rx.foreach(S.variables, _variable), spacing="2", padding_top="8px"),
+            open=opened,
+        ),
+        width="100%",
+        display=display,
+    )
+
+
 def _editor() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -157,17 +173,14 @@ def offer_templates_page() -> rx.Component:
                             ),
                             width="100%",
                         ),
-                        rx.card(
-                            rx.vstack(
-                                rx.heading("Variables", size="3", as_="h2"),
-                                rx.foreach(S.variables, _variable),
-                                spacing="2",
-                            ),
-                            width="100%",
-                        ),
+                        _variables(opened=True, display=rx.breakpoints(initial="none", md="block")),
                         width="100%",
                     ),
-                    _editor(),
+                    rx.vstack(
+                        _editor(),
+                        _variables(opened=False, display=rx.breakpoints(initial="block", md="none")),
+                        width="100%",
+                    ),
                     columns=rx.breakpoints(initial="1", md="4fr 8fr"),
                     spacing="4",
                     width="100%",
