@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
+from flowtrack_ui.core import work
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import notes
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge, UnsupportedFile
@@ -282,10 +283,15 @@ def test_a_reply_placed_in_dovecot_is_threaded_to_its_application(world, imap, s
         )
     assert unread_for == {acme.recruiter.user_id}
     assert conv.attachment(db, acme.manager, app.id, reply.attachments[0].file_id)[1] == PDF_BYTES
+    # "My work" lists it for the recruiters until they open it.
+    (listed,) = work.my_work(db, acme.recruiter).replies
+    assert (listed.application_id, listed.excerpt) == (app.id, "Yes, Monday works for me.\n\nCasey")
+    assert work.my_work(db, acme.manager).replies == () and work.my_work(db, globex.recruiter).replies == ()
     # The hiring manager reads it, but it is unread only for recruiters; reading marks it read.
     assert not [i for i in conv.conversation(db, acme.manager, app.id) if i.kind == "reply"][0].unread
     assert conv.mark_read(db, acme.recruiter, app.id) == 1
     assert not [i for i in conv.conversation(db, acme.recruiter, app.id) if i.kind == "reply"][0].unread
+    assert work.my_work(db, acme.recruiter).replies == ()
     # Nothing of it anywhere at Globex.
     assert conv.unmatched(db, globex.recruiter) == []
 

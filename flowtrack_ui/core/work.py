@@ -5,7 +5,8 @@
 - @mentions of them in notes not read yet (``NoteMention`` rows written by collaboration/notes.py,
   read when they open the application or mark them read);
 - applications waiting in a stage longer than its target days (``JobStage.target_days``).
-Candidate replies join the list with the conversation feature; until then the list is empty.
+- candidates' replies not read yet, for recruiters (``InboundUnread`` rows written by
+  mail/inbound.py, read when they open the application's conversation).
 
 Also the scorecard reminder: the morning after an interview ended (08:00 in the interviewer's
 zone), one email to each interviewer whose scorecard is missing, sent once (``reminded_at``).
@@ -28,6 +29,8 @@ from .models import (
     Application,
     ApplicationNote,
     Company,
+    InboundEmail,
+    InboundUnread,
     Interview,
     InterviewInterviewer,
     Job,
@@ -87,6 +90,20 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """A reply in a conversation the caller has not read yet."""
+
+    inbound_id: int
+    application_id: int
+    job_title: str
+    candidate_name: str
+    kind: str  # reply, bounce, auto_reply
+    subject: str
+    excerpt: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
 class Overdue:
     application_id: int
     job_id: int
@@ -104,8 +121,8 @@ class Work:
     scorecards_due: tuple[ScorecardDue, ...]
     mentions: tuple[Mention, ...]
     overdue: tuple[Overdue, ...]
-    # Candidate replies not read yet: they arrive with the conversation feature (emails in).
-    replies: tuple[()] = ()
+    # Candidate replies (and bounces, automatic replies) not read yet by the caller.
+    replies: tuple[Reply, ...] = ()
     # Offers whose approval is the caller's turn (offers/reading.py).
     offers_to_approve: tuple[OfferToApprove, ...] = ()
 
@@ -226,6 +243,37 @@ def _mentions(s: Session, p: Principal) -> tuple[Mention, ...]:
     )
 
 
+def _replies(s: Session, p: Principal) -> tuple[Reply, ...]:
+    candidate = aliased(User)
+    rows = s.execute(
+        sa.select(InboundEmail, Application.id, Job.title, candidate.full_name)
+        .join(InboundUnread, InboundUnread.inbound_id == InboundEmail.id)
+        .join(Application, Application.id == InboundEmail.application_id)
+        .join(Job, Job.id == Application.job_id)
+        .join(candidate, candidate.id == Application.candidate_id)
+        .where(
+            InboundUnread.user_id == p.user_id,
+            InboundUnread.read_at.is_(None),  # type: ignore[union-attr]
+            Job.company_id == p.staff_company_id,
+        )
+        .order_by(InboundEmail.id.desc())  # type: ignore[union-attr]
+        .limit(MAX_ROWS)
+    ).all()
+    return tuple(
+        Reply(
+            inbound_id=row.id or 0,
+            application_id=app_id,
+            job_title=title,
+            candidate_name=name,
+            kind=row.kind,
+            subject=row.subject,
+            excerpt=row.body_text if len(row.body_text) <= EXCERPT else row.body_text[: EXCERPT - 1] + "…",
+            received_at=row.received_at,
+        )
+        for row, app_id, title, name in rows
+    )
+
+
 def _overdue(s: Session, p: Principal, now: datetime) -> tuple[Overdue, ...]:
     """Applications that have waited in their stage longer than its target, longest first. The
     company's stages use a handful of distinct targets: one condition per target keeps the date
@@ -286,6 +334,7 @@ def my_work(db: Database, principal: Principal, now: datetime | None = None) -> 
             mentions=_mentions(s, principal),
             overdue=_overdue(s, principal, now),
             offers_to_approve=awaiting_approval(s, principal),
+            replies=_replies(s, principal),
         )
 
 

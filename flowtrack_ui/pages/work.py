@@ -12,7 +12,9 @@ from flowtrack_ui.state.work import (
     MentionItem,
     OfferApprovalItem,
     OverdueItem,
+    ReplyItem,
     ScorecardItem,
+    UnmatchedItem,
     WorkState,
 )
 
@@ -121,6 +123,36 @@ def _mention(m: ObjectVar[MentionItem]) -> rx.Component:
     )
 
 
+def _reply(r: ObjectVar[ReplyItem]) -> rx.Component:
+    return rx.box(
+        rx.text(
+            rx.link(r.candidate, href=r.href, weight="bold"),
+            " · " + r.job + " · ",
+            rx.text.span(r.label, weight="medium"),
+            size="2",
+        ),
+        rx.text(r.subject, size="1", color_scheme="gray"),
+        rx.text(r.excerpt, size="2", color_scheme="gray", white_space="pre-wrap"),
+        rx.text(r.ago, size="1", color_scheme="gray", title=r.exact),
+        padding_y="2",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+        data_testid="work-reply",
+    )
+
+
+def _unmatched(u: ObjectVar[UnmatchedItem]) -> rx.Component:
+    return rx.box(
+        rx.text(rx.text.strong(u.sender), " · ", u.subject, size="2"),
+        rx.text(u.excerpt, size="2", color_scheme="gray", white_space="pre-wrap"),
+        rx.text(u.ago, size="1", color_scheme="gray", title=u.exact),
+        padding_y="2",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+        data_testid="work-unmatched",
+    )
+
+
 def _overdue(o: ObjectVar[OverdueItem]) -> rx.Component:
     return rx.flex(
         rx.box(
@@ -198,6 +230,13 @@ def work_page() -> rx.Component:
                         "No scorecards due: every interview you held has yours.",
                     ),
                     _section(
+                        "Replies",
+                        "work-replies",
+                        WorkState.replies,
+                        _reply,
+                        "No new replies. Candidates' answers to your emails appear here until you open them.",
+                    ),
+                    _section(
                         "Mentions",
                         "work-mentions",
                         WorkState.mentions,
@@ -211,6 +250,16 @@ def work_page() -> rx.Component:
                         _overdue,
                         "No application has waited past its stage's target. Set targets per stage "
                         "in a job's pipeline.",
+                    ),
+                    rx.cond(
+                        WorkState.unmatched.length() > 0,
+                        _section(
+                            "Unmatched replies",
+                            "work-unmatched",
+                            WorkState.unmatched,
+                            _unmatched,
+                            "",
+                        ),
                     ),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",

@@ -13,6 +13,7 @@ import reflex as rx
 
 from flowtrack_ui.core import live_access, work
 from flowtrack_ui.core.errors import DomainError, Unauthenticated
+from flowtrack_ui.core.mail import conversation
 from flowtrack_ui.core.permissions import STAFF_ROLES
 
 from . import live
@@ -55,6 +56,33 @@ class MentionItem:
 
 
 @dataclasses.dataclass
+class ReplyItem:
+    """A candidate's reply (or a bounce, an automatic reply) not read yet."""
+
+    inbound_id: int
+    href: str  # the application page, where its conversation is
+    candidate: str
+    job: str
+    label: str  # Reply, Bounce, Automatic reply
+    subject: str
+    excerpt: str
+    ago: str
+    exact: str
+
+
+@dataclasses.dataclass
+class UnmatchedItem:
+    """Mail to the reply address that matched no application (an unknown or mistyped token)."""
+
+    inbound_id: int
+    sender: str
+    subject: str
+    excerpt: str
+    ago: str
+    exact: str
+
+
+@dataclasses.dataclass
 class OverdueItem:
     application_id: int
     href: str
@@ -75,6 +103,9 @@ class OfferApprovalItem:
     ago: str
 
 
+REPLY_LABELS = {"reply": "Reply", "bounce": "Bounce", "auto_reply": "Automatic reply"}
+
+
 def _application(application_id: int) -> str:
     return f"/application?id={application_id}"
 
@@ -83,6 +114,8 @@ class WorkState(SessionState):
     interviews: list[InterviewItem] = []
     scorecards: list[ScorecardItem] = []
     mentions: list[MentionItem] = []
+    replies: list[ReplyItem] = []
+    unmatched: list[UnmatchedItem] = []
     overdue: list[OverdueItem] = []
     offers: list[OfferApprovalItem] = []
     shown_zone: str = ""
@@ -99,6 +132,7 @@ class WorkState(SessionState):
             f"{counted(len(self.interviews), 'interview')} ({self.today_count} today)",
             counted(len(self.scorecards), "scorecard") + " due",
             counted(len(self.mentions), "unread mention"),
+            counted(len(self.replies), "new reply", "new replies"),
             counted(len(self.overdue), "overdue application"),
         ]
         if self.offers:
@@ -149,6 +183,35 @@ class WorkState(SessionState):
         except DomainError as exc:
             return self.refuse(exc)
         self.shown_zone = mine.time_zone
+        self.replies = [
+            ReplyItem(
+                inbound_id=r.inbound_id,
+                href=_application(r.application_id),
+                candidate=r.candidate_name,
+                job=r.job_title,
+                label=REPLY_LABELS.get(r.kind, "Reply"),
+                subject=r.subject,
+                excerpt=r.excerpt,
+                ago=relative(r.received_at),
+                exact=exact(r.received_at, self.time_zone),
+            )
+            for r in mine.replies
+        ]
+        try:
+            stray = conversation.unmatched(db(), self.principal(), limit=20)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self.unmatched = [
+            UnmatchedItem(
+                inbound_id=u.id,
+                sender=u.from_name or u.from_address or "Unknown sender",
+                subject=u.subject,
+                excerpt=u.body[:240],
+                ago=relative(u.received_at),
+                exact=exact(u.received_at, self.time_zone),
+            )
+            for u in stray
+        ]
         self.interviews = [
             InterviewItem(
                 interview_id=i.interview_id,
