@@ -420,7 +420,10 @@ def _verified_claims(row: CompanySso, document: dict, login: SsoLogin, code: str
     id_token = token.get("id_token") if isinstance(token, dict) else None
     if not isinstance(id_token, str):
         raise SsoRefused("token")
-    algorithms = document.get("id_token_signing_alg_values_supported") or ["RS256"]
+    offered = document.get("id_token_signing_alg_values_supported") or ["RS256"]
+    algorithms = [a for a in offered if isinstance(a, str) and a.lower() != "none"] or [
+        "RS256"
+    ]  # signed only
     try:
         decoded = jwt.decode(id_token, key=key_set, registry=JWSRegistry(algorithms=algorithms))
     except (JoseError, ValueError):
