@@ -209,3 +209,21 @@ def test_who_configures_it_and_bad_settings(world, provider):
     assert sso.find_company(db, "someone@ACME.test") == "acme" and sso.find_company(db, "Acme") == "acme"
     assert c.delete("/api/company/sso", headers=rec).status_code == 204
     assert c.get("/sso/acme", follow_redirects=False).headers["location"] == "/sso-complete?error=unknown"
+
+
+def test_an_id_token_not_signed_by_the_issuers_keys_is_refused(world, provider, monkeypatch):
+    db, c, rec, acme = world
+    from joserfc.jwk import RSAKey
+
+    provider.set_user("rec-7", email="rec@acme.test", email_verified=True)
+    callback = sign_in_at_provider(_start(c), "rec-7")
+    real_get = sso.httpx.get
+    other_keys = {"keys": [RSAKey.generate_key(2048, parameters={"kid": "k1"}).as_dict(private=False)]}
+
+    def keys_of_someone_else(url, *args, **kwargs):
+        if url.endswith("/jwks"):
+            return sso.httpx.Response(200, json=other_keys, request=sso.httpx.Request("GET", url))
+        return real_get(url, *args, **kwargs)
+
+    monkeypatch.setattr(sso.httpx, "get", keys_of_someone_else)
+    assert _callback(c, callback) == {"error": "token"}
