@@ -30,14 +30,17 @@ _SMALL = {
 _ROW = {"display": "flex", "gap": "8px", "alignItems": "center", "fontSize": "14px", "minHeight": "28px"}
 
 
-def _when(S: Any, value: str, label: str, *extra: rx.Component) -> rx.Component:
+def _when(S: Any, ids: str, value: str, label: str, *extra: rx.Component) -> rx.Component:
+    """A choice of when; the browser keeps which is checked (the form sends it), the state hears
+    of it to show the template only when an email is sent."""
     return rx.el.div(
         rx.el.label(
             rx.el.input(
                 type="radio",
                 name="when",
                 value=value,
-                checked=S.reject_when == value,
+                id=f"{ids}-when-{value}",
+                default_checked=value == "undo",
                 on_change=S.set_reject_when(value),
                 data_testid="when-" + value,
             ),
@@ -47,6 +50,14 @@ def _when(S: Any, value: str, label: str, *extra: rx.Component) -> rx.Component:
         *extra,
         style=_ROW,
     )
+
+
+def _pick(S: Any, ids: str, value: str) -> list:
+    """Typing a number of days or a date chooses that line."""
+    return [
+        S.set_reject_when(value),
+        rx.call_script(f"document.getElementById('{ids}-when-{value}').checked = true"),
+    ]
 
 
 def reject_dialog(
@@ -70,11 +81,10 @@ def reject_dialog(
         rx.dialog.content(
             rx.dialog.title(title),
             rx.dialog.description(
-                f"The reason and the note stay with your team; {who} never see"
-                + ("" if plural else "s")
-                + " them. The email waits in the outbox until the time you choose; reopening or "
-                "undoing cancels it.",
+                "The reason and the note stay with your team. The email waits until the time "
+                "you choose; reopening or undoing cancels it.",
                 size="2",
+                margin_bottom="2",
             ),
             rx.form(
                 rx.vstack(
@@ -90,10 +100,11 @@ def reject_dialog(
                     ),
                     rx.el.fieldset(
                         rx.el.legend("Email " + who, style={**_LABEL, "padding": 0, "marginBottom": "4px"}),
-                        _when(S, "undo", "After the undo window"),
-                        _when(S, "2d", "In 2 days"),
+                        _when(S, ids, "undo", "After the undo window"),
+                        _when(S, ids, "2d", "In 2 days"),
                         _when(
                             S,
+                            ids,
                             "days",
                             "In",
                             rx.el.input(
@@ -103,7 +114,7 @@ def reject_dialog(
                                 max="30",
                                 default_value="3",
                                 aria_label="Number of days before the email",
-                                on_focus=S.set_reject_when("days"),
+                                on_focus=_pick(S, ids, "days"),
                                 data_testid=t["days"],
                                 style={**_SMALL, "width": "64px"},
                             ),
@@ -111,6 +122,7 @@ def reject_dialog(
                         ),
                         _when(
                             S,
+                            ids,
                             "date",
                             "On",
                             rx.el.input(
@@ -118,12 +130,12 @@ def reject_dialog(
                                 name="date",
                                 min=S.reject_today,
                                 aria_label="Date the email leaves (at 09:00 your time)",
-                                on_focus=S.set_reject_when("date"),
+                                on_focus=_pick(S, ids, "date"),
                                 data_testid=ids + "-date",
                                 style=_SMALL,
                             ),
                         ),
-                        _when(S, "never", "Don't email"),
+                        _when(S, ids, "never", "Don't email"),
                         style={"border": "none", "padding": 0, "margin": 0, "display": "grid", "gap": "2px"},
                     ),
                     rx.cond(
