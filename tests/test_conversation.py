@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import select
 
 from flowtrack_ui.core import work
@@ -21,7 +21,7 @@ from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.mail import conversation as conv
 from flowtrack_ui.core.mail import inbound, reply_address
 from flowtrack_ui.core.mail import templates as mail_templates
-from flowtrack_ui.core.models import InboundEmail, InboundUnread, OutboxEmail, ReplyAddress
+from flowtrack_ui.core.models import InboundEmail, InboundUnread, OutboxEmail, ReplyAddress, StoredFile
 from flowtrack_ui.core.outbox import Sender
 
 from .conftest import make_candidate, make_company
@@ -393,3 +393,17 @@ def test_nothing_polls_without_imap_and_a_held_email_is_held_by_one_rule(world):
         "Replies",
         True,
     )
+
+
+def test_erasing_forgets_the_conversation(world, smtp):
+    db, acme, app = world["db"], world["acme"], world["app"]
+    write(db, acme.recruiter, app.id, uploads=[conv.Upload("brief.pdf", PDF_BYTES)])
+    raw = _reply(f"reply+{_token(db, app.id)}@{DOMAIN}", "My phone is +44 20 7946 0001")
+    inbound.receive(db, raw, DOMAIN)
+    with db.session(write=True) as s:
+        conv.forget_applications(s, [app.id])
+        s.execute(delete(OutboxEmail).where(OutboxEmail.application_id == app.id))  # as erase does next
+    assert conv.conversation(db, acme.recruiter, app.id) == []
+    with db.session() as s:
+        assert s.exec(select(InboundEmail)).all() == [] and s.exec(select(ReplyAddress)).all() == []
+        assert s.exec(select(StoredFile).where(StoredFile.original_name == "brief.pdf")).all() == []

@@ -14,6 +14,7 @@ from flowtrack_ui.core.candidates import profile
 from flowtrack_ui.core.careers import settings as careers_settings
 from flowtrack_ui.core.collaboration import interviews, notes, scorecards
 from flowtrack_ui.core.errors import Forbidden, NotFound
+from flowtrack_ui.core.mail import conversation as mail_conversation
 from flowtrack_ui.core.mail import templates as mail_templates
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
 from flowtrack_ui.core.permissions import PERMISSIONS, Action, Role, require
@@ -113,6 +114,10 @@ def _do(action: Action, w, who, *, foreign: bool = False):
         return scheduling_links.create_link(db, who, app.id, fields)
     if action is Action.SET_OWN_AVAILABILITY:
         return availability.save(db, who, {"start": "08:00"})
+    if action is Action.WRITE_TO_CANDIDATES:
+        return mail_conversation.compose(db, who, app.id, {"subject": "Hello", "body": "Hi"})
+    if action is Action.READ_CONVERSATION:
+        return mail_conversation.conversation(db, who, app.id), mail_conversation.unmatched(db, who)
     if action in INVITED_ROLE:
         return invitations.invite_staff(db, who, "new.colleague@acme.test", INVITED_ROLE[action])
     if action is Action.READ_TEAM:

@@ -34,6 +34,7 @@ from ..models import (
     Job,
     OutboxAttachment,
     OutboxEmail,
+    ReplyAddress,
     StoredFile,
     User,
 )
@@ -599,3 +600,31 @@ def unmatched(db: Database, principal: Principal, limit: int = 100) -> list[Unma
         )
         for r in rows
     ]
+
+
+# --- erasing a candidate -----------------------------------------------------------------------
+
+
+def forget_applications(s: Session, application_ids: list[int]) -> None:
+    """Everything of these applications' conversations, in the caller's transaction (erasing a
+    candidate, privacy/erase.py): replies with their files and unread marks, the reply address,
+    and the files sent with their emails (whose rows the caller deletes next)."""
+    if not application_ids:
+        return
+    inbound_ids = select(InboundEmail.id).where(col(InboundEmail.application_id).in_(application_ids))
+    email_ids = select(OutboxEmail.id).where(col(OutboxEmail.application_id).in_(application_ids))
+    received = list(
+        s.exec(
+            select(InboundAttachment.file_id).where(col(InboundAttachment.inbound_id).in_(inbound_ids))
+        ).all()
+    )
+    sent = list(
+        s.exec(select(OutboxAttachment.file_id).where(col(OutboxAttachment.email_id).in_(email_ids))).all()
+    )
+    s.execute(sa.delete(InboundUnread).where(col(InboundUnread.inbound_id).in_(inbound_ids)))
+    s.execute(sa.delete(InboundAttachment).where(col(InboundAttachment.inbound_id).in_(inbound_ids)))
+    s.execute(sa.delete(InboundEmail).where(col(InboundEmail.application_id).in_(application_ids)))
+    s.execute(sa.delete(OutboxAttachment).where(col(OutboxAttachment.email_id).in_(email_ids)))
+    s.execute(sa.delete(ReplyAddress).where(col(ReplyAddress.application_id).in_(application_ids)))
+    if received or sent:
+        s.execute(sa.delete(StoredFile).where(col(StoredFile.id).in_(received + sent)))
