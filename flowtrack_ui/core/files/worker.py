@@ -57,6 +57,11 @@ def handle(header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
             max_pixels=int(header["max_pixels"]),
         )
         return {"width": width, "height": height}, [png]
+    if job == "calendar":  # an iCalendar feed's busy periods (scheduling/calendars.py)
+        from . import calendar_busy
+
+        busy = calendar_busy.busy_json(data, str(header["start"]), str(header["end"]), str(header["zone"]))
+        return {"busy": busy}, []
     raise ValueError(f"unknown job {job!r}")
 
 

@@ -3,86 +3,52 @@ read-only iCalendar feed URLs.
 
 Network calls block, with timeouts, and run in the caller's thread (REST routes run in a thread
 pool; Reflex handlers call through ``asyncio.to_thread``), never on the event loop. A feed is read
-up to ``MAX_FEED_BYTES``; recurring events are expanded only inside the asked window, and a feed
-with more than ``MAX_OCCURRENCES`` events there is refused rather than read forever. Any failure
-is a ``CalendarUnavailable``: the caller marks that person's slots unknown, never free.
+up to ``MAX_FEED_BYTES`` and parsed in the sandboxed worker pool (files/sandbox.py) like any
+untrusted file; the parser (files/calendar_busy.py) expands recurring events only inside the asked
+window. Any failure is a ``CalendarUnavailable``: the caller marks that person's slots unknown,
+never free.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
-import recurring_ical_events  # type: ignore[import-untyped]
 from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
 from icalendar import Calendar
 
+from ..files import calendar_busy, sandbox
 from .slots import Interval
 
 log = logging.getLogger("flowtrack.scheduling")
 
 TIMEOUT_SECONDS = 8.0
 MAX_FEED_BYTES = 5 * 1024 * 1024
-MAX_OCCURRENCES = 20_000
 
 
 class CalendarUnavailable(Exception):
     """A calendar that could not be read (unreachable, refused, malformed): its owner is unknown."""
 
 
-def _as_utc(value: date | datetime, zone: ZoneInfo) -> datetime:
-    """A DTSTART/DTEND value as UTC: a date is local midnight, a floating time is local too."""
-    if not isinstance(value, datetime):
-        return datetime.combine(value, time(0), tzinfo=zone).astimezone(UTC)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=zone).astimezone(UTC)
-    return value.astimezone(UTC)
-
-
 def busy_from_ics(text: str | bytes, start: datetime, end: datetime, zone: str) -> list[Interval]:
-    """The busy periods an iCalendar text holds in [start, end), in UTC.
-
-    Recurring events are expanded (exceptions and cancelled occurrences honoured), all-day events
-    take the whole local day in ``zone`` (the calendar owner's), and events marked
-    TRANSP:TRANSPARENT ("show as free") or STATUS:CANCELLED take nothing.
-    """
-    tz = ZoneInfo(zone)
+    """The busy periods an iCalendar text holds in [start, end), in UTC (files/calendar_busy.py:
+    recurring expanded, all-day in ``zone``, transparent and cancelled events taking nothing)."""
     try:
-        cal = Calendar.from_ical(text)
-        query = recurring_ical_events.of(cal, components=["VEVENT"])
-        out: list[Interval] = []
-        for n, event in enumerate(query.between(start, end)):
-            if n >= MAX_OCCURRENCES:
-                raise CalendarUnavailable(f"more than {MAX_OCCURRENCES} events in the window")
-            if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
-                continue
-            if str(event.get("STATUS", "")).upper() == "CANCELLED":
-                continue
-            dtstart = event.get("DTSTART")
-            if dtstart is None:
-                continue
-            s = _as_utc(dtstart.dt, tz)
-            dtend = event.get("DTEND")
-            if dtend is not None:
-                e = _as_utc(dtend.dt, tz)
-            elif event.get("DURATION") is not None:
-                e = s + event["DURATION"].dt
-            elif not isinstance(dtstart.dt, datetime):
-                e = _as_utc(dtstart.dt + timedelta(days=1), tz)
-            else:
-                e = s
-            if e > s and e > start and s < end:
-                out.append((s, e))
-        return out
-    except CalendarUnavailable:
-        raise
+        return calendar_busy.busy_periods(text, start, end, zone)
     except Exception as exc:  # a malformed calendar of any kind
-        raise CalendarUnavailable(f"the calendar could not be read ({type(exc).__name__})") from exc
+        raise CalendarUnavailable(f"the calendar could not be read ({exc})") from exc
+
+
+def _busy_in_worker(data: bytes, start: datetime, end: datetime, zone: str) -> list[Interval]:
+    """A feed is an untrusted file: parsed in the sandboxed worker pool, with its time and memory limits."""
+    outcome = sandbox.run("calendar", data, start=start.isoformat(), end=end.isoformat(), zone=zone)
+    if not outcome.ok:
+        raise CalendarUnavailable(f"the feed could not be read ({outcome.status})")
+    return [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in outcome.result["busy"]]
 
 
 def check_url(url: str) -> str:
@@ -113,7 +79,7 @@ def fetch_feed(url: str, start: datetime, end: datetime, zone: str) -> list[Inte
         raise
     except (httpx.HTTPError, ValueError) as exc:
         raise CalendarUnavailable(f"the feed could not be fetched ({type(exc).__name__})") from exc
-    return busy_from_ics(b"".join(chunks), start, end, zone)
+    return _busy_in_worker(b"".join(chunks), start, end, zone)
 
 
 def _client(url: str, username: str, password: str) -> DAVClient:
