@@ -36,7 +36,8 @@ def test_crud_as_a_recruiter(world):
     rec = h["rec@acme.test"]
     listed = c.get("/api/email-templates", headers=rec).json()
     assert [t["kind"] for t in listed] == [
-        "application_received", "stage", "rejection", "interview", "talent_invitation", "message", "scheduling",
+        "application_received", "stage", "rejection", "interview", "talent_invitation", "message",
+        "scheduling",
     ]  # fmt: skip
     assert all(t["built_in"] and t["id"] is None and t["can_edit"] for t in listed)
 
