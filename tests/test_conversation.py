@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from flowtrack_ui.core import work
 from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.bulk import actions
 from flowtrack_ui.core.collaboration import notes
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge, UnsupportedFile
 from flowtrack_ui.core.mail import conversation as conv
@@ -407,3 +408,32 @@ def test_erasing_forgets_the_conversation(world, smtp):
     with db.session() as s:
         assert s.exec(select(InboundEmail)).all() == [] and s.exec(select(ReplyAddress)).all() == []
         assert s.exec(select(StoredFile).where(StoredFile.original_name == "brief.pdf")).all() == []
+
+
+def test_the_bulk_email_action_writes_to_each_candidate_through_compose(world, smtp):
+    db, acme, globex, app, gapp = world["db"], world["acme"], world["globex"], world["app"], world["gapp"]
+    second = apply(db, make_candidate(db, "dana@example.com", "Dana Doe"), acme.job_id)
+    made = mail_templates.create_template(
+        db,
+        acme.recruiter,
+        {
+            "kind": "message",
+            "name": "Update",
+            "subject": "News on {{ job.title }}",
+            "body": "Hi {{ candidate.first_name }}",
+        },
+    )
+    with pytest.raises(Forbidden):
+        actions.run_bulk(db, acme.manager, "email", [app.id], template_id=made.id)
+    with pytest.raises(InvalidInput, match="template"):
+        actions.run_bulk(db, acme.recruiter, "email", [app.id])
+    done = actions.run_bulk(
+        db, acme.recruiter, "email", [app.id, second.id, gapp.id], template_id=made.id, send_in_minutes=60
+    )
+    assert sorted(done.succeeded) == sorted([app.id, second.id]) and [
+        f.application_id for f in done.failed
+    ] == [gapp.id]
+    for app_id, first in ((app.id, "Casey"), (second.id, "Dana")):
+        (mail,) = [i for i in conv.conversation(db, acme.recruiter, app_id) if i.template_name == "Update"]
+        assert mail.state == conv.HELD and mail.body == f"Hi {first}\n" and mail.author == "Acme Recruiter"
+    assert not [i for i in conv.conversation(db, globex.recruiter, gapp.id) if i.template_name == "Update"]

@@ -26,7 +26,7 @@ from .. import validation
 from ..applications import from_talent_pool
 from ..db import Database, announce_application_change
 from ..errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from ..mail import automation
+from ..mail import automation, conversation
 from ..models import (
     TAKES_APPLICATIONS,
     Application,
@@ -45,7 +45,7 @@ from ..scoping import company_job
 from ..talent import tags as talent_tags
 from ..views import BulkFailure, BulkResult
 
-BULK_ACTIONS = ("move", "reject", "tag", "add_to_job")  # "email" comes with email templates
+BULK_ACTIONS = ("move", "reject", "tag", "add_to_job", "email")
 MAX_BULK = 500
 # The longest a batch's emails may be held: 30 days.
 MAX_SEND_IN_MINUTES = 60 * 24 * 30
@@ -60,6 +60,7 @@ _PERMISSION = {
     "reject": Action.MOVE_STAGE,
     "tag": Action.USE_TALENT_POOL,
     "add_to_job": Action.USE_TALENT_POOL,
+    "email": Action.WRITE_TO_CANDIDATES,
 }
 
 
@@ -263,10 +264,20 @@ def run_bulk(
     if name == "tag" and not labels:
         raise InvalidInput("Give at least one tag.")
     stage = _stage_name(target_stage) if name == "move" else ""
+    # "email": one template to each candidate, as written from their application page
+    # (mail/conversation.py), now or ``send_in_minutes`` later.
+    message: tuple[str, str, str] | None = None
+    message_at = (
+        datetime.now(UTC) + timedelta(minutes=send_in_minutes)
+        if name == "email" and isinstance(send_in_minutes, int) and send_in_minutes > 0
+        else None
+    )
     with db.session() as s:
         standard = _reason(s, company_id, reason, reason_id) if name == "reject" else None
         if email is not None and email.template_id is not None:
             automation.company_template(s, company_id, email.template_id, "rejection")
+        if name == "email":
+            message = conversation.template_source(s, principal, template_id)
         if name == "add_to_job":
             job = company_job(s, principal, job_id)
             if job.status not in TAKES_APPLICATIONS:
@@ -322,6 +333,11 @@ def run_bulk(
 
         return run
 
+    def write(card: _Card) -> None:
+        assert message is not None
+        raw = {"template_id": template_id, "subject": message[1], "body": message[2], "send_at": message_at}
+        conversation.compose(db, principal, card.id, raw)
+
     def tag(candidate_id: int) -> None:
         talent_tags.add_tags(db, principal, candidate_id, labels)
 
@@ -333,6 +349,7 @@ def run_bulk(
         "reject": reject,
         "tag": once_per_candidate(tag),
         "add_to_job": once_per_candidate(add),
+        "email": write,
     }
     succeeded: list[int] = []
     failed: list[BulkFailure] = []

@@ -430,6 +430,22 @@ def _template_name(s: Session, principal: Principal, template_id: object) -> str
     return row.name
 
 
+def template_source(s: Session, principal: Principal, template_id: object) -> tuple[str, str, str]:
+    """(name, subject, body) of a company template to send as a message (the bulk "email"
+    action); "built-in" is FlowTrack's own message. Another company's is NotFound."""
+    if template_id in (None, "", 0):
+        raise InvalidInput("Choose the email template to send.")
+    if template_id == "built-in":
+        built = BUILT_IN[MESSAGE_KIND]
+        return built.name, built.subject, built.body
+    template_id = validation.object_id(template_id, "Template id")
+    row = s.get(CompanyEmailTemplate, template_id)
+    if row is None or row.company_id != principal.staff_company_id:
+        raise NotFound("Email template not found.")
+    render.check_template(MESSAGE_KIND, row.subject, row.body)
+    return row.name, row.subject, row.body
+
+
 def _message_id() -> str:
     host = urlsplit(get_settings().public_url).hostname or "flowtrack.local"
     return f"<{uuid.uuid4().hex}@{host}>"
