@@ -98,6 +98,7 @@ def _staff_steps(browser, server, dav, app_id: int) -> None:
         expect(dialog.get_by_test_id("suggested-slot").first).to_be_visible()
         dialog.get_by_test_id("suggested-slot").first.click()
         expect(dialog.locator("#starts_at")).not_to_have_value("")
+        expect(dialog.get_by_test_id("suggested-slot").first).to_be_visible()  # still there to pick another
         _look_and_check(page, "schedule-dialog")
         dialog.get_by_role("button", name="Close").click()
         page.set_viewport_size({"width": 1440, "height": 900})

@@ -142,7 +142,9 @@ class SlotsState(SessionState):
     @rx.event
     async def reset_panel(self):
         team = await self.get_state(TeamState)
-        self.picked = list(team.form_interviewers)
+        if self.suggestions and team.form_starts and self.picked == sorted(team.form_interviewers):
+            return  # a picked time re-drew the form: the list stays for another pick
+        self.picked = sorted(team.form_interviewers)
         self.duration = team.form_duration or "45"
         self.suggestions, self.slot_warnings, self.searched = [], [], False
 
