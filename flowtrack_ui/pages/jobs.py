@@ -177,6 +177,7 @@ def _stage_automation(st: ObjectVar[EditorStage], index) -> rx.Component:
     when and in which hours it emails them. Wraps onto several lines on a phone."""
     n = (index + 1).to_string()
     return rx.flex(
+        rx.text("Candidates see", size="1", color_scheme="gray", as_="span"),
         rx.input(
             default_value=st.public_name,
             placeholder=st.public_default,
@@ -185,7 +186,9 @@ def _stage_automation(st: ObjectVar[EditorStage], index) -> rx.Component:
             title="The stage's name in candidates' emails and tracker; empty: its category's",
             aria_label="Name candidates see for stage " + n,
             size="1",
-            width=["100%", "150px"],
+            width=["auto", "150px"],
+            flex=["1", "none"],
+            min_width="0",
             data_testid="stage-public-name",
         ),
         rx.cond(
