@@ -422,3 +422,30 @@ def test_the_offer_path_on_postgres(pg_db):
 
     assert report.report(pg_db, acme.recruiter).offers.accepted == 1
     assert work.my_work(pg_db, acme.manager, NOW).offers_to_approve == ()
+
+
+def test_erasing_the_candidate_removes_the_offers_personal_data(any_db):
+    from flowtrack_ui.core.models import Offer, OutboxAttachment, StoredFile
+    from flowtrack_ui.core.privacy import erase
+
+    db = any_db
+    acme = make_company(db, "Acme")
+    cand = make_candidate(db, "zoe@example.com", "Zoë Quinn")
+    app = apply(db, cand, acme.job_id)
+    offer = _sent(db, acme, app)
+    responses.accept(db, _token(offer), "Zoë Quinn", True, ip="198.51.100.7", user_agent="UA", now=NOW)
+    erase.erase_candidate(db, acme.recruiter, cand.user_id)
+    with db.session() as s:
+        row = s.get(Offer, offer.id)
+        assert (row.status, row.signed_name, row.signed_ip, row.pdf_file_id, row.signed_file_id) == (
+            "accepted",
+            None,
+            None,
+            None,
+            None,
+        )
+        assert s.exec(select(OutboxAttachment)).all() == []
+        assert all("Zoë" not in (f.original_name or "") for f in s.exec(select(StoredFile)))
+        assert all("Quinn" not in e.note for e in s.exec(select(OfferEvent)))
+    with pytest.raises(NotFound):
+        responses.open_link(db, _token(offer), NOW)

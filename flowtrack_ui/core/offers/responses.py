@@ -222,9 +222,10 @@ def accept(
             f"Offer {offer.id}, version {offer.version}: {offer.job_title}",
         )
         name = f"offer-{offer.id}-v{offer.version}-signed.pdf"
-        signed = store_pdf(
-            s, candidate.id or 0, name, pdf.signed_copy(letter.data, sig, letterhead(s, offer))
-        )
+        # Kept by the company (its sender owns the file): erasing the candidate removes it through
+        # offers/erasure.py, not as one of the candidate's own uploads.
+        owner = offer.sent_by_id or offer.created_by_id
+        signed = store_pdf(s, owner, name, pdf.signed_copy(letter.data, sig, letterhead(s, offer)))
         offer.status, offer.responded_at, offer.updated_at = ACCEPTED, record.signed_at, moment
         offer.signed_name, offer.signed_ip, offer.signed_user_agent = (
             record.signed_name,

@@ -52,6 +52,7 @@ from ..models import (
     StoredFile,
     User,
 )
+from ..offers import erasure as offer_erasure
 from ..permissions import Action, Principal, Role, require
 from ..talent import documents
 from ..talent.access import company_candidate
@@ -180,6 +181,7 @@ def _wipe_applications(s: Session, app_ids: list[int]) -> None:
     snapshot_ids = [
         f for f in s.exec(select(Application.resume_file_id).where(Application.id.in_(app_ids))).all() if f
     ]
+    offer_erasure.forget(s, app_ids)  # before the emails go: their attachments, the offers' PDFs
     s.exec(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(app_ids)))
     s.exec(delete(ApplicationNote).where(ApplicationNote.application_id.in_(app_ids)))
     s.exec(
