@@ -10,18 +10,21 @@ import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update as sa_update
 from sqlmodel import select
 
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.errors import Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import OutboxEmail, WebhookDelivery, WebhookEndpoint
+from flowtrack_ui.core.outbox import Sender
 from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.core.privacy import erase
 from flowtrack_ui.core.webhooks import delivery, endpoints, events, targets
 from flowtrack_ui.core.webhooks.delivery import WebhookSender
 
 from .conftest import make_candidate, make_company
+from .smtp_support import smtp_server
 from .webhook_support import start_receiver
 
 ALL = list(events.EVENTS)
@@ -211,7 +214,18 @@ def test_failing_for_days_disables_the_endpoint_and_tells_the_recruiters(
     with db.session() as s:
         mails = s.exec(select(OutboxEmail).where(OutboxEmail.kind == "webhook_disabled")).all()
     assert [m.to_address for m in mails] == ["rec@acme.test"]  # recruiters, not the hiring manager
-    assert receiver.url("/dead") in mails[0].body_text and "/webhooks" in mails[0].body_text
+    with db.session(write=True) as s:  # the test's clock ran three days ahead: the email is due now
+        s.execute(sa_update(OutboxEmail).values(next_attempt_at=datetime.now(UTC)))
+    with smtp_server() as smtp:  # what the recruiter reads
+        mailer = Sender(db, smtp.url, "FlowTrack <jobs@acme.test>")
+        while mailer.deliver_due():
+            pass
+        got_all = [m for m in smtp.handler.messages if str(m["Subject"]).startswith("A webhook was disabled")]
+        assert len(got_all) == 1, [str(m["Subject"]) for m in smtp.handler.messages]
+        got = got_all[0]
+    assert got["To"] == "rec@acme.test"
+    text = got.get_body(("plain",)).get_content()
+    assert receiver.url("/dead") in text and "/webhooks" in text and "3 days" in text
     # Disabled: nothing more is queued for it, until a recruiter enables it again.
     apply(db, candidate, acme.job_id)
     assert all(r.event_id for r in _rows(db, endpoint_id)) and len(_rows(db, endpoint_id)) == 4
