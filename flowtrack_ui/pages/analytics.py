@@ -220,6 +220,8 @@ def _report() -> rx.Component:
             _stat("Applications", AnalyticsState.applications, AnalyticsState.range_label),
             _duration_stat(AnalyticsState.hire, "hire", "hires"),
             _duration_stat(AnalyticsState.fill, "job filled", "jobs filled"),
+            _stat("Offer acceptance", AnalyticsState.offer_rate, AnalyticsState.offer_rate_hint),
+            _duration_stat(AnalyticsState.accept, "acceptance", "acceptances"),
             wrap="wrap",
             spacing="3",
             width="100%",

@@ -79,6 +79,10 @@ class AnalyticsState(SessionState):
     stage_rows: list[DurationRow] = []
     hire: DurationRow = DurationRow("Time to hire", 0, "—", "—")
     fill: DurationRow = DurationRow("Time to fill", 0, "—", "—")
+    # Offers (core/analytics/report.OfferFigures): acceptance rate, and sending to signature.
+    offer_rate: str = "—"
+    offer_rate_hint: str = ""
+    accept: DurationRow = DurationRow("Offer sent to accepted", 0, "—", "—")
     reasons: list[CountRow] = []
     sources: list[CountRow] = []
     range_label: str = ""
@@ -151,6 +155,15 @@ class AnalyticsState(SessionState):
             DurationRow(d.label, d.count, _days(d.median_days, " days"), _days(d.p90_days, " days"))
             for d in (r.time_to_hire, r.time_to_fill)
         )
+        o = r.offers
+        answered = o.accepted + o.declined + o.expired
+        self.offer_rate = "—" if o.acceptance_rate is None else f"{o.acceptance_rate * 100:.0f}%"
+        self.offer_rate_hint = (
+            f"{o.accepted} accepted of {answered} answered · {o.declined} declined · "
+            f"{o.expired} expired · {o.sent} sent"
+        )
+        d = o.time_to_accept
+        self.accept = DurationRow(d.label, d.count, _days(d.median_days, " days"), _days(d.p90_days, " days"))
         used = {x.reason for x in r.reasons}
         self.reasons = [CountRow(x.reason, x.category.capitalize(), x.count) for x in r.reasons] + [
             CountRow(label, "", 0) for label in r.standard_reasons if label not in used
