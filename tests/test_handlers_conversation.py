@@ -129,3 +129,33 @@ def test_a_reply_is_new_once_and_attachments_are_checked(db, acme, candidate):
     assert st.attached == ["notes.txt"] and st.compose_error == ""
     call(st, ConversationState.remove_attachment, "notes.txt")
     assert st.attached == []
+
+
+def test_the_boards_email_action_writes_to_each_selected_candidate(db, acme, globex, monkeypatch):
+    from flowtrack_ui.state import board, bulk
+    from flowtrack_ui.state.board import BoardState
+
+    from .conftest import make_candidate
+
+    for module in (board, bulk):
+        monkeypatch.setattr(module, "db", lambda: db)
+    ids = [apply(db, make_candidate(db, f"e{i}@example.com", f"Eve {i}"), acme.job_id).id for i in range(2)]
+    st = state_for(BoardState, acme.recruiter)
+    st.job_id, st.can_move = acme.job_id, True
+    call(st, BoardState.refresh)
+    call(st, BoardState.select_many, ids)
+    call(st, BoardState.open_bulk_email)
+    assert st.bulk_email_open and st.bulk_email_templates[0].id == "built-in"
+    call(st, BoardState.bulk_email, {"template_id": "1 OR 1=1", "when": "0"})
+    assert st.bulk_error == "Choose a template."
+    call(st, BoardState.bulk_email, {"template_id": "built-in", "when": "-5"})
+    assert st.bulk_error == "Choose when to send it."
+    call(st, BoardState.bulk_email, {"template_id": "built-in", "when": "1440"})
+    assert not st.bulk_email_open and "2 applications emailed (tomorrow)" in st.bulk_summary
+    for app_id in ids:
+        (held,) = [i for i in conv.conversation(db, acme.recruiter, app_id) if i.template_name == "Message"]
+        assert held.state == "held"
+    # A hiring manager's board cannot: the core refuses.
+    hm = state_for(BoardState, acme.manager)
+    hm.job_id, hm.selected = acme.job_id, ids
+    assert "may not" in rendered(call(hm, BoardState.bulk_email, {"template_id": "built-in", "when": "0"}))

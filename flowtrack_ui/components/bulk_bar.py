@@ -118,6 +118,14 @@ def bulk_bar(S: Any) -> rx.Component:
                             "Tag…", size="2", variant="soft", on_click=S.open_bulk_tag, data_testid="bulk-tag"
                         ),
                         rx.button(
+                            "Email…",
+                            size="2",
+                            variant="soft",
+                            on_click=S.open_bulk_email,
+                            title="Email the selected candidates (e)",
+                            data_testid="bulk-email",
+                        ),
+                        rx.button(
                             "Add to job…",
                             size="2",
                             variant="soft",
@@ -301,6 +309,83 @@ def bulk_add_dialog(S: Any) -> rx.Component:
     )
 
 
+# "e" opens Email… while applications are selected (not while typing in a field).
+_EMAIL_KEY = """(() => {
+  if (window.__ftBulkEmailKey) return;
+  window.__ftBulkEmailKey = true;
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'e' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+    if (document.querySelector('[role=dialog]')) return;
+    const b = document.querySelector('[data-testid=bulk-email]');
+    if (b) { e.preventDefault(); b.click(); }
+  });
+})()"""
+
+
+def bulk_email_dialog(S: Any) -> rx.Component:
+    """One of the company's templates for every selected candidate, now or later; each email is
+    filled in for its candidate and shows in their conversation."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Email " + counted(S.selected.length(), "candidate")),
+            rx.dialog.description(
+                "Each candidate gets the template filled in with their own name and job; replies come "
+                "back into their conversation.",
+                size="2",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.vstack(
+                        rx.el.label("Template", html_for="bulk-email-template", style=_LABEL),
+                        rx.el.select(
+                            rx.foreach(S.bulk_email_templates, _job_option),
+                            id="bulk-email-template",
+                            name="template_id",
+                            data_testid="bulk-email-template",
+                            style=_FIELD,
+                        ),
+                        spacing="1",
+                        width="100%",
+                    ),
+                    rx.vstack(
+                        rx.el.label("When", html_for="bulk-email-when", style=_LABEL),
+                        rx.el.select(
+                            rx.el.option("Now", value="0"),
+                            rx.el.option("In an hour", value="60"),
+                            rx.el.option("Tomorrow", value="1440"),
+                            rx.el.option("In two days", value="2880"),
+                            id="bulk-email-when",
+                            name="when",
+                            data_testid="bulk-email-when",
+                            style=_FIELD,
+                        ),
+                        spacing="1",
+                        width="100%",
+                    ),
+                    _error(S),
+                    _buttons("Send", "bulk-confirm-email"),
+                    spacing="3",
+                    padding_top="12px",
+                    align="start",
+                    width="100%",
+                ),
+                on_submit=S.bulk_email,
+            ),
+            max_width="480px",
+        ),
+        open=S.bulk_email_open,
+        on_open_change=S.set_bulk_email_open,
+    )
+
+
 def bulk_dialogs(S: Any) -> rx.Component:
-    """The bar's three dialogs, to place once on the page."""
-    return rx.fragment(bulk_reject_dialog(S), bulk_tag_dialog(S), bulk_add_dialog(S))
+    """The bar's dialogs, to place once on the page, and its "e" key for Email…."""
+    return rx.fragment(
+        bulk_reject_dialog(S),
+        bulk_tag_dialog(S),
+        bulk_add_dialog(S),
+        bulk_email_dialog(S),
+        rx.box(on_mount=rx.call_script(_EMAIL_KEY), display="none"),
+    )

@@ -20,6 +20,7 @@ import reflex as rx
 from flowtrack_ui.core.bulk import actions as bulk_actions
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.jobs import list_jobs
+from flowtrack_ui.core.mail import templates as mail_templates
 from flowtrack_ui.core.models import TAKES_APPLICATIONS
 from flowtrack_ui.core.permissions import Action, may
 from flowtrack_ui.core.talent import tags as talent_tags
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 # What a summary calls the applications a batch changed, per action.
 DONE = {"move": "moved to {target}", "reject": "rejected", "tag": "tagged", "add_to_job": "added to {target}"}
 NOT_DONE = {"move": "not moved", "reject": "not rejected", "tag": "not tagged", "add_to_job": "not added"}
+DONE["email"], NOT_DONE["email"] = "emailed{target}", "not emailed"
+# When the bulk "Email…" sends: now, or this many minutes later.
+EMAIL_WHEN = {"0": "", "60": " (in an hour)", "1440": " (tomorrow)", "2880": " (in two days)"}
 
 
 @dataclasses.dataclass
@@ -79,6 +83,8 @@ class BulkActions(RejectTerms, mixin=True):
     bulk_reject_open: bool = False
     bulk_tag_open: bool = False
     bulk_add_open: bool = False
+    bulk_email_open: bool = False
+    bulk_email_templates: list[JobChoice] = []
     bulk_error: str = ""
     bulk_tag_suggestions: list[str] = []
     bulk_tag_draft: str = ""
@@ -245,6 +251,46 @@ class BulkActions(RejectTerms, mixin=True):
     def set_bulk_add_open(self, value: bool):
         self.bulk_add_open = value is True and bool(self.selected)
 
+    @rx.event
+    def open_bulk_email(self):
+        """Email…: the company's templates (messages first) to send to every selected candidate."""
+        if not self.selected:
+            return rx.toast.info("Select the candidates to email first.")
+        try:
+            found = mail_templates.list_templates(db(), self.principal())
+        except DomainError as exc:
+            return self.refuse(exc)
+        ordered = sorted(found, key=lambda t: (t.kind != "message", t.kind_label, t.name.casefold()))
+        self.bulk_email_templates = [
+            JobChoice(str(t.id) if t.id is not None else "built-in", f"{t.name} ({t.kind_label})")
+            for t in ordered
+            if t.id is not None or t.kind == "message"
+        ]
+        self.bulk_error, self.bulk_email_open = "", True
+        return None
+
+    @rx.event
+    def set_bulk_email_open(self, value: bool):
+        self.bulk_email_open = value is True and bool(self.selected)
+
+    @rx.event
+    def bulk_email(self, form: dict):
+        """The email dialog: one template to each selected candidate, now or later (the core
+        renders it for each, as if written from the application page)."""
+        if not isinstance(form, dict):
+            self.bulk_error = "The form could not be read; please try again."
+            return None
+        chosen = str(form.get("template_id") or "")
+        if chosen != "built-in" and not (chosen.isdigit() and len(chosen) < 19):
+            self.bulk_error = "Choose a template."
+            return None
+        when = str(form.get("when") or "0")
+        if when not in EMAIL_WHEN:
+            self.bulk_error = "Choose when to send it."
+            return None
+        template: int | str = chosen if chosen == "built-in" else int(chosen)
+        return self._run("email", EMAIL_WHEN[when], template_id=template, send_in_minutes=int(when))
+
     # --- the actions -------------------------------------------------------------------------
 
     def _run(self, action: str, target: str = "", **options: Any):
@@ -257,7 +303,7 @@ class BulkActions(RejectTerms, mixin=True):
         except DomainError as exc:
             self.bulk_error = self.reject_error = exc.message
             return self.refuse(exc)
-        self.bulk_reject_open = self.bulk_tag_open = self.bulk_add_open = False
+        self.bulk_reject_open = self.bulk_tag_open = self.bulk_add_open = self.bulk_email_open = False
         self.bulk_error = ""
         done = DONE.get(action, "changed").format(target=target)
         self._show_result(result, done, NOT_DONE.get(action, "not changed"))
