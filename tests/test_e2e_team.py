@@ -73,6 +73,7 @@ def test_two_factor_sign_in_and_deactivating_a_member_stops_their_open_tab(serve
     page.click("[data-testid=login-submit]")
     code = page.locator("#code")
     expect(code).to_be_visible()
+    _shots_and_axe(page, "sign-in-code")
     code.fill(pyotp.TOTP(secret).now())
     page.click("[data-testid=login-code-submit]")
     page.wait_for_selector("[data-testid=sign-out]")
