@@ -20,8 +20,10 @@ def _recovery_codes() -> rx.Component:
                 weight="medium",
             ),
             rx.grid(
-                rx.foreach(C.recovery_codes, lambda c: rx.code(c, size="3", variant="ghost")),
-                columns=rx.breakpoints(initial="2", sm="5"),
+                rx.foreach(
+                    C.recovery_codes, lambda c: rx.code(c, size="3", variant="ghost", white_space="nowrap")
+                ),
+                columns="2",
                 spacing="2",
                 data_testid="recovery-codes",
             ),
