@@ -339,6 +339,8 @@ def test_forged_tokens_bounces_and_auto_replies(world, imap, smtp):
     for item in conv.conversation(db, acme.recruiter, app.id):
         by_kind.setdefault(item.state, []).append(item)
     assert len(by_kind["auto_reply"]) == 2 and len(by_kind["bounce"]) == 1 and "reply" not in by_kind
+    (bounced,) = [e for e in by_kind["failed"] if e.kind == "email"]  # the bounced email failed
+    assert bounced.subject == "About Acme Engineer" and "could not deliver" in bounced.error
     unmatched = conv.unmatched(db, acme.recruiter)
     assert [(u.body, u.token) for u in unmatched] == [("Hi again", forged)]
     assert conv.unmatched(db, globex.recruiter) == []

@@ -67,10 +67,10 @@ def email_state(row: OutboxEmail, now: datetime | None = None) -> tuple[str, dat
     now = now or datetime.now(UTC)
     if row.cancelled_at is not None:
         return CANCELLED, None
+    if row.failed_at is not None:  # refused for good, or sent and then returned (a bounce)
+        return FAILED, None
     if row.sent_at is not None:
         return SENT, None
-    if row.failed_at is not None:
-        return FAILED, None
     if row.next_attempt_at > now and row.attempts == 0:
         return HELD, row.next_attempt_at
     return QUEUED, None

@@ -33,6 +33,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
 
 import nh3
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -335,6 +336,19 @@ def file_message(db: Database, parsed: Parsed) -> Filed:
             # bounces: that FlowTrack Message-ID is as unguessable as a token.
             if parsed.kind == BOUNCE and referenced_app is not None and not parsed.tokens:
                 app = s.get(Application, referenced_app)
+                # The bounced email did not arrive: it shows as failed, with the server's words.
+                s.execute(
+                    sa.update(OutboxEmail)
+                    .where(
+                        col(OutboxEmail.message_id).in_(parsed.references),
+                        OutboxEmail.application_id == referenced_app,
+                        col(OutboxEmail.failed_at).is_(None),
+                    )
+                    .values(
+                        failed_at=datetime.now(UTC),
+                        last_error=("Returned by the candidate's mail server: " + parsed.text)[:1000],
+                    )
+                )
         row = InboundEmail(
             dedupe_key=parsed.dedupe_key,
             company_id=company_id,
