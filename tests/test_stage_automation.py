@@ -509,3 +509,19 @@ def test_reject_use_case_refuses_forged_arguments(db, acme, globex, candidate):
     ):
         with pytest.raises(InvalidInput):
             moves.reject(db, acme.recruiter, app.id, **bad)
+
+
+def test_the_applied_stage_decides_the_application_received(db, acme):
+    applied = _stage(db, acme.job_id, "applied")
+    _set(db, applied.id, notify=False)
+    first = apply(db, make_candidate(db, "quiet@example.com", "Quinn Quiet"), acme.job_id)
+    _set(db, applied.id, notify=True, email_delay_minutes=60)
+    second = apply(db, make_candidate(db, "later@example.com", "Lee Later"), acme.job_id)
+    with db.session() as s:
+        rows = s.exec(select(OutboxEmail).where(OutboxEmail.kind == "application_received")).all()
+        recruiters = s.exec(select(OutboxEmail).where(OutboxEmail.kind == "new_applicant")).all()
+    assert [r.application_id for r in rows] == [second.id]  # none for the first
+    held = rows[0].next_attempt_at
+    held = held if held.tzinfo else held.replace(tzinfo=UTC)
+    assert held > datetime.now(UTC) + timedelta(minutes=55)
+    assert sorted(r.application_id for r in recruiters) == [first.id, second.id]  # the team hears of both

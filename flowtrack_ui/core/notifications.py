@@ -163,10 +163,23 @@ def application_received(s: Session, app: Application, sign_in: SignInLinkMail |
     """To the candidate, and to every active recruiter of the job's company.
 
     With ``sign_in`` (an application sent without signing in) the candidate's email carries the
-    link that signs them in to their tracker instead of the plain link to it.
+    link that signs them in to their tracker instead of the plain link to it, and always goes
+    (it is their way in); otherwise the job's applied stage decides (a recruiter may turn the
+    application received off, delay it or choose its template).
     """
     if sign_in is None:
-        job, company, values = _to_candidate(s, app, "application_received", "application_received")
+        # As the job's applied stage says (mail/automation.py): whether, from which template, when.
+        job, company, candidate = _context(s, app)
+        values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
+        now = datetime.now(UTC)
+        planned = mail_automation.plan(s, app.stage_id, "applied", now=now, floor=timedelta(0))
+        if planned is not None:
+            filled = _candidate_values(s, job, candidate, mail_values.tracker_link())
+            content, _name = mail_automation.compose(
+                s, "application_received", company.id or 0, planned.template_id, filled
+            )
+            wait = planned.send_at - now
+            _insert(s, "application_received", candidate.email, content, app.id, hold=wait if wait else None)
     else:
         job, company, candidate = _context(s, app)
         values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}

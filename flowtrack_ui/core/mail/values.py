@@ -112,7 +112,7 @@ def for_application(s: Session, application_id: int) -> dict[str, str]:
         tracker_link=tracker_link(),
         stage_category=stage.category,
         interview=SAMPLE_INTERVIEW,
-    )
+    ) | ({"stage.public_name": stage.public_name} if stage.public_name else {})
 
 
 # The preview's example interview (an application may have none, or several).
