@@ -80,6 +80,7 @@ def test_a_delivery_is_signed_queued_with_the_change_and_logged(db, acme, candid
     (logged,) = endpoints.deliveries(db, acme.recruiter, endpoint_id)
     assert logged.state == "delivered" and logged.last_status == 200 and logged.response_snippet == "thanks"
     assert WebhookSender(db).deliver_due() == 0  # sent once
+    assert WebhookSender(db).prune() == 0  # the log keeps it a month
 
     # A receiver that checks with another secret refuses: the signature is really checked.
     receiver.secrets["/hook"] = "whsec_wrong"
@@ -88,6 +89,9 @@ def test_a_delivery_is_signed_queued_with_the_change_and_logged(db, acme, candid
     WebhookSender(db).deliver_due()
     assert not receiver.at("/hook")[-1].signature_ok
     assert endpoints.deliveries(db, acme.recruiter, endpoint_id)[0].last_status == 401
+    # A month on, the delivered one leaves the log; the one still retried stays.
+    assert WebhookSender(db).prune(datetime.now(UTC) + timedelta(days=31)) == 1
+    assert [d.id for d in endpoints.deliveries(db, acme.recruiter, endpoint_id)] == [again.id]
 
 
 def test_events_of_moves_hires_interviews_and_erasure(db, acme, candidate, receiver, allow_private):

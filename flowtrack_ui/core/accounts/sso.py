@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import sqlalchemy as sa
 from authlib.common.security import generate_token  # type: ignore[import-untyped]
 from authlib.oidc.core import CodeIDToken  # type: ignore[import-untyped]
 from joserfc import jwt
@@ -366,6 +367,9 @@ def begin(db: Database, slug: object, redirect_uri: str, next_path: str | None =
     )
     now = datetime.now(UTC)
     with db.session(write=True) as s:
+        # Sign-ins and codes long over are of no use to anyone: each new start clears them.
+        s.execute(sa.delete(SsoLogin).where(SsoLogin.expires_at < now - timedelta(days=1)))
+        s.execute(sa.delete(SsoTicket).where(SsoTicket.expires_at < now - timedelta(days=1)))
         s.add(
             SsoLogin(
                 state_hash=_hash(state),

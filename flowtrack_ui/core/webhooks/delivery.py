@@ -40,6 +40,8 @@ from . import signing, targets
 log = logging.getLogger("flowtrack.webhooks")
 
 GIVE_UP_AFTER = timedelta(days=1)
+# Delivered and given-up deliveries stay in the log this long.
+KEEP_LOG = timedelta(days=30)
 DISABLE_AFTER = timedelta(days=3)
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CEILING = timedelta(hours=2)
@@ -262,10 +264,25 @@ class WebhookSender:
                 log.exception("could not record webhook delivery %s", d.id)
         return len(claimed)
 
+    def prune(self, now: datetime | None = None) -> int:
+        """Drop log entries finished more than ``KEEP_LOG`` ago; how many."""
+        before = (now or datetime.now(UTC)) - KEEP_LOG
+        with self.db.session(write=True) as s:
+            return s.exec(
+                sa.delete(WebhookDelivery).where(
+                    sa.or_(WebhookDelivery.delivered_at < before, WebhookDelivery.failed_at < before)
+                )
+            ).rowcount
+
     def run(self, stop: threading.Event, every: float) -> None:
-        """Deliver now and every ``every`` seconds (at once again while there is more)."""
+        """Deliver now and every ``every`` seconds (at once again while there is more); prune the
+        log once an hour."""
+        pruned_at = float("-inf")
         while not stop.is_set():
             try:
+                if time.monotonic() - pruned_at > 3600:
+                    pruned_at = time.monotonic()
+                    self.prune()
                 busy = self.deliver_due() >= self.batch
             except Exception:
                 log.exception("webhook pass failed; trying again in %.0f s", every)
