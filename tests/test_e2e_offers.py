@@ -175,8 +175,8 @@ def test_an_offer_from_draft_to_signature_and_hired(server, smtp, browser):
     expect(tracker.locator("body")).not_to_contain_text("Within the band")
 
     # The recruiter is prompted to move the application to Hired: one click.
-    rec.reload()
-    expect(rec.get_by_test_id("offer-status")).to_have_text("Accepted and signed")
+    # (the recruiter's page heard of the signature: no reload)
+    expect(rec.get_by_test_id("offer-status")).to_have_text("Accepted and signed", timeout=15_000)
     rec.get_by_test_id("offer-hire").click()
     expect(rec.get_by_test_id("application-stage")).to_contain_text("Hired")
     expect(rec.get_by_test_id("offer-hire")).to_have_count(0)

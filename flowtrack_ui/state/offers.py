@@ -10,12 +10,14 @@ from datetime import UTC, date, datetime, time
 
 import reflex as rx
 
+from flowtrack_ui.core import live_access
 from flowtrack_ui.core.collaboration import notes
 from flowtrack_ui.core.errors import DomainError, InvalidInput
 from flowtrack_ui.core.offers import letters, workflow
 from flowtrack_ui.core.offers.workflow import OfferView
 from flowtrack_ui.core.permissions import Action, may
 
+from . import live
 from .application import ApplicationState
 from .format import day, exact
 from .session import db
@@ -106,15 +108,39 @@ class OfferState(ApplicationState):
     def chain_ids(self) -> list[str]:
         return [c.value for c in self.chain]
 
+    _offer_watch_gen: int = 0
+
     @rx.event
     def load_offers(self):
+        if self._read_offers() is False:
+            return None
+        self._offer_watch_gen += 1
+        return OfferState.watch_offers
+
+    def _read_offers(self) -> bool:
         try:
             me = self.principal()
             self.can_write_offers = may(me, Action.MANAGE_OFFERS)
             found = workflow.offers_for_application(db(), me, self.app_id) if self.app_id else []
         except DomainError:
-            return None  # the page itself says why (not found, signed out)
+            return False  # the page itself says why (not found, signed out)
         self._show(found)
+        return True
+
+    @rx.event(background=True)
+    async def watch_offers(self):
+        """Live: an approval, a signature or a decline elsewhere shows without a reload."""
+        async with self:
+            gen, app_id = self._offer_watch_gen, self.app_id
+        return await live.follow(
+            self,
+            lambda: live_access.application_topic_for(db(), self.principal(), app_id),
+            still_wanted=lambda: self._offer_watch_gen == gen and self.app_id == app_id,
+            refresh=self._live_offers,
+        )
+
+    def _live_offers(self):
+        self._read_offers()
         return None
 
     def _show(self, found: list[OfferView]) -> None:
@@ -167,7 +193,7 @@ class OfferState(ApplicationState):
                 self.hire_stage = stage
 
     def _reload(self, message: str):
-        self.load_offers()
+        self._read_offers()
         self.decision_comment = ""
         return rx.toast.success(message)
 
@@ -177,7 +203,7 @@ class OfferState(ApplicationState):
         try:
             call()
         except DomainError as exc:
-            self.load_offers()
+            self._read_offers()
             return self.refuse(exc)
         return self._reload(message)
 
@@ -211,7 +237,7 @@ class OfferState(ApplicationState):
         try:
             await asyncio.to_thread(workflow.send_offer, db(), self.principal(), self.offer_id)
         except DomainError as exc:
-            self.load_offers()
+            self._read_offers()
             return self.refuse(exc)
         return self._reload("The offer is on its way to the candidate.")
 
@@ -243,7 +269,7 @@ class OfferState(ApplicationState):
         if not self.hire_stage:
             return rx.toast.info("This application cannot move to Hired from here.")
         answer = self._move(self.hire_stage)
-        self.load_offers()
+        self._read_offers()
         return answer
 
     # --- the dialog ---------------------------------------------------------------------------
