@@ -211,8 +211,12 @@ def test_enrol_sign_in_recovery_codes_and_disable(db):
         sign_in.principal_from_token(db, challenge)
     with pytest.raises(InvalidInput):
         two_factor.finish_sign_in(db, challenge, "12345")
-    token = two_factor.finish_sign_in(db, challenge, _code(setup.secret))
+    with pytest.raises(InvalidInput):  # the code that turned it on is spent: no replay
+        two_factor.finish_sign_in(db, challenge, _code(setup.secret))
+    token = two_factor.finish_sign_in(db, challenge, _code(setup.secret, 1))
     assert sign_in.principal_from_token(db, token).user_id == rec.user_id
+    with pytest.raises(InvalidInput):  # and so is this one
+        two_factor.finish_sign_in(db, challenge, _code(setup.secret, 1))
 
     # A recovery code works once.
     assert two_factor.finish_sign_in(db, challenge, codes[0].upper().replace("-", " "))
@@ -240,10 +244,12 @@ def test_codes_are_throttled_apart_from_passwords(db):
         with pytest.raises(InvalidInput):
             two_factor.finish_sign_in(db, step.value.challenge_token, wrong, client="203.0.113.4")
     with pytest.raises(TooManyAttempts):
-        two_factor.finish_sign_in(db, step.value.challenge_token, _code(setup.secret), client="203.0.113.4")
+        two_factor.finish_sign_in(
+            db, step.value.challenge_token, _code(setup.secret, 1), client="203.0.113.4"
+        )
     # The owner elsewhere is not locked out.
     assert two_factor.finish_sign_in(
-        db, step.value.challenge_token, _code(setup.secret), client="198.51.100.1"
+        db, step.value.challenge_token, _code(setup.secret, 1), client="198.51.100.1"
     )
 
 
@@ -286,7 +292,7 @@ def test_two_factor_over_http(any_db):
     assert c.get("/api/auth/me", headers={"Authorization": f"Bearer {challenge}"}).status_code == 401
     bad = c.post("/api/auth/login/2fa", json={"challenge_token": challenge, "code": "000001"})
     assert bad.status_code == 422
-    ok = c.post("/api/auth/login/2fa", json={"challenge_token": challenge, "code": _code(setup["secret"])})
+    ok = c.post("/api/auth/login/2fa", json={"challenge_token": challenge, "code": _code(setup["secret"], 1)})
     assert ok.status_code == 200
     assert (
         c.get("/api/auth/me", headers={"Authorization": f"Bearer {ok.json()['access_token']}"}).status_code

@@ -29,6 +29,7 @@ def upgrade() -> None:
         batch.add_column(_ts("last_sign_in_at", nullable=True))
         batch.add_column(sa.Column("totp_secret_sealed", sa.Text(), nullable=True))
         batch.add_column(_ts("totp_enabled_at", nullable=True))
+        batch.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
     with op.batch_alter_table("company") as batch:
         batch.add_column(sa.Column("require_2fa", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
@@ -88,6 +89,7 @@ def downgrade() -> None:
     with op.batch_alter_table("company") as batch:
         batch.drop_column("require_2fa")
     with op.batch_alter_table("user_account") as batch:
+        batch.drop_column("totp_last_step")
         batch.drop_column("totp_enabled_at")
         batch.drop_column("totp_secret_sealed")
         batch.drop_column("last_sign_in_at")

@@ -115,6 +115,8 @@ class User(SQLModel, table=True):
     # enrolment; it counts only once a first code confirmed it (``totp_enabled_at``).
     totp_secret_sealed: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
     totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # The time step of the last code accepted: a code is accepted once (no replay).
+    totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger, nullable=True)
 
 
 # A job's status. Draft: only its company's staff see it. Published: listed on the careers site,

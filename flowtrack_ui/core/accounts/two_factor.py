@@ -14,6 +14,7 @@ A company may require two-factor sign-in of its staff (``set_policy``): until th
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import secrets
 from dataclasses import dataclass
@@ -96,14 +97,32 @@ def _qr_svg(uri: str) -> str:
     return out.getvalue().decode()
 
 
-def _totp_ok(secret_sealed: str | None, code: str) -> bool:
-    if not secret_sealed:
+def _totp_ok(s: Session, user: User, code: str) -> bool:
+    """A current code of ``user``'s app, accepted once: its time step is stored, and a code of that
+    step or an earlier one is refused afterwards (RFC 6238 §5.2), so a code seen over a shoulder
+    or in a log cannot be replayed."""
+    if not user.totp_secret_sealed:
         return False
     digits = "".join(ch for ch in code if not ch.isspace())
     if len(digits) != 6 or not digits.isdigit():
         return False
+    totp = pyotp.TOTP(sealed.unseal(user.totp_secret_sealed))
+    now = datetime.now(UTC)
     # One step either side: the phone's clock may be a little off.
-    return pyotp.TOTP(sealed.unseal(secret_sealed)).verify(digits, valid_window=1)
+    for offset in (0, -1, 1):
+        moment = now + timedelta(seconds=totp.interval * offset)
+        if hmac.compare_digest(totp.at(moment), digits):
+            step = totp.timecode(moment)
+            claimed = s.connection().execute(
+                sa.update(User)
+                .where(
+                    User.id == user.id,  # type: ignore[arg-type]
+                    sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),  # type: ignore[union-attr, operator]
+                )
+                .values(totp_last_step=step)
+            )
+            return claimed.rowcount == 1
+    return False
 
 
 def _use_recovery_code(s: Session, user_id: int, code: str) -> bool:
@@ -133,7 +152,7 @@ def _code_ok(s: Session, user: User, code: object) -> bool:
     """A current TOTP code of ``user``, or one of their unused recovery codes (spent here)."""
     if not isinstance(code, str) or not code.strip() or len(code) > 40:
         return False
-    return _totp_ok(user.totp_secret_sealed, code) or _use_recovery_code(s, user.id or 0, code)
+    return _totp_ok(s, user, code) or _use_recovery_code(s, user.id or 0, code)
 
 
 def _bucket(user_id: int) -> str:
@@ -170,6 +189,7 @@ def start_enrolment(db: Database, principal: Principal) -> Enrolment:
         if user.totp_enabled_at is not None:
             raise Conflict("Two-factor sign-in is already on. Turn it off first to enrol a new device.")
         user.totp_secret_sealed = sealed.seal(secret)
+        user.totp_last_step = None  # a new secret: its codes start afresh
         s.add(user)
         uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
     return Enrolment(secret=secret, otpauth_uri=uri, qr_svg=_qr_svg(uri))
@@ -189,7 +209,7 @@ def confirm_enrolment(db: Database, principal: Principal, code: str, client: str
             raise Conflict("Two-factor sign-in is already on.")
         if not user.totp_secret_sealed:
             raise Conflict("Start the set-up first: scan the QR code, then enter the code it shows.")
-        if not _totp_ok(user.totp_secret_sealed, code):
+        if not _totp_ok(s, user, code):
             raise InvalidInput("That code is not correct. Enter the 6-digit code your app shows now.")
         user.totp_enabled_at = datetime.now(UTC)
         s.add(user)
