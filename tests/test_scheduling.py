@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from flowtrack_ui.api.app import create_api
 from flowtrack_ui.core.applications.applying import apply
+from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import Interview, InterviewReminder, OutboxEmail, StaffAvailability
 from flowtrack_ui.core.scheduling import availability, calendars, links, reminders
@@ -478,3 +479,18 @@ def test_racing_bookings_on_both_engines(any_db):
     assert sum(isinstance(r, links.SlotTaken) for r in results) == 2, results
     with db.session() as s:
         assert len(s.exec(select(Interview).where(Interview.status == "scheduled")).all()) == 1
+
+
+def test_a_time_freed_by_the_recruiter_is_offered_and_bookable_again(db, team):
+    acme, app = team
+    made = link_for(db, acme, app)
+    slot = links.view(db, made.token).slots[0]
+    links.book(db, made.token, slot.start, "UTC")
+    other = make_candidate(db, "other@example.com", "Olga Other")
+    second = link_for(db, acme, apply(db, other, acme.job_id))
+    assert slot.start not in [s.start for s in links.view(db, second.token).slots]
+    with db.session() as s:
+        iv = s.exec(select(Interview).where(Interview.application_id == app.id)).one()
+    interviews.cancel(db, acme.recruiter, iv.id)  # on the application page, not through the link
+    assert slot.start in [s.start for s in links.view(db, second.token).slots]
+    assert links.book(db, second.token, slot.start, "UTC").state == "booked"

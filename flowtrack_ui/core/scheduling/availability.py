@@ -286,11 +286,10 @@ def panel(
     with db.session() as s:
         conns = connections(s, ids)
         own = interview_busy(s, ids, start, end)
-        if exclude_interview is not None:
-            iv = s.get(Interview, exclude_interview)
-            if iv is not None:
-                mine = (iv.starts_at, iv.starts_at + timedelta(minutes=iv.duration_minutes))
-                own = {uid: [b for b in busy if b != mine] for uid, busy in own.items()}
+        # The interview being moved does not stand in its own way (here, or written in a calendar).
+        mine = None
+        if exclude_interview is not None and (iv := s.get(Interview, exclude_interview)) is not None:
+            mine = (iv.starts_at, iv.starts_at + timedelta(minutes=iv.duration_minutes))
     people: list[Person] = []
     warnings: list[str] = []
     for c in conns:
@@ -306,5 +305,5 @@ def panel(
         if problem:
             log.warning("calendar of user %s unavailable: %s", c.user_id, problem)
             warnings.append(f"{c.name}'s calendar could not be read ({problem}): their times are unknown.")
-        people.append(Person(c.user_id, c.hours, tuple(busy), unknown=bool(problem)))
+        people.append(Person(c.user_id, c.hours, tuple(b for b in busy if b != mine), unknown=bool(problem)))
     return Panel(people, warnings)

@@ -371,6 +371,18 @@ def _claim(db: Database, link: SchedulingLink, start: datetime, end: datetime, e
     try:
         with db.session(write=True) as s:
             s.exec(delete(SchedulingClaim).where(SchedulingClaim.link_id == link.id))  # type: ignore[arg-type]
+            # Claims of links whose interview a recruiter cancelled since hold nothing any more.
+            cancelled = (
+                select(SchedulingLink.id)
+                .join(Interview, Interview.id == SchedulingLink.interview_id)  # type: ignore[arg-type]
+                .where(Interview.status == interviews.CANCELLED)
+            )
+            s.exec(
+                delete(SchedulingClaim).where(
+                    SchedulingClaim.link_id.in_(cancelled),  # type: ignore[attr-defined]
+                    SchedulingClaim.user_id.in_(_ids(link)),  # type: ignore[attr-defined]
+                )
+            )
             busy = availability.interview_busy(s, _ids(link), start, end)
             for periods in busy.values():
                 for b_start, b_end in periods:
