@@ -11,9 +11,10 @@ from sqlmodel import select
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.mail import templates as mail_templates
 from flowtrack_ui.core.models import OutboxEmail
-from flowtrack_ui.state import application, board, bulk, jobs, session
+from flowtrack_ui.state import application, board, bulk, company_zone, jobs, session
 from flowtrack_ui.state.application import ApplicationState
 from flowtrack_ui.state.board import BoardState
+from flowtrack_ui.state.company_zone import CompanyZoneState
 from flowtrack_ui.state.jobs import StaffJobsState
 
 from .conftest import make_candidate
@@ -23,7 +24,7 @@ from .test_handlers import call, rendered, snapshot, state_for
 
 @pytest.fixture(autouse=True)
 def _use_test_db(db, monkeypatch):
-    for module in (session, board, bulk, application, jobs):
+    for module in (session, board, bulk, application, jobs, company_zone):
         monkeypatch.setattr(module, "db", lambda: db)
 
 
@@ -170,3 +171,29 @@ def test_the_stage_editor_takes_only_offered_values(db, acme):
         "email_delay_minutes": 1440,
         "business_hours_only": True,
     }
+
+
+def test_the_company_zone_is_set_by_recruiters_only(db, acme, globex):
+    from flowtrack_ui.core.mail import automation
+
+    for who in (acme.manager, globex.recruiter):
+        st = state_for(CompanyZoneState, who)
+        call(st, CompanyZoneState.load_company_zone)
+        assert st.company_zone == "UTC"
+        call(st, CompanyZoneState.save_company_zone, {"company_zone": "Europe/Berlin"})
+    assert st.company_zone_can_edit  # Globex's recruiter set Globex's zone, never Acme's
+    assert automation.company_time_zone(db, acme.recruiter) == "UTC"
+    manager = state_for(CompanyZoneState, acme.manager)
+    call(manager, CompanyZoneState.load_company_zone)
+    assert not manager.company_zone_can_edit
+    rec = state_for(CompanyZoneState, acme.recruiter)
+    call(rec, CompanyZoneState.load_company_zone)
+    for forged in ("not a form", {"company_zone": "Mars/Olympus"}, {"company_zone": "x" * 500}):
+        rec.company_zone_error = ""
+        call(rec, CompanyZoneState.save_company_zone, forged)
+        assert rec.company_zone_error
+    call(rec, CompanyZoneState.save_company_zone, {"company_zone": "America/New_York"})
+    assert automation.company_time_zone(db, acme.recruiter) == "America/New_York"
+    assert automation.company_time_zone(db, globex.recruiter) == "Europe/Berlin"
+    nobody = state_for(CompanyZoneState)
+    assert "/login" in rendered(call(nobody, CompanyZoneState.save_company_zone, {"company_zone": "UTC"}))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowtrack_ui.components.careers_settings import copy_box, link_editor, logo_upload, section
+from flowtrack_ui.components.company_zone import company_zone_section
 from flowtrack_ui.components.forms import error_callout, label
 from flowtrack_ui.components.layout import loading_block, page
 from flowtrack_ui.components.markdown_view import markdown_preview, plain_link
@@ -217,6 +218,7 @@ def careers_settings_page() -> rx.Component:
                     _address(),
                     section("Logo", logo_upload(S.upload_logo, S.upload_progressed)),
                     _look(),
+                    company_zone_section(),
                     spacing="4",
                     width="100%",
                 ),
