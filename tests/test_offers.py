@@ -449,3 +449,34 @@ def test_erasing_the_candidate_removes_the_offers_personal_data(any_db):
         assert all("Quinn" not in e.note for e in s.exec(select(OfferEvent)))
     with pytest.raises(NotFound):
         responses.open_link(db, _token(offer), NOW)
+
+
+def test_the_candidates_export_holds_their_sent_offer_and_its_audit_record(db, setup):
+    import json
+    import zipfile
+
+    from flowtrack_ui.core.privacy import export
+
+    acme, cand, app = setup
+    workflow.create_offer(db, acme.recruiter, app.id, _fields(), NOW)  # a draft: not theirs to see
+    assert _export_offers(db, cand, export, json, zipfile) == []
+    offer = workflow.get_offer(
+        db, acme.recruiter, workflow.offers_for_application(db, acme.recruiter, app.id)[0].id
+    )
+    workflow.withdraw_offer(db, acme.recruiter, offer.id, "", NOW)
+    sent = _sent(db, acme, app)
+    responses.accept(db, _token(sent), "Zoë Quinn", True, ip="198.51.100.7", user_agent="UA", now=NOW)
+    (row,) = _export_offers(db, cand, export, json, zipfile)
+    assert (row["status"], row["signed_name"], row["signed_from"]) == (
+        "accepted",
+        "Zoë Quinn",
+        "198.51.100.7",
+    )
+    assert "approv" not in json.dumps(row)
+
+
+def _export_offers(db, cand, export, json, zipfile):
+    _name, stream = export.export_my_data(db, cand)
+    with zipfile.ZipFile(stream) as z:
+        data = json.loads(z.read(next(n for n in z.namelist() if n.endswith(".json"))))
+    return data["applications"][0]["offers"]

@@ -339,3 +339,35 @@ def my_offers(db: Database, principal: Principal, now: datetime | None = None) -
             )
         )
     return out
+
+
+def for_export(s: Session, application_ids: list[int], now: datetime) -> dict[int, list[dict[str, object]]]:
+    """The candidate's offers as their data export lists them (privacy/export.py): those sent to
+    them, with their answer and its audit record; never drafts, approvals or comments."""
+    out: dict[int, list[dict[str, object]]] = {}
+    if not application_ids:
+        return out
+    rows = s.exec(
+        select(Offer)
+        .where(Offer.application_id.in_(application_ids), Offer.sent_at.is_not(None))  # type: ignore[attr-defined,union-attr]
+        .order_by(Offer.id)  # type: ignore[arg-type]
+    ).all()
+    for o in rows:
+        out.setdefault(o.application_id, []).append(
+            {
+                "version": o.version,
+                "status": effective_status(o, now),
+                "job_title": o.job_title,
+                "salary": letters.salary_words(o.salary_cents, o.currency, o.salary_period),
+                "start_date": o.start_date.isoformat(),
+                "open_until": o.expires_on.isoformat(),
+                "sent_at": o.sent_at.isoformat() if o.sent_at else None,
+                "answered_at": o.responded_at.isoformat() if o.responded_at else None,
+                "signed_name": o.signed_name,
+                "signed_from": o.signed_ip,
+                "signed_with": o.signed_user_agent,
+                "letter_sha256": o.document_sha256,
+                "decline_reason": o.decline_reason,
+            }
+        )
+    return out

@@ -38,6 +38,7 @@ from ..models import (
     StoredFile,
     User,
 )
+from ..offers import responses as offer_responses
 from ..permissions import Action, Principal, require
 from ..queries import candidate_timelines
 
@@ -156,6 +157,7 @@ def write_export(db: Database, principal: Principal, out: IO[bytes]) -> None:
             select(Interview).where(Interview.application_id.in_(app_ids)).order_by(Interview.starts_at)
         ).all()
         emails = _own_emails(s, user, app_ids)
+        offers = offer_responses.for_export(s, app_ids, datetime.now(UTC))
         data = {
             "format": FORMAT,
             "exported_at": _iso(datetime.now(UTC)),
@@ -203,6 +205,7 @@ def write_export(db: Database, principal: Principal, out: IO[bytes]) -> None:
                         for i in interviews
                         if i.application_id == app.id
                     ],
+                    "offers": offers.get(app.id, []),
                 }
                 for app, title, company, stage in rows
             ],
