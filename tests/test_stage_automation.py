@@ -525,3 +525,61 @@ def test_the_applied_stage_decides_the_application_received(db, acme):
     held = held if held.tzinfo else held.replace(tzinfo=UTC)
     assert held > datetime.now(UTC) + timedelta(minutes=55)
     assert sorted(r.application_id for r in recruiters) == [first.id, second.id]  # the team hears of both
+
+
+# --- the 0017 data migration ------------------------------------------------------------------
+
+
+def _existing_jobs_keep_only_received_and_rejection_emails(url: str) -> None:
+    """Stages that existed before 0017 email only when they are applied or rejected stages; the
+    downgrade drops the columns and an upgrade sets them again."""
+    from sqlalchemy import create_engine, text
+
+    from alembic import command
+    from flowtrack_ui.core.db import Database, normalize_url
+    from flowtrack_ui.core.schema import alembic_config, upgrade
+
+    from .conftest import make_company
+
+    upgrade(url)
+    db = Database(url)
+    make_company(db, "Acme")
+    cfg = alembic_config(url)
+    command.downgrade(cfg, "0016")
+    command.upgrade(cfg, "0017")
+    engine = create_engine(normalize_url(url))
+    try:
+        with engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT category, notify, public_name, email_delay_minutes "
+                    "FROM job_stage ORDER BY position"
+                )
+            ).all()
+            zones = c.execute(text("SELECT time_zone FROM company")).scalars().all()
+        assert [(r[0], bool(r[1]), r[2], r[3]) for r in rows] == [
+            ("applied", True, None, 0),
+            ("screening", False, None, 0),
+            ("interview", False, None, 0),
+            ("offer", False, None, 0),
+            ("hired", False, None, 0),
+            ("rejected", True, None, 0),
+            ("withdrawn", False, None, 0),
+        ]
+        assert zones == ["UTC"]
+        command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+        db.engine.dispose()
+
+
+def test_0017_migrates_existing_stages_sqlite(tmp_path):
+    _existing_jobs_keep_only_received_and_rejection_emails(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+def test_0017_migrates_existing_stages_postgres(pg_admin):
+    from .conftest import fresh_pg_database
+
+    with fresh_pg_database(pg_admin) as url:
+        _existing_jobs_keep_only_received_and_rejection_emails(url)
