@@ -214,7 +214,7 @@ def suggested_slots() -> rx.Component:
                 ),
                 wrap="wrap",
                 gap="2",
-                role="list",
+                role="group",
                 aria_label="Suggested times",
             ),
             rx.cond(
