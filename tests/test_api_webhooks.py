@@ -77,6 +77,11 @@ def test_register_deliver_log_and_redeliver(world, monkeypatch):
         c.get(f"/api/webhooks/{hook['id']}/deliveries?limit=1", headers=rec).json()[0]["state"] == "delivered"
     )
     assert c.get("/api/webhooks/events", headers=rec).json()[0]["name"] == "application.created"
+    # A test event, whatever the endpoint subscribed to.
+    r = c.post(f"/api/webhooks/{hook['id']}/test", headers=rec)
+    assert r.status_code == 202 and r.json()["event"] == "webhook.test" and r.json()["state"] == "pending"
+    WebhookSender(db).deliver_due()
+    assert receiver.received[-1].json["type"] == "webhook.test" and receiver.received[-1].signature_ok
 
     assert c.delete(f"/api/webhooks/{hook['id']}", headers=rec).status_code == 204
     assert c.get("/api/webhooks", headers=rec).json() == []
@@ -108,6 +113,8 @@ def test_only_recruiters_and_never_another_company(world, monkeypatch):
         == 404
     )
     assert c.delete(f"/api/webhooks/{hook['id']}", headers=other).status_code == 404
+    assert c.post(f"/api/webhooks/{hook['id']}/test", headers=other).status_code == 404
+    assert c.post(f"/api/webhooks/{hook['id']}/test", headers=h["hm@acme.test"]).status_code == 403
     assert c.get("/api/webhooks").status_code == 401
     assert c.get("/api/webhooks/abc/deliveries", headers=h["rec@acme.test"]).status_code == 422
     assert c.get("/api/webhooks", headers=h["rec@acme.test"]).json()[0]["id"] == hook["id"]

@@ -54,6 +54,8 @@ def test_a_recruiter_adds_reads_the_log_redelivers_and_deletes(db, acme, candida
     assert delivery.event == "application.created" and delivery.state == "pending" and st.log_url == HOOK
     call(st, WebhooksState.redeliver, delivery.id)
     assert len(st.log_rows) == 2
+    assert "Test event queued" in rendered(call(st, WebhooksState.send_test, row.id))
+    assert [d.event for d in st.log_rows][0] == "webhook.test" and len(st.log_rows) == 3
     call(st, WebhooksState.ask_delete, row.id)
     assert st.delete_url == HOOK
     call(st, WebhooksState.delete, {})
@@ -66,7 +68,7 @@ def test_forged_events_change_nothing(db, acme, globex, candidate):
     apply(db, candidate, acme.job_id)
     acme_delivery = endpoints.deliveries(db, acme.recruiter, mine.endpoint.id)[0].id
     st = _loaded(acme.recruiter)
-    for handler in (WebhooksState.open_log, WebhooksState.enable):
+    for handler in (WebhooksState.open_log, WebhooksState.enable, WebhooksState.send_test):
         assert "not found" in rendered(call(st, handler, theirs.endpoint.id))
     st.delete_id = theirs.endpoint.id
     assert "not found" in rendered(call(st, WebhooksState.delete, {}))

@@ -106,6 +106,14 @@ def enable_webhook(webhook_id: int, caller: Caller, db: Db, client: ClientAddres
     return WebhookOut.model_validate(endpoints.enable_endpoint(db, caller, webhook_id, client))
 
 
+@router.post(
+    "/{webhook_id}/test", response_model=DeliveryOut, status_code=202, responses=errors(401, 403, 404, 422)
+)
+def send_test(webhook_id: int, caller: Caller, db: Db) -> DeliveryOut:
+    """Recruiters: queue a ``webhook.test`` event to this endpoint, to check the receiver."""
+    return DeliveryOut.model_validate(endpoints.send_test(db, caller, webhook_id))
+
+
 @router.get(
     "/{webhook_id}/deliveries", response_model=list[DeliveryOut], responses=errors(401, 403, 404, 422)
 )

@@ -172,6 +172,18 @@ def _endpoint(row: ObjectVar[EndpointRow]) -> rx.Component:
                     data_testid="webhook-log",
                 ),
                 rx.cond(
+                    row.enabled,
+                    rx.button(
+                        rx.icon("send", size=14),
+                        "Send test event",
+                        size="2",
+                        variant="soft",
+                        on_click=S.send_test(row.id),
+                        aria_label="Send a test event to " + row.url,
+                        data_testid="webhook-test",
+                    ),
+                ),
+                rx.cond(
                     ~row.enabled,
                     rx.button(
                         "Enable",

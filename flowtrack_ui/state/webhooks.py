@@ -201,6 +201,19 @@ class WebhooksState(SessionState):
         return rx.toast.success("Queued again: it goes out within seconds.")
 
     @rx.event
+    def send_test(self, endpoint_id: int):
+        """A test event to the endpoint; its log opens to show how it went."""
+        try:
+            p = self.principal()
+            endpoints.send_test(db(), p, endpoint_id)
+            self.log_id = int(endpoint_id)
+            self.log_url = next((r.url for r in self.rows if r.id == self.log_id), "")
+            self._reload()
+        except DomainError as exc:
+            return self.refuse(exc)
+        return rx.toast.success("Test event queued: press Refresh in the log to see the answer.")
+
+    @rx.event
     def enable(self, endpoint_id: int):
         try:
             endpoints.enable_endpoint(db(), self.principal(), endpoint_id, self.router.session.client_ip)

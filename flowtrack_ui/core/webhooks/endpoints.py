@@ -211,6 +211,24 @@ def enable_endpoint(
         return _view(row, _pending(s, [row.id or 0]).get(row.id or 0, 0))
 
 
+def send_test(db: Database, principal: Principal, endpoint_id: object) -> DeliveryView:
+    """Queue a ``webhook.test`` event to the endpoint now: a receiver's set-up checked at once."""
+    require(principal, Action.MANAGE_WEBHOOKS)
+    now = datetime.now(UTC)
+    with db.session(write=True) as s:
+        endpoint = _endpoint(s, principal, endpoint_id)
+        if endpoint.disabled_at is not None:
+            raise InvalidInput("This webhook is disabled: enable it before sending it a test event.")
+        events.send_test(s, endpoint.company_id, endpoint.id or 0, now)
+        newest = s.exec(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.endpoint_id == endpoint.id)
+            .order_by(WebhookDelivery.id.desc())  # type: ignore[union-attr]
+        ).first()
+        assert newest is not None
+        return delivery_view(newest)
+
+
 def _url_of(db: Database, principal: Principal, endpoint_id: object) -> str:
     with db.session() as s:
         return _endpoint(s, principal, endpoint_id).url

@@ -25,6 +25,8 @@ APPLICATION_HIRED = "application.hired"
 CANDIDATE_ERASED = "candidate.erased"
 INTERVIEW_SCHEDULED = "interview.scheduled"
 OFFER_ACCEPTED = "offer.accepted"
+# Sent only when a recruiter asks for it (the "Send a test event" button), to one endpoint.
+TEST = "webhook.test"
 
 # Every event an endpoint may ask for, with what it tells (the webhooks page lists them).
 EVENTS: dict[str, str] = {
@@ -66,9 +68,33 @@ def emit(
         )
     ).all()
     targets = [endpoint_id for endpoint_id, events in endpoints if subscribed(events, event)]
+    return _queue(s, company_id, targets, event, data, ordering_key, now or datetime.now(UTC))
+
+
+def send_test(s: Session, company_id: int, endpoint_id: int, now: datetime | None = None) -> None:
+    """A ``webhook.test`` event to this endpoint only, whatever it subscribed to."""
+    _queue(
+        s,
+        company_id,
+        [endpoint_id],
+        TEST,
+        {"message": "A test event from FlowTrack."},
+        None,
+        now or datetime.now(UTC),
+    )
+
+
+def _queue(
+    s: Session,
+    company_id: int,
+    targets: list[int],
+    event: str,
+    data: dict,
+    ordering_key: str | None,
+    now: datetime,
+) -> int:
     if not targets:
         return 0
-    now = now or datetime.now(UTC)
     rows = []
     for endpoint_id in targets:
         event_id = f"evt_{uuid.uuid4().hex}"
