@@ -480,3 +480,12 @@ def _export_offers(db, cand, export, json, zipfile):
     with zipfile.ZipFile(stream) as z:
         data = json.loads(z.read(next(n for n in z.namelist() if n.endswith(".json"))))
     return data["applications"][0]["offers"]
+
+
+def test_a_new_offer_may_follow_one_left_to_expire(db, setup):
+    acme, _cand, app = setup
+    first = _sent(db, acme, app)
+    later = datetime(2027, 3, 12, tzinfo=UTC)
+    second = workflow.create_offer(db, acme.recruiter, app.id, _fields(expires_on="2027-03-20"), later)
+    assert second.status == "draft"
+    assert workflow.get_offer(db, acme.recruiter, first.id, NOW).status == "expired"  # stored so

@@ -501,11 +501,13 @@ def create_offer(
     with db.session(write=True) as s:
         app = company_application(s, principal, application_id)
         job = existing(s, Job, app.job_id)
-        open_one = s.exec(
-            select(Offer.id).where(Offer.application_id == app.id, Offer.status.in_(OPEN))  # type: ignore[attr-defined]
-        ).first()
-        if open_one is not None:
-            raise Conflict("This application has an open offer already: edit it, or withdraw it first.")
+        for earlier in s.exec(
+            select(Offer).where(Offer.application_id == app.id, Offer.status.in_(OPEN))  # type: ignore[attr-defined]
+        ).all():
+            if effective_status(earlier, moment) != EXPIRED:
+                raise Conflict("This application has an open offer already: edit it, or withdraw it first.")
+            earlier.status = EXPIRED  # stored now: a new offer follows the one left to expire
+            s.add(earlier)
         offer = Offer(
             application_id=app.id or 0,
             company_id=job.company_id,

@@ -35,6 +35,7 @@ from ..changes import candidate_topic
 from ..collaboration import interviews
 from ..db import Database, announce, announce_application_change, existing
 from ..errors import InvalidInput, NotFound
+from ..mail import conversation as mail_conversation
 from ..models import (
     Application,
     ApplicationAnswer,
@@ -181,7 +182,9 @@ def _wipe_applications(s: Session, app_ids: list[int]) -> None:
     snapshot_ids = [
         f for f in s.exec(select(Application.resume_file_id).where(Application.id.in_(app_ids))).all() if f
     ]
+    # The offers first: their PDFs are still named by the offer rows, which forget() lets go of.
     offer_erasure.forget(s, app_ids)  # before the emails go: their attachments, the offers' PDFs
+    mail_conversation.forget_applications(s, app_ids)  # replies, their files, sent files, reply address
     s.exec(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(app_ids)))
     s.exec(delete(ApplicationNote).where(ApplicationNote.application_id.in_(app_ids)))
     s.exec(
