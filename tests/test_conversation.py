@@ -24,6 +24,7 @@ from flowtrack_ui.core.mail import inbound, reply_address
 from flowtrack_ui.core.mail import templates as mail_templates
 from flowtrack_ui.core.models import InboundEmail, InboundUnread, OutboxEmail, ReplyAddress, StoredFile
 from flowtrack_ui.core.outbox import Sender
+from flowtrack_ui.core.privacy import erase
 
 from .conftest import make_candidate, make_company
 from .imap_support import dovecot
@@ -439,3 +440,25 @@ def test_the_bulk_email_action_writes_to_each_candidate_through_compose(world, s
         (mail,) = [i for i in conv.conversation(db, acme.recruiter, app_id) if i.template_name == "Update"]
         assert mail.state == conv.HELD and mail.body == f"Hi {first}\n" and mail.author == "Acme Recruiter"
     assert not [i for i in conv.conversation(db, globex.recruiter, gapp.id) if i.template_name == "Update"]
+
+
+def test_erasing_a_candidate_leaves_nothing_of_the_conversation(world, smtp):
+    db, acme, app, candidate_id = world["db"], world["acme"], world["app"], world["app"].candidate_id
+    write(db, acme.recruiter, app.id, uploads=[conv.Upload("brief.pdf", PDF_BYTES)])
+    deliver(db, smtp)
+    reply = EmailMessage()
+    reply["From"], reply["To"], reply["Message-ID"] = (
+        "cand@example.com",
+        f"reply+{_token(db, app.id)}@{DOMAIN}",
+        "<e@x>",
+    )
+    reply.set_content("Call me on +44 20 7946 0001")
+    reply.add_attachment(PDF_BYTES, maintype="application", subtype="pdf", filename="cv.pdf")
+    assert inbound.receive(db, bytes(reply), DOMAIN).application_id == app.id
+    erase.erase_candidate(db, acme.recruiter, candidate_id)
+    assert conv.conversation(db, acme.recruiter, app.id) == []
+    with db.session() as s:
+        assert s.exec(select(InboundEmail)).all() == []
+        assert s.exec(select(ReplyAddress).where(ReplyAddress.application_id == app.id)).all() == []
+        names = set(s.exec(select(StoredFile.original_name)).all())
+    assert not names & {"brief.pdf", "cv.pdf"}
