@@ -865,7 +865,16 @@ class InterviewReminder(SQLModel, table=True):
 # approvers decide in order. Approved: ready to send. Sent: the candidate's link works. Accepted,
 # declined, withdrawn and expired are final; a revised sent offer is withdrawn and its next
 # version starts as a draft.
-OFFER_STATUSES = ("draft", "pending_approval", "approved", "sent", "accepted", "declined", "withdrawn", "expired")
+OFFER_STATUSES = (
+    "draft",
+    "pending_approval",
+    "approved",
+    "sent",
+    "accepted",
+    "declined",
+    "withdrawn",
+    "expired",
+)
 
 
 class OfferTemplate(SQLModel, table=True):
