@@ -981,7 +981,6 @@ class OutboxAttachment(SQLModel, table=True):
     filename: str = Field(sa_type=sa.String(200))
 
 
-
 # --- the team: members, two-factor, tokens, audit ------------------------------------------------
 
 
