@@ -19,7 +19,8 @@ BatchId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 @router.post("/applications/bulk", response_model=BulkOut, responses=errors(401, 403, 404, 409, 422))
 def run_bulk(body: BulkIn, caller: Caller, db: Db) -> BulkOut:
-    """Moves, rejects, tags or adds to a job many applications at once (recruiters).
+    """Moves, rejects, tags, adds to a job or emails (one template) many applications at once
+    (recruiters).
 
     Each application goes through the same rules as one: those refused are listed in ``failed``
     with the candidate's name and the reason, the others are done. Another company's ids fail as

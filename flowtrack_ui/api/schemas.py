@@ -764,7 +764,7 @@ class EraseMeIn(BaseModel):
 class BulkIn(BaseModel):
     """One action on many applications; the fields an action does not use are ignored."""
 
-    action: str = Field(max_length=20, description="move, reject, tag or add_to_job")
+    action: str = Field(max_length=20, description="move, reject, tag, add_to_job or email")
     application_ids: list[int] = Field(
         max_length=5000, description="At most 500 different applications; a repeated id counts once."
     )
@@ -779,11 +779,14 @@ class BulkIn(BaseModel):
     send_in_minutes: int | None = Field(
         default=None,
         description="move, reject: hold each candidate's email this long after the batch (0 to "
-        "43200; never less than the undo window, which is the default).",
+        "43200; never less than the undo window, which is the default); email: send this much later.",
     )
     notify: bool = Field(default=True, description="move, reject: false sends the candidates no email.")
     template_id: int | None = Field(
-        default=None, ge=1, le=2**63 - 1, description="reject: one of the company's rejection templates."
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description="reject: one of the company's rejection templates; email: the template sent.",
     )
     tags: list[str] | None = Field(
         default=None, max_length=50, description="tag: added to each candidate's tags."
