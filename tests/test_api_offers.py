@@ -71,6 +71,12 @@ def test_an_offer_from_draft_to_signature_over_rest(world):
     assert audit["user_agent"] == "Phone Browser 1.0" and audit["ip"] and audit["signed_name"] == "Zoë Quinn"
     again = c.post(f"/api/offer-links/{token}/accept", json={"signature_name": "Zoë Quinn", "consent": True})
     assert again.status_code == 410
+    record = c.get(f"/api/offers/{oid}", headers=hm).json()
+    assert (record["signed_user_agent"], record["document_sha256"]) == (
+        "Phone Browser 1.0",
+        audit["document_sha256"],
+    )
+    assert record["signed_ip"] == audit["ip"] and record["has_signed_pdf"]
     signed = c.get(f"/api/offers/{oid}/signed.pdf", headers=hm)
     assert signed.status_code == 200 and signed.content.startswith(b"%PDF")
 

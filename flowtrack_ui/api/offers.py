@@ -80,8 +80,11 @@ class OfferOut(FromView):
     sent_at: datetime | None
     responded_at: datetime | None
     decline_reason: str | None
-    signed_name: str | None
-    document_sha256: str | None
+    signed_name: str | None = Field(description="The acceptance's audit record: the name typed")
+    signed_ip: str | None = Field(description="…the client address it came from")
+    signed_user_agent: str | None = Field(description="…the browser's user agent")
+    document_sha256: str | None = Field(description="…the SHA-256 of the PDF the candidate was served")
+    has_signed_pdf: bool
     replaces_id: int | None
     link: str = Field(description="The candidate's page, once sent")
 
