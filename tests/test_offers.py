@@ -333,6 +333,11 @@ def test_emails_arrive_with_the_pdf_attached(db, setup):
     signed_mail = next(m for m in by_to["zoe@example.com"] if m["Subject"].startswith("You accepted"))
     (signed_part,) = list(signed_mail.iter_attachments())
     assert "Acceptance and signature" in _text(signed_part.get_content())
+    (turn,) = by_to["hm@acme.test"]
+    assert (
+        turn["Subject"] == "Your approval: the offer for Zoë Quinn"
+        and "/application?id=" in turn.get_body(("plain",)).get_content()
+    )
     ready, staff_mail = by_to["rec@acme.test"]
     assert ready["Subject"] == "Offer for Zoë Quinn approved: ready to send"
     assert "accepted" in staff_mail["Subject"] and len(list(staff_mail.iter_attachments())) == 1

@@ -641,6 +641,34 @@ def _start_round(s: Session, offer: Offer, approvers: list[int], moment: datetim
         )
     s.add(offer)
     s.flush()
+    _tell_next_approver(s, offer)
+
+
+def _tell_next_approver(s: Session, offer: Offer) -> None:
+    """The approver whose turn it now is gets an email (and finds the offer on My work)."""
+    turn = next_approver(chain(s, offer))
+    if turn is None:
+        return
+    approver = existing(s, User, turn.approver_id)
+    if not approver.is_active or approver.erased_at is not None:
+        return
+    app = existing(s, Application, offer.application_id)
+    candidate = existing(s, User, app.candidate_id)
+    company = existing(s, Company, offer.company_id)
+    link = f"{get_settings().public_url}/application?id={app.id}#offer"
+    mail.queue(
+        s,
+        kind="offer_approval",
+        to=approver.email,
+        subject=f"Your approval: the offer for {candidate.full_name}",
+        text=(
+            f"The offer for {candidate.full_name} ({offer.job_title}, "
+            f"{letters.salary_words(offer.salary_cents, offer.currency, offer.salary_period)}) waits for "
+            f"your approval. Approve or decline it on the application's page:\n\n{link}"
+        ),
+        company=company.name,
+        application_id=app.id or 0,
+    )
 
 
 def submit_offer(
@@ -717,6 +745,8 @@ def approve_offer(
                 "approved: ready to send",
                 "Every approver approved it; send it from the application's page.",
             )
+        else:
+            _tell_next_approver(s, offer)
         announce_offer(s, offer)
         s.flush()
         return view(s, offer, moment)
