@@ -204,7 +204,7 @@ def suggested_slots() -> rx.Component:
                     lambda s: rx.button(
                         s.label,
                         type="button",
-                        size="1",
+                        size="2",
                         variant="outline",
                         color_scheme=rx.cond(s.unknown, "amber", "gray"),
                         high_contrast=True,
