@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from flowtrack_ui.core.applications.applying import apply
-from flowtrack_ui.core.models import OutboxEmail, StaffAvailability
+from flowtrack_ui.core.models import OutboxEmail, SchedulingLink, StaffAvailability
 from flowtrack_ui.core.scheduling import availability
 from flowtrack_ui.state import account, application, application_team, session
 from flowtrack_ui.state import scheduling as scheduling_state
@@ -90,8 +90,13 @@ def test_suggested_times_fill_the_form_and_only_recruiters_send_links(db, acme, 
     )
     assert team.form_duration == "30"
     form = {f"link_interviewer_{acme.manager.user_id}": "on", "link_video": "https://meet.example.com/a"}
-    run(st, SlotsState.send_link, form)
+    run(st, SlotsState.send_link, {**form, "link_notice": "inf"})
+    assert "Minimum notice" in st.link_error
+    run(st, SlotsState.send_link, {**form, "link_notice": "48", "link_buffer_before": "10"})
     assert st.link_error == ""
+    with db.session() as s:
+        made = s.exec(select(SchedulingLink)).one()
+        assert (made.min_notice_minutes, made.buffer_before, made.buffer_after) == (48 * 60, 10, 0)
     hm = state_for(SlotsState, acme.manager)
     hm_team = asyncio.run(hm.get_state(TeamState))
     hm_team.app_id = app_id

@@ -256,6 +256,24 @@ def link_dialog() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        rx.grid(
+            field(
+                "Buffer before (min)",
+                "link_buffer_before",
+                "number",
+                default_value="0",
+                min=0,
+                max=240,
+                step=5,
+            ),
+            field(
+                "Buffer after (min)", "link_buffer_after", "number", default_value="0", min=0, max=240, step=5
+            ),
+            field("Notice (hours)", "link_notice", "number", default_value="24", min=0, max=336),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="3",
+            width="100%",
+        ),
         field(
             "Location", "link_location", max_length=300, placeholder="Room, address — or a video link below"
         ),

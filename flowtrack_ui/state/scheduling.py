@@ -210,6 +210,9 @@ class SlotsState(SessionState):
             "window_days": form.get("link_window", "10"),
             "location": form.get("link_location", ""),
             "video_url": form.get("link_video", ""),
+            "buffer_before": form.get("link_buffer_before", "0"),
+            "buffer_after": form.get("link_buffer_after", "0"),
+            "min_notice_minutes": _hours_to_minutes(form.get("link_notice", "24")),
         }
         try:
             links.create_link(db(), self.principal(), team.app_id, fields)
@@ -218,3 +221,11 @@ class SlotsState(SessionState):
             return self.refuse(exc) if exc.status_code == 401 else None
         self.link_open, self.link_error = False, ""
         return rx.toast.success("Link sent: the candidate picks a time when the whole panel is free.")
+
+
+def _hours_to_minutes(raw: object) -> object:
+    """The dialog asks for hours; the core takes minutes (and names a bad value itself)."""
+    try:
+        return int(float(str(raw)) * 60)
+    except (ValueError, OverflowError):
+        return raw
