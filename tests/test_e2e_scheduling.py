@@ -107,6 +107,8 @@ def _staff_steps(browser, server, dav, app_id: int) -> None:
         dialog.get_by_role("checkbox", name="Hugo Manager").click()
         dialog.get_by_role("checkbox", name="Rita Recruiter").click()
         dialog.locator("#link_video").fill("https://meet.example.com/acme")
+        _look_and_check(page, "schedule-link-dialog")
+        page.set_viewport_size({"width": 1440, "height": 900})
         dialog.get_by_test_id("email-scheduling-link").click()
         expect(page.get_by_role("dialog")).to_have_count(0)
     finally:
