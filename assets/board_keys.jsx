@@ -114,11 +114,11 @@ export function BoardKeys({ onKey, canAct }) {
       }
       // The rest act on the focused card (Enter only on the card itself: its controls keep theirs).
       if (key === "Enter" && (!current || event.target !== current)) return;
-      if (!["o", "Enter", "n", "x", "a", "r"].includes(key)) return;
+      if (!["o", "Enter", "n", "x", "a", "r", "e"].includes(key)) return;
       if (!current) {
-        if (key === "r" && acts) {
+        if ((key === "r" || key === "e") && acts) {
           event.preventDefault();
-          send("reject", 0);
+          send(key === "r" ? "reject" : "email", 0);
           return;
         }
         announce("Focus a card first: j and k move between cards.");
@@ -155,6 +155,10 @@ export function BoardKeys({ onKey, canAct }) {
       if (key === "r") {
         announce(`Rejecting ${name}: choose a reason.`);
         send("reject", id);
+      }
+      if (key === "e") {
+        announce(`Emailing ${name}: choose a template.`);
+        send("email", id);
       }
     };
     document.addEventListener("keydown", onKeyDown);

@@ -155,6 +155,10 @@ def test_the_boards_email_action_writes_to_each_selected_candidate(db, acme, glo
     for app_id in ids:
         (held,) = [i for i in conv.conversation(db, acme.recruiter, app_id) if i.template_name == "Message"]
         assert held.state == "held"
+    # The e key: the focused card's candidate when nothing is selected.
+    st.selected = []
+    call(st, BoardState.key_action, "email", ids[0])
+    assert st.selected == [ids[0]] and st.bulk_email_open
     # A hiring manager's board cannot: the core refuses.
     hm = state_for(BoardState, acme.manager)
     hm.job_id, hm.selected = acme.job_id, ids

@@ -410,6 +410,7 @@ SHORTCUTS = (
     (("x",), "Select the card (shift-click a checkbox selects a range)", True),
     (("a",), "Advance to the next stage", True),
     (("r",), "Reject the card, or the selected cards", True),
+    (("e",), "Email the card's candidate, or the selected cards' (a template)", True),
     (("Space",), "Pick the card up; arrows choose a stage; Space drops it", True),
     (("/",), "Search", False),
     (("?",), "This list", False),

@@ -122,7 +122,6 @@ def bulk_bar(S: Any) -> rx.Component:
                             size="2",
                             variant="soft",
                             on_click=S.open_bulk_email,
-                            title="Email the selected candidates (e)",
                             data_testid="bulk-email",
                         ),
                         rx.button(
@@ -309,21 +308,6 @@ def bulk_add_dialog(S: Any) -> rx.Component:
     )
 
 
-# "e" opens Email… while applications are selected (not while typing in a field).
-_EMAIL_KEY = """(() => {
-  if (window.__ftBulkEmailKey) return;
-  window.__ftBulkEmailKey = true;
-  document.addEventListener('keydown', (e) => {
-    if (e.key !== 'e' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-    const t = e.target;
-    if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
-    if (document.querySelector('[role=dialog]')) return;
-    const b = document.querySelector('[data-testid=bulk-email]');
-    if (b) { e.preventDefault(); b.click(); }
-  });
-})()"""
-
-
 def bulk_email_dialog(S: Any) -> rx.Component:
     """One of the company's templates for every selected candidate, now or later; each email is
     filled in for its candidate and shows in their conversation."""
@@ -381,11 +365,5 @@ def bulk_email_dialog(S: Any) -> rx.Component:
 
 
 def bulk_dialogs(S: Any) -> rx.Component:
-    """The bar's dialogs, to place once on the page, and its "e" key for Email…."""
-    return rx.fragment(
-        bulk_reject_dialog(S),
-        bulk_tag_dialog(S),
-        bulk_add_dialog(S),
-        bulk_email_dialog(S),
-        rx.box(on_mount=rx.call_script(_EMAIL_KEY), display="none"),
-    )
+    """The bar's dialogs, to place once on the page."""
+    return rx.fragment(bulk_reject_dialog(S), bulk_tag_dialog(S), bulk_add_dialog(S), bulk_email_dialog(S))

@@ -401,6 +401,15 @@ class BoardState(SessionState, BulkActions):
                 self.selected = [card.id]
                 self.bulk_stages = self._bulk_stages()
             return self.open_bulk_reject()
+        if action == "email":  # like reject: the selection, or else the focused card
+            if not self.selected:
+                if card is None:
+                    return rx.toast.info("Focus or select the cards whose candidates to email first.")
+                if not self.can_move:
+                    return rx.toast.info("This board is read-only for you: recruiters write to candidates.")
+                self.selected = [card.id]
+                self.bulk_stages = self._bulk_stages()
+            return self.open_bulk_email()
         return None
 
     @rx.event
