@@ -127,3 +127,12 @@ def test_staff_who_must_enrol_are_sent_to_the_account_page(db, acme, monkeypatch
     assert "/account#two-factor" in repr(call(st, WorkState.load))
     st = state_for(TeamPageState, acme.manager)
     assert "/account#two-factor" in repr(call(st, TeamPageState.load)) and st.members == []
+
+
+def test_inviting_from_the_team_page_follows_the_invitation_rule(db, acme):
+    st = state_for(TeamPageState, acme.manager)
+    call(st, TeamPageState.load)
+    call(st, TeamPageState.invite, {"email": "boss@acme.test", "role": "recruiter"})
+    assert "may not invite a recruiter" in st.invite_error
+    call(st, TeamPageState.invite, {"email": "peer@acme.test", "role": "hiring_manager"})
+    assert st.invite_error == "" and [i.email for i in st.invitations] == ["peer@acme.test"]
