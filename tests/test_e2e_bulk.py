@@ -231,7 +231,8 @@ def test_keyboard_only_triage_of_a_column(server, new_page):
     rec.keyboard.press("?")
     sheet = rec.get_by_role("dialog")
     expect(sheet).to_contain_text("Keyboard shortcuts")
-    expect(sheet.get_by_role("rowheader")).to_have_count(9)
+    expect(sheet.get_by_role("rowheader")).to_have_count(10)
+    expect(sheet).to_contain_text("Email the card's candidate")
     rec.keyboard.press("Escape")
     expect(rec.get_by_role("dialog")).to_have_count(0)
 
