@@ -256,8 +256,9 @@ def test_acting_from_the_application_page_and_walking_the_list(server, big_job, 
 
     # Reject with a standard reason and a note.
     rec.locator("[data-testid=act-reject]").click()
-    reason = rec.locator("[data-testid=act-reason] option").nth(1).get_attribute("value")
-    rec.locator("[data-testid=act-reason]").select_option(reason)
+    first_reason = rec.locator("[data-testid=act-reason] option").nth(1)
+    reason = first_reason.inner_text()
+    rec.locator("[data-testid=act-reason]").select_option(first_reason.get_attribute("value"))
     rec.locator("[data-testid=act-note-text]").fill("Chose another candidate")
     rec.locator("[data-testid=act-confirm-reject]").click()
     expect(rec.locator("[data-testid=application-stage]")).to_have_text("Rejected")

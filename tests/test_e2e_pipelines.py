@@ -135,25 +135,20 @@ def test_pipeline_from_a_template_undo_reopen_and_withdraw(server, smtp, new_pag
     sign_in_candidate(cand, server)
     mine = cand.locator(f'[data-testid=my-application][data-job="{TITLE}"]')
     # The reopening shows on her tracker once it can no longer be undone, without a reload.
-    expect(mine.locator("[data-testid=current-stage]")).to_have_text("Portfolio review", timeout=25_000)
+    # She reads the stage by its public name (its category's), never the job's "Portfolio review".
+    expect(mine.locator("[data-testid=current-stage]")).to_have_text("Screening", timeout=25_000)
     mine.locator("[data-testid=withdraw]").click()
     cand.locator("[data-testid=confirm-withdraw]").click()
     expect(mine.locator("[data-testid=current-stage]")).to_have_text("Withdrawn")
     expect(mine.locator("[data-testid=withdraw]")).to_have_count(0)
     card(rec, "Withdrawn", "Mo Tion").wait_for()  # live on the recruiter's board
 
-    # The undone rejection never reached the candidate; the real one did, after its undo window.
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        subjects = [m["Subject"] for m in smtp.handler.messages if m["To"] == "mo@example.com"]
-        if len(subjects) >= 4:
-            break
-        time.sleep(0.5)
-    time.sleep(2)
+    # The undone rejection never reached the candidate; the real one did, after its undo window
+    # (awaited above). Forward moves email nobody by default (each stage chooses), and no email
+    # names a stage by its internal name.
     subjects = [m["Subject"] for m in smtp.handler.messages if m["To"] == "mo@example.com"]
     assert subjects.count(f"Your application for {TITLE} at Acme") == 1, subjects  # one rejection only
-    # Named as candidates see the stage (its category), never by its internal name.
-    assert subjects.count(f"Your application for {TITLE}: Screening") == 2, subjects
+    assert not [s for s in subjects if "Screening" in s or "Portfolio" in s], subjects
 
 
 def sign_in_candidate(page, server) -> None:
