@@ -175,7 +175,7 @@ def _endpoint(row: ObjectVar[EndpointRow]) -> rx.Component:
                     row.enabled,
                     rx.button(
                         rx.icon("send", size=14),
-                        "Send test event",
+                        "Send a test event",
                         size="2",
                         variant="soft",
                         on_click=S.send_test(row.id),
