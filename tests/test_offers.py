@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from sqlmodel import select
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.collaboration import activity
 from flowtrack_ui.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from flowtrack_ui.core.models import OfferEvent, OutboxEmail
+from flowtrack_ui.core.models import OfferEvent, OutboxEmail, WebhookDelivery, WebhookEndpoint
 from flowtrack_ui.core.offers import letters, responses, workflow
 from flowtrack_ui.core.outbox import Sender
 
@@ -232,6 +233,14 @@ def test_bad_fields_are_refused_with_a_message(db, setup, over, message):
 def test_accepting_records_the_audit_and_signs_the_pdf_served(db, setup):
     acme, cand, app = setup
     offer = _sent(db, acme, app)
+    with db.session(write=True) as s:  # an endpoint that hears accepted offers (and nothing else)
+        s.add(
+            WebhookEndpoint(
+                company_id=acme.recruiter.staff_company_id, url="https://hr.example.com/hook",
+                events="offer.accepted,application.created", secret_sealed="x",
+                created_by_id=acme.recruiter.user_id,
+            )
+        )  # fmt: skip
     token = _token(offer)
     page = responses.open_link(db, token, NOW)
     assert page.status == "sent" and "72,500.00" in page.letter_html
@@ -260,6 +269,21 @@ def test_accepting_records_the_audit_and_signs_the_pdf_served(db, setup):
     with pytest.raises(Conflict):
         responses.accept(db, token, "Zoë Quinn", True, ip="x", user_agent="y", now=later)
     assert workflow.get_offer(db, acme.manager, offer.id).status == "accepted"
+    with db.session() as s:
+        heard = [(d.event, json.loads(d.body)["data"]) for d in s.exec(select(WebhookDelivery))]
+    assert heard == [
+        (
+            "offer.accepted",
+            {
+                "application_id": app.id,
+                "job_id": acme.job_id,
+                "candidate_id": cand.user_id,
+                "offer_id": offer.id,
+                "offer_version": 1,
+                "signed_at": record.signed_at.isoformat(),
+            },
+        )
+    ]
     with db.session() as s:
         kinds = [
             e.kind

@@ -172,6 +172,15 @@ def test_sso_only_refuses_passwords_of_the_companys_staff(world, provider):
     }
     locked_out = c.put("/api/company/sso", json={**body, "domains": ["elsewhere.test"]}, headers=rec)
     assert locked_out.status_code == 422 and "lock you out" in locked_out.json()["detail"]
+    # The company's security policy turns it on under the same rule.
+    assert (
+        c.put(
+            "/api/company/sso", json={**body, "domains": ["elsewhere.test"], "sso_only": False}, headers=rec
+        ).status_code
+        == 200
+    )
+    policy = c.put("/api/company/security", json={"require_2fa": False, "sso_only": True}, headers=rec)
+    assert policy.status_code == 422 and "lock you out" in policy.json()["detail"]
     assert c.put("/api/company/sso", json=body, headers=rec).status_code == 200
     for who in ("rec@acme.test", "hm@acme.test"):
         r = c.post("/api/auth/login", json={"email": who, "password": PASSWORD})

@@ -222,7 +222,7 @@ def set_config(
         if row is None and not secret:
             raise InvalidInput("Enter the client secret your provider gave you.")
         if sso_only:
-            _keep_a_way_in(s, principal, domains)
+            keep_a_way_in(s, principal, domains)
         row = row or CompanySso(company_id=company_id, issuer_url="", client_id="", client_secret_sealed="")
         row.issuer_url, row.client_id, row.domains = issuer_url, client_id, ",".join(domains)
         row.allow_domain_join, row.sso_only, row.updated_at = allow_join, sso_only, datetime.now(UTC)
@@ -240,8 +240,9 @@ def set_config(
         return _config_view(row, company)
 
 
-def _keep_a_way_in(s: Session, principal: Principal, domains: list[str]) -> None:
-    """ "SSO only" locks out every password: the recruiter turning it on must be able to use SSO."""
+def keep_a_way_in(s: Session, principal: Principal, domains: list[str]) -> None:
+    """ "SSO only" locks out every password: the recruiter turning it on must be able to use SSO
+    (checked wherever it is turned on: here and the company's security policy)."""
     if principal.email.rsplit("@", 1)[-1] not in domains:
         raise InvalidInput(
             "Turning on “SSO only” would lock you out: your own address is not in the SSO domains."
@@ -260,7 +261,7 @@ def set_sso_only(
                 raise NotFound("This company has no single sign-on.")
             raise InvalidInput("Set up single sign-on before making it the only way in.")
         if sso_only:
-            _keep_a_way_in(s, principal, [d for d in row.domains.split(",") if d])
+            keep_a_way_in(s, principal, [d for d in row.domains.split(",") if d])
         row.sso_only, row.updated_at = bool(sso_only), datetime.now(UTC)
         s.add(row)
         s.flush()

@@ -30,6 +30,7 @@ from ..db import Database, existing
 from ..errors import Conflict, DomainError, InvalidInput, Unauthenticated
 from ..models import Company, CompanySso, RecoveryCode, User
 from ..permissions import STAFF_ROLES, Action, Principal, Role, require
+from .sso import keep_a_way_in
 
 ISSUER = "FlowTrack"
 RECOVERY_CODES = 10
@@ -352,6 +353,8 @@ def set_policy(
             if sso is None and sso_only:
                 raise Conflict("Set up single sign-on before making it the only way to sign in.")
             if sso is not None:
+                if sso_only:
+                    keep_a_way_in(s, principal, [d for d in sso.domains.split(",") if d])
                 before["sso_only"] = sso.sso_only
                 sso.sso_only = sso_only
                 s.add(sso)

@@ -21,6 +21,7 @@ from ..db import Database, existing
 from ..errors import InvalidInput, NotFound
 from ..models import Application, Company, Job, Offer, OfferEvent, StoredFile, User
 from ..permissions import Action, Principal, require
+from ..webhooks import events as webhook_events
 from . import letters, links, mail, pdf
 from .workflow import (
     ACCEPTED,
@@ -234,6 +235,11 @@ def accept(
         )
         offer.document_sha256, offer.signed_file_id = record.document_sha256, signed.id
         s.add(offer)
+        webhook_events.application_event(
+            s, offer.company_id, webhook_events.OFFER_ACCEPTED, application_id=app.id or 0,
+            job_id=app.job_id, candidate_id=app.candidate_id, now=moment, offer_id=offer.id,
+            offer_version=offer.version, signed_at=record.signed_at.isoformat(),
+        )  # fmt: skip
         company = existing(s, Company, offer.company_id)
         when = record.signed_at.strftime("%Y-%m-%d %H:%M UTC")
         mail.queue(
