@@ -628,7 +628,10 @@ def forget_applications(s: Session, application_ids: list[int]) -> None:
     if not application_ids:
         return
     inbound_ids = select(InboundEmail.id).where(col(InboundEmail.application_id).in_(application_ids))
-    email_ids = select(OutboxEmail.id).where(col(OutboxEmail.application_id).in_(application_ids))
+    # The files recruiters attached to their messages (an offer's PDF is the offer's to let go).
+    email_ids = select(OutboxEmail.id).where(
+        col(OutboxEmail.application_id).in_(application_ids), OutboxEmail.kind == MESSAGE_KIND
+    )
     received = list(
         s.exec(
             select(InboundAttachment.file_id).where(col(InboundAttachment.inbound_id).in_(inbound_ids))

@@ -182,9 +182,10 @@ def _wipe_applications(s: Session, app_ids: list[int]) -> None:
     snapshot_ids = [
         f for f in s.exec(select(Application.resume_file_id).where(Application.id.in_(app_ids))).all() if f
     ]
-    # The offers first: their PDFs are still named by the offer rows, which forget() lets go of.
-    offer_erasure.forget(s, app_ids)  # before the emails go: their attachments, the offers' PDFs
+    # The conversation first (it removes only its messages' files, never an offer's PDF, which
+    # the offer rows still name), then the offers: both before the emails go.
     mail_conversation.forget_applications(s, app_ids)  # replies, their files, sent files, reply address
+    offer_erasure.forget(s, app_ids)  # their attachments, the offers' PDFs
     s.exec(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(app_ids)))
     s.exec(delete(ApplicationNote).where(ApplicationNote.application_id.in_(app_ids)))
     s.exec(
