@@ -402,6 +402,7 @@ def test_the_reject_route(db, acme, globex, candidate):
     assert r.json()["stage"] == "Rejected"
     (row,) = _rejection_rows(db, app.id)
     assert row.subject == "Acme Engineer is filled" and "internal" not in row.body_text
+    assert row.template_name == "Position filled"  # the conversation names the template
     held = (
         row.next_attempt_at.replace(tzinfo=UTC) if row.next_attempt_at.tzinfo is None else row.next_attempt_at
     )

@@ -58,7 +58,10 @@ def _insert(
     calendar: tuple[str, str] | None = None,
     history_id: int | None = None,
     hold: timedelta | None = None,
+    template_name: str | None = None,
 ) -> None:
+    """``template_name``: the company template it was written from, when a stage or a recruiter
+    named one (the conversation shows it)."""
     subject, text, html = content
     now = datetime.now(UTC)
     # A plain INSERT in the caller's transaction (no ORM object to track and flush).
@@ -78,6 +81,7 @@ def _insert(
             "next_attempt_at": now + hold if hold else now,
             "history_id": history_id,
             "attempts": 0,
+            "template_name": template_name,
         },
     )
 
@@ -175,11 +179,19 @@ def application_received(s: Session, app: Application, sign_in: SignInLinkMail |
         planned = mail_automation.plan(s, app.stage_id, "applied", now=now, floor=timedelta(0))
         if planned is not None:
             filled = _candidate_values(s, job, candidate, mail_values.tracker_link())
-            content, _name = mail_automation.compose(
+            content, name = mail_automation.compose(
                 s, "application_received", company.id or 0, planned.template_id, filled
             )
             wait = planned.send_at - now
-            _insert(s, "application_received", candidate.email, content, app.id, hold=wait if wait else None)
+            _insert(
+                s,
+                "application_received",
+                candidate.email,
+                content,
+                app.id,
+                hold=wait if wait else None,
+                template_name=name,
+            )
     else:
         job, company, candidate = _context(s, app)
         values = {"candidate_name": candidate.full_name, "job_title": job.title, "company": company.name}
@@ -246,7 +258,7 @@ def stage_changed(
         stage_category=category,
     )
     filled["stage.public_name"] = email.public_name
-    content, _name = mail_automation.compose(s, email.kind, side.company_id, email.template_id, filled)
+    content, name = mail_automation.compose(s, email.kind, side.company_id, email.template_id, filled)
     now = datetime.now(UTC)
     _insert(
         s,
@@ -256,6 +268,7 @@ def stage_changed(
         app.id,
         history_id=history_id,
         hold=max(email.send_at - now, timedelta(0)),
+        template_name=name,
     )
 
 
