@@ -161,6 +161,7 @@ def test_a_recruiter_sets_up_the_careers_site(server, new_page):
     page = new_page()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     sign_in(page, server, "recruiter@acme.test", "/jobs")
+    page.click("[data-testid=nav-company]")
     page.click("[data-testid=nav-careers-settings]")
     page.wait_for_url(re.compile(r"/careers-settings"))
     expect(page.locator("[data-testid=careers-url]")).to_have_value(f"{server.url}/careers/acme")
@@ -234,6 +235,7 @@ def test_a_recruiter_sets_up_the_careers_site(server, new_page):
 def test_a_hiring_manager_reads_the_settings_only(server, new_page):
     page = new_page()
     sign_in(page, server, "manager@acme.test", "/overview")
+    page.click("[data-testid=nav-company]")
     page.click("[data-testid=nav-careers-settings]")
     page.locator("[data-testid=read-only-note]").wait_for()
     expect(page.locator("[data-testid=slug-input]")).to_be_disabled()

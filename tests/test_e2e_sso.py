@@ -72,6 +72,7 @@ def test_staff_sign_in_through_their_provider(server, provider, new_page):
     # A recruiter sets up the company's provider on the single sign-on page.
     admin = new_page()
     sign_in(admin, server, "recruiter@acme.test", "/work")
+    admin.get_by_test_id("nav-company").click()
     admin.get_by_test_id("nav-sso").click()
     admin.wait_for_url(re.compile(r"/single-sign-on"))
     expect(admin.get_by_test_id("sso-redirect-uri")).to_have_value(re.compile(r"/sso/acme/callback$"))
@@ -152,6 +153,7 @@ def _delivered(server, page) -> None:
 def test_a_recruiter_connects_a_webhook_and_reads_its_log(server, receiver, new_page):
     page = new_page()
     sign_in(page, server, "recruiter@acme.test", "/work")
+    page.get_by_test_id("nav-company").click()
     page.get_by_test_id("nav-webhooks").click()
     page.wait_for_url(re.compile(r"/webhooks"))
     expect(page.get_by_text("No webhooks yet")).to_be_visible()

@@ -80,6 +80,7 @@ def test_two_factor_sign_in_and_deactivating_a_member_stops_their_open_tab(serve
     page.wait_for_selector("[data-testid=sign-out]")
 
     # The team page: the hiring manager becomes a recruiter, then is deactivated.
+    page.get_by_test_id("nav-company").click()
     page.get_by_test_id("nav-team").click()
     page.wait_for_url(re.compile(r"/team"))
     row = page.locator('[data-testid=member][data-email="manager@acme.test"]')
@@ -91,7 +92,7 @@ def test_two_factor_sign_in_and_deactivating_a_member_stops_their_open_tab(serve
     expect(page.locator("[data-sonner-toast]")).to_contain_text("Role changed")
     expect(row.get_by_test_id("member-role")).to_have_value("recruiter")
     manager.reload()
-    expect(manager.get_by_test_id("nav-team")).to_be_visible()
+    expect(manager.get_by_test_id("nav-company")).to_be_visible()
     expect(manager.get_by_test_id("nav-talent")).to_be_visible()  # a recruiter's nav now
 
     row.get_by_test_id("deactivate").click()

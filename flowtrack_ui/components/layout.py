@@ -13,6 +13,28 @@ def _link(label: str, href: str, test_id: str) -> rx.Component:
     return rx.link(label, href=href, weight="medium", size="3", data_testid=test_id, **document)
 
 
+def company_menu(*pages: tuple[str, str, str]) -> rx.Component:
+    """The company's settings pages (label, address, test id) behind one "Company" button, so the
+    top bar stays one row on a laptop however many settings pages there are."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                "Company",
+                rx.icon("chevron_down", size=14),
+                variant="ghost",
+                size="3",
+                data_testid="nav-company",
+            ),
+        ),
+        rx.menu.content(
+            *(
+                rx.menu.item(label, on_select=rx.redirect(href), data_testid=test_id)
+                for label, href, test_id in pages
+            ),
+        ),
+    )
+
+
 def nav_links() -> rx.Component:
     return rx.hstack(
         rx.match(
@@ -24,11 +46,13 @@ def nav_links() -> rx.Component:
                     _link("Jobs", "/jobs", "nav-jobs"),
                     _link("Talent pool", "/talent", "nav-talent"),
                     _link("Analytics", "/analytics", "nav-analytics"),
-                    _link("Careers site", "/careers-settings", "nav-careers-settings"),
-                    _link("Email templates", "/email-templates", "nav-email-templates"),
-                    _link("Webhooks", "/webhooks", "nav-webhooks"),
-                    _link("SSO", "/single-sign-on", "nav-sso"),
-                    _link("Team", "/team", "nav-team"),
+                    company_menu(
+                        ("Team", "/team", "nav-team"),
+                        ("Careers site", "/careers-settings", "nav-careers-settings"),
+                        ("Email templates", "/email-templates", "nav-email-templates"),
+                        ("Webhooks", "/webhooks", "nav-webhooks"),
+                        ("Single sign-on", "/single-sign-on", "nav-sso"),
+                    ),
                     spacing="4",
                 ),
             ),
@@ -39,9 +63,11 @@ def nav_links() -> rx.Component:
                     _link("Overview", "/overview", "nav-overview"),
                     _link("Analytics", "/analytics", "nav-analytics"),
                     _link("Jobs", "/jobs", "nav-jobs"),
-                    _link("Careers site", "/careers-settings", "nav-careers-settings"),
-                    _link("Email templates", "/email-templates", "nav-email-templates"),
-                    _link("Team", "/team", "nav-team"),
+                    company_menu(
+                        ("Team", "/team", "nav-team"),
+                        ("Careers site", "/careers-settings", "nav-careers-settings"),
+                        ("Email templates", "/email-templates", "nav-email-templates"),
+                    ),
                     spacing="4",
                 ),
             ),
