@@ -11,7 +11,7 @@ from flowtrack_ui.core import queries
 from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Forbidden, InvalidTransition, NotFound
-from flowtrack_ui.core.models import OutboxEmail
+from flowtrack_ui.core.models import JobStage, OutboxEmail
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
 from flowtrack_ui.core.pipelines.transitions import MoveKind
 
@@ -20,7 +20,16 @@ from .test_api import client_for, login
 from .test_history import assert_chain
 
 
+def _interview_emails_the_candidate(db, job_id: int) -> None:
+    """Stage changes email nobody by default: the Interview stage is set to."""
+    with db.session(write=True) as s:
+        stage = s.exec(select(JobStage).where(JobStage.job_id == job_id, JobStage.name == "Interview")).one()
+        stage.notify = True
+        s.add(stage)
+
+
 def test_a_skip_records_the_stages_passed_and_keeps_the_chain(db, acme, candidate):
+    _interview_emails_the_candidate(db, acme.job_id)
     app = apply(db, candidate, acme.job_id)
     moved = move_stage(db, acme.recruiter, app.id, "Interview", note="Referred by Ana")
     assert (moved.stage, moved.kind, moved.undo_seconds) == ("Interview", "skip", 10)
@@ -61,6 +70,7 @@ def test_a_skip_past_two_stages_names_both(db, acme, candidate):
 
 
 def test_undo_of_a_skip_goes_back_and_cancels_the_email(db, acme, candidate):
+    _interview_emails_the_candidate(db, acme.job_id)
     app = apply(db, candidate, acme.job_id)
     move_stage(db, acme.recruiter, app.id, "Interview")
     undone = undo_move(db, acme.recruiter, app.id)
