@@ -19,8 +19,8 @@ from flowtrack_ui.core.accounts import (
     two_factor,
 )
 from flowtrack_ui.core.errors import InvalidInput
+from flowtrack_ui.core.notifications import invitation_link
 from flowtrack_ui.core.permissions import Role
-from flowtrack_ui.core.settings import get_settings
 
 from .deps import Caller, ClientAddress, Db
 from .errors import errors
@@ -281,7 +281,7 @@ def invite(body: InvitationIn, caller: Caller, db: Db) -> InvitationOut:
     inv = invitations.invite_staff(db, caller, body.email, body.role)
     return InvitationOut(
         token=inv.token,
-        accept_url=f"{get_settings().public_url}/invite/{inv.token}",
+        accept_url=invitation_link(inv.token),
         expires_at=inv.expires_at,
         email=inv.email,
         role=Role(inv.role),

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from flowtrack_ui.core import audit
 from flowtrack_ui.core.accounts import team, two_factor
 from flowtrack_ui.core.errors import InvalidInput
+from flowtrack_ui.core.notifications import invitation_link
 from flowtrack_ui.core.permissions import Role
-from flowtrack_ui.core.settings import get_settings
 
 from .deps import Caller, ClientAddress, Db
 from .errors import errors
@@ -133,7 +133,7 @@ def resend_invitation(invitation_id: Id, caller: Caller, db: Db, client: ClientA
     inv = team.resend_invitation(db, caller, invitation_id, client)
     return InvitationOut(
         token=inv.token,
-        accept_url=f"{get_settings().public_url}/invite/{inv.token}",
+        accept_url=invitation_link(inv.token),
         expires_at=inv.expires_at,
         email=inv.email,
         role=Role(inv.role),

@@ -35,6 +35,11 @@ def _link(path: str) -> str:
     return get_settings().public_url + path
 
 
+def invitation_link(token: str) -> str:
+    """Where an invited member accepts: the emailed link, and the one staff may copy and send."""
+    return _link(f"/invite/{token}")
+
+
 def _queue(
     s: Session,
     kind: str,
@@ -292,7 +297,7 @@ def staff_invitation(
             "company": company.name,
             "role_name": "a recruiter" if role == Role.RECRUITER else "a hiring manager",
             "expires": f"{expires_at:%d %B %Y}",
-            "link": _link(f"/invite/{token}"),
+            "link": invitation_link(token),
         },
     )
 

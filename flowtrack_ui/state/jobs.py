@@ -30,6 +30,7 @@ from flowtrack_ui.core.models import (
     UNLISTED,
     WORKPLACES,
 )
+from flowtrack_ui.core.notifications import invitation_link
 from flowtrack_ui.core.permissions import STAFF_ROLES
 from flowtrack_ui.core.pipelines import rejection_reasons, templates
 from flowtrack_ui.core.pipelines.categories import LABELS, PROGRESS, SINGLE, Category, is_terminal
@@ -792,5 +793,5 @@ class StaffJobsState(SessionState):
             self.invite_error = exc.message
             return self.refuse(exc) if exc.status_code == 401 else None
         self.invite_error = ""
-        self.invite_link = f"{get_settings().public_url}/invite/{inv.token}"
+        self.invite_link = invitation_link(inv.token)
         return rx.toast.success(f"Invitation created for {inv.email}.")
