@@ -26,3 +26,32 @@ def violations(page) -> list[str]:
         " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
     )
     return [f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}" for v in found]
+
+
+SIZES = ((1440, 900), (1280, 720), (390, 844))
+
+
+def shots_and_axe(
+    page, name: str, *, settle_toasts: bool = True, pause_ms: int = 200, full_page: bool = True
+) -> None:
+    """Screenshots of the page at every size into test-artifacts/, and axe-core at the laptop and
+    phone sizes (1440 is only looked at); the page is left at 1440×900.
+
+    ``settle_toasts`` first moves the pointer aside (a hovered link is drawn lighter) and waits until
+    every toast has faded out (axe would read its half-transparent text)."""
+    from playwright.sync_api import expect
+
+    from .e2e_support import ARTIFACTS
+
+    if settle_toasts:
+        page.mouse.move(1, 300)
+        expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(pause_ms)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=full_page)
+        if width != 1440:
+            found = violations(page)
+            assert found == [], f"{name} at {width}px: {found}"
+    page.set_viewport_size({"width": 1440, "height": 900})

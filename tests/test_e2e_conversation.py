@@ -13,9 +13,9 @@ from email.message import EmailMessage
 import pytest
 from playwright.sync_api import expect
 
-from .axe_support import AXE, violations
+from .axe_support import AXE, shots_and_axe
 from .e2e_server import running_app
-from .e2e_support import ARTIFACTS, DEMO_PW, api, sign_in
+from .e2e_support import DEMO_PW, api, sign_in
 from .imap_support import dovecot
 from .smtp_support import smtp_server
 
@@ -64,18 +64,6 @@ def _axe_installed():
         pytest.skip(f"{AXE} is missing: `make test` installs axe-core from the npm registry")
 
 
-def _shots_and_axe(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in ((1440, 900), (1280, 720), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(150)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-        if width != 1440:
-            found = violations(page)
-            assert found == [], f"{name} at {width}px: {found}"
-    page.set_viewport_size({"width": 1440, "height": 900})
-
-
 def _received(smtp, subject: str, timeout: float = 40) -> EmailMessage:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -110,7 +98,7 @@ def test_write_to_a_candidate_and_see_the_reply_arrive_live(server, smtp, imap, 
     expect(page.get_by_test_id("message-attached")).to_contain_text("outline.pdf")
     page.get_by_test_id("message-preview-button").click()
     expect(page.get_by_test_id("message-preview")).to_contain_text(f"Hello {first_name},")
-    _shots_and_axe(page, "conversation-compose")
+    shots_and_axe(page, "conversation-compose", settle_toasts=False, pause_ms=150)
     page.get_by_test_id("message-send").click()
     expect(page.get_by_test_id("message-send")).to_have_count(0)
 
@@ -140,4 +128,4 @@ def test_write_to_a_candidate_and_see_the_reply_arrive_live(server, smtp, imap, 
     expect(arrived).to_contain_text("Sure, I will send it by Friday.", timeout=30_000)  # live, no reload
     expect(arrived).not_to_contain_text("Acme wrote")
     expect(arrived.get_by_test_id("conversation-unread")).to_be_visible()
-    _shots_and_axe(page, "conversation-thread")
+    shots_and_axe(page, "conversation-thread", settle_toasts=False, pause_ms=150)

@@ -11,35 +11,18 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .axe_support import AXE, violations
+from .axe_support import AXE, SIZES, shots_and_axe, violations
 from .e2e_support import ARTIFACTS, DEMO_PW, api, api_answers, app_with_mail, sign_in
 
 pytestmark = pytest.mark.e2e
 
 smtp, server = app_with_mail("flowtrack-e2e-email-templates-")
 
-SIZES = ((1440, 900), (1280, 720), (390, 844))
-
 
 @pytest.fixture(autouse=True, scope="module")
 def _axe_installed():
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing: `make test` installs axe-core from the npm registry")
-
-
-def _shots_and_axe(page, name: str) -> None:
-    """Screenshots at every size, and axe-core at laptop and phone sizes."""
-    page.mouse.move(1, 300)
-    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(200)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-        if width != 1440:
-            found = violations(page)
-            assert found == [], f"{name} at {width}px: {found}"
-    page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def _received(smtp, address: str, subject: str, timeout: float = 40):
@@ -78,7 +61,7 @@ def test_a_recruiter_writes_the_application_received_email_and_a_candidate_gets_
     expect(page.get_by_test_id("preview-subject")).to_have_text(
         "We received your application for Product Designer"
     )
-    _shots_and_axe(page, "email-templates")
+    shots_and_axe(page, "email-templates")
 
     # An unknown variable: the preview says so at once, and saving is refused naming it.
     subject = page.get_by_test_id("template-subject")
@@ -106,13 +89,13 @@ def test_a_recruiter_writes_the_application_received_email_and_a_candidate_gets_
     expect(editor).to_have_text("Application received: Application received")
     row = page.get_by_test_id("template-list").get_by_role("button", name=re.compile("Application received"))
     expect(row).to_contain_text("default")
-    _shots_and_axe(page, "email-templates-saved")
+    shots_and_axe(page, "email-templates-saved")
 
     # Unsaved edits are not lost to a stray click on another template: it asks first.
     body.fill("Half-written words")
     page.get_by_test_id("template-builtin:rejection").click()
     page.get_by_role("alertdialog").get_by_text("Discard your changes?").wait_for()
-    _shots_and_axe(page, "email-templates-discard")
+    shots_and_axe(page, "email-templates-discard")
     page.get_by_test_id("keep-editing").click()
     expect(page.get_by_role("alertdialog")).to_have_count(0)
     expect(body).to_have_value("Half-written words")
@@ -128,7 +111,7 @@ def test_a_recruiter_writes_the_application_received_email_and_a_candidate_gets_
     page.get_by_text("Saved “Position filled”.").wait_for()
     page.get_by_test_id("template-delete").click()
     page.get_by_role("alertdialog").get_by_text("Delete “Position filled”?").wait_for()
-    _shots_and_axe(page, "email-templates-delete")
+    shots_and_axe(page, "email-templates-delete")
     page.get_by_test_id("confirm-delete").click()
     page.get_by_text("Deleted “Position filled”.").wait_for()
     expect(editor).to_have_text("Rejection: built-in")
@@ -163,4 +146,4 @@ def test_a_hiring_manager_reads_the_templates_without_editing(server, new_page):
     page.get_by_test_id("template-builtin:rejection").click()
     expect(page.get_by_test_id("editor-title")).to_have_text("Rejection: built-in")
     expect(page.get_by_test_id("preview-text")).to_contain_text("not to take your application further")
-    _shots_and_axe(page, "email-templates-read-only")
+    shots_and_axe(page, "email-templates-read-only")

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from .axe_support import AXE, violations
-from .e2e_support import ARTIFACTS, DEMO_PW, api, app_with_mail, card, job_id, sign_in
+from .axe_support import AXE, shots_and_axe
+from .e2e_support import DEMO_PW, api, app_with_mail, card, job_id, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,19 +28,6 @@ JOB = "Product Designer"
 def _axe_installed():
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing: `make test` installs axe-core from the npm registry")
-
-
-def _shots_and_axe(page, name: str) -> None:
-    """Screenshots at every size, and axe-core at laptop and phone sizes."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(200)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
-        if width != 1440:
-            found = violations(page)
-            assert found == [], f"{name} at {width}px: {found}"
-    page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def _rejection_email(server, candidate: str) -> sqlite3.Row | None:
@@ -113,7 +100,7 @@ def test_reject_in_two_days_with_a_chosen_template_then_reopen_cancels_it(server
     expect(chosen).to_have_value(str(template["id"]))  # pre-chosen: named like the reason
     rec.locator("[data-testid=when-2d]").check()
     rec.locator("[data-testid=reject-reason]").fill("Internal: hired the referral")
-    _shots_and_axe(rec, "reject-dialog")
+    shots_and_axe(rec, "reject-dialog", settle_toasts=False, full_page=False)
 
     rec.locator("[data-testid=confirm-reject]").click()
     rec.locator('[data-testid="column-Rejected"] [data-testid=fold-column]').click()

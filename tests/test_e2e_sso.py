@@ -14,8 +14,8 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
-from .axe_support import AXE, violations
-from .e2e_support import ARTIFACTS, DEMO_PW, api, app_with_mail, job_id, sign_in
+from .axe_support import AXE, shots_and_axe
+from .e2e_support import DEMO_PW, api, app_with_mail, job_id, sign_in
 from .oidc_support import start_provider
 from .webhook_support import start_receiver
 
@@ -25,8 +25,6 @@ smtp, server = app_with_mail(
     "flowtrack-e2e-sso-",
     {"FLOWTRACK_WEBHOOK_ALLOW_PRIVATE": "1", "FLOWTRACK_WEBHOOK_POLL_SECONDS": "0.5"},
 )
-
-SIZES = ((1440, 900), (1280, 720), (390, 844))
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -53,21 +51,6 @@ def _token(server, email: str) -> str:
     return api(server, "POST", "/api/auth/login", {"email": email, "password": DEMO_PW})["access_token"]
 
 
-def _shots_and_axe(page, name: str) -> None:
-    """Screenshots at every size, and axe-core at laptop and phone sizes."""
-    page.mouse.move(1, 300)
-    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(200)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-        if width != 1440:
-            found = violations(page)
-            assert found == [], f"{name} at {width}px: {found}"
-    page.set_viewport_size({"width": 1440, "height": 900})
-
-
 def test_staff_sign_in_through_their_provider(server, provider, new_page):
     # A recruiter sets up the company's provider on the single sign-on page.
     admin = new_page()
@@ -84,7 +67,7 @@ def test_staff_sign_in_through_their_provider(server, provider, new_page):
     admin.get_by_text("Single sign-on saved.").wait_for()
     expect(admin.get_by_test_id("sso-remove")).to_be_visible()
     expect(admin.locator("#sso-client-secret")).to_have_attribute("placeholder", re.compile("Stored"))
-    _shots_and_axe(admin, "sso-settings")
+    shots_and_axe(admin, "sso-settings")
     config = api(server, "GET", "/api/company/sso", token=_token(server, "recruiter@acme.test"))
     assert (
         config["issuer_url"] == provider.url and config["domains"] == ["acme.test"] and config["has_secret"]
@@ -98,7 +81,7 @@ def test_staff_sign_in_through_their_provider(server, provider, new_page):
     page.get_by_test_id("sso-open").click()
     who = page.get_by_test_id("sso-who")
     expect(who).to_be_focused()
-    _shots_and_axe(page, "sso-sign-in")
+    shots_and_axe(page, "sso-sign-in")
     who.fill("manager@acme.test")
     page.get_by_test_id("sso-continue").click()
 
@@ -125,7 +108,7 @@ def test_staff_sign_in_through_their_provider(server, provider, new_page):
     other.get_by_role("button", name="Authorize").click()
     other.wait_for_url(re.compile(r"/sso-complete/?\?error=unverified"))
     expect(other.get_by_test_id("sso-error")).to_contain_text("has not verified your email address")
-    _shots_and_axe(other, "sso-refused")
+    shots_and_axe(other, "sso-refused")
     assert other.evaluate("() => localStorage.getItem('flowtrack_token')") in (None, "", '""')
 
 
@@ -160,7 +143,7 @@ def test_a_recruiter_connects_a_webhook_and_reads_its_log(server, receiver, new_
     page.get_by_test_id("webhook-add").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_test_id("webhook-url").fill("ftp://hr.example.com/hook")
-    _shots_and_axe(page, "webhooks-add")
+    shots_and_axe(page, "webhooks-add")
     dialog.get_by_test_id("webhook-add-submit").click()
     expect(dialog.get_by_test_id("form-error")).to_contain_text("must start with https://")
 
@@ -169,7 +152,7 @@ def test_a_recruiter_connects_a_webhook_and_reads_its_log(server, receiver, new_
     secret_box = page.get_by_test_id("webhook-secret")
     expect(secret_box).to_have_value(re.compile(r"^whsec_"))
     receiver.secrets["/flowtrack"] = secret_box.input_value()
-    _shots_and_axe(page, "webhooks-secret")
+    shots_and_axe(page, "webhooks-secret")
 
     app_id = _move_one(server, _token(server, "recruiter@acme.test"))
     for _ in range(80):  # the sender runs every half second
@@ -197,4 +180,4 @@ def test_a_recruiter_connects_a_webhook_and_reads_its_log(server, receiver, new_
     page.get_by_test_id("log-refresh").click()
     expect(page.get_by_test_id("delivery-row")).to_have_count(sent + 1)
     expect(page.get_by_test_id("delivery-status").first).to_have_text("HTTP 200")
-    _shots_and_axe(page, "webhooks-log")
+    shots_and_axe(page, "webhooks-log")

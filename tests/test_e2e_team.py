@@ -14,34 +14,18 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from .axe_support import AXE, violations
-from .e2e_support import ARTIFACTS, DEMO_PW, api, app_with_mail, sign_in
+from .axe_support import AXE, shots_and_axe
+from .e2e_support import DEMO_PW, api, app_with_mail, sign_in
 
 pytestmark = pytest.mark.e2e
 
 smtp, server = app_with_mail("flowtrack-e2e-team-")
-
-SIZES = ((1440, 900), (1280, 720), (390, 844))
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _axe_installed():
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing: `make test` installs axe-core from the npm registry")
-
-
-def _shots_and_axe(page, name: str) -> None:
-    page.mouse.move(1, 300)
-    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in SIZES:
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(200)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-        if width != 1440:
-            found = violations(page)
-            assert found == [], f"{name} at {width}px: {found}"
-    page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def test_two_factor_sign_in_and_deactivating_a_member_stops_their_open_tab(server, new_page):
@@ -64,7 +48,7 @@ def test_two_factor_sign_in_and_deactivating_a_member_stops_their_open_tab(serve
     page.get_by_test_id("totp-confirm").click()
     expect(page.get_by_test_id("totp-status")).to_have_text("On")
     expect(page.get_by_test_id("recovery-codes").locator("code")).to_have_count(10)
-    _shots_and_axe(page, "account-two-factor")
+    shots_and_axe(page, "account-two-factor")
 
     # Signing in now takes a code after the password.
     page.get_by_test_id("sign-out").click()
@@ -74,7 +58,7 @@ def test_two_factor_sign_in_and_deactivating_a_member_stops_their_open_tab(serve
     page.click("[data-testid=login-submit]")
     code = page.locator("#code")
     expect(code).to_be_visible()
-    _shots_and_axe(page, "sign-in-code")
+    shots_and_axe(page, "sign-in-code")
     code.fill(pyotp.TOTP(secret).at(time.time() + 30))  # the next code: the last one is spent
     page.click("[data-testid=login-code-submit]")
     page.wait_for_selector("[data-testid=sign-out]")
@@ -87,7 +71,7 @@ def test_two_factor_sign_in_and_deactivating_a_member_stops_their_open_tab(serve
     expect(row).to_contain_text("2FA off")
     mine = page.locator('[data-testid=member][data-email="recruiter@acme.test"]')
     expect(mine).to_contain_text("2FA on")
-    _shots_and_axe(page, "team")
+    shots_and_axe(page, "team")
     row.get_by_test_id("member-role").select_option("recruiter")
     expect(page.locator("[data-sonner-toast]")).to_contain_text("Role changed")
     expect(row.get_by_test_id("member-role")).to_have_value("recruiter")
