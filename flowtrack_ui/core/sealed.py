@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-import secrets
 from functools import lru_cache
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from .security import secret_in_data_dir
 from .settings import get_settings
 
 KEY_FILE = "secret_key"
@@ -59,16 +58,8 @@ def _fernet(material: str) -> Fernet:
 
 
 def _key_from_file(data_dir: Path) -> str:
-    """Generate the embedded key once (mode 0600); later calls and other workers read the same one."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text().strip()
-        if key:
-            return key
-        raise SealedSecretError(f"{path} is empty; delete it to generate a new key") from None
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    """The embedded key, generated once into the data folder (mode 0600), like the JWT secret."""
+    key = secret_in_data_dir(data_dir / KEY_FILE, 48)
+    if not key:
+        raise SealedSecretError(f"{data_dir / KEY_FILE} is empty; delete it to generate a new key")
+    return key

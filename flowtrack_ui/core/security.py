@@ -48,20 +48,25 @@ def dummy_verify(password: str) -> None:
     verify_password(password, _DUMMY_HASH)
 
 
-def _secret_from_file(data_dir: Path) -> str:
-    """Generate the development secret once (mode 0600); later calls and other workers read it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / SECRET_FILE
+def secret_in_data_dir(path: Path, nbytes: int) -> str:
+    """The secret kept in ``path``, generated once (``nbytes`` random bytes, URL-safe, mode 0600) by
+    whichever call or worker comes first; the others read the same one. "" if the file is empty."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        secret = path.read_text().strip()
-        if secret:
-            return secret
-        raise RuntimeError(f"{path} is empty; delete it to generate a new secret") from None
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_urlsafe(64))
+        fh.write(secrets.token_urlsafe(nbytes))
     return path.read_text().strip()
+
+
+def _secret_from_file(data_dir: Path) -> str:
+    """The development JWT secret, generated once into the data folder."""
+    secret = secret_in_data_dir(data_dir / SECRET_FILE, 64)
+    if not secret:
+        raise RuntimeError(f"{data_dir / SECRET_FILE} is empty; delete it to generate a new secret")
+    return secret
 
 
 def jwt_secret() -> str:
