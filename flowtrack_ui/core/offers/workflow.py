@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -649,23 +650,36 @@ def _tell_next_approver(s: Session, offer: Offer) -> None:
     turn = next_approver(chain(s, offer))
     if turn is None:
         return
-    approver = existing(s, User, turn.approver_id)
-    if not approver.is_active or approver.erased_at is not None:
+    salary = letters.salary_words(offer.salary_cents, offer.currency, offer.salary_period)
+    _email_staff(
+        s,
+        offer,
+        turn.approver_id,
+        lambda candidate: (
+            f"Your approval: the offer for {candidate}",
+            f"The offer for {candidate} ({offer.job_title}, {salary}) waits for your approval. "
+            "Approve or decline it on the application's page:",
+        ),
+    )
+
+
+def _email_staff(s: Session, offer: Offer, user_id: int, words: Callable[[str], tuple[str, str]]) -> None:
+    """An email to a staff member about the offer, unless they are deactivated or erased:
+    ``words(candidate's name)`` gives its subject and text; the application's link follows."""
+    staff = existing(s, User, user_id)
+    if not staff.is_active or staff.erased_at is not None:
         return
     app = existing(s, Application, offer.application_id)
     candidate = existing(s, User, app.candidate_id)
     company = existing(s, Company, offer.company_id)
+    subject, text = words(candidate.full_name)
     link = f"{get_settings().public_url}/application?id={app.id}#offer"
     mail.queue(
         s,
         kind="offer_approval",
-        to=approver.email,
-        subject=f"Your approval: the offer for {candidate.full_name}",
-        text=(
-            f"The offer for {candidate.full_name} ({offer.job_title}, "
-            f"{letters.salary_words(offer.salary_cents, offer.currency, offer.salary_period)}) waits for "
-            f"your approval. Approve or decline it on the application's page:\n\n{link}"
-        ),
+        to=staff.email,
+        subject=subject,
+        text=f"{text}\n\n{link}",
         company=company.name,
         application_id=app.id or 0,
     )
@@ -779,21 +793,14 @@ def decline_offer(
 
 def _tell_recruiter(s: Session, offer: Offer, what: str, words: str) -> None:
     """The offer's recruiter hears of its approval's outcome (and My work's approvers of their turn)."""
-    recruiter = existing(s, User, offer.created_by_id)
-    if not recruiter.is_active or recruiter.erased_at is not None:
-        return
-    app = existing(s, Application, offer.application_id)
-    candidate = existing(s, User, app.candidate_id)
-    company = existing(s, Company, offer.company_id)
-    link = f"{get_settings().public_url}/application?id={app.id}#offer"
-    mail.queue(
+    _email_staff(
         s,
-        kind="offer_approval",
-        to=recruiter.email,
-        subject=f"Offer for {candidate.full_name} {what}",
-        text=f"The offer for {candidate.full_name} ({offer.job_title}) was {what}.\n\n{words}\n\n{link}",
-        company=company.name,
-        application_id=app.id or 0,
+        offer,
+        offer.created_by_id,
+        lambda candidate: (
+            f"Offer for {candidate} {what}",
+            f"The offer for {candidate} ({offer.job_title}) was {what}.\n\n{words}",
+        ),
     )
 
 
