@@ -8,7 +8,7 @@ from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.careers_settings import section
 from flowtrack_ui.components.forms import error_callout, label, native_select
-from flowtrack_ui.components.layout import loading_block, page
+from flowtrack_ui.components.titled_page import titled_page
 from flowtrack_ui.core.mail.render import MAX_BODY, MAX_SUBJECT
 from flowtrack_ui.core.mail.templates import MAX_NAME
 from flowtrack_ui.state.email_templates import BODY_ID, TemplateRow, VariableRow
@@ -338,32 +338,21 @@ def _preview() -> rx.Component:
 
 
 def email_templates_page() -> rx.Component:
-    return page(
-        rx.vstack(
-            rx.heading("Email templates", size="7", as_="h1"),
-            rx.text(
-                "What FlowTrack writes to candidates in your company's name. Each kind has a default, "
-                "used for its automatic emails; others can be picked when writing.",
-                size="2",
-                color_scheme="gray",
+    return titled_page(
+        "Email templates",
+        "What FlowTrack writes to candidates in your company's name. Each kind has a default, "
+        "used for its automatic emails; others can be picked when writing.",
+        S.loading,
+        rx.grid(
+            _list(),
+            _editor(),
+            _preview(),
+            grid_template_columns=rx.breakpoints(
+                initial="minmax(0, 1fr)", lg="240px minmax(0, 1fr) minmax(0, 1fr)"
             ),
-            rx.cond(
-                S.loading,
-                loading_block(),
-                rx.grid(
-                    _list(),
-                    _editor(),
-                    _preview(),
-                    grid_template_columns=rx.breakpoints(
-                        initial="minmax(0, 1fr)", lg="240px minmax(0, 1fr) minmax(0, 1fr)"
-                    ),
-                    gap="16px",
-                    width="100%",
-                    align_items="start",
-                ),
-            ),
-            spacing="3",
+            gap="16px",
             width="100%",
+            align_items="start",
         ),
         max_width="1400px",
     )

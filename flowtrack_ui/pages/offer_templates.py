@@ -7,8 +7,8 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from flowtrack_ui.components.forms import error_callout
-from flowtrack_ui.components.layout import loading_block, page
 from flowtrack_ui.components.markdown_view import markdown_preview
+from flowtrack_ui.components.titled_page import titled_page
 from flowtrack_ui.state.offer_templates import LetterRow, LetterVariable
 from flowtrack_ui.state.offer_templates import OfferTemplatesState as S
 
@@ -140,54 +140,44 @@ def _editor() -> rx.Component:
 
 
 def offer_templates_page() -> rx.Component:
-    return page(
-        rx.vstack(
-            rx.heading("Offer letters", size="6", as_="h1"),
-            rx.text(
-                "The letters offers are written from. Variables in {{ }} are filled in for each offer; "
-                "{% if offer.bonus %} … {% endif %} keeps a line only when it has a value.",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.cond(
-                S.loading,
-                loading_block(),
-                rx.grid(
+    return titled_page(
+        "Offer letters",
+        "The letters offers are written from. Variables in {{ }} are filled in for each offer; "
+        "{% if offer.bonus %} … {% endif %} keeps a line only when it has a value.",
+        S.loading,
+        rx.grid(
+            rx.vstack(
+                rx.card(
                     rx.vstack(
-                        rx.card(
-                            rx.vstack(
-                                rx.foreach(S.rows, _row),
-                                rx.cond(
-                                    S.can_edit,
-                                    rx.button(
-                                        rx.icon("plus", size=14),
-                                        "New letter",
-                                        on_click=S.new,
-                                        variant="soft",
-                                        size="2",
-                                        data_testid="letter-new",
-                                    ),
-                                ),
-                                spacing="1",
-                                width="100%",
+                        rx.foreach(S.rows, _row),
+                        rx.cond(
+                            S.can_edit,
+                            rx.button(
+                                rx.icon("plus", size=14),
+                                "New letter",
+                                on_click=S.new,
+                                variant="soft",
+                                size="2",
+                                data_testid="letter-new",
                             ),
-                            width="100%",
                         ),
-                        _variables(opened=True, display=rx.breakpoints(initial="none", md="block")),
+                        spacing="1",
                         width="100%",
                     ),
-                    rx.vstack(
-                        _editor(),
-                        _variables(opened=False, display=rx.breakpoints(initial="block", md="none")),
-                        width="100%",
-                    ),
-                    columns=rx.breakpoints(initial="1", md="4fr 8fr"),
-                    spacing="4",
                     width="100%",
                 ),
+                _variables(opened=True, display=rx.breakpoints(initial="none", md="block")),
+                width="100%",
             ),
-            spacing="3",
+            rx.vstack(
+                _editor(),
+                _variables(opened=False, display=rx.breakpoints(initial="block", md="none")),
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", md="4fr 8fr"),
+            spacing="4",
             width="100%",
         ),
+        heading_size="6",
         max_width="1200px",
     )
