@@ -304,7 +304,10 @@ def test_the_keyboard_moves_a_card_a_column_at_a_time_and_keeps_the_focus(server
     rec.keyboard.press("Enter")
     expect(rec.get_by_role("menuitem", name="Open timeline")).to_be_visible()
     expect(rec.locator("[data-column-stage][data-legal]")).to_have_count(0)
+    # The menu takes the focus once it has opened; only then does Escape reach it.
+    expect(rec.get_by_role("menuitem").first).to_be_focused()
     rec.keyboard.press("Escape")
+    expect(rec.get_by_role("menu")).to_have_count(0)
     kim.locator("[data-testid=card-timeline]").focus()
     rec.keyboard.press("Enter")
     expect(rec.get_by_role("dialog")).to_contain_text("Kim Keys")
