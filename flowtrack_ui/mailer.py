@@ -19,6 +19,7 @@ import signal
 import threading
 
 from flowtrack_ui.core import logs, work
+from flowtrack_ui.core.collaboration import interviews
 from flowtrack_ui.core.db import default_database
 from flowtrack_ui.core.mail.inbound import Mailbox
 from flowtrack_ui.core.outbox import Sender
@@ -83,7 +84,12 @@ def main(argv: list[str] | None = None) -> None:
             target=run_reminders, args=(stop, args.reminder_seconds), name="reminders", daemon=True
         ).start()
     if settings.imap_url and settings.inbound_domain:
-        mailbox = Mailbox(default_database(), settings.imap_url, settings.inbound_domain)
+        mailbox = Mailbox(
+            default_database(),
+            settings.imap_url,
+            settings.inbound_domain,
+            on_calendar_reply=interviews.record_response,  # interviewers' answers to invitations
+        )
         threading.Thread(
             target=run_inbound, args=(stop, mailbox, settings.imap_poll_seconds), name="inbound", daemon=True
         ).start()

@@ -10,6 +10,7 @@ from flowtrack_ui.components.scheduling import link_dialog, send_link_button, su
 from flowtrack_ui.state.application_team import (
     ActivityRow,
     ColleagueRow,
+    InterviewerChip,
     InterviewRow,
     ScorecardRow,
 )
@@ -28,6 +29,24 @@ ACTIVITY_ICON = {
 }
 
 
+def _interviewer(person: ObjectVar[InterviewerChip]) -> rx.Component:
+    """A name, with their calendar's answer to the invitation once one came (a decline in red)."""
+    return rx.hstack(
+        rx.text(person.name, size="1", color_scheme="gray"),
+        rx.cond(
+            person.response != "",
+            rx.badge(
+                person.response,
+                size="1",
+                color_scheme=rx.match(person.response, ("accepted", "green"), ("declined", "red"), "amber"),
+                data_testid="interviewer-response",
+            ),
+        ),
+        spacing="1",
+        align="center",
+    )
+
+
 def _interview(i: ObjectVar[InterviewRow]) -> rx.Component:
     return rx.box(
         rx.hstack(
@@ -38,7 +57,13 @@ def _interview(i: ObjectVar[InterviewRow]) -> rx.Component:
                 rx.cond(
                     i.video_url != "", rx.link(i.video_url, href=i.video_url, is_external=True, size="2")
                 ),
-                rx.text("Interviewers: ", i.interviewers, size="1", color_scheme="gray"),
+                rx.flex(
+                    rx.text("Interviewers:", size="1", color_scheme="gray"),
+                    rx.foreach(i.people, _interviewer),
+                    gap="1",
+                    wrap="wrap",
+                    align="center",
+                ),
                 spacing="0",
                 align="start",
             ),

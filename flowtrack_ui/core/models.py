@@ -605,6 +605,10 @@ class InterviewInterviewer(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", primary_key=True)
     # When the "your scorecard is due" email was queued (work.py): it is sent once.
     reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # The interviewer's answer to the invitation (an iCalendar REPLY read from the reply mailbox):
+    # None until one arrives, then "accepted", "declined" or "tentative"; reset when it moves.
+    response: str | None = Field(default=None, sa_type=sa.String(12), nullable=True)
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 class Scorecard(SQLModel, table=True):

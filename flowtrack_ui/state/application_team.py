@@ -59,6 +59,18 @@ class ColleagueRow:
 
 
 @dataclasses.dataclass
+class InterviewerChip:
+    """One interviewer and their answer to the invitation ("accepted", "declined", "maybe" or "")."""
+
+    name: str
+    response: str
+
+
+# How an iCalendar answer reads beside the interviewer's name.
+RESPONSE_LABELS = {"accepted": "accepted", "declined": "declined", "tentative": "maybe"}
+
+
+@dataclasses.dataclass
 class InterviewRow:
     id: int
     when: str  # in the interview's zone, and the viewer's beside it when it reads differently
@@ -69,6 +81,7 @@ class InterviewRow:
     interviewers: str
     can_score: bool
     scored: bool
+    people: list[InterviewerChip] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -173,6 +186,10 @@ class TeamState(ApplicationState):
                 interviewers=", ".join(name for _id, name in i.interviewers),
                 can_score=i.status == "scheduled" and any(uid == p.user_id for uid, _n in i.interviewers),
                 scored=i.id in mine,
+                people=[
+                    InterviewerChip(name, RESPONSE_LABELS.get(dict(i.responses).get(uid, ""), ""))
+                    for uid, name in i.interviewers
+                ],
             )
             for i in found_interviews
         ]

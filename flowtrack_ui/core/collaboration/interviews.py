@@ -6,18 +6,23 @@ names no staff (attendee: the candidate only); the interviewers' lists everyone.
 
 from __future__ import annotations
 
+import html
+import logging
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from .. import notifications, time_zones, validation
 from ..db import Database, announce_application_change, existing
 from ..errors import Conflict, InvalidInput
+from ..mail import reply_address
 from ..models import Application, Company, Interview, InterviewInterviewer, Job, User
-from ..permissions import Action, Principal, require
+from ..permissions import Action, Principal, Role, require
 from ..settings import get_settings
 from ..time_zones import zone
 from ..webhooks import events as webhook_events
@@ -27,6 +32,11 @@ from .notes import colleagues
 
 MIN_MINUTES, MAX_MINUTES = 15, 480
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
+ACCEPTED, DECLINED, TENTATIVE = "accepted", "declined", "tentative"
+# An iCalendar REPLY's PARTSTAT, as FlowTrack keeps it (NEEDS-ACTION, DELEGATED…: nothing to keep).
+PARTSTATS = {"ACCEPTED": ACCEPTED, "DECLINED": DECLINED, "TENTATIVE": TENTATIVE}
+
+log = logging.getLogger("flowtrack.interviews")
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class InterviewView:
     scheduled_by_name: str
     interviewers: tuple[tuple[int, str], ...]  # (user id, name)
     when: str = ""  # the start as the caller reads it (time_zones.describe)
+    responses: tuple[tuple[int, str], ...] = ()  # (user id, accepted / declined / tentative) so far
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,7 @@ def _send(
         description=f"Interview of {candidate.full_name} for {job.title}. "
         f"{get_settings().public_url}/application?id={app.id}",
         attendees=tuple((u.full_name, u.email) for u in people) + ((candidate.full_name, candidate.email),),
+        organizer=staff_organizer(s, app),
     )
     for person in people:
         notifications.interview_invitation(
@@ -180,6 +192,103 @@ def _send(
             calendar.ics(staff_invite),
             for_candidate=False,
         )
+
+
+def staff_organizer(s: Session, app: Application) -> str:
+    """The ORGANIZER of the interviewers' invitations: where their calendars send a REPLY.
+
+    With the reply mailbox (FLOWTRACK_INBOUND_DOMAIN) it is the application's reply address, so
+    the answer is read back (mail/inbound.py → ``record_response``); without it, the sender.
+    The candidate's invitation keeps the sender: only interviewers' answers are recorded.
+    """
+    settings = get_settings()
+    if not settings.inbound_domain or app.id is None:
+        return settings.mail_from
+    name = parseaddr(settings.mail_from)[0] or "FlowTrack"
+    return formataddr(
+        (name, reply_address.address(settings.inbound_domain, reply_address.token_for(s, app.id)))
+    )
+
+
+def record_response(
+    db: Database, application_id: int, uid: str, attendee: str, partstat: str, sequence: int | None
+) -> bool:
+    """An interviewer's calendar answered the invitation (an iCalendar REPLY to the reply address
+    of ``application_id``): their response on the interview, a decline emailed to the recruiter.
+
+    Nothing changes unless the UID names an interview of that very application (the token of its
+    reply address decided the application: an interview of another company cannot be reached),
+    the attendee's address is one of that interview's interviewers, the interview is not
+    cancelled and the reply answers its current version (SEQUENCE). True when something changed.
+    """
+    response = PARTSTATS.get(partstat.strip().upper())
+    address = attendee.strip().lower()
+    if response is None or not address:
+        return False
+    with db.session(write=True) as s:
+        interview = s.exec(
+            select(Interview).where(Interview.uid == uid, Interview.application_id == application_id)
+        ).first()
+        if interview is None or interview.id is None or interview.status == CANCELLED:
+            return False
+        if sequence is not None and sequence < interview.sequence:
+            return False  # an answer to an earlier time or place, since moved
+        found = s.exec(
+            select(InterviewInterviewer, User)
+            .join(User, User.id == InterviewInterviewer.user_id)
+            .where(InterviewInterviewer.interview_id == interview.id, sa.func.lower(User.email) == address)
+        ).first()
+        if found is None:
+            log.warning(
+                "calendar reply for interview %s from %s, not an interviewer: ignored", interview.id, address
+            )
+            return False
+        link, person = found
+        if link.response == response:
+            return False
+        link.response = response
+        link.responded_at = datetime.now(UTC)
+        s.add(link)
+        app = existing(s, Application, interview.application_id)
+        job = existing(s, Job, app.job_id)
+        if response == DECLINED:
+            _flag_decline(s, interview, app, job, person)
+        announce_application_change(
+            s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=job.company_id
+        )
+        return True
+
+
+def _flag_decline(s: Session, interview: Interview, app: Application, job: Job, person: User) -> None:
+    """An email to whoever scheduled the interview (when still an active recruiter of the company;
+    otherwise to the company's active recruiters): an interviewer cannot come."""
+    recruiters = {
+        u.id: u
+        for u in s.exec(
+            select(User).where(User.company_id == job.company_id, User.role == Role.RECRUITER, User.is_active)
+        ).all()
+    }
+    to = (
+        [recruiters[interview.scheduled_by_id]]
+        if interview.scheduled_by_id in recruiters
+        else list(recruiters.values())
+    )
+    candidate = existing(s, User, app.candidate_id)
+    link = f"{get_settings().public_url}/application?id={app.id}"
+    for recruiter in to:
+        when = describe_when(interview, time_zones.own_zone(recruiter) or time_zones.UTC_NAME)
+        subject = f"{person.full_name} declined the interview with {candidate.full_name}"
+        text = (
+            f"{person.full_name} declined the interview of {candidate.full_name} "
+            f"for {job.title} on {when}.\n\n"
+            f"Move it or change the interviewers: {link}\n"
+        )
+        body = (
+            f"<p>{html.escape(person.full_name)} declined the interview of "
+            f"{html.escape(candidate.full_name)} for {html.escape(job.title)} on {html.escape(when)}.</p>"
+            f'<p><a href="{html.escape(link)}">Move it or change the interviewers</a></p>'
+        )
+        notifications.composed(s, "interview_declined", recruiter.email, (subject, text, body), app.id)
 
 
 def _people(s: Session, interview_id: int) -> list[User]:
@@ -208,6 +317,13 @@ def _view(s: Session, interview: Interview, viewer_zone: str = time_zones.UTC_NA
         scheduled_by_name=scheduler.full_name if scheduler else "",
         interviewers=tuple((u.id, u.full_name) for u in _people(s, interview.id)),
         when=describe_when(interview, viewer_zone),
+        responses=tuple(
+            (link.user_id, link.response)
+            for link in s.exec(
+                select(InterviewInterviewer).where(InterviewInterviewer.interview_id == interview.id)
+            ).all()
+            if link.response
+        ),
     )
 
 
@@ -286,8 +402,12 @@ def reschedule(db: Database, principal: Principal, interview_id: object, fields:
         for u in removed:
             s.delete(s.get(InterviewInterviewer, (interview.id, u.id)))
         for u in people:
-            if s.get(InterviewInterviewer, (interview.id, u.id)) is None:
+            link = s.get(InterviewInterviewer, (interview.id, u.id))
+            if link is None:
                 s.add(InterviewInterviewer(interview_id=interview.id, user_id=u.id))
+            elif link.response is not None:  # a new time or place: earlier answers no longer hold
+                link.response, link.responded_at = None, None
+                s.add(link)
         s.flush()
         _send(s, "interview_updated", interview, app, job, people)
         if removed:

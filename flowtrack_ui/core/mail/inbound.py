@@ -15,6 +15,12 @@ logged and set aside, never blocks the rest) and filed:
 - bounces (delivery reports, MAILER-DAEMON) and automatic replies (Auto-Submitted, X-Autoreply,
   Precedence: bulk / auto_reply) are filed the same way, marked as what they are.
 
+An interviewer's calendar answering an interview invitation (a text/calendar part with
+METHOD:REPLY, sent to the ORGANIZER: the application's reply address) is not a reply to the
+candidate: its UID, ATTENDEE and PARTSTAT go to the handler the mailer gives
+(collaboration/interviews.py ``record_response``, which checks that the UID is an interview of
+the token's application and the attendee one of its interviewers), and it is filed nowhere else.
+
 Processed messages are flagged ``\\Seen``; the IMAP search asks only for unseen ones.
 """
 
@@ -24,6 +30,7 @@ import hashlib
 import logging
 import re
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
@@ -60,7 +67,23 @@ MAX_PARTS = 200
 MAX_KEPT_ATTACHMENTS = 10
 MAX_TEXT = 50_000
 MAX_HTML = 200_000
-REPLY, BOUNCE, AUTO_REPLY = "reply", "bounce", "auto_reply"
+MAX_CALENDAR = 256 * 1024
+MAX_CALENDAR_ATTENDEES = 20
+REPLY, BOUNCE, AUTO_REPLY, CALENDAR_REPLY = "reply", "bounce", "auto_reply", "calendar_reply"
+
+
+@dataclass(frozen=True)
+class CalendarReply:
+    """What an iCalendar METHOD:REPLY says: the event's UID, its SEQUENCE (None when left out) and
+    each ATTENDEE's (address, PARTSTAT)."""
+
+    uid: str
+    sequence: int | None
+    answers: tuple[tuple[str, str], ...]
+
+
+# (database, application id, UID, attendee address, PARTSTAT, SEQUENCE) → whether it changed anything
+CalendarReplyHandler = Callable[[Database, int, str, str, str, int | None], bool]
 
 
 @dataclass
@@ -79,6 +102,7 @@ class Parsed:
     received_at: datetime
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
+    calendar: CalendarReply | None = None
 
 
 # --- reading one message ---------------------------------------------------------------------
@@ -190,6 +214,40 @@ def _embedded_message_ids(msg: Message) -> list[str]:
     return found
 
 
+def calendar_reply(part: Message) -> CalendarReply | None:
+    """The METHOD:REPLY of a text/calendar part (bounded in size), or None for anything else."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes) or not payload or len(payload) > MAX_CALENDAR:
+        return None
+    from icalendar import Calendar
+
+    try:
+        cal = Calendar.from_ical(payload.decode(part.get_content_charset() or "utf-8", errors="replace"))
+    except Exception:  # damaged calendar text: not an answer FlowTrack can read
+        return None
+    if str(cal.get("method", "")).strip().upper() != "REPLY":
+        return None
+    for event in cal.walk("VEVENT")[:1]:
+        uid = str(event.get("uid", "")).strip()[:250]
+        try:
+            sequence: int | None = int(event.get("sequence")) if event.get("sequence") is not None else None
+        except (TypeError, ValueError):
+            sequence = None
+        found = event.get("attendee")
+        attendees = found if isinstance(found, list) else [found] if found is not None else []
+        answers = []
+        for attendee in attendees[:MAX_CALENDAR_ATTENDEES]:
+            address = str(attendee).strip()
+            if address.lower().startswith("mailto:"):
+                address = address[7:]
+            partstat = str(getattr(attendee, "params", {}).get("PARTSTAT", "")).strip().upper()
+            if address and partstat:
+                answers.append((address[:254], partstat[:20]))
+        if uid and answers:
+            return CalendarReply(uid, sequence, tuple(answers))
+    return None
+
+
 def parse(raw: bytes, domain: str) -> Parsed:
     """One message, read defensively: anything wrong inside becomes InvalidInput, never a crash."""
     if len(raw) > MAX_MESSAGE_BYTES:
@@ -237,6 +295,7 @@ def _parse(msg: Message, raw: bytes, domain: str) -> Parsed:
     text, html = "", ""
     attachments: list[tuple[str, str, bytes]] = []
     left_out: list[str] = []
+    calendar: CalendarReply | None = None
     for count, part in enumerate(msg.walk()):
         if count >= MAX_PARTS:
             left_out.append("parts beyond the first 200")
@@ -244,6 +303,10 @@ def _parse(msg: Message, raw: bytes, domain: str) -> Parsed:
         if part.is_multipart():
             continue
         ctype = part.get_content_type()
+        if ctype in ("text/calendar", "application/ics") and calendar is None:
+            calendar = calendar_reply(part)
+            if calendar is not None:
+                continue
         filename = part.get_filename()
         disposition = part.get_content_disposition()
         if filename or disposition == "attachment":
@@ -279,6 +342,7 @@ def _parse(msg: Message, raw: bytes, domain: str) -> Parsed:
         received_at=received,
         attachments=attachments,
         left_out=left_out,
+        calendar=calendar,
     )
 
 
@@ -411,9 +475,42 @@ def file_message(db: Database, parsed: Parsed) -> Filed:
         return Filed(row.id, app.id, company_id, parsed.kind)
 
 
-def receive(db: Database, raw: bytes, domain: str) -> Filed:
-    """Parse and file one raw message."""
-    return file_message(db, parse(raw, domain))
+def file_calendar_reply(db: Database, parsed: Parsed, handler: CalendarReplyHandler | None) -> Filed:
+    """An invitation's answer: handed to ``handler`` for the application its token names; never
+    filed as a reply to the candidate. A forged or unknown token changes nothing."""
+    reply = parsed.calendar
+    assert reply is not None
+    with db.session() as s:
+        application_id = next(
+            (
+                found
+                for token in parsed.tokens
+                if (found := reply_address.application_of(s, token)) is not None
+            ),
+            None,
+        )
+    changed = False
+    if application_id is not None and handler is not None:
+        for attendee, partstat in reply.answers:
+            changed = handler(db, application_id, reply.uid, attendee, partstat, reply.sequence) or changed
+    if not changed:
+        log.info(
+            "calendar reply from %s (UID %r, application %s) changed nothing",
+            parsed.from_address,
+            reply.uid[:80],
+            application_id,
+        )
+    return Filed(None, application_id if changed else None, None, CALENDAR_REPLY)
+
+
+def receive(
+    db: Database, raw: bytes, domain: str, on_calendar_reply: CalendarReplyHandler | None = None
+) -> Filed:
+    """Parse and file one raw message (an invitation's answer goes to ``on_calendar_reply``)."""
+    parsed = parse(raw, domain)
+    if parsed.calendar is not None:
+        return file_calendar_reply(db, parsed, on_calendar_reply)
+    return file_message(db, parsed)
 
 
 # --- the mailbox -------------------------------------------------------------------------------
@@ -448,8 +545,18 @@ def parse_imap_url(url: str) -> ImapConfig:
 class Mailbox:
     """The reply mailbox: ``poll`` reads every unseen message once and files it."""
 
-    def __init__(self, db: Database, url: str, domain: str, *, timeout: float = 30, batch: int = 50):
+    def __init__(
+        self,
+        db: Database,
+        url: str,
+        domain: str,
+        *,
+        timeout: float = 30,
+        batch: int = 50,
+        on_calendar_reply: CalendarReplyHandler | None = None,
+    ):
         self.db = db
+        self.on_calendar_reply = on_calendar_reply
         self.cfg = parse_imap_url(url)
         self.domain = domain
         self.timeout = timeout
@@ -489,7 +596,7 @@ class Mailbox:
             if size > MAX_MESSAGE_BYTES:
                 raise InvalidInput(f"the message is {size / 1_048_576:.1f} MiB, over the limit")
             raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]", b"")
-            result = receive(self.db, raw, self.domain)
+            result = receive(self.db, raw, self.domain, self.on_calendar_reply)
         except InvalidInput as exc:
             log.warning("inbound message %s set aside: %s", uid, exc.message)
             result = None
