@@ -193,3 +193,25 @@ def test_an_answer_read_from_the_mailbox(db, booked):
     assert _responses(db, iid) == {acme.manager.user_id: "declined"}
     with db.session() as s:
         assert len(s.exec(select(OutboxEmail).where(OutboxEmail.kind == "interview_declined")).all()) == 1
+
+
+def test_the_application_page_shows_each_interviewers_answer(db, booked, monkeypatch):
+    from flowtrack_ui.state import application, application_team, session
+    from flowtrack_ui.state.application_team import TeamState
+
+    from .test_handlers import call, state_for
+
+    for module in (session, application, application_team):
+        monkeypatch.setattr(module, "db", lambda: db)
+    acme, _hm2, app, _iid, uid, address = booked
+    handler = interviews.record_response
+    inbound.receive(db, _reply(uid, "hm@acme.test", "DECLINED", address), DOMAIN, handler)
+    inbound.receive(db, _reply(uid, "hm2@acme.test", "TENTATIVE", address), DOMAIN, handler)
+    st = state_for(TeamState, acme.recruiter)
+    st.app_id = app.id
+    call(st, TeamState.load_team)
+    (row,) = st.interviews_list
+    assert [(p.name, p.response) for p in row.people] == [
+        ("Acme Manager", "declined"),
+        ("Hana Second", "maybe"),
+    ]
