@@ -60,7 +60,7 @@ def _interview(i: ObjectVar[InterviewRow]) -> rx.Component:
                 rx.flex(
                     rx.text("Interviewers:", size="1", color_scheme="gray"),
                     rx.foreach(i.people, _interviewer),
-                    gap="1",
+                    spacing="2",
                     wrap="wrap",
                     align="center",
                 ),
