@@ -55,7 +55,10 @@ def _interview(i: ObjectVar[InterviewRow]) -> rx.Component:
                 rx.text(i.duration.to_string(), " min", size="1", color_scheme="gray"),
                 rx.cond(i.where != "", rx.text(i.where, size="2")),
                 rx.cond(
-                    i.video_url != "", rx.link(i.video_url, href=i.video_url, is_external=True, size="2")
+                    i.video_url != "",
+                    rx.link(
+                        i.video_url, href=i.video_url, is_external=True, size="2", word_break="break-all"
+                    ),
                 ),
                 rx.flex(
                     rx.text("Interviewers:", size="1", color_scheme="gray"),
@@ -103,6 +106,7 @@ def _interview(i: ObjectVar[InterviewRow]) -> rx.Component:
             ),
             width="100%",
             align="start",
+            wrap="wrap",  # on a phone the Move / Cancel buttons go below the details
         ),
         padding_y="2",
         border_bottom="1px solid var(--gray-a4)",
@@ -159,6 +163,8 @@ def interviews_panel() -> rx.Component:
                 ),
                 width="100%",
                 align="center",
+                wrap="wrap",  # on a phone the two buttons go below the heading
+                row_gap="8px",
             ),
             rx.cond(
                 T.interviews_list.length() == 0,
