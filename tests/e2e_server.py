@@ -149,6 +149,20 @@ class AppServer:
 
     def start(self, timeout: float = 600) -> AppServer:
         self._lock_web()
+        try:
+            # Migrating and seeding touch only this server's data folder: outside the start lock, so
+            # the other lane's server may start meanwhile.
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [sys.executable, "-m", "flowtrack_ui.manage", "setup"],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                capture_output=True,
+            )
+        except BaseException:
+            self._unlock_web()
+            raise
         starting = _flock(START_LOCK)
         try:
             return self._start(timeout)
@@ -159,14 +173,6 @@ class AppServer:
             os.close(starting)
 
     def _start(self, timeout: float) -> AppServer:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "flowtrack_ui.manage", "setup"],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-        )
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "flowtrack_ui.serve"],
