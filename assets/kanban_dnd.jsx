@@ -19,6 +19,7 @@ import {
   useSensor,
   useSensors,
 } from "@dnd-kit/core";
+import { StateStoreContext } from "$/utils/context";
 
 const Board = React.createContext(null);
 const Column = React.createContext(null);
@@ -111,11 +112,51 @@ function nameOf(root, id) {
   return (card && card.dataset.name) || "The card";
 }
 
-export function KanbanBoard({ onMove, answered, children, ...rest }) {
+// A change to the board comes as a patch of the columns it touches: each column's count, the ids
+// of the cards it shows in order, and the cards the browser does not have yet (every other card
+// it already holds, in some column). Applying a patch twice gives the same columns.
+function patchColumns(columns, patch) {
+  const byId = new Map();
+  for (const column of columns) for (const card of column.cards) byId.set(card.id, card);
+  for (const change of patch.columns) for (const card of change.cards) byId.set(card.id, card);
+  const next = columns.slice();
+  for (const change of patch.columns) {
+    const at = next.findIndex((column) => column.stage === change.stage);
+    if (at < 0) return null;
+    const cards = change.ids.map((id) => byId.get(id));
+    if (cards.some((card) => card === undefined)) return null;
+    next[at] = { ...next[at], count: change.count, hidden: change.hidden, cards };
+  }
+  return next;
+}
+
+// Applies the server's patches to the board's columns in the page's state, before the browser
+// paints (so an optimistic card never flickers back); the columns themselves are sent whole only
+// after a full read (``revKey`` numbers them). A patch that cannot be applied asks for a read.
+function usePatches(patch, stateName, columnsKey, revKey, onStale) {
+  const store = React.useContext(StateStoreContext);
+  const applied = React.useRef(0);
+  React.useLayoutEffect(() => {
+    if (!patch || !patch.rev || !store || !stateName) return;
+    const current = store.getSnapshot(stateName);
+    if (!current) return;
+    if (patch.rev <= Math.max(applied.current, current[revKey] || 0)) return;
+    applied.current = patch.rev;
+    const next = patchColumns(current[columnsKey] || [], patch);
+    if (next === null) {
+      if (onStale) onStale();
+      return;
+    }
+    store.dispatchers[stateName]({ [columnsKey]: next });
+  }, [patch, store, stateName, columnsKey, revKey, onStale]);
+}
+
+export function KanbanBoard({ onMove, answered, patch, stateName, columnsKey, revKey, onStale, children, ...rest }) {
   const root = React.useRef(null);
   const elements = React.useRef({});
   const [pending, setPending] = React.useState({});
   const [active, setActive] = React.useState(null);
+  usePatches(patch, stateName, columnsKey, revKey, onStale);
 
   // The server answered every move up to `answered`: the columns it sent now say where cards are.
   React.useEffect(() => {

@@ -445,9 +445,9 @@ class _Recorder(ChangeFeed):
         super().__init__(None)
         self.publications: list[set[str]] = []
 
-    def publish(self, topics):
+    def publish(self, topics, jobs=None):
         self.publications.append(set(topics))
-        super().publish(topics)
+        super().publish(topics, jobs)
 
 
 def test_open_pages_hear_of_a_batch_once(db, acme):

@@ -22,9 +22,9 @@ class Recorder(ChangeFeed):
         super().__init__(None)
         self.published: list[str] = []
 
-    def publish(self, topics):
+    def publish(self, topics, jobs=None):
         self.published.extend(sorted(set(topics)))
-        super().publish(topics)
+        super().publish(topics, jobs)
 
 
 @pytest.fixture

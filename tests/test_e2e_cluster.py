@@ -100,8 +100,11 @@ def test_two_recruiters_on_two_workers_see_each_others_moves(cluster, browser, n
     card(a, "Applied", "Lina Live").wait_for()
     worker_a = worker_following(cluster, topic, client_token(a))
     b = None
+    frames: list[str] = []  # what B's tab receives over its websocket
     for _attempt in range(16):
         b = new_page()
+        frames.clear()
+        b.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(str(data))))
         sign_in(b, cluster, "rosa@acme.test", f"/board%3Fjob%3D{jid}")
         card(b, "Applied", "Lina Live").wait_for()
         if worker_following(cluster, topic, client_token(b)) != worker_a:
@@ -118,10 +121,16 @@ def test_two_recruiters_on_two_workers_see_each_others_moves(cluster, browser, n
     expect(stage).to_have_text("Applied")
 
     # A drags; B's board and the tracker follow within 2 seconds, without a reload.
+    b.wait_for_timeout(300)  # B's own page events have settled
+    frames.clear()
     drag(a, card(a, "Applied", "Lina Live"), "Screening")
     card(a, "Screening", "Lina Live").wait_for()
     expect(card(b, "Screening", "Lina Live")).to_be_visible(timeout=LIVE_WITHIN_MS)
     expect(card(b, "Applied", "Lina Live")).to_have_count(0)
+    # The move reached B as a change of two columns (one card), not as the board.
+    changes = [f for f in frames if "board_patch" in f]
+    assert changes and not any("columns_rx_state_" in f for f in frames), frames
+    assert sum(len(f.encode()) for f in changes) <= 2048, changes
     # The candidate does not see a move that can still be undone.
     assert stage.inner_text() == "Applied"
 

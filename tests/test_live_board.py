@@ -1,8 +1,8 @@
-"""The live board's reads: a tab that moves a card reads the board once for that move.
+"""The live board's reads: a move travels as a change, not as a board.
 
-The move's handler re-reads the board at once (the optimistic card is confirmed by it); the live
-watch of the same tab then wakes on the move's own signal and must not read it a second time,
-while a colleague's move still reaches it.
+The move's handler applies the move from what its commit announced (no read: the optimistic card
+is confirmed by it); the live watch of the same tab then wakes on the move's own signal and skips
+it by its number, while a colleague's move reaches it and is applied without a read too.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ async def _until(check, seconds: float = 3.0) -> bool:
     return check()
 
 
-def test_the_movers_tab_reads_the_board_once_per_move(db, acme, candidate, monkeypatch):
+def test_a_move_reads_no_board_in_the_movers_tab_or_its_watch(db, acme, candidate, monkeypatch):
     app_id = apply(db, candidate, acme.job_id).id
     reads: list[int] = []
     real_board = queries.board
@@ -83,16 +83,17 @@ def test_the_movers_tab_reads_the_board_once_per_move(db, acme, candidate, monke
             assert await _until(lambda: db.feed.subscriber_count() == 1)
             reads.clear()
             BoardState.move.fn(st, app_id, "Screening", "Applied", 1)
-            assert len(reads) == 1  # the move's own re-read
-            await asyncio.sleep(0.5)  # the watch wakes on that move's signal...
-            assert len(reads) == 1  # ...and does not read the board again
+            assert reads == []  # applied from the move's own change
             assert [c.count for c in st.columns][:2] == [0, 1]
+            rev = st.board_patch.rev
+            await asyncio.sleep(0.5)  # the watch wakes on that move's signal...
+            assert reads == [] and st.board_patch.rev == rev  # ...and skips it by its number
 
             move_stage(db, acme.recruiter, app_id, "Interview")  # from another tab or the API
-            assert await _until(lambda: len(reads) == 2)
-            assert [c.count for c in st.columns][:3] == [0, 0, 1]
-            await asyncio.sleep(0.3)
-            assert len(reads) == 2
+            assert await _until(lambda: [c.count for c in st.columns][:3] == [0, 0, 1])
+            assert reads == [] and st.board_patch.rev == rev + 1
+            assert [c.id for c in st.columns[2].cards] == [app_id]
+            assert st.columns[2].cards[0].stage == "Interview"
         finally:
             watch.cancel()
             await asyncio.gather(watch, return_exceptions=True)

@@ -4,6 +4,7 @@ columns pinned at the right edge, the history drawer and the keyboard's help she
 from __future__ import annotations
 
 import reflex as rx
+from reflex.constants.state import FIELD_MARKER
 from reflex.vars import ObjectVar
 
 from flowtrack_ui.state.board import BoardState, CardRow, ColumnRow, EmailRow, HistoryRow
@@ -389,6 +390,11 @@ def board_view() -> rx.Component:
         ),
         on_move=BoardState.move,
         answered=BoardState.answered,
+        patch=BoardState.board_patch,
+        state_name=BoardState.get_full_name(),
+        columns_key="columns" + FIELD_MARKER,
+        rev_key="columns_rev" + FIELD_MARKER,
+        on_stale=BoardState.refresh,
         class_name="ft-board",
         data_testid="board",
     )

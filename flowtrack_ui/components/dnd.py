@@ -3,6 +3,8 @@ with optimistic moves drawn in the frame of the release."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.event import passthrough_event_spec
 
@@ -20,6 +22,14 @@ class KanbanBoard(rx.Component):
     on_move: rx.EventHandler[passthrough_event_spec(int, str, str, int)]  # type: ignore[valid-type, type-arg]
     # The highest sequence number the server has answered: the board's pending moves up to it end.
     answered: rx.Var[int]
+    # Changes to the columns (state.board.BoardPatch), applied in the browser to the page state's
+    # columns: the state's name, the columns' and their number's keys in it.
+    patch: rx.Var[Any]
+    state_name: rx.Var[str]
+    columns_key: rx.Var[str]
+    rev_key: rx.Var[str]
+    # A patch that does not fit the columns the browser has: the board is read again.
+    on_stale: rx.EventHandler[passthrough_event_spec()]  # type: ignore[valid-type, type-arg]
 
 
 class KanbanColumn(rx.Component):

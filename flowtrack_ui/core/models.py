@@ -158,6 +158,9 @@ class Job(SQLModel, table=True):
     knockout_delay_minutes: int = Field(default=2880)
     # What interviewers rate 1–4 on their scorecards: a JSON list of names, edited with the job.
     scorecard_criteria: str = Field(default="[]", sa_type=sa.Text)
+    # Bumped in the same transaction as every change announced on the job's board (core/db.py): an
+    # open board applies a change only when its number follows the one it holds (a gap: it re-reads).
+    change_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_by_id: int = Field(foreign_key="user_account.id")
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
@@ -282,6 +285,9 @@ class ApplicationHistory(SQLModel, table=True):
     kind: str = Field(default="forward", sa_type=sa.String(12))
     changed_by_id: int = Field(foreign_key="user_account.id")
     changed_at: datetime = _ts()
+    # When the old stage was entered: the previous row's changed_at (the application's created_at
+    # for the first row), so a stay's length is one row's difference (analytics/report.py).
+    old_stage_entered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     note: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
     # A standard rejection reason of the company, as worded when it was chosen.
     reason: str | None = Field(default=None, sa_type=sa.String(120), nullable=True)

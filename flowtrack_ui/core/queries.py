@@ -5,18 +5,22 @@ Each runs a fixed number of queries whatever the number of applications.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, or_
+import sqlalchemy as sa
+from sqlalchemy import Row, Select, case, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, select
 
 from . import like, validation
 from .applications.applying import application_view
 from .collaboration import scorecards
 from .db import Database, existing
-from .errors import NotFound
+from .errors import InvalidInput, NotFound
 from .jobs import job_view
 from .mail.automation import shown_name
 from .models import (
@@ -34,8 +38,8 @@ from .models import (
 from .permissions import Action, Principal, require
 from .pipelines.categories import Category
 from .pipelines.job_stages import pipeline_of, pipelines_of, stage_view
-from .pipelines.moves import UNDO_SECONDS
-from .pipelines.transitions import MoveKind, allowed_moves
+from .pipelines.moves import UNDO_SECONDS, stage_named
+from .pipelines.transitions import MoveKind, Pipeline, allowed_moves
 from .scoping import company_application, company_job
 from .talent.tags import tags_by_candidate
 from .views import (
@@ -70,19 +74,171 @@ def _searchable(query):
     return query.outerjoin(StoredFile, StoredFile.id == Application.resume_file_id)
 
 
-def _knockouts(s, application_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+_APPS, _USERS, _PROFILES = Application.__table__, User.__table__, CandidateProfile.__table__
+_ANSWERS = ApplicationAnswer.__table__
+
+
+def _engine(s: Session) -> str:
+    return s.get_bind().dialect.name
+
+
+def _among(column: ColumnElement[int], engine: str) -> ColumnElement[bool]:
+    """``column`` is one of the ids bound as ``ids``: an IN list, or on PostgreSQL one array
+    parameter (which it plans in a fraction of the time hundreds of parameters take)."""
+    if engine == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(sa.bindparam("ids", expanding=True))
+
+
+def _for_engine(s: Session, statements: dict[str, Select]) -> Select:
+    return statements.get(_engine(s), statements["sqlite"])
+
+
+def _card_rows(search: str) -> Select:
+    """What a card shows of an application, its candidate and their profile; with ``search``, of
+    the applications whose candidate's name, email or résumé text contains it."""
+    query = (
+        sa_select(  # SQLModel's select() is typed for at most four columns
+            _APPS.c.id,
+            _APPS.c.candidate_id,
+            _APPS.c.stage_id,
+            _APPS.c.previous_stage_id,
+            _APPS.c.version,
+            _APPS.c.created_at,
+            _APPS.c.stage_changed_at,
+            _USERS.c.full_name,
+            _USERS.c.email,
+            _PROFILES.c.headline,
+            _APPS.c.resume_file_id,
+        )
+        .join(_USERS, _USERS.c.id == _APPS.c.candidate_id)
+        .outerjoin(_PROFILES, _PROFILES.c.user_id == _APPS.c.candidate_id)
+    )
+    return _searchable(query).where(_search_filter(search)) if search else query
+
+
+def _board_counts(search: str) -> Select:
+    """Applications per stage of the job bound as ``job_id`` (only the matching ones with ``search``)."""
+    query = sa_select(_APPS.c.stage_id, func.count(_APPS.c.id)).where(
+        _APPS.c.job_id == sa.bindparam("job_id")
+    )
+    if search:
+        query = _searchable(query.join(_USERS, _USERS.c.id == _APPS.c.candidate_id)).where(
+            _search_filter(search)
+        )
+    return query.group_by(_APPS.c.stage_id)
+
+
+def _board_cards(search: str) -> Select:
+    """The first ``per_stage`` cards of each column in board order (most recently moved first): a
+    window function, so a 5,000-application job costs the same round trip."""
+    rank = (
+        func.row_number()
+        .over(partition_by=_APPS.c.stage_id, order_by=(_APPS.c.stage_changed_at.desc(), _APPS.c.id.desc()))
+        .label("rank")
+    )
+    sub = _card_rows(search).add_columns(rank).where(_APPS.c.job_id == sa.bindparam("job_id")).subquery()
+    return sa_select(sub).where(sub.c.rank <= sa.bindparam("per_stage")).order_by(sub.c.rank)
+
+
+def _cards_by_id(among: ColumnElement[bool], search: str) -> Select:
+    return _card_rows(search).where(_APPS.c.job_id == sa.bindparam("job_id"), among)
+
+
+def _column_cards(search: str) -> Select:
+    """One column's cards at ranks [offset, offset + limit) in board order."""
+    return (
+        _card_rows(search)
+        .where(_APPS.c.job_id == sa.bindparam("job_id"), _APPS.c.stage_id == sa.bindparam("stage_id"))
+        .order_by(_APPS.c.stage_changed_at.desc(), _APPS.c.id.desc())
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+    )
+
+
+# The board's statements, built once (building a statement costs more than running it on SQLite);
+# a search builds its own, since the words it looks for are part of the statement.
+_BOARD_COUNTS, _BOARD_CARDS, _COLUMN_CARDS = _board_counts(""), _board_cards(""), _column_cards("")
+_ENGINES = ("sqlite", "postgresql")
+_CARDS_BY_ID = {engine: _cards_by_id(_among(_APPS.c.id, engine), "") for engine in _ENGINES}
+_KNOCKOUTS = {
+    engine: sa_select(_ANSWERS.c.application_id, _ANSWERS.c.prompt, _ANSWERS.c.answer)
+    .where(_among(_ANSWERS.c.application_id, engine), _ANSWERS.c.kind == "yes_no")
+    .order_by(_ANSWERS.c.application_id, _ANSWERS.c.position)
+    for engine in _ENGINES
+}
+# Every read of the board on PostgreSQL is one snapshot: its counts, its cards and the job's change
+# number agree even while moves commit (READ COMMITTED would give each statement its own). SQLite's
+# read transaction already is one: the BEGIN that opens the session (db.py) is deferred, and its
+# snapshot is taken by the first statement, the job's row.
+_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+
+
+def _one_snapshot(db: Database, s: Session) -> None:
+    """Before the first statement of a read of several: on PostgreSQL, one REPEATABLE READ, READ
+    ONLY transaction (the pool puts the connection back to its defaults afterwards)."""
+    if not db.is_sqlite:
+        s.connection(execution_options=_SNAPSHOT)
+
+
+def _knockouts(s: Session, application_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     """The yes/no answers of these applications: what a recruiter scans a card for."""
     found: dict[int, list[tuple[str, str]]] = {}
     if not application_ids:
         return found
-    rows = s.exec(
-        select(ApplicationAnswer.application_id, ApplicationAnswer.prompt, ApplicationAnswer.answer)
-        .where(ApplicationAnswer.application_id.in_(application_ids), ApplicationAnswer.kind == "yes_no")
-        .order_by(ApplicationAnswer.application_id, ApplicationAnswer.position)
-    ).all()
-    for app_id, prompt, answer in rows:
+    for app_id, prompt, answer in s.connection().execute(
+        _for_engine(s, _KNOCKOUTS), {"ids": application_ids}
+    ):
         found.setdefault(app_id, []).append((prompt, answer))
     return found
+
+
+def _cards(
+    s: Session, principal: Principal, company_id: int, pipeline: Pipeline, rows: Sequence[Row], now: datetime
+) -> dict[int, Card]:
+    """The cards of these rows of ``_card_rows``, by application id in the rows' order, as
+    ``principal`` may read them: three more statements (yes/no answers, scorecards, tags) however
+    many rows. The moves a card offers depend only on its stage and the one before, so the
+    transition table is asked once per such pair, not once per card."""
+    ids = [r.id for r in rows]
+    knockouts = _knockouts(s, ids)
+    verdicts = scorecards.summaries(s, principal, ids)
+    labels = tags_by_candidate(s, company_id, list({r.candidate_id: None for r in rows}))
+    stages = {st.id: st for st in pipeline.stages}
+    offered: dict[tuple[int, int | None], tuple[tuple[str, ...], tuple[MoveOption, ...]]] = {}
+    cards: dict[int, Card] = {}
+    for r in rows:
+        current = stages.get(r.stage_id)
+        if current is None:  # cannot happen: a stage holding applications is never removed
+            continue
+        options = offered.get((current.id, r.previous_stage_id))
+        if options is None:
+            moves = allowed_moves(pipeline, current, stages.get(r.previous_stage_id))
+            options = offered[(current.id, r.previous_stage_id)] = (
+                tuple(m.target.name for m in moves),
+                tuple(MoveOption(m.target.name, m.kind.value, m.reason.value, m.asks) for m in moves),
+            )
+        changed = _aware(r.stage_changed_at)
+        cards[r.id] = Card(
+            id=r.id,
+            candidate_id=r.candidate_id,
+            candidate_name=r.full_name,
+            candidate_email=r.email,
+            stage=current.name,
+            version=r.version,
+            applied_at=_aware(r.created_at),
+            stage_changed_at=changed,
+            days_in_stage=max(0, (now - changed).days),
+            allowed_next=options[0],
+            moves=options[1],
+            category=current.category,
+            headline=r.headline or "",
+            has_resume=r.resume_file_id is not None,
+            knockouts=tuple(knockouts.get(r.id, ())),
+            scorecards=verdicts.get(r.id, ""),
+            tags=tuple(labels.get(r.candidate_id, ())),
+        )
+    return cards
 
 
 def board(
@@ -93,92 +249,35 @@ def board(
     search: str = "",
     per_stage: int = DEFAULT_PER_STAGE,
 ) -> Board:
-    """The kanban board of a job: per stage, the count and the most recently moved cards.
+    """The kanban board of a job: per stage, the count and the most recently moved cards, and the
+    job's change number, all of one snapshot (an open board applies the changes that follow it).
 
-    A fixed number of queries: the job, the counts per stage, the cards (a window function keeps at
-    most ``per_stage`` cards per column, so a 5,000-application job costs the same round trips),
-    and the shown cards' yes/no answers, scorecard summaries and the company's tags.
+    A fixed number of queries: the job, its company's name, its stages, the counts per stage, the
+    cards (a window function keeps at most ``per_stage`` cards per column, so a 5,000-application
+    job costs the same round trips), and the shown cards' yes/no answers, scorecard summaries and
+    the company's tags.
     """
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     search = validation.text(search, "Search", max_len=100, required=False)
     per_stage = max(1, min(int(per_stage), MAX_PER_STAGE))
     now = datetime.now(UTC)
     with db.session() as s:
+        _one_snapshot(db, s)
         job = company_job(s, principal, job_id)
         company_name = existing(s, Company, job.company_id).name
         pipeline = pipeline_of(s, job.id)
-        base = (
-            select(Application.stage_id, func.count(Application.id))
-            .join(User, User.id == Application.candidate_id)
-            .where(Application.job_id == job.id)
+        counted, listed = (
+            (_BOARD_COUNTS, _BOARD_CARDS) if not search else (_board_counts(search), _board_cards(search))
         )
-        if search:
-            base = _searchable(base).where(_search_filter(search))
-        counts = dict(s.exec(base.group_by(Application.stage_id)).all())
-
-        rank = (
-            func.row_number()
-            .over(
-                partition_by=Application.stage_id,
-                order_by=(Application.stage_changed_at.desc(), Application.id.desc()),
-            )
-            .label("rank")
-        )
-        inner = (
-            sa_select(  # SQLModel's select() is typed for at most four columns
-                Application.id,
-                Application.candidate_id,
-                Application.stage_id,
-                Application.previous_stage_id,
-                Application.version,
-                Application.created_at,
-                Application.stage_changed_at,
-                User.full_name,
-                User.email,
-                CandidateProfile.headline,
-                Application.resume_file_id,
-                rank,
-            )
-            .join(User, User.id == Application.candidate_id)
-            .outerjoin(CandidateProfile, CandidateProfile.user_id == Application.candidate_id)
-            .where(Application.job_id == job.id)
-        )
-        if search:
-            inner = _searchable(inner).where(_search_filter(search))
-        sub = inner.subquery()
-        rows = s.execute(sa_select(sub).where(sub.c.rank <= per_stage).order_by(sub.c.rank)).all()
-        knockouts = _knockouts(s, [r.id for r in rows])
-        verdicts = scorecards.summaries(s, principal, [r.id for r in rows])
-        labels = tags_by_candidate(s, job.company_id, list({r.candidate_id for r in rows}))
+        conn = s.connection()
+        counts: dict[int, int] = {stage_id: n for stage_id, n in conn.execute(counted, {"job_id": job.id})}
+        rows = conn.execute(listed, {"job_id": job.id, "per_stage": per_stage}).all()
+        cards = _cards(s, principal, job.company_id, pipeline, rows, now)
 
     by_stage: dict[int, list[Card]] = {st.id: [] for st in pipeline.stages}
     for r in rows:
-        changed = _aware(r.stage_changed_at)
-        current = pipeline.by_id(r.stage_id)
-        if current is None:  # cannot happen: a stage holding applications is never removed
-            continue
-        moves = allowed_moves(pipeline, current, pipeline.by_id(r.previous_stage_id))
-        by_stage[current.id].append(
-            Card(
-                id=r.id,
-                candidate_id=r.candidate_id,
-                candidate_name=r.full_name,
-                candidate_email=r.email,
-                stage=current.name,
-                version=r.version,
-                applied_at=_aware(r.created_at),
-                stage_changed_at=changed,
-                days_in_stage=max(0, (now - changed).days),
-                allowed_next=tuple(m.target.name for m in moves),
-                moves=tuple(MoveOption(m.target.name, m.kind.value, m.reason.value, m.asks) for m in moves),
-                category=current.category,
-                headline=r.headline or "",
-                has_resume=r.resume_file_id is not None,
-                knockouts=tuple(knockouts.get(r.id, ())),
-                scorecards=verdicts.get(r.id, ""),
-                tags=tuple(labels.get(r.candidate_id, ())),
-            )
-        )
+        if r.id in cards:
+            by_stage[r.stage_id].append(cards[r.id])
     columns = tuple(
         Column(stage=st.name, count=counts.get(st.id, 0), cards=tuple(by_stage[st.id]), category=st.category)
         for st in pipeline.stages
@@ -188,7 +287,76 @@ def board(
         columns=columns,
         total=sum(counts.values()),
         search=search,
+        seq=job.change_seq,
     )
+
+
+def board_cards(
+    db: Database, principal: Principal, job_id: object, application_ids: object, *, search: str = ""
+) -> dict[int, Card]:
+    """The board's cards of just these applications of the job, built as ``board`` builds them (the
+    same checks, the scorecards as the caller may read them): what an open board reads when a
+    change names a card. Ids of another job or company, and with ``search`` the applications it
+    does not match, are simply absent. A fixed number of statements however many ids."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    search = validation.text(search, "Search", max_len=100, required=False)
+    ids = _application_ids(application_ids)
+    now = datetime.now(UTC)
+    with db.session() as s:
+        _one_snapshot(db, s)
+        job = company_job(s, principal, job_id)
+        if not ids:
+            return {}
+        pipeline = pipeline_of(s, job.id)
+        listed = (
+            _for_engine(s, _CARDS_BY_ID)
+            if not search
+            else _cards_by_id(_among(_APPS.c.id, _engine(s)), search)
+        )
+        rows = s.connection().execute(listed, {"job_id": job.id, "ids": ids}).all()
+        return _cards(s, principal, job.company_id, pipeline, rows, now)
+
+
+def _application_ids(value: object) -> list[int]:
+    """A list of application ids, each counted once, at most ``MAX_PER_STAGE``."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise InvalidInput("Send the application ids as a list of whole numbers.")
+    ids = list(dict.fromkeys(validation.object_id(v, "Application id") for v in value))
+    if len(ids) > MAX_PER_STAGE:
+        raise InvalidInput(f"At most {MAX_PER_STAGE} applications at once.")
+    return ids
+
+
+def column_window(
+    db: Database,
+    principal: Principal,
+    job_id: object,
+    stage: object,
+    offset: object,
+    limit: object,
+    *,
+    search: str = "",
+) -> tuple[int, list[Card]]:
+    """The cards of one column of the board at ranks [offset, offset + limit) in board order (most
+    recently moved first, then the newest id): what refills a column after a card leaves it.
+    ``stage`` is one of the job's stages by name; the same checks and cards as ``board``. With the
+    job's change number they were read at (``Board.seq``): ranks mean something only at a number."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    search = validation.text(search, "Search", max_len=100, required=False)
+    limit, offset = validation.paging(limit, offset, max_limit=MAX_PER_STAGE)
+    now = datetime.now(UTC)
+    with db.session() as s:
+        _one_snapshot(db, s)
+        job = company_job(s, principal, job_id)
+        pipeline = pipeline_of(s, job.id)
+        column = stage_named(pipeline, stage)
+        listed = _COLUMN_CARDS if not search else _column_cards(search)
+        rows = (
+            s.connection()
+            .execute(listed, {"job_id": job.id, "stage_id": column.id, "limit": limit, "offset": offset})
+            .all()
+        )
+        return job.change_seq, list(_cards(s, principal, job.company_id, pipeline, rows, now).values())
 
 
 def _aware(value: datetime) -> datetime:
@@ -468,8 +636,15 @@ def job_overview(db: Database, principal: Principal) -> list[JobSummary]:
     ``counts`` is keyed by stage name (each job's own), ``by_category`` by category, which is
     what compares across jobs with different pipelines.
     """
+    return numbered_job_overview(db, principal)[0]
+
+
+def numbered_job_overview(db: Database, principal: Principal) -> tuple[list[JobSummary], dict[int, int]]:
+    """``job_overview`` with each job's change number (``job.change_seq``), all of one snapshot: an
+    open overview applies the job changes numbered after it to the counts it holds."""
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     with db.session() as s:
+        _one_snapshot(db, s)
         company = s.get(Company, principal.company_id)
         if company is None:
             raise NotFound("Company not found.")
@@ -503,4 +678,4 @@ def job_overview(db: Database, principal: Principal) -> list[JobSummary]:
                     by_category=by_category,
                 )
             )
-        return summaries
+        return summaries, {j.id: j.change_seq for j in jobs}

@@ -131,6 +131,9 @@ class Board:
     columns: tuple[Column, ...]
     total: int
     search: str = ""
+    # The job's change number (Job.change_seq) in the same snapshot as the counts and the cards:
+    # an open board applies the change numbered seq + 1 next, and reads again after a gap.
+    seq: int = 0
 
 
 # Where an email to the candidate is: waiting in the outbox, delivered, refused, or called back.

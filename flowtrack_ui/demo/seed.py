@@ -374,9 +374,10 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                             answer=answer,
                         )
                     )
-            old = None
+            old, entered = None, t  # the first row's old stage "entered" when the application was made
             for step in path:
                 if old is not None:
+                    entered = t
                     t = min(
                         t + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8)),
                         now - timedelta(hours=1),
@@ -393,6 +394,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
                         kind=kind.value,
                         changed_by_id=by,
                         changed_at=t,
+                        old_stage_entered_at=entered,
                         note=NOTES.get(step.category) if old else None,
                         reason=REJECTION_REASONS[n % len(REJECTION_REASONS)]
                         if kind == MoveKind.REJECT

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import reflex as rx
 
 from flowtrack_ui.core import live_access, queries
+from flowtrack_ui.core.changes import CardMove, Change, JobChange
 from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidInput, InvalidTransition
 from flowtrack_ui.core.models import TAKES_APPLICATIONS
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
 from flowtrack_ui.core.pipelines import moves, rejection_reasons
 from flowtrack_ui.core.pipelines.categories import is_terminal
 from flowtrack_ui.core.privacy.erase import shown_email
-from flowtrack_ui.core.views import Board
+from flowtrack_ui.core.views import Board, Card
 
 from . import live
+from .board_changes import SPARE, CannotPlace, Held, apply_move, held_columns
 from .bulk import BulkActions
 from .format import day, exact, relative
 from .session import SessionState, db
@@ -49,6 +52,8 @@ class CardRow:
     tags: list[str] = dataclasses.field(default_factory=list)
     # The application page, opened from this column (its Previous / Next walk it, search kept).
     href: str = ""
+    # When it entered its stage (ISO 8601): its place in the column, newest first.
+    moved: str = ""
 
 
 @dataclasses.dataclass
@@ -126,40 +131,118 @@ def card_href(application_id: int, job_id: int, stage: str, search: str = "") ->
     return "/application?" + urlencode({"id": application_id, **context})
 
 
+def _moves_of(row: CardRow, moves: list[tuple[str, str, str, bool]], can_move: bool) -> CardRow:
+    """The card's moves (target, kind, reason, asks), as a recruiter's board offers them."""
+    moves = moves if can_move else []
+    row.allowed = [m[0] for m in moves]
+    row.kinds = {m[0]: m[1] for m in moves}
+    row.reasons = {m[0]: m[2] for m in moves}
+    row.asks = [m[0] for m in moves if m[3]]
+    row.advance = next((m[0] for m in moves if m[1] == "forward"), "")
+    return row
+
+
+def card_row(c: Card, job_id: int, can_move: bool = True, search: str = "") -> CardRow:
+    """One card of the board, from the core's view of it."""
+    row = CardRow(
+        id=c.id,
+        name=c.candidate_name,
+        email=shown_email(c.candidate_email),
+        stage=c.stage,
+        applied=day(c.applied_at),
+        days=c.days_in_stage,
+        category=c.category,
+        headline=c.headline,
+        has_resume=c.has_resume,
+        knockouts=[f"{_short(q)}: {a}" for q, a in c.knockouts],
+        scorecards=c.scorecards,
+        tags=list(c.tags),
+        href=card_href(c.id, job_id, c.stage, search),
+        moved=c.stage_changed_at.isoformat(),
+    )
+    return _moves_of(row, [(m.stage, m.kind, m.reason, m.asks) for m in c.moves], can_move)
+
+
+def moved_card(
+    row: CardRow, move: CardMove, job_id: int, can_move: bool, search: str, now: datetime
+) -> CardRow:
+    """The card a tab holds, as it is after ``move`` (a new row: the browser is sent it)."""
+    assert move.to_stage is not None
+    changed = datetime.fromisoformat(move.changed_at)
+    changed = changed if changed.tzinfo else changed.replace(tzinfo=UTC)
+    new = dataclasses.replace(
+        row,
+        stage=move.to_stage,
+        category=move.category,
+        days=max(0, (now - changed).days),
+        href=card_href(row.id, job_id, move.to_stage, search),
+        moved=changed.isoformat(),
+    )
+    return _moves_of(new, list(move.moves), can_move)
+
+
 def columns_of(board: Board, can_move: bool = True, search: str = "") -> list[ColumnRow]:
     return [
         ColumnRow(
             stage=col.stage,
             count=col.count,
             hidden=col.count - len(col.cards),
-            cards=[
-                CardRow(
-                    id=c.id,
-                    name=c.candidate_name,
-                    email=shown_email(c.candidate_email),
-                    stage=c.stage,
-                    applied=day(c.applied_at),
-                    days=c.days_in_stage,
-                    allowed=list(c.allowed_next) if can_move else [],
-                    kinds={m.stage: m.kind for m in c.moves} if can_move else {},
-                    reasons={m.stage: m.reason for m in c.moves} if can_move else {},
-                    asks=[m.stage for m in c.moves if m.asks] if can_move else [],
-                    advance=next((m.stage for m in c.moves if m.kind == "forward"), "") if can_move else "",
-                    category=c.category,
-                    headline=c.headline,
-                    has_resume=c.has_resume,
-                    knockouts=[f"{_short(q)}: {a}" for q, a in c.knockouts],
-                    scorecards=c.scorecards,
-                    tags=list(c.tags),
-                    href=card_href(c.id, board.job.id, col.stage, search),
-                )
-                for c in col.cards
-            ],
+            cards=[card_row(c, board.job.id, can_move, search) for c in col.cards],
             category=col.category,
             final=is_terminal(col.category),
         )
         for col in board.columns
     ]
+
+
+@dataclasses.dataclass
+class ColumnPatch:
+    """One column after a change: its count, the ids of the cards it shows in order, and those of
+    them the browser does not have yet (the others it keeps)."""
+
+    stage: str
+    count: int
+    hidden: int
+    ids: list[int] = dataclasses.field(default_factory=list)
+    cards: list[CardRow] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class BoardPatch:
+    """Changes to the columns the browser holds (assets/kanban_dnd.jsx applies them): ``rev``
+    orders them after the last full ``columns`` (``BoardState.columns_rev``)."""
+
+    rev: int = 0
+    columns: list[ColumnPatch] = dataclasses.field(default_factory=list)
+
+
+class _TabReader:
+    """The cards a change does not carry, read through the core with the tab's reader's
+    permissions; None when the read would not fit the change being applied."""
+
+    def __init__(self, state: BoardState):
+        self.state, self.seq = state, -1
+
+    def card(self, application_id: int) -> CardRow | None:
+        st = self.state
+        try:
+            found = queries.board_cards(db(), st.principal(), st.job_id, [application_id])
+        except DomainError:
+            return None
+        card = found.get(application_id)
+        return card_row(card, st.job_id, st.can_move, st.search) if card is not None else None
+
+    def window(self, stage: str, offset: int, limit: int) -> list[CardRow] | None:
+        st = self.state
+        if st.search:  # the column's next cards among those matching: only a fresh read tells
+            return None
+        try:
+            seq, cards = queries.column_window(db(), st.principal(), st.job_id, stage, offset, limit)
+        except DomainError:
+            return None
+        if seq != self.seq:  # read after later changes: its offsets are not this change's
+            return None
+        return [card_row(c, st.job_id, st.can_move, st.search) for c in cards]
 
 
 class BoardState(SessionState, BulkActions):
@@ -170,6 +253,15 @@ class BoardState(SessionState, BulkActions):
     # Whether the job takes new applications (``TAKES_APPLICATIONS``); the board says when not.
     job_takes_applications: bool = True
     columns: list[ColumnRow] = []
+    # ``columns`` is sent whole after a read (numbered ``columns_rev``); a change after it comes as
+    # ``board_patch`` (a higher number), which the browser applies to the columns it has.
+    columns_rev: int = 0
+    board_patch: BoardPatch = BoardPatch()
+    _rev: int = 0
+    # The job's change number the columns are at (``job.change_seq``), and the spare cards held
+    # after each column's shown ones (state/board_changes.py).
+    _seq: int = -1
+    _spare: dict[str, list[CardRow]] = {}
     total: int = 0
     search: str = ""
     per_stage: int = PAGE
@@ -188,9 +280,6 @@ class BoardState(SessionState, BulkActions):
     loading: bool = True
     not_found: str = ""
     _watch_gen: int = 0
-    # The change feed's mark when the board on screen was read: the live watch skips a wake it
-    # covers (the wake of this tab's own move, which the move has already re-read).
-    _read_mark: str = ""
 
     detail_open: bool = False
     detail_id: int = 0
@@ -243,10 +332,9 @@ class BoardState(SessionState, BulkActions):
         return refused
 
     def _refresh(self):
-        mark = db().feed.mark()  # before the read: signals heard up to here are in what it reads
         try:
             board = queries.board(
-                db(), self.principal(), self.job_id, search=self.search, per_stage=self.per_stage
+                db(), self.principal(), self.job_id, search=self.search, per_stage=self.per_stage + SPARE
             )
         except DomainError as exc:
             self.loading = False
@@ -254,15 +342,17 @@ class BoardState(SessionState, BulkActions):
                 self.not_found, self.columns = "This job does not exist or is not yours.", []
                 return None
             return self.refuse(exc)
-        self.not_found, self._read_mark = "", mark
+        self.not_found = ""
         self.job_title, self.job_status = board.job.title, board.job.status
         self.job_takes_applications = board.job.status in TAKES_APPLICATIONS
         columns = columns_of(board, self.can_move, self.search)
-        for col in columns:  # each column shows as many cards as it was asked to
+        spare = {}
+        for col in columns:  # each column shows as many cards as it was asked to; a few more wait
             limit = self._shown.get(col.stage, PAGE)
-            col.cards = col.cards[:limit]
+            col.cards, spare[col.stage] = col.cards[:limit], col.cards[limit : limit + SPARE]
             col.hidden = col.count - len(col.cards)
-        self.columns = columns
+        self._rev += 1
+        self.columns, self.columns_rev, self._spare, self._seq = columns, self._rev, spare, board.seq
         if self._fold_finals:
             self.folded, self._fold_finals = [c.stage for c in columns if c.final], False
         self._keep_selectable()
@@ -280,7 +370,8 @@ class BoardState(SessionState, BulkActions):
 
     @rx.event(background=True)
     async def watch(self):
-        """Live board: re-read when any move of this job commits, on whichever worker."""
+        """Live board: each change of this job committed on whichever worker is applied to the
+        columns this tab holds (a read of the whole board only when it cannot be placed)."""
         async with self:
             gen, job_id = self._watch_gen, self.job_id
         return await live.follow(
@@ -288,8 +379,74 @@ class BoardState(SessionState, BulkActions):
             lambda: live_access.job_board_topic(db(), self.principal(), job_id),
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._live_refresh,
-            read_mark=lambda: self._read_mark,
+            on_changes=self._on_changes,
         )
+
+    def _on_changes(self, changes: list[Change], lost: bool):
+        jobs = [c.job for c in changes if c.job is not None]
+        if lost or not self._apply_changes(jobs):
+            return self._live_refresh()
+        if self.detail_open and any(m.application_id == self.detail_id for j in jobs for m in j.moves):
+            try:
+                self._load_history()
+            except DomainError as exc:
+                return self.refuse(exc)
+        return None
+
+    def _apply_changes(self, changes: list[JobChange]) -> bool:
+        """Apply the job's changes, in order, to the columns held; False when a change cannot be
+        placed (a gap in the change numbers, a change without details, a card the tab cannot
+        place): the caller then reads the board again. Nothing is changed until all fit."""
+        raw: list[ColumnRow] = self.get_value("columns")
+        held = held_columns(
+            [
+                (c.stage, c.count, [*c.cards, *self._spare.get(c.stage, [])], self._shown.get(c.stage, PAGE))
+                for c in raw
+            ]
+        )
+        now = datetime.now(UTC)
+        reader = _TabReader(self)
+
+        def moved_row(old: CardRow | None, move: CardMove) -> CardRow | None:
+            if old is None or move.to_stage is None:
+                return None
+            return moved_card(old, move, self.job_id, self.can_move, self.search, now)
+
+        seq, changed = self._seq, set()
+        for change in sorted(changes, key=lambda c: c.seq if c.seq is not None else -1):
+            if change.seq is not None and change.seq <= seq:
+                continue  # already in what the tab holds (its own move, or a read after it)
+            if change.seq != seq + 1 or not change.moves:
+                return False
+            reader.seq = change.seq
+            try:
+                for move in change.moves:
+                    changed |= apply_move(held, move, moved_row, reader, filtered=bool(self.search))
+            except CannotPlace:
+                return False
+            seq = change.seq
+        self._seq = seq
+        if changed:
+            self._send_columns(raw, held, changed)
+        return True
+
+    def _send_columns(self, raw: list[ColumnRow], held: dict[str, Held[CardRow]], changed: set[str]) -> None:
+        """Keep the changed columns here and send them as a patch: per column its count, the ids it
+        shows and only the cards the browser does not have (``columns`` itself is not sent)."""
+        patches = []
+        for col in raw:
+            if col.stage not in changed:
+                continue
+            now = held[col.stage]
+            known = {c.id: c for c in col.cards}
+            fresh = [c for c in now.shown if known.get(c.id) is not c]
+            col.cards, col.count, col.hidden = now.shown, now.count, now.count - len(now.shown)
+            patches.append(ColumnPatch(col.stage, col.count, col.hidden, [c.id for c in now.shown], fresh))
+        self._spare = {stage: h.spare for stage, h in held.items()}
+        self._rev += 1
+        self.board_patch = BoardPatch(self._rev, patches)
+        self.total = sum(h.count for h in held.values())
+        self._keep_selectable()
 
     def _live_refresh(self):
         result = self._refresh()
@@ -466,7 +623,7 @@ class BoardState(SessionState, BulkActions):
                 return None
             self._refresh()
             return self.refuse(exc)
-        self._refresh()
+        self._after_own_change()
         if self.detail_open and self.detail_id == moved.id:
             self._load_history()
         if moved.undo_seconds:
@@ -478,6 +635,13 @@ class BoardState(SessionState, BulkActions):
         else:
             toast = rx.toast.success(f"Moved to {moved.stage}.")
         return [toast, focus_card(moved.id, moved.stage)]
+
+    def _after_own_change(self) -> None:
+        """The tab's own move or undo, applied from what its commit announced: no read (its watch
+        then skips the same change by its number)."""
+        change = db().committed_jobs().get(self.job_id)
+        if change is None or not self._apply_changes([change]):
+            self._refresh()
 
     @rx.event
     def move(self, application_id: int, target: str, source: str = "", seq: int = 0):
@@ -551,7 +715,7 @@ class BoardState(SessionState, BulkActions):
         except DomainError as exc:  # a 409 (window over, already final) is a toast like any refusal
             self._refresh()
             return self.refuse(exc)
-        self._refresh()
+        self._after_own_change()
         if self.detail_open and self.detail_id == moved.id:
             self._load_history()
         return rx.toast.info(f"Undone: back in {moved.stage}. The candidate was not told.")

@@ -24,8 +24,9 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from flowtrack_ui.core.changes import default_feed
+from flowtrack_ui.core.changes import Change, default_feed
 from flowtrack_ui.core.errors import DomainError, Unauthenticated
 from flowtrack_ui.core.settings import get_settings
 from flowtrack_ui.state.reflex_internals import token_manager
@@ -100,6 +101,7 @@ async def follow(
     refresh,
     read_mark: Callable[[], str] | None = None,
     wake_at: Callable[[], datetime | None] | None = None,
+    on_changes: Callable[[list[Change], bool], Any] | None = None,
 ):
     """Run ``refresh`` (under the state lock) whenever the page's topic changes, while it wants it.
 
@@ -108,7 +110,10 @@ async def follow(
     ``topic_for()``, ``still_wanted()`` and ``refresh()`` are called inside ``async with state``;
     ``refresh`` returns None to keep going or events to send (a sign-in redirect, say) and stop.
     ``read_mark()`` (also inside the lock), when given, is the feed's mark the page's data was
-    read at; a wake whose signals all came before it needs no refresh.
+    read at; a wake whose signals all came before it needs no refresh. ``on_changes(changes,
+    lost)``, when given, takes a wake by changes instead of ``refresh``: the changes heard since the
+    last wake, in order, and whether some were lost (it returns like ``refresh``); it is called only
+    after ``topic_for()`` has allowed the reader again, so a change reaches only those who may read it.
     """
     async with state:
         # The tab's client token and the socket it was hydrated on (the session guard let this
@@ -151,9 +156,15 @@ async def follow(
                         return refuse(exc) if refuse is not None else None
                     except DomainError:
                         return None
+                    heard, lost = sub.take()
                     if changed and not woke and read_mark is not None and sub.covered_by(read_mark()):
                         continue  # the page's last read began after these signals: it has them
-                    if changed or woke:
+                    if (changed or lost) and not woke and on_changes is not None:
+                        result = on_changes(heard, lost)
+                        if result is not None:
+                            return result
+                        due = _due(wake_at)
+                    elif changed or woke:
                         result = refresh()
                         if result is not None:
                             return result

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from .. import notifications, validation
 from ..analytics.sources import Source, classify
-from ..db import Database, announce_application_change, existing
+from ..db import Database, announce_application_change, announce_card_move, existing
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import (
     CLOSED,
@@ -159,7 +159,8 @@ def new_application(
     """The application in the job's first stage and its first history row (no old stage, by
     ``actor_id``: the candidate, or the recruiter who added them); the company's search document
     follows in the same transaction, and the pages that show it hear of it after the commit."""
-    first = pipeline_of(s, job.id).stages[0]
+    pipeline = pipeline_of(s, job.id)
+    first = pipeline.stages[0]
     app = Application(
         job_id=job.id,
         candidate_id=candidate_id,
@@ -187,6 +188,7 @@ def new_application(
             kind=MoveKind.APPLIED.value,
             changed_by_id=actor_id,
             changed_at=now,
+            old_stage_entered_at=now,  # the application's created_at: no stage before the first
         )
     )
     s.flush()
@@ -198,4 +200,6 @@ def new_application(
     announce_application_change(
         s, app.id, job_id=job.id, candidate_id=candidate_id, company_id=job.company_id, created=True
     )
+    assert app.id is not None  # flushed above
+    announce_card_move(s, job.id, moves.card_move(pipeline, app.id, None, first, None, now, 1))
     return app

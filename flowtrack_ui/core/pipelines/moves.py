@@ -16,7 +16,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..db import Database, announce_application_change, existing
+from ..changes import CardMove
+from ..db import Database, announce_application_change, announce_card_move, existing
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
 from ..mail import automation
 from ..models import Application, ApplicationHistory, Company, Job, JobStage, OutboxEmail, User
@@ -73,7 +74,17 @@ _MOVE = (
         updated_at=sa.bindparam("now"),
     )
 )
-_RECORD = sa.insert(_HISTORY).returning(_HISTORY.c.id)
+# The old stage was entered when the application's last history row was written (a stay's end minus
+# this is its length: analytics/report.py); read inside the INSERT, so a move costs no extra trip.
+_LAST_ROW = _HISTORY.alias("last_row")
+_ENTERED = (
+    sa.select(_LAST_ROW.c.changed_at)
+    .where(_LAST_ROW.c.application_id == sa.bindparam("entered_of"))
+    .order_by(_LAST_ROW.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_RECORD = sa.insert(_HISTORY).values(old_stage_entered_at=_ENTERED).returning(_HISTORY.c.id)
 
 
 class Card(notifications.ApplicationKeys, Protocol):
@@ -133,6 +144,8 @@ def _change(
     batch_id: int | None = None,
     announce: bool = True,
     email: automation.RejectEmail | None = None,
+    pipeline: Pipeline,
+    created: bool = False,
 ) -> ApplicationView:
     """The one write path of every stage change: plain prebuilt statements (this is the hot path
     of the board and the API), in the caller's transaction. Whether the candidate hears of it,
@@ -172,6 +185,7 @@ def _change(
             "reason": reason,
             "reverts_id": reverts_id,
             "batch_id": batch_id,
+            "entered_of": app.id,
         },
     ).scalar_one()
     planned = automation.plan(s, target.id, kind.value, now=now, floor=hold, choice=email)
@@ -182,7 +196,37 @@ def _change(
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=company_id
         )
+        announce_card_move(
+            s,
+            app.job_id,
+            card_move(
+                pipeline, app.id, None if created else current, target, previous_id, now, app.version + 1
+            ),
+        )
     return _view(app, target, app.version + 1, now, kind)
+
+
+def card_move(
+    pipeline: Pipeline,
+    application_id: int,
+    current: StageRef | None,
+    target: StageRef,
+    previous_id: int | None,
+    changed_at: datetime,
+    version: int,
+) -> CardMove:
+    """The board's view of a card's move: where it went, when (its place in the column), and the
+    moves the table allows it from there (the same ``allowed_moves`` the board read asks)."""
+    moves = allowed_moves(pipeline, target, pipeline.by_id(previous_id) if previous_id is not None else None)
+    return CardMove(
+        application_id,
+        current.name if current is not None else None,
+        target.name,
+        changed_at.isoformat(),
+        version,
+        target.category,
+        tuple((m.target.name, m.kind.value, m.reason.value, m.asks) for m in moves),
+    )
 
 
 def _tell_webhooks(
@@ -291,6 +335,7 @@ def move_stage(
             batch_id=batch_id,
             announce=batch_id is None,
             email=email if move.kind == MoveKind.REJECT else None,
+            pipeline=pipeline,
         )
         if move.kind == MoveKind.REOPEN:
             _cancel_held_rejections(s, app.id)
@@ -358,6 +403,8 @@ def knock_out(s: Session, db: Database, app: Application, job: Job, note: str) -
         reason=KNOCKOUT_REASON,
         context=notifications.EmailContext(job.title, company.name, candidate.full_name, candidate.email),
         hold=timedelta(minutes=max(0, job.knockout_delay_minutes)),
+        pipeline=pipeline,
+        created=True,
     )
 
 
@@ -427,6 +474,7 @@ def _undo(
             note=f"Undid the move to {last.new_stage}.",
             reverts_id=last.id,
             announce=batch_id is None,
+            pipeline=pipeline,
         )
         s.execute(
             update(OutboxEmail)
@@ -448,6 +496,10 @@ def _undo(
         entered = stood.changed_at if stood is not None and came else app.created_at
         entered = entered if entered.tzinfo else entered.replace(tzinfo=UTC)
         s.execute(update(Application).where(Application.id == app.id).values(stage_changed_at=entered))
+        if batch_id is None:  # back in its old place in the column: open boards put it there
+            announce_card_move(
+                s, app.job_id, card_move(pipeline, app.id, current, back_to, before, entered, view.version)
+            )
         return replace(view, stage_changed_at=entered)
 
 
@@ -481,7 +533,7 @@ def withdraw(
         company_id = existing(s, Job, app.job_id).company_id
         return _change(
             s, db, app, current, move.target, MoveKind.WITHDRAW, principal, company_id,
-            previous_id=current.id, note=note_text,
+            previous_id=current.id, note=note_text, pipeline=pipeline,
         )  # fmt: skip
 
 

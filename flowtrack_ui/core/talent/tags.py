@@ -6,7 +6,9 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import delete, func
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, select
 
 from ..changes import company_topic, job_topic
@@ -45,15 +47,37 @@ def clean_tags(values: object) -> list[str]:
     return sorted(tags)
 
 
+_TAGS = CandidateTag.__table__
+
+
+def _tags_of(candidates: sa.ColumnElement[bool]) -> sa.Select:
+    """Ordered by candidate, then label: the order of the unique (company_id, candidate_id, label)
+    index, so SQLite reads that index alone, with or without statistics (ordered by label only,
+    it walked every tag of the company through the (company_id, label) index)."""
+    return (
+        sa.select(_TAGS.c.candidate_id, _TAGS.c.label)
+        .where(_TAGS.c.company_id == sa.bindparam("company_id"), candidates)
+        .order_by(_TAGS.c.candidate_id, _TAGS.c.label)
+    )
+
+
+# Built once, per engine: PostgreSQL gets the ids as one array parameter, which it plans in a
+# fraction of the time a list of hundreds of parameters takes.
+_TAGS_BY_CANDIDATE = {
+    "sqlite": _tags_of(_TAGS.c.candidate_id.in_(sa.bindparam("ids", expanding=True))),
+    "postgresql": _tags_of(
+        _TAGS.c.candidate_id == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)))
+    ),
+}
+
+
 def tags_by_candidate(s: Session, company_id: int, candidate_ids: list[int]) -> dict[int, list[str]]:
+    """The company's tags on each of these candidates, each list in label order (one query)."""
     found: dict[int, list[str]] = {i: [] for i in candidate_ids}
     if not candidate_ids:
         return found
-    for cid, label in s.exec(
-        select(CandidateTag.candidate_id, CandidateTag.label)
-        .where(CandidateTag.company_id == company_id, CandidateTag.candidate_id.in_(candidate_ids))
-        .order_by(CandidateTag.label)
-    ).all():
+    query = _TAGS_BY_CANDIDATE.get(s.get_bind().dialect.name, _TAGS_BY_CANDIDATE["sqlite"])
+    for cid, label in s.connection().execute(query, {"company_id": company_id, "ids": list(found)}):
         found[cid].append(label)
     return found
 
