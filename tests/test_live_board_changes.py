@@ -343,8 +343,36 @@ def _world(db: Database, seed: int, size: int = 40) -> World:
 
 MOVE_KINDS = ("forward", "skip", "back", "reject", "reopen", "unhire", "hire")
 # Each kind of step at least once, then random ones; "move" is a move by the core or a tab.
-MUST = (*MOVE_KINDS, "undo", "withdraw", "erase", "apply", "knockout", "bulk", "bulk_tab", "tags")
-EXTRA = ("move",) * 14 + ("undo",) * 3 + ("withdraw", "apply", "bulk", "tags", "erase")
+MUST = (
+    *MOVE_KINDS,
+    "undo",
+    "undo",
+    "withdraw",
+    "erase",
+    "apply",
+    "knockout",
+    "bulk",
+    "bulk_tab",
+    "tags",
+    "grow",
+)
+EXTRA = ("move",) * 14 + ("undo",) * 3 + ("withdraw", "apply", "bulk", "tags", "erase", "grow")
+
+
+def _plan(rng: random.Random, extra: int = 12) -> list[str]:
+    """The steps of one run in a random order, each undo right after a move (within its window)."""
+    plan = [*MUST, *(rng.choice(EXTRA) for _ in range(extra))]
+    rng.shuffle(plan)
+    undos = plan.count("undo")
+    plan = [what for what in plan if what != "undo"]
+    for _ in range(undos):
+        after = [
+            i
+            for i, what in enumerate(plan)
+            if what in (*MOVE_KINDS, "move") and (i + 1 == len(plan) or plan[i + 1] != "undo")
+        ]
+        plan.insert(rng.choice(after) + 1, "undo")
+    return plan
 
 
 @dataclasses.dataclass
@@ -445,6 +473,11 @@ def _step(w: World, tabs: list[Tab], what: str, last: list, erased: list[int]) -
             tab.call(BoardState.undo_batch)
             return Step(f"{tab.name} bulk {ids} → {target}, undone")
         return Step(f"{tab.name} bulk {ids} → {target}")
+    if what == "grow":  # "Show more" in one column of a tab that does not search
+        tab = rng.choice([t for t in tabs if not t.st.search])
+        stage = rng.choice([c.stage for c in tab.st.columns if c.hidden] or [tab.st.columns[0].stage])
+        tab.call(BoardState.show_more, stage)
+        return Step(f"{tab.name} shows more of {stage}")
     if what == "tags":
         cid = rng.choice([c for _, c, _ in w.applications() if c in w.candidates])
         set_tags(
@@ -520,8 +553,7 @@ def test_every_tab_equals_a_fresh_read_after_every_change(
         await _idle(db.feed, tabs)
         assert db.feed.subscriber_count() == len(tabs)
 
-        plan = [*MUST, *(w.rng.choice(EXTRA) for _ in range(12))]
-        w.rng.shuffle(plan)
+        plan = _plan(w.rng)
         last: list = []
         erased: list[int] = []
         try:
@@ -672,6 +704,33 @@ def test_a_gap_in_the_change_numbers_costs_one_read(sqlite_db, reads, monkeypatc
     asyncio.run(scenario())
 
 
+def test_a_tab_that_lost_changes_while_busy_reads_once(sqlite_db, reads, monkeypatch):
+    """More changes than a subscription keeps while its tab is busy: it cannot apply what it lost,
+    so it reads the board once, and then applies changes again."""
+    db = _live(monkeypatch, sqlite_db.url)
+    monkeypatch.setattr(changes, "MAX_PENDING", 2)
+    acme = make_company(db, "Acme")
+    apps = [apply(db, make_candidate(db, f"c{i}@example.com", f"Cand {i}"), acme.job_id).id for i in range(4)]
+
+    async def scenario() -> None:
+        tab = Tab("recruiter", db, acme.recruiter, acme.job_id)
+        tab.call(BoardState.refresh)
+        tab.start()
+        await _idle(db.feed, [tab])
+        for app_id in apps[:3]:  # no await between them: the watch is not woken meanwhile
+            move_stage(db, acme.recruiter, app_id, "Screening")
+        await _idle(db.feed, [tab])
+        assert reads.of(tab) == 2
+        check_tab(db, tab, reads, "after the lost changes")
+        move_stage(db, acme.recruiter, apps[3], "Interview")
+        await _idle(db.feed, [tab])
+        assert reads.of(tab) == 2
+        check_tab(db, tab, reads, "after one more change")
+        await tab.stop()
+
+    asyncio.run(scenario())
+
+
 # --- 4. two workers, PostgreSQL and Redis ----------------------------------------------------------
 
 
@@ -703,7 +762,11 @@ def test_two_workers_on_postgres_and_redis_carry_the_change(pg_db, redis_url, re
                 pass
             sub.take()
             tab.start()
-            await asyncio.sleep(0.2)  # the watch's own subscription (the same listener)
+            for _ in range(1000):  # until the watch has subscribed too (to the same listener)
+                if worker_b.subscriber_count() == 2:
+                    break
+                await asyncio.sleep(0)
+            assert worker_b.subscriber_count() == 2
 
             moved = move_stage(db_a, acme.recruiter, apps[0], "Screening")
             sent = db_a.committed_jobs()[acme.job_id]
@@ -717,10 +780,7 @@ def test_two_workers_on_postgres_and_redis_carry_the_change(pg_db, redis_url, re
             assert card.version == moved.version and card.category == "screening"
             assert ("Interview", "forward", "none", False) in card.moves
 
-            for _ in range(100):
-                if tab.st._seq == change.seq:
-                    break
-                await asyncio.sleep(0.05)
+            await _idle(worker_b, [tab])  # the watch heard it in the same fan-out
             assert tab.st._seq == change.seq
             assert reads.of(tab) == 1  # its first read only: the change was applied
             check_tab(db_b, tab, reads, "after a move on the other worker")
