@@ -1,13 +1,37 @@
 """Hiring analytics: the report of one job with 5,000 applications and about 25,000 history rows,
-and of a whole company with 50 such jobs of 1,000 applications each, on SQLite and PostgreSQL."""
+and of a whole company with 50 jobs of 100, 1,000 and 10,000 applications each (about 23k, 229k
+and 2.3M history rows), on SQLite and PostgreSQL.
+
+Beside each figure, the same report as it was before history rows recorded when their old stage
+was entered (``report.py`` at ``BEFORE``, read with ``git show`` and run on the same data), and
+whether both give the same figures. Also timed: migration 0024's backfill of that column over
+the company's history, checked against the values the data was made with.
+"""
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import functools
+import importlib.util
 import random
+import subprocess
+import sys
 import time
+import types
 from datetime import UTC, datetime, timedelta
 
-from common import ENGINES, bulk_job, company, count_queries, database_url, median, open_db, pg_available
+from common import (
+    ENGINES,
+    ROOT,
+    bulk_job,
+    company,
+    count_queries,
+    database_url,
+    median,
+    open_db,
+    pg_available,
+)
 from sqlalchemy import delete, insert, text
 
 from flowtrack_ui.core.analytics import report
@@ -16,14 +40,18 @@ from flowtrack_ui.core.pipelines import job_stages
 
 JOB_SIZE = 5000
 COMPANY_JOBS = 50
-COMPANY_JOB_SIZES = (100, 1000)  # the one job's volume spread over 50 jobs; then ten times that
+COMPANY_JOB_SIZES = (100, 1000, 10000)  # the one job's volume spread over 50 jobs; then 10× and 100×
+TARGET_MS = {1000: 200.0, 10000: 1000.0}  # issue #33: 229k history rows ≤ 200 ms, ten times that ≤ 1 s
 RUNS = 7
+BEFORE_RUNS = 3  # the old report takes seconds at the largest volume
+BEFORE = "5aac177"  # the last commit whose report computed time in stage with a window over history
 REASONS = ["Not enough experience", "Skills do not match the role", "Position filled", None]
 
 
 def _histories(db, recruiter, job_id: int, seed: int) -> int:
     """Replace the bulk job's history with realistic paths: forward moves, rejections with reasons,
-    corrections and undos, over 90 days. Returns the number of history rows."""
+    corrections and undos, over 90 days; each application created when its first row was written.
+    Returns the number of history rows."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
     with db.session(write=True) as s:
@@ -37,22 +65,27 @@ def _histories(db, recruiter, job_id: int, seed: int) -> int:
             delete(ApplicationHistory).where(ApplicationHistory.application_id.in_([a.id for a in apps]))
         )
         rows, finals = [], []
+
+        def add(app_id, old, new, kind, when, reason=None):
+            entered = rows[-1][4] if old is not None else when  # the previous row, or the creation
+            rows.append((app_id, old, new, kind, when, reason, entered))
+
         for (app_id,) in apps:
             t = now - timedelta(days=rng.uniform(10, 90))
             depth = rng.choices(range(len(forward)), weights=[15, 20, 25, 25, 15][: len(forward)])[0]
             path = forward[: depth + 1]
             prev = None
             for stage in path:
-                rows.append((app_id, prev, stage, "applied" if prev is None else "forward", t, None))
+                add(app_id, prev, stage, "applied" if prev is None else "forward", t)
                 if prev is not None and rng.random() < 0.25:  # a correction back and forward again
                     t += timedelta(hours=rng.uniform(1, 30))
-                    rows.append((app_id, stage, prev, "back", t, None))
+                    add(app_id, stage, prev, "back", t)
                     t += timedelta(hours=rng.uniform(1, 30))
-                    rows.append((app_id, prev, stage, "forward", t, None))
+                    add(app_id, prev, stage, "forward", t)
                 prev = stage
                 t += timedelta(days=rng.uniform(0.5, 6))
             if prev.category != "hired" and rng.random() < 0.6:
-                rows.append((app_id, prev, rejected, "reject", t, rng.choice(REASONS)))
+                add(app_id, prev, rejected, "reject", t, rng.choice(REASONS))
                 prev = rejected
             finals.append((app_id, prev))
         s.execute(
@@ -67,10 +100,18 @@ def _histories(db, recruiter, job_id: int, seed: int) -> int:
                     "kind": kind,
                     "changed_by_id": recruiter.user_id,
                     "changed_at": when,
+                    "old_stage_entered_at": entered,
                     "reason": reason,
                 }
-                for a, o, n, kind, when, reason in rows
+                for a, o, n, kind, when, reason, entered in rows
             ],
+        )
+        s.execute(
+            text(
+                "UPDATE application SET created_at = (SELECT h.changed_at FROM application_history h "
+                "WHERE h.application_id = application.id AND h.old_stage_id IS NULL) WHERE job_id = :j"
+            ),
+            {"j": job_id},
         )
         for stage in pipeline.stages:
             ids = [a for a, final in finals if final.id == stage.id]
@@ -80,25 +121,107 @@ def _histories(db, recruiter, job_id: int, seed: int) -> int:
                     text(f"UPDATE application SET stage_id = :i WHERE id IN ({listed})"),
                     {"i": stage.id},
                 )
-        if s.get_bind().dialect.name == "postgresql":
-            s.execute(text("ANALYZE application_history; ANALYZE application; ANALYZE job_stage"))
         return len(rows)
 
 
-def _time(db, principal, job_id: int | None) -> float:
-    """Median milliseconds of the whole report (every figure), after one warm-up run."""
-    report.report(db, principal, job_id)
+def _analyze(db) -> None:
+    """Statistics as a live database has them: PostgreSQL's autovacuum keeps them; FlowTrack's SQLite
+    database has none (nothing runs ANALYZE there), so the report must not need them."""
+    with db.session(write=True) as s:
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text("ANALYZE"))
+
+
+def _before_report() -> types.ModuleType | None:
+    """``report.py`` as it was at ``BEFORE``, as a module beside today's (None outside a git checkout)."""
+    try:
+        source = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{BEFORE}:flowtrack_ui/core/analytics/report.py"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    name = "flowtrack_ui.core.analytics.report_before"
+    spec = importlib.util.spec_from_loader(name, loader=None)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "flowtrack_ui.core.analytics"
+    sys.modules[name] = module
+    exec(compile(source, f"{BEFORE}:flowtrack_ui/core/analytics/report.py", "exec"), module.__dict__)
+    return module
+
+
+def _figures(r) -> dict:
+    """A report's figures, without the moment it was made."""
+    return {k: v for k, v in dataclasses.asdict(r).items() if k != "generated_at"}
+
+
+def _time(fn, runs: int = RUNS) -> float:
+    """Median milliseconds of ``fn()`` after one warm-up run."""
+    fn()
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         t = time.perf_counter()
-        report.report(db, principal, job_id)
+        fn()
         times.append((time.perf_counter() - t) * 1000)
     return median(times)
 
 
-def run() -> list[dict]:
+def _backfill(db, company_id: int) -> tuple[float, int, int]:
+    """Migration 0024's backfill over one company's history, as the migration runs it: the column
+    cleared, then filled again range by range. Milliseconds, rows filled, rows that differ from
+    the values the data was made with."""
+    spec = importlib.util.spec_from_file_location(
+        "migration_0024", ROOT / "alembic" / "versions" / "0024_history_stage_entered.py"
+    )
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    scope = (
+        "application_id IN (SELECT a.id FROM application a JOIN job j ON j.id = a.job_id "
+        "WHERE j.company_id = :c)"
+    )
+    with db.session(write=True) as s:
+        s.execute(text("DROP TABLE IF EXISTS bench_entered"))
+        s.execute(
+            text(
+                "CREATE TABLE bench_entered AS SELECT id, old_stage_entered_at AS made "
+                f"FROM application_history WHERE {scope}"
+            ),
+            {"c": company_id},
+        )
+        s.execute(
+            text(f"UPDATE application_history SET old_stage_entered_at = NULL WHERE {scope}"),
+            {"c": company_id},
+        )
+        low, high = s.execute(
+            text(f"SELECT MIN(application_id), MAX(application_id) FROM application_history WHERE {scope}"),
+            {"c": company_id},
+        ).one()
+    t = time.perf_counter()
+    with db.session(write=True) as s:
+        for start in range(low, high + 1, migration.BATCH):
+            s.execute(migration._BACKFILL, {"lo": start, "hi": start + migration.BATCH})
+    ms = (time.perf_counter() - t) * 1000
+    with db.session(write=True) as s:
+        filled, wrong = s.execute(
+            text(
+                "SELECT COUNT(*), SUM(CASE WHEN h.old_stage_entered_at = b.made THEN 0 ELSE 1 END) "
+                "FROM application_history h JOIN bench_entered b ON b.id = h.id"
+            )
+        ).one()
+        s.execute(text("DROP TABLE bench_entered"))
+    return ms, int(filled), int(wrong or 0)
+
+
+def run(sizes: tuple[int, ...] = COMPANY_JOB_SIZES, engines: tuple[str, ...] = ENGINES) -> list[dict]:
+    before = _before_report()
+    if before is None:
+        print(f"[analytics] no git checkout: the report as of {BEFORE} is not measured", flush=True)
     rows = []
-    for engine in ENGINES:
+    for engine in engines:
         if engine == "PostgreSQL" and not pg_available():
             print("PostgreSQL unreachable: analytics benchmark on SQLite only")
             continue
@@ -107,34 +230,55 @@ def run() -> list[dict]:
             recruiter = company(db, "Analytics Bench Co")
             job_id, _ = bulk_job(db, recruiter, JOB_SIZE, title="Big job")
             history = _histories(db, recruiter, job_id, 1)
+            _analyze(db)
             report.report(db, recruiter, job_id)
             with count_queries(db) as statements:
                 report.report(db, recruiter, job_id)
-            job_ms = _time(db, recruiter, job_id)
+            job_ms = _time(functools.partial(report.report, db, recruiter, job_id))
 
             row = {"engine": engine, "job_ms": job_ms, "job_history": history, "queries": len(statements)}
-            for size in COMPANY_JOB_SIZES:
+            print(
+                f"[analytics] {engine}: one job ({JOB_SIZE:,} applications, {history:,} history rows) "
+                f"{job_ms:.0f} ms, {len(statements)} queries",
+                flush=True,
+            )
+            for size in sizes:
                 other = company(db, f"Analytics Wide Co {size}")
                 total = 0
                 for n in range(COMPANY_JOBS):
                     jid, _ = bulk_job(db, other, size, title=f"Job {n}")
                     total += _histories(db, other, jid, 100 + n)
-                row[f"company_{size}_ms"] = _time(db, other, None)
+                _analyze(db)
+                now = report.report(db, other)
+                ms = _time(functools.partial(report.report, db, other))
+                row[f"company_{size}_ms"] = ms
                 row[f"company_{size}_history"] = total
+                line = (
+                    f"[analytics] {engine}: company-wide over {COMPANY_JOBS} jobs × {size:,} applications "
+                    f"({total:,} history rows): {ms:.0f} ms"
+                )
+                if size in TARGET_MS:
+                    verdict = "met" if ms <= TARGET_MS[size] else "NOT met"
+                    line += f" (target ≤ {TARGET_MS[size]:.0f} ms: {verdict})"
+                if before is not None:
+                    then = before.report(db, other)
+                    old_ms = _time(functools.partial(before.report, db, other), BEFORE_RUNS)
+                    same = _figures(then) == _figures(now)
+                    row[f"company_{size}_before_ms"] = old_ms
+                    row[f"company_{size}_same"] = same
+                    line += f"; as of {BEFORE}: {old_ms:.0f} ms; same figures: {'yes' if same else 'NO'}"
+                fill_ms, filled, wrong = _backfill(db, other.staff_company_id)
+                row[f"company_{size}_backfill_ms"] = fill_ms
+                line += f"; migration 0024 backfill of {filled:,} rows: {fill_ms:.0f} ms, {wrong} differ"
+                print(line, flush=True)
             db.dispose()
-        print(
-            f"[analytics] {engine}: one job ({JOB_SIZE:,} applications, {history:,} history rows) "
-            f"{job_ms:.0f} ms, {row['queries']} queries; company-wide over {COMPANY_JOBS} jobs: "
-            + "; ".join(
-                f"{COMPANY_JOBS * size:,} applications, {row[f'company_{size}_history']:,} history rows "
-                f"{row[f'company_{size}_ms']:.0f} ms"
-                for size in COMPANY_JOB_SIZES
-            ),
-            flush=True,
-        )
         rows.append(row)
     return rows
 
 
 if __name__ == "__main__":
-    run()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(COMPANY_JOB_SIZES))
+    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
+    args = parser.parse_args()
+    run(tuple(args.sizes), tuple(args.engines))

@@ -74,8 +74,11 @@ def _scenario(db):
                 .order_by(ApplicationHistory.id)
             ).all()
             assert len(rows) == len(days), (i, [r.new_stage for r in rows])
-            for row, day in zip(rows, days, strict=True):
+            # Backdated as a whole: each row's old stage was entered when the row before it was
+            # written, the first row's when the application was made (day 1).
+            for row, day, before in zip(rows, days, [days[0], *days], strict=False):
                 row.changed_at = T0 + timedelta(days=day)
+                row.old_stage_entered_at = T0 + timedelta(days=before)
                 s.add(row)
             s.execute(
                 update(Application).where(Application.id == app_id).values(created_at=T0 + timedelta(days=1))

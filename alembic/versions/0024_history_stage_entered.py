@@ -40,7 +40,9 @@ def upgrade() -> None:
     with op.batch_alter_table("application_history") as batch:
         batch.add_column(sa.Column("old_stage_entered_at", sa.DateTime(timezone=True), nullable=True))
     bind = op.get_bind()
-    low, high = bind.execute(sa.text("SELECT MIN(application_id), MAX(application_id) FROM application_history")).one()
+    low, high = bind.execute(
+        sa.text("SELECT MIN(application_id), MAX(application_id) FROM application_history")
+    ).one()
     if low is None:
         return
     for start in range(low, high + 1, BATCH):

@@ -130,6 +130,8 @@ class TeamState(ApplicationState):
     scorecard_interview: int = 0
     scorecard_error: str = ""
     _watch_gen: int = 0
+    # The change feed's mark before the last read of the stage and the team's side.
+    _read_mark: str = ""
 
     @rx.event
     def load_team(self):
@@ -162,18 +164,26 @@ class TeamState(ApplicationState):
         if self.timezone not in self.zones:
             self.zones = [self.timezone, *COMMON_ZONES]
 
-    def _refresh_team(self):
+    def _refresh_team(self, colleagues: bool = True):
+        """The application's stage and the team's side, read after noting the change feed's mark:
+        the live watch skips a wake on signals heard before it, so this page's own note,
+        interview or scorecard is not read a second time. ``colleagues`` False: a change of the
+        application (the live watch) leaves the company's staff as they were."""
+        mark = db().feed.mark()
         try:
             p = self.principal()
-            staff = notes.company_colleagues(db(), p)
+            stage = application_details.application_stage(db(), p, self.app_id)
+            staff = notes.company_colleagues(db(), p) if colleagues else None
             found_interviews = interviews.for_application(db(), p, self.app_id)
             cards = scorecards.for_application(db(), p, self.app_id)
             items = activity.feed(db(), p, self.app_id)
         except DomainError as exc:
             return self.refuse(exc)
+        self.stage, self._read_mark = stage, mark
         self.can_schedule = may(p, Action.SCHEDULE_INTERVIEWS)
         self.can_write_notes = may(p, Action.WRITE_NOTES)
-        self.colleagues = [ColleagueRow(c.user_id, c.name, c.handle) for c in staff]
+        if staff is not None:
+            self.colleagues = [ColleagueRow(c.user_id, c.name, c.handle) for c in staff]
         mine = {c.interview_id for c in cards if c.interviewer_id == p.user_id}
         self.interviews_list = [
             InterviewRow(
@@ -221,15 +231,13 @@ class TeamState(ApplicationState):
             lambda: live_access.application_topic_for(db(), self.principal(), app_id),
             still_wanted=lambda: self._watch_gen == gen and self.app_id == app_id,
             refresh=self._live_refresh,
+            read_mark=lambda: self._read_mark,
         )
 
     def _live_refresh(self):
-        """The application's stage (a move elsewhere), then the team's side."""
-        try:
-            self.stage = application_details.application_detail(db(), self.principal(), self.app_id).stage
-        except DomainError as exc:
-            return self.refuse(exc)
-        return self._refresh_team()
+        """The application's stage (a move elsewhere) and the team's side, which is what an
+        application's change can alter (not the company's staff)."""
+        return self._refresh_team(colleagues=False)
 
     # --- notes with mentions ----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import reflex as rx
 from flowtrack_ui.core import live_access
 from flowtrack_ui.core.applications import listing
 from flowtrack_ui.core.applications.listing import ListingQuery
+from flowtrack_ui.core.changes import Change, JobChange
 from flowtrack_ui.core.errors import DomainError, InvalidInput
 from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
 from flowtrack_ui.core.privacy.erase import shown_email
@@ -77,6 +78,29 @@ class SortHeader:
     href: str
     aria_sort: str  # ascending, descending or none
     arrow: str
+
+
+def page_untouched(change: JobChange | None, on_page: set[int], query: ListingQuery) -> bool:
+    """Whether a change of the job leaves the page on screen as it is: every card it moved is off
+    the page and stays in (or out of) the filtered list at the same place in its order. A change
+    that does not say what moved never does (only a read tells). A move changes an application's
+    stage and its days in stage, nothing else the filters or the order read."""
+    if change is None or not change.moves:
+        return False
+    wanted = query.stage.strip().casefold()
+
+    def listed(stage: str | None) -> bool:
+        return stage is not None and (not wanted or stage.casefold() == wanted)
+
+    for move in change.moves:
+        if move.application_id in on_page:
+            return False
+        before, after = listed(move.from_stage), listed(move.to_stage)
+        if before != after:
+            return False  # it enters or leaves the list: the count, and maybe the page, shift
+        if before and query.sort in ("stage", "days"):
+            return False  # it stays in the list, at another place in its order
+    return True
 
 
 def list_href(job_id: int, params: dict[str, str]) -> str:
@@ -186,7 +210,20 @@ class ListState(SessionState, BulkActions):
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._after_bulk,
             read_mark=lambda: self._read_mark,
+            on_changes=self._on_changes,
         )
+
+    def _on_changes(self, changes: list[Change], lost: bool):
+        """A wake whose changes leave the page as it is (moves of other applications, off the page
+        and not across its filters) reads nothing; any other reads the page once."""
+        try:
+            query = listing.parse_query(self._params)
+        except InvalidInput:
+            query = ListingQuery()
+        on_page = {r.id for r in self.rows}
+        if lost or not all(page_untouched(c.job, on_page, query) for c in changes):
+            return self._after_bulk()
+        return None
 
     def _read(self, query: ListingQuery):
         mark = db().feed.mark()  # before the read: signals heard up to here are in what it reads

@@ -96,6 +96,9 @@ class TrackerState(SessionState):
     _watch_gen: int = 0
     # When a move the candidate may not see yet shows (the live task refreshes then).
     _shows_more_at: datetime | None = None
+    # The change feed's mark before the last read: the candidate's own withdrawal, read at once by
+    # its handler, is not read again when the watch wakes on it.
+    _read_mark: str = ""
 
     @rx.event
     def load(self):
@@ -116,14 +119,17 @@ class TrackerState(SessionState):
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
             wake_at=lambda: self._shows_more_at,
+            read_mark=lambda: self._read_mark,
         )
 
     def _refresh(self):
+        mark = db().feed.mark()  # before the read: the signals heard so far are in what it reads
         try:
             mine = queries.my_applications(db(), self.principal(), limit=200)
         except DomainError as exc:
             return self.refuse(exc)
         self._shows_more_at = min((m.shows_more_at for m in mine if m.shows_more_at), default=None)
+        self._read_mark = mark
         self.applications = [
             TrackedApplication(
                 id=m.id,

@@ -288,6 +288,18 @@ def funnels_by_job(db: Database, principal: Principal) -> dict[int, list[int]]:
     return {job_id: _cumulative(at_top) for job_id, at_top in found.items()}
 
 
+def job_funnel(db: Database, principal: Principal, job_id: object) -> list[int]:
+    """How many applications of one job of the company reached each step (all time): what an open
+    overview reads again for a job whose cards moved, instead of every job's funnel. A job of
+    another company has no applications in the caller's scope, so it reads as zeros."""
+    require(principal, Action.VIEW_ANALYTICS)
+    job = validation.object_id(job_id, "Job id")
+    with db.session() as s:
+        q = _Query(principal.staff_company_id, job, None, None)
+        at_top = {top: n for (_job, top), n in _furthest(s, q, by_job=False).items()}
+    return _cumulative(at_top)
+
+
 def report(
     db: Database, principal: Principal, job_id: object = None, since: object = None, until: object = None
 ) -> AnalyticsReport:

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from .. import validation
 from ..candidates.profile import file_view
+from ..db import existing
 from ..errors import NotFound
 from ..files import storage
 from ..files.file_types import PDF
@@ -112,6 +113,14 @@ def application_detail(db, principal: Principal, application_id: object) -> Appl
             if principal.is_staff
             else (),
         )
+
+
+def application_stage(db, principal: Principal, application_id: object) -> str:
+    """The stage an application is in now, under the same check as ``application_detail``: what an
+    open application page reads again when the application changes (two statements, not all of it)."""
+    with db.session() as s:
+        app, _job = readable_application(s, principal, application_id)
+        return existing(s, JobStage, app.stage_id).name
 
 
 def _resume_row(s: Session, principal: Principal, application_id: object) -> StoredFile:
