@@ -1,7 +1,11 @@
 """The hiring report of a company or one job, for applications created in a date range.
 
 Everything is aggregated by the database (CTEs and window functions, the same SQL on SQLite and
-PostgreSQL): a handful of rows reach Python whatever the size of the history table.
+PostgreSQL): a handful of rows reach Python whatever the size of the history table. The history is
+read once, in one grouped pass per application with no window over it: each row carries when its
+old stage was entered (``old_stage_entered_at``), so a stay's length is one row's difference, and
+the steps an application reached are the old stages of its rows that are not undos plus its
+current stage (the history chain: an undone move's target is the old stage of its undo only).
 
 Definitions (what a manager reads next to each figure):
 - **Funnel**: applications that reached each step or beyond (applied, screening, interview, offer,
@@ -140,7 +144,7 @@ def _rank(column: str) -> str:
 
 def _seconds(dialect: str, start: str, end: str) -> str:
     if dialect == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+        return f"date_part('epoch', {end} - {start})"
     return f"((julianday({end}) - julianday({start})) * 86400.0)"
 
 
@@ -162,10 +166,11 @@ class _Query:
             where.append("a.created_at < :until")
             self.binds["until"] = datetime.combine(until + timedelta(days=1), time.min, UTC)
             self.types.append(bindparam("until", type_=UTCDateTime))
+        self.where = " AND ".join(where)
         self.scope = (
             "scope AS (SELECT a.id, a.job_id, a.created_at, a.source, a.source_detail, cs.category AS cur "
             "FROM application a JOIN job j ON j.id = a.job_id JOIN job_stage cs ON cs.id = a.stage_id "
-            f"WHERE {' AND '.join(where)})"
+            f"WHERE {self.where})"
         )
 
     def run(self, s, sql: str) -> list:
@@ -174,17 +179,47 @@ class _Query:
         )
         if self.types:
             statement = statement.bindparams(*self.types)
+        if s.get_bind().dialect.name == "postgresql" and not s.info.get("jit_off"):
+            # Grouped passes over the history that run in milliseconds: compiling them to machine
+            # code (PostgreSQL's JIT, which their estimated cost sets off) takes longer than that.
+            s.execute(text("SET LOCAL jit = off"))
+            s.info["jit_off"] = True
         return s.execute(statement, self.binds).all()
 
 
-# Moves that stand: not undo rows, and not the moves an undo reverted.
-_STANDING = (
-    "moves AS (SELECT h.id, h.application_id, h.kind, h.reason, h.changed_at, ns.category AS new_cat, "
-    "os.category AS old_cat FROM application_history h JOIN scope ON scope.id = h.application_id "
-    "JOIN job_stage ns ON ns.id = h.new_stage_id LEFT JOIN job_stage os ON os.id = h.old_stage_id "
-    "WHERE h.kind <> 'undo' AND NOT EXISTS "
-    "(SELECT 1 FROM application_history u WHERE u.reverts_id = h.id))"
-)
+# The moves an undo reverted: few (an undo is a mis-drop put right within seconds), read from the
+# index on ``reverts_id`` once per statement rather than probed for every history row.
+_REVERTED = "(SELECT u.reverts_id FROM application_history u WHERE u.reverts_id IS NOT NULL)"
+
+
+def _applications(dialect: str, durations: bool = True) -> str:
+    """``apps``: one row per application in scope with a history, from one grouped pass over it:
+    - ``top``, the furthest step reached by moves that stand (a hire only while it stands): the
+      furthest of its current stage and the old stages of its rows that are not undos. By the
+      history chain each row's old stage is the stage the row before it entered, so these are
+      every stage it stood in; an undone move's target is the old stage of its undo only;
+    - ``last_reject``, the id of its last rejection: for an application rejected now, the last
+      one that stands (an undo reverts the row just before it, so the rows after that rejection
+      are reopenings and their undos);
+    - with ``durations``, ``t0`` … ``t3``: the seconds it spent in stages of each timed category,
+      every stay counted (corrections and undos included) as its row's ``changed_at -
+      old_stage_entered_at`` (None: no stay there)."""
+    stay = _seconds(dialect, "h.old_stage_entered_at", "h.changed_at")
+    timed = list(enumerate(TIMED)) if durations else []
+    sums = "".join(f", SUM(CASE os.category WHEN '{c.value}' THEN {stay} END) AS t{i}" for i, c in timed)
+    current = _rank("scope.cur")
+    return (
+        "apps AS MATERIALIZED (SELECT scope.id, scope.job_id, scope.created_at, scope.cur, "
+        "CASE WHEN p.top IS NULL THEN NULL WHEN scope.cur = 'hired' THEN 4 WHEN p.top = 4 THEN 3 "
+        f"WHEN {current} > p.top THEN {current} ELSE p.top END AS top, p.last_reject"
+        + "".join(f", p.t{i}" for i, _c in timed)
+        + " FROM (SELECT h.application_id AS id, "
+        f"MAX(CASE WHEN h.kind <> 'undo' THEN {_rank('os.category')} END) AS top, "
+        f"MAX(CASE WHEN h.kind = 'reject' THEN h.id END) AS last_reject{sums} "
+        "FROM application_history h LEFT JOIN job_stage os ON os.id = h.old_stage_id "
+        "WHERE h.application_id IN (SELECT id FROM scope) GROUP BY h.application_id) p "
+        "JOIN scope ON scope.id = p.id)"
+    )
 
 
 # The offers of the applications in scope that were sent, less those revised (withdrawn with a
@@ -247,27 +282,26 @@ def _days(seconds) -> float | None:
 
 
 def _nearest_rank(source: str, key: str, value: str) -> str:
-    """Median and p90 by nearest rank over ``source`` grouped by ``key``, with window functions."""
+    """Median (``a``) and p90 (``b``) by nearest rank over ``source`` grouped by ``key``, with window
+    functions (one sort: the count shares the row number's window), as ``durations`` figure rows."""
     return (
-        f"ranked AS (SELECT {key} AS key, {value} AS v, "
-        f"ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {value}) AS rn, "
-        f"COUNT(*) OVER (PARTITION BY {key}) AS n FROM {source}) "
-        "SELECT key, MAX(n) AS n, "
-        "MAX(CASE WHEN rn = (n + 1) / 2 THEN v END) AS median, "
-        "MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN v END) AS p90 "
-        "FROM ranked GROUP BY key"
+        f"ranked AS (SELECT {key} AS k, {value} AS v, ROW_NUMBER() OVER w AS rn, "
+        "COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n "
+        f"FROM {source} WINDOW w AS (PARTITION BY {key} ORDER BY {value})) "
+        "SELECT 'durations' AS figure, k AS key, NULL AS detail, MAX(n) AS n, "
+        "MAX(CASE WHEN rn = (n + 1) / 2 THEN v END) AS a, "
+        "MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN v END) AS b "
+        "FROM ranked GROUP BY k"
     )
 
 
 def _furthest(s, q: _Query, by_job: bool) -> dict[tuple[int, int], int]:
     """(job id or 0, furthest step rank) → applications, in one grouped query."""
-    job = "scope.job_id" if by_job else "0"
+    job = "job_id" if by_job else "0"
     rows = q.run(
         s,
-        f"{_STANDING}, reached AS (SELECT m.application_id, MAX({_rank('m.new_cat')}) AS top "
-        "FROM moves m GROUP BY m.application_id) "
-        f"SELECT {job} AS job, CASE WHEN r.top = 4 AND scope.cur <> 'hired' THEN 3 ELSE r.top END AS top, "
-        "COUNT(*) AS n FROM reached r JOIN scope ON scope.id = r.application_id GROUP BY 1, 2",
+        f"{_applications(s.get_bind().dialect.name, durations=False)} "
+        f"SELECT {job} AS job, top, COUNT(*) AS n FROM apps WHERE top IS NOT NULL GROUP BY 1, 2",
     )
     return {(int(r.job), int(r.top)): int(r.n) for r in rows}
 
@@ -300,6 +334,44 @@ def job_funnel(db: Database, principal: Principal, job_id: object) -> list[int]:
     return _cumulative(at_top)
 
 
+def _figures_sql(dialect: str) -> str:
+    """Every figure but offers in one statement over one pass of the history (``apps``), as rows
+    ``(figure, key, detail, n, a, b)``: ``durations`` (key: a timed category's index, ``hire`` or
+    ``fill``; n, median and p90 seconds), ``funnel`` (key: the furthest step; n applications),
+    ``reasons`` (the reason and the step rejected from; n) and ``sources`` (source and detail; n
+    applications, ``a`` of them hired)."""
+    stays = " UNION ALL ".join(
+        f"SELECT '{i}' AS k, t{i} AS v FROM apps WHERE t{i} IS NOT NULL" for i in range(len(TIMED))
+    )
+    hire = _seconds(dialect, "created_at", "last_hire")
+    fill = _seconds(dialect, "j.created_at", "f.filled")
+    return (
+        f"{_applications(dialect)}, "
+        # Time to hire and fill: the standing moves into hired of the applications hired now.
+        "hires AS (SELECT apps.id, apps.job_id, apps.created_at, MAX(h.changed_at) AS last_hire, "
+        "MIN(h.changed_at) AS first_hire FROM apps "
+        "JOIN application_history h ON h.application_id = apps.id "
+        "JOIN job_stage ns ON ns.id = h.new_stage_id "
+        "WHERE apps.cur = 'hired' AND ns.category = 'hired' "
+        f"AND h.kind <> 'undo' AND h.id NOT IN {_REVERTED} "
+        "GROUP BY apps.id, apps.job_id, apps.created_at), "
+        f"timed AS ({stays} UNION ALL SELECT 'hire', {hire} FROM hires "
+        f"UNION ALL SELECT 'fill', {fill} FROM (SELECT job_id, MIN(first_hire) AS filled FROM hires "
+        "GROUP BY job_id) f JOIN job j ON j.id = f.job_id), "
+        + _nearest_rank("timed", "k", "v")
+        + " UNION ALL SELECT 'funnel', CAST(top AS VARCHAR(1)), NULL, COUNT(*), NULL, NULL FROM apps "
+        "WHERE top IS NOT NULL GROUP BY top"
+        # Rejection reasons: applications rejected now, by their last rejection that stands.
+        " UNION ALL SELECT 'reasons', r.reason, os.category, COUNT(*), NULL, NULL FROM apps "
+        "JOIN application_history r ON r.id = apps.last_reject "
+        "LEFT JOIN job_stage os ON os.id = r.old_stage_id WHERE apps.cur = 'rejected' "
+        "GROUP BY r.reason, os.category"
+        " UNION ALL SELECT 'sources', source, COALESCE(source_detail, ''), COUNT(*), "
+        "SUM(CASE WHEN cur = 'hired' THEN 1 ELSE 0 END), NULL FROM scope "
+        "GROUP BY source, COALESCE(source_detail, '')"
+    )
+
+
 def report(
     db: Database, principal: Principal, job_id: object = None, since: object = None, until: object = None
 ) -> AnalyticsReport:
@@ -313,104 +385,52 @@ def report(
         if job_id not in (None, "", 0, "0"):
             job = company_job(s, principal, validation.object_id(job_id, "Job id"))
         q = _Query(principal.staff_company_id, job.id if job else None, since_d, until_d)
-        dialect = s.get_bind().dialect.name
-
-        # Funnel: the furthest step each application reached (a hire counts while it stands).
-        at_top = {top: n for (_job, top), n in _furthest(s, q, by_job=False).items()}
-        total = sum(at_top.values())
-        reached = _cumulative(at_top)
-        funnel = tuple(
-            FunnelStep(
-                category=c.value,
-                label=LABELS[c],
-                reached=reached[i],
-                percent=round(100.0 * reached[i] / total, 1) if total else 0.0,
-                conversion=(
-                    round(reached[i + 1] / reached[i], 3) if i + 1 < len(STEPS) and reached[i] else None
-                ),
-            )
-            for i, c in enumerate(STEPS)
-        )
-
-        # Time in stage: every stay (undos and corrections included), summed per application.
-        duration = _seconds(dialect, "started", "ended")
-        timed = ", ".join(f"'{c.value}'" for c in TIMED)
-        stays = q.run(
-            s,
-            "stays AS (SELECT h.application_id, ns.category AS cat, h.changed_at AS started, "
-            "LEAD(h.changed_at) OVER (PARTITION BY h.application_id ORDER BY h.id) AS ended "
-            "FROM application_history h JOIN scope ON scope.id = h.application_id "
-            "JOIN job_stage ns ON ns.id = h.new_stage_id), "
-            f"per_app AS (SELECT application_id, cat, SUM({duration}) AS secs FROM stays "
-            f"WHERE ended IS NOT NULL AND cat IN ({timed}) GROUP BY application_id, cat), "
-            + _nearest_rank("per_app", "cat", "secs"),
-        )
-        by_cat = _percentiles(stays)
-        time_in_stage = tuple(Duration(LABELS[c], *by_cat.get(c.value, (0, None, None))) for c in TIMED)
-
-        # Time to hire: created → the last standing move into hired, of applications hired now.
-        hire = _seconds(dialect, "created_at", "hired_at")
-        hires = q.run(
-            s,
-            f"{_STANDING}, hires AS (SELECT scope.id, scope.job_id, scope.created_at, "
-            "MAX(m.changed_at) AS hired_at FROM scope JOIN moves m ON m.application_id = scope.id "
-            "WHERE scope.cur = 'hired' AND m.new_cat = 'hired' "
-            "GROUP BY scope.id, scope.job_id, scope.created_at), "
-            f"timed AS (SELECT 'hire' AS k, {hire} AS secs FROM hires), "
-            + _nearest_rank("timed", "k", "secs"),
-        )
-        n, median, p90 = _percentiles(hires).get("hire", (0, None, None))
-        time_to_hire = Duration("Time to hire", n, median, p90)
-
-        # Time to fill: job opened → its first standing hire (among the applications in scope).
-        fill = _seconds(dialect, "opened", "filled")
-        fills = q.run(
-            s,
-            f"{_STANDING}, firsts AS (SELECT scope.job_id, MIN(m.changed_at) AS filled FROM scope "
-            "JOIN moves m ON m.application_id = scope.id WHERE scope.cur = 'hired' AND m.new_cat = 'hired' "
-            "GROUP BY scope.job_id), "
-            f"timed AS (SELECT 'fill' AS k, {fill} AS secs FROM "
-            "(SELECT j.created_at AS opened, f.filled FROM firsts f JOIN job j ON j.id = f.job_id) x), "
-            + _nearest_rank("timed", "k", "secs"),
-        )
-        n, median, p90 = _percentiles(fills).get("fill", (0, None, None))
-        time_to_fill = Duration("Time to fill", n, median, p90)
-
-        # Rejection reasons: applications rejected now, by their last rejection.
-        reason_rows = q.run(
-            s,
-            f"{_STANDING}, last_reject AS (SELECT m.application_id, m.reason, m.old_cat, "
-            "ROW_NUMBER() OVER (PARTITION BY m.application_id ORDER BY m.id DESC) AS rn "
-            "FROM moves m JOIN scope ON scope.id = m.application_id "
-            "WHERE m.kind = 'reject' AND scope.cur = 'rejected') "
-            "SELECT reason, old_cat, COUNT(*) AS n FROM last_reject WHERE rn = 1 GROUP BY reason, old_cat",
-        )
-        reasons = tuple(
-            sorted(
-                (ReasonRow(r.reason or NO_REASON, r.old_cat or "", int(r.n)) for r in reason_rows),
-                key=lambda x: (-x.count, x.reason, _step_order(x.category)),
-            )
-        )
-
-        source_rows = q.run(
-            s,
-            "SELECT source, COALESCE(source_detail, '') AS detail, COUNT(*) AS n, "
-            "SUM(CASE WHEN cur = 'hired' THEN 1 ELSE 0 END) AS hired FROM scope "
-            "GROUP BY source, COALESCE(source_detail, '')",
-        )
-        source_rows = sorted(source_rows, key=lambda r: (-int(r.n), r.source, r.detail))
-        sources = tuple(
-            SourceRow(
-                source=r.source,
-                detail=r.detail,
-                label=SOURCE_LABELS.get(Source(r.source), r.source) + (f": {r.detail}" if r.detail else ""),
-                applications=int(r.n),
-                hired=int(r.hired or 0),
-            )
-            for r in source_rows
-        )
+        figures: dict[str, list] = {"durations": [], "funnel": [], "reasons": [], "sources": []}
+        for r in q.run(s, _figures_sql(s.get_bind().dialect.name)):
+            figures[r.figure].append(r)
         standard = tuple(labels(s, principal.staff_company_id))
         offers = _offer_figures(q.run(s, _OFFERS), datetime.now(UTC))
+
+    # Funnel: the furthest step each application reached (a hire counts while it stands).
+    at_top = {int(r.key): int(r.n) for r in figures["funnel"]}
+    total = sum(at_top.values())
+    reached = _cumulative(at_top)
+    funnel = tuple(
+        FunnelStep(
+            category=c.value,
+            label=LABELS[c],
+            reached=reached[i],
+            percent=round(100.0 * reached[i] / total, 1) if total else 0.0,
+            conversion=(round(reached[i + 1] / reached[i], 3) if i + 1 < len(STEPS) and reached[i] else None),
+        )
+        for i, c in enumerate(STEPS)
+    )
+    durations = {r.key: (int(r.n), _days(r.a), _days(r.b)) for r in figures["durations"]}
+    # Time in stage: every stay (undos and corrections included), summed per application.
+    time_in_stage = tuple(
+        Duration(LABELS[c], *durations.get(str(i), (0, None, None))) for i, c in enumerate(TIMED)
+    )
+    # Time to hire: created → the last standing move into hired, of applications hired now.
+    time_to_hire = Duration("Time to hire", *durations.get("hire", (0, None, None)))
+    # Time to fill: job opened → its first standing hire (among the applications in scope).
+    time_to_fill = Duration("Time to fill", *durations.get("fill", (0, None, None)))
+    reasons = tuple(
+        sorted(
+            (ReasonRow(r.key or NO_REASON, r.detail or "", int(r.n)) for r in figures["reasons"]),
+            key=lambda x: (-x.count, x.reason, _step_order(x.category)),
+        )
+    )
+    source_rows = sorted(figures["sources"], key=lambda r: (-int(r.n), r.key, r.detail))
+    sources = tuple(
+        SourceRow(
+            source=r.key,
+            detail=r.detail,
+            label=SOURCE_LABELS.get(Source(r.key), r.key) + (f": {r.detail}" if r.detail else ""),
+            applications=int(r.n),
+            hired=int(r.a or 0),
+        )
+        for r in source_rows
+    )
     return AnalyticsReport(
         offers=offers,
         job_id=job.id if job else None,
