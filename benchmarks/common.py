@@ -325,3 +325,46 @@ def each_engine(measure) -> list[dict]:
             result = measure(s)
             rows += result if isinstance(result, list) else [result]
     return rows
+
+
+def database_cpu_seconds(url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the database of ``url`` (its pid → seconds);
+    empty for SQLite, whose work runs inside the server's own processes. A caller takes the sum of
+    the differences, counting a backend that appeared meanwhile in full."""
+    if not url.startswith("postgresql"):
+        return {}
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL)
+    try:
+        with admin.connect() as conn:
+            pids = [
+                r[0]
+                for r in conn.execute(
+                    text("SELECT pid FROM pg_stat_activity WHERE datname = :n"), {"n": name}
+                )
+            ]
+    finally:
+        admin.dispose()
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds: dict[int, float] = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
+            pass
+    return seconds
+
+
+def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """The CPU seconds spent between two ``database_cpu_seconds`` readings."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
+    """A Markdown table: one (title, format) per column, each format filled from a row's fields."""
+    lines = ["| " + " | ".join(title for title, _ in columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(fmt.format(**row) for _, fmt in columns) + " |")
+    return "\n".join(lines)

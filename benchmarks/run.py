@@ -21,9 +21,13 @@ import domain
 import files
 import memory
 import talent
-from common import ROOT, available_engines, site
+import ws_load
+from common import ROOT, available_engines, site, table
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+# RESULTS.md keeps what follows this heading from one run to the next (numbers measured once on
+# an older commit, the "before" of a change); the README's section shows it too.
+KEPT = "### Before "
 
 
 def machine() -> str:
@@ -41,13 +45,6 @@ def machine() -> str:
     )
 
 
-def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
-    lines = ["| " + " | ".join(title for title, _ in columns) + " |", "|" + "---|" * len(columns)]
-    for row in rows:
-        lines.append("| " + " | ".join(fmt.format(**row) for _, fmt in columns) + " |")
-    return "\n".join(lines)
-
-
 def report(results: dict, seconds: float) -> str:
     api_rows = [
         {**r, "p50": r["p50_us"] / 1000, "p95": r["p95_us"] / 1000, "p99": r["p99_us"] / 1000}
@@ -56,6 +53,8 @@ def report(results: dict, seconds: float) -> str:
     parts = [
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; `make bench` took "
         f"{seconds / 60:.1f} min. SQLite is served by one worker, PostgreSQL by two sharing Redis.",
+        "",
+        ws_load.tables(results["ws"]),
         "",
         "**Domain core** (in-process; stage moves are real use-case calls, each its own transaction)",
         "",
@@ -199,6 +198,7 @@ def report(results: dict, seconds: float) -> str:
 def main() -> None:
     started = time.time()
     results = {
+        "ws": ws_load.run(),  # the steady load first, on a machine not yet warm from the rest
         "domain": domain.run(),
         "files": files.run(),
         "analytics": analytics.run(),
@@ -221,7 +221,11 @@ def main() -> None:
                 results[name] += result if isinstance(result, list) else [result]
                 print(f"  ({time.time() - started:.0f} s)", flush=True)
     text = report(results, time.time() - started)
-    (ROOT / "benchmarks" / "RESULTS.md").write_text("# FlowTrack benchmark results\n\n" + text)
+    results_md = ROOT / "benchmarks" / "RESULTS.md"
+    old = results_md.read_text() if results_md.exists() else ""
+    kept = old[old.index(KEPT) :] if KEPT in old else ""
+    text += f"\n{kept}" if kept else ""
+    results_md.write_text("# FlowTrack benchmark results\n\n" + text)
     readme = ROOT / "README.md"
     content = readme.read_text()
     if START in content and END in content:
