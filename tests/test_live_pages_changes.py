@@ -33,7 +33,7 @@ from flowtrack_ui.state.listing import ListState, page_untouched
 from flowtrack_ui.state.overview import OverviewState, counts_after
 from flowtrack_ui.state.tracker import TrackerState
 
-from .conftest import make_candidate
+from .conftest import make_candidate, make_company
 
 
 @pytest.fixture(autouse=True)
@@ -143,10 +143,14 @@ def test_counts_after_applies_moves_in_order_and_refuses_what_it_cannot_place():
     assert counts_after(counts, [JobChange(4, (gone,))], 3) is None  # below zero: not what it holds
 
 
-def test_overview_after_random_changes_equals_a_fresh_read(db, acme, monkeypatch):
+def test_overview_after_random_changes_equals_a_fresh_read(any_db, monkeypatch):
     """Moves, undos, withdrawals, new applications and notes over two jobs, taken from the feed as
     the watch takes them: the counts, funnels and people always equal a fresh read, and only a
     change that names no move reads the whole overview again."""
+    db = any_db
+    for module in (session, overview):
+        monkeypatch.setattr(module, "db", lambda: db)
+    acme = make_company(db, "Acme")
     rng = random.Random(33)
     second = jobs.create_job(db, acme.recruiter, "Acme Designer", "Draw things", "Remote").id
     job_ids = [acme.job_id, second]
@@ -395,7 +399,9 @@ def test_job_funnel_is_the_overviews_funnel_of_one_job(db, acme, globex, candida
     assert report.job_funnel(db, globex.manager, acme.job_id) == [0, 0, 0, 0, 0]  # not theirs
 
 
-def test_numbered_overview_is_the_overview_with_each_jobs_change_number(db, acme, candidate):
+def test_numbered_overview_is_the_overview_with_each_jobs_change_number(any_db):
+    db = any_db
+    acme, candidate = make_company(db, "Acme"), make_candidate(db)
     app_id = apply(db, candidate, acme.job_id).id
     summaries, seqs = queries.numbered_job_overview(db, acme.manager)
     assert summaries == queries.job_overview(db, acme.manager)
