@@ -207,10 +207,10 @@ def _applications(dialect: str, durations: bool = True) -> str:
     stay = _seconds(dialect, "h.old_stage_entered_at", "h.changed_at")
     timed = list(enumerate(TIMED)) if durations else []
     sums = "".join(f", SUM(CASE os.category WHEN '{c.value}' THEN {stay} END) AS t{i}" for i, c in timed)
-    current = _rank("scope.cur")
+    current = _rank("cs.category")
     return (
-        "apps AS MATERIALIZED (SELECT scope.id, scope.job_id, scope.created_at, scope.cur, "
-        "CASE WHEN p.top IS NULL THEN NULL WHEN scope.cur = 'hired' THEN 4 WHEN p.top = 4 THEN 3 "
+        "apps AS MATERIALIZED (SELECT p.id, a.job_id, a.created_at, cs.category AS cur, "
+        "CASE WHEN p.top IS NULL THEN NULL WHEN cs.category = 'hired' THEN 4 WHEN p.top = 4 THEN 3 "
         f"WHEN {current} > p.top THEN {current} ELSE p.top END AS top, p.last_reject"
         + "".join(f", p.t{i}" for i, _c in timed)
         + " FROM (SELECT h.application_id AS id, "
@@ -218,7 +218,7 @@ def _applications(dialect: str, durations: bool = True) -> str:
         f"MAX(CASE WHEN h.kind = 'reject' THEN h.id END) AS last_reject{sums} "
         "FROM application_history h LEFT JOIN job_stage os ON os.id = h.old_stage_id "
         "WHERE h.application_id IN (SELECT id FROM scope) GROUP BY h.application_id) p "
-        "JOIN scope ON scope.id = p.id)"
+        "JOIN application a ON a.id = p.id JOIN job_stage cs ON cs.id = a.stage_id)"
     )
 
 
@@ -269,10 +269,6 @@ def _offer_figures(rows: list, now: datetime) -> OfferFigures:
     )
 
 
-def _percentiles(rows) -> dict[str, tuple[int, float | None, float | None]]:
-    return {r.key: (int(r.n), _days(r.median), _days(r.p90)) for r in rows}
-
-
 def _step_order(category: str) -> int:
     return next((i for i, c in enumerate(STEPS) if c == category), len(STEPS))
 
@@ -281,18 +277,25 @@ def _days(seconds) -> float | None:
     return None if seconds is None else round(float(seconds) / DAY, 2)
 
 
-def _nearest_rank(source: str, key: str, value: str) -> str:
-    """Median (``a``) and p90 (``b``) by nearest rank over ``source`` grouped by ``key``, with window
-    functions (one sort: the count shares the row number's window), as ``durations`` figure rows."""
-    return (
-        f"ranked AS (SELECT {key} AS k, {value} AS v, ROW_NUMBER() OVER w AS rn, "
-        "COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n "
-        f"FROM {source} WINDOW w AS (PARTITION BY {key} ORDER BY {value})) "
-        "SELECT 'durations' AS figure, k AS key, NULL AS detail, MAX(n) AS n, "
-        "MAX(CASE WHEN rn = (n + 1) / 2 THEN v END) AS a, "
-        "MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN v END) AS b "
-        "FROM ranked GROUP BY k"
-    )
+def _nearest_ranks(values: dict[str, str]) -> tuple[str, str]:
+    """Per key, the count, median (``a``) and p90 (``b``) by nearest rank of the values that
+    ``values[key]`` selects (a ``SELECT … AS v`` without nulls), as CTEs and ``durations`` figure
+    rows. Each rank is one ``ORDER BY v LIMIT 1 OFFSET``, the p90 from the top (a heap of a tenth
+    of the values): SQLite's window functions cost several times the sort they need."""
+    ctes, rows = [], []
+    for i, (key, select) in enumerate(values.items()):
+        d, n = f"d{i}", f"n{i}"
+        ctes.append(
+            f"{d} AS NOT MATERIALIZED ({select}), {n} AS MATERIALIZED (SELECT COUNT(*) AS n FROM {d})"
+        )
+        rows.append(
+            f"SELECT 'durations' AS figure, '{key}' AS key, NULL AS detail, (SELECT n FROM {n}) AS n, "
+            f"(SELECT v FROM {d} ORDER BY v LIMIT 1 OFFSET "
+            f"(SELECT CASE WHEN n = 0 THEN 0 ELSE (n + 1) / 2 - 1 END FROM {n})) AS a, "
+            f"(SELECT v FROM {d} ORDER BY v DESC LIMIT 1 OFFSET "
+            f"(SELECT CASE WHEN n = 0 THEN 0 ELSE n - (9 * n + 9) / 10 END FROM {n})) AS b"
+        )
+    return ", ".join(ctes), " UNION ALL ".join(rows)
 
 
 def _furthest(s, q: _Query, by_job: bool) -> dict[tuple[int, int], int]:
@@ -340,11 +343,10 @@ def _figures_sql(dialect: str) -> str:
     ``fill``; n, median and p90 seconds), ``funnel`` (key: the furthest step; n applications),
     ``reasons`` (the reason and the step rejected from; n) and ``sources`` (source and detail; n
     applications, ``a`` of them hired)."""
-    stays = " UNION ALL ".join(
-        f"SELECT '{i}' AS k, t{i} AS v FROM apps WHERE t{i} IS NOT NULL" for i in range(len(TIMED))
-    )
-    hire = _seconds(dialect, "created_at", "last_hire")
-    fill = _seconds(dialect, "j.created_at", "f.filled")
+    values = {str(i): f"SELECT t{i} AS v FROM apps WHERE t{i} IS NOT NULL" for i in range(len(TIMED))}
+    values["hire"] = f"SELECT {_seconds(dialect, 'created_at', 'last_hire')} AS v FROM hires"
+    values["fill"] = f"SELECT {_seconds(dialect, 'opened', 'filled')} AS v FROM fills"
+    ranks_cte, ranks = _nearest_ranks(values)
     return (
         f"{_applications(dialect)}, "
         # Time to hire and fill: the standing moves into hired of the applications hired now.
@@ -355,10 +357,9 @@ def _figures_sql(dialect: str) -> str:
         "WHERE apps.cur = 'hired' AND ns.category = 'hired' "
         f"AND h.kind <> 'undo' AND h.id NOT IN {_REVERTED} "
         "GROUP BY apps.id, apps.job_id, apps.created_at), "
-        f"timed AS ({stays} UNION ALL SELECT 'hire', {hire} FROM hires "
-        f"UNION ALL SELECT 'fill', {fill} FROM (SELECT job_id, MIN(first_hire) AS filled FROM hires "
-        "GROUP BY job_id) f JOIN job j ON j.id = f.job_id), "
-        + _nearest_rank("timed", "k", "v")
+        "fills AS (SELECT j.created_at AS opened, f.filled FROM (SELECT job_id, MIN(first_hire) AS filled "
+        "FROM hires GROUP BY job_id) f JOIN job j ON j.id = f.job_id), "
+        f"{ranks_cte} {ranks}"
         + " UNION ALL SELECT 'funnel', CAST(top AS VARCHAR(1)), NULL, COUNT(*), NULL, NULL FROM apps "
         "WHERE top IS NOT NULL GROUP BY top"
         # Rejection reasons: applications rejected now, by their last rejection that stands.
