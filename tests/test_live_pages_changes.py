@@ -159,7 +159,12 @@ def test_overview_after_random_changes_equals_a_fresh_read(any_db, monkeypatch):
     for i, cand in enumerate(people[:6]):
         for job_id in job_ids[: 1 + i % 2]:
             apps[apply(db, cand, job_id).id] = (job_id, cand)
-    calls = Calls(monkeypatch, (queries, "numbered_job_overview"), (overview, "job_funnel"))
+    calls = Calls(
+        monkeypatch,
+        (queries, "numbered_job_overview"),
+        (queries, "numbered_job_summary"),
+        (overview, "job_funnel"),
+    )
     st = _tab(db, OverviewState, acme.manager)
     st.selected_id = acme.job_id
     st._refresh()
@@ -198,7 +203,7 @@ def test_overview_after_random_changes_equals_a_fresh_read(any_db, monkeypatch):
 
     async def scenario():
         async with db.feed.subscribe(company_topic(company_id)) as sub:
-            full_reads = 0
+            job_reads = 0
             for step in range(120):
                 if step == 60:  # the manager looks at the other job
                     st.select(second)
@@ -206,12 +211,20 @@ def test_overview_after_random_changes_equals_a_fresh_read(any_db, monkeypatch):
                 changes, lost = sub.take()
                 calls.clear()
                 assert st._on_changes(changes, lost) is None
+                assert calls["numbered_job_overview"] == 0  # never the whole company's jobs
                 if changes and described:
-                    assert calls["numbered_job_overview"] == 0  # applied, not read
+                    assert calls["numbered_job_summary"] == 0  # applied, not read
                     assert calls["job_funnel"] == 1  # that job's funnel, not the company's
-                full_reads += calls["numbered_job_overview"]
+                job_reads += calls["numbered_job_summary"]
                 assert _seen(st) == _fresh(db, acme.manager, st.selected_id), step
-            assert full_reads > 0  # the notes: a change without moves is read
+            assert job_reads > 0  # the notes: a change without moves reads its job again
+            # A job the overview does not hold yet: the whole overview is read once.
+            jobs.create_job(db, acme.recruiter, "Acme Writer", "Write things", "Remote")
+            changes, lost = sub.take()
+            calls.clear()
+            assert st._on_changes(changes, lost) is None
+            assert calls["numbered_job_overview"] == 1
+            assert _seen(st) == _fresh(db, acme.manager, st.selected_id)
 
     company_id = _company_of(db, acme.job_id)
     asyncio.run(scenario())
@@ -226,7 +239,12 @@ def _company_of(db, job_id: int) -> int:
 
 def test_overview_gap_reads_once_and_its_watch_applies_moves(db, acme, globex, candidate, monkeypatch):
     app_id = apply(db, candidate, acme.job_id).id
-    calls = Calls(monkeypatch, (queries, "numbered_job_overview"), (queries, "board"))
+    calls = Calls(
+        monkeypatch,
+        (queries, "numbered_job_overview"),
+        (queries, "numbered_job_summary"),
+        (queries, "board"),
+    )
     st = _tab(db, OverviewState, acme.manager)
     other = _tab(db, OverviewState, globex.manager)
     OverviewState.load.fn(st)
@@ -256,12 +274,13 @@ def test_overview_gap_reads_once_and_its_watch_applies_moves(db, acme, globex, c
             assert calls.counts == {}  # no overview read, no board read
             assert st.people[2].cards[0].id == app_id and st.people[1].count == 0
 
-            # A change this tab never heard (a gap): the next one reads the overview once.
+            # A change this tab never heard (a gap): the next one reads that job once (its row, and
+            # its people, as it is the selected one).
             st._seqs = {job: seq - 1 for job, seq in st._seqs.items()}
             move_stage(db, acme.recruiter, app_id, "Offer")
-            assert await _until(lambda: calls["numbered_job_overview"] == 1)
+            assert await _until(lambda: calls["numbered_job_summary"] == 1)
             await _settled()
-            assert calls["numbered_job_overview"] == 1
+            assert calls.counts == {"numbered_job_summary": 1, "board": 1}
             assert _seen(st) == _fresh(db, acme.manager, acme.job_id)
         finally:
             watch.cancel()
@@ -399,12 +418,16 @@ def test_job_funnel_is_the_overviews_funnel_of_one_job(db, acme, globex, candida
     assert report.job_funnel(db, globex.manager, acme.job_id) == [0, 0, 0, 0, 0]  # not theirs
 
 
-def test_numbered_overview_is_the_overview_with_each_jobs_change_number(any_db):
+def test_numbered_overview_and_job_summary_carry_each_jobs_change_number(any_db):
     db = any_db
     acme, candidate = make_company(db, "Acme"), make_candidate(db)
     app_id = apply(db, candidate, acme.job_id).id
     summaries, seqs = queries.numbered_job_overview(db, acme.manager)
     assert summaries == queries.job_overview(db, acme.manager)
     move_stage(db, acme.recruiter, app_id, "Screening")
-    _again, later = queries.numbered_job_overview(db, acme.manager)
+    again, later = queries.numbered_job_overview(db, acme.manager)
     assert later[acme.job_id] == seqs[acme.job_id] + 1
+    assert queries.numbered_job_summary(db, acme.manager, acme.job_id) == (again[0], later[acme.job_id])
+    globex = make_company(db, "Globex")
+    with pytest.raises(NotFound):
+        queries.numbered_job_summary(db, globex.manager, acme.job_id)

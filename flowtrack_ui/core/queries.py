@@ -653,29 +653,51 @@ def numbered_job_overview(db: Database, principal: Principal) -> tuple[list[JobS
             .where(Job.company_id == company.id)
             .order_by(Job.status.desc(), Job.created_at.desc(), Job.id.desc())
         ).all()
-        pipelines = pipelines_of(s, [j.id for j in jobs])
-        per_stage: dict[int, int] = {}
-        if jobs:
-            for stage_id, n in s.exec(
-                select(Application.stage_id, func.count(Application.id))
-                .join(Job, Job.id == Application.job_id)
-                .where(Job.company_id == company.id)
-                .group_by(Application.stage_id)
-            ):
-                per_stage[stage_id] = n
-        summaries = []
-        for j in jobs:
-            stages = pipelines[j.id].stages
-            counts = {st.name: per_stage.get(st.id, 0) for st in stages}
-            by_category = {c.value: 0 for c in Category}
-            for st in stages:
-                by_category[st.category] += per_stage.get(st.id, 0)
-            summaries.append(
-                JobSummary(
-                    job=job_view(j, company.name, stages=tuple(stage_view(st) for st in stages)),
-                    counts=counts,
-                    total=sum(counts.values()),
-                    by_category=by_category,
-                )
-            )
+        in_company = Job.company_id == company.id
+        summaries = _job_summaries(s, company, jobs, in_company)
         return summaries, {j.id: j.change_seq for j in jobs}
+
+
+def numbered_job_summary(db: Database, principal: Principal, job_id: object) -> tuple[JobSummary, int]:
+    """One job's row of the overview and its change number, of one snapshot: what an open overview
+    reads again for a job whose change it cannot apply (a note, a tag, an edit of the job), instead
+    of every job of the company."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    with db.session() as s:
+        _one_snapshot(db, s)
+        job = company_job(s, principal, job_id)
+        company = existing(s, Company, job.company_id)
+        return _job_summaries(s, company, [job], Application.job_id == job.id)[0], job.change_seq
+
+
+def _job_summaries(
+    s: Session, company: Company, jobs: Sequence[Job], counted: ColumnElement[bool]
+) -> list[JobSummary]:
+    """The overview's rows of these jobs of the company (two queries): ``counted`` chooses the
+    jobs whose applications are counted per stage."""
+    pipelines = pipelines_of(s, [j.id for j in jobs])
+    per_stage: dict[int, int] = {}
+    if jobs:
+        for stage_id, n in s.exec(
+            select(Application.stage_id, func.count(Application.id))
+            .join(Job, Job.id == Application.job_id)
+            .where(counted)
+            .group_by(Application.stage_id)
+        ):
+            per_stage[stage_id] = n
+    summaries = []
+    for j in jobs:
+        stages = pipelines[j.id].stages
+        counts = {st.name: per_stage.get(st.id, 0) for st in stages}
+        by_category = {c.value: 0 for c in Category}
+        for st in stages:
+            by_category[st.category] += per_stage.get(st.id, 0)
+        summaries.append(
+            JobSummary(
+                job=job_view(j, company.name, stages=tuple(stage_view(st) for st in stages)),
+                counts=counts,
+                total=sum(counts.values()),
+                by_category=by_category,
+            )
+        )
+    return summaries

@@ -3,9 +3,10 @@
 Live: a move anywhere in the company reaches the overview as a change (``core/changes.py``): its
 job's counts take the move (one card leaves a stage, one enters), its funnel is read again for
 that job alone, and the selected job's people take the card the way a board does
-(``state/board_changes.py``). Each job's change number is kept with its row; a change the
-overview cannot place (a gap in a job's numbers, a change that says nothing of what moved, a job
-it does not hold) makes it read the whole overview again, once.
+(``state/board_changes.py``). Each job's change number is kept with its row; a job's change the
+overview cannot apply (a gap in its numbers, a change that says nothing of what moved) makes it
+read that job again, and only what it cannot place at all (a job it does not hold, changes lost)
+the whole overview.
 """
 
 from __future__ import annotations
@@ -199,8 +200,10 @@ class OverviewState(SessionState):
         return None
 
     def _on_changes(self, changes: list[Change], lost: bool):
-        """The company's changes heard since the last wake, applied to what the overview holds;
-        one fresh read when any of them cannot be placed."""
+        """The company's changes heard since the last wake, applied to what the overview holds. A
+        job whose change cannot be applied (a gap in its numbers, a change that does not say what
+        moved) is read again alone; the whole overview only when changes were lost, a change
+        names no job, or names a job the overview does not hold."""
         if lost:
             return self._refresh()
         by_job: dict[int, list[JobChange]] = {}
@@ -211,42 +214,46 @@ class OverviewState(SessionState):
                 by_job.setdefault(job_id, []).append(job_change)
         held: list[JobOverviewRow] = self.get_value("jobs")
         rows = {row.id: row for row in held}
-        seqs, updated = dict(self._seqs), {}
+        seqs = dict(self._seqs)
+        applied: dict[int, list[StageCount]] = {}
+        stale: list[int] = []
         for job_id, job_changes in by_job.items():
             row, seq = rows.get(job_id), seqs.get(job_id)
             if row is None or seq is None:
                 return self._refresh()
             after = counts_after(row.counts, job_changes, seq)
             if after is None:
-                return self._refresh()
+                stale.append(job_id)
+                continue
             counts, seqs[job_id] = after
             if seqs[job_id] != seq:
-                updated[job_id] = counts
-        if self.selected_id in by_job and not self._apply_people(by_job[self.selected_id]):
-            refused = self.select(self.selected_id)
-            if refused is not None:
-                return refused
-        if not updated:
-            return None
+                applied[job_id] = counts
         try:
             me = self.principal()
-            funnels = {job_id: job_funnel(db(), me, job_id) for job_id in updated}
+            summaries = {}
+            for job_id in stale:
+                summaries[job_id], seqs[job_id] = queries.numbered_job_summary(db(), me, job_id)
+            funnels = {job_id: job_funnel(db(), me, job_id) for job_id in [*applied, *stale]}
         except DomainError as exc:
-            return self.refuse(exc)
-        jobs = []
-        for row in held:
-            taken = updated.get(row.id)
-            if taken is not None:
-                total = sum(c.count for c in taken)
-                row = dataclasses.replace(
-                    row,
-                    counts=taken,
-                    total=total,
-                    total_label=counted(total, "application"),
-                    funnel=_funnel(funnels[row.id]),
-                )
-            jobs.append(row)
-        self.jobs, self._seqs = jobs, seqs
+            return self._refresh() if exc.status_code == 404 else self.refuse(exc)
+        if any(summaries[job_id].job.status != rows[job_id].status for job_id in stale):
+            return self._refresh()  # a job opened or closed: its place among the others changes
+        updated = {job_id: _job_row(summary, funnels[job_id]) for job_id, summary in summaries.items()}
+        for job_id, counts in applied.items():
+            total = sum(c.count for c in counts)
+            updated[job_id] = dataclasses.replace(
+                rows[job_id],
+                counts=counts,
+                total=total,
+                total_label=counted(total, "application"),
+                funnel=_funnel(funnels[job_id]),
+            )
+        if updated:
+            self.jobs = [updated.get(row.id, row) for row in held]
+        self._seqs = seqs
+        chosen = self.selected_id
+        if chosen in by_job and (chosen in stale or not self._apply_people(by_job[chosen])):
+            return self.select(chosen)
         return None
 
     def _apply_people(self, changes: list[JobChange]) -> bool:
