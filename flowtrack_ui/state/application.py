@@ -312,7 +312,7 @@ class ApplicationState(SessionState, RejectTerms):
     def refresh_actions(self):
         """After a move made elsewhere: the act buttons for the stage the application is in now."""
         try:
-            self.stage = application_details.application_detail(db(), self.principal(), self.app_id).stage
+            self.stage = application_details.application_stage(db(), self.principal(), self.app_id)
         except DomainError as exc:
             return self.refuse(exc)
         return self._load_actions()
