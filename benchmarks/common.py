@@ -368,3 +368,21 @@ def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
     for row in rows:
         lines.append("| " + " | ".join(fmt.format(**row) for _, fmt in columns) + " |")
     return "\n".join(lines)
+
+
+def tree_run_queue_seconds(pid: int) -> float:
+    """Seconds the threads of the process and its children spent runnable but waiting for a core
+    (``/proc/…/schedstat``): on a machine others share, how much of a server's slowness is theirs."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{p}/task/{task}/schedstat") as f:
+                    total += int(f.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    return total / 1e9

@@ -31,9 +31,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import re
+import string
 import time
 import uuid
 from collections.abc import Callable
@@ -52,6 +54,7 @@ from common import (
     site,
     table,
     tree_cpu_seconds,
+    tree_run_queue_seconds,
 )
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import (
@@ -208,7 +211,7 @@ class Tab:
     # The page: GET it, then connect with the hydrate in the CONNECT packet.
     async def load(self) -> None:
         started = time.perf_counter()
-        self._loading, self.hydrated, self.columns = True, False, {}
+        self._loading, self.hydrated, self.columns, self.readable = True, False, {}, True
         self._hydrated_event = asyncio.Event()
         await http_get(self.gen.base, self.path)
         boot = {
@@ -374,8 +377,9 @@ class Tab:
 
     def _patch(self, patch: Any) -> bool:
         """A change sent instead of the whole board: every card in it (a dict with ``id`` and
-        ``stage``) replaces its old copy in the column it names; a column sent whole replaces that
-        column. Returns whether anything in it was understood."""
+        ``stage``) replaces its old copy in the column it names; a column sent whole (``stage`` and
+        ``cards``) replaces that column; ids under a key naming a removal leave every column.
+        Returns whether anything in it was understood."""
         understood = False
         stack = [patch]
         while stack:
@@ -392,7 +396,17 @@ class Tab:
                     self.columns.setdefault(item["stage"], {})[item["id"]] = item
                     understood = True
                 else:
-                    stack.extend(item.values())
+                    for key, value in item.items():
+                        ids = [value] if isinstance(value, int) else value if isinstance(value, list) else []
+                        if any(word in key for word in ("remov", "gone", "left")) and all(
+                            isinstance(i, int) for i in ids
+                        ):
+                            for cards in self.columns.values():
+                                for i in ids:
+                                    cards.pop(i, None)
+                            understood = True
+                        else:
+                            stack.append(value)
         return understood
 
     def where(self, card: int) -> str | None:
@@ -521,7 +535,12 @@ class Clocks:
     def __init__(self, gen: Generator):
         self.pid, self.url = gen.site.server.proc.pid, gen.site.url
         self.server, self.db = tree_cpu_seconds(self.pid), database_cpu_seconds(self.url)
+        self.queued = tree_run_queue_seconds(self.pid)
         self.own, self.wall = time.process_time(), time.perf_counter()
+
+    def waited(self) -> float:
+        """Seconds the server's threads were runnable but had no core, since the start."""
+        return tree_run_queue_seconds(self.pid) - self.queued
 
     def spent(self) -> tuple[float, float, float, float]:
         return (
@@ -532,26 +551,39 @@ class Clocks:
         )
 
 
-async def settle(gen: Generator, idle: float = 0.1, longest: float = 120.0) -> float:
+async def settle(gen: Generator, idle: float = 0.1, longest: float = 15.0) -> None:
     """Wait until the server's process tree is idle (under ``idle`` of a core for a second), so no
-    step inherits the backlog of the one before it. Returns the seconds waited."""
-    pid, started = gen.site.server.proc.pid, time.perf_counter()
+    step inherits the backlog of the one before it; a server still busy after ``longest`` seconds
+    (an overloaded step's queued events) is restarted instead, which is quicker than its backlog."""
+    started = time.perf_counter()
     while time.perf_counter() - started < longest:
+        pid = gen.site.server.proc.pid
         before = tree_cpu_seconds(pid)
         await asyncio.sleep(1.0)
         if tree_cpu_seconds(pid) - before < idle:
-            break
-    waited = time.perf_counter() - started
-    if waited > 2.5:
-        print(
-            f"[ws_load] {gen.site.label}: waited {waited:.0f} s for the server to finish earlier work",
-            flush=True,
-        )
-    return waited
+            return
+    print(
+        f"[ws_load] {gen.site.label}: still busy with earlier work after {longest:.0f} s: restarting it",
+        flush=True,
+    )
+    await asyncio.to_thread(gen.site.server.stop)
+    await asyncio.to_thread(gen.site.server.start)
+
+
+def _pct(values: list[float], p: float) -> float:
+    """``percentile``, where a value never reached (infinite) makes every percentile at or past it so."""
+    ordered = sorted(values)
+    if ordered and math.isinf(ordered[min(math.ceil((len(ordered) - 1) * p / 100), len(ordered) - 1)]):
+        return math.inf
+    return percentile(ordered, p)
 
 
 def _ms(values: list[float], p: float) -> float:
-    return percentile(values, p) * 1000
+    return _pct(values, p) * 1000
+
+
+def _shown(value: float, fmt: str) -> str:
+    return "never" if math.isinf(value) else fmt.format(value)
 
 
 async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
@@ -572,6 +604,7 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
     drain_until = time.perf_counter() + CONFIRM_WITHIN
     while time.perf_counter() < drain_until and any(mv.counted for t in tabs for mv in t.inflight):
         await asyncio.sleep(0.05)
+    queued = clocks.waited()
     cpu, db_cpu, own, wall = clocks.spent()
     t0, t1 = clocks.wall, clocks.wall + wall
     received = sum(t.steady_bytes for t in tabs) - bytes0
@@ -585,7 +618,8 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
     in_window = sum(
         1 for t in tabs for m in t.moves if m.confirmed is not None and t0 <= m.confirmed <= t0 + WINDOW
     )
-    rtts = [m.confirmed - m.sent for m in moves if m.confirmed is not None]
+    # A move never confirmed by the end of the step counts as infinitely slow, not as absent.
+    rtts = [m.confirmed - m.sent if m.confirmed is not None else math.inf for m in moves]
     late = sum(1 for m in moves if m.confirmed is None or m.confirmed - m.sent > CONFIRM_WITHIN)
     loads = [x for t in tabs for x in t.loads]
     failures = [f for t in tabs for f in t.failures]
@@ -599,9 +633,11 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
         "p50": _ms(rtts, 50),
         "p95": _ms(rtts, 95),
         "p99": _ms(rtts, 99),
+        "round_trip": " / ".join(_shown(_ms(rtts, p), "{:.0f}") for p in (50, 95, 99)) + " ms",
         "cpu_ms": cpu / max(done, 1) * 1000,
         "db_cpu_ms": db_cpu / max(done, 1) * 1000,
         "server_use": cpu / wall * 100,
+        "server_queued": queued / wall * 100,
         "kib_per_move": received / max(done, 1) / 1024,
         "unconfirmed": late,
         "load_p50": _ms(loads, 50),
@@ -614,9 +650,10 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
     saturated = own / wall >= SATURATED
     print(
         f"[ws_load] {gen.site.label} {n:>3} active tabs: {len(moves)} moves, {row['moves_per_s']:.1f}/s, "
-        f"round trip p50 {row['p50']:.0f} / p95 {row['p95']:.0f} / p99 {row['p99']:.0f} ms, server CPU "
+        f"round trip p50 / p95 / p99 {row['round_trip']}, server CPU "
         f"{row['cpu_ms']:.1f} ms/move (+ database {row['db_cpu_ms']:.1f}), {row['kib_per_move']:.1f} "
-        f"KiB/move to the mover (server at {row['server_use']:.0f}% of a core), {late} never confirmed "
+        f"KiB/move to the mover (server at {row['server_use']:.0f}% of a core, waiting for one "
+        f"{row['server_queued']:.0f}%), {late} never confirmed "
         f"within {CONFIRM_WITHIN:.0f} s; page load p50 "
         f"{row['load_p50']:.0f} ms; generator {row['own_cpu']:.0f}% of a core, loop lag p95 "
         f"{row['lag_p95']:.0f} ms, load average {row['load_avg']:.1f}"
@@ -679,6 +716,7 @@ async def viewer_step(gen: Generator, job_id: int, v: int) -> dict:
     drain_until = time.perf_counter() + CONFIRM_WITHIN
     while time.perf_counter() < drain_until and any(mv.counted for moves in waiting.values() for mv in moves):
         await asyncio.sleep(0.05)
+    queued = clocks.waited()
     cpu, db_cpu, own, wall = clocks.spent()
     received = sum(t.steady_bytes for t in viewers) - bytes0
     probe_stop.set()
@@ -686,7 +724,9 @@ async def viewer_step(gen: Generator, job_id: int, v: int) -> dict:
     probe.cancel()
     await asyncio.gather(task, probe, return_exceptions=True)
     counted = [m for m in sent if m.counted]
-    unseen = sum(1 for moves in waiting.values() for mv in moves if mv.counted)
+    never = sum(1 for moves in waiting.values() for mv in moves if mv.counted)
+    unseen = never + sum(1 for x in seen if x > CONFIRM_WITHIN)
+    seen += [math.inf] * never  # never seen by the end of the step: infinitely late, not absent
     failures = [f for t in [*viewers, the_mover] for f in t.failures]
     await asyncio.gather(*(t.close() for t in [*viewers, the_mover]))
     n = max(len(counted), 1)
@@ -695,11 +735,13 @@ async def viewer_step(gen: Generator, job_id: int, v: int) -> dict:
         "workers": gen.site.workers,
         "viewers": v,
         "moves": len(counted),
-        "p50": percentile(seen, 50),
-        "p95": percentile(seen, 95),
+        "p50": _pct(seen, 50),
+        "p95": _pct(seen, 95),
+        "seen": " / ".join(_shown(_pct(seen, p), "{:.2f}") for p in (50, 95)) + " s",
         "cpu_ms": cpu / n * 1000,
         "db_cpu_ms": db_cpu / n * 1000,
         "server_use": cpu / wall * 100,
+        "server_queued": queued / wall * 100,
         "kib_per_viewer": received / n / v / 1024,
         "unseen": unseen,
         "own_cpu": own / wall * 100,
@@ -710,9 +752,10 @@ async def viewer_step(gen: Generator, job_id: int, v: int) -> dict:
     }
     saturated = own / wall >= SATURATED
     print(
-        f"[ws_load] {gen.site.label} {v:>3} viewers: {len(counted)} moves, seen p50 {row['p50']:.2f} / "
-        f"p95 {row['p95']:.2f} s, server CPU {row['cpu_ms']:.0f} ms/move "
-        f"(+ database {row['db_cpu_ms']:.0f}; server at {row['server_use']:.0f}% of a core), "
+        f"[ws_load] {gen.site.label} {v:>3} viewers: {len(counted)} moves, seen p50 / p95 {row['seen']}, "
+        f"server CPU {row['cpu_ms']:.0f} ms/move "
+        f"(+ database {row['db_cpu_ms']:.0f}; server at {row['server_use']:.0f}% of a core, waiting for one "
+        f"{row['server_queued']:.0f}%), "
         f"{row['kib_per_viewer']:.1f} KiB/move per viewer, {unseen} (viewer, move) pairs not seen within "
         f"{CONFIRM_WITHIN:.0f} s; generator {row['own_cpu']:.0f}% of a core, loop lag p95 "
         f"{row['lag_p95']:.0f} ms, load average {row['load_avg']:.1f}"
@@ -749,6 +792,15 @@ def measure(s: Site, active: tuple[int, ...] = ACTIVE_SIZES, viewers: tuple[int,
     return asyncio.run(run())
 
 
+def _present(rows: list[dict], columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The columns every row has the fields of (rows measured by an older generator lack some)."""
+    return [
+        (title, fmt)
+        for title, fmt in columns
+        if all(name in row for row in rows for _, name, _, _ in string.Formatter().parse(fmt) if name)
+    ]
+
+
 def tables(results: dict) -> str:
     """The two tables, as RESULTS.md and the README show them."""
     return "\n".join(
@@ -761,20 +813,24 @@ def tables(results: dict) -> str:
             "",
             table(
                 results["active"],
-                [
-                    ("engine", "{engine}"),
-                    ("tabs", "{tabs}"),
-                    ("moves/s", "{moves_per_s:.1f}"),
-                    ("round trip p50 / p95 / p99", "{p50:.0f} / {p95:.0f} / {p99:.0f} ms"),
-                    ("server CPU per move", "{cpu_ms:.1f} ms"),
-                    ("+ database", "{db_cpu_ms:.1f} ms"),
-                    ("server busy", "{server_use:.0f}%"),
-                    ("received per move", "{kib_per_move:.1f} KiB"),
-                    (f"not confirmed in {CONFIRM_WITHIN:.0f} s", "{unconfirmed} of {moves}"),
-                    ("page load p50", "{load_p50:.0f} ms"),
-                    ("generator CPU", "{own_cpu:.0f}%{saturated}"),
-                    ("load average", "{load_avg:.1f}"),
-                ],
+                _present(
+                    results["active"],
+                    [
+                        ("engine", "{engine}"),
+                        ("tabs", "{tabs}"),
+                        ("moves/s", "{moves_per_s:.1f}"),
+                        ("round trip p50 / p95 / p99", "{round_trip}"),
+                        ("server CPU per move", "{cpu_ms:.1f} ms"),
+                        ("+ database", "{db_cpu_ms:.1f} ms"),
+                        ("server busy", "{server_use:.0f}% of a core"),
+                        ("server waiting for a core", "{server_queued:.0f}%"),
+                        ("received per move", "{kib_per_move:.1f} KiB"),
+                        (f"not confirmed in {CONFIRM_WITHIN:.0f} s", "{unconfirmed} of {moves}"),
+                        ("page load p50", "{load_p50:.0f} ms"),
+                        ("generator CPU", "{own_cpu:.0f}%{saturated}"),
+                        ("load average", "{load_avg:.1f}"),
+                    ],
+                ),
             ),
             "",
             f"**Live board, viewers** (V tabs only viewing one {BOARD_SIZE}-application board while another "
@@ -783,18 +839,22 @@ def tables(results: dict) -> str:
             "",
             table(
                 results["viewers"],
-                [
-                    ("engine", "{engine}"),
-                    ("viewers", "{viewers}"),
-                    ("seen p50 / p95", "{p50:.2f} / {p95:.2f} s"),
-                    ("server CPU per move", "{cpu_ms:.0f} ms"),
-                    ("+ database", "{db_cpu_ms:.0f} ms"),
-                    ("server busy", "{server_use:.0f}%"),
-                    ("received per move per viewer", "{kib_per_viewer:.1f} KiB"),
-                    (f"not seen in {CONFIRM_WITHIN:.0f} s", "{unseen}"),
-                    ("generator CPU", "{own_cpu:.0f}%{saturated}"),
-                    ("load average", "{load_avg:.1f}"),
-                ],
+                _present(
+                    results["viewers"],
+                    [
+                        ("engine", "{engine}"),
+                        ("viewers", "{viewers}"),
+                        ("seen p50 / p95", "{seen}"),
+                        ("server CPU per move", "{cpu_ms:.0f} ms"),
+                        ("+ database", "{db_cpu_ms:.0f} ms"),
+                        ("server busy", "{server_use:.0f}% of a core"),
+                        ("server waiting for a core", "{server_queued:.0f}%"),
+                        ("received per move per viewer", "{kib_per_viewer:.1f} KiB"),
+                        (f"not seen in {CONFIRM_WITHIN:.0f} s", "{unseen}"),
+                        ("generator CPU", "{own_cpu:.0f}%{saturated}"),
+                        ("load average", "{load_avg:.1f}"),
+                    ],
+                ),
             ),
         ]
     )
