@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy import Row, Select, case, func, or_
@@ -82,43 +83,90 @@ def _engine(s: Session) -> str:
     return s.get_bind().dialect.name
 
 
-def _among(column: ColumnElement[int], engine: str) -> ColumnElement[bool]:
-    """``column`` is one of the ids bound as ``ids``: an IN list, or on PostgreSQL one array
+def _among(column: ColumnElement[int], engine: str, name: str = "ids") -> ColumnElement[bool]:
+    """``column`` is one of the ids bound as ``name``: an IN list, or on PostgreSQL one array
     parameter (which it plans in a fraction of the time hundreds of parameters take)."""
     if engine == "postgresql":
-        return column == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)))
-    return column.in_(sa.bindparam("ids", expanding=True))
+        return column == sa.any_(sa.bindparam(name, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(sa.bindparam(name, expanding=True))
 
 
 def _for_engine(s: Session, statements: dict[str, Select]) -> Select:
     return statements.get(_engine(s), statements["sqlite"])
 
 
-def _card_rows(search: str) -> Select:
-    """What a card shows of an application, its candidate and their profile; with ``search``, of
-    the applications whose candidate's name, email or résumé text contains it."""
-    query = (
-        sa_select(  # SQLModel's select() is typed for at most four columns
-            _APPS.c.id,
-            _APPS.c.candidate_id,
-            _APPS.c.stage_id,
-            _APPS.c.previous_stage_id,
-            _APPS.c.version,
-            _APPS.c.created_at,
-            _APPS.c.stage_changed_at,
-            _USERS.c.full_name,
-            _USERS.c.email,
-            _PROFILES.c.headline,
-            _APPS.c.resume_file_id,
-        )
-        .join(_USERS, _USERS.c.id == _APPS.c.candidate_id)
-        .outerjoin(_PROFILES, _PROFILES.c.user_id == _APPS.c.candidate_id)
+# What a card shows of an application, its candidate and their profile.
+_CARD_COLUMNS = (
+    _APPS.c.id,
+    _APPS.c.candidate_id,
+    _APPS.c.stage_id,
+    _APPS.c.previous_stage_id,
+    _APPS.c.version,
+    _APPS.c.created_at,
+    _APPS.c.stage_changed_at,
+    _USERS.c.full_name,
+    _USERS.c.email,
+    _PROFILES.c.headline,
+    _APPS.c.resume_file_id,
+)
+# Board order within a column: most recently moved first, then the newest.
+_BOARD_ORDER = (_APPS.c.stage_changed_at.desc(), _APPS.c.id.desc())
+
+
+def _with_candidate(query: Select) -> Select:
+    return query.join(_USERS, _USERS.c.id == _APPS.c.candidate_id).outerjoin(
+        _PROFILES, _PROFILES.c.user_id == _APPS.c.candidate_id
     )
+
+
+def _card_rows(search: str) -> Select:
+    """The card columns of applications; with ``search``, of the applications whose candidate's
+    name, email or résumé text contains it."""
+    query = _with_candidate(sa_select(*_CARD_COLUMNS))  # SQLModel's select() takes four columns at most
     return _searchable(query).where(_search_filter(search)) if search else query
 
 
-def _board_counts(search: str) -> Select:
-    """Applications per stage of the job bound as ``job_id`` (only the matching ones with ``search``)."""
+_RANKED = _APPS.alias("ranked")
+
+
+def _column_head(stage: ColumnElement[int]) -> Select:
+    """The ids of the first ``per_stage`` applications of one column in board order: a range of the
+    stage's index, sorted, never the whole job (a stage is one job's)."""
+    return (
+        sa_select(_RANKED.c.id)
+        .where(_RANKED.c.stage_id == stage)
+        .order_by(_RANKED.c.stage_changed_at.desc(), _RANKED.c.id.desc())
+        .limit(sa.bindparam("per_stage"))
+    )
+
+
+@cache
+def _column_heads_sqlite(stages: int) -> Select:
+    """SQLite: the first cards of each column, one arm per stage (bound as ``stage_0``…), UNION
+    ALL; built once per number of stages."""
+    arms = [_column_head(sa.bindparam(f"stage_{i}")).subquery(f"column_{i}") for i in range(stages)]
+    heads = sa.union_all(*(sa_select(arm.c.id) for arm in arms)).subquery("heads")
+    query = sa_select(*_CARD_COLUMNS).select_from(heads).join(_APPS, _APPS.c.id == heads.c.id)
+    return _with_candidate(query).order_by(_APPS.c.stage_id, *_BOARD_ORDER)
+
+
+def _column_heads_postgresql() -> Select:
+    """PostgreSQL: the first cards of each column, a LATERAL read per stage of the array bound as
+    ``stage_ids``: one statement whatever the number of stages."""
+    stage_ids = sa.bindparam("stage_ids", type_=postgresql.ARRAY(sa.Integer))
+    stages = sa.func.unnest(stage_ids).table_valued("id").render_derived(name="stage")
+    heads = _column_head(stages.c.id).lateral("heads")
+    query = (
+        sa_select(*_CARD_COLUMNS)
+        .select_from(stages)
+        .join(heads, sa.true())
+        .join(_APPS, _APPS.c.id == heads.c.id)
+    )
+    return _with_candidate(query).order_by(_APPS.c.stage_id, *_BOARD_ORDER)
+
+
+def _searched_counts(search: str) -> Select:
+    """Applications per stage of the job bound as ``job_id`` that ``search`` matches."""
     query = sa_select(_APPS.c.stage_id, func.count(_APPS.c.id)).where(
         _APPS.c.job_id == sa.bindparam("job_id")
     )
@@ -129,14 +177,10 @@ def _board_counts(search: str) -> Select:
     return query.group_by(_APPS.c.stage_id)
 
 
-def _board_cards(search: str) -> Select:
-    """The first ``per_stage`` cards of each column in board order (most recently moved first): a
-    window function, so a 5,000-application job costs the same round trip."""
-    rank = (
-        func.row_number()
-        .over(partition_by=_APPS.c.stage_id, order_by=(_APPS.c.stage_changed_at.desc(), _APPS.c.id.desc()))
-        .label("rank")
-    )
+def _searched_cards(search: str) -> Select:
+    """The first ``per_stage`` cards of each column in board order that ``search`` matches: a
+    window function over the matching applications of the job."""
+    rank = func.row_number().over(partition_by=_APPS.c.stage_id, order_by=_BOARD_ORDER).label("rank")
     sub = _card_rows(search).add_columns(rank).where(_APPS.c.job_id == sa.bindparam("job_id")).subquery()
     return sa_select(sub).where(sub.c.rank <= sa.bindparam("per_stage")).order_by(sub.c.rank)
 
@@ -146,11 +190,11 @@ def _cards_by_id(among: ColumnElement[bool], search: str) -> Select:
 
 
 def _column_cards(search: str) -> Select:
-    """One column's cards at ranks [offset, offset + limit) in board order."""
+    """One column's cards at ranks [offset, offset + limit) in board order (a stage is one job's)."""
     return (
         _card_rows(search)
-        .where(_APPS.c.job_id == sa.bindparam("job_id"), _APPS.c.stage_id == sa.bindparam("stage_id"))
-        .order_by(_APPS.c.stage_changed_at.desc(), _APPS.c.id.desc())
+        .where(_APPS.c.stage_id == sa.bindparam("stage_id"))
+        .order_by(*_BOARD_ORDER)
         .limit(sa.bindparam("limit"))
         .offset(sa.bindparam("offset"))
     )
@@ -158,8 +202,16 @@ def _column_cards(search: str) -> Select:
 
 # The board's statements, built once (building a statement costs more than running it on SQLite);
 # a search builds its own, since the words it looks for are part of the statement.
-_BOARD_COUNTS, _BOARD_CARDS, _COLUMN_CARDS = _board_counts(""), _board_cards(""), _column_cards("")
 _ENGINES = ("sqlite", "postgresql")
+# Applications per stage, read from the stage's index alone.
+_BOARD_COUNTS = {
+    engine: sa_select(_APPS.c.stage_id, func.count())
+    .where(_among(_APPS.c.stage_id, engine, "stage_ids"))
+    .group_by(_APPS.c.stage_id)
+    for engine in _ENGINES
+}
+_COLUMN_HEADS_POSTGRESQL = _column_heads_postgresql()
+_COLUMN_CARDS = _column_cards("")
 _CARDS_BY_ID = {engine: _cards_by_id(_among(_APPS.c.id, engine), "") for engine in _ENGINES}
 _KNOCKOUTS = {
     engine: sa_select(_ANSWERS.c.application_id, _ANSWERS.c.prompt, _ANSWERS.c.answer)
@@ -241,6 +293,27 @@ def _cards(
     return cards
 
 
+def _board_rows(
+    s: Session, job_id: int, pipeline: Pipeline, search: str, per_stage: int
+) -> tuple[dict[int, int], Sequence[Row]]:
+    """The counts per stage and the card rows of the board's columns (two statements)."""
+    conn = s.connection()
+    if search:
+        counts = dict(conn.execute(_searched_counts(search), {"job_id": job_id}).tuples().all())
+        return counts, conn.execute(_searched_cards(search), {"job_id": job_id, "per_stage": per_stage}).all()
+    stage_ids = [st.id for st in pipeline.stages]
+    if not stage_ids:  # cannot happen: a job always has its stages
+        return {}, []
+    engine = _engine(s)
+    counts = dict(conn.execute(_for_engine(s, _BOARD_COUNTS), {"stage_ids": stage_ids}).tuples().all())
+    if engine == "postgresql":
+        params = {"stage_ids": stage_ids, "per_stage": per_stage}
+        return counts, conn.execute(_COLUMN_HEADS_POSTGRESQL, params).all()
+    by_position = {f"stage_{i}": stage_id for i, stage_id in enumerate(stage_ids)}
+    heads = _column_heads_sqlite(len(stage_ids))
+    return counts, conn.execute(heads, {**by_position, "per_stage": per_stage}).all()
+
+
 def board(
     db: Database,
     principal: Principal,
@@ -266,12 +339,7 @@ def board(
         job = company_job(s, principal, job_id)
         company_name = existing(s, Company, job.company_id).name
         pipeline = pipeline_of(s, job.id)
-        counted, listed = (
-            (_BOARD_COUNTS, _BOARD_CARDS) if not search else (_board_counts(search), _board_cards(search))
-        )
-        conn = s.connection()
-        counts: dict[int, int] = {stage_id: n for stage_id, n in conn.execute(counted, {"job_id": job.id})}
-        rows = conn.execute(listed, {"job_id": job.id, "per_stage": per_stage}).all()
+        counts, rows = _board_rows(s, job.id, pipeline, search, per_stage)
         cards = _cards(s, principal, job.company_id, pipeline, rows, now)
 
     by_stage: dict[int, list[Card]] = {st.id: [] for st in pipeline.stages}
