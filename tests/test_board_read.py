@@ -205,6 +205,23 @@ def test_a_column_window_checks_the_caller_the_stage_and_the_range(db):
     assert queries.column_window(db, team.acme.recruiter, team.job_id, "Applied", 500, 10)[1] == []
 
 
+def test_each_column_shows_its_most_recently_moved_cards_the_newest_first_on_a_tie(any_db, team):
+    """Every application moved at the same instant: within a column the newest application comes
+    first, and a board of one or two cards per column shows the first of the full columns."""
+    with any_db.session(write=True) as s:
+        at = s.execute(
+            text("SELECT stage_changed_at FROM application WHERE id = :a"), {"a": team.apps[0]}
+        ).scalar()
+        s.execute(text("UPDATE application SET stage_changed_at = :at"), {"at": at})
+    full = queries.board(any_db, team.acme.recruiter, team.job_id, per_stage=1000)
+    for column in full.columns:
+        assert [c.id for c in column.cards] == sorted((c.id for c in column.cards), reverse=True)
+    for per_stage in (1, 2):
+        board = queries.board(any_db, team.acme.recruiter, team.job_id, per_stage=per_stage)
+        assert [c.count for c in board.columns] == [c.count for c in full.columns]
+        assert [col.cards for col in board.columns] == [col.cards[:per_stage] for col in full.columns]
+
+
 # --- one snapshot, with the job's change number -----------------------------------------------------
 
 
