@@ -23,7 +23,7 @@ from flowtrack_ui.core.applications import details, listing
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.applications.listing import ListingQuery
 from flowtrack_ui.core.changes import CardMove, JobChange, company_topic
-from flowtrack_ui.core.collaboration import activity, notes
+from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
 from flowtrack_ui.core.errors import DomainError, NotFound
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move, withdraw
 from flowtrack_ui.state import application, application_team, live, overview, session, tracker
@@ -373,7 +373,14 @@ def test_application_page_follows_a_colleagues_move_and_reads_its_own_note_once(
     db, acme, candidate, monkeypatch
 ):
     app_id = apply(db, candidate, acme.job_id).id
-    calls = Calls(monkeypatch, (activity, "feed"), (details, "application_detail"))
+    calls = Calls(
+        monkeypatch,
+        (activity, "feed"),
+        (details, "application_detail"),
+        (details, "application_stage"),
+        (interviews, "for_application"),
+        (scorecards, "for_application"),
+    )
     st = _tab(db, TeamState, acme.recruiter)
     st.app_id, st.stage = app_id, "Applied"
     TeamState.load_team.fn(st)
@@ -386,7 +393,12 @@ def test_application_page_follows_a_colleagues_move_and_reads_its_own_note_once(
             move_stage(db, acme.recruiter, app_id, "Screening")
             assert await _until(lambda: st.stage == "Screening")
             await _settled()
-            assert calls.counts == {"feed": 1}  # the stage alone, not the whole application
+            assert calls.counts == {"feed": 1}  # the stage from the move, the feed alone read
+            calls.clear()
+            notes.add_note(db, acme.manager, app_id, "From a colleague")  # no move: the rest too
+            assert await _until(lambda: any(row.body == "From a colleague" for row in st.feed))
+            await _settled()
+            assert calls.counts == {"feed": 1, "application_stage": 1, "for_application": 2}
             assert any("Applied → Screening" in row.title for row in st.feed)
             calls.clear()
             st.note_draft = "From this page"

@@ -13,6 +13,7 @@ import reflex as rx
 
 from flowtrack_ui.core import live_access, time_zones, work
 from flowtrack_ui.core.applications import details as application_details
+from flowtrack_ui.core.changes import CardMove, Change
 from flowtrack_ui.core.collaboration import activity, interviews, notes, scorecards
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Action, may
@@ -215,11 +216,14 @@ class TeamState(ApplicationState):
             for c in cards
         ]
         self.scorecard_summary = scorecards.summary([c.recommendation for c in cards])
+        self._show_feed(items)
+        return None
+
+    def _show_feed(self, items: list[activity.ActivityItem]) -> None:
         self.feed = [
             ActivityRow(a.kind, relative(a.at), exact(a.at, self.time_zone), a.actor, a.title, a.body)
             for a in items
         ]
-        return None
 
     @rx.event(background=True)
     async def watch(self):
@@ -232,12 +236,43 @@ class TeamState(ApplicationState):
             still_wanted=lambda: self._watch_gen == gen and self.app_id == app_id,
             refresh=self._live_refresh,
             read_mark=lambda: self._read_mark,
+            on_changes=self._on_changes,
         )
 
     def _live_refresh(self):
         """The application's stage (a move elsewhere) and the team's side, which is what an
         application's change can alter (not the company's staff)."""
         return self._refresh_team(colleagues=False)
+
+    def _on_changes(self, changes: list[Change], lost: bool):
+        """A wake of moves alone (each commit names the cards it moved) takes the stage from the
+        newest move of this application and reads the activity feed only: a move adds history and
+        maybe an email, never an interview or a scorecard. Any other change reads it all."""
+        if lost:
+            return self._live_refresh()
+        newest: tuple[int, CardMove] | None = None
+        for change in changes:
+            if not change.jobs:
+                return self._live_refresh()
+            for job in change.jobs.values():
+                seq = job.seq
+                if seq is None or not job.moves:
+                    return self._live_refresh()  # something else changed: only a read tells what
+                for move in job.moves:
+                    if move.application_id == self.app_id and (newest is None or seq > newest[0]):
+                        newest = (seq, move)
+        if not changes:
+            return None
+        if newest is not None:
+            if newest[1].to_stage is None:  # gone (erased): the read says so
+                return self._live_refresh()
+            self.stage = newest[1].to_stage
+        try:
+            items = activity.feed(db(), self.principal(), self.app_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        self._show_feed(items)
+        return None
 
     # --- notes with mentions ----------------------------------------------------------------
 
