@@ -212,6 +212,8 @@ _BOARD_COUNTS = {
 }
 _COLUMN_HEADS_POSTGRESQL = _column_heads_postgresql()
 _COLUMN_CARDS = _column_cards("")
+_COMPANIES = Company.__table__
+_COMPANY_NAME = sa_select(_COMPANIES.c.name).where(_COMPANIES.c.id == sa.bindparam("company_id"))
 _CARDS_BY_ID = {engine: _cards_by_id(_among(_APPS.c.id, engine), "") for engine in _ENGINES}
 _KNOCKOUTS = {
     engine: sa_select(_ANSWERS.c.application_id, _ANSWERS.c.prompt, _ANSWERS.c.answer)
@@ -337,7 +339,7 @@ def board(
     with db.session() as s:
         _one_snapshot(db, s)
         job = company_job(s, principal, job_id)
-        company_name = existing(s, Company, job.company_id).name
+        company_name = s.connection().execute(_COMPANY_NAME, {"company_id": job.company_id}).scalar_one()
         pipeline = pipeline_of(s, job.id)
         counts, rows = _board_rows(s, job.id, pipeline, search, per_stage)
         cards = _cards(s, principal, job.company_id, pipeline, rows, now)
