@@ -359,7 +359,7 @@ MUST = (
 EXTRA = ("move",) * 14 + ("undo",) * 3 + ("withdraw", "apply", "bulk", "tags", "erase", "grow")
 
 
-def _plan(rng: random.Random, extra: int = 12) -> list[str]:
+def _plan(rng: random.Random, extra: int = 18) -> list[str]:
     """The steps of one run in a random order, each undo right after a move (within its window)."""
     plan = [*MUST, *(rng.choice(EXTRA) for _ in range(extra))]
     rng.shuffle(plan)
@@ -479,7 +479,7 @@ def _step(w: World, tabs: list[Tab], what: str, last: list, erased: list[int]) -
         tab.call(BoardState.show_more, stage)
         return Step(f"{tab.name} shows more of {stage}")
     if what == "tags":
-        cid = rng.choice([c for _, c, _ in w.applications() if c in w.candidates])
+        cid = rng.choice([c for _, c, _ in w.applications() if c in w.candidates and c not in erased])
         set_tags(
             db,
             w.recruiter,
@@ -557,21 +557,26 @@ def test_every_tab_equals_a_fresh_read_after_every_change(
         last: list = []
         erased: list[int] = []
         try:
-            for n, what in enumerate(plan):
+            done = 0
+            while done < len(plan):
+                # Mostly one step at a time; sometimes two or three before the watches run, so a
+                # wake brings several changes (and a tab's own move may find its watch behind).
+                burst = plan[done : done + w.rng.choice([1, 1, 1, 1, 2, 3])]
                 before = {tab.name: (tab.shown(), reads.of(tab)) for tab in tabs}
                 held = {
                     tab.name: {col.stage: _fully_held(tab, col.stage) for col in tab.st.columns}
                     for tab in tabs
                 }
-                step = _step(w, tabs, what, last, erased)
+                steps = [_step(w, tabs, what, last, erased) for what in burst]
                 await _idle(db.feed, tabs)
-                where = f"seed {seed}, step {n} ({step.what})"
+                where = f"seed {seed}, step {done} ({'; '.join(step.what for step in steps)})"
+                done += len(burst)
                 for tab in tabs:
                     check_tab(db, tab, reads, where)
                     shown, count = before[tab.name]
-                    if step.plain is not None and step.plain in shown:
-                        source = shown[step.plain]
-                        if not tab.st.search or held[tab.name][source]:
+                    plain = steps[0].plain if len(steps) == 1 else None
+                    if plain is not None and plain in shown:
+                        if not tab.st.search or held[tab.name][shown[plain]]:
                             assert reads.of(tab) == count, f"{where}: {tab.name} read the board"
                             checked["plain"] += 1
         finally:
@@ -579,7 +584,7 @@ def test_every_tab_equals_a_fresh_read_after_every_change(
                 await tab.stop()
         # Not vacuous: changes reached every browser as patches, and moves were checked for reads.
         assert all(tab.browser.applied > 0 for tab in tabs)
-        assert checked["plain"] >= 10
+        assert checked["plain"] >= 8
         print(
             f"seed {seed}: {len(plan)} steps, {checked['plain']} moves checked for reads; full reads "
             + ", ".join(f"{tab.name} {reads.of(tab)}" for tab in tabs)
