@@ -244,12 +244,15 @@ class Application(SQLModel, table=True):
         sa.UniqueConstraint("job_id", "candidate_id", name="uq_application_job_candidate"),
         # Analytics select a job's (or company's) applications created in a date range.
         sa.Index("ix_application_job_created", "job_id", "created_at"),
+        # A board column in board order (most recently moved first, then the newest): the board
+        # reads each column's first cards as a range of it, and counts a job's stages from it alone.
+        sa.Index("ix_application_stage_changed", "stage_id", "stage_changed_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     job_id: int = Field(foreign_key="job.id")
     candidate_id: int = Field(foreign_key="user_account.id", index=True)
-    stage_id: int = Field(foreign_key="job_stage.id", index=True)
+    stage_id: int = Field(foreign_key="job_stage.id")  # indexed by ix_application_stage_changed
     # The stage it was in before the current one: where a rejection is reopened to.
     previous_stage_id: int | None = Field(default=None, foreign_key="job_stage.id", nullable=True)
     # Optimistic concurrency: every move is a conditional UPDATE on this number.
