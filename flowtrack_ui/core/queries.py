@@ -130,8 +130,9 @@ _RANKED = _APPS.alias("ranked")
 
 
 def _column_head(stage: ColumnElement[int]) -> Select:
-    """The ids of the first ``per_stage`` applications of one column in board order: a range of the
-    stage's index, sorted, never the whole job (a stage is one job's)."""
+    """The ids of the first ``per_stage`` applications of one column in board order: the first
+    entries of ix_application_stage_changed for the stage, never the whole job (a stage is one
+    job's)."""
     return (
         sa_select(_RANKED.c.id)
         .where(_RANKED.c.stage_id == stage)
@@ -328,9 +329,9 @@ def board(
     job's change number, all of one snapshot (an open board applies the changes that follow it).
 
     A fixed number of queries: the job, its company's name, its stages, the counts per stage, the
-    cards (a window function keeps at most ``per_stage`` cards per column, so a 5,000-application
-    job costs the same round trips), and the shown cards' yes/no answers, scorecard summaries and
-    the company's tags.
+    cards (at most ``per_stage`` per column, each column read as a range of its index, so a
+    5,000-application job costs about what a 300-application one does), and the shown cards'
+    yes/no answers, scorecard summaries and the company's tags.
     """
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     search = validation.text(search, "Search", max_len=100, required=False)
