@@ -156,13 +156,17 @@ def board_read(db, engine: str) -> dict:
         if before is not None:
             assert found["before"].columns == found["after"].columns, "the board reads differently"
         times: dict[str, list[float]] = {when: [] for when in readers}
+        cpu: dict[str, list[float]] = {when: [] for when in readers}
         for _ in range(READ_RUNS):
             for when, read in readers.items():
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 read(db, recruiter, job_id)
                 times[when].append((time.perf_counter() - t) * 1000)
+                cpu[when].append((time.process_time() - c) * 1000)
         for when in readers:
             row[f"board_read_{size}_{when}_ms"] = median(times[when])
+            # This process's CPU: on SQLite all of a read's work, on PostgreSQL the client's share.
+            row[f"board_read_{size}_{when}_cpu_ms"] = median(cpu[when])
         column = next(c for c in found["after"].columns if c.count > 1)
         one_card = partial(queries.board_cards, db=db, principal=recruiter, job_id=job_id)
         row[f"board_cards_{size}_ms"], row[f"board_cards_{size}_statements"] = _measure(
@@ -178,11 +182,13 @@ def board_read(db, engine: str) -> dict:
         n = {k: row[f"{k}_{size}_statements"] for k in ("board_cards", "column_window")}
         was = "no commit to compare with, "
         if before is not None:
-            was = f"before {row[f'board_read_{size}_before_ms']:.2f} ms / "
+            was = f"before {row[f'board_read_{size}_before_ms']:.2f} ms "
+            was += f"(CPU {row[f'board_read_{size}_before_cpu_ms']:.2f}) / "
             was += f"{row[f'board_read_{size}_before_statements']} statements, "
         print(
             f"[board_read] {engine} {size:,} apps: board {was}after {row[f'board_read_{size}_after_ms']:.2f} "
-            f"ms / {row[f'board_read_{size}_after_statements']} statements; one card "
+            f"ms (CPU {row[f'board_read_{size}_after_cpu_ms']:.2f}) / "
+            f"{row[f'board_read_{size}_after_statements']} statements; one card "
             f"{ms['board_cards']:.2f} ms / {n['board_cards']}; a column's next card "
             f"{ms['column_window']:.2f} ms / {n['column_window']}",
             flush=True,
