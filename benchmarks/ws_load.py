@@ -19,11 +19,17 @@ Two measures, on every reachable engine (SQLite: one worker; PostgreSQL + Redis:
   ``board_patch`` or ``total``) and after which the card has left its old column in the viewer's
   copy of the board (or, if the viewer cannot tell from what it received, the first such message).
 
-Server CPU is the server's process tree (``tree_cpu_seconds``) over the measured window and the
-drain after it, divided by the moves sent in the window. The generator's own CPU and its event
-loop's lag are printed beside: past ~85 % of one core the tabs themselves are the bottleneck.
+A move not confirmed (a pair not seen) by the end of its step counts as never, not as absent,
+in the percentiles. Server CPU is the server's process tree (``tree_cpu_seconds``) over the
+measured window and the drain after it (up to ``CONFIRM_WITHIN``), divided by the moves answered
+meanwhile; PostgreSQL's backends of the database are reported beside it, and so is the time the
+server's threads waited for a core (this machine is shared: a server that gets half a core is slow
+for reasons not its own). The generator's own CPU and its event loop's lag are printed too: past
+~85 % of one core the tabs themselves are the bottleneck, and the step says so. Each step starts on
+an idle server (one still busy with the last step's backlog is restarted).
 
-Usage: ``python benchmarks/ws_load.py [--quick] [--engine sqlite|postgresql|both]``.
+Usage: ``python benchmarks/ws_load.py [--quick] [--engine sqlite|postgresql|both] [--active 1,10]
+[--viewers 10,50] [--json rows.json]``; ``make bench`` runs it through ``run.py``.
 """
 
 from __future__ import annotations
@@ -75,7 +81,7 @@ BOARD_SIZE = 300
 MOVE_EVERY = 2.0  # seconds between a tab's moves, ± JITTER
 JITTER = 0.5
 RELOAD_EVERY = (45.0, 75.0)  # seconds between a tab's page loads
-WARMUP = 5.0
+WARMUP = 4.0
 WINDOW = 20.0
 CONFIRM_WITHIN = 10.0
 LOAD_TIMEOUT = 90.0
@@ -641,6 +647,9 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
         "kib_per_move": received / max(done, 1) / 1024,
         "unconfirmed": late,
         "load_p50": _ms(loads, 50),
+        # Bytes on the wire over payload bytes: below 1 when the websocket is compressed.
+        "wire_ratio": sum(t.wire_bytes for t in tabs)
+        / max(sum(t.steady_bytes + t.load_bytes for t in tabs), 1),
         "own_cpu": own / wall * 100,
         "lag_p95": _ms(gen.lag, 95),
         "failures": len(failures),
@@ -652,7 +661,8 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
         f"[ws_load] {gen.site.label} {n:>3} active tabs: {len(moves)} moves, {row['moves_per_s']:.1f}/s, "
         f"round trip p50 / p95 / p99 {row['round_trip']}, server CPU "
         f"{row['cpu_ms']:.1f} ms/move (+ database {row['db_cpu_ms']:.1f}), {row['kib_per_move']:.1f} "
-        f"KiB/move to the mover (server at {row['server_use']:.0f}% of a core, waiting for one "
+        f"KiB/move to the mover ({row['wire_ratio']:.2f} of it on the wire; server at "
+        f"{row['server_use']:.0f}% of a core, waiting for one "
         f"{row['server_queued']:.0f}%), {late} never confirmed "
         f"within {CONFIRM_WITHIN:.0f} s; page load p50 "
         f"{row['load_p50']:.0f} ms; generator {row['own_cpu']:.0f}% of a core, loop lag p95 "
