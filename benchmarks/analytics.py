@@ -151,8 +151,9 @@ def _histories(db, recruiter, job_id: int, seed: int) -> int:
 
 
 def _analyze(db) -> None:
-    """Statistics as a live database has them: PostgreSQL's autovacuum keeps them; FlowTrack's SQLite
-    database has none (nothing runs ANALYZE there), so the report must not need them."""
+    """Statistics as a live database has them: PostgreSQL's autovacuum keeps them; a new SQLite
+    database may have none yet (core/db.py's ``PRAGMA optimize`` gathers them over time), so the
+    report is measured without them there (its plans are the same with them)."""
     with db.session(write=True) as s:
         if s.get_bind().dialect.name == "postgresql":
             s.execute(text("ANALYZE"))
