@@ -275,6 +275,19 @@ def check_tab(db: Database, tab: Tab, reads: Reads, where: str) -> None:
         assert [c.id for c in spare] == truth[: len(spare)], f"{where}: {tab.name}'s spares of {stage}"
 
 
+def check_timeline(db: Database, tab: Tab, where: str) -> None:
+    """The open card's timeline (newest first) is its history as read now."""
+    if not tab.st.detail_open:
+        return
+    entries = queries.application_history(db, tab.who, tab.st.detail_id)
+    expected = [
+        (h.old_stage or "", h.new_stage, h.kind, h.reason or "", h.note or "") for h in reversed(entries)
+    ]
+    shown = [(h.old_stage, h.new_stage, h.kind, h.reason, h.note) for h in tab.st.history]
+    assert shown == expected, f"{where}: {tab.name}'s open timeline is not the card's history"
+    assert tab.st.detail_stage == entries[-1].new_stage, f"{where}: {tab.name}'s open card's stage"
+
+
 # --- 1. a randomised sequence of changes, several tabs and a checker ------------------------------
 
 
@@ -359,6 +372,7 @@ MUST = (
     "bulk_tab",
     "tags",
     "grow",
+    "detail",
 )
 EXTRA = ("move",) * 14 + ("undo",) * 3 + ("withdraw", "apply", "bulk", "tags", "erase", "grow")
 
@@ -477,6 +491,16 @@ def _step(w: World, tabs: list[Tab], what: str, last: list, erased: list[int]) -
             tab.call(BoardState.undo_batch)
             return Step(f"{tab.name} bulk {ids} → {target}, undone")
         return Step(f"{tab.name} bulk {ids} → {target}")
+    if what == "detail":  # the card whose timeline the first tab has open moves (core)
+        detail = tabs[0].st.detail_id
+        card = w.moves([detail]).get(detail)
+        if card is None or not card.moves:
+            return Step(f"the open card {detail} has no move")
+        option = rng.choice(card.moves)
+        words = "Moved by mistake" if option.reason == "required" else None
+        move_stage(db, w.recruiter, detail, option.stage, expected_stage=card.stage, reason=words)
+        last[:] = [detail, w.recruiter, None]
+        return Step(f"core {option.kind} of the open card {detail} {card.stage}→{option.stage}", detail)
     if what == "grow":  # "Show more" in one column of a tab that does not search
         tab = rng.choice([t for t in tabs if not t.st.search])
         stage = rng.choice([c.stage for c in tab.st.columns if c.hidden] or [tab.st.columns[0].stage])
@@ -552,6 +576,8 @@ def test_every_tab_equals_a_fresh_read_after_every_change(
         assert {c.id for col in searching.st.columns for c in col.cards} and all(
             "ann" in c.name.lower() for col in searching.st.columns for c in col.cards
         )
+        lead.call(BoardState.open_card, next(c.id for col in lead.st.columns for c in col.cards))
+        assert lead.st.detail_open and lead.st.history
         for tab in tabs:
             tab.start()
         await _idle(db.feed, tabs)
@@ -575,6 +601,7 @@ def test_every_tab_equals_a_fresh_read_after_every_change(
                 await _idle(db.feed, tabs)
                 where = f"seed {seed}, step {done} ({'; '.join(step.what for step in steps)})"
                 done += len(burst)
+                check_timeline(db, lead, where)
                 for tab in tabs:
                     check_tab(db, tab, reads, where)
                     shown, count = before[tab.name]
