@@ -38,12 +38,12 @@ from .settings import get_settings
 _TOPICS = "flowtrack_changed_topics"
 _CARD_MOVES = "flowtrack_card_moves"
 # Every announced change of a job's board takes the job's next change number, in its transaction.
+_JOB = sa.table("job", sa.column("id", sa.Integer), sa.column("change_seq", sa.Integer))
 _BUMP = (
-    sa.table("job", sa.column("id"), sa.column("change_seq"))
-    .update()
-    .where(sa.column("id") == sa.bindparam("job_id"))
-    .values(change_seq=sa.column("change_seq") + 1)
-    .returning(sa.column("change_seq"))
+    _JOB.update()
+    .where(_JOB.c.id == sa.bindparam("job_id"))
+    .values(change_seq=_JOB.c.change_seq + 1)
+    .returning(_JOB.c.change_seq)
 )
 
 Row = TypeVar("Row", bound=SQLModel)

@@ -11,15 +11,14 @@ from .changes import candidate_topic, company_topic, job_topic
 from .db import Database
 from .errors import NotFound
 from .permissions import Action, Principal, require
-from .scoping import company_job
+from .scoping import company_job_id
 
 
 def job_board_topic(db: Database, principal: Principal, job_id: object) -> str:
     """The topic of a job's board, for staff of the job's company who may view its applications."""
     require(principal, Action.VIEW_JOB_APPLICATIONS)
-    with db.session() as s:
-        job = company_job(s, principal, job_id)
-        return job_topic(job.id)
+    with db.engine.connect() as conn:
+        return job_topic(company_job_id(conn, principal, job_id))
 
 
 def my_applications_topic(principal: Principal) -> str:

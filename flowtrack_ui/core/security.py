@@ -83,14 +83,35 @@ def create_access_token(
     return jwt.encode(claims, secret or jwt_secret(), algorithm=ALGORITHM)
 
 
+# Tokens whose signature was verified, with their claims: an open page sends the same token with
+# every event, and verifying the same bytes with the same key again proves nothing new. Expiry is
+# the one thing time changes, so it is checked on every call. Bounded: emptied when full.
+_VERIFIED: dict[tuple[str, str], dict] = {}
+_VERIFIED_MAX = 4096
+
+
 def decode_access_token(token: str, *, secret: str | None = None) -> dict:
     """The token's claims, or Unauthenticated for anything forged, expired or malformed."""
     if not isinstance(token, str) or not token or len(token) > 4096:
         raise Unauthenticated("Please sign in.")
+    key = (token, secret or jwt_secret())
+    known = _VERIFIED.get(key)
+    if known is not None:
+        if known["exp"] <= datetime.now(UTC).timestamp():
+            raise Unauthenticated("Your session has expired; please sign in again.")
+        return dict(known)
+    claims = _verified_claims(token, key[1])
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[key] = dict(claims)
+    return claims
+
+
+def _verified_claims(token: str, secret: str) -> dict:
     try:
         claims = jwt.decode(
             token,
-            secret or jwt_secret(),
+            secret,
             algorithms=[ALGORITHM],
             options={"require": ["exp", "sub", "iat"]},
         )

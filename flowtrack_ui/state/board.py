@@ -398,11 +398,10 @@ class BoardState(SessionState, BulkActions):
         placed (a gap in the change numbers, a change without details, a card the tab cannot
         place): the caller then reads the board again. Nothing is changed until all fit."""
         raw: list[ColumnRow] = self.get_value("columns")
+        spare: dict[str, list[CardRow]] = self.get_value("_spare")
+        shown: dict[str, int] = self.get_value("_shown")
         held = held_columns(
-            [
-                (c.stage, c.count, [*c.cards, *self._spare.get(c.stage, [])], self._shown.get(c.stage, PAGE))
-                for c in raw
-            ]
+            [(c.stage, c.count, [*c.cards, *spare.get(c.stage, [])], shown.get(c.stage, PAGE)) for c in raw]
         )
         now = datetime.now(UTC)
         reader = _TabReader(self)
@@ -485,8 +484,12 @@ class BoardState(SessionState, BulkActions):
             [s for s in self.folded if s != stage] if stage in self.folded else [*self.folded, stage]
         )
 
+    def _held(self) -> list[ColumnRow]:
+        """The columns as held, for reading (no change tracking: the hot paths only look)."""
+        return self.get_value("columns")
+
     def _card(self, application_id: int) -> CardRow | None:
-        return next((c for col in self.columns for c in col.cards if c.id == application_id), None)
+        return next((c for col in self._held() for c in col.cards if c.id == application_id), None)
 
     # --- selection and bulk actions (BulkActions): what this board gives them ----------------
 
@@ -494,25 +497,26 @@ class BoardState(SessionState, BulkActions):
         """The cards on the board, column by column (only recruiters select: they act in bulk)."""
         if not self.can_move:
             return []
-        return [c.id for col in self.columns if col.stage not in self.folded for c in col.cards]
+        folded = set(self.get_value("folded"))
+        return [c.id for col in self._held() if col.stage not in folded for c in col.cards]
 
     def _same_range_group(self, first: int, second: int) -> bool:
         return any(
-            first in ids and second in ids for ids in ([c.id for c in col.cards] for col in self.columns)
+            first in ids and second in ids for ids in ([c.id for c in col.cards] for col in self._held())
         )
 
     def _bulk_stages(self) -> list[str]:
         """Where "Move to…" may take the selection: the stages the core lets at least one of the
         selected cards move to without words (rejections and corrections have their own dialog)."""
-        chosen = set(self.selected)
-        cards = [c for col in self.columns for c in col.cards if c.id in chosen]
+        chosen = set(self.get_value("selected"))
+        cards = [c for col in self._held() for c in col.cards if c.id in chosen]
         reachable = {
             stage
             for c in cards
             for stage in c.allowed
             if c.kinds.get(stage) != "reject" and c.reasons.get(stage) != "required"
         }
-        return [col.stage for col in self.columns if col.stage in reachable]
+        return [col.stage for col in self._held() if col.stage in reachable]
 
     def _current_job_id(self) -> int:
         return self.job_id

@@ -127,12 +127,15 @@ class BulkActions(RejectTerms, mixin=True):
     def _keep_selectable(self) -> None:
         """After a refresh: applications that left the view drop out of the selection."""
         here = set(self._selectable_ids())
-        kept = [i for i in self.selected if i in here]
-        if kept != self.selected:
+        selected = self.get_value("selected")
+        kept = [i for i in selected if i in here]
+        if kept != selected:
             self.selected = kept
         if self._anchor not in here:
             self._anchor = 0
-        self.bulk_stages = self._bulk_stages() if self.selected else []
+        stages = self._bulk_stages() if kept else []
+        if stages != self.get_value("bulk_stages"):  # unchanged, it is not sent again
+            self.bulk_stages = stages
 
     # --- selection ---------------------------------------------------------------------------
 
