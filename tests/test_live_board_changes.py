@@ -323,6 +323,9 @@ class World:
             ).all()
         return [(a, c, st) for a, c, st in rows]
 
+    def stage_of(self, app_id: int) -> str:
+        return next(stage for a, _, stage in self.applications() if a == app_id)
+
     def moves(self, ids: list[int]) -> dict[int, Card]:
         return queries.board_cards(self.db, self.recruiter, self.job_id, ids) if ids else {}
 
@@ -433,8 +436,12 @@ def _do_move(w: World, tabs: list[Tab], kind: str, last: list) -> Step:
         tab.call(BoardState.confirm_reject, {"reason_id": str(reason.id), "note": "", "when": "undo"})
     elif tab.st.ask_open:
         tab.call(BoardState.confirm_ask, {"reason": "Moved by mistake", "note": ""})
+    what = f"{tab.name} {option.kind} {app_id} {source}→{target}"
+    if w.stage_of(app_id) != target:  # the tab saw the card elsewhere (its watch is behind): refused
+        last.clear()
+        return Step(what + ", refused")
     last[:] = [app_id, tab.who, tab]
-    return Step(f"{tab.name} {option.kind} {app_id} {source}→{target}", app_id)
+    return Step(what, app_id)
 
 
 def _step(w: World, tabs: list[Tab], what: str, last: list, erased: list[int]) -> Step:
@@ -447,7 +454,10 @@ def _step(w: World, tabs: list[Tab], what: str, last: list, erased: list[int]) -
         app_id, who, tab = last
         last.clear()
         if tab is not None:
+            stage = w.stage_of(app_id)
             tab.call(BoardState.undo, app_id)
+            if w.stage_of(app_id) == stage:  # refused (the card's last move is not this reader's)
+                return Step(f"undo of {app_id} by {tab.name} refused")
         else:
             try:
                 undo_move(db, who, app_id)
