@@ -15,12 +15,13 @@ Everything is scoped to the caller's company in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from . import notifications, time_zones, validation
 from .db import Database
@@ -112,6 +113,7 @@ class Overdue:
     stage: str
     days_in_stage: int
     target_days: int
+    since: datetime | None = None  # when it entered the stage: the list's order
 
 
 @dataclass(frozen=True)
@@ -307,18 +309,62 @@ def _overdue(s: Session, p: Principal, now: datetime) -> tuple[Overdue, ...]:
         .order_by(Application.stage_changed_at, Application.id)
         .limit(MAX_ROWS)
     ).all()
-    return tuple(
-        Overdue(
-            app.id,
-            app.job_id,
-            title,
-            name,
-            stage.name,
-            (now - app.stage_changed_at).days,
-            stage.target_days or 0,
-        )
-        for app, title, stage, name in rows
+    return tuple(_overdue_row(app, title, stage, name, now) for app, title, stage, name in rows)
+
+
+def _overdue_row(app: Application, title: str, stage: JobStage, name: str, now: datetime) -> Overdue:
+    return Overdue(
+        app.id,
+        app.job_id,
+        title,
+        name,
+        stage.name,
+        (now - app.stage_changed_at).days,
+        stage.target_days or 0,
+        app.stage_changed_at,
     )
+
+
+def overdue(db: Database, principal: Principal, now: datetime | None = None) -> tuple[Overdue, ...]:
+    """The overdue list alone: what My work reads again when a card leaves a full list (the
+    next one waiting is not among the cards it holds)."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    with db.session() as s:
+        return _overdue(s, principal, now or datetime.now(UTC))
+
+
+def overdue_among(
+    db: Database, principal: Principal, application_ids: Iterable[int], now: datetime | None = None
+) -> tuple[Overdue, ...]:
+    """Which of these applications (of the caller's company) wait past their stage's target,
+    by the overdue list's rule, in its order: a stage move changes only the moved card's place in
+    that list, so My work checks the moved cards in one statement instead of reading every list."""
+    require(principal, Action.VIEW_JOB_APPLICATIONS)
+    ids = sorted({int(i) for i in application_ids})
+    if not ids:
+        return ()
+    now = now or datetime.now(UTC)
+    candidate = aliased(User)
+    with db.session() as s:
+        rows = s.exec(
+            select(Application, Job.title, JobStage, candidate.full_name)
+            .join(Job, Job.id == Application.job_id)
+            .join(JobStage, JobStage.id == Application.stage_id)
+            .join(candidate, candidate.id == Application.candidate_id)
+            .where(
+                Job.company_id == principal.staff_company_id,
+                col(Application.id).in_(ids),
+                JobStage.category.not_in([c.value for c in TERMINAL]),
+                JobStage.target_days.is_not(None),
+            )
+        ).all()
+    found = [
+        _overdue_row(app, title, stage, name, now)
+        for app, title, stage, name in rows
+        if app.stage_changed_at < now - timedelta(days=stage.target_days or 0)
+    ]
+    found.sort(key=lambda o: (o.since, o.application_id))
+    return tuple(found)
 
 
 def my_work(db: Database, principal: Principal, now: datetime | None = None) -> Work:

@@ -3,7 +3,10 @@ marked), the team's notes; writing to the candidate (a template or blank, now or
 attachments); cancelling or sending early a held email.
 
 Live: it follows the application's change topic, so a reply the sender process threads in (or
-an email a colleague writes) appears without a reload. Every handler re-reads the caller and asks
+an email a colleague writes) appears without a reload. A read notes the change feed's mark first,
+so the page's own email (read again by its handler) does not wake it a second time; a wake of
+stage moves alone reads the thread's emails only (a move may queue or cancel a stage email, never
+a note or a reply); anything else reads the thread. Every handler re-reads the caller and asks
 the core, which checks the permission and the company on each call.
 """
 
@@ -17,6 +20,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from flowtrack_ui.core import live_access, time_zones
+from flowtrack_ui.core.changes import Change
 from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.mail import conversation as conv
 from flowtrack_ui.core.mail import templates as mail_templates
@@ -90,6 +94,10 @@ class ConversationState(ApplicationState):
     # template is picked or the dialog opens again.
     compose_key: str = "0"
     _conv_gen: int = 0
+    # The thread as the core gave it (a move's wake replaces its emails alone), and the change
+    # feed's mark before it was read.
+    _items: list[conv.ConversationItem] = []
+    _thread_mark: str = ""
 
     @rx.event
     def load_conversation(self):
@@ -105,6 +113,7 @@ class ConversationState(ApplicationState):
         return ConversationState.watch_conversation
 
     def _read_thread(self, mark: bool):
+        feed_mark = db().feed.mark()
         try:
             me = self.principal()
             items = conv.conversation(db(), me, self.app_id)
@@ -113,6 +122,12 @@ class ConversationState(ApplicationState):
         except DomainError as exc:
             return self.refuse(exc)
         self.can_write = may(me, Action.WRITE_TO_CANDIDATES)
+        self._thread_mark = feed_mark
+        self._show_thread(items)
+        return None
+
+    def _show_thread(self, items: list[conv.ConversationItem]) -> None:
+        self._items = items
         zone = self.time_zone
         self.unread_count = sum(1 for i in items if i.unread)
         self.thread = [
@@ -137,7 +152,6 @@ class ConversationState(ApplicationState):
             )
             for i in items
         ]
-        return None
 
     @rx.event(background=True)
     async def watch_conversation(self):
@@ -149,7 +163,35 @@ class ConversationState(ApplicationState):
             lambda: live_access.application_topic_for(db(), self.principal(), app_id),
             still_wanted=lambda: self._conv_gen == gen and self.app_id == app_id,
             refresh=lambda: self._read_thread(mark=True),
+            read_mark=lambda: self._thread_mark,
+            on_changes=self._thread_changes,
         )
+
+    def _thread_changes(self, changes: list[Change], lost: bool):
+        """A wake of stage moves alone, this application's among them (each commit names the cards
+        it moved, none erased), reads the thread's emails and keeps its notes and replies; anything
+        else reads the thread."""
+        if lost:
+            return self._read_thread(mark=True)
+        for change in changes:
+            if not change.jobs:
+                return self._read_thread(mark=True)
+            for job in change.jobs.values():
+                if job.seq is None or not job.moves or any(m.to_stage is None for m in job.moves):
+                    return self._read_thread(mark=True)
+        if not any(
+            m.application_id == self.app_id for c in changes for j in c.jobs.values() for m in j.moves
+        ):
+            # This application changed in that commit, but not by a move: only a read tells what.
+            return self._read_thread(mark=True)
+        try:
+            emails = conv.conversation_emails(db(), self.principal(), self.app_id)
+        except DomainError as exc:
+            return self.refuse(exc)
+        items = [*emails, *(i for i in self._items if i.kind != "email")]
+        items.sort(key=lambda i: (i.at, i.kind, i.id), reverse=True)
+        self._show_thread(items)
+        return None
 
     # --- held emails ---------------------------------------------------------------------------
 

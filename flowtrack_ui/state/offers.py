@@ -1,6 +1,11 @@
 """The Offer section of the application page: the current offer, its approval chain, what the
 caller may do with it (the core decides; buttons follow ``may`` and the chain), and the dialog
-that writes or edits it. Every handler re-reads the caller and calls core/offers."""
+that writes or edits it. Every handler re-reads the caller and calls core/offers.
+
+Live: it follows the application's topic. A read notes the change feed's mark first, so the
+section's own step (read again by its handler) does not wake it a second time; a wake of stage
+moves alone is skipped (a move never writes an offer or its approvals); anything else reads the
+offers again."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from datetime import UTC, date, datetime, time
 import reflex as rx
 
 from flowtrack_ui.core import live_access
+from flowtrack_ui.core.changes import Change
 from flowtrack_ui.core.collaboration import notes
 from flowtrack_ui.core.errors import DomainError, InvalidInput
 from flowtrack_ui.core.offers import letters, workflow
@@ -109,6 +115,8 @@ class OfferState(ApplicationState):
         return [c.value for c in self.chain]
 
     _offer_watch_gen: int = 0
+    # The change feed's mark before the last read of the offers.
+    _offers_mark: str = ""
 
     @rx.event
     def load_offers(self):
@@ -118,6 +126,7 @@ class OfferState(ApplicationState):
         return OfferState.watch_offers
 
     def _read_offers(self) -> bool:
+        mark = db().feed.mark()
         try:
             me = self.principal()
             self.can_write_offers = may(me, Action.MANAGE_OFFERS)
@@ -125,6 +134,7 @@ class OfferState(ApplicationState):
         except DomainError:
             return False  # the page itself says why (not found, signed out)
         self._show(found)
+        self._offers_mark = mark
         return True
 
     @rx.event(background=True)
@@ -137,10 +147,30 @@ class OfferState(ApplicationState):
             lambda: live_access.application_topic_for(db(), self.principal(), app_id),
             still_wanted=lambda: self._offer_watch_gen == gen and self.app_id == app_id,
             refresh=self._live_offers,
+            read_mark=lambda: self._offers_mark,
+            on_changes=self._offer_changes,
         )
 
     def _live_offers(self):
         self._read_offers()
+        return None
+
+    def _offer_changes(self, changes: list[Change], lost: bool):
+        """Skip a wake of stage moves alone, this application's among them (each commit names the
+        cards it moved, none erased): a move leaves the offers and their approvals as they were.
+        Anything else reads them."""
+        if lost:
+            return self._live_offers()
+        for change in changes:
+            if not change.jobs:
+                return self._live_offers()
+            for job in change.jobs.values():
+                if job.seq is None or not job.moves or any(m.to_stage is None for m in job.moves):
+                    return self._live_offers()
+        if not any(
+            m.application_id == self.app_id for c in changes for j in c.jobs.values() for m in j.moves
+        ):
+            return self._live_offers()  # this application changed in that commit, not by a move
         return None
 
     def _show(self, found: list[OfferView]) -> None:

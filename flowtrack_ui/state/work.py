@@ -1,8 +1,11 @@
 """My work: the staff member's landing page (interviews, scorecards due, mentions, overdue).
 
-The core computes the lists (core/work.py); this state shapes them into rows. Live: it re-reads
-when anything of the company changes (a scheduled interview, a note, a move), so a mention or a
-submitted scorecard shows or goes without a reload.
+The core computes the lists (core/work.py); this state shapes them into rows. Live: it follows
+the company's changes. A wake of stage moves alone (each commit names the cards it moved) can
+change only the overdue list, and only for the moved cards: the core checks those cards
+(``work.overdue_among``) and the list takes them in its order. Anything else (a scheduled
+interview, a note, a scorecard, an offer, a reply, an erasure, lost changes) reads the lists again,
+so a mention or a submitted scorecard shows or goes without a reload.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import dataclasses
 import reflex as rx
 
 from flowtrack_ui.core import live_access, work
+from flowtrack_ui.core.changes import Change
 from flowtrack_ui.core.errors import DomainError, Unauthenticated
 from flowtrack_ui.core.mail import conversation
 from flowtrack_ui.core.permissions import STAFF_ROLES
@@ -121,6 +125,10 @@ class WorkState(SessionState):
     shown_zone: str = ""
     loading: bool = True
     _watch_gen: int = 0
+    # The overdue list as the core gave it (with when each card entered its stage: the order).
+    _overdue: list[work.Overdue] = []
+    # The change feed's mark before the last full read: a wake on signals heard before it is skipped.
+    _read_mark: str = ""
 
     @rx.var
     def today_count(self) -> int:
@@ -175,9 +183,61 @@ class WorkState(SessionState):
             lambda: live_access.company_overview_topic(self.principal()),
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
+            read_mark=lambda: self._read_mark,
+            on_changes=self._on_changes,
         )
 
+    def _on_changes(self, changes: list[Change], lost: bool):
+        """A wake of stage moves alone re-checks the moved cards' place in the overdue list (a
+        move never schedules an interview, writes a note or a scorecard, or touches an offer or a
+        reply); any other change, or lost ones, reads every list again."""
+        if lost:
+            return self._refresh()
+        moved: set[int] = set()
+        for change in changes:
+            if not change.jobs:
+                return self._refresh()  # a company change naming no job: only a read tells what
+            for job in change.jobs.values():
+                if job.seq is None or not job.moves:
+                    return self._refresh()
+                for move in job.moves:
+                    if move.to_stage is None:
+                        return self._refresh()  # erased: its interviews, notes and replies went too
+                    moved.add(move.application_id)
+        if not moved:
+            return None
+        try:
+            p = self.principal()
+            now_overdue = work.overdue_among(db(), p, moved)
+            held = self._overdue
+            if len(held) >= work.MAX_ROWS and any(o.application_id in moved for o in held):
+                # A card leaves (or moves within) a full list: the next one waiting is not held.
+                self._show_overdue(work.overdue(db(), p))
+                return None
+        except DomainError as exc:
+            return self.refuse(exc)
+        kept = [o for o in held if o.application_id not in moved]
+        merged = sorted([*kept, *now_overdue], key=lambda o: (o.since, o.application_id))
+        self._show_overdue(merged[: work.MAX_ROWS])
+        return None
+
+    def _show_overdue(self, rows: list[work.Overdue] | tuple[work.Overdue, ...]) -> None:
+        self._overdue = list(rows)
+        self.overdue = [
+            OverdueItem(
+                application_id=o.application_id,
+                href=_application(o.application_id),
+                board_href=f"/board?job={o.job_id}",
+                candidate=o.candidate_name,
+                job=o.job_title,
+                stage=o.stage,
+                waiting=f"{counted(o.days_in_stage, 'day')} in {o.stage} (target {o.target_days})",
+            )
+            for o in rows
+        ]
+
     def _refresh(self):
+        mark = db().feed.mark()
         try:
             mine = work.my_work(db(), self.principal())
         except DomainError as exc:
@@ -249,18 +309,7 @@ class WorkState(SessionState):
             )
             for m in mine.mentions
         ]
-        self.overdue = [
-            OverdueItem(
-                application_id=o.application_id,
-                href=_application(o.application_id),
-                board_href=f"/board?job={o.job_id}",
-                candidate=o.candidate_name,
-                job=o.job_title,
-                stage=o.stage,
-                waiting=f"{counted(o.days_in_stage, 'day')} in {o.stage} (target {o.target_days})",
-            )
-            for o in mine.overdue
-        ]
+        self._show_overdue(mine.overdue)
         self.offers = [
             OfferApprovalItem(
                 offer_id=o.offer_id,
@@ -272,7 +321,7 @@ class WorkState(SessionState):
             )
             for o in mine.offers_to_approve
         ]
-        self.loading = False
+        self.loading, self._read_mark = False, mark
         return None
 
     @rx.event

@@ -172,29 +172,7 @@ def conversation(db: Database, principal: Principal, application_id: object) -> 
         )
         note_rows = s.exec(select(ApplicationNote).where(ApplicationNote.application_id == app.id)).all()
         files = _attachments(s, [e.id for e in emails if e.id], [r.id for r in replies if r.id])
-    items: list[ConversationItem] = []
-    for e in emails:
-        assert e.id is not None
-        state, until = email_state(e, now)
-        items.append(
-            ConversationItem(
-                kind="email",
-                id=e.id,
-                at=e.sent_at or (until if until else e.created_at),
-                author=names.get(e.author_id, "") if e.author_id else "FlowTrack",
-                subject=e.subject,
-                body=e.body_text,
-                state=state,
-                held_until=until,
-                template_name=e.template_name or "",
-                address=e.to_address,
-                unread=False,
-                can_cancel=can_write and state == HELD,
-                can_send_now=can_write and state == HELD,
-                attachments=tuple(files.get(("email", e.id), [])),
-                error=(e.last_error or "")[:300] if state in (FAILED, QUEUED) else "",
-            )
-        )
+    items = [_email_item(e, now, names, can_write, files) for e in emails]
     for r in replies:
         assert r.id is not None
         items.append(
@@ -238,6 +216,60 @@ def conversation(db: Database, principal: Principal, application_id: object) -> 
                 attachments=(),
             )
         )
+    items.sort(key=lambda i: (i.at, i.kind, i.id), reverse=True)
+    return items
+
+
+def _email_item(
+    e: OutboxEmail, now: datetime, names: dict, can_write: bool, files: dict[tuple[str, int], list]
+) -> ConversationItem:
+    assert e.id is not None
+    state, until = email_state(e, now)
+    return ConversationItem(
+        kind="email",
+        id=e.id,
+        at=e.sent_at or (until if until else e.created_at),
+        author=names.get(e.author_id, "") if e.author_id else "FlowTrack",
+        subject=e.subject,
+        body=e.body_text,
+        state=state,
+        held_until=until,
+        template_name=e.template_name or "",
+        address=e.to_address,
+        unread=False,
+        can_cancel=can_write and state == HELD,
+        can_send_now=can_write and state == HELD,
+        attachments=tuple(files.get(("email", e.id), [])),
+        error=(e.last_error or "")[:300] if state in (FAILED, QUEUED) else "",
+    )
+
+
+def conversation_emails(db: Database, principal: Principal, application_id: object) -> list[ConversationItem]:
+    """The thread's emails alone, as ``conversation`` shows them, newest first. A stage move can
+    queue a stage email or (an undo) cancel a held one, but never writes a note or touches a
+    reply: the open conversation reads only these after a move."""
+    require(principal, Action.READ_CONVERSATION)
+    can_write = may(principal, Action.WRITE_TO_CANDIDATES)
+    now = datetime.now(UTC)
+    with db.session() as s:
+        app = company_application(s, principal, application_id)
+        _candidate, to_candidate = _to_candidate(s, app)
+        emails = s.exec(
+            select(OutboxEmail).where(OutboxEmail.application_id == app.id, to_candidate)  # type: ignore[arg-type]
+        ).all()
+        authors = sorted({e.author_id for e in emails if e.author_id})
+        names = (
+            {
+                u.id: u.full_name
+                for u in s.exec(
+                    select(User).where(col(User.id).in_(authors), User.company_id == principal.company_id)
+                )
+            }
+            if authors
+            else {}
+        )
+        files = _attachments(s, [e.id for e in emails if e.id], [])
+    items = [_email_item(e, now, names, can_write, files) for e in emails]
     items.sort(key=lambda i: (i.at, i.kind, i.id), reverse=True)
     return items
 
