@@ -511,3 +511,26 @@ def test_offer_section_skips_moves_and_its_own_step(db, acme, candidate, monkeyp
             await asyncio.gather(watch, return_exceptions=True)
 
     asyncio.run(scenario())
+
+
+def test_my_work_reads_again_when_an_interview_ends_or_the_day_turns(db, acme, candidate):
+    """A move no longer reads every list, so the lists that change by the clock alone say when:
+    the end of an interview the caller interviews in (its scorecard falls due), else midnight in
+    the caller's zone."""
+    app_id = apply(db, candidate, acme.job_id).id
+    now = datetime(2030, 3, 4, 9, 30, tzinfo=UTC)
+
+    def interview(hour: int, interviewing: bool) -> work.WorkInterview:
+        at = datetime(2030, 3, 4, hour, 0, tzinfo=UTC)
+        return work.WorkInterview(1, app_id, "Job", "Casey", at, 45, "", "", "", True, interviewing)
+
+    def mine(zone: str, *found: work.WorkInterview) -> work.Work:
+        return work.Work(zone, tuple(found), (), (), ())
+
+    assert work.next_clock_change(mine("UTC"), now) == datetime(2030, 3, 5, tzinfo=UTC)
+    assert work.next_clock_change(mine("Asia/Tokyo"), now) == datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
+    ends_at_noon = mine("UTC", interview(11, True), interview(10, False), interview(8, True))
+    assert work.next_clock_change(ends_at_noon, now) == datetime(2030, 3, 4, 11, 45, tzinfo=UTC)
+    st = _tab(db, WorkState, acme.recruiter)
+    assert st._refresh() is None
+    assert st._wake_at is not None and st._wake_at > datetime.now(UTC)

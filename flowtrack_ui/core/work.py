@@ -384,6 +384,17 @@ def my_work(db: Database, principal: Principal, now: datetime | None = None) -> 
         )
 
 
+def next_clock_change(mine: Work, now: datetime) -> datetime:
+    """When a fresh read of these lists would next differ with nothing else changed: an interview
+    the caller interviews in ends (its scorecard falls due), or the caller's day turns (today's
+    interviews, and the days counted in a stage). An open My work reads again then: a wake of
+    stage moves alone no longer reads every list."""
+    local = time_zones.now_in(mine.time_zone, now)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), time_zones.zone(mine.time_zone))
+    ends = (i.starts_at + timedelta(minutes=i.duration_minutes) for i in mine.interviews if i.interviewing)
+    return min([midnight.astimezone(UTC), *(end for end in ends if end > now)])
+
+
 def _unread(application_id: int | None, note_id: int | None, user_id: int):
     notes = select(ApplicationNote.id)
     if application_id is not None:

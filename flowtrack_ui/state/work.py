@@ -5,12 +5,14 @@ the company's changes. A wake of stage moves alone (each commit names the cards 
 change only the overdue list, and only for the moved cards: the core checks those cards
 (``work.overdue_among``) and the list takes them in its order. Anything else (a scheduled
 interview, a note, a scorecard, an offer, a reply, an erasure, lost changes) reads the lists again,
-so a mention or a submitted scorecard shows or goes without a reload.
+so a mention or a submitted scorecard shows or goes without a reload; so does the clock, when an
+interview of the caller's ends or their day turns (``work.next_clock_change``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 import reflex as rx
 
@@ -129,6 +131,8 @@ class WorkState(SessionState):
     _overdue: list[work.Overdue] = []
     # The change feed's mark before the last full read: a wake on signals heard before it is skipped.
     _read_mark: str = ""
+    # When the lists change by the clock alone (work.next_clock_change): the watch reads them then.
+    _wake_at: datetime | None = None
 
     @rx.var
     def today_count(self) -> int:
@@ -184,6 +188,7 @@ class WorkState(SessionState):
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
             read_mark=lambda: self._read_mark,
+            wake_at=lambda: self._wake_at,
             on_changes=self._on_changes,
         )
 
@@ -237,11 +242,12 @@ class WorkState(SessionState):
         ]
 
     def _refresh(self):
-        mark = db().feed.mark()
+        mark, now = db().feed.mark(), datetime.now(UTC)
         try:
-            mine = work.my_work(db(), self.principal())
+            mine = work.my_work(db(), self.principal(), now)
         except DomainError as exc:
             return self.refuse(exc)
+        self._wake_at = work.next_clock_change(mine, now)
         self.shown_zone = mine.time_zone
         self.replies = [
             ReplyItem(
