@@ -85,13 +85,12 @@ WARMUP = 4.0
 WINDOW = 20.0
 CONFIRM_WITHIN = 10.0
 LOAD_TIMEOUT = 90.0
-OPEN_AT_ONCE = 10  # page loads in flight while tabs open (a morning of recruiters, not a stampede)
+OPEN_AT_ONCE = 25  # page loads in flight while tabs open (a morning of recruiters, not a stampede)
 SATURATED = 0.85  # of one core: the generator itself then limits what is measured
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) FlowTrack-ws-load"
 BOARD_STATE = "flowtrack_ui___state___board____board_state"
 AUTH_STATE = "flowtrack_ui___state___auth____auth_state"
 SUFFIX = "_rx_state_"
-BOARD_KEYS = ("columns", "board_patch", "total")
 
 
 # --- what the page's bundle tells the browser --------------------------------------------------
@@ -166,6 +165,18 @@ async def read_bundle(base: str, page: str) -> Bundle:
 # --- one browser tab ---------------------------------------------------------------------------
 
 
+def _column_patch(patch: Any) -> bool:
+    """Whether a ``board_patch`` is the column patch the board's script applies: a list of columns,
+    each with its ``stage`` and the ``ids`` of the cards it shows, numbered by ``rev``."""
+    return (
+        isinstance(patch, dict)
+        and isinstance(patch.get("columns"), list)
+        and all(
+            isinstance(c, dict) and "stage" in c and isinstance(c.get("ids"), list) for c in patch["columns"]
+        )
+    )
+
+
 def _var(name: str) -> str:
     return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
 
@@ -190,6 +201,8 @@ class Tab:
     client_token: str = field(default_factory=lambda: str(uuid.uuid4()))  # the tab's sessionStorage
     columns: dict[str, dict[int, dict]] = field(default_factory=dict)  # stage → card id → card
     readable: bool = True  # whether every board change so far was understood
+    rev: int = 0  # the newest full read or patch of the columns held (when the state numbers them)
+    stale: int = 0  # patches that named a card this tab did not hold (each followed by a re-read)
     answered: int = 0
     hydrated: bool = False
     moves: list[Move] = field(default_factory=list)
@@ -217,7 +230,7 @@ class Tab:
     # The page: GET it, then connect with the hydrate in the CONNECT packet.
     async def load(self) -> None:
         started = time.perf_counter()
-        self._loading, self.hydrated, self.columns, self.readable = True, False, {}, True
+        self._loading, self.hydrated, self.columns, self.readable, self.rev = True, False, {}, True, 0
         self._hydrated_event = asyncio.Event()
         await http_get(self.gen.base, self.path)
         boot = {
@@ -365,12 +378,25 @@ class Tab:
             self.on_board_change(self, now)
 
     def _board_delta(self, values: dict, now: float) -> bool:
+        changed = any(key in values for key in ("columns", "total"))
         if "columns" in values:
             self.columns = {
                 col["stage"]: {card["id"]: card for card in col.get("cards", [])} for col in values["columns"]
             }
+            rev = values.get("columns_rev")  # when the state numbers its full reads, patches follow them
+            self.rev = rev if isinstance(rev, int) else self.rev
         if "board_patch" in values:
-            self.readable = self._patch(values["board_patch"]) and self.readable
+            patch = values["board_patch"]
+            if _column_patch(patch):
+                if patch.get("rev", 0) > self.rev:  # an older patch than the columns held: no change
+                    self.rev = patch.get("rev", 0)
+                    if not self._patch_columns(patch):  # as the page does: ask for a fresh read
+                        self.stale += 1
+                        self.emit(f"{self.gen.board_state}.refresh", {})
+                    changed = True
+            else:
+                self.readable = self._patch(patch) and self.readable
+                changed = True
         answered = values.get("answered")
         if isinstance(answered, int) and answered > self.answered:
             self.answered = answered
@@ -379,7 +405,20 @@ class Tab:
                     if mv.seq <= answered:
                         mv.confirmed = now
                 self.inflight = [mv for mv in self.inflight if mv.confirmed is None]
-        return any(key in values for key in BOARD_KEYS)
+        return changed
+
+    def _patch_columns(self, patch: dict) -> bool:
+        """A patch of the columns it touches, applied as the board's script applies it: each
+        column's cards become the ones its ``ids`` name, in order, taken from the patch's cards or
+        else from the cards held in any column. False when one is missing (the page re-reads)."""
+        by_id = {card_id: card for cards in self.columns.values() for card_id, card in cards.items()}
+        for change in patch["columns"]:
+            by_id.update({card["id"]: card for card in change.get("cards", [])})
+        for change in patch["columns"]:
+            if change["stage"] not in self.columns or any(i not in by_id for i in change["ids"]):
+                return False
+            self.columns[change["stage"]] = {i: by_id[i] for i in change["ids"]}
+        return True
 
     def _patch(self, patch: Any) -> bool:
         """A change sent instead of the whole board: every card in it (a dict with ``id`` and
@@ -629,6 +668,7 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
     late = sum(1 for m in moves if m.confirmed is None or m.confirmed - m.sent > CONFIRM_WITHIN)
     loads = [x for t in tabs for x in t.loads]
     failures = [f for t in tabs for f in t.failures]
+    failures += [f"{t.stale} patches it could not apply" for t in tabs if t.stale]
     await asyncio.gather(*(t.close() for t in tabs))
     row = {
         "engine": gen.site.engine,
@@ -738,6 +778,7 @@ async def viewer_step(gen: Generator, job_id: int, v: int) -> dict:
     unseen = never + sum(1 for x in seen if x > CONFIRM_WITHIN)
     seen += [math.inf] * never  # never seen by the end of the step: infinitely late, not absent
     failures = [f for t in [*viewers, the_mover] for f in t.failures]
+    failures += [f"{t.stale} patches it could not apply" for t in [*viewers, the_mover] if t.stale]
     await asyncio.gather(*(t.close() for t in [*viewers, the_mover]))
     n = max(len(counted), 1)
     row = {
