@@ -103,7 +103,7 @@ class ConversationState(ApplicationState):
     def load_conversation(self):
         """The thread (its unread replies marked, then read for this reader), and the live watch."""
         if not self.app_id or self.not_found:
-            self.thread = []
+            self.thread, self._items = [], []
             return None
         self._conv_gen += 1
         self.compose_open = False
