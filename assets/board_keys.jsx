@@ -8,6 +8,29 @@ import React from "react";
 
 const CARD = '[data-testid="card"]';
 
+// After a move by the keyboard or a menu, the focus stays on the moved card once it is drawn in its
+// new column (it is a new element there, so the focus would fall to the page), unless the person has
+// moved on to another control meanwhile. The server asks for it by name after each move.
+if (typeof window !== "undefined") {
+  window.flowtrackFocusCard = (cardId, stage) => {
+    let tries = 0;
+    const find = () => {
+      const el = document.querySelector(`[data-card-id="${CSS.escape(String(cardId))}"]`);
+      const at = el && el.closest("[data-column-stage]");
+      const placed = at && at.dataset.columnStage === stage;
+      const active = document.activeElement;
+      const free =
+        !active || active === document.body || active.closest("[data-card-id]") || active.closest("[role=menu]");
+      if (el && (placed || tries > 30)) {
+        if (free) el.focus();
+        return;
+      }
+      if (tries++ < 60) requestAnimationFrame(find);
+    };
+    requestAnimationFrame(find);
+  };
+}
+
 function typing(target) {
   if (!target || !target.closest) return false;
   if (target.isContentEditable) return true;

@@ -102,23 +102,11 @@ class EmailRow:
 
 
 def focus_card(application_id: int, stage: str):
-    """Keyboard and menu moves keep the focus on the moved card once it is drawn in its column.
-
-    The card is a new element there, so focus would fall to the page; this finds it when the new
-    board has rendered (a few frames at most) and focuses it, unless the person has moved on to
-    another control meanwhile.
-    """
+    """Keyboard and menu moves keep the focus on the moved card once it is drawn in its column
+    (assets/board_keys.jsx ``flowtrackFocusCard``: the card is a new element there, so focus would
+    fall to the page). A call by name: the script itself is not sent with every move."""
     card, column = json.dumps(str(int(application_id))), json.dumps(str(stage))
-    return rx.call_script(
-        "(() => { let tries = 0; const find = () => {"
-        f' const el = document.querySelector(`[data-card-id="${{{card}}}"]`);'
-        " const at = el && el.closest('[data-column-stage]');"
-        f" const placed = at && at.dataset.columnStage === {column};"
-        " const a = document.activeElement;"
-        " const free = !a || a === document.body || a.closest('[data-card-id]') || a.closest('[role=menu]');"
-        " if (el && (placed || tries > 30)) { if (free) el.focus(); return; }"
-        " if (tries++ < 60) requestAnimationFrame(find); }; requestAnimationFrame(find); })()"
-    )
+    return rx.call_script(f"window.flowtrackFocusCard && window.flowtrackFocusCard({card}, {column})")
 
 
 def _short(question: str) -> str:
