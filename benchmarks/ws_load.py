@@ -596,23 +596,28 @@ class Clocks:
         )
 
 
-async def settle(gen: Generator, idle: float = 0.1, longest: float = 15.0) -> None:
+async def settle(gen: Generator, idle: float = 0.1, longest: float = 15.0) -> float:
     """Wait until the server's process tree is idle (under ``idle`` of a core for a second), so no
     step inherits the backlog of the one before it; a server still busy after ``longest`` seconds
-    (an overloaded step's queued events) is restarted instead, which is quicker than its backlog."""
+    (an overloaded step's queued events) is restarted instead, which is quicker than its backlog.
+    Returns what the idle server spends on its own (CPU seconds per second, over two seconds), which
+    a step's CPU per move leaves out."""
     started = time.perf_counter()
     while time.perf_counter() - started < longest:
         pid = gen.site.server.proc.pid
         before = tree_cpu_seconds(pid)
         await asyncio.sleep(1.0)
         if tree_cpu_seconds(pid) - before < idle:
-            return
+            before = tree_cpu_seconds(pid)
+            await asyncio.sleep(2.0)
+            return (tree_cpu_seconds(pid) - before) / 2.0
     print(
         f"[ws_load] {gen.site.label}: still busy with earlier work after {longest:.0f} s: restarting it",
         flush=True,
     )
     await asyncio.to_thread(gen.site.server.stop)
     await asyncio.to_thread(gen.site.server.start)
+    return await settle(gen, idle, longest=60.0)
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -632,7 +637,7 @@ def _shown(value: float, fmt: str) -> str:
 
 
 async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
-    await settle(gen)
+    idle_rate = await settle(gen)
     tabs = [Tab(gen, job) for job in jobs[:n]]
     await gen.open_tabs(tabs)
     stop, probe_stop = asyncio.Event(), asyncio.Event()
@@ -651,6 +656,7 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
         await asyncio.sleep(0.05)
     queued = clocks.waited()
     cpu, db_cpu, own, wall = clocks.spent()
+    cpu = max(cpu - idle_rate * wall, 0.0)  # what the moves cost, not the idle server
     t0, t1 = clocks.wall, clocks.wall + wall
     received = sum(t.steady_bytes for t in tabs) - bytes0
     probe_stop.set()
@@ -683,6 +689,7 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
         "cpu_ms": cpu / max(done, 1) * 1000,
         "db_cpu_ms": db_cpu / max(done, 1) * 1000,
         "server_use": cpu / wall * 100,
+        "idle_server": idle_rate * 100,
         "server_queued": queued / wall * 100,
         "kib_per_move": received / max(done, 1) / 1024,
         "unconfirmed": late,
@@ -702,8 +709,8 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
         f"round trip p50 / p95 / p99 {row['round_trip']}, server CPU "
         f"{row['cpu_ms']:.1f} ms/move (+ database {row['db_cpu_ms']:.1f}), {row['kib_per_move']:.1f} "
         f"KiB/move to the mover ({row['wire_ratio']:.2f} of it on the wire; server at "
-        f"{row['server_use']:.0f}% of a core, waiting for one "
-        f"{row['server_queued']:.0f}%), {late} never confirmed "
+        f"{row['server_use']:.0f}% of a core, waiting for one {row['server_queued']:.0f}%, idle "
+        f"{row['idle_server']:.1f}%), {late} never confirmed "
         f"within {CONFIRM_WITHIN:.0f} s; page load p50 "
         f"{row['load_p50']:.0f} ms; generator {row['own_cpu']:.0f}% of a core, loop lag p95 "
         f"{row['lag_p95']:.0f} ms, load average {row['load_avg']:.1f}"
@@ -715,7 +722,7 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
 
 
 async def viewer_step(gen: Generator, job_id: int, v: int) -> dict:
-    await settle(gen)
+    idle_rate = await settle(gen)
     viewers = [Tab(gen, job_id) for _ in range(v)]
     the_mover = Tab(gen, job_id)
     sent: list[Move] = []
@@ -768,6 +775,7 @@ async def viewer_step(gen: Generator, job_id: int, v: int) -> dict:
         await asyncio.sleep(0.05)
     queued = clocks.waited()
     cpu, db_cpu, own, wall = clocks.spent()
+    cpu = max(cpu - idle_rate * wall, 0.0)  # what the moves cost, not the idle server
     received = sum(t.steady_bytes for t in viewers) - bytes0
     probe_stop.set()
     task.cancel()
@@ -792,6 +800,7 @@ async def viewer_step(gen: Generator, job_id: int, v: int) -> dict:
         "cpu_ms": cpu / n * 1000,
         "db_cpu_ms": db_cpu / n * 1000,
         "server_use": cpu / wall * 100,
+        "idle_server": idle_rate * 100,
         "server_queued": queued / wall * 100,
         "kib_per_viewer": received / n / v / 1024,
         "unseen": unseen,
@@ -860,7 +869,8 @@ def tables(results: dict) -> str:
             f"its own {BOARD_SIZE}-application board moving a card every {MOVE_EVERY:.0f} s and reloading "
             f"about once a minute; {WINDOW:.0f} s measured after {WARMUP:.0f} s of warm-up; round trip = "
             "move sent → the delta confirming it; server CPU = process tree over the window and the "
-            "drain, per move; bytes = websocket payload the mover's tab received per move)",
+            "drain, less what the idle server spends, per move answered meanwhile; bytes = websocket "
+            "payload the mover's tab received per move)",
             "",
             table(
                 results["active"],
@@ -886,7 +896,7 @@ def tables(results: dict) -> str:
             "",
             f"**Live board, viewers** (V tabs only viewing one {BOARD_SIZE}-application board while another "
             f"tab moves a card every {MOVE_EVERY:.0f} s; seen = the viewer's first board change after the "
-            "move was sent that takes the card out of its old column)",
+            "move was sent that takes the card out of its old column; server CPU as above, per move sent)",
             "",
             table(
                 results["viewers"],
