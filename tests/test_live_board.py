@@ -19,6 +19,8 @@ from flowtrack_ui.core.pipelines.moves import move_stage
 from flowtrack_ui.state import board, live, session
 from flowtrack_ui.state.board import BoardState
 
+from .live_support import Held, until
+
 
 @pytest.fixture(autouse=True)
 def _use_test_db(db, monkeypatch):
@@ -29,39 +31,12 @@ def _use_test_db(db, monkeypatch):
     monkeypatch.setattr(live, "client_connected_here", lambda token, sid=None: True)
 
 
-class Held:
-    """The state as a background task holds it: ``async with`` around each use."""
-
-    def __init__(self, state):
-        object.__setattr__(self, "_state", state)
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc):
-        return False
-
-    def __getattr__(self, name):
-        return getattr(self._state, name)
-
-    def __setattr__(self, name, value):
-        setattr(self._state, name, value)
-
-
 def _board_tab(db, recruiter, job_id) -> BoardState:
     root = rx.State(_reflex_internal_init=True)
     st = root.get_substate(BoardState.get_full_name().split(".")[1:])
     st.token = sign_in.issue_token(db, recruiter.user_id)
     st.job_id, st.can_move = job_id, True
     return st
-
-
-async def _until(check, seconds: float = 3.0) -> bool:
-    for _ in range(int(seconds / 0.02)):
-        if check():
-            return True
-        await asyncio.sleep(0.02)
-    return check()
 
 
 def test_a_move_reads_no_board_in_the_movers_tab_or_its_watch(db, acme, candidate, monkeypatch):
@@ -80,7 +55,7 @@ def test_a_move_reads_no_board_in_the_movers_tab_or_its_watch(db, acme, candidat
     async def scenario():
         watch = asyncio.create_task(BoardState.watch.fn(Held(st)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             reads.clear()
             BoardState.move.fn(st, app_id, "Screening", "Applied", 1)
             assert reads == []  # applied from the move's own change
@@ -90,7 +65,7 @@ def test_a_move_reads_no_board_in_the_movers_tab_or_its_watch(db, acme, candidat
             assert reads == [] and st.board_patch.rev == rev  # ...and skips it by its number
 
             move_stage(db, acme.recruiter, app_id, "Interview")  # from another tab or the API
-            assert await _until(lambda: [c.count for c in st.columns][:3] == [0, 0, 1])
+            assert await until(lambda: [c.count for c in st.columns][:3] == [0, 0, 1])
             assert reads == [] and st.board_patch.rev == rev + 1
             assert [c.id for c in st.columns[2].cards] == [app_id]
             assert st.columns[2].cards[0].stage == "Interview"

@@ -14,10 +14,8 @@ import asyncio
 import random
 
 import pytest
-import reflex as rx
 
 from flowtrack_ui.core import jobs, queries
-from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.applications import details, listing
 from flowtrack_ui.core.applications.applying import apply
@@ -34,6 +32,7 @@ from flowtrack_ui.state.overview import OverviewState, counts_after
 from flowtrack_ui.state.tracker import TrackerState
 
 from .conftest import make_candidate, make_company
+from .live_support import Calls, Held, page_tab, settled, until
 
 
 @pytest.fixture(autouse=True)
@@ -43,67 +42,6 @@ def _use_test_db(db, monkeypatch):
     for module in (session, overview, listing_state, tracker, application, application_team):
         monkeypatch.setattr(module, "db", lambda: db)
     monkeypatch.setattr(live, "client_connected_here", lambda token, sid=None: True)
-
-
-class Held:
-    """The state as a background task holds it: ``async with`` around each use."""
-
-    def __init__(self, state):
-        object.__setattr__(self, "_state", state)
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc):
-        return False
-
-    def __getattr__(self, name):
-        return getattr(self._state, name)
-
-    def __setattr__(self, name, value):
-        setattr(self._state, name, value)
-
-
-def _tab(db, cls, principal):
-    root = rx.State(_reflex_internal_init=True)
-    st = root.get_substate(cls.get_full_name().split(".")[1:])
-    st.token = sign_in.issue_token(db, principal.user_id)
-    return st
-
-
-class Calls:
-    """Counts the calls of some core reads (patched where the states call them)."""
-
-    def __init__(self, monkeypatch, *targets):
-        self.counts: dict[str, int] = {}
-        for owner, name in targets:
-            real = getattr(owner, name)
-
-            def counted(*args, _real=real, _name=name, **kwargs):
-                self.counts[_name] = self.counts.get(_name, 0) + 1
-                return _real(*args, **kwargs)
-
-            monkeypatch.setattr(owner, name, counted)
-
-    def __getitem__(self, name: str) -> int:
-        return self.counts.get(name, 0)
-
-    def clear(self) -> None:
-        self.counts.clear()
-
-
-async def _until(check, seconds: float = 5.0) -> bool:
-    for _ in range(int(seconds / 0.02)):
-        if check():
-            return True
-        await asyncio.sleep(0.02)
-    return check()
-
-
-async def _settled() -> None:
-    """Lets a woken watch run its wake (it is the only other task)."""
-    for _ in range(10):
-        await asyncio.sleep(0.02)
 
 
 # --- the overview -------------------------------------------------------------------------------
@@ -120,7 +58,7 @@ def _seen(st: OverviewState) -> tuple:
 
 
 def _fresh(db, principal, selected: int) -> tuple:
-    st = _tab(db, OverviewState, principal)
+    st = page_tab(db, OverviewState, principal)
     st.selected_id = selected
     assert st._refresh() is None
     return _seen(st)
@@ -165,7 +103,7 @@ def test_overview_after_random_changes_equals_a_fresh_read(any_db, monkeypatch):
         (queries, "numbered_job_summary"),
         (overview, "job_funnel"),
     )
-    st = _tab(db, OverviewState, acme.manager)
+    st = page_tab(db, OverviewState, acme.manager)
     st.selected_id = acme.job_id
     st._refresh()
     waiting = list(people[6:])
@@ -245,8 +183,8 @@ def test_overview_gap_reads_once_and_its_watch_applies_moves(db, acme, globex, c
         (queries, "numbered_job_summary"),
         (queries, "board"),
     )
-    st = _tab(db, OverviewState, acme.manager)
-    other = _tab(db, OverviewState, globex.manager)
+    st = page_tab(db, OverviewState, acme.manager)
+    other = page_tab(db, OverviewState, globex.manager)
     OverviewState.load.fn(st)
     OverviewState.load.fn(other)
     foreign_before = _seen(other)
@@ -255,10 +193,10 @@ def test_overview_gap_reads_once_and_its_watch_applies_moves(db, acme, globex, c
         # Another company's overview (one live task per tab: it runs first, alone) hears nothing.
         foreign = asyncio.create_task(OverviewState.watch.fn(Held(other)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             calls.clear()
             move_stage(db, acme.recruiter, app_id, "Screening")
-            await _settled()
+            await settled()
             assert calls.counts == {} and _seen(other) == foreign_before
         finally:
             foreign.cancel()
@@ -266,11 +204,11 @@ def test_overview_gap_reads_once_and_its_watch_applies_moves(db, acme, globex, c
         assert st._on_changes([], True) is None  # lost track meanwhile: one read
         watch = asyncio.create_task(OverviewState.watch.fn(Held(st)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             calls.clear()
             move_stage(db, acme.recruiter, app_id, "Interview")
-            assert await _until(lambda: st.jobs[0].counts[2].count == 1)
-            await _settled()
+            assert await until(lambda: st.jobs[0].counts[2].count == 1)
+            await settled()
             assert calls.counts == {}  # no overview read, no board read
             assert st.people[2].cards[0].id == app_id and st.people[1].count == 0
 
@@ -278,8 +216,8 @@ def test_overview_gap_reads_once_and_its_watch_applies_moves(db, acme, globex, c
             # its people, as it is the selected one).
             st._seqs = {job: seq - 1 for job, seq in st._seqs.items()}
             move_stage(db, acme.recruiter, app_id, "Offer")
-            assert await _until(lambda: calls["numbered_job_summary"] == 1)
-            await _settled()
+            assert await until(lambda: calls["numbered_job_summary"] == 1)
+            await settled()
             assert calls.counts == {"numbered_job_summary": 1, "board": 1}
             assert _seen(st) == _fresh(db, acme.manager, acme.job_id)
         finally:
@@ -311,24 +249,24 @@ def test_list_skips_moves_off_its_page_and_reads_once_for_the_others(db, acme, m
     cands = [make_candidate(db, f"l{i}@example.com", f"Lister {i}") for i in range(4)]
     ids = [apply(db, c, acme.job_id).id for c in cands]
     calls = Calls(monkeypatch, (listing, "list_applications"))
-    st = _tab(db, ListState, acme.recruiter)
+    st = page_tab(db, ListState, acme.recruiter)
     st.job_id = acme.job_id
     st._read(ListingQuery(per_page=25, stage="Offer"))  # an empty page: only offers
 
     async def scenario():
         watch = asyncio.create_task(ListState.watch.fn(Held(st)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             calls.clear()
             move_stage(db, acme.recruiter, ids[0], "Screening")  # not into Offer: skipped
-            await _settled()
+            await settled()
             assert calls["list_applications"] == 0
             notes.add_note(db, acme.recruiter, ids[0], "x")  # says nothing of what moved: read
-            assert await _until(lambda: calls["list_applications"] == 1)
+            assert await until(lambda: calls["list_applications"] == 1)
             move_stage(db, acme.recruiter, ids[0], "Interview")
             move_stage(db, acme.recruiter, ids[0], "Offer")  # into the list: read
-            assert await _until(lambda: [r.id for r in st.rows] == [ids[0]])
-            await _settled()
+            assert await until(lambda: [r.id for r in st.rows] == [ids[0]])
+            await settled()
             assert st.total == 1
         finally:
             watch.cancel()
@@ -343,23 +281,23 @@ def test_list_skips_moves_off_its_page_and_reads_once_for_the_others(db, acme, m
 def test_tracker_reads_a_recruiters_move_and_not_its_own_withdrawal_twice(db, acme, candidate, monkeypatch):
     app_id = apply(db, candidate, acme.job_id).id
     calls = Calls(monkeypatch, (queries, "my_applications"))
-    st = _tab(db, TrackerState, candidate)
+    st = page_tab(db, TrackerState, candidate)
     TrackerState.load.fn(st)
 
     async def scenario():
         watch = asyncio.create_task(TrackerState.watch.fn(Held(st)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             calls.clear()
             move_stage(db, acme.recruiter, app_id, "Screening")
-            assert await _until(lambda: calls["my_applications"] == 1)
-            await _settled()
+            assert await until(lambda: calls["my_applications"] == 1)
+            await settled()
             # Within the undo window the candidate does not see the move yet (the core's rule).
             assert st.applications[0].category == "applied"
             calls.clear()
             TrackerState.withdraw.fn(st, app_id)
             assert calls["my_applications"] == 1  # the handler's read...
-            await _settled()
+            await settled()
             assert calls["my_applications"] == 1  # ...and no second one on its own change
             assert st.applications[0].category == "withdrawn"
         finally:
@@ -381,29 +319,29 @@ def test_application_page_follows_a_colleagues_move_and_reads_its_own_note_once(
         (interviews, "for_application"),
         (scorecards, "for_application"),
     )
-    st = _tab(db, TeamState, acme.recruiter)
+    st = page_tab(db, TeamState, acme.recruiter)
     st.app_id, st.stage = app_id, "Applied"
     TeamState.load_team.fn(st)
 
     async def scenario():
         watch = asyncio.create_task(TeamState.watch.fn(Held(st)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             calls.clear()
             move_stage(db, acme.recruiter, app_id, "Screening")
-            assert await _until(lambda: st.stage == "Screening")
-            await _settled()
+            assert await until(lambda: st.stage == "Screening")
+            await settled()
             assert calls.counts == {"feed": 1}  # the stage from the move, the feed alone read
             calls.clear()
             notes.add_note(db, acme.manager, app_id, "From a colleague")  # no move: the rest too
-            assert await _until(lambda: any(row.body == "From a colleague" for row in st.feed))
-            await _settled()
+            assert await until(lambda: any(row.body == "From a colleague" for row in st.feed))
+            await settled()
             assert calls.counts == {"feed": 1, "application_stage": 1, "for_application": 2}
             assert any("Applied → Screening" in row.title for row in st.feed)
             calls.clear()
             st.note_draft = "From this page"
             TeamState.add_note.fn(st)
-            await _settled()
+            await settled()
             assert calls["feed"] == 1  # the handler's read; its watch skips its own note
             assert any(row.body == "From this page" for row in st.feed)
         finally:

@@ -14,11 +14,9 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import reflex as rx
 from sqlalchemy import text
 
 from flowtrack_ui.core import jobs, queries, work
-from flowtrack_ui.core.accounts import sign_in
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.changes import application_topic, company_topic
 from flowtrack_ui.core.collaboration import notes
@@ -33,6 +31,7 @@ from flowtrack_ui.state.offers import OfferState
 from flowtrack_ui.state.work import WorkState
 
 from .conftest import make_candidate, make_company
+from .live_support import Calls, Held, page_tab, settled, until
 
 
 @pytest.fixture(autouse=True)
@@ -42,73 +41,6 @@ def _use_test_db(db, monkeypatch):
     for module in (session, work_state, conversation, offers):
         monkeypatch.setattr(module, "db", lambda: db)
     monkeypatch.setattr(live, "client_connected_here", lambda token, sid=None: True)
-
-
-class Held:
-    """The state as a background task holds it: ``async with`` around each use, under the tab's
-    lock (``lock``, when given, is the one its handlers run under, as Reflex's state lock)."""
-
-    def __init__(self, state, lock: asyncio.Lock | None = None):
-        object.__setattr__(self, "_state", state)
-        object.__setattr__(self, "_lock", lock)
-
-    async def __aenter__(self):
-        if self._lock is not None:
-            await self._lock.acquire()
-        return self
-
-    async def __aexit__(self, *exc):
-        if self._lock is not None:
-            self._lock.release()
-        return False
-
-    def __getattr__(self, name):
-        return getattr(self._state, name)
-
-    def __setattr__(self, name, value):
-        setattr(self._state, name, value)
-
-
-def _tab(db, cls, principal):
-    root = rx.State(_reflex_internal_init=True)
-    st = root.get_substate(cls.get_full_name().split(".")[1:])
-    st.token = sign_in.issue_token(db, principal.user_id)
-    return st
-
-
-class Calls:
-    """Counts the calls of some core reads (patched where the states call them)."""
-
-    def __init__(self, monkeypatch, *targets):
-        self.counts: dict[str, int] = {}
-        for owner, name in targets:
-            real = getattr(owner, name)
-
-            def counted(*args, _real=real, _name=name, **kwargs):
-                self.counts[_name] = self.counts.get(_name, 0) + 1
-                return _real(*args, **kwargs)
-
-            monkeypatch.setattr(owner, name, counted)
-
-    def __getitem__(self, name: str) -> int:
-        return self.counts.get(name, 0)
-
-    def clear(self) -> None:
-        self.counts.clear()
-
-
-async def _until(check, seconds: float = 5.0) -> bool:
-    for _ in range(int(seconds / 0.02)):
-        if check():
-            return True
-        await asyncio.sleep(0.02)
-    return check()
-
-
-async def _settled() -> None:
-    """Lets a woken watch run its wake (it is the only other task)."""
-    for _ in range(10):
-        await asyncio.sleep(0.02)
 
 
 def _company_of(db, job_id: int) -> int:
@@ -161,7 +93,7 @@ def _work_seen(st: WorkState) -> tuple:
 
 
 def _work_fresh(db, principal) -> tuple:
-    st = _tab(db, WorkState, principal)
+    st = page_tab(db, WorkState, principal)
     assert st._refresh() is None
     return _work_seen(st)
 
@@ -192,7 +124,7 @@ def test_my_work_after_random_changes_equals_a_fresh_read(any_db, monkeypatch, f
         c.handle for c in notes.company_colleagues(db, acme.manager) if c.user_id == acme.recruiter.user_id
     )
     calls = Calls(monkeypatch, (work, "my_work"), (work, "overdue_among"), (work, "overdue"))
-    st = _tab(db, WorkState, acme.recruiter)
+    st = page_tab(db, WorkState, acme.recruiter)
     assert st._refresh() is None
     assert st.overdue, "some cards wait past their target"
     waiting = list(people[8:])
@@ -258,32 +190,32 @@ def test_my_work_watch_reads_the_moved_card_only_and_hears_nothing_of_another_co
     other = apply(db, candidate, globex.job_id).id
     _age(db, [app_id], {app_id: 10})
     calls = Calls(monkeypatch, (work, "my_work"), (work, "overdue_among"))
-    st = _tab(db, WorkState, acme.recruiter)
+    st = page_tab(db, WorkState, acme.recruiter)
     WorkState.load.fn(st)
     assert [o.application_id for o in st.overdue] == [app_id]
 
     async def scenario():
         watch = asyncio.create_task(WorkState.watch.fn(Held(st)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             calls.clear()
             move_stage(db, acme.recruiter, app_id, "Screening")  # a move: no longer waiting
-            assert await _until(lambda: not st.overdue)
-            await _settled()
+            assert await until(lambda: not st.overdue)
+            await settled()
             assert calls.counts == {"overdue_among": 1}
             calls.clear()
             undo_move(db, acme.recruiter, app_id)  # its old waiting time is back
-            assert await _until(lambda: [o.application_id for o in st.overdue] == [app_id])
-            await _settled()
+            assert await until(lambda: [o.application_id for o in st.overdue] == [app_id])
+            await settled()
             assert calls.counts == {"overdue_among": 1}
             calls.clear()
             move_stage(db, globex.recruiter, other, "Screening")  # another company: not heard
             notes.add_note(db, globex.recruiter, other, "elsewhere")
-            await _settled()
+            await settled()
             assert calls.counts == {}
             notes.add_note(db, acme.manager, app_id, "a note")  # not a move: the lists are read
-            assert await _until(lambda: calls["my_work"] == 1)
-            await _settled()
+            assert await until(lambda: calls["my_work"] == 1)
+            await settled()
             assert calls.counts == {"my_work": 1}
         finally:
             watch.cancel()
@@ -320,7 +252,7 @@ def _thread_seen(st: ConversationState) -> tuple:
 
 
 def _thread_fresh(db, principal, app_id: int) -> tuple:
-    st = _tab(db, ConversationState, principal)
+    st = page_tab(db, ConversationState, principal)
     st.app_id = app_id
     assert st._read_thread(mark=False) is None
     return _thread_seen(st)
@@ -340,7 +272,7 @@ def test_conversation_after_random_changes_equals_a_fresh_read(any_db, monkeypat
         s.execute(text("UPDATE job_stage SET notify = :on WHERE job_id = :j"), {"on": True, "j": acme.job_id})
     rng = random.Random(34)
     calls = Calls(monkeypatch, (conv, "conversation"), (conv, "conversation_emails"))
-    st = _tab(db, ConversationState, acme.recruiter)
+    st = page_tab(db, ConversationState, acme.recruiter)
     st.app_id = app_id
     assert st._read_thread(mark=True) is None
 
@@ -394,7 +326,7 @@ def test_conversation_watch_reads_emails_on_a_move_and_not_its_own_email_twice(
 ):
     app_id = apply(db, candidate, acme.job_id).id
     calls = Calls(monkeypatch, (conv, "conversation"), (conv, "conversation_emails"))
-    st = _tab(db, ConversationState, acme.recruiter)
+    st = page_tab(db, ConversationState, acme.recruiter)
     st.app_id = app_id
     ConversationState.load_conversation.fn(st)
 
@@ -402,16 +334,16 @@ def test_conversation_watch_reads_emails_on_a_move_and_not_its_own_email_twice(
         lock = asyncio.Lock()
         watch = asyncio.create_task(ConversationState.watch_conversation.fn(Held(st, lock)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             calls.clear()
             move_stage(db, acme.recruiter, app_id, "Screening")
-            assert await _until(lambda: calls["conversation_emails"] == 1)
-            await _settled()
+            assert await until(lambda: calls["conversation_emails"] == 1)
+            await settled()
             assert calls.counts == {"conversation_emails": 1}
             calls.clear()
             notes.add_note(db, acme.manager, app_id, "From a colleague")
-            assert await _until(lambda: any(r.body == "From a colleague" for r in st.thread))
-            await _settled()
+            assert await until(lambda: any(r.body == "From a colleague" for r in st.thread))
+            await settled()
             assert calls.counts == {"conversation": 1}
             calls.clear()
             st.draft_subject, st.draft_body, st.template_value = "Hello", "Dear Casey", "blank"
@@ -419,7 +351,7 @@ def test_conversation_watch_reads_emails_on_a_move_and_not_its_own_email_twice(
             async with lock:  # the handler holds the tab's state while it runs
                 answers = [x async for x in ConversationState.send.fn(st, {})]
             assert answers  # its toast
-            await _settled()
+            await settled()
             # compose's answer and the handler's read; the watch does not read its echo again
             assert calls.counts == {"conversation": 2}
             assert any(r.subject == "Hello" for r in st.thread)
@@ -479,7 +411,7 @@ def test_offer_section_skips_moves_and_its_own_step(db, acme, candidate, monkeyp
         db, acme.recruiter, app_id, _offer_form() | {"approver_ids": [acme.manager.user_id]}
     )
     calls = Calls(monkeypatch, (workflow, "offers_for_application"))
-    st = _tab(db, OfferState, acme.recruiter)
+    st = page_tab(db, OfferState, acme.recruiter)
     st.app_id = app_id
     OfferState.load_offers.fn(st)
     assert st.offer_status == "draft"
@@ -487,22 +419,22 @@ def test_offer_section_skips_moves_and_its_own_step(db, acme, candidate, monkeyp
     async def scenario():
         watch = asyncio.create_task(OfferState.watch_offers.fn(Held(st)))
         try:
-            assert await _until(lambda: db.feed.subscriber_count() == 1)
+            assert await until(lambda: db.feed.subscriber_count() == 1)
             calls.clear()
             move_stage(db, acme.recruiter, app_id, "Screening")  # a move: the offers stay as read
             undo_move(db, acme.recruiter, app_id)
-            await _settled()
+            await settled()
             assert calls.counts == {}
             OfferState.submit_offer.fn(st)  # its own step: the handler reads, the watch does not
-            await _settled()
+            await settled()
             assert calls.counts == {"offers_for_application": 1}
             assert st.offer_status == "pending_approval"
             calls.clear()
             workflow.approve_offer(db, acme.manager, st.offer_id, "Fine")  # a colleague's step
-            assert await _until(lambda: st.offer_status == "approved")
-            await _settled()
+            assert await until(lambda: st.offer_status == "approved")
+            await settled()
             assert calls.counts == {"offers_for_application": 1}
-            fresh = _tab(db, OfferState, acme.recruiter)
+            fresh = page_tab(db, OfferState, acme.recruiter)
             fresh.app_id = app_id
             fresh._read_offers()
             assert _offers_seen(st) == _offers_seen(fresh)
@@ -531,6 +463,6 @@ def test_my_work_reads_again_when_an_interview_ends_or_the_day_turns(db, acme, c
     assert work.next_clock_change(mine("Asia/Tokyo"), now) == datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
     ends_at_noon = mine("UTC", interview(11, True), interview(10, False), interview(8, True))
     assert work.next_clock_change(ends_at_noon, now) == datetime(2030, 3, 4, 11, 45, tzinfo=UTC)
-    st = _tab(db, WorkState, acme.recruiter)
+    st = page_tab(db, WorkState, acme.recruiter)
     assert st._refresh() is None
     assert st._wake_at is not None and st._wake_at > datetime.now(UTC)
