@@ -12,6 +12,10 @@ os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
 # Events a browser sends are small (the largest, a job form, stays under 64 KiB); refuse
 # websocket messages over 128 KiB so no client can make the server parse or keep more.
 os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(128 * 1024))
+# With Redis (several workers), a worker keeps the page states of the tabs connected to it in memory
+# while it holds their lease, instead of reading and writing each state through Redis on every event
+# and every live wake; another worker that needs a state breaks the lease (Reflex's oplock).
+os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
 
 _settings = get_settings()
 
