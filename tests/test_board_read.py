@@ -361,3 +361,28 @@ def test_pooled_sqlite_connections_keep_the_planners_statistics(sqlite_template,
         assert queries.board(db, team.acme.recruiter, team.job_id) == before  # the same with statistics
     finally:
         db.dispose()
+
+
+def test_a_column_window_is_read_once_per_change_for_readers_who_see_the_same_scorecards(db):
+    """Every open board refills the same column after the same change: the first reads it, the next
+    reader who may read it (and sees the same scorecards) is only checked; a change reads anew."""
+    team = _team(db)
+    recruiter, manager = team.acme.recruiter, team.acme.manager
+    first = queries.column_window(db, recruiter, team.job_id, "Screening", 0, 2)
+    with _statements(db) as shared:
+        again = queries.column_window(db, recruiter, team.job_id, "Screening", 0, 2)
+    assert again == first and len(shared) == 1  # the caller's check and the change number, nothing more
+    # A hiring manager sees scorecards by other rules: read for them.
+    with _statements(db) as own:
+        theirs = queries.column_window(db, manager, team.job_id, "Screening", 0, 2)
+    assert len(own) > 1 and theirs[0] == first[0]
+    # Another company's reader is refused, whatever was read before.
+    with pytest.raises(NotFound):
+        queries.column_window(db, team.globex.recruiter, team.job_id, "Screening", 0, 2)
+    # A change: the next window is read at its number.
+    moved = queries.board(db, recruiter, team.job_id).columns
+    card = next(c for col in moved if col.stage == "Screening" for c in col.cards)
+    move_stage(db, recruiter, card.id, "Interview")
+    with _statements(db) as fresh:
+        seq, cards = queries.column_window(db, recruiter, team.job_id, "Screening", 0, 2)
+    assert seq == first[0] + 1 and len(fresh) > 1 and card.id not in [c.id for c in cards]

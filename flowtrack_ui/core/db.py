@@ -9,6 +9,7 @@ import re
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
@@ -201,6 +202,9 @@ class Database:
         # This is the process's one writer queue: Reflex events and REST routes alike wait here.
         self._sqlite_writer = RLock() if self.is_sqlite else None
         self._committed = threading.local()
+        # Names this database for caches of reads keyed by change numbers (a new database, even at
+        # the same address, starts its numbers again).
+        self.instance = uuid.uuid4().hex
 
     @property
     def is_sqlite(self) -> bool:

@@ -419,6 +419,21 @@ def column_window(
     with db.session() as s:
         _one_snapshot(db, s)
         job = company_job(s, principal, job_id)
+        # Every open board of the job refills the same column after the same change: the first
+        # reads it, the others (who see the same scorecards) take the same cards, once allowed.
+        key = (
+            db.instance,
+            job.id,
+            job.change_seq,
+            str(stage),
+            offset,
+            limit,
+            search,
+            scorecards.reader_key(principal),
+        )
+        shared = _WINDOWS.get(key)
+        if shared is not None:
+            return job.change_seq, list(shared)
         pipeline = pipeline_of(s, job.id)
         column = stage_named(pipeline, stage)
         listed = _COLUMN_CARDS if not search else _column_cards(search)
@@ -427,7 +442,17 @@ def column_window(
             .execute(listed, {"job_id": job.id, "stage_id": column.id, "limit": limit, "offset": offset})
             .all()
         )
-        return job.change_seq, list(_cards(s, principal, job.company_id, pipeline, rows, now).values())
+        cards = tuple(_cards(s, principal, job.company_id, pipeline, rows, now).values())
+        if len(_WINDOWS) >= _WINDOWS_MAX:
+            _WINDOWS.clear()
+        _WINDOWS[key] = cards
+        return job.change_seq, list(cards)
+
+
+# Column windows read at a job's change number, by what they depend on (``column_window``):
+# cards are immutable views, and a change number is never reused for other contents.
+_WINDOWS: dict[tuple, tuple[Card, ...]] = {}
+_WINDOWS_MAX = 512
 
 
 def _aware(value: datetime) -> datetime:

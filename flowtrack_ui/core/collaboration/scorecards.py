@@ -143,6 +143,12 @@ def visible_scorecards(s: Session, principal: Principal, application_id: int) ->
     return [_view(c, u) for c, u in shown]
 
 
+def reader_key(principal: Principal) -> object:
+    """Readers with the same key see the same scorecards of any application (``visible``'s rule):
+    those who may read all of them share one; anyone else reads by who they are."""
+    return "all" if may(principal, Action.READ_ALL_SCORECARDS) else ("user", principal.user_id)
+
+
 def visible(
     s: Session,
     principal: Principal,
