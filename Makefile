@@ -74,7 +74,7 @@ run: setup
 test: setup /usr/bin/chromium /usr/sbin/dovecot /usr/bin/pg_dump $(AXE)
 	$(PY) -m pytest
 
-# Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (about 15 min).
+# Benchmarks print numbers and write benchmarks/RESULTS.md and the README's table (about 35 min: the live board under load first).
 bench: setup /usr/bin/chromium /usr/bin/wrk
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/listing.py
