@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from flowtrack_ui.core import jobs
-from flowtrack_ui.core.analytics import csv_export, report
+from flowtrack_ui.core.analytics import csv_export, report, stage_stats
 from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Forbidden, InvalidInput, NotFound
@@ -83,6 +83,8 @@ def _scenario(db):
             s.execute(
                 update(Application).where(Application.id == app_id).values(created_at=T0 + timedelta(days=1))
             )
+        s.flush()
+        stage_stats.rebuild(s.connection(), ids)  # the backdated history's totals
     return acme, ids
 
 

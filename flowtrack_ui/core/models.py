@@ -1149,3 +1149,36 @@ class WebhookDelivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=sa.String(500), nullable=True)
     response_snippet: str | None = Field(default=None, sa_type=sa.String(500), nullable=True)
     redelivery_of_id: int | None = Field(default=None, nullable=True)
+
+
+class ApplicationStageStats(SQLModel, table=True):
+    """Per application, the running totals the hiring report reads instead of the history
+    (analytics/stage_stats.py keeps them in the transaction of every history row)."""
+
+    __tablename__ = "application_stage_stats"
+    # A company's or a job's stays of one category in order: the report's medians and 90th
+    # percentiles are a step along one of these rather than a sort.
+    __table_args__ = tuple(
+        sa.Index(f"ix_stage_stats_{scope}_t{i}", f"{scope}_id", f"t{i}")
+        for scope in ("company", "job")
+        for i in range(4)
+    )
+
+    application_id: int = Field(primary_key=True, foreign_key="application.id")
+    # The application's job and its company (they never change).
+    job_id: int
+    company_id: int
+    # Seconds in stages of the applied, screening, interview and offer categories (None: no stay).
+    t0: float | None = Field(default=None, nullable=True)
+    t1: float | None = Field(default=None, nullable=True)
+    t2: float | None = Field(default=None, nullable=True)
+    t3: float | None = Field(default=None, nullable=True)
+    # The furthest step (0 applied … 4 hired) among the old stages of the rows that are not undos.
+    top: int = Field(default=0)
+    # The last rejection: its history row, standard reason and the stage it rejected from.
+    last_reject_id: int | None = Field(default=None, nullable=True)
+    last_reject_reason: str | None = Field(default=None, sa_type=sa.String(120), nullable=True)
+    last_reject_stage_id: int | None = Field(default=None, nullable=True)
+    # The first and last moves into hired that stand (not undos, not undone).
+    first_hire: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    last_hire: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

@@ -2,11 +2,11 @@
 
 Everything is aggregated by the database (one statement of CTEs, the same SQL on SQLite and
 PostgreSQL but for date arithmetic): a handful of rows reach Python whatever the size of the
-history table. The history is read once, in one grouped pass per application with no window over
-it: each row carries when its old stage was entered (``old_stage_entered_at``), so a stay's length
-is one row's difference, and the steps an application reached are the old stages of its rows that
-are not undos plus its current stage (the history chain: an undone move's target is the old stage
-of its undo only). Medians and 90th percentiles are picked by ``ORDER BY … LIMIT 1 OFFSET``.
+history table. The history itself is not read: each application's running totals
+(``application_stage_stats``, kept by stage_stats.py in the transaction of every history row) give
+its time in each category, its furthest step, its last rejection and its standing hires, so the
+report reads one row per application. Medians and 90th percentiles are picked by ``ORDER BY …
+LIMIT 1 OFFSET``.
 
 Definitions (what a manager reads next to each figure):
 - **Funnel**: applications that reached each step or beyond (applied, screening, interview, offer,
@@ -36,20 +36,14 @@ from ..db import Database
 from ..errors import InvalidInput
 from ..models import UTCDateTime
 from ..permissions import Action, Principal, require
-from ..pipelines.categories import LABELS, Category
+from ..pipelines.categories import LABELS
 from ..pipelines.rejection_reasons import labels
 from ..scoping import company_job
+from . import stage_stats
 from .sources import LABELS as SOURCE_LABELS
 from .sources import Source
 
-STEPS: tuple[Category, ...] = (
-    Category.APPLIED,
-    Category.SCREENING,
-    Category.INTERVIEW,
-    Category.OFFER,
-    Category.HIRED,
-)
-TIMED: tuple[Category, ...] = STEPS[:-1]
+STEPS, TIMED = stage_stats.STEPS, stage_stats.TIMED
 NO_REASON = "No reason given"
 DAY = 86400.0
 
@@ -139,14 +133,11 @@ def _day(value: object, what: str) -> date | None:
 
 def _rank(column: str) -> str:
     """A step's rank (0 applied … 4 hired); rejected and withdrawn do not advance anyone."""
-    cases = " ".join(f"WHEN '{c.value}' THEN {i}" for i, c in enumerate(STEPS))
-    return f"CASE {column} {cases} ELSE 0 END"
+    return stage_stats.rank_sql(column)
 
 
 def _seconds(dialect: str, start: str, end: str) -> str:
-    if dialect == "postgresql":
-        return f"date_part('epoch', {end} - {start})"
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+    return stage_stats.seconds_sql(dialect, start, end)
 
 
 class _Query:
@@ -168,74 +159,61 @@ class _Query:
             self.binds["until"] = datetime.combine(until + timedelta(days=1), time.min, UTC)
             self.types.append(bindparam("until", type_=UTCDateTime))
         self.where = " AND ".join(where)
-        self.scope = (
-            "scope AS (SELECT a.id, a.job_id, a.created_at, a.source, a.source_detail, cs.category AS cur "
-            "FROM application a JOIN job j ON j.id = a.job_id JOIN job_stage cs ON cs.id = a.stage_id "
-            f"WHERE {self.where})"
-        )
+        # All time (no range): a category's stays of the scope in order, from the totals' index.
+        self.in_order: str | None = None
+        if since is None and until is None:
+            self.in_order = "job_id = :job" if job_id is not None else "company_id = :company"
 
     def run(self, s, sql: str) -> list:
-        statement = text(
-            f"WITH {self.scope}, {sql}" if not sql.startswith("SELECT") else f"WITH {self.scope} {sql}"
-        )
+        statement = text(sql if sql.startswith("SELECT") else f"WITH {sql}")
         if self.types:
             statement = statement.bindparams(*self.types)
         if s.get_bind().dialect.name == "postgresql" and not s.info.get("jit_off"):
-            # Grouped passes over the history that run in milliseconds: compiling them to machine
-            # code (PostgreSQL's JIT, which their estimated cost sets off) takes longer than that.
-            # And the per-application aggregate in memory rather than sorted on disk; both for this
-            # transaction only, in one round trip.
+            # Statements that run in milliseconds: compiling them to machine code (PostgreSQL's
+            # JIT, which their estimated cost sets off) takes longer than that. And the sorts in
+            # memory rather than on disk; both for this transaction only, in one round trip.
             s.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)"))
             s.info["jit_off"] = True
         return s.execute(statement, self.binds).all()
 
 
-# The moves an undo reverted: few (an undo is a mis-drop put right within seconds), read from the
-# index on ``reverts_id`` once per statement rather than probed for every history row.
-_REVERTED = "(SELECT u.reverts_id FROM application_history u WHERE u.reverts_id IS NOT NULL)"
-
-
 def _applications(dialect: str, q: _Query, durations: bool = True) -> str:
-    """``apps``: one row per application in scope with a history, from one grouped pass over it:
+    """``apps``: one row per application in scope with a history, from its running totals
+    (``application_stage_stats``, see stage_stats.py) rather than its history rows:
     - ``top``, the furthest step reached by moves that stand (a hire only while it stands): the
       furthest of its current stage and the old stages of its rows that are not undos. By the
       history chain each row's old stage is the stage the row before it entered, so these are
       every stage it stood in; an undone move's target is the old stage of its undo only;
-    - ``last_reject``, the id of its last rejection: for an application rejected now, the last
-      one that stands (an undo reverts the row just before it, so the rows after that rejection
-      are reopenings and their undos);
+    - ``last_reject``, its last rejection (for an application rejected now, the last one that
+      stands: an undo reverts the row just before it, so the rows after that rejection are
+      reopenings and their undos), with its reason and the stage it rejected from;
+    - ``first_hire`` and ``last_hire``, its standing moves into hired;
     - with ``durations``, ``t0`` … ``t3``: the seconds it spent in stages of each timed category,
-      every stay counted (corrections and undos included) as its row's ``changed_at -
-      old_stage_entered_at`` (None: no stay there)."""
-    stay = _seconds(dialect, "h.old_stage_entered_at", "h.changed_at")
-    timed = list(enumerate(TIMED)) if durations else []
-    sums = "".join(f", SUM(CASE os.category WHEN '{c.value}' THEN {stay} END) AS t{i}" for i, c in timed)
+      every stay counted (corrections and undos included; None: no stay there)."""
+    timed = range(len(TIMED)) if durations else range(0)
     current = _rank("cs.category")
     return (
-        "apps AS MATERIALIZED (SELECT p.id, a.job_id, a.created_at, cs.category AS cur, "
-        "CASE WHEN p.top IS NULL THEN NULL WHEN cs.category = 'hired' THEN 4 WHEN p.top = 4 THEN 3 "
-        f"WHEN {current} > p.top THEN {current} ELSE p.top END AS top, p.last_reject"
-        + "".join(f", p.t{i}" for i, _c in timed)
-        + " FROM (SELECT h.application_id AS id, "
-        f"MAX(CASE WHEN h.kind <> 'undo' THEN {_rank('os.category')} END) AS top, "
-        f"MAX(CASE WHEN h.kind = 'reject' THEN h.id END) AS last_reject{sums} "
-        "FROM application_history h LEFT JOIN job_stage os ON os.id = h.old_stage_id "
-        # The scope's conditions again rather than the CTE: PostgreSQL then knows how many
-        # applications there are, and hashes the history instead of probing it once per application.
-        "WHERE h.application_id IN "
-        f"(SELECT a.id FROM application a JOIN job j ON j.id = a.job_id WHERE {q.where}) "
-        "GROUP BY h.application_id) p "
-        "JOIN application a ON a.id = p.id JOIN job_stage cs ON cs.id = a.stage_id)"
+        "apps AS MATERIALIZED (SELECT a.id, a.job_id, a.created_at, a.source, a.source_detail, "
+        "cs.category AS cur, "
+        "CASE WHEN cs.category = 'hired' THEN 4 WHEN st.top = 4 THEN 3 "
+        f"WHEN {current} > st.top THEN {current} ELSE st.top END AS top, st.last_reject_id AS last_reject, "
+        "st.last_reject_reason, st.last_reject_stage_id, st.first_hire, st.last_hire"
+        + "".join(f", st.t{i}" for i in timed)
+        + " FROM application a JOIN job j ON j.id = a.job_id JOIN job_stage cs ON cs.id = a.stage_id "
+        f"JOIN application_stage_stats st ON st.application_id = a.id WHERE {q.where})"
     )
 
 
-# The offers of the applications in scope that were sent, less those revised (withdrawn with a
-# newer version): offers/workflow.py writes these columns.
-_OFFERS = (
-    "SELECT o.status, o.sent_at, o.responded_at, o.expires_on FROM offer o "
-    "JOIN scope ON scope.id = o.application_id "
-    "WHERE o.sent_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM offer n WHERE n.replaces_id = o.id)"
-)
+def _offers(q: _Query) -> str:
+    """The offers of the applications in scope that were sent, less those revised (withdrawn with a
+    newer version): offers/workflow.py writes these columns. The scope's applications without
+    their stages, and the revised offers read once rather than once per offer."""
+    return (
+        "SELECT o.status, o.sent_at, o.responded_at, o.expires_on FROM offer o "
+        "JOIN application a ON a.id = o.application_id JOIN job j ON j.id = a.job_id "
+        f"WHERE {q.where} AND o.sent_at IS NOT NULL "
+        "AND o.id NOT IN (SELECT n.replaces_id FROM offer n WHERE n.replaces_id IS NOT NULL)"
+    )
 
 
 def _as_utc(value: object) -> datetime | None:
@@ -351,31 +329,31 @@ def _figures_sql(dialect: str, q: _Query) -> str:
     ``reasons`` (the reason and the step rejected from; n) and ``sources`` (source and detail; n
     applications, ``a`` of them hired)."""
     values = {str(i): f"SELECT t{i} AS v FROM apps WHERE t{i} IS NOT NULL" for i in range(len(TIMED))}
+    if q.in_order is not None:  # the same values, read in order from an index instead of sorted
+        values = {
+            str(i): f"SELECT t{i} AS v FROM application_stage_stats WHERE {q.in_order} AND t{i} IS NOT NULL"
+            for i in range(len(TIMED))
+        }
     values["hire"] = f"SELECT {_seconds(dialect, 'created_at', 'last_hire')} AS v FROM hires"
     values["fill"] = f"SELECT {_seconds(dialect, 'opened', 'filled')} AS v FROM fills"
     ranks_cte, ranks = _nearest_ranks(values)
     return (
-        f"{_applications(dialect, q)}, "
+        f"{_applications(dialect, q, durations=q.in_order is None)}, "
         # Time to hire and fill: the standing moves into hired of the applications hired now.
-        "hires AS (SELECT apps.id, apps.job_id, apps.created_at, MAX(h.changed_at) AS last_hire, "
-        "MIN(h.changed_at) AS first_hire FROM apps "
-        "JOIN application_history h ON h.application_id = apps.id "
-        "JOIN job_stage ns ON ns.id = h.new_stage_id "
-        "WHERE apps.cur = 'hired' AND ns.category = 'hired' "
-        f"AND h.kind <> 'undo' AND h.id NOT IN {_REVERTED} "
-        "GROUP BY apps.id, apps.job_id, apps.created_at), "
+        "hires AS (SELECT id, job_id, created_at, last_hire, first_hire FROM apps "
+        "WHERE cur = 'hired' AND last_hire IS NOT NULL), "
         "fills AS (SELECT j.created_at AS opened, f.filled FROM (SELECT job_id, MIN(first_hire) AS filled "
         "FROM hires GROUP BY job_id) f JOIN job j ON j.id = f.job_id), "
         f"{ranks_cte} {ranks}"
         + " UNION ALL SELECT 'funnel', CAST(top AS VARCHAR(1)), NULL, COUNT(*), NULL, NULL FROM apps "
         "WHERE top IS NOT NULL GROUP BY top"
         # Rejection reasons: applications rejected now, by their last rejection that stands.
-        " UNION ALL SELECT 'reasons', r.reason, os.category, COUNT(*), NULL, NULL FROM apps "
-        "JOIN application_history r ON r.id = apps.last_reject "
-        "LEFT JOIN job_stage os ON os.id = r.old_stage_id WHERE apps.cur = 'rejected' "
-        "GROUP BY r.reason, os.category"
+        " UNION ALL SELECT 'reasons', apps.last_reject_reason, os.category, COUNT(*), NULL, NULL FROM apps "
+        "LEFT JOIN job_stage os ON os.id = apps.last_reject_stage_id "
+        "WHERE apps.cur = 'rejected' AND apps.last_reject IS NOT NULL "
+        "GROUP BY apps.last_reject_reason, os.category"
         " UNION ALL SELECT 'sources', source, COALESCE(source_detail, ''), COUNT(*), "
-        "SUM(CASE WHEN cur = 'hired' THEN 1 ELSE 0 END), NULL FROM scope "
+        "SUM(CASE WHEN cur = 'hired' THEN 1 ELSE 0 END), NULL FROM apps "
         "GROUP BY source, COALESCE(source_detail, '')"
     )
 
@@ -397,7 +375,7 @@ def report(
         for r in q.run(s, _figures_sql(s.get_bind().dialect.name, q)):
             figures[r.figure].append(r)
         standard = tuple(labels(s, principal.staff_company_id))
-        offers = _offer_figures(q.run(s, _OFFERS), datetime.now(UTC))
+        offers = _offer_figures(q.run(s, _offers(q)), datetime.now(UTC))
 
     # Funnel: the furthest step each application reached (a hire counts while it stands).
     at_top = {int(r.key): int(r.n) for r in figures["funnel"]}

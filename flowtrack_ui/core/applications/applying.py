@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import notifications, validation
+from ..analytics import stage_stats
 from ..analytics.sources import Source, classify
 from ..db import Database, announce_application_change, announce_card_move, existing
 from ..errors import Conflict, InvalidInput, NotFound
@@ -192,6 +193,7 @@ def new_application(
         )
     )
     s.flush()
+    stage_stats.first_row(s.connection(), app.id, job.id, job.company_id)
     documents.refresh(s, job.company_id, candidate_id)
     webhook_events.application_event(
         s, job.company_id, webhook_events.APPLICATION_CREATED, application_id=app.id, job_id=job.id,

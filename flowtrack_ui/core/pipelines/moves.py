@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import notifications, validation
+from ..analytics import stage_stats
 from ..changes import CardMove
 from ..db import Database, announce_application_change, announce_card_move, existing
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
@@ -188,6 +189,10 @@ def _change(
             "entered_of": app.id,
         },
     ).scalar_one()
+    stage_stats.record(
+        sql, history_id=history_id, application_id=app.id, current=current, target=target,
+        kind=kind.value, reason=reason, now=now,
+    )  # fmt: skip
     planned = automation.plan(s, target.id, kind.value, now=now, floor=hold, choice=email)
     if planned is not None:
         notifications.stage_changed(s, app, target.category, planned, history_id=history_id, context=context)
