@@ -38,9 +38,9 @@ from common import (
 )
 from sqlalchemy import delete, insert, text
 
-from flowtrack_ui.core.analytics import report, stage_stats
+from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.models import ApplicationHistory
-from flowtrack_ui.core.pipelines import job_stages
+from flowtrack_ui.core.pipelines import job_stages, stage_stats
 
 JOB_SIZE = 5000
 COMPANY_JOBS = 50

@@ -16,11 +16,12 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from flowtrack_ui.core import jobs
-from flowtrack_ui.core.analytics import csv_export, report, stage_stats
+from flowtrack_ui.core.analytics import csv_export, report
 from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.errors import Forbidden, InvalidInput, NotFound
 from flowtrack_ui.core.models import Application, ApplicationHistory, Job
+from flowtrack_ui.core.pipelines import stage_stats
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move
 
 from .conftest import make_candidate, make_company

@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from alembic import command
-from flowtrack_ui.core.analytics import report, stage_stats
+from flowtrack_ui.core.analytics import report
 from flowtrack_ui.core.applications.applying import apply
 from flowtrack_ui.core.db import Database, normalize_url
 from flowtrack_ui.core.errors import Conflict, InvalidInput, InvalidTransition
-from flowtrack_ui.core.pipelines.job_stages import pipeline_of
+from flowtrack_ui.core.pipelines import stage_stats
+from flowtrack_ui.core.pipelines.job_stages import pipeline_of, replace_stages
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move, withdraw
 from flowtrack_ui.core.pipelines.rejection_reasons import list_reasons
 from flowtrack_ui.core.schema import alembic_config, upgrade
@@ -126,6 +127,26 @@ def test_an_undone_hire_no_longer_counts(any_db):
     with db.session(write=True) as s:
         stage_stats.rebuild(s.connection())
     _same(again, _totals(db))
+
+
+def test_a_stage_that_changes_category_moves_its_past_stays_with_it(any_db):
+    """The report counts a stay under its stage's category as it is now: when an edit of the
+    pipeline changes one, the job's running totals are computed again."""
+    db = any_db
+    acme = make_company(db, "Acme")
+    app_id = apply(db, make_candidate(db), acme.job_id).id
+    for stage in ("Screening", "Interview"):
+        move_stage(db, acme.recruiter, app_id, stage)
+    with db.session(write=True) as s:
+        stages = [
+            {"id": st.id, "name": st.name, "category": "interview" if st.name == "Screening" else st.category}
+            for st in pipeline_of(s, acme.job_id).stages
+        ]
+        replace_stages(s, acme.job_id, stages)
+    kept = _totals(db)
+    with db.session(write=True) as s:
+        stage_stats.rebuild(s.connection())
+    _same(kept, _totals(db))
 
 
 def _backfill_round_trip(url: str) -> None:

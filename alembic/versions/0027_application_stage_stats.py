@@ -10,7 +10,7 @@ furthest step among the old stages of its rows that are not undos, its last reje
 reason, the stage it rejected from) and its first and last standing moves into hired, with its
 job and company: indexes on (company, category seconds) and (job, category seconds) hold a
 scope's stays in order, so a median is a step along an index rather than a sort. Every
-history row written from now on updates it in its own transaction (analytics/stage_stats.py);
+history row written from now on updates it in its own transaction (pipelines/stage_stats.py);
 existing applications are filled here from their history, one range of applications at a time,
 by the report's own definitions (the same SQL on SQLite and PostgreSQL but for date arithmetic).
 """

@@ -1153,7 +1153,7 @@ class WebhookDelivery(SQLModel, table=True):
 
 class ApplicationStageStats(SQLModel, table=True):
     """Per application, the running totals the hiring report reads instead of the history
-    (analytics/stage_stats.py keeps them in the transaction of every history row)."""
+    (pipelines/stage_stats.py keeps them in the transaction of every history row)."""
 
     __tablename__ = "application_stage_stats"
     # A company's or a job's stays of one category in order: the report's medians and 90th

@@ -29,7 +29,7 @@ from flowtrack_ui.core.models import (
     User,
 )
 from flowtrack_ui.core.permissions import Role
-from flowtrack_ui.core.pipelines import job_stages, rejection_reasons
+from flowtrack_ui.core.pipelines import job_stages, rejection_reasons, stage_stats
 from flowtrack_ui.core.pipelines.definitions import DEFAULT_PIPELINE, as_dicts, parse_stages
 from flowtrack_ui.core.pipelines.transitions import MoveKind, Pipeline, StageRef, find_move
 from flowtrack_ui.core.talent import documents, duplicates
@@ -406,6 +406,7 @@ def seed(db: Database, *, rng_seed: int = 7) -> bool:
             app.updated_at = t
             s.add(app)
         s.flush()
+        stage_stats.rebuild(s.connection())  # the report's running totals of the history above
         for i, user in enumerate(candidates):
             profile_row = existing(s, CandidateProfile, user.id)
             profile_row.phone_key = duplicates.phone_key(profile_row.phone)

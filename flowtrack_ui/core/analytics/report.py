@@ -36,10 +36,10 @@ from ..db import Database
 from ..errors import InvalidInput
 from ..models import UTCDateTime
 from ..permissions import Action, Principal, require
+from ..pipelines import stage_stats
 from ..pipelines.categories import LABELS
 from ..pipelines.rejection_reasons import labels
 from ..scoping import company_job
-from . import stage_stats
 from .sources import LABELS as SOURCE_LABELS
 from .sources import Source
 

@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..analytics import stage_stats
 from ..analytics.sources import Source, classify
 from ..db import Database, announce_application_change, announce_card_move, existing
 from ..errors import Conflict, InvalidInput, NotFound
@@ -24,7 +23,7 @@ from ..models import (
     posting_over,
 )
 from ..permissions import Action, Principal, require
-from ..pipelines import moves
+from ..pipelines import moves, stage_stats
 from ..pipelines.job_stages import pipeline_of
 from ..pipelines.transitions import MoveKind
 from ..talent import documents

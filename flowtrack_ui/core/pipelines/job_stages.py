@@ -14,6 +14,7 @@ from ..errors import Conflict, Forbidden, InvalidInput
 from ..mail import automation
 from ..models import Application, Job, JobStage
 from ..views import StageView
+from . import stage_stats
 from .definitions import DEFAULT_PIPELINE, StageSpec, parse_stages
 from .transitions import Pipeline, StageRef
 
@@ -235,6 +236,9 @@ def replace_stages(s: Session, job_id: int, raw: object, may_automate: bool = Tr
                 f"Move {'them' if n != 1 else 'it'} to another stage first"
                 + (f" (for example {others[0]})." if others else ".")
             )
+    # A stage that changes category moves its past stays under the new one in the report's
+    # running totals (stage_stats): they are computed again for the job's applications below.
+    recategorised = any(row is not None and row.category != spec.category.value for spec, row in plan)
     now = datetime.now(UTC)
     for row in unmatched.values():
         row.removed_at = now
@@ -262,3 +266,6 @@ def replace_stages(s: Session, job_id: int, raw: object, may_automate: bool = Tr
         _apply(s, company_id, row, given.get(spec.name.casefold()), before, may_automate)
         s.add(row)
     s.flush()
+    if recategorised:
+        apps = s.exec(select(Application.id).where(Application.job_id == job_id)).all()
+        stage_stats.rebuild(s.connection(), [int(a) for a in apps])

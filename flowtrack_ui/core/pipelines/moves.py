@@ -16,7 +16,6 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import notifications, validation
-from ..analytics import stage_stats
 from ..changes import CardMove
 from ..db import Database, announce_application_change, announce_card_move, existing
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
@@ -26,7 +25,7 @@ from ..permissions import Action, Principal, Role, require
 from ..scoping import company_application
 from ..views import ApplicationView
 from ..webhooks import events as webhook_events
-from . import rejection_reasons
+from . import rejection_reasons, stage_stats
 from .definitions import MAX_STAGE_NAME
 from .job_stages import any_stage, current_stage, pipeline_of, stage_ref
 from .transitions import MoveKind, Pipeline, Reason, StageRef, allowed_moves, find_move, passed, skip_note

@@ -29,8 +29,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..models import UTCDateTime
-from ..pipelines.categories import Category
-from ..pipelines.transitions import StageRef
+from .categories import Category
+from .transitions import StageRef
 
 # The steps in order: a stage's rank is its category's index (rejected and withdrawn rank 0).
 STEPS: tuple[Category, ...] = (
