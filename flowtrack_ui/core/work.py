@@ -295,21 +295,23 @@ def _overdue(s: Session, p: Principal, now: datetime) -> tuple[Overdue, ...]:
             if days is not None
         )
     )
-    candidate = aliased(User)
     rows = s.exec(
+        _waiting(p).where(past_target).order_by(Application.stage_changed_at, Application.id).limit(MAX_ROWS)
+    ).all()
+    return tuple(_overdue_row(app, title, stage, name, now) for app, title, stage, name in rows)
+
+
+def _waiting(p: Principal):
+    """The company's applications in a stage in progress, with what an overdue row shows: the one
+    query of the overdue list and of ``overdue_among``."""
+    candidate = aliased(User)
+    return (
         select(Application, Job.title, JobStage, candidate.full_name)
         .join(Job, Job.id == Application.job_id)
         .join(JobStage, JobStage.id == Application.stage_id)
         .join(candidate, candidate.id == Application.candidate_id)
-        .where(
-            Job.company_id == p.staff_company_id,
-            JobStage.category.not_in([c.value for c in TERMINAL]),
-            past_target,
-        )
-        .order_by(Application.stage_changed_at, Application.id)
-        .limit(MAX_ROWS)
-    ).all()
-    return tuple(_overdue_row(app, title, stage, name, now) for app, title, stage, name in rows)
+        .where(Job.company_id == p.staff_company_id, JobStage.category.not_in([c.value for c in TERMINAL]))
+    )
 
 
 def _overdue_row(app: Application, title: str, stage: JobStage, name: str, now: datetime) -> Overdue:
@@ -344,19 +346,9 @@ def overdue_among(
     if not ids:
         return ()
     now = now or datetime.now(UTC)
-    candidate = aliased(User)
     with db.session() as s:
         rows = s.exec(
-            select(Application, Job.title, JobStage, candidate.full_name)
-            .join(Job, Job.id == Application.job_id)
-            .join(JobStage, JobStage.id == Application.stage_id)
-            .join(candidate, candidate.id == Application.candidate_id)
-            .where(
-                Job.company_id == principal.staff_company_id,
-                col(Application.id).in_(ids),
-                JobStage.category.not_in([c.value for c in TERMINAL]),
-                JobStage.target_days.is_not(None),
-            )
+            _waiting(principal).where(col(Application.id).in_(ids), JobStage.target_days.is_not(None))
         ).all()
     found = [
         _overdue_row(app, title, stage, name, now)
