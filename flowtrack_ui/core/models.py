@@ -1182,3 +1182,24 @@ class ApplicationStageStats(SQLModel, table=True):
     # The first and last moves into hired that stand (not undos, not undone).
     first_hire: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     last_hire: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class JobReportTotals(SQLModel, table=True):
+    """Per job, how many applications stand in each cell of the all-time report (furthest step,
+    source, rejection reason, stays of a timed category), so a company's report sums a few rows
+    rather than one per application (pipelines/stage_stats.py keeps them with the running totals)."""
+
+    __tablename__ = "job_report_totals"
+    __table_args__ = (sa.Index("ix_job_report_totals_company", "company_id"),)
+
+    job_id: int = Field(primary_key=True)
+    # ``top`` (item: the furthest step's rank), ``source`` (item: source, detail: its detail or
+    # ''), ``reason`` (item: '' without a reason, else '=' and the reason; detail: the category
+    # rejected from or ''), ``timed`` (item: the timed category's index), '' (the job's row that
+    # every change of its totals updates first, so concurrent changes queue in one order).
+    figure: str = Field(primary_key=True, sa_type=sa.String(8))
+    item: str = Field(primary_key=True, sa_type=sa.String(130))
+    detail: str = Field(primary_key=True, sa_type=sa.String(40))
+    company_id: int
+    n: int = Field(default=0)
+    hired: int = Field(default=0)  # of ``source`` rows: those of the applications hired now
