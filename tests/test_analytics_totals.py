@@ -1,13 +1,17 @@
 """The running totals the hiring report reads (``application_stage_stats``) equal the totals
 computed from the history (``stage_stats.rebuild``, migration 0027's definition) after random
 histories written by FlowTrack's own write paths: applications, moves of every kind, undos (of
-hires too), rejections with and without a reason, reopenings, withdrawals. The report's figures
-are the same on both; migration 0027 fills the totals of rows written before it."""
+hires too), rejections with and without a reason, reopenings, withdrawals. The per-job summary
+(``job_report_totals``) kept by delta equals the one computed from the totals after every step
+(migration 0028's definition), and through edits of stage categories, erasure and retention.
+The report's figures are the same on all of them, and summed from the summary or read one row per
+application; migrations 0027 and 0028 fill the tables from rows written before them."""
 
 from __future__ import annotations
 
 import dataclasses
 import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -21,6 +25,7 @@ from flowtrack_ui.core.pipelines import stage_stats
 from flowtrack_ui.core.pipelines.job_stages import pipeline_of, replace_stages
 from flowtrack_ui.core.pipelines.moves import move_stage, undo_move, withdraw
 from flowtrack_ui.core.pipelines.rejection_reasons import list_reasons
+from flowtrack_ui.core.privacy import erase, retention
 from flowtrack_ui.core.schema import alembic_config, upgrade
 
 from .conftest import Company, make_candidate, make_company
@@ -63,7 +68,48 @@ def _figures(r) -> dict:
     return {k: v for k, v in dataclasses.asdict(r).items() if k != "generated_at"}
 
 
-def _random_history(db: Database, seed: int, applications: int = 8, steps: int = 200) -> Company:
+def _summary_rows(conn) -> dict[tuple, tuple[int, int]]:
+    """The summary's cells that count something (a cell a change emptied stays, at zero)."""
+    rows = conn.execute(
+        text(
+            "SELECT job_id, company_id, figure, item, detail, n, hired FROM job_report_totals "
+            "WHERE n <> 0 OR hired <> 0"
+        )
+    ).all()
+    return {(r.job_id, r.company_id, r.figure, r.item, r.detail): (r.n, r.hired) for r in rows}
+
+
+def _same_summary(db: Database) -> None:
+    """The summary kept by delta equals the one computed again from the totals (rolled back)."""
+    with db.engine.connect() as conn:
+        kept = _summary_rows(conn)
+        stage_stats.rebuild_summary(conn)
+        rebuilt = _summary_rows(conn)
+        conn.rollback()
+    assert kept == rebuilt
+    assert all(n > 0 and 0 <= hired <= n for n, hired in kept.values())
+
+
+def _reports(db: Database, acme: Company) -> list[dict]:
+    """Every all-time figure of the company: its report, one job's, and the overview's funnels."""
+    return [
+        _figures(report.report(db, acme.manager)),
+        _figures(report.report(db, acme.manager, acme.job_id)),
+        report.funnels_by_job(db, acme.manager),
+        report.job_funnel(db, acme.manager, acme.job_id),
+    ]
+
+
+def _same_without_summary(db: Database, acme: Company, monkeypatch) -> list[dict]:
+    """The all-time figures summed from the summary equal those read one row per application."""
+    summed = _reports(db, acme)
+    with monkeypatch.context() as m:
+        m.setattr(report, "SUMMARY", False)
+        assert _reports(db, acme) == summed
+    return summed
+
+
+def _random_history(db: Database, seed: int, applications: int = 8, steps: int = 200, check=None) -> Company:
     rng = random.Random(seed)
     acme = make_company(db, f"Acme {seed}")
     rec = acme.recruiter
@@ -89,13 +135,16 @@ def _random_history(db: Database, seed: int, applications: int = 8, steps: int =
                 move_stage(db, rec, ids[i], target, note="a correction", reason=reason)
         except (Conflict, InvalidInput, InvalidTransition):
             pass  # a move the table or the undo window refuses: nothing written
+        if check is not None:
+            check()
     return acme
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_running_totals_equal_the_history(any_db, seed):
+def test_running_totals_equal_the_history(any_db, seed, monkeypatch):
     db = any_db
-    acme = _random_history(db, seed)
+    acme = _random_history(db, seed, check=lambda: _same_summary(db))
+    summed = _same_without_summary(db, acme, monkeypatch)
     running = _totals(db)
     assert len(running) == 8, "every application has its totals"
     before = report.report(db, acme.manager)
@@ -108,6 +157,8 @@ def test_running_totals_equal_the_history(any_db, seed):
     assert ranged == _figures(before)
     by_job = {**_figures(report.report(db, acme.manager, acme.job_id, until="2099-12-31")), "until": None}
     assert by_job == _figures(report.report(db, acme.manager, acme.job_id))
+    _same_summary(db)
+    assert _reports(db, acme) == summed
 
 
 def test_an_undone_hire_no_longer_counts(any_db):
@@ -129,24 +180,58 @@ def test_an_undone_hire_no_longer_counts(any_db):
     _same(again, _totals(db))
 
 
-def test_a_stage_that_changes_category_moves_its_past_stays_with_it(any_db):
+def test_a_stage_that_changes_category_moves_its_past_stays_with_it(any_db, monkeypatch):
     """The report counts a stay under its stage's category as it is now: when an edit of the
-    pipeline changes one, the job's running totals are computed again."""
+    pipeline changes one, the job's running totals are computed again, and its summary (the
+    furthest step of those in the stage, the step a rejection left) with them."""
     db = any_db
     acme = make_company(db, "Acme")
     app_id = apply(db, make_candidate(db), acme.job_id).id
     for stage in ("Screening", "Interview"):
         move_stage(db, acme.recruiter, app_id, stage)
+    waiting = apply(db, make_candidate(db, "wait@example.com"), acme.job_id).id
+    move_stage(db, acme.recruiter, waiting, "Screening")
+    rejected = apply(db, make_candidate(db, "rej@example.com"), acme.job_id).id
+    move_stage(db, acme.recruiter, rejected, "Screening")
+    move_stage(db, acme.recruiter, rejected, "Rejected", reason=list_reasons(db, acme.recruiter)[0])
+    before = _same_without_summary(db, acme, monkeypatch)
     with db.session(write=True) as s:
         stages = [
             {"id": st.id, "name": st.name, "category": "interview" if st.name == "Screening" else st.category}
             for st in pipeline_of(s, acme.job_id).stages
         ]
         replace_stages(s, acme.job_id, stages)
+    _same_summary(db)
+    after = _same_without_summary(db, acme, monkeypatch)
+    assert after[2] != before[2], "the one in Screening now reached interview"
+    reasons = after[0]["reasons"]
+    assert [r["category"] for r in reasons] == ["interview"]
     kept = _totals(db)
     with db.session(write=True) as s:
         stage_stats.rebuild(s.connection())
     _same(kept, _totals(db))
+
+
+def test_erasure_and_retention_keep_the_figures(any_db, monkeypatch):
+    """An erased candidate's applications stay, anonymous, with their history: the summary and
+    every figure are what they were, whether a recruiter erases them or the retention period."""
+    db = any_db
+    acme = _random_history(db, 11, applications=6, steps=80)
+    before = _same_without_summary(db, acme, monkeypatch)
+    with db.session() as s:
+        candidates = [
+            r.candidate_id
+            for r in s.execute(
+                text("SELECT candidate_id FROM application WHERE job_id = :j ORDER BY id"), {"j": acme.job_id}
+            )
+        ]
+    erase.erase_candidate(db, acme.recruiter, candidates[0])
+    _same_summary(db)
+    assert _same_without_summary(db, acme, monkeypatch) == before
+    retention.set_retention(db, acme.recruiter, 1)
+    retention.run(db, now=datetime.now(UTC) + timedelta(days=62))
+    _same_summary(db)
+    assert _same_without_summary(db, acme, monkeypatch) == before
 
 
 def _backfill_round_trip(url: str) -> None:
@@ -157,12 +242,17 @@ def _backfill_round_trip(url: str) -> None:
     try:
         _random_history(db, 7, applications=5, steps=60)
         written = _totals(db)
+        with db.engine.connect() as conn:
+            summary = _summary_rows(conn)
     finally:
         db.dispose()
+    assert summary
     cfg = alembic_config(url)
-    command.downgrade(cfg, "0026")
+    command.downgrade(cfg, "0027")
     engine = create_engine(normalize_url(url))
     try:
+        assert "job_report_totals" not in inspect(engine).get_table_names()
+        command.downgrade(cfg, "0026")
         assert "application_stage_stats" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
@@ -170,6 +260,8 @@ def _backfill_round_trip(url: str) -> None:
     db = Database(url)
     try:
         _same(written, _totals(db))
+        with db.engine.connect() as conn:
+            assert _summary_rows(conn) == summary
     finally:
         db.dispose()
 
