@@ -5,9 +5,11 @@ and 2.3M history rows), on SQLite and PostgreSQL.
 Beside each figure, the same report as it was before history rows recorded when their old stage
 was entered (``report.py`` at ``BEFORE``, read with ``git show`` and run on the same data), and
 whether both give the same figures. The report reads each application's running totals
-(``application_stage_stats``); the data here is written as history rows, so the totals are
-computed from them (``stage_stats.rebuild``). Also timed: migration 0027's backfill of the totals
-from the whole history, checked against the totals it replaces.
+(``application_stage_stats``), and all time sums their per-job summary (``job_report_totals``);
+the data here is written as history rows, so both are computed from them (``stage_stats.rebuild``).
+The all-time figures are also checked against the report read one row per application (the path
+of a date range). Also timed: migrations 0027's and 0028's backfills of the totals from the whole
+history and of the summary from the totals, checked against what they replace.
 """
 
 from __future__ import annotations
@@ -155,12 +157,14 @@ def _histories(db, recruiter, job_id: int, seed: int) -> int:
 
 
 def _analyze(db) -> None:
-    """Statistics as a live database has them: PostgreSQL's autovacuum keeps them; a new SQLite
-    database may have none yet (core/db.py's ``PRAGMA optimize`` gathers them over time), so the
-    report is measured without them there (its plans are the same with them)."""
-    with db.session(write=True) as s:
-        if s.get_bind().dialect.name == "postgresql":
-            s.execute(text("ANALYZE"))
+    """Statistics and visibility maps as a live database has them: PostgreSQL's autovacuum keeps
+    both (it also vacuums tables that only grow), and an index-only walk to a median reads the heap
+    for every entry of a page not marked all-visible, so rows loaded a moment ago are vacuumed here;
+    a new SQLite database may have no statistics yet (core/db.py's ``PRAGMA optimize`` gathers them
+    over time), so the report is measured without them there (its plans are the same with them)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
 
 
 def _before_report() -> types.ModuleType | None:
@@ -249,6 +253,48 @@ def _backfill(db) -> tuple[float, int, int]:
     return ms, int(filled), int(differ)
 
 
+def _backfill_summary(db) -> tuple[float, int, int]:
+    """Migration 0028's backfill of the per-job summary from the running totals: milliseconds,
+    rows filled, and rows that differ from the summary kept so far (cells a change emptied, at
+    zero, left out)."""
+    spec = importlib.util.spec_from_file_location(
+        "migration_0028", ROOT / "alembic" / "versions" / "0028_job_report_totals.py"
+    )
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    counting = "SELECT * FROM job_report_totals WHERE figure <> '' AND n <> 0"
+    with db.session(write=True) as s:
+        s.execute(text("DROP TABLE IF EXISTS bench_summary"))
+        s.execute(text(f"CREATE TABLE bench_summary AS {counting}"))
+        s.execute(text("DELETE FROM job_report_totals"))
+    t = time.perf_counter()
+    with db.session(write=True) as s:
+        s.execute(text(migration._backfill()))
+    ms = (time.perf_counter() - t) * 1000
+    with db.session(write=True) as s:
+        filled = s.execute(text("SELECT COUNT(*) FROM job_report_totals")).scalar_one()
+        columns = "job_id, company_id, figure, item, detail, n, hired"
+        differ = s.execute(
+            text(
+                f"SELECT COUNT(*) FROM (SELECT {columns} FROM bench_summary EXCEPT SELECT {columns} "
+                f"FROM job_report_totals UNION ALL SELECT {columns} FROM job_report_totals EXCEPT "
+                f"SELECT {columns} FROM bench_summary) d"
+            )
+        ).scalar_one()
+        s.execute(text("DROP TABLE bench_summary"))
+    return ms, int(filled), int(differ)
+
+
+def _per_application(db, principal) -> dict:
+    """The all-time report read one row per application rather than from the summary."""
+    report.SUMMARY = False
+    try:
+        return _figures(report.report(db, principal))
+    finally:
+        report.SUMMARY = True
+
+
 def run(
     sizes: tuple[int, ...] = COMPANY_JOB_SIZES, engines: tuple[str, ...] = ENGINES, backfill: bool = True
 ) -> list[dict]:
@@ -296,6 +342,9 @@ def run(
                 if size in TARGET_MS:
                     verdict = "met" if ms <= TARGET_MS[size] else "NOT met"
                     line += f" (target ≤ {TARGET_MS[size]:.0f} ms: {verdict})"
+                same = _per_application(db, other) == _figures(now)
+                row[f"company_{size}_same_per_application"] = same
+                line += f"; same figures read per application: {'yes' if same else 'NO'}"
                 if before is not None:
                     then = before.report(db, other)
                     old_ms, old_cpu = _time(functools.partial(before.report, db, other), url, BEFORE_RUNS)
@@ -311,6 +360,10 @@ def run(
                     fill_ms, filled, wrong = _backfill(db)
                     row[f"company_{size}_backfill_ms"] = fill_ms
                     line += f"; migration 0027 backfill of {filled:,} applications: {fill_ms:.0f} ms"
+                    line += f", {wrong} differ"
+                    fill_ms, filled, wrong = _backfill_summary(db)
+                    row[f"company_{size}_summary_backfill_ms"] = fill_ms
+                    line += f"; migration 0028 backfill of the summary ({filled:,} rows): {fill_ms:.0f} ms"
                     line += f", {wrong} differ"
                 print(line, flush=True)
             db.dispose()
