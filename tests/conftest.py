@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import os
 import shutil
 import tempfile
@@ -58,8 +59,10 @@ def pytest_sessionfinish(session, exitstatus):
 # xdist records the group by renaming the test id, which this pytest's structured ids ignore.)
 APP_SERVER_GROUP = "app-server"
 APP_SERVER_LANES = 2
-# What a module costs besides its size (its app server's start, the browser's): balances the lanes.
-_MODULE_START_WEIGHT = 6000
+# Each browser module's seconds in a whole run (tests/e2e_seconds.json, measured with --durations, the
+# lane's first frontend build left out) balance the lanes; a module not listed is estimated from
+# its size (about 350 bytes of test per second, and 6 KB for its app server's start).
+E2E_SECONDS = Path(__file__).with_name("e2e_seconds.json")
 
 
 @functools.cache
@@ -79,19 +82,26 @@ def module_marked_e2e(path: Path) -> bool:
     return False
 
 
+def _module_seconds(path: Path, measured: dict[str, float]) -> float:
+    return measured.get(path.name) or (path.stat().st_size + 6000) / 350
+
+
 @functools.cache
 def app_server_lanes(tests_dir: Path) -> dict[str, str]:
-    """Each e2e module's group: largest first, each into the lane with the least so far (a module's
-    size, plus its start, stands for its time)."""
+    """Each e2e module's group: longest first, each into the lane with the least so far."""
+    try:
+        measured = json.loads((tests_dir / E2E_SECONDS.name).read_text())
+    except (OSError, ValueError):
+        measured = {}
     modules = sorted(
-        (p for p in tests_dir.glob("test_*.py") if module_marked_e2e(p)),
-        key=lambda p: (-p.stat().st_size, p.name),
+        ((p, _module_seconds(p, measured)) for p in tests_dir.glob("test_*.py") if module_marked_e2e(p)),
+        key=lambda m: (-m[1], m[0].name),
     )
-    load = [0] * APP_SERVER_LANES
+    load = [0.0] * APP_SERVER_LANES
     lanes = {}
-    for path in modules:
+    for path, seconds in modules:
         lane = load.index(min(load))
-        load[lane] += path.stat().st_size + _MODULE_START_WEIGHT
+        load[lane] += seconds
         lanes[path.name] = f"{APP_SERVER_GROUP}-{lane + 1}"
     return lanes
 

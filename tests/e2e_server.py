@@ -9,6 +9,7 @@ the modules that start one into two groups, one per worker: see ``conftest.py``)
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import hashlib
 import os
@@ -48,6 +49,19 @@ START_LOCK = Path(tempfile.gettempdir()) / f"flowtrack-start-{_ROOT_KEY}.lock"
 WEB_LOCK_WAIT = 1800  # seconds; another test run of this checkout may hold it for a whole module
 
 _ports = random.Random()
+
+# What `manage setup` reads besides the data folder: the environment a set-up folder was made in.
+_SETUP_INPUTS = ("FLOWTRACK_DEMO", "FLOWTRACK_JWT_SECRET", "FLOWTRACK_SECRET_KEY")
+# Set-up data folders of this test process, copied into each app server's data folder.
+_TEMPLATES = Path(tempfile.gettempdir()) / f"flowtrack-app-data-{os.getpid()}"
+
+
+atexit.register(shutil.rmtree, _TEMPLATES, ignore_errors=True)
+
+
+def _manage_setup(env: dict) -> None:
+    command = [sys.executable, "-m", "flowtrack_ui.manage", "setup"]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def _port_slice() -> range:
@@ -152,14 +166,7 @@ class AppServer:
         try:
             # Migrating and seeding touch only this server's data folder: outside the start lock, so
             # the other lane's server may start meanwhile.
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            subprocess.run(
-                [sys.executable, "-m", "flowtrack_ui.manage", "setup"],
-                cwd=ROOT,
-                env=self.env,
-                check=True,
-                capture_output=True,
-            )
+            self._set_up_data()
         except BaseException:
             self._unlock_web()
             raise
@@ -171,6 +178,33 @@ class AppServer:
             raise
         finally:
             os.close(starting)
+
+    def _set_up_data(self) -> None:
+        """Migrate and seed the data folder (``manage setup``, as `make run` does). A module's first
+        start on SQLite copies a folder set up once per test process (its database file is the
+        whole of it): migrating and seeding the demo costs seconds of CPU each time, for the same
+        result. A restart on the same folder (test_crash) or another engine runs the command."""
+        fresh = not self.data_dir.exists() or not any(self.data_dir.iterdir())
+        sqlite = not self.env.get("FLOWTRACK_DATABASE_URL")
+        if not (fresh and sqlite):
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            _manage_setup(self.env)
+            return
+        key = hashlib.sha256(
+            repr(sorted((k, self.env.get(k, "")) for k in _SETUP_INPUTS)).encode()
+        ).hexdigest()[:16]
+        template = _TEMPLATES / key
+        if not (template / "flowtrack.db").is_file():
+            building = template.with_name(f"{key}.{os.getpid()}.tmp")
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir(parents=True)
+            _manage_setup({**self.env, "FLOWTRACK_DATA_DIR": str(building)})
+            shutil.rmtree(template, ignore_errors=True)
+            building.rename(template)
+        if self.data_dir.exists():
+            self.data_dir.rmdir()
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(template, self.data_dir)
 
     def _start(self, timeout: float) -> AppServer:
         log = open(self.log_path, "a")
