@@ -2,10 +2,11 @@
 computed from the history (``stage_stats.rebuild``, migration 0027's definition) after random
 histories written by FlowTrack's own write paths: applications, moves of every kind, undos (of
 hires too), rejections with and without a reason, reopenings, withdrawals. The per-job summary
-(``job_report_totals``) kept by delta equals the one computed from the totals after every step
-(migration 0028's definition), and through edits of stage categories, erasure and retention.
-The report's figures are the same on all of them, and summed from the summary or read one row per
-application; migrations 0027 and 0028 fill the tables from rows written before them."""
+(``job_report_totals``) kept by delta, and the standing hires, equal those computed from the
+totals after every step (migration 0028's definitions), and through edits of stage categories,
+erasure and retention. The report's figures are the same on all of them, summed from the summary
+or read one row per application; migrations 0027 and 0028 fill the tables from rows written
+before them."""
 
 from __future__ import annotations
 
@@ -79,14 +80,26 @@ def _summary_rows(conn) -> dict[tuple, tuple[int, int]]:
     return {(r.job_id, r.company_id, r.figure, r.item, r.detail): (r.n, r.hired) for r in rows}
 
 
-def _same_summary(db: Database) -> None:
-    """The summary kept by delta equals the one computed again from the totals (rolled back)."""
+def _hires(conn) -> dict[int, tuple]:
+    rows = conn.execute(
+        text("SELECT application_id, job_id, company_id, seconds, first_hire FROM standing_hires")
+    ).all()
+    return {r[0]: tuple(r) for r in rows}
+
+
+def _same_summary(db: Database) -> int:
+    """The summary kept by delta equals the one computed again from the totals, and so do the
+    standing hires (rolled back). Returns how many hires stand."""
     with db.engine.connect() as conn:
-        kept = _summary_rows(conn)
+        kept, hires = _summary_rows(conn), _hires(conn)
         stage_stats.rebuild_summary(conn)
-        rebuilt = _summary_rows(conn)
+        for statement in stage_stats.hires_sql(conn.dialect.name):
+            conn.execute(text(statement))
+        rebuilt, hires_rebuilt = _summary_rows(conn), _hires(conn)
         conn.rollback()
     assert kept == rebuilt
+    assert hires == hires_rebuilt
+    return len(hires)
     assert all(n > 0 and 0 <= hired <= n for n, hired in kept.values())
 
 
@@ -170,10 +183,13 @@ def test_an_undone_hire_no_longer_counts(any_db):
         move_stage(db, rec, app_id, stage)
     hired = _totals(db)[app_id]
     assert hired[COLUMNS.index("first_hire")] is not None
+    assert _same_summary(db) == 1
     undo_move(db, rec, app_id)
     row = _totals(db)[app_id]
     assert row[COLUMNS.index("first_hire")] is None and row[COLUMNS.index("last_hire")] is None
+    assert _same_summary(db) == 0
     move_stage(db, rec, app_id, "Hired")
+    assert _same_summary(db) == 1
     again = _totals(db)
     with db.session(write=True) as s:
         stage_stats.rebuild(s.connection())
@@ -243,7 +259,7 @@ def _backfill_round_trip(url: str) -> None:
         _random_history(db, 7, applications=5, steps=60)
         written = _totals(db)
         with db.engine.connect() as conn:
-            summary = _summary_rows(conn)
+            summary, hires = _summary_rows(conn), _hires(conn)
     finally:
         db.dispose()
     assert summary
@@ -251,7 +267,7 @@ def _backfill_round_trip(url: str) -> None:
     command.downgrade(cfg, "0027")
     engine = create_engine(normalize_url(url))
     try:
-        assert "job_report_totals" not in inspect(engine).get_table_names()
+        assert not {"job_report_totals", "standing_hires"} & set(inspect(engine).get_table_names())
         command.downgrade(cfg, "0026")
         assert "application_stage_stats" not in inspect(engine).get_table_names()
     finally:
@@ -262,6 +278,7 @@ def _backfill_round_trip(url: str) -> None:
         _same(written, _totals(db))
         with db.engine.connect() as conn:
             assert _summary_rows(conn) == summary
+            assert _hires(conn) == hires
     finally:
         db.dispose()
 

@@ -1,4 +1,4 @@
-"""job report totals: per-job counts of the all-time hiring report, kept by delta
+"""job report totals and standing hires: what the all-time hiring report sums and ranks
 
 Revision ID: 0028
 Revises: 0027
@@ -9,8 +9,10 @@ report: by furthest step (``top``), by source and detail with how many of them a
 (``source``), by the reason and the step of the last rejection of those rejected now (``reason``)
 and with a measured stay in each timed category (``timed``). A company's report sums these few
 rows instead of reading one row per application; every change of an application's running totals
-updates them in its own transaction (pipelines/stage_stats.py). Existing jobs are filled here
-from ``application_stage_stats`` by the same definitions.
+updates them in its own transaction (pipelines/stage_stats.py). ``standing_hires`` holds the
+applications in a hired stage now whose hire stands, with the seconds from their creation to it
+and their first standing hire: time to hire in order along an index, time to fill one probe per
+job. Both are filled here from ``application_stage_stats`` by the same definitions.
 """
 
 from typing import Sequence, Union
@@ -53,6 +55,19 @@ def _backfill() -> str:
     )
 
 
+def _hires(dialect: str) -> str:
+    if dialect == "postgresql":
+        seconds = "date_part('epoch', st.last_hire - a.created_at)"
+    else:
+        seconds = "((julianday(st.last_hire) - julianday(a.created_at)) * 86400.0)"
+    return (
+        "INSERT INTO standing_hires (application_id, job_id, company_id, seconds, first_hire) "
+        f"SELECT st.application_id, st.job_id, st.company_id, {seconds}, st.first_hire "
+        "FROM application_stage_stats st JOIN application a ON a.id = st.application_id "
+        "JOIN job_stage cs ON cs.id = a.stage_id WHERE cs.category = 'hired' AND st.last_hire IS NOT NULL"
+    )
+
+
 def upgrade() -> None:
     op.create_table(
         "job_report_totals",
@@ -66,8 +81,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("job_id", "figure", "item", "detail"),
     )
     op.create_index("ix_job_report_totals_company", "job_report_totals", ["company_id"])
+    op.create_table(
+        "standing_hires",
+        sa.Column("application_id", sa.Integer(), sa.ForeignKey("application.id"), primary_key=True),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("company_id", sa.Integer(), nullable=False),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column("first_hire", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_standing_hires_company_seconds", "standing_hires", ["company_id", "seconds"])
+    op.create_index("ix_standing_hires_job_seconds", "standing_hires", ["job_id", "seconds"])
+    op.create_index("ix_standing_hires_job_first", "standing_hires", ["job_id", "first_hire"])
     op.execute(_backfill())
+    op.execute(_hires(op.get_bind().dialect.name))
 
 
 def downgrade() -> None:
+    op.drop_table("standing_hires")
     op.drop_table("job_report_totals")

@@ -1203,3 +1203,24 @@ class JobReportTotals(SQLModel, table=True):
     company_id: int
     n: int = Field(default=0)
     hired: int = Field(default=0)  # of ``source`` rows: those of the applications hired now
+
+
+class StandingHire(SQLModel, table=True):
+    """The applications in a hired stage now whose hire stands, with what time to hire and fill
+    need, so the report reads them in order along an index instead of every hired application with
+    its stage and totals (pipelines/stage_stats.py keeps them with the running totals)."""
+
+    __tablename__ = "standing_hires"
+    __table_args__ = (
+        sa.Index("ix_standing_hires_company_seconds", "company_id", "seconds"),
+        sa.Index("ix_standing_hires_job_seconds", "job_id", "seconds"),
+        sa.Index("ix_standing_hires_job_first", "job_id", "first_hire"),
+    )
+
+    application_id: int = Field(primary_key=True, foreign_key="application.id")
+    job_id: int
+    company_id: int
+    # From the application's creation to its last standing move into hired (time to hire).
+    seconds: float
+    # Its first standing move into hired (a job's earliest is its time to fill).
+    first_hire: datetime = Field(sa_type=UTCDateTime)

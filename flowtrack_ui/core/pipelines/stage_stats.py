@@ -260,6 +260,23 @@ def summary_sql(where: str = "") -> tuple[str, str]:
     return delete, insert
 
 
+def hires_sql(dialect: str, where: str = "") -> tuple[str, str]:
+    """``standing_hires`` from the totals, as a DELETE and an INSERT … SELECT (``where``: a
+    condition on ``application_id``): the applications in a hired stage now with a standing hire,
+    the seconds from their creation to their last standing hire and their first one, so the report
+    reads time to hire in order along an index and time to fill as one probe per job."""
+    only = f" WHERE application_id {where}" if where else ""
+    insert = (
+        "INSERT INTO standing_hires (application_id, job_id, company_id, seconds, first_hire) "
+        f"SELECT st.application_id, st.job_id, st.company_id, "
+        f"{seconds_sql(dialect, 'a.created_at', 'st.last_hire')}, st.first_hire "
+        "FROM application_stage_stats st JOIN application a ON a.id = st.application_id "
+        "JOIN job_stage cs ON cs.id = a.stage_id WHERE cs.category = 'hired' AND st.last_hire IS NOT NULL"
+        + (f" AND st.application_id {where}" if where else "")
+    )
+    return f"DELETE FROM standing_hires{only}", insert
+
+
 def rebuild_summary(sql: Connection, job_ids: list[int] | None = None) -> None:
     """The summary of these jobs (all with None) computed again from the running totals: after the
     totals themselves were (``rebuild``), or a stage changed category."""
@@ -304,7 +321,9 @@ def record(
     now: datetime,
 ) -> None:
     """Add the history row ``history_id`` (a change from ``current`` to ``target``, just written)
-    to its application's totals, in the same transaction: one statement."""
+    to its application's totals and its job's summary, in the same transaction: a read of what it
+    counted before, an update and an upsert (and its standing hire again when it enters or leaves
+    hired)."""
     timed = next((i for i, c in enumerate(TIMED) if c == current.category), None)
     undo = kind == "undo"
     hire = None
@@ -330,19 +349,21 @@ def record(
             detail=before.detail,
         )
         _add_to_summary(sql, before.job_id, before.company_id, _Standing.of(before, current.category), after)
-    if statement is None:
-        return
-    sql.execute(
-        statement,
-        {
-            "app": application_id,
-            "hid": history_id,
-            "rank": rank(current.category),
-            "reason": reason,
-            "from_id": current.id,
-            "now": now,
-        },
-    )
+    if statement is not None:
+        sql.execute(
+            statement,
+            {
+                "app": application_id,
+                "hid": history_id,
+                "rank": rank(current.category),
+                "reason": reason,
+                "from_id": current.id,
+                "now": now,
+            },
+        )
+    if Category.HIRED in (current.category, target.category):  # into or out of hired: rare
+        for statement in hires_sql(dialect, f"= {int(application_id)}"):
+            sql.execute(sa.text(statement))
 
 
 def rebuild_sql(dialect: str, where: str = "") -> tuple[str, str]:
@@ -374,15 +395,15 @@ def rebuild_sql(dialect: str, where: str = "") -> tuple[str, str]:
 
 
 def rebuild(sql: Connection, application_ids: list[int] | None = None) -> None:
-    """The totals of these applications (all with None) computed again from their history, and
-    their jobs' summaries from the totals: for history rows written other than by FlowTrack's
-    write paths (imports, fixtures) or stages that changed category."""
+    """The totals of these applications (all with None) computed again from their history, with
+    their standing hires, and their jobs' summaries from the totals: for history rows written
+    other than by FlowTrack's write paths (imports, fixtures) or stages that changed category."""
     if application_ids is not None and not application_ids:
         return
     where = ""
     if application_ids is not None:
         where = f"IN ({', '.join(str(int(i)) for i in application_ids)})"
-    for statement in rebuild_sql(sql.dialect.name, where):
+    for statement in (*rebuild_sql(sql.dialect.name, where), *hires_sql(sql.dialect.name, where)):
         sql.execute(sa.text(statement))
     jobs = None
     if application_ids is not None:
