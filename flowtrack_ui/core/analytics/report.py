@@ -8,9 +8,9 @@ its time in each category, its furthest step, its last rejection and its standin
 report reads one row per application. Medians and 90th percentiles are picked by ``ORDER BY …
 LIMIT 1 OFFSET``. All time (no date range), not even that: the funnel, reasons, sources and the
 number of stays per category are sums of the per-job summary (``job_report_totals``, kept by delta
-with the totals), the stays' ranks a walk along the totals' (company|job, seconds) indexes, and
-only the applications hired now are read one by one (time to hire and fill): at 50 jobs × 10,000
-applications, the per-application pass cost more than a second.
+with the totals), and the ranks of stays and of times to hire walks along (company|job, seconds)
+indexes of the totals and of the standing hires: at 50 jobs × 10,000 applications, the
+per-application pass cost more than a second.
 
 Definitions (what a manager reads next to each figure):
 - **Funnel**: applications that reached each step or beyond (applied, screening, interview, offer,
@@ -365,26 +365,23 @@ def _summary(s, q: _Query) -> list:
 
 
 def _durations_sql(dialect: str, q: _Query, counts: dict[str, int]) -> str:
-    """All time, beside the summary: the durations, as ``_figures_sql`` rows. Time in stage reads
-    each category's stays in order along the totals' index (their number is the summary's); time
-    to hire and fill read the applications hired now with their totals."""
+    """All time, beside the summary: the durations, as ``_figures_sql`` rows, each along an index.
+    Time in stage: each category's stays in order from the totals (their number is the summary's).
+    Time to hire: the scope's standing hires (``standing_hires``, the applications hired now) in
+    order; time to fill: each job's first standing hire, one probe per job of the scope."""
     values = {
         str(i): f"SELECT t{i} AS v FROM application_stage_stats WHERE {q.in_order} AND t{i} IS NOT NULL"
         for i in range(len(TIMED))
     }
-    values["hire"] = f"SELECT {_seconds(dialect, 'created_at', 'last_hire')} AS v FROM hires"
-    values["fill"] = f"SELECT {_seconds(dialect, 'opened', 'filled')} AS v FROM fills"
+    values["hire"] = f"SELECT seconds AS v FROM standing_hires WHERE {q.in_order}"
+    values["fill"] = (
+        f"SELECT {_seconds(dialect, 'opened', 'filled')} AS v FROM fills WHERE filled IS NOT NULL"
+    )
     ranks_cte, ranks = _nearest_ranks(values, counts)
-    # The scope's hired stages first, then their applications along the stage index: not every
-    # application of the scope with its stage.
-    stages = "j.company_id = :company" + (" AND cs.job_id = :job" if "job" in q.binds else "")
+    jobs = "j.company_id = :company" + (" AND j.id = :job" if "job" in q.binds else "")
     return (
-        "hires AS MATERIALIZED (SELECT a.job_id, a.created_at, st.last_hire, st.first_hire "
-        "FROM application a JOIN application_stage_stats st ON st.application_id = a.id "
-        "WHERE a.stage_id IN (SELECT cs.id FROM job_stage cs JOIN job j ON j.id = cs.job_id "
-        f"WHERE {stages} AND cs.category = 'hired') AND st.last_hire IS NOT NULL), "
-        "fills AS (SELECT j.created_at AS opened, f.filled FROM (SELECT job_id, MIN(first_hire) AS filled "
-        "FROM hires GROUP BY job_id) f JOIN job j ON j.id = f.job_id), "
+        "fills AS MATERIALIZED (SELECT j.created_at AS opened, (SELECT MIN(h.first_hire) "
+        f"FROM standing_hires h WHERE h.job_id = j.id) AS filled FROM job j WHERE {jobs}), "
         f"{ranks_cte} {ranks}"
     )
 
