@@ -5,11 +5,12 @@ and 2.3M history rows), on SQLite and PostgreSQL.
 Beside each figure, the same report as it was before history rows recorded when their old stage
 was entered (``report.py`` at ``BEFORE``, read with ``git show`` and run on the same data), and
 whether both give the same figures. The report reads each application's running totals
-(``application_stage_stats``), and all time sums their per-job summary (``job_report_totals``);
-the data here is written as history rows, so both are computed from them (``stage_stats.rebuild``).
-The all-time figures are also checked against the report read one row per application (the path
-of a date range). Also timed: migrations 0027's and 0028's backfills of the totals from the whole
-history and of the summary from the totals, checked against what they replace.
+(``application_stage_stats``), and all time sums their per-job summary (``job_report_totals``)
+and ranks the standing hires (``standing_hires``); the data here is written as history rows, so
+all are computed from them (``stage_stats.rebuild``). The all-time figures are also checked
+against the report read one row per application (the path of a date range). Also timed:
+migrations 0027's and 0028's backfills of the totals from the whole history and of the summary
+and hires from the totals, checked against what they replace.
 """
 
 from __future__ import annotations
@@ -254,9 +255,9 @@ def _backfill(db) -> tuple[float, int, int]:
 
 
 def _backfill_summary(db) -> tuple[float, int, int]:
-    """Migration 0028's backfill of the per-job summary from the running totals: milliseconds,
-    rows filled, and rows that differ from the summary kept so far (cells a change emptied, at
-    zero, left out)."""
+    """Migration 0028's backfill of the per-job summary and the standing hires from the running
+    totals: milliseconds, rows filled, and rows that differ from those kept so far (cells a change
+    emptied, at zero, left out)."""
     spec = importlib.util.spec_from_file_location(
         "migration_0028", ROOT / "alembic" / "versions" / "0028_job_report_totals.py"
     )
@@ -266,23 +267,34 @@ def _backfill_summary(db) -> tuple[float, int, int]:
     counting = "SELECT * FROM job_report_totals WHERE figure <> '' AND n <> 0"
     with db.session(write=True) as s:
         s.execute(text("DROP TABLE IF EXISTS bench_summary"))
+        s.execute(text("DROP TABLE IF EXISTS bench_hires"))
         s.execute(text(f"CREATE TABLE bench_summary AS {counting}"))
+        s.execute(text("CREATE TABLE bench_hires AS SELECT * FROM standing_hires"))
         s.execute(text("DELETE FROM job_report_totals"))
+        s.execute(text("DELETE FROM standing_hires"))
     t = time.perf_counter()
     with db.session(write=True) as s:
         s.execute(text(migration._backfill()))
+        s.execute(text(migration._hires(s.get_bind().dialect.name)))
     ms = (time.perf_counter() - t) * 1000
+    differ = 0
     with db.session(write=True) as s:
-        filled = s.execute(text("SELECT COUNT(*) FROM job_report_totals")).scalar_one()
-        columns = "job_id, company_id, figure, item, detail, n, hired"
-        differ = s.execute(
-            text(
-                f"SELECT COUNT(*) FROM (SELECT {columns} FROM bench_summary EXCEPT SELECT {columns} "
-                f"FROM job_report_totals UNION ALL SELECT {columns} FROM job_report_totals EXCEPT "
-                f"SELECT {columns} FROM bench_summary) d"
-            )
+        filled = s.execute(
+            text("SELECT (SELECT COUNT(*) FROM job_report_totals) + (SELECT COUNT(*) FROM standing_hires)")
         ).scalar_one()
+        for kept, table, columns in (
+            ("bench_summary", "job_report_totals", "job_id, company_id, figure, item, detail, n, hired"),
+            ("bench_hires", "standing_hires", "application_id, job_id, company_id, seconds, first_hire"),
+        ):
+            differ += s.execute(
+                text(
+                    f"SELECT COUNT(*) FROM (SELECT {columns} FROM {kept} EXCEPT SELECT {columns} "
+                    f"FROM {table} UNION ALL SELECT {columns} FROM {table} EXCEPT "
+                    f"SELECT {columns} FROM {kept}) d"
+                )
+            ).scalar_one()
         s.execute(text("DROP TABLE bench_summary"))
+        s.execute(text("DROP TABLE bench_hires"))
     return ms, int(filled), int(differ)
 
 
@@ -363,8 +375,8 @@ def run(
                     line += f", {wrong} differ"
                     fill_ms, filled, wrong = _backfill_summary(db)
                     row[f"company_{size}_summary_backfill_ms"] = fill_ms
-                    line += f"; migration 0028 backfill of the summary ({filled:,} rows): {fill_ms:.0f} ms"
-                    line += f", {wrong} differ"
+                    line += f"; migration 0028 backfill of the summary and hires ({filled:,} rows): "
+                    line += f"{fill_ms:.0f} ms, {wrong} differ"
                 print(line, flush=True)
             db.dispose()
         rows.append(row)
