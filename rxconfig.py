@@ -16,6 +16,9 @@ os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(128 * 1024))
 # while it holds their lease, instead of reading and writing each state through Redis on every event
 # and every live wake; another worker that needs a state breaks the lease (Reflex's oplock).
 os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+# Held 9 s of the lock's 10 s (Reflex's default: half of it): an open board wakes on every change,
+# and each new lease reads and unpickles the tab's whole state from Redis again.
+os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME_MS", "9000")
 
 _settings = get_settings()
 

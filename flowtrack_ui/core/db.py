@@ -18,8 +18,8 @@ from threading import RLock
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 from .changes import (
@@ -134,7 +134,43 @@ def make_engine(url: str) -> Engine:
         return engine
     # Enough connections for a worker's thread pool (40): connections beyond pool_size are
     # opened and closed per use, which on PostgreSQL costs more than the query.
-    return create_engine(url, pool_pre_ping=True, pool_size=30, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=False, pool_size=30, max_overflow=10)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled PostgreSQL connection that sat unused this long is pinged before it is handed out.
+IDLE_PING_SECONDS = 5.0
+_RETURNED_AT = "flowtrack_returned_at"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's pessimistic disconnect handling (``pool_pre_ping``), for connections that sat
+    idle only: a ping is a round trip, and a busy server checks out connections many times a
+    second (an open board's access check on every change, every request). A connection that
+    went away while idle (a database restart, a proxy's idle timeout) is still found and
+    replaced before use; one that fails within seconds of its last use fails that statement, and
+    the pool then discards every connection opened before the failure (SQLAlchemy's disconnect
+    handling), as it would with a ping for those already handed out."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, record):
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn, record):
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, proxy):
+        if time.monotonic() - record.info.get(_RETURNED_AT, 0.0) < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as err:
+            raise exc.DisconnectionError(f"the idle connection went away: {err}") from err
+        if not alive:
+            raise exc.DisconnectionError("the idle connection went away")
 
 
 # How often a pooled SQLite connection refreshes the planner's statistics (``PRAGMA optimize``).
@@ -232,6 +268,15 @@ class Database:
             self._committed.jobs = jobs
         if topics:
             self.feed.publish(topics, jobs)
+
+    @contextmanager
+    def reads(self) -> Iterator[Connection]:
+        """A connection for a few reads that need no snapshot together (who is calling, whose job
+        this is): on PostgreSQL without a transaction (autocommit), which spares a BEGIN and a
+        ROLLBACK round trip around them on every request and every live wake; SQLite's reads are
+        in-process, so a plain connection."""
+        with self.engine.connect() as conn:
+            yield conn if self.is_sqlite else conn.execution_options(isolation_level="AUTOCOMMIT")
 
     def committed_jobs(self) -> dict[int, JobChange]:
         """What the last writing unit of work of this thread changed on job boards (change numbers

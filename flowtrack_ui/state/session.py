@@ -73,9 +73,14 @@ class SessionState(rx.State):
         Only on the socket the tab was hydrated on: a background task whose tab has since
         been taken over by a connection that did not hydrate stops acting for the user.
         """
+        return sign_in.principal_from_token(db(), self.bound_token())
+
+    def bound_token(self) -> str:
+        """The tab's token, for a core call that re-reads its user itself (``principal``'s first
+        check): only on the socket the tab was hydrated on."""
         if self.router.session.session_id != self._bound_sid:
             raise Unauthenticated("This page was opened on another connection; please reload it.")
-        return sign_in.principal_from_token(db(), self.token)
+        return self.token
 
     def _remember(self, p: Principal) -> None:
         """Shows who is signed in. The guard records the owner before the next event."""

@@ -12,6 +12,7 @@ import hashlib
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import select
 
 from .. import security, throttle
@@ -149,11 +150,20 @@ _CALLER = (
 
 
 def active_principal(
-    db: Database, user_id: int, token_version: int | None = None, *, read_only: bool = False
+    db: Database,
+    user_id: int,
+    token_version: int | None = None,
+    *,
+    read_only: bool = False,
+    conn: Connection | None = None,
 ) -> Principal:
     """The active user ``user_id`` as a principal, re-read now (Unauthenticated when deactivated,
-    gone, or — with ``token_version`` — signed out since). API tokens come through here too."""
-    with db.engine.connect() as conn:
+    gone, or — with ``token_version`` — signed out since). API tokens come through here too.
+    ``conn``: a connection the caller reads more through (one checkout for both)."""
+    if conn is None:
+        with db.reads() as own:
+            user = own.execute(_CALLER, {"user_id": user_id}).first()
+    else:
         user = conn.execute(_CALLER, {"user_id": user_id}).first()
     stale = token_version is not None and token_version != user.token_version if user else True
     if user is None or not user.is_active or stale:
@@ -169,12 +179,12 @@ def active_principal(
     )
 
 
-def principal_from_token(db: Database, token: str | None) -> Principal:
+def principal_from_token(db: Database, token: str | None, *, conn: Connection | None = None) -> Principal:
     """The signed-in user behind a token, re-read from the database on every call."""
     if not token:
         raise Unauthenticated("Please sign in.")
     claims = security.decode_access_token(token)
-    return active_principal(db, int(claims["sub"]), claims.get("tv", 0))
+    return active_principal(db, int(claims["sub"]), claims.get("tv", 0), conn=conn)
 
 
 def logout(db: Database, principal: Principal) -> None:
