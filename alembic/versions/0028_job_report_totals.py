@@ -30,7 +30,11 @@ STEPS = ("applied", "screening", "interview", "offer", "hired")
 
 def _backfill() -> str:
     rank = "CASE cs.category " + " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(STEPS)) + " ELSE 0 END"
-    top = f"CASE WHEN cs.category = 'hired' THEN 4 WHEN st.top = 4 THEN 3 WHEN {rank} > st.top THEN {rank} ELSE st.top END"
+    # The furthest step that stands: hired while it stands there, else its current or furthest old stage.
+    top = (
+        f"CASE WHEN cs.category = 'hired' THEN 4 WHEN st.top = 4 THEN 3 "
+        f"WHEN {rank} > st.top THEN {rank} ELSE st.top END"
+    )
     by = "GROUP BY job_id, company_id"
     parts = [
         f"SELECT job_id, company_id, 'top', CAST(top AS VARCHAR(1)), '', COUNT(*), 0 FROM apps {by}, top",
@@ -40,7 +44,8 @@ def _backfill() -> str:
         "COALESCE(reject_category, ''), COUNT(*), 0 FROM apps "
         f"WHERE cur = 'rejected' AND last_reject_id IS NOT NULL {by}, last_reject_reason, reject_category",
         *(
-            f"SELECT job_id, company_id, 'timed', '{i}', '', COUNT(*), 0 FROM apps WHERE t{i} IS NOT NULL {by}"
+            f"SELECT job_id, company_id, 'timed', '{i}', '', COUNT(*), 0 FROM apps "
+            f"WHERE t{i} IS NOT NULL {by}"
             for i in range(4)
         ),
     ]

@@ -19,6 +19,13 @@ by hand call afterwards. The totals hold, per application:
 The categories are those of the stages when each row was written: a stage whose category is
 changed later (replace_stages allows it among screening, interview and offer) keeps its past
 stays where they were counted until ``rebuild`` runs for its job's applications.
+
+The same transaction keeps two things the all-time report reads instead of one row per
+application (migration 0028): its job's summary (``job_report_totals``: applications by furthest
+step, by source with hires, by reason and step of those rejected now, with a stay per timed
+category), updated by the difference between what the application counted before the change and
+after it; and ``standing_hires``, the applications in a hired stage now with a standing hire,
+written again when one enters or leaves hired. ``rebuild`` computes both again too.
 """
 
 from __future__ import annotations
