@@ -369,8 +369,8 @@ def record(
             },
         )
     if Category.HIRED in (current.category, target.category):  # into or out of hired: rare
-        for statement in hires_sql(dialect, f"= {int(application_id)}"):
-            sql.execute(sa.text(statement))
+        for hire_sql in hires_sql(dialect, f"= {int(application_id)}"):
+            sql.execute(sa.text(hire_sql))
 
 
 def rebuild_sql(dialect: str, where: str = "") -> tuple[str, str]:
