@@ -328,7 +328,12 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A browser assertion waits as long as an action may (new_page's 20 s) instead of Playwright's
+    # 5 s: two cores shared by three test workers, two app servers and their browsers sometimes
+    # take longer than 5 s to answer an event (a toast missed that way failed a run).
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as p:
         b = p.chromium.launch(
