@@ -645,8 +645,9 @@ def test_another_company_and_a_candidate_never_receive_a_change(live_db, monkeyp
     outsider = make_candidate(db, "other@example.com", "Olga Other")
 
     for who in (globex.recruiter, globex.manager, casey, outsider):
+        token = sign_in.login(db, who.email, PASSWORD)
         with pytest.raises(DomainError):
-            live_access.job_board_topic(db, who, acme.job_id)
+            live_access.job_board_topic_for_token(db, token, acme.job_id)
 
     async def scenario() -> None:
         tabs = [Tab(n, db, w, acme.job_id) for n, w in (("globex", globex.recruiter), ("candidate", casey))]

@@ -15,16 +15,10 @@ from .permissions import Action, Principal, require
 from .scoping import company_job_id
 
 
-def job_board_topic(db: Database, principal: Principal, job_id: object) -> str:
-    """The topic of a job's board, for staff of the job's company who may view its applications."""
-    require(principal, Action.VIEW_JOB_APPLICATIONS)
-    with db.reads() as conn:
-        return job_topic(company_job_id(conn, principal, job_id))
-
-
 def job_board_topic_for_token(db: Database, token: str | None, job_id: object) -> str:
-    """``job_board_topic`` for the user signed in with ``token``, re-read now: what an open board
-    asks on every change it is sent, so both reads share one connection, without a transaction."""
+    """The topic of a job's board, for staff of the job's company who may view its applications,
+    signed in with ``token`` (re-read now). An open board asks on every change it is sent, so the
+    caller and the job are read on one connection, without a transaction."""
     with db.reads() as conn:
         principal = sign_in.principal_from_token(db, token, conn=conn)
         require(principal, Action.VIEW_JOB_APPLICATIONS)
