@@ -19,6 +19,10 @@ os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
 # Held 9 s of the lock's 10 s (Reflex's default: half of it): an open board wakes on every change,
 # and each new lease reads and unpickles the tab's whole state from Redis again.
 os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME_MS", "9000")
+# Each Redis client of a worker keeps at most 32 connections, and a caller waits (up to 2 s) for a
+# free one instead of opening another: a change that wakes 200 open boards at once otherwise opened
+# a connection per board, each costing the Redis client a look through the installed packages.
+os.environ.setdefault("REFLEX_REDIS_MAX_CONNECTIONS", "32")
 
 _settings = get_settings()
 

@@ -9,6 +9,7 @@ from flowtrack_ui.api.hardening import Hardening, refuse_bad_uploads
 from flowtrack_ui.api.websocket_limits import install_event_guard, install_log_truncation
 from flowtrack_ui.core import logs
 from flowtrack_ui.core.settings import get_settings
+from flowtrack_ui.gc_tuning import tune_collector
 from flowtrack_ui.pages.account import account_page
 from flowtrack_ui.pages.analytics import analytics_page
 from flowtrack_ui.pages.application import application_page
@@ -81,6 +82,8 @@ app = rx.App(
 )
 # A hydrate hands a tab's page states only to the user they belong to.
 app.add_middleware(ForgetStaleStates())
+# Each worker, once started, spaces its young collections (many page states held in memory).
+app.register_lifespan_task(tune_collector)
 
 app.add_page(home_page, route="/", title="FlowTrack", on_load=SessionState.go_home)
 app.add_page(login_page, route="/login", title="Sign in · FlowTrack", on_load=AuthState.open_auth_page)

@@ -70,3 +70,38 @@ def test_the_boards_access_check_reads_the_caller_and_the_job_now(engine, reques
         job_board_topic_for_token(db, token, acme.job_id)
     with pytest.raises(Unauthenticated):
         job_board_topic_for_token(db, "", acme.job_id)
+
+
+def test_tabs_woken_by_one_signal_share_their_sessions_check(sqlite_db, monkeypatch):
+    """Every tab of one session that one change woke is answered by one check; another change,
+    another session, an answer older than SHARED_CHECK_SECONDS or a refusal is checked again."""
+    from flowtrack_ui.core import live_access
+
+    db = sqlite_db
+    acme, globex = make_company(db, "Acme"), make_company(db, "Globex")
+    token = sign_in.login(db, "rec@acme.test", PASSWORD)
+    other = sign_in.login(db, "rec@acme.test", PASSWORD) + " "  # another session's (different) token
+    checks: list[str | None] = []
+    real = sign_in.principal_from_token
+    monkeypatch.setattr(
+        sign_in,
+        "principal_from_token",
+        lambda d, t, conn=None: checks.append(t) or real(d, t.strip(), conn=conn),
+    )
+    for _ in range(3):
+        job_board_topic_for_token(db, token, acme.job_id, "feed:7")
+    assert len(checks) == 1
+    job_board_topic_for_token(db, token, acme.job_id, "feed:8")
+    job_board_topic_for_token(db, other, acme.job_id, "feed:8")
+    job_board_topic_for_token(db, token, acme.job_id)  # no signal: a subscription or a timed wake
+    assert len(checks) == 4
+    for _ in range(2):  # a refusal is not shared
+        with pytest.raises(NotFound):
+            job_board_topic_for_token(db, token, globex.job_id, "feed:8")
+    assert len(checks) == 6
+    monkeypatch.setattr(live_access, "SHARED_CHECK_SECONDS", 0.0)  # the answer has aged
+    job_board_topic_for_token(db, token, acme.job_id, "feed:8")
+    assert len(checks) == 7
+    sign_in.logout(db, acme.recruiter)  # the next change's check sees the session ended
+    with pytest.raises(Unauthenticated):
+        job_board_topic_for_token(db, token, acme.job_id, "feed:9")

@@ -157,6 +157,12 @@ class Subscription:
         feed_id, _, number = mark.rpartition(":")
         return feed_id == self._feed_id and number.isdigit() and self.last_signal <= int(number)
 
+    @property
+    def signal(self) -> str:
+        """The newest signal this subscription heard, named for the whole process: every
+        subscription woken by one signal names it alike, so their readers can share one check."""
+        return f"{self._feed_id}:{self.last_signal}"
+
     async def wait(self, timeout: float | None = None) -> bool:
         try:
             await asyncio.wait_for(self._event.wait(), timeout)

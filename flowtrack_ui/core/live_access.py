@@ -7,6 +7,8 @@ read that job's board.
 
 from __future__ import annotations
 
+import time
+
 from .accounts import sign_in
 from .changes import candidate_topic, company_topic, job_topic
 from .db import Database
@@ -15,14 +17,40 @@ from .permissions import Action, Principal, require
 from .scoping import company_job_id
 
 
-def job_board_topic_for_token(db: Database, token: str | None, job_id: object) -> str:
+def job_board_topic_for_token(
+    db: Database, token: str | None, job_id: object, signal: str | None = None
+) -> str:
     """The topic of a job's board, for staff of the job's company who may view its applications,
     signed in with ``token`` (re-read now). An open board asks on every change it is sent, so the
-    caller and the job are read on one connection, without a transaction."""
+    caller and the job are read on one connection, without a transaction.
+
+    ``signal``: the change signal (``Subscription.signal``) that woke the asking tab. Every tab of
+    the same session that one signal wakes gets the first tab's answer, if it is younger than
+    ``SHARED_CHECK_SECONDS``: one check per change, worker and session rather than per tab (a
+    refusal is never shared, so each refused tab hears it itself)."""
+    key = (token or "", str(job_id), signal or "")
+    if signal is not None:
+        hit = _recent_answers.get(key)
+        if hit is not None and time.monotonic() - hit[0] < SHARED_CHECK_SECONDS:
+            return hit[1]
     with db.reads() as conn:
         principal = sign_in.principal_from_token(db, token, conn=conn)
         require(principal, Action.VIEW_JOB_APPLICATIONS)
-        return job_topic(company_job_id(conn, principal, job_id))
+        topic = job_topic(company_job_id(conn, principal, job_id))
+    if signal is not None:
+        if len(_recent_answers) >= _MAX_RECENT:
+            _recent_answers.clear()  # answers live two seconds: forgetting them all costs a check each
+        _recent_answers[key] = (time.monotonic(), topic)
+    return topic
+
+
+# How long one session's allowed board check answers the other tabs the same signal woke: long
+# enough for a worker to wake every tab of a busy board, short enough that a session ended or a
+# role changed is seen by the next change's check.
+SHARED_CHECK_SECONDS = 2.0
+_MAX_RECENT = 4096
+# (token, job id, signal) -> (when checked, topic)
+_recent_answers: dict[tuple[str, str, str], tuple[float, str]] = {}
 
 
 def my_applications_topic(principal: Principal) -> str:

@@ -232,7 +232,7 @@ class TeamState(ApplicationState):
             gen, app_id = self._watch_gen, self.app_id
         return await live.follow(
             self,
-            lambda: live_access.application_topic_for(db(), self.principal(), app_id),
+            lambda _signal: live_access.application_topic_for(db(), self.principal(), app_id),
             still_wanted=lambda: self._watch_gen == gen and self.app_id == app_id,
             refresh=self._live_refresh,
             read_mark=lambda: self._read_mark,

@@ -160,7 +160,7 @@ class ConversationState(ApplicationState):
             gen, app_id = self._conv_gen, self.app_id
         return await live.follow(
             self,
-            lambda: live_access.application_topic_for(db(), self.principal(), app_id),
+            lambda _signal: live_access.application_topic_for(db(), self.principal(), app_id),
             still_wanted=lambda: self._conv_gen == gen and self.app_id == app_id,
             refresh=lambda: self._read_thread(mark=True),
             read_mark=lambda: self._thread_mark,

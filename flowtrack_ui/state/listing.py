@@ -206,7 +206,7 @@ class ListState(SessionState, BulkActions):
             gen, job_id = self._watch_gen, self.job_id
         return await live.follow(
             self,
-            lambda: live_access.job_board_topic_for_token(db(), self.bound_token(), job_id),
+            lambda signal: live_access.job_board_topic_for_token(db(), self.bound_token(), job_id, signal),
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._after_bulk,
             read_mark=lambda: self._read_mark,

@@ -6,7 +6,9 @@ or moved on, and then ends, unsubscribing.
 
 A follow is a read like any other: the caller passes ``topic_for``, which asks the domain core
 whether the tab's user may still read the topic; it runs before following and on every wake,
-and a refusal ends the task without sending anything. The task belongs to the socket the tab was
+and a refusal ends the task without sending anything. On a wake by a change it is told which
+signal woke it (``Subscription.signal``), so the core may answer every tab of the same user that
+the same signal woke with one check. The task belongs to the socket the tab was
 hydrated on: when that socket closes (even if the same client token connects again) it ends.
 A tab has at most one live task per page state: a new one replaces the previous.
 
@@ -96,7 +98,7 @@ def _release_slot(key: tuple[str, str]) -> None:
 
 async def follow(
     state,
-    topic_for,
+    topic_for: Callable[[str | None], str],
     still_wanted,
     refresh,
     read_mark: Callable[[], str] | None = None,
@@ -105,8 +107,9 @@ async def follow(
 ):
     """Run ``refresh`` (under the state lock) whenever the page's topic changes, while it wants it.
 
-    ``topic_for()`` asks the domain core for the topic the tab's user may read (raising a
-    DomainError when they may not); it is asked before following and again on every wake.
+    ``topic_for(signal)`` asks the domain core for the topic the tab's user may read (raising a
+    DomainError when they may not); it is asked before following (``signal`` None) and again on
+    every wake (``signal``: the change signal that woke the tab, or None for a timed wake).
     ``topic_for()``, ``still_wanted()`` and ``refresh()`` are called inside ``async with state``;
     ``refresh`` returns None to keep going or events to send (a sign-in redirect, say) and stop.
     ``read_mark()`` (also inside the lock), when given, is the feed's mark the page's data was
@@ -120,7 +123,7 @@ async def follow(
         # event through on it): the task ends when that socket does, even if the token reconnects.
         token, sid = state.router.session.client_token, state.router.session.session_id
         try:
-            topic = topic_for()
+            topic = topic_for(None)
         except DomainError:
             log.info("refused to follow a topic for client %s", token[:8])
             return None
@@ -148,7 +151,7 @@ async def follow(
                     if not still_wanted():
                         return None
                     try:
-                        topic_for()
+                        topic_for(sub.signal if changed else None)
                     except Unauthenticated as exc:
                         # The session ended meanwhile (signed out, deactivated): the open page goes
                         # to sign-in at once, its data forgotten, instead of showing what it held.

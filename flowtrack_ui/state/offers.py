@@ -144,7 +144,7 @@ class OfferState(ApplicationState):
             gen, app_id = self._offer_watch_gen, self.app_id
         return await live.follow(
             self,
-            lambda: live_access.application_topic_for(db(), self.principal(), app_id),
+            lambda _signal: live_access.application_topic_for(db(), self.principal(), app_id),
             still_wanted=lambda: self._offer_watch_gen == gen and self.app_id == app_id,
             refresh=self._live_offers,
             read_mark=lambda: self._offers_mark,

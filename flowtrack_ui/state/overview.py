@@ -163,7 +163,7 @@ class OverviewState(SessionState):
             gen = self._watch_gen
         return await live.follow(
             self,
-            lambda: live_access.company_overview_topic(self.principal()),
+            lambda _signal: live_access.company_overview_topic(self.principal()),
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
             read_mark=lambda: self._read_mark,

@@ -115,7 +115,7 @@ class TrackerState(SessionState):
             gen = self._watch_gen
         return await live.follow(
             self,
-            lambda: live_access.my_applications_topic(self.principal()),
+            lambda _signal: live_access.my_applications_topic(self.principal()),
             still_wanted=lambda: self._watch_gen == gen,
             refresh=self._refresh,
             wake_at=lambda: self._shows_more_at,
