@@ -697,6 +697,38 @@ def test_a_reader_who_loses_access_gets_nothing_of_the_next_change(live_db, read
     asyncio.run(scenario())
 
 
+def test_the_movers_own_change_is_neither_read_nor_checked_again(live_db, reads, monkeypatch):
+    """The mover's tab applies its move from its commit; its watch's wake by that same change sends
+    nothing, so it costs no access check either. Another's move is checked and applied."""
+    db = live_db
+    acme = make_company(db, "Acme")
+    apps = [apply(db, make_candidate(db, f"c{i}@example.com", f"Cand {i}"), acme.job_id).id for i in range(2)]
+    checks: list[object] = []
+    real = live_access.job_board_topic_for_token
+    monkeypatch.setattr(
+        live_access, "job_board_topic_for_token", lambda *a, **k: checks.append(a[3:]) or real(*a, **k)
+    )
+
+    async def scenario() -> None:
+        tab = Tab("mover", db, acme.recruiter, acme.job_id)
+        tab.call(BoardState.refresh)
+        tab.start()
+        await _idle(db.feed, [tab])
+        assert len(checks) == 1  # when it subscribed
+        tab.call(BoardState.move, apps[0], "Screening", "Applied")
+        assert tab.shown()[apps[0]] == "Screening"
+        await _idle(db.feed, [tab])
+        assert len(checks) == 1 and reads.of(tab) == 1  # the echo: no check, no read
+        move_stage(db, _second_recruiter(db, acme.recruiter), apps[1], "Screening")
+        await _idle(db.feed, [tab])
+        assert len(checks) == 2 and checks[-1] != (None,)  # checked, with the signal that woke it
+        assert tab.shown()[apps[1]] == "Screening" and reads.of(tab) == 1
+        check_tab(db, tab, reads, "after its own move and another's")
+        await tab.stop()
+
+    asyncio.run(scenario())
+
+
 # --- 3. a gap in the change numbers --------------------------------------------------------------
 
 

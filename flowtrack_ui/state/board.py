@@ -368,7 +368,13 @@ class BoardState(SessionState, BulkActions):
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._live_refresh,
             on_changes=self._on_changes,
+            holds=self._holds,
         )
+
+    def _holds(self, changes: list[Change]) -> bool:
+        """Whether the columns held already have every one of these changes (by change number)."""
+        seqs = [c.job.seq if c.job is not None else None for c in changes]
+        return bool(seqs) and all(seq is not None and seq <= self._seq for seq in seqs)
 
     def _on_changes(self, changes: list[Change], lost: bool):
         jobs = [c.job for c in changes if c.job is not None]

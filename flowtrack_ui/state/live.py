@@ -104,6 +104,7 @@ async def follow(
     read_mark: Callable[[], str] | None = None,
     wake_at: Callable[[], datetime | None] | None = None,
     on_changes: Callable[[list[Change], bool], Any] | None = None,
+    holds: Callable[[list[Change]], bool] | None = None,
 ):
     """Run ``refresh`` (under the state lock) whenever the page's topic changes, while it wants it.
 
@@ -117,6 +118,8 @@ async def follow(
     lost)``, when given, takes a wake by changes instead of ``refresh``: the changes heard since the
     last wake, in order, and whether some were lost (it returns like ``refresh``); it is called only
     after ``topic_for()`` has allowed the reader again, so a change reaches only those who may read it.
+    ``holds(changes)``, when given, says that the page already holds every change of a wake (the
+    tab's own move, applied from its commit): such a wake sends nothing, so it is not checked either.
     """
     async with state:
         # The tab's client token and the socket it was hydrated on (the session guard let this
@@ -150,6 +153,12 @@ async def follow(
                 async with state:
                     if not still_wanted():
                         return None
+                    heard, lost = sub.take()
+                    if changed and not woke:
+                        if read_mark is not None and sub.covered_by(read_mark()):
+                            continue  # the page's last read began after these signals: it has them
+                        if holds is not None and not lost and holds(heard):
+                            continue  # its own change, already applied: nothing to send or check
                     try:
                         topic_for(sub.signal if changed else None)
                     except Unauthenticated as exc:
@@ -159,9 +168,6 @@ async def follow(
                         return refuse(exc) if refuse is not None else None
                     except DomainError:
                         return None
-                    heard, lost = sub.take()
-                    if changed and not woke and read_mark is not None and sub.covered_by(read_mark()):
-                        continue  # the page's last read began after these signals: it has them
                     if (changed or lost) and not woke and on_changes is not None:
                         result = on_changes(heard, lost)
                         if result is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote
 
 import reflex as rx
@@ -23,6 +24,27 @@ HOME_BY_ROLE = {
 
 def db() -> Database:
     return default_database()
+
+
+# The caller the session guard has just read for a tab's event, handed to that event's handler so
+# it is not read twice: client token -> (JWT, principal, when read). Taken once, and only within
+# ``GUARD_CHECK_SECONDS`` of the guard's read (a handler runs right after its guard).
+GUARD_CHECK_SECONDS = 0.5
+_guard_checked: dict[str, tuple[str, Principal, float]] = {}
+
+
+def guard_checked(client_token: str, token: str, principal: Principal) -> None:
+    """The session guard read ``token``'s user for the event the tab is about to run."""
+    if len(_guard_checked) >= 10_000:
+        _guard_checked.clear()  # events whose handler never asked: each entry lives half a second
+    _guard_checked[client_token] = (token, principal, time.monotonic())
+
+
+def _take_guard_checked(client_token: str, token: str) -> Principal | None:
+    checked = _guard_checked.pop(client_token, None)
+    if checked is None or checked[0] != token or time.monotonic() - checked[2] >= GUARD_CHECK_SECONDS:
+        return None
+    return checked[1]
 
 
 def all_page_states() -> list[type[BaseState]]:
@@ -68,12 +90,15 @@ class SessionState(rx.State):
         return bool(self.role)
 
     def principal(self) -> Principal:
-        """The caller, from the token, re-read from the database (raises Unauthenticated).
+        """The caller, from the token, re-read from the database (raises Unauthenticated); the
+        first call of an event's handler takes what the session guard read for that event.
 
         Only on the socket the tab was hydrated on: a background task whose tab has since
         been taken over by a connection that did not hydrate stops acting for the user.
         """
-        return sign_in.principal_from_token(db(), self.bound_token())
+        token = self.bound_token()
+        checked = _take_guard_checked(self.router.session.client_token, token)
+        return checked if checked is not None else sign_in.principal_from_token(db(), token)
 
     def bound_token(self) -> str:
         """The tab's token, for a core call that re-reads its user itself (``principal``'s first

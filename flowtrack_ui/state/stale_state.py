@@ -39,7 +39,7 @@ from flowtrack_ui.core.errors import DomainError
 from flowtrack_ui.core.permissions import Principal
 
 from .live import client_connected_here, socket_connected
-from .session import SessionState, db
+from .session import SessionState, db, guard_checked
 
 _HYDRATE_EVENTS = frozenset(f"{rx.State.get_full_name()}.{name}" for name in ("hydrate_and_load", "hydrate"))
 _STORAGE_EVENT = f"{UpdateVarsInternalState.get_full_name()}.update_vars_internal"
@@ -96,6 +96,8 @@ async def hold_only_for(session: SessionState, token: str, *, strict: bool = Fal
         session.token = token
         session._owner_id = owner
         session._remember(p)
+    if p is not None and session.token == token:
+        guard_checked(session.router.session.client_token, token, p)
 
 
 async def _refuse(state, session: SessionState) -> StateUpdate:
