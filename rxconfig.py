@@ -16,9 +16,14 @@ os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(128 * 1024))
 # while it holds their lease, instead of reading and writing each state through Redis on every event
 # and every live wake; another worker that needs a state breaks the lease (Reflex's oplock).
 os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
-# Held 9 s of the lock's 10 s (Reflex's default: half of it): an open board wakes on every change,
-# and each new lease reads and unpickles the tab's whole state from Redis again.
-os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME_MS", "9000")
+# Held 19 s of a 20 s lock (Reflex's defaults: 5 s of 10 s): an open board wakes on every change,
+# and each new lease costs a lock round, a read and unpickling of the tab's whole state from Redis,
+# and at its end a pickling and a write (about 2.4 ms of a worker's CPU; measured over 200 open
+# boards, 1.2-1.3 ms per board and move with 9 s leases, 1.0 ms with 19 s). The price: a worker
+# killed outright leaves its tabs' states locked until their lock expires, up to 20 s instead of 10
+# (a worker that stops normally writes its states back and releases their locks at once).
+os.environ.setdefault("REFLEX_REDIS_LOCK_EXPIRATION", "20000")
+os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME_MS", "19000")
 # Each Redis client of a worker keeps at most 32 connections, and a caller waits (up to 2 s) for a
 # free one instead of opening another: a change that wakes 200 open boards at once otherwise opened
 # a connection per board, each costing the Redis client a look through the installed packages.

@@ -205,6 +205,31 @@ def test_a_column_window_checks_the_caller_the_stage_and_the_range(db):
     assert queries.column_window(db, team.acme.recruiter, team.job_id, "Applied", 500, 10)[1] == []
 
 
+def test_a_window_another_board_read_at_the_same_number_costs_no_statement(db):
+    """Open boards of a job refill the same column after the same change: the first reads it,
+    the others at that number are answered from that read, still checked against their company."""
+    team = _team(db)
+    seq, first = queries.column_window(db, team.acme.recruiter, team.job_id, "Applied", 1, 3)
+    with _statements(db) as seen:
+        assert queries.column_window(db, team.acme.recruiter, team.job_id, "Applied", 1, 3, at_seq=seq) == (
+            seq,
+            first,
+        )
+    assert seen == []
+    with pytest.raises(NotFound):  # the shared read never reaches another company's reader
+        queries.column_window(db, team.globex.recruiter, team.job_id, "Applied", 1, 3, at_seq=seq)
+    with pytest.raises(Forbidden):
+        queries.column_window(
+            db, make_candidate(db, "x@example.com", "X"), team.job_id, "Applied", 1, 3, at_seq=seq
+        )
+    with _statements(db) as seen:  # at another number, or never read: read
+        assert (
+            queries.column_window(db, team.acme.recruiter, team.job_id, "Applied", 1, 3, at_seq=seq + 1)[0]
+            == seq
+        )
+    assert seen
+
+
 def test_each_column_shows_its_most_recently_moved_cards_the_newest_first_on_a_tie(any_db, team):
     """Every application moved at the same instant: within a column the newest application comes
     first, and a board of one or two cards per column shows the first of the full columns."""

@@ -41,7 +41,7 @@ from .pipelines.categories import Category
 from .pipelines.job_stages import pipeline_of, pipelines_of, stage_view
 from .pipelines.moves import UNDO_SECONDS, stage_named
 from .pipelines.transitions import MoveKind, Pipeline, allowed_moves
-from .scoping import company_application, company_job
+from .scoping import caller_company_job, company_application, company_job
 from .talent.tags import tags_by_candidate
 from .views import (
     ApplicationView,
@@ -407,14 +407,35 @@ def column_window(
     limit: object,
     *,
     search: str = "",
+    at_seq: int | None = None,
 ) -> tuple[int, list[Card]]:
     """The cards of one column of the board at ranks [offset, offset + limit) in board order (most
     recently moved first, then the newest id): what refills a column after a card leaves it.
     ``stage`` is one of the job's stages by name; the same checks and cards as ``board``. With the
-    job's change number they were read at (``Board.seq``): ranks mean something only at a number."""
+    job's change number they were read at (``Board.seq``): ranks mean something only at a number.
+
+    ``at_seq``: the change number the caller wants the window at. When another open board of the
+    job has read the same window at that number, it is answered from that read with no statement
+    (the caller's company checked against the job's)."""
     require(principal, Action.VIEW_JOB_APPLICATIONS)
     search = validation.text(search, "Search", max_len=100, required=False)
     limit, offset = validation.paging(limit, offset, max_limit=MAX_PER_STAGE)
+    if at_seq is not None:
+        wanted = validation.object_id(job_id, "Job id")
+        key = (
+            db.instance,
+            wanted,
+            at_seq,
+            str(stage),
+            offset,
+            limit,
+            search,
+            scorecards.reader_key(principal),
+        )
+        shared = _WINDOWS.get(key)
+        if shared is not None:
+            caller_company_job(shared[0], principal)
+            return at_seq, list(shared[1])
     now = datetime.now(UTC)
     with db.session() as s:
         _one_snapshot(db, s)
@@ -433,7 +454,7 @@ def column_window(
         )
         shared = _WINDOWS.get(key)
         if shared is not None:
-            return job.change_seq, list(shared)
+            return job.change_seq, list(shared[1])
         pipeline = pipeline_of(s, job.id)
         column = stage_named(pipeline, stage)
         listed = _COLUMN_CARDS if not search else _column_cards(search)
@@ -445,13 +466,13 @@ def column_window(
         cards = tuple(_cards(s, principal, job.company_id, pipeline, rows, now).values())
         if len(_WINDOWS) >= _WINDOWS_MAX:
             _WINDOWS.clear()
-        _WINDOWS[key] = cards
+        _WINDOWS[key] = (job.company_id, cards)
         return job.change_seq, list(cards)
 
 
-# Column windows read at a job's change number, by what they depend on (``column_window``):
-# cards are immutable views, and a change number is never reused for other contents.
-_WINDOWS: dict[tuple, tuple[Card, ...]] = {}
+# Column windows read at a job's change number, by what they depend on (``column_window``), with
+# the job's company: cards are immutable views, and a change number is never reused for other contents.
+_WINDOWS: dict[tuple, tuple[int, tuple[Card, ...]]] = {}
 _WINDOWS_MAX = 512
 
 

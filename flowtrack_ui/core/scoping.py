@@ -15,7 +15,8 @@ _JOBS = Job.__table__
 _JOB_COMPANY = sa.select(_JOBS.c.company_id).where(_JOBS.c.id == sa.bindparam("job_id"))
 
 
-def _caller_company_job(company_id: int | None, principal: Principal) -> None:
+def caller_company_job(company_id: int | None, principal: Principal) -> None:
+    """The rule itself: a job is the caller's when its company is theirs (NotFound otherwise)."""
     if company_id is None or company_id != principal.company_id:
         raise NotFound("Job not found.")
 
@@ -24,7 +25,7 @@ def company_job(s: Session, principal: Principal, job_id: object) -> Job:
     """A job of the caller's company; another company's job is NotFound."""
     job_id = validation.object_id(job_id, "Job id")
     job = s.get(Job, job_id)
-    _caller_company_job(job.company_id if job is not None else None, principal)
+    caller_company_job(job.company_id if job is not None else None, principal)
     assert job is not None
     return job
 
@@ -33,7 +34,7 @@ def company_job_id(conn: Connection, principal: Principal, job_id: object) -> in
     """``company_job``'s check alone, as one plain statement: the job's id if it is the caller's
     company's (NotFound otherwise). What an open page asks again on every change it is sent."""
     job_id = validation.object_id(job_id, "Job id")
-    _caller_company_job(conn.execute(_JOB_COMPANY, {"job_id": job_id}).scalar(), principal)
+    caller_company_job(conn.execute(_JOB_COMPANY, {"job_id": job_id}).scalar(), principal)
     return job_id
 
 

@@ -23,7 +23,7 @@ from . import live
 from .board_changes import SPARE, CannotPlace, Held, apply_move, held_columns
 from .bulk import BulkActions
 from .format import day, exact, relative
-from .session import SessionState, db
+from .session import SessionState, bound_token_of, db
 
 PAGE = 20
 
@@ -225,7 +225,9 @@ class _TabReader:
         if st.search:  # the column's next cards among those matching: only a fresh read tells
             return None
         try:
-            seq, cards = queries.column_window(db(), st.principal(), st.job_id, stage, offset, limit)
+            seq, cards = queries.column_window(
+                db(), st.principal(), st.job_id, stage, offset, limit, at_seq=self.seq
+            )
         except DomainError:
             return None
         if seq != self.seq:  # read after later changes: its offsets are not this change's
@@ -364,7 +366,7 @@ class BoardState(SessionState, BulkActions):
             gen, job_id = self._watch_gen, self.job_id
         return await live.follow(
             self,
-            lambda signal: live_access.job_board_topic_for_token(db(), self.bound_token(), job_id, signal),
+            lambda signal: live_access.job_board_topic_for_token(db(), bound_token_of(self), job_id, signal),
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._live_refresh,
             on_changes=self._on_changes,
