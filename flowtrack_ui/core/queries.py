@@ -421,16 +421,8 @@ def column_window(
     search = validation.text(search, "Search", max_len=100, required=False)
     limit, offset = validation.paging(limit, offset, max_limit=MAX_PER_STAGE)
     if at_seq is not None:
-        wanted = validation.object_id(job_id, "Job id")
-        key = (
-            db.instance,
-            wanted,
-            at_seq,
-            str(stage),
-            offset,
-            limit,
-            search,
-            scorecards.reader_key(principal),
+        key = _window_key(
+            db, validation.object_id(job_id, "Job id"), at_seq, stage, offset, limit, search, principal
         )
         shared = _WINDOWS.get(key)
         if shared is not None:
@@ -442,16 +434,7 @@ def column_window(
         job = company_job(s, principal, job_id)
         # Every open board of the job refills the same column after the same change: the first
         # reads it, the others (who see the same scorecards) take the same cards, once allowed.
-        key = (
-            db.instance,
-            job.id,
-            job.change_seq,
-            str(stage),
-            offset,
-            limit,
-            search,
-            scorecards.reader_key(principal),
-        )
+        key = _window_key(db, job.id, job.change_seq, stage, offset, limit, search, principal)
         shared = _WINDOWS.get(key)
         if shared is not None:
             return job.change_seq, list(shared[1])
@@ -474,6 +457,21 @@ def column_window(
 # the job's company: cards are immutable views, and a change number is never reused for other contents.
 _WINDOWS: dict[tuple, tuple[int, tuple[Card, ...]]] = {}
 _WINDOWS_MAX = 512
+
+
+def _window_key(
+    db: Database,
+    job_id: int,
+    seq: int,
+    stage: object,
+    offset: int,
+    limit: int,
+    search: str,
+    principal: Principal,
+) -> tuple:
+    """What a column window depends on: the job at a change number, the range, the search, and
+    which scorecards the reader sees."""
+    return (db.instance, job_id, seq, str(stage), offset, limit, search, scorecards.reader_key(principal))
 
 
 def _aware(value: datetime) -> datetime:
