@@ -5,8 +5,8 @@ unpickles a tab's whole state each time a lease begins. Python's default collect
 (a young collection every 700 net allocations, a full one every 70,000 once the old generation
 has grown by a quarter) then run a full collection over every held state about once per hundred
 unpickled states: measured over 400 held board states, unpickling one cost 1.6–3.7 ms with the
-default thresholds and 0.35 ms with a young collection every 10,000 allocations, the same
-peak memory and no more full collections (``benchmarks/RESULTS.md``). The objects alive after
+default thresholds and 0.35 ms with a young collection every 10,000 allocations, with the same
+peak memory and fewer full collections (``benchmarks/RESULTS.md``). The objects alive after
 start-up (modules, compiled pages) are frozen out of every later collection.
 """
 
