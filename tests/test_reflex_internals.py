@@ -49,3 +49,17 @@ def test_token_manager_is_none_before_the_app_serves(monkeypatch):
 
     monkeypatch.setattr("reflex.utils.prerequisites.get_and_validate_app", lambda: Context())
     assert reflex_internals.token_manager() is None
+
+
+def test_a_background_tasks_proxy_wraps_the_state_and_sends_the_roots_delta():
+    """``unproxied``: the proxy is a wrapt ObjectProxy of the state it loaded, and leaving
+    ``async with`` sends the delta of the whole state tree, whichever object changed it."""
+    import wrapt
+    from reflex.istate.proxy import StateProxy
+
+    assert issubclass(StateProxy, wrapt.ObjectProxy)
+    leaving = inspect.getsource(StateProxy.__aexit__)
+    assert "self.__wrapped__._get_root_state()" in leaving and "_get_resolved_delta()" in leaving
+    plain = object()
+    assert reflex_internals.unproxied(plain) is plain
+    assert reflex_internals.unproxied(wrapt.ObjectProxy(plain)) is plain

@@ -23,6 +23,7 @@ from . import live
 from .board_changes import SPARE, CannotPlace, Held, apply_move, held_columns
 from .bulk import BulkActions
 from .format import day, exact, relative
+from .reflex_internals import unproxied
 from .session import SessionState, bound_token_of, db
 
 PAGE = 20
@@ -369,8 +370,9 @@ class BoardState(SessionState, BulkActions):
             lambda signal: live_access.job_board_topic_for_token(db(), bound_token_of(self), job_id, signal),
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._live_refresh,
-            on_changes=self._on_changes,
-            holds=self._holds,
+            # Applied to the state the task's proxy holds (inside its lock), as a handler would.
+            on_changes=lambda changes, lost: BoardState._on_changes(unproxied(self), changes, lost),
+            holds=lambda changes: BoardState._holds(unproxied(self), changes),
         )
 
     def _holds(self, changes: list[Change]) -> bool:
