@@ -24,7 +24,7 @@ from .board_changes import SPARE, CannotPlace, Held, apply_move, held_columns
 from .bulk import BulkActions
 from .format import day, exact, relative
 from .reflex_internals import unproxied
-from .session import SessionState, bound_token_of, db
+from .session import SessionState, db
 
 PAGE = 20
 
@@ -367,7 +367,9 @@ class BoardState(SessionState, BulkActions):
             gen, job_id = self._watch_gen, self.job_id
         return await live.follow(
             self,
-            lambda signal: live_access.job_board_topic_for_token(db(), bound_token_of(self), job_id, signal),
+            lambda signal: live_access.job_board_topic_for_token(
+                db(), unproxied(self).bound_token(), job_id, signal
+            ),
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._live_refresh,
             # Applied to the state the task's proxy holds (inside its lock), as a handler would.

@@ -24,7 +24,8 @@ from flowtrack_ui.core.privacy.erase import shown_email
 from . import live
 from .bulk import BulkActions
 from .format import day
-from .session import SessionState, bound_token_of, db
+from .reflex_internals import unproxied
+from .session import SessionState, db
 
 # The URL parameters of a list view (besides ``job``), as the core reads them.
 PARAMS = ("stage", "tag", "source", "rating", "since", "q", "sort", "dir", "page", "per_page")
@@ -206,7 +207,9 @@ class ListState(SessionState, BulkActions):
             gen, job_id = self._watch_gen, self.job_id
         return await live.follow(
             self,
-            lambda signal: live_access.job_board_topic_for_token(db(), bound_token_of(self), job_id, signal),
+            lambda signal: live_access.job_board_topic_for_token(
+                db(), unproxied(self).bound_token(), job_id, signal
+            ),
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._after_bulk,
             read_mark=lambda: self._read_mark,

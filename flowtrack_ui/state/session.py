@@ -58,14 +58,6 @@ def all_page_states() -> list[type[BaseState]]:
     return found
 
 
-def bound_token_of(state: SessionState) -> str:
-    """``SessionState.bound_token`` for a background task's state as it is, so that Reflex does
-    not wrap the ancestor state that declares the method in a proxy of its own on every call."""
-    if state.router.session.session_id != state._bound_sid:
-        raise Unauthenticated("This page was opened on another connection; please reload it.")
-    return state.token
-
-
 class SessionState(rx.State):
     """Base of every page state. Shows who is signed in; never holds a password.
 
@@ -111,7 +103,9 @@ class SessionState(rx.State):
     def bound_token(self) -> str:
         """The tab's token, for a core call that re-reads its user itself (``principal``'s first
         check): only on the socket the tab was hydrated on."""
-        return bound_token_of(self)
+        if self.router.session.session_id != self._bound_sid:
+            raise Unauthenticated("This page was opened on another connection; please reload it.")
+        return self.token
 
     def _remember(self, p: Principal) -> None:
         """Shows who is signed in. The guard records the owner before the next event."""
