@@ -20,6 +20,7 @@ import careers
 import domain
 import files
 import memory
+import original_api
 import talent
 import ws_load
 from common import ROOT, available_engines, site, table
@@ -158,6 +159,19 @@ def report(results: dict, seconds: float) -> str:
             ],
         ),
         "",
+        *(
+            [
+                f"**REST stage moves beside the original FlowTrack API** (the FastAPI + SQLite project "
+                f"FlowTrack replaces, from its own checkout with its pinned requirements, one uvicorn "
+                f"process; the same wrk script, {api_load.DURATION} s, right after FlowTrack's SQLite rows "
+                "above; × and ÷ are FlowTrack's advantage)",
+                "",
+                original_api.side_by_side_table(results["original"]),
+                "",
+            ]
+            if results.get("original")
+            else []
+        ),
         f"**In Chromium** ({browser.DRAGS} mouse drags Applied → Screening per board; times from the mouse "
         "release; drawn = the card visible in its new column, sampled every animation frame; a flicker "
         "frame shows it back in its old column)",
@@ -207,6 +221,7 @@ def main() -> None:
         "api": [],
         "browser": [],
         "memory": [],
+        "original": [],
     }
     print(f"  ({time.time() - started:.0f} s)", flush=True)
     for engine in available_engines():
@@ -220,6 +235,10 @@ def main() -> None:
                 result = measure(s)
                 results[name] += result if isinstance(result, list) else [result]
                 print(f"  ({time.time() - started:.0f} s)", flush=True)
+                if name == "api" and s.engine == "SQLite":
+                    # The original FlowTrack API right after FlowTrack's own REST rows on SQLite.
+                    results["original"] = original_api.side_by_side(original_api.measure(), result)
+                    print(f"  ({time.time() - started:.0f} s)", flush=True)
     text = report(results, time.time() - started)
     results_md = ROOT / "benchmarks" / "RESULTS.md"
     old = results_md.read_text() if results_md.exists() else ""

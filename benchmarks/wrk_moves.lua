@@ -12,6 +12,8 @@ end
 
 function init(args)
   token, ids_file, nthreads = args[1], args[2], tonumber(args[3])
+  -- FlowTrack serves the original API's paths under /api; the original itself at the root.
+  prefix = args[4] or "/api"
   -- Rejected is legal from Applied too, so a request wrk drops when it reconnects a socket
   -- cannot turn the card's next move into a refused one.
   stages = { "Screening", "Rejected" }
@@ -32,7 +34,7 @@ function request()
     exhausted = exhausted + 1
     pass = #stages
   end
-  return wrk.format("PATCH", "/api/applications/" .. id .. "/stage?new_stage=" .. stages[pass],
+  return wrk.format("PATCH", prefix .. "/applications/" .. id .. "/stage?new_stage=" .. stages[pass],
     { ["Authorization"] = "Bearer " .. token })
 end
 
