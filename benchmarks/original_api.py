@@ -35,9 +35,9 @@ from api_load import WRK_THREADS, wrk
 from common import REDIS_URL, ROOT, site, table, tree_cpu_seconds
 
 APPS_PER_RUN = 6000
-# At 64 clients the original completed no move within a 20 s run here (its sync routes and their
-# dependencies share anyio's 40 threads, its SQLAlchemy pool has 15 connections that wait up to
-# 30 s), so the comparison is at 16 clients, the load the original was first measured at.
+# At 64 clients the original completed no move within a 20 s run here: a py-spy dump showed 40 of
+# its thread-pool threads waiting in SQLAlchemy's pool (15 connections, 30 s wait) for connections
+# that requests parked behind them hold. So the comparison is at 16 clients, where it was first measured.
 ORIGINAL_CLIENTS = (16,)
 HOME = ROOT / ".tools" / "original-api"
 QUEUE = "email_queue"
