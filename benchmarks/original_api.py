@@ -31,6 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import api_load
 from api_load import WRK_THREADS, wrk
 from common import REDIS_URL, ROOT, site, table, tree_cpu_seconds
 
@@ -257,8 +258,6 @@ def side_by_side_table(rows: list[dict]) -> str:
 
 def run() -> list[dict]:
     """Both APIs on SQLite in one run, FlowTrack first, the original straight after."""
-    import api_load
-
     with site("SQLite") as s:
         ours = api_load.measure(s)
     original = measure()
