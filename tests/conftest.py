@@ -325,15 +325,20 @@ def pytest_runtest_makereport(item, call):
 
 # --- the browser, for the end-to-end tests -------------------------------------------------------
 
+# How long a browser action or assertion may wait. Only a failing wait lasts this long. 20 s was
+# too short on a host where Python ran 4-5x slower: three tests timed out in one full run and then
+# passed alone in 9-15 s.
+BROWSER_WAIT_MS = 45_000
+
 
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import expect, sync_playwright
 
-    # A browser assertion waits as long as an action may (new_page's 20 s) instead of Playwright's
-    # 5 s: two cores shared by three test workers, two app servers and their browsers sometimes
-    # take longer than 5 s to answer an event (a toast missed that way failed a run).
-    expect.set_options(timeout=20_000)
+    # A browser assertion waits as long as an action may (new_page's BROWSER_WAIT_MS) instead of
+    # Playwright's 5 s: two cores shared by three test workers, two app servers and their browsers
+    # sometimes take longer than 5 s to answer an event (a toast missed that way failed a run).
+    expect.set_options(timeout=BROWSER_WAIT_MS)
 
     with sync_playwright() as p:
         b = p.chromium.launch(
@@ -359,7 +364,7 @@ def new_page(browser, request):
     def make():
         ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
         page = ctx.new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(BROWSER_WAIT_MS)
         page.console_lines = []
         page.on("console", lambda m: page.console_lines.append(f"{m.type}: {m.text}"))
         pages.append(page)
