@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ from pathlib import Path
 import api_load
 from api_load import WRK_THREADS, wrk
 from common import REDIS_URL, ROOT, site, table, tree_cpu_seconds
+
+from tests.e2e_server import free_port
 
 APPS_PER_RUN = 6000
 # At 64 clients the original completed no move within a 20 s run here: a py-spy dump showed 40 of
@@ -120,12 +121,6 @@ def venv(src: Path) -> Path:
         )
         marker.write_text(digest)
     return python
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def redis_client():
