@@ -352,8 +352,30 @@ def browser():
                 "--no-first-run",
             ],
         )
-        yield b
+        yield _PatientBrowser(b)
         b.close()
+
+
+class _PatientBrowser:
+    """The launched browser, whose new contexts and pages wait BROWSER_WAIT_MS by default.
+
+    Playwright's own default is 30 s per action; a test that opened its page with
+    `browser.new_page()` timed out at that in a full run on a slow host."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        ctx = self._browser.new_context(**options)
+        ctx.set_default_timeout(BROWSER_WAIT_MS)
+        return ctx
+
+    def new_page(self, **options):
+        # Its context closes with the browser, at the end of the module.
+        return self.new_context(**options).new_page()
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture
