@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from starlette.types import ASGIApp
 
 from flowtrack_ui.api.app import create_api
+from flowtrack_ui.api.direct_moves import DirectStageMoves
 from flowtrack_ui.api.hardening import Hardening, refuse_bad_uploads
 from flowtrack_ui.api.websocket_limits import install_event_guard, install_log_truncation
 from flowtrack_ui.core import logs
@@ -66,13 +68,22 @@ logs.configure(_settings.log_level)
 install_log_truncation()
 install_event_guard()
 
-app = rx.App(
+
+class FlowTrackApp(rx.App):
+    """Reflex's app, whose backend answers API clients' stage moves before any of its layers."""
+
+    def __call__(self) -> ASGIApp:
+        return DirectStageMoves(super().__call__(), https=_HTTPS)
+
+
+_HTTPS = _settings.public_url.startswith("https://")
+app = FlowTrackApp(
     # Reflex's upload endpoint answers bad uploads with a 4xx; the REST API under /api; then
     # headers and body limits around everything the backend serves.
     api_transformer=[
         refuse_bad_uploads,
         create_api(),
-        lambda asgi: Hardening(asgi, https=_settings.public_url.startswith("https://")),
+        lambda asgi: Hardening(asgi, https=_HTTPS),
     ],
     head_components=[rx.el.meta(name="description", content="FlowTrack applicant tracking")],
     # Phone layout rules that belong to no one component (dialogs as bottom sheets).

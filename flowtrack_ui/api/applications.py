@@ -18,9 +18,12 @@ from flowtrack_ui.core.analytics.sources import Source
 from flowtrack_ui.core.applications import applying, public_apply
 from flowtrack_ui.core.applications import details as application_details
 from flowtrack_ui.core.applications.public_apply import PublicApplication
+from flowtrack_ui.core.db import Database
 from flowtrack_ui.core.errors import InvalidInput, NotFound
 from flowtrack_ui.core.files.file_types import MAX_RESUME_BYTES
 from flowtrack_ui.core.pipelines import moves
+from flowtrack_ui.core.pipelines.definitions import MAX_STAGE_NAME
+from flowtrack_ui.core.pipelines.moves import MAX_NOTE
 from flowtrack_ui.core.views import ApplicationView
 
 from .deps import Caller, ClientAddress, Db, Token, principal_for
@@ -213,6 +216,27 @@ async def resume_fields(
     return ResumeFieldsOut.model_validate(found)
 
 
+def moved_json(
+    db: Database,
+    token: str,
+    application_id: int,
+    new_stage: str,
+    expected_stage: str | None = None,
+    note: str | None = None,
+    reason: str | None = None,
+) -> str:
+    """A stage move by the token's holder, answered as JSON: the route below, and the direct path
+    that API clients' moves take (``direct_moves``). Blocking: runs in the thread pool, in the
+    writer queue from the caller's check on (on SQLite moves are written one at a time anyway)."""
+    with db.writer_turn():
+        caller = principal_for(db, token, "PATCH")  # a session, or an API token with write
+        view = moves.move_stage(
+            db, caller, application_id, new_stage, expected_stage=expected_stage, note=note, reason=reason
+        )
+        # The same JSON the response model documents, serialised once (without revalidation).
+        return app_out(view).model_dump_json()
+
+
 @router.patch(
     "/applications/{application_id}/stage",
     response_model=ApplicationOut,
@@ -220,18 +244,21 @@ async def resume_fields(
 )
 async def change_stage(
     application_id: AppId,
-    new_stage: Annotated[str, Query(max_length=40, description="A stage name of the job's pipeline.")],
+    new_stage: Annotated[
+        str, Query(max_length=MAX_STAGE_NAME, description="A stage name of the job's pipeline.")
+    ],
     token: Token,
     db: Db,
     expected_stage: Annotated[
-        str | None, Query(max_length=40, description="Refuse (409) if the application is no longer here.")
+        str | None,
+        Query(max_length=MAX_STAGE_NAME, description="Refuse (409) if the application is no longer here."),
     ] = None,
     note: Annotated[
-        str | None, Query(max_length=2000, description="An internal note; the reason of a correction.")
+        str | None, Query(max_length=MAX_NOTE, description="An internal note; the reason of a correction.")
     ] = None,
     reason: Annotated[
         str | None,
-        Query(max_length=2000, description="A rejection: one of the company's standard reasons."),
+        Query(max_length=MAX_NOTE, description="A rejection: one of the company's standard reasons."),
     ] = None,
 ) -> Response:
     """Moves an application along its job's pipeline, as the transition table allows: the next
@@ -240,17 +267,11 @@ async def change_stage(
     409 names the allowed stages when the move is not allowed; 422 for an unknown stage, or a
     correction (back, reopen, un-hire) without a reason (``note``).
     """
-
-    def move() -> ApplicationView:
-        caller = principal_for(db, token, "PATCH")  # a session, or an API token with write
-        return moves.move_stage(
-            db, caller, application_id, new_stage, expected_stage=expected_stage, note=note, reason=reason
-        )
-
-    # The busiest route: the caller's check and the move share one hop to the thread pool (on SQLite
-    # the move's transaction queues on the core's one writer lock, Database.session), and the
-    # answer is serialised once (the same JSON the response model documents, without revalidation).
-    body = app_out(await run_in_threadpool(move)).model_dump_json()
+    # The caller's check and the move share one hop to the thread pool (on SQLite the move's
+    # transaction queues on the core's one writer lock, Database.session).
+    body = await run_in_threadpool(
+        moved_json, db, token, application_id, new_stage, expected_stage, note, reason
+    )
     return Response(content=body, media_type="application/json")
 
 

@@ -45,21 +45,44 @@ def errors(*codes: int) -> dict:
     return {code: table[code] for code in codes}
 
 
+def domain_error_response(exc: DomainError) -> JSONResponse:
+    """A refusal of the core as the API answers it: its status and message, and for a refused or
+    raced move the stages the caller needs to try again."""
+    body: dict = {"detail": exc.message}
+    headers = {}
+    if isinstance(exc, InvalidTransition):
+        body["allowed_stages"] = list(exc.allowed)
+        body["current_stage"] = str(exc.current)
+    if isinstance(exc, ConcurrentUpdate):
+        body["current_stage"] = str(exc.current)
+    if isinstance(exc, Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyAttempts):
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+
+def error_response(exc: Exception, method: str, path: str) -> JSONResponse:
+    """What a route that raised ``exc`` answers (every route through ``install``, and the direct
+    stage-move path in ``direct_moves``): never a trace."""
+    if isinstance(exc, DomainError):
+        return domain_error_response(exc)
+    # Input the checks let through but Python or the database cannot hold: still the caller's
+    # input, so a 4xx; logged, because the check belongs in the core (validation) or the body guard.
+    if isinstance(exc, RecursionError):
+        log.warning("nested too deeply: %s %s", method, path)
+        return JSONResponse({"detail": "The request is nested too deeply."}, status_code=422)
+    if isinstance(exc, OverflowError | DataError):
+        log.warning("value out of range: %s %s: %s", method, path, str(exc)[:200])
+        return JSONResponse({"detail": "A number or date in the request is out of range."}, status_code=422)
+    log.exception("unhandled error", exc_info=exc)
+    return JSONResponse({"detail": "Internal server error."}, status_code=500)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError):
-        body: dict = {"detail": exc.message}
-        headers = {}
-        if isinstance(exc, InvalidTransition):
-            body["allowed_stages"] = list(exc.allowed)
-            body["current_stage"] = str(exc.current)
-        if isinstance(exc, ConcurrentUpdate):
-            body["current_stage"] = str(exc.current)
-        if isinstance(exc, Unauthenticated):
-            headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(exc, TooManyAttempts):
-            headers["Retry-After"] = str(exc.retry_after)
-        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+        return domain_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError):
@@ -75,20 +98,9 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"detail": f"Malformed request: {exc.detail}"}, status_code=422)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
-    # Input the checks let through but Python or the database cannot hold: still the caller's
-    # input, so a 4xx; logged, because the check belongs in the core (validation) or the body guard.
     @app.exception_handler(RecursionError)
-    async def too_deep(request: Request, exc: RecursionError):
-        log.warning("nested too deeply: %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "The request is nested too deeply."}, status_code=422)
-
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
-    async def out_of_range(request: Request, exc: Exception):
-        log.warning("value out of range: %s %s: %s", request.method, request.url.path, str(exc)[:200])
-        return JSONResponse({"detail": "A number or date in the request is out of range."}, status_code=422)
-
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception):
-        log.exception("unhandled error", exc_info=exc)
-        return JSONResponse({"detail": "Internal server error."}, status_code=500)
+    async def other_error(request: Request, exc: Exception):
+        return error_response(exc, request.method, request.url.path)
