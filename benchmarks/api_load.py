@@ -22,13 +22,13 @@ WRK_THREADS = 2  # one event loop per core is plenty for 64 connections
 HERE = Path(__file__).resolve().parent
 
 
-def wrk(url: str, script: str, clients: int, *args: str) -> dict:
+def wrk(url: str, script: str, clients: int, *args: str, seconds: int = DURATION) -> dict:
     out = subprocess.run(
         [
             "wrk",
             f"-t{WRK_THREADS}",
             f"-c{clients}",
-            f"-d{DURATION}s",
+            f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",

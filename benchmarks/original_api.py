@@ -14,6 +14,10 @@ so its register and login routes fail, and the moves never use them anyway.
 Every move of the original also pushes an email task onto Redis's ``email_queue`` list (db 0), as its
 ``update_stage`` does; the list is deleted afterwards unless it was there before.
 
+Both servers run at once, each over its own fresh cards. After a short warm-up of each, the wrk runs
+alternate, FlowTrack then the original, ``ROUNDS`` times, so that a shared machine's slow minute
+falls on both; the table gives the medians and each side's range.
+
 Usage: part of ``make bench``; alone, ``python benchmarks/original_api.py`` measures both APIs on SQLite.
 """
 
@@ -30,17 +34,19 @@ import time
 import urllib.request
 from pathlib import Path
 
-import api_load
-from api_load import WRK_THREADS, wrk
-from common import REDIS_URL, ROOT, site, table, tree_cpu_seconds
+from api_load import DURATION, WRK_THREADS, wrk
+from common import REDIS_URL, ROOT, Site, bulk_job, median, site, table, tree_cpu_seconds
 
+from flowtrack_ui.core.accounts import sign_in
 from tests.e2e_server import free_port
 
 APPS_PER_RUN = 6000
+ROUNDS = 3
+WARM_UP_SECONDS = 5
 # At 64 clients the original completed no move within a 20 s run here: a py-spy dump showed 40 of
 # its thread-pool threads waiting in SQLAlchemy's pool (15 connections, 30 s wait) for connections
 # that requests parked behind them hold. So the comparison is at 16 clients, where it was first measured.
-ORIGINAL_CLIENTS = (16,)
+CLIENTS = 16
 HOME = ROOT / ".tools" / "original-api"
 QUEUE = "email_queue"
 
@@ -143,8 +149,9 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise RuntimeError("the original API did not answer /health in time")
 
 
-def measure() -> list[dict]:
-    """Stage moves against the original at each client count; [] (and a line saying why) without it."""
+def measure(s: Site) -> list[dict]:
+    """Stage moves at 16 clients, alternating FlowTrack (the running ``s``) and the original, one
+    row per API and round; [] (and a line saying why) without a checkout of the original."""
     src = source()
     if src is None:
         print(
@@ -159,10 +166,11 @@ def measure() -> list[dict]:
     r = redis_client()
     queue_was_there = bool(r.exists(QUEUE))
     proc = None
+    runs = ROUNDS + 1  # the warm-up's cards too
     try:
         seeded = json.loads(
             subprocess.run(
-                [str(python), "-c", SEED, str(len(ORIGINAL_CLIENTS)), str(APPS_PER_RUN)],
+                [str(python), "-c", SEED, str(runs), str(APPS_PER_RUN)],
                 cwd=work,
                 env=env,
                 capture_output=True,
@@ -180,20 +188,42 @@ def measure() -> list[dict]:
             stdout=subprocess.DEVNULL,
         )
         wait_healthy(url, proc)
+        token = sign_in.issue_token(s.db, s.recruiter.user_id)
+        sides = {
+            "original": (proc.pid, url, seeded["token"], "", seeded["runs"]),
+            "FlowTrack": (
+                s.server.proc.pid,
+                s.server.url,
+                token,
+                "/api",
+                [bulk_job(s.db, s.recruiter, APPS_PER_RUN)[1] for _ in range(runs)],
+            ),
+        }
+        clients = CLIENTS
+
+        def moves(api: str, k: int, seconds: int) -> dict:
+            pid, base, bearer, prefix, cards = sides[api]
+            ids_file = work / f"{api}-{k}.txt"
+            ids_file.write_text("\n".join(map(str, cards[k])) + "\n")
+            cpu_before = tree_cpu_seconds(pid)
+            args = (bearer, str(ids_file), str(WRK_THREADS), prefix)
+            found = wrk(base, "wrk_moves.lua", clients, *args, seconds=seconds)
+            found["cpu_ms"] = (tree_cpu_seconds(pid) - cpu_before) * 1000 / max(1, found["requests"])
+            return found
+
+        for api in sides:
+            moves(api, 0, WARM_UP_SECONDS)
         rows = []
-        for clients, ids in zip(ORIGINAL_CLIENTS, seeded["runs"], strict=True):
-            ids_file = work / f"ids-{clients}.txt"
-            ids_file.write_text("\n".join(map(str, ids)) + "\n")
-            cpu_before = tree_cpu_seconds(proc.pid)
-            moves = wrk(url, "wrk_moves.lua", clients, seeded["token"], str(ids_file), str(WRK_THREADS), "")
-            moves["cpu_ms"] = (tree_cpu_seconds(proc.pid) - cpu_before) * 1000 / max(1, moves["requests"])
-            rows.append({"api": "original", "clients": clients, **moves})
-            print(
-                f"[original] {clients} clients, stage moves: {moves['rps']:.0f} req/s, "
-                f"p50 {moves['p50_us'] / 1000:.1f} ms, p95 {moves['p95_us'] / 1000:.1f} ms, server CPU "
-                f"{moves['cpu_ms']:.2f} ms per move, errors {moves['errors']}",
-                flush=True,
-            )
+        for k in range(1, runs):
+            for api in ("FlowTrack", "original"):
+                found = moves(api, k, DURATION)
+                rows.append({"api": api, "round": k, "clients": clients, **found})
+                print(
+                    f"[original] round {k}, {api}, {clients} clients, stage moves: {found['rps']:.0f} req/s, "
+                    f"p50 {found['p50_us'] / 1000:.1f} ms, p95 {found['p95_us'] / 1000:.1f} ms, server CPU "
+                    f"{found['cpu_ms']:.2f} ms per move, errors {found['errors']}",
+                    flush=True,
+                )
         return rows
     finally:
         if proc is not None:
@@ -207,30 +237,25 @@ def measure() -> list[dict]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def side_by_side(original: list[dict], api: list[dict]) -> list[dict]:
-    """One row per client count: FlowTrack on SQLite (one worker) against the original, same run."""
-    ours = {r["clients"]: r for r in api if r["engine"] == "SQLite" and r["kind"] == "stage moves"}
-    rows = []
-    for o in original:
-        f = ours.get(o["clients"])
-        if f is None:
-            continue
-        rows.append(
-            {
-                "clients": o["clients"],
-                "orig_rps": o["rps"],
-                "orig_cpu": o["cpu_ms"],
-                "orig_p95": o["p95_us"] / 1000,
-                "orig_errors": o["errors"],
-                "ours_rps": f["rps"],
-                "ours_cpu": f["cpu_ms"],
-                "ours_p95": f["p95_us"] / 1000,
-                "ours_errors": f["errors"],
-                "rps_ratio": f["rps"] / o["rps"] if o["rps"] else float("nan"),
-                "cpu_ratio": o["cpu_ms"] / f["cpu_ms"] if f["cpu_ms"] else float("nan"),
-            }
-        )
-    return rows
+def side_by_side(rows: list[dict]) -> list[dict]:
+    """One row: each side's medians over the rounds (and ranges), and FlowTrack's advantage."""
+    if not rows:
+        return []
+    out: dict = {"clients": rows[0]["clients"], "rounds": max(r["round"] for r in rows)}
+    for api, key in (("original", "orig"), ("FlowTrack", "ours")):
+        mine = [r for r in rows if r["api"] == api]
+        rps, cpu = [r["rps"] for r in mine], [r["cpu_ms"] for r in mine]
+        out |= {
+            f"{key}_rps": median(rps),
+            f"{key}_rps_range": f"{min(rps):.0f}–{max(rps):.0f}",
+            f"{key}_cpu": median(cpu),
+            f"{key}_cpu_range": f"{min(cpu):.2f}–{max(cpu):.2f}",
+            f"{key}_p95": median([r["p95_us"] / 1000 for r in mine]),
+            f"{key}_errors": sum(r["errors"] for r in mine),
+        }
+    out["rps_ratio"] = out["ours_rps"] / out["orig_rps"] if out["orig_rps"] else float("nan")
+    out["cpu_ratio"] = out["orig_cpu"] / out["ours_cpu"] if out["ours_cpu"] else float("nan")
+    return [out]
 
 
 def side_by_side_table(rows: list[dict]) -> str:
@@ -238,11 +263,12 @@ def side_by_side_table(rows: list[dict]) -> str:
         rows,
         [
             ("clients", "{clients}"),
-            ("original: moves/s", "{orig_rps:.0f}"),
-            ("its CPU per move", "{orig_cpu:.2f} ms"),
+            ("rounds", "{rounds}"),
+            ("original: moves/s", "{orig_rps:.0f} ({orig_rps_range})"),
+            ("its CPU per move", "{orig_cpu:.2f} ms ({orig_cpu_range})"),
             ("its p95", "{orig_p95:.1f} ms"),
-            ("FlowTrack: moves/s", "{ours_rps:.0f}"),
-            ("its CPU per move", "{ours_cpu:.2f} ms"),
+            ("FlowTrack: moves/s", "{ours_rps:.0f} ({ours_rps_range})"),
+            ("its CPU per move", "{ours_cpu:.2f} ms ({ours_cpu_range})"),
             ("its p95", "{ours_p95:.1f} ms"),
             ("errors (orig. / FlowTrack)", "{orig_errors} / {ours_errors}"),
             ("FlowTrack's moves/s ×", "{rps_ratio:.1f}×"),
@@ -252,11 +278,9 @@ def side_by_side_table(rows: list[dict]) -> str:
 
 
 def run() -> list[dict]:
-    """Both APIs on SQLite in one run, FlowTrack first, the original straight after."""
+    """Both APIs on SQLite, side by side (FlowTrack served by one worker, as in ``make bench``)."""
     with site("SQLite") as s:
-        ours = api_load.measure(s)
-    original = measure()
-    rows = side_by_side(original, ours)
+        rows = side_by_side(measure(s))
     if rows:
         print(side_by_side_table(rows), flush=True)
     return rows

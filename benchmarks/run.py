@@ -163,8 +163,9 @@ def report(results: dict, seconds: float) -> str:
             [
                 f"**REST stage moves beside the original FlowTrack API** (the FastAPI + SQLite project "
                 f"FlowTrack replaces, from its own checkout with its pinned requirements, one uvicorn "
-                f"process; the same wrk script, {api_load.DURATION} s, right after FlowTrack's SQLite rows "
-                "above; × and ÷ are FlowTrack's advantage)",
+                f"process; FlowTrack on SQLite, one worker; both serving at once, the same wrk script, "
+                f"{api_load.DURATION} s runs alternating between them after a warm-up; medians over the "
+                "rounds, each side's range in brackets; × and ÷ are FlowTrack's advantage)",
                 "",
                 original_api.side_by_side_table(results["original"]),
                 "",
@@ -236,8 +237,8 @@ def main() -> None:
                 results[name] += result if isinstance(result, list) else [result]
                 print(f"  ({time.time() - started:.0f} s)", flush=True)
                 if name == "api" and s.engine == "SQLite":
-                    # The original FlowTrack API right after FlowTrack's own REST rows on SQLite.
-                    results["original"] = original_api.side_by_side(original_api.measure(), result)
+                    # The original FlowTrack API beside this FlowTrack, right after its REST rows.
+                    results["original"] = original_api.side_by_side(original_api.measure(s))
                     print(f"  ({time.time() - started:.0f} s)", flush=True)
     text = report(results, time.time() - started)
     results_md = ROOT / "benchmarks" / "RESULTS.md"
