@@ -4,9 +4,9 @@
 ``Origin``, no body) runs the very function the routed path runs (``applications.moved_json``:
 the caller's check, the core's move, the same JSON) and answers the same errors
 (``errors.error_response``), with the same security headers (``Hardening``). It wraps the whole
-backend, so it skips Reflex's Starlette app with its context, CORS and error layers, the ``/api``
-mount, FastAPI's routing over some two hundred routes and its dependency solving, which together
-cost more server CPU than the move itself.
+backend, so it skips Reflex's top Starlette app with its context, CORS and error layers, its mount
+of the FastAPI app, FastAPI's middleware, its routing over some two hundred routes and its
+dependency solving, which together cost more server CPU than the move itself.
 
 Anything else goes the usual way, untouched: other routes and methods, websockets, a browser's
 request (it sends ``Origin``, so CORS applies), a body, and every request the route's own
@@ -49,7 +49,8 @@ def direct_request(scope: Scope) -> tuple[int, str, dict[str, str]] | None:
     may answer it the way the route would; None sends it the usual way."""
     if scope["type"] != "http" or scope["method"] != "PATCH":
         return None
-    found = _PATH.fullmatch(scope["path"])
+    path, root = scope["path"], scope.get("root_path", "")
+    found = _PATH.fullmatch(path[len(root) :] if root and path.startswith(root) else path)
     if found is None:
         return None
     application_id = int(found.group(1))
@@ -58,7 +59,9 @@ def direct_request(scope: Scope) -> tuple[int, str, dict[str, str]] | None:
     token = None
     for name, value in scope["headers"]:
         if name == b"authorization":
+            # As FastAPI's HTTPBearer reads it: the scheme, a space, the token without surrounding blanks.
             scheme, _, credentials = value.decode("latin-1").partition(" ")
+            credentials = credentials.strip()
             if scheme.lower() != "bearer" or not credentials or token is not None:
                 return None
             token = credentials
