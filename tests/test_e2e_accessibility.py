@@ -75,6 +75,10 @@ def test_staff_application_page_and_dialogs(server, new_page):
     page.fill("#location", "Room 2")
     page.get_by_role("dialog").get_by_text("Rita Recruiter").click()
     page.click("[data-testid=save-interview]")
+    # As a person would: the dialog closes and the interview is listed before the next click (a
+    # click sent while the save was still on its way once opened no scorecard under load).
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator("[data-testid=interview]").filter(has_text="Room 2")).to_be_visible()
     page.click("[data-testid=open-scorecard]")
     page.get_by_role("dialog").get_by_text("Overall recommendation").wait_for()
     check(page, "scorecard dialog")
