@@ -40,7 +40,7 @@ from common import REDIS_URL, ROOT, Site, bulk_job, median, site, table, tree_cp
 from flowtrack_ui.core.accounts import sign_in
 from tests.e2e_server import free_port
 
-APPS_PER_RUN = 6000
+APPS_PER_RUN = 12000
 ROUNDS = 3
 WARM_UP_SECONDS = 5
 # At 64 clients the original completed no move within a 20 s run here: a py-spy dump showed 40 of

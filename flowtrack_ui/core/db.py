@@ -22,6 +22,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, create_engine
 
+from . import prebuilt
 from .changes import (
     CardMove,
     ChangeFeed,
@@ -310,7 +311,7 @@ def _number_job_changes(session: Session) -> dict[int, JobChange]:
     sql = session.connection()
     changes = {}
     for job_id in job_ids:
-        seq = sql.execute(_BUMP, {"job_id": job_id}).scalar()
+        seq = prebuilt.execute(sql, _BUMP, {"job_id": job_id}).scalar()
         moved = tuple(moves.get(job_id, {}).values())
         changes[job_id] = JobChange(None if seq is None else int(seq), moved)
     return changes

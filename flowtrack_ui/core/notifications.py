@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from . import prebuilt
 from .db import existing
 from .email_templates import render
 from .mail import automation as mail_automation
@@ -69,8 +70,9 @@ def _insert(
     named one (the conversation shows it)."""
     subject, text, html = content
     now = datetime.now(UTC)
-    # A plain INSERT in the caller's transaction (no ORM object to track and flush).
-    s.execute(
+    # A plain INSERT on the caller's transaction's connection (no ORM object, no ORM execution).
+    prebuilt.execute(
+        s.connection(),
         _INSERT,
         {
             "calendar_ics": calendar[0] if calendar else None,

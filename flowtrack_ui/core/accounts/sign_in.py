@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import select
 
-from .. import security, throttle
+from .. import prebuilt, security, throttle
 from ..db import Database, existing
 from ..errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from ..models import Company, SignInLink, User
@@ -162,9 +162,9 @@ def active_principal(
     ``conn``: a connection the caller reads more through (one checkout for both)."""
     if conn is None:
         with db.reads() as own:
-            user = own.execute(_CALLER, {"user_id": user_id}).first()
+            user = prebuilt.execute(own, _CALLER, {"user_id": user_id}).first()
     else:
-        user = conn.execute(_CALLER, {"user_id": user_id}).first()
+        user = prebuilt.execute(conn, _CALLER, {"user_id": user_id}).first()
     stale = token_version is not None and token_version != user.token_version if user else True
     if user is None or not user.is_active or stale:
         raise Unauthenticated("Your session has ended; please sign in again.")

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from .. import time_zones, validation
+from .. import prebuilt, time_zones, validation
 from ..db import Database, existing
 from ..errors import InvalidInput
 from ..models import Company, CompanyEmailTemplate, Job, JobStage
@@ -286,7 +286,7 @@ def plan(
     None. ``choice`` is a recruiter's for a rejection; it overrides the stage's own settings."""
     if move_kind not in EMAILED_MOVES and move_kind != "applied":
         return None
-    row = s.connection().execute(_STAGE_AUTOMATION, {"stage_id": stage_id}).one()
+    row = prebuilt.execute(s.connection(), _STAGE_AUTOMATION, {"stage_id": stage_id}).one()
     kind = template_kind(row.category)
     if kind is None:
         return None

@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from .. import audit, validation
+from .. import audit, prebuilt, validation
 from ..db import Database
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Application, CompanyEmailTemplate, Job, User
@@ -319,17 +320,20 @@ def delete_template(db: Database, principal: Principal, template_id: object) -> 
                 s.add(rest[0])
 
 
+_TEMPLATES = CompanyEmailTemplate.__table__
+# Read by every email FlowTrack writes from a template (a rejection's among them): built once.
+_DEFAULT_SOURCE = sa.select(_TEMPLATES.c.subject, _TEMPLATES.c.body).where(
+    _TEMPLATES.c.company_id == sa.bindparam("company_id"),
+    _TEMPLATES.c.kind == sa.bindparam("kind"),
+    _TEMPLATES.c.is_default,
+)
+
+
 def source_for(s: Session, company_id: int, kind: str) -> tuple[str, str]:
     """(subject, body) of the company's default template of ``kind``, or the built-in one: what
     FlowTrack's own emails of that kind are written from (no caller to check: the change that
     sends the email was checked)."""
-    row = s.exec(
-        select(CompanyEmailTemplate.subject, CompanyEmailTemplate.body).where(
-            CompanyEmailTemplate.company_id == company_id,
-            CompanyEmailTemplate.kind == kind,
-            CompanyEmailTemplate.is_default,
-        )
-    ).first()
+    row = prebuilt.execute(s.connection(), _DEFAULT_SOURCE, {"company_id": company_id, "kind": kind}).first()
     if row is not None:
         return row[0], row[1]
     return BUILT_IN[kind].subject, BUILT_IN[kind].body

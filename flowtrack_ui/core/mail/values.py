@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from .. import prebuilt
 from ..models import Application, Company, Job, JobStage, User
 from ..settings import get_settings
 
@@ -75,15 +76,29 @@ class JobSide:
     recruiter_name: str
 
 
+_JOBS, _COMPANIES, _USERS = Job.__table__, Company.__table__, User.__table__
+# Read by every email about an application (a rejection's among them): built once, run as plain SQL.
+_JOB_SIDE = (
+    sa.select(
+        _COMPANIES.c.id,
+        _COMPANIES.c.name,
+        _COMPANIES.c.slug,
+        _USERS.c.full_name,
+        _USERS.c.is_active,
+        _USERS.c.erased_at,
+    )
+    .select_from(_JOBS)
+    .join(_COMPANIES, _COMPANIES.c.id == _JOBS.c.company_id)
+    .join(_USERS, _USERS.c.id == _JOBS.c.created_by_id)
+    .where(_JOBS.c.id == sa.bindparam("job_id"))
+)
+
+
 def job_side(s: Session, job_id: int) -> JobSide:
     """One query: the company of a job and the name of who posted it; a poster who left or was
     erased is not named (the company's hiring team signs instead)."""
-    company_id, company_name, slug, poster, active, erased_at = s.execute(
-        sa.select(Company.id, Company.name, Company.slug, User.full_name, User.is_active, User.erased_at)
-        .select_from(Job)
-        .join(Company, Company.id == Job.company_id)
-        .join(User, User.id == Job.created_by_id)
-        .where(Job.id == job_id)
+    company_id, company_name, slug, poster, active, erased_at = prebuilt.execute(
+        s.connection(), _JOB_SIDE, {"job_id": job_id}
     ).one()
     recruiter = poster if active and erased_at is None else f"The {company_name} hiring team"
     return JobSide(company_id, company_name, slug, recruiter)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from .. import prebuilt
 from ..db import existing
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..mail import automation
@@ -118,7 +119,7 @@ _ACTIVE_STAGES = (
 
 def pipeline_of(s: Session, job_id: int) -> Pipeline:
     """The job's active stages in board order (one query)."""
-    rows = s.execute(_ACTIVE_STAGES, {"job_id": job_id}).all()
+    rows = prebuilt.execute(s.connection(), _ACTIVE_STAGES, {"job_id": job_id}).all()
     return Pipeline(
         tuple(
             StageRef(

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from .. import notifications, validation
+from .. import notifications, prebuilt, validation
 from ..changes import CardMove
 from ..db import Database, announce_application_change, announce_card_move, existing
 from ..errors import ConcurrentUpdate, Conflict, InvalidInput, InvalidTransition, NotFound
@@ -56,6 +56,7 @@ _CARD = (
         _COMPANIES.c.name.label("company_name"),
         _USERS.c.full_name.label("candidate_name"),
         _USERS.c.email.label("candidate_email"),
+        webhook_events.endpoint_exists(_JOBS.c.company_id).label("has_webhooks"),
     )
     .join(_JOBS, _JOBS.c.id == _APPS.c.job_id)
     .join(_COMPANIES, _COMPANIES.c.id == _JOBS.c.company_id)
@@ -146,16 +147,19 @@ def _change(
     email: automation.RejectEmail | None = None,
     pipeline: Pipeline,
     created: bool = False,
+    webhooks: bool | None = None,
 ) -> ApplicationView:
     """The one write path of every stage change: plain prebuilt statements (this is the hot path
     of the board and the API), in the caller's transaction. Whether the candidate hears of it,
     how and when is ``mail/automation.plan``'s answer (the stage's settings, or a recruiter's
     ``email`` choice for a rejection); the email never leaves before ``hold`` (the undo window,
     or a knockout's delay). A move of a bulk action carries its ``batch_id``, and is announced by
-    the batch once it ends (``announce=False``), so open pages read it once."""
+    the batch once it ends (``announce=False``), so open pages read it once. ``webhooks``: whether
+    the company has an enabled endpoint, when the caller read it with the card (None: asked here)."""
     now = datetime.now(UTC)
     sql = s.connection()  # plain statements: nothing of the ORM's is pending here
-    won = sql.execute(
+    won = prebuilt.execute(
+        sql,
         _MOVE,
         {
             "app_id": app.id,
@@ -170,7 +174,8 @@ def _change(
         with db.session() as fresh:
             latest = stage_ref(existing(fresh, JobStage, existing(fresh, Application, app.id).stage_id))
         raise ConcurrentUpdate(latest.name)
-    history_id = sql.execute(
+    history_id = prebuilt.execute(
+        sql,
         _RECORD,
         {
             "application_id": app.id,
@@ -195,7 +200,8 @@ def _change(
     planned = automation.plan(s, target.id, kind.value, now=now, floor=hold, choice=email)
     if planned is not None:
         notifications.stage_changed(s, app, target.category, planned, history_id=history_id, context=context)
-    _tell_webhooks(s, app, current, target, kind, by, company_id, now)
+    if webhooks is not False:
+        _tell_webhooks(s, app, current, target, kind, by, company_id, now)
     if announce:
         announce_application_change(
             s, app.id, job_id=app.job_id, candidate_id=app.candidate_id, company_id=company_id
@@ -292,7 +298,9 @@ def move_stage(
     application_id = validation.object_id(application_id, "Application id")
     note_text = validation.text(note, "Note", max_len=MAX_NOTE, required=False, multiline=True) or None
     with db.session(write=True) as s:
-        app = s.connection().execute(_CARD, {"app_id": application_id, "company_id": company_id}).first()
+        app = prebuilt.execute(
+            s.connection(), _CARD, {"app_id": application_id, "company_id": company_id}
+        ).first()
         if app is None:
             raise NotFound("Application not found.")  # or another company's: as if it did not exist
         pipeline = pipeline_of(s, app.job_id)
@@ -340,6 +348,7 @@ def move_stage(
             announce=batch_id is None,
             email=email if move.kind == MoveKind.REJECT else None,
             pipeline=pipeline,
+            webhooks=bool(app.has_webhooks),
         )
         if move.kind == MoveKind.REOPEN:
             _cancel_held_rejections(s, app.id)

@@ -36,6 +36,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from .. import prebuilt
 from ..models import UTCDateTime
 from .categories import Category
 from .transitions import StageRef
@@ -231,7 +232,7 @@ def _add_to_summary(
     binds: dict = {"job": job_id, "company": company_id}
     for i, ((figure, item, detail), (n, hired)) in enumerate(cells):
         binds.update({f"f{i}": figure, f"i{i}": item, f"d{i}": detail, f"n{i}": n, f"h{i}": hired})
-    sql.execute(_UPSERTS[count], binds)
+    prebuilt.execute(sql, _UPSERTS[count], binds)
 
 
 def summary_sql(where: str = "") -> tuple[str, str]:
@@ -339,7 +340,7 @@ def record(
     elif not undo and target.category == Category.HIRED:
         hire = "move"
     dialect = sql.dialect.name
-    before = sql.execute(_standing_sql(dialect), {"app": application_id, "hid": history_id}).first()
+    before = prebuilt.execute(sql, _standing_sql(dialect), {"app": application_id, "hid": history_id}).first()
     statement = _record_sql(dialect, timed, not undo, kind == "reject", hire)
     if before is not None:  # an application without totals (rows written by hand) counts nowhere yet
         after = _Standing(
@@ -357,7 +358,8 @@ def record(
         )
         _add_to_summary(sql, before.job_id, before.company_id, _Standing.of(before, current.category), after)
     if statement is not None:
-        sql.execute(
+        prebuilt.execute(
+            sql,
             statement,
             {
                 "app": application_id,

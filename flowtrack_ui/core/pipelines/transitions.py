@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from ..permissions import Action
 from .categories import Category, is_terminal
@@ -177,6 +178,15 @@ def allowed_moves(
 
     ``origin`` is the stage the application was in before ``current`` (where a rejection came from).
     """
+    return list(_allowed(pipeline, current, origin, action))
+
+
+@lru_cache(maxsize=1024)
+def _allowed(
+    pipeline: Pipeline, current: StageRef, origin: StageRef | None, action: Action
+) -> tuple[Move, ...]:
+    """``allowed_moves``, remembered: a pipeline and its stages are values (frozen), so the same
+    ones always allow the same moves, and a move asks twice (its check, its card's next moves)."""
     moves = []
     for rule in TRANSITION_TABLE:
         if rule.action != action or not _SOURCES[rule.source](current):
@@ -185,7 +195,7 @@ def allowed_moves(
             if target.id != current.id:
                 moves.append(Move(rule.kind, target, rule.reason))
     order = {s.id: i for i, s in enumerate(pipeline.stages)}
-    return sorted(moves, key=lambda m: order[m.target.id])
+    return tuple(sorted(moves, key=lambda m: order[m.target.id]))
 
 
 def find_move(
@@ -195,9 +205,7 @@ def find_move(
     origin: StageRef | None = None,
     action: Action = Action.MOVE_STAGE,
 ) -> Move | None:
-    return next(
-        (m for m in allowed_moves(pipeline, current, origin, action) if m.target.id == target.id), None
-    )
+    return next((m for m in _allowed(pipeline, current, origin, action) if m.target.id == target.id), None)
 
 
 def passed(pipeline: Pipeline, current: StageRef, target: StageRef) -> tuple[StageRef, ...]:

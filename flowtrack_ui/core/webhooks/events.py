@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from .. import prebuilt
 from ..models import WebhookDelivery, WebhookEndpoint
 
 APPLICATION_CREATED = "application.created"
@@ -47,6 +48,13 @@ _ENDPOINTS = sa.select(WebhookEndpoint.__table__.c.id, WebhookEndpoint.__table__
 )
 
 
+def endpoint_exists(company_id: sa.ColumnElement[int]) -> sa.Exists:
+    """Whether the company of ``company_id`` has an enabled endpoint, as a column of a larger read:
+    a stage move reads it with its card and asks for the endpoints only when there are some."""
+    endpoints = WebhookEndpoint.__table__.c
+    return sa.exists().where(endpoints.company_id == company_id, endpoints.disabled_at.is_(None))
+
+
 def application_key(application_id: int) -> str:
     """Deliveries about one application share this key and go out in order."""
     return f"application:{application_id}"
@@ -68,7 +76,7 @@ def emit(
     """Queue ``event`` for every enabled endpoint of the company that asked for it; how many."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    endpoints = s.connection().execute(_ENDPOINTS, {"company_id": company_id}).all()
+    endpoints = prebuilt.execute(s.connection(), _ENDPOINTS, {"company_id": company_id}).all()
     targets = [endpoint_id for endpoint_id, events in endpoints if subscribed(events, event)]
     return _queue(s, company_id, targets, event, data, ordering_key, now or datetime.now(UTC))
 
