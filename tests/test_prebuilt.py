@@ -12,7 +12,8 @@ from flowtrack_ui.core import prebuilt
 from flowtrack_ui.core.accounts.sign_in import _CALLER
 from flowtrack_ui.core.applications import applying
 from flowtrack_ui.core.db import Database
-from flowtrack_ui.core.models import Application, Job, User
+from flowtrack_ui.core.mail import templates as mail_templates
+from flowtrack_ui.core.models import Application, CompanyEmailTemplate, Job, User
 from flowtrack_ui.core.pipelines.job_stages import pipeline_of
 from flowtrack_ui.core.pipelines.moves import _CARD, move_stage
 
@@ -139,3 +140,24 @@ def test_python_side_defaults_go_through_sqlalchemy(moved) -> None:
             sa.select(Application).where(Application.candidate_id == candidate.user_id)  # type: ignore[arg-type]
         ).one()[0]
         assert datetime.now(UTC) - made.created_at < timedelta(minutes=1)
+
+
+def test_a_read_that_replaced_an_orm_select_sees_the_session_s_pending_rows(
+    db: Database, acme: Company
+) -> None:
+    company_id = acme.recruiter.company_id or 0
+    with db.session(write=True) as s:
+        s.add(
+            CompanyEmailTemplate(
+                company_id=company_id,
+                kind="rejection",
+                name="Kind words",
+                subject="About your application",
+                body="Thank you.",
+                is_default=True,
+            )
+        )
+        assert mail_templates.source_for(s, company_id, "rejection") == (
+            "About your application",
+            "Thank you.",
+        )

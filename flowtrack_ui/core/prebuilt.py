@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -132,6 +133,15 @@ def _row_type(columns: tuple[str, ...]) -> type:
     if found is None:
         found = _ROW_TYPES[columns] = namedtuple("Row", columns, rename=True)  # type: ignore[misc]
     return found
+
+
+def execute_flushed(s: Session, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> Rows:
+    """``execute`` on the session's connection after flushing what the session holds, as
+    ``Session.execute`` does for an ORM select: for reads that replaced one, whose callers may have
+    rows of their own pending (nothing pending: the flush costs a check)."""
+    if s.autoflush:
+        s.flush()
+    return execute(s.connection(), statement, params)
 
 
 def execute(conn: Connection, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> Rows:

@@ -333,7 +333,7 @@ def source_for(s: Session, company_id: int, kind: str) -> tuple[str, str]:
     """(subject, body) of the company's default template of ``kind``, or the built-in one: what
     FlowTrack's own emails of that kind are written from (no caller to check: the change that
     sends the email was checked)."""
-    row = prebuilt.execute(s.connection(), _DEFAULT_SOURCE, {"company_id": company_id, "kind": kind}).first()
+    row = prebuilt.execute_flushed(s, _DEFAULT_SOURCE, {"company_id": company_id, "kind": kind}).first()
     if row is not None:
         return row[0], row[1]
     return BUILT_IN[kind].subject, BUILT_IN[kind].body

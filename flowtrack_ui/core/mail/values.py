@@ -97,8 +97,8 @@ _JOB_SIDE = (
 def job_side(s: Session, job_id: int) -> JobSide:
     """One query: the company of a job and the name of who posted it; a poster who left or was
     erased is not named (the company's hiring team signs instead)."""
-    company_id, company_name, slug, poster, active, erased_at = prebuilt.execute(
-        s.connection(), _JOB_SIDE, {"job_id": job_id}
+    company_id, company_name, slug, poster, active, erased_at = prebuilt.execute_flushed(
+        s, _JOB_SIDE, {"job_id": job_id}
     ).one()
     recruiter = poster if active and erased_at is None else f"The {company_name} hiring team"
     return JobSide(company_id, company_name, slug, recruiter)
