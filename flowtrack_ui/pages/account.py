@@ -45,10 +45,14 @@ def _time_zone() -> rx.Component:
                     color_scheme="gray",
                 ),
                 label("Your time zone", html_for="time_zone"),
+                # Not bound to the state while typed: a slow answer to an earlier event (the
+                # previous attempt's refusal, its draft) never overwrites what is being typed. The
+                # save reads the form; a loaded or saved zone shows through the key.
                 rx.input(
                     id="time_zone",
                     name="time_zone",
-                    value=AccountState.zone_draft,
+                    default_value=AccountState.time_zone,
+                    key=AccountState.time_zone,
                     on_change=AccountState.set_zone_draft,
                     placeholder="Europe/Berlin",
                     list="time-zone-names",
