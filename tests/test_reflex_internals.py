@@ -48,7 +48,40 @@ def test_token_manager_is_none_before_the_app_serves(monkeypatch):
         app = App()
 
     monkeypatch.setattr("reflex.utils.prerequisites.get_and_validate_app", lambda: Context())
+    monkeypatch.setattr(reflex_internals, "_found", None)
     assert reflex_internals.token_manager() is None
+
+
+def test_the_token_manager_is_looked_up_once(monkeypatch):
+    """Reflex's app lookup grows ``sys.path`` by one entry a call; it runs once per worker, not
+    once per event."""
+    import sys
+
+    from reflex.utils import prerequisites
+
+    manager = LocalTokenManager()
+    calls = []
+
+    class Namespace:
+        _token_manager = manager
+
+    class App:
+        event_namespace = Namespace()
+
+    class Context:
+        app = App()
+
+    def lookup():
+        calls.append(1)
+        sys.path.insert(0, "/nowhere")  # what get_app does
+        return Context()
+
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(prerequisites, "get_and_validate_app", lookup)
+    monkeypatch.setattr(reflex_internals, "_found", None)
+    before = len(sys.path)
+    assert all(reflex_internals.token_manager() is manager for _ in range(50))
+    assert len(calls) == 1 and len(sys.path) == before + 1
 
 
 def test_a_background_tasks_proxy_wraps_the_state_and_sends_the_roots_delta():

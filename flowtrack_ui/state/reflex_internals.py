@@ -13,16 +13,28 @@ from typing import Any
 
 from reflex.utils.token_manager import TokenManager
 
+# The token manager once found: a worker's app has one event namespace for its whole life.
+_found: TokenManager | None = None
+
 
 def token_manager() -> TokenManager | None:
-    """This worker's Reflex token manager (client token → socket), or None before the app serves."""
+    """This worker's Reflex token manager (client token → socket), or None before the app serves.
+
+    Looked up once: Reflex's ``get_app`` puts the working directory at the front of ``sys.path``
+    on every call, so asking it on every event and live wake grew ``sys.path`` by thousands of
+    entries an hour, and each import lookup (a Redis connection reads its package's version)
+    walked them all.
+    """
+    global _found
+    if _found is not None:
+        return _found
     from reflex.utils.prerequisites import get_and_validate_app
 
     namespace = get_and_validate_app().app.event_namespace
     if namespace is None:
         return None
-    manager: TokenManager = namespace._token_manager
-    return manager
+    _found = namespace._token_manager
+    return _found
 
 
 def unproxied(state: Any) -> Any:
