@@ -704,9 +704,9 @@ def test_the_movers_own_change_is_neither_read_nor_checked_again(live_db, reads,
     acme = make_company(db, "Acme")
     apps = [apply(db, make_candidate(db, f"c{i}@example.com", f"Cand {i}"), acme.job_id).id for i in range(2)]
     checks: list[object] = []
-    real = live_access.job_board_topic_for_token
+    real = live_access.job_board_access_for_token
     monkeypatch.setattr(
-        live_access, "job_board_topic_for_token", lambda *a, **k: checks.append(a[3:]) or real(*a, **k)
+        live_access, "job_board_access_for_token", lambda *a, **k: checks.append(a[3:]) or real(*a, **k)
     )
 
     async def scenario() -> None:
@@ -1026,6 +1026,43 @@ def test_a_tab_reads_no_column_window_at_a_later_change_number(sqlite_db, reads,
     assert tab.st._seq == later.seq
     assert reads.of(tab) == 2
     check_tab(db, tab, reads, "after the read")
+
+
+def test_a_wake_that_reads_a_columns_next_cards_reads_the_caller_once(live_db, reads, monkeypatch):
+    """The wake's access check reads the caller; the column's next cards it then needs are read as
+    that caller, not after a second read of the session. A caller who lost access meanwhile is
+    refused by that check and gets nothing."""
+    db = live_db
+    monkeypatch.setattr(board, "PAGE", 2)
+    acme = make_company(db, "Acme")
+    for i in range(9):
+        apply(db, make_candidate(db, f"c{i}@example.com", f"Cand {i}"), acme.job_id)
+    callers: list[str | None] = []
+    real = sign_in.principal_from_token
+    monkeypatch.setattr(
+        sign_in, "principal_from_token", lambda db, token, **k: callers.append(token) or real(db, token, **k)
+    )
+    mover = _second_recruiter(db, acme.recruiter)
+
+    async def scenario() -> None:
+        tab = Tab("viewer", db, acme.recruiter, acme.job_id)
+        tab.call(BoardState.refresh)
+        tab.start()
+        await _idle(db.feed, [tab])
+        for wake in range(SPARE + 2):  # the spares run out, then each move reads the next card
+            first = next(c for c in tab.st.columns if c.stage == "Applied").cards[0].id
+            callers.clear()
+            move_stage(db, mover, first, "Screening")
+            await _idle(db.feed, [tab])
+            assert callers.count(tab.st.token) == 1, (
+                f"wake {wake}: the caller read {callers.count(tab.st.token)} times"
+            )
+            assert first not in [c.id for col in tab.st.columns if col.stage == "Applied" for c in col.cards]
+        assert tab.st._spare["Applied"] == [] and reads.of(tab) == 1  # refilled by window reads alone
+        check_tab(db, tab, reads, "after the refills")
+        await tab.stop()
+
+    asyncio.run(scenario())
 
 
 def _later_change(db: Database, recruiter: Principal, apps: list[int]) -> JobChange:

@@ -21,8 +21,18 @@ def job_board_topic_for_token(
     db: Database, token: str | None, job_id: object, signal: str | None = None
 ) -> str:
     """The topic of a job's board, for staff of the job's company who may view its applications,
-    signed in with ``token`` (re-read now). An open board asks on every change it is sent, so the
-    caller and the job are read on one connection, without a transaction.
+    signed in with ``token`` (re-read now); see ``job_board_access_for_token``."""
+    return job_board_access_for_token(db, token, job_id, signal)[0]
+
+
+def job_board_access_for_token(
+    db: Database, token: str | None, job_id: object, signal: str | None = None
+) -> tuple[str, Principal]:
+    """The topic of a job's board and the caller it was checked for: staff of the job's company
+    who may view its applications, signed in with ``token`` (re-read now). An open board asks on
+    every change it is sent, so the caller and the job are read on one connection, without a
+    transaction; the tab's reads for that same change (a column's next cards) act as the caller
+    returned here instead of reading it again.
 
     ``signal``: the change signal (``Subscription.signal``) that woke the asking tab. Every tab of
     the same session that one signal wakes gets the first tab's answer, if it is younger than
@@ -32,7 +42,7 @@ def job_board_topic_for_token(
     if signal is not None:
         hit = _recent_answers.get(key)
         if hit is not None and time.monotonic() - hit[0] < SHARED_CHECK_SECONDS:
-            return hit[1]
+            return hit[1], hit[2]
     with db.reads() as conn:
         principal = sign_in.principal_from_token(db, token, conn=conn)
         require(principal, Action.VIEW_JOB_APPLICATIONS)
@@ -40,8 +50,8 @@ def job_board_topic_for_token(
     if signal is not None:
         if len(_recent_answers) >= _MAX_RECENT:
             _recent_answers.clear()  # answers live two seconds: forgetting them all costs a check each
-        _recent_answers[key] = (time.monotonic(), topic)
-    return topic
+        _recent_answers[key] = (time.monotonic(), topic, principal)
+    return topic, principal
 
 
 # How long one session's allowed board check answers the other tabs the same signal woke: long
@@ -49,8 +59,8 @@ def job_board_topic_for_token(
 # role changed is seen by the next change's check.
 SHARED_CHECK_SECONDS = 2.0
 _MAX_RECENT = 4096
-# (token, job id, signal) -> (when checked, topic)
-_recent_answers: dict[tuple[str, str, str], tuple[float, str]] = {}
+# (token, job id, signal) -> (when checked, topic, the caller checked)
+_recent_answers: dict[tuple[str, str, str], tuple[float, str, Principal]] = {}
 
 
 def my_applications_topic(principal: Principal) -> str:

@@ -14,7 +14,7 @@ from flowtrack_ui.core import live_access, queries
 from flowtrack_ui.core.changes import CardMove, Change, JobChange
 from flowtrack_ui.core.errors import ConcurrentUpdate, DomainError, InvalidInput, InvalidTransition
 from flowtrack_ui.core.models import TAKES_APPLICATIONS
-from flowtrack_ui.core.permissions import STAFF_ROLES, Action, may
+from flowtrack_ui.core.permissions import STAFF_ROLES, Action, Principal, may
 from flowtrack_ui.core.pipelines import moves, rejection_reasons
 from flowtrack_ui.core.pipelines.categories import is_terminal
 from flowtrack_ui.core.privacy.erase import shown_email
@@ -221,15 +221,19 @@ class BoardPatch:
 
 class _TabReader:
     """The cards a change does not carry, read through the core with the tab's reader's
-    permissions; None when the read would not fit the change being applied."""
+    permissions; None when the read would not fit the change being applied. ``checked``: the
+    caller as the live wake applying the change has just checked them (else re-read)."""
 
-    def __init__(self, state: BoardState):
-        self.state, self.seq = state, -1
+    def __init__(self, state: BoardState, checked: Principal | None = None):
+        self.state, self.seq, self.checked = state, -1, checked
+
+    def principal(self) -> Principal:
+        return self.checked if self.checked is not None else self.state.principal()
 
     def card(self, application_id: int) -> CardRow | None:
         st = self.state
         try:
-            found = queries.board_cards(db(), st.principal(), st.job_id, [application_id])
+            found = queries.board_cards(db(), self.principal(), st.job_id, [application_id])
         except DomainError:
             return None
         card = found.get(application_id)
@@ -241,7 +245,7 @@ class _TabReader:
             return None
         try:
             seq, cards = queries.column_window(
-                db(), st.principal(), st.job_id, stage, offset, limit, at_seq=self.seq
+                db(), self.principal(), st.job_id, stage, offset, limit, at_seq=self.seq
             )
         except DomainError:
             return None
@@ -379,15 +383,26 @@ class BoardState(SessionState, BulkActions):
         columns this tab holds (a read of the whole board only when it cannot be placed)."""
         async with self:
             gen, job_id = self._watch_gen, self.job_id
+        checked: list[Principal] = []  # the caller as this wake's access check read them
+
+        def topic_for(signal: str | None) -> str:
+            checked.clear()
+            topic, principal = live_access.job_board_access_for_token(
+                db(), unproxied(self).bound_token(), job_id, signal
+            )
+            checked.append(principal)
+            return topic
+
         return await live.follow(
             self,
-            lambda signal: live_access.job_board_topic_for_token(
-                db(), unproxied(self).bound_token(), job_id, signal
-            ),
+            topic_for,
             still_wanted=lambda: self._watch_gen == gen and self.job_id == job_id,
             refresh=self._live_refresh,
-            # Applied to the state the task's proxy holds (inside its lock), as a handler would.
-            on_changes=lambda changes, lost: BoardState._on_changes(unproxied(self), changes, lost),
+            # Applied to the state the task's proxy holds (inside its lock), as a handler would;
+            # the cards it reads are read as the caller the wake's check has just allowed.
+            on_changes=lambda changes, lost: BoardState._on_changes(
+                unproxied(self), changes, lost, checked[0] if checked else None
+            ),
             holds=lambda changes: BoardState._holds(unproxied(self), changes),
         )
 
@@ -396,9 +411,9 @@ class BoardState(SessionState, BulkActions):
         seqs = [c.job.seq if c.job is not None else None for c in changes]
         return bool(seqs) and all(seq is not None and seq <= self._seq for seq in seqs)
 
-    def _on_changes(self, changes: list[Change], lost: bool):
+    def _on_changes(self, changes: list[Change], lost: bool, checked: Principal | None = None):
         jobs = [c.job for c in changes if c.job is not None]
-        if lost or not self._apply_changes(jobs):
+        if lost or not self._apply_changes(jobs, checked):
             return self._live_refresh()
         if self.detail_open and any(m.application_id == self.detail_id for j in jobs for m in j.moves):
             try:
@@ -407,7 +422,7 @@ class BoardState(SessionState, BulkActions):
                 return self.refuse(exc)
         return None
 
-    def _apply_changes(self, changes: list[JobChange]) -> bool:
+    def _apply_changes(self, changes: list[JobChange], checked: Principal | None = None) -> bool:
         """Apply the job's changes, in order, to the columns held; False when a change cannot be
         placed (a gap in the change numbers, a change without details, a card the tab cannot
         place): the caller then reads the board again. Nothing is changed until all fit."""
@@ -418,7 +433,7 @@ class BoardState(SessionState, BulkActions):
             [(c.stage, c.count, [*c.cards, *spare.get(c.stage, [])], shown.get(c.stage, PAGE)) for c in raw]
         )
         now = datetime.now(UTC)
-        reader = _TabReader(self)
+        reader = _TabReader(self, checked)
 
         def moved_row(old: CardRow | None, move: CardMove) -> CardRow | None:
             if old is None or move.to_stage is None:
