@@ -1,4 +1,5 @@
-"""core/prebuilt: a move's statements run on SQLite's driver give what SQLAlchemy gives."""
+"""core/prebuilt: a move's statements run on the driver (SQLite's, psycopg) give what SQLAlchemy
+gives: every test runs on both databases."""
 
 from __future__ import annotations
 
@@ -17,9 +18,31 @@ from flowtrack_ui.core.models import Application, CompanyEmailTemplate, Job, Use
 from flowtrack_ui.core.pipelines.job_stages import pipeline_of
 from flowtrack_ui.core.pipelines.moves import _CARD, move_stage
 
-from .conftest import Company, make_candidate
+from .conftest import Company, make_candidate, make_company
 
 _APPS, _JOBS = Application.__table__, Job.__table__
+
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    return any_db
+
+
+def test_it_takes_the_driver_on_both_databases(db: Database, acme: Company) -> None:
+    """Not SQLAlchemy's execution: no execution context is made for a prebuilt statement."""
+    contexts: list[object] = []
+
+    def record(conn, cursor, statement, params, context, many) -> None:
+        contexts.append(context)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db.engine.connect() as conn:
+            prebuilt.execute(conn, _CALLER, {"user_id": acme.recruiter.user_id}).one()
+            conn.execute(_CALLER, {"user_id": acme.recruiter.user_id}).one()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert contexts[0] is None and contexts[1] is not None
 
 
 @pytest.fixture
@@ -161,3 +184,21 @@ def test_a_read_that_replaced_an_orm_select_sees_the_session_s_pending_rows(
             "About your application",
             "Thank you.",
         )
+
+
+@pytest.mark.postgres
+def test_a_lost_server_connection_is_invalidated_and_the_next_checkout_works(pg_db: Database) -> None:
+    """The server ends the session (a restart, an idle timeout): the error says the connection
+    was invalidated, as SQLAlchemy's own would, and the pool hands out a working one next."""
+    db = pg_db
+    user_id = make_company(db, "Acme").recruiter.user_id
+    with db.engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        conn.rollback()
+        with db.engine.connect() as killer:
+            killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        with pytest.raises(exc.DBAPIError) as lost:
+            prebuilt.execute(conn, _CALLER, {"user_id": user_id}).first()
+        assert lost.value.connection_invalidated and conn.invalidated
+    with db.engine.connect() as conn:
+        assert prebuilt.execute(conn, _CALLER, {"user_id": user_id}).one().id
