@@ -3,6 +3,7 @@ gives: every test runs on both databases."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -187,18 +188,36 @@ def test_a_read_that_replaced_an_orm_select_sees_the_session_s_pending_rows(
 
 
 @pytest.mark.postgres
-def test_a_lost_server_connection_is_invalidated_and_the_next_checkout_works(pg_db: Database) -> None:
-    """The server ends the session (a restart, an idle timeout): the error says the connection
-    was invalidated, as SQLAlchemy's own would, and the pool hands out a working one next."""
+def test_a_lost_server_connection_invalidates_the_pool_as_sqlalchemy_does(pg_db: Database) -> None:
+    """The server ends the sessions (a restart, a failover): the error says the connection was
+    invalidated, and every pooled connection opened before it is replaced at its next checkout,
+    as SQLAlchemy's own handling does, instead of each failing one more request."""
     db = pg_db
     user_id = make_company(db, "Acme").recruiter.user_id
-    with db.engine.connect() as conn:
-        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+    def backend(conn) -> int:
+        pid = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
         conn.rollback()
-        with db.engine.connect() as killer:
-            killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
-        with pytest.raises(exc.DBAPIError) as lost:
-            prebuilt.execute(conn, _CALLER, {"user_id": user_id}).first()
-        assert lost.value.connection_invalidated and conn.invalidated
+        return pid
+
+    conn = db.engine.connect()
+    with db.engine.connect() as idle:
+        pid, pooled = backend(conn), backend(idle)
+    # ``idle`` is back in the pool, opened before the failure; the server then ends both sessions.
+    outside = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+    with outside.connect() as killer:
+        for each in (pid, pooled):
+            killer.exec_driver_sql(f"SELECT pg_terminate_backend({each})")
+        for _ in range(100):  # the backends end a moment after being told to
+            gone = f"SELECT count(*) FROM pg_stat_activity WHERE pid IN ({pid}, {pooled})"
+            if not killer.exec_driver_sql(gone).scalar():
+                break
+            time.sleep(0.05)
+    outside.dispose()
+    with pytest.raises(exc.DBAPIError) as lost:
+        prebuilt.execute(conn, _CALLER, {"user_id": user_id}).first()
+    assert lost.value.connection_invalidated and conn.invalidated
+    conn.close()
     with db.engine.connect() as conn:
-        assert prebuilt.execute(conn, _CALLER, {"user_id": user_id}).one().id
+        assert backend(conn) not in (pid, pooled)  # a fresh connection, not the one left pooled
+        assert prebuilt.execute(conn, _CALLER, {"user_id": user_id}).one().id == user_id

@@ -14,8 +14,8 @@ per-statement cost:
 - the connection's transaction: it begins one as SQLAlchemy would (``BEGIN`` or ``BEGIN
   IMMEDIATE``, ``db._tune_sqlite``; psycopg begins on the first statement) before the first
   statement;
-- errors as SQLAlchemy's ``DBAPIError`` classes, so callers catch the same exceptions; a lost
-  server connection invalidates the pooled connection, as SQLAlchemy does;
+- errors through SQLAlchemy's own handling (``Connection._handle_dbapi_exception``), so callers
+  catch the same exceptions and a lost server connection invalidates the pool as it would;
 - the ``before_cursor_execute``/``after_cursor_execute`` events, so statement counters and
   tests see every statement.
 
@@ -97,7 +97,7 @@ class _Rows:
 
 # Plans by statement, database and the parameter names given (an INSERT compiles to the columns it
 # gets). The statements are module constants, or cached per shape by their modules: a bounded set.
-_PLANS: dict[tuple[int, str, frozenset[str]], tuple[ClauseElement, _Plan | None]] = {}
+_PLANS: dict[tuple[int, str, str, str, frozenset[str]], tuple[ClauseElement, _Plan | None]] = {}
 _ROW_TYPES: dict[tuple[str, ...], type] = {}
 
 
@@ -121,18 +121,18 @@ def _plan(statement: ClauseElement, conn: Connection, keys: frozenset[str]) -> _
     binds = [compiled.binds[name] for name in names]
     columns = readers = None
     exported = getattr(statement, "exported_columns", None)
-    if exported is not None and len(exported):
-        columns = tuple(exported.keys())
-        readers = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in exported)
-    return _Plan(
-        sql=compiled.string,
-        named=not compiled.positional,
-        slots=tuple(
+    try:
+        if exported is not None and len(exported):
+            columns = tuple(exported.keys())
+            readers = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in exported)
+        slots = tuple(
             (name, b.required, b.effective_value, b.type.dialect_impl(dialect).bind_processor(dialect))
             for name, b in zip(names, binds, strict=True)
-        ),
-        columns=columns,
-        readers=readers,
+        )
+    except Exception:  # a type whose processing needs the driver's column type (psycopg's Numeric)
+        return None
+    return _Plan(
+        sql=compiled.string, named=not compiled.positional, slots=slots, columns=columns, readers=readers
     )
 
 
@@ -162,10 +162,10 @@ def execute(conn: Connection, statement: ClauseElement, params: Mapping[str, Any
     dialect = conn.dialect
     if (dialect.name, dialect.driver) not in _DRIVERS:
         return conn.execute(statement, params)  # type: ignore[call-overload]
-    key = (id(statement), dialect.name, frozenset(params))
+    key = (id(statement), dialect.name, dialect.driver, dialect.paramstyle, frozenset(params))
     known = _PLANS.get(key)
     if known is None or known[0] is not statement:
-        known = _PLANS[key] = (statement, _plan(statement, conn, key[2]))
+        known = _PLANS[key] = (statement, _plan(statement, conn, key[4]))
     plan = known[1]
     if plan is None:
         return conn.execute(statement, params)  # type: ignore[call-overload]
@@ -185,22 +185,23 @@ def execute(conn: Connection, statement: ClauseElement, params: Mapping[str, Any
         conn.begin()  # as the first statement would (autobegin): the BEGIN that db._tune_sqlite emits
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
-    cursor = dbapi.cursor()
-    conn.dispatch.before_cursor_execute(conn, cursor, plan.sql, values, None, False)
+    cursor = None
     try:
+        cursor = dbapi.cursor()
+        conn.dispatch.before_cursor_execute(conn, cursor, plan.sql, values, None, False)
         cursor.execute(plan.sql, values)
         fetched = cursor.fetchall() if cursor.description else []
         rowcount = cursor.rowcount
-    except dialect.loaded_dbapi.Error as err:
-        lost = dialect.is_disconnect(err, conn.connection.dbapi_connection, cursor)
-        if lost and not conn.invalidated:
-            conn.invalidate(err)  # the pool opens a fresh connection instead of reusing this one
-        raise exc.DBAPIError.instance(
-            plan.sql, values, err, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
-        ) from err
+    except Exception as err:
+        # SQLAlchemy's own handling, as for any statement it runs: its error classes, the
+        # handle_error events, and on a lost server connection the pool invalidated (every
+        # connection opened before it is replaced at its next checkout). It always raises.
+        conn._handle_dbapi_exception(err, plan.sql, values, cursor, None)
+        raise
     finally:
-        description = cursor.description
-        cursor.close()
+        description = cursor.description if cursor is not None else None
+        if cursor is not None:
+            cursor.close()
     conn.dispatch.after_cursor_execute(conn, cursor, plan.sql, values, None, False)
     if not fetched:
         return _Rows([], rowcount)
