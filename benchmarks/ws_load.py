@@ -83,6 +83,12 @@ JITTER = 0.5
 RELOAD_EVERY = (45.0, 75.0)  # seconds between a tab's page loads
 WARMUP = 4.0
 WINDOW = 20.0
+# An active step measures at least this many moves (one tab: 100 s instead of 20): with fewer, a
+# page load landing in the window, or the idle server's noise, moves the CPU per move by several ms.
+MIN_MOVES = 50
+# Seconds the idle server is measured over before a step: three of the email sender's 2 s polls (over
+# two seconds, catching one poll or two moved a one-tab step's CPU per move by several ms).
+IDLE_SAMPLE = 6.0
 VIEWER_WINDOW = 40.0  # twenty moves: a viewer step's CPU per move is the sum over every viewer
 CONFIRM_WITHIN = 10.0
 LOAD_TIMEOUT = 90.0
@@ -606,8 +612,8 @@ async def settle(gen: Generator, idle: float = 0.1, longest: float = 15.0) -> fl
     """Wait until the server's process tree is idle (under ``idle`` of a core for a second), so no
     step inherits the backlog of the one before it; a server still busy after ``longest`` seconds
     (an overloaded step's queued events) is restarted instead, which is quicker than its backlog.
-    Returns what the idle server spends on its own (CPU seconds per second, over two seconds), which
-    a step's CPU per move leaves out."""
+    Returns what the idle server spends on its own (CPU seconds per second, over ``IDLE_SAMPLE``
+    seconds), which a step's CPU per move leaves out."""
     started = time.perf_counter()
     while time.perf_counter() - started < longest:
         pid = gen.site.server.proc.pid
@@ -615,8 +621,8 @@ async def settle(gen: Generator, idle: float = 0.1, longest: float = 15.0) -> fl
         await asyncio.sleep(1.0)
         if tree_cpu_seconds(pid) - before < idle:
             before = tree_cpu_seconds(pid)
-            await asyncio.sleep(2.0)
-            return (tree_cpu_seconds(pid) - before) / 2.0
+            await asyncio.sleep(IDLE_SAMPLE)
+            return (tree_cpu_seconds(pid) - before) / IDLE_SAMPLE
     print(
         f"[ws_load] {gen.site.label}: still busy with earlier work after {longest:.0f} s: restarting it",
         flush=True,
@@ -642,20 +648,26 @@ def _shown(value: float, fmt: str) -> str:
     return "never" if math.isinf(value) else fmt.format(value)
 
 
+def active_window(n: int) -> float:
+    """Seconds an active step of ``n`` tabs measures: ``WINDOW``, or long enough for ``MIN_MOVES``."""
+    return max(WINDOW, MIN_MOVES * MOVE_EVERY / max(n, 1))
+
+
 async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
     idle_rate = await settle(gen)
     tabs = [Tab(gen, job) for job in jobs[:n]]
     await gen.open_tabs(tabs)
     stop, probe_stop = asyncio.Event(), asyncio.Event()
     start = time.perf_counter()
-    window = [start + WARMUP, start + WARMUP + WINDOW]
+    measured = active_window(n)
+    window = [start + WARMUP, start + WARMUP + measured]
     probe = asyncio.create_task(gen.lag_probe(probe_stop))
     tasks = [asyncio.create_task(mover(t, stop, window, reloads=True)) for t in tabs]
     await asyncio.sleep(WARMUP)
     gen.lag.clear()
     clocks = Clocks(gen)
     bytes0 = sum(t.steady_bytes for t in tabs)
-    await asyncio.sleep(WINDOW)
+    await asyncio.sleep(measured)
     stop.set()
     drain_until = time.perf_counter() + CONFIRM_WITHIN
     while time.perf_counter() < drain_until and any(mv.counted for t in tabs for mv in t.inflight):
@@ -673,7 +685,7 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
     # What the server spent per move it answered meanwhile (under overload, fewer than were sent).
     done = sum(1 for t in tabs for m in t.moves if m.confirmed is not None and t0 <= m.confirmed <= t1)
     in_window = sum(
-        1 for t in tabs for m in t.moves if m.confirmed is not None and t0 <= m.confirmed <= t0 + WINDOW
+        1 for t in tabs for m in t.moves if m.confirmed is not None and t0 <= m.confirmed <= t0 + measured
     )
     # A move never confirmed by the end of the step counts as infinitely slow, not as absent.
     rtts = [m.confirmed - m.sent if m.confirmed is not None else math.inf for m in moves]
@@ -687,7 +699,7 @@ async def active_step(gen: Generator, jobs: list[int], n: int) -> dict:
         "workers": gen.site.workers,
         "tabs": n,
         "moves": len(moves),
-        "moves_per_s": in_window / WINDOW,
+        "moves_per_s": in_window / measured,
         "p50": _ms(rtts, 50),
         "p95": _ms(rtts, 95),
         "p99": _ms(rtts, 99),
@@ -873,7 +885,8 @@ def tables(results: dict) -> str:
         [
             f"**Live board, active tabs** (simulated browser tabs on the websocket, each a recruiter on "
             f"its own {BOARD_SIZE}-application board moving a card every {MOVE_EVERY:.0f} s and reloading "
-            f"about once a minute; {WINDOW:.0f} s measured after {WARMUP:.0f} s of warm-up; round trip = "
+            f"about once a minute; {WINDOW:.0f} s measured after {WARMUP:.0f} s of warm-up, or as long as "
+            f"{MIN_MOVES} moves take with fewer tabs; round trip = "
             "move sent → the delta confirming it; server CPU = process tree over the window and the "
             "drain, less what the idle server spends, per move answered meanwhile; bytes = websocket "
             "payload the mover's tab received per move)",
