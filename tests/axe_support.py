@@ -12,18 +12,37 @@ def violations(page) -> list[str]:
     only "moderate", yet it is how screen-reader users find the content), one line each."""
     # Evaluated through the browser's DevTools protocol, which no page's CSP blocks: the careers
     # site's pages allow no inline script, so a <script> tag with axe would be refused there.
-    # A dialog still fading in has its colours part-transparent: axe would measure the contrast
-    # of a frame of the animation. Wait until every running animation has finished (at most 3 s).
-    page.evaluate(
-        "() => Promise.race([Promise.all(document.getAnimations()"
-        ".filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)"
-        ".map(a => a.finished.catch(() => null))), new Promise(done => setTimeout(done, 3000))])"
-    )
+    # A dialog or toast still fading in or out has its colours part-transparent: axe would measure
+    # the contrast of a frame of the animation. So wait until every running animation has finished
+    # (at most 3 s), and take axe's answer only if no transition or animation started while it ran
+    # (a toast that expires mid-run, say); otherwise settle and run it again.
     page.evaluate(AXE.read_text())
     found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+        """async () => {
+          const running = () => document.getAnimations()
+            .filter(a => a.playState === 'running' && a.effect
+              && a.effect.getTiming().iterations !== Infinity);
+          const settle = () => Promise.race([
+            Promise.all(running().map(a => a.finished.catch(() => null))),
+            new Promise(done => setTimeout(done, 3000))]);
+          let result = null;
+          for (let attempt = 0; attempt < 5; attempt++) {
+            await settle();
+            let moved = false;
+            const mark = () => { moved = true; };
+            document.addEventListener('transitionrun', mark, true);
+            document.addEventListener('animationstart', mark, true);
+            try {
+              result = await axe.run(document, {resultTypes: ['violations']});
+            } finally {
+              document.removeEventListener('transitionrun', mark, true);
+              document.removeEventListener('animationstart', mark, true);
+            }
+            if (!moved && running().length === 0) break;
+          }
+          return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }"""
     )
     return [f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}" for v in found]
 
