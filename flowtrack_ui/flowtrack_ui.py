@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from starlette.types import ASGIApp
 
-from flowtrack_ui.api.app import create_api
+from flowtrack_ui.api.app import UnroutablePaths, create_api
 from flowtrack_ui.api.direct_moves import DirectStageMoves
 from flowtrack_ui.api.hardening import Hardening, refuse_bad_uploads
 from flowtrack_ui.api.websocket_limits import install_event_guard, install_log_truncation
@@ -73,7 +73,7 @@ class FlowTrackApp(rx.App):
     """Reflex's app, whose backend answers API clients' stage moves before any of its layers."""
 
     def __call__(self) -> ASGIApp:
-        return DirectStageMoves(super().__call__(), https=_HTTPS)
+        return DirectStageMoves(UnroutablePaths(super().__call__(), https=_HTTPS), https=_HTTPS)
 
 
 _HTTPS = _settings.public_url.startswith("https://")

@@ -71,7 +71,9 @@ def test_hiring_story(server, smtp, new_page):
     rec.wait_for_selector('[data-testid="card"]')
     for src, dst in (("Applied", "Screening"), ("Screening", "Interview")):
         drag(rec, card(rec, src, "Eve Example"), dst)
-        card(rec, dst, "Eve Example").wait_for()
+        # Drawn there at once, then confirmed: a reload before the server's answer may drop the
+        # move's event still queued in the page.
+        expect(card(rec, dst, "Eve Example")).to_have_attribute("data-pending", "false")
         rec.reload()
         card(rec, dst, "Eve Example").wait_for()
 
@@ -204,7 +206,8 @@ def test_schemathesis_against_the_running_app(server):
 
 def test_unknown_api_paths_answer_json_on_the_served_app(server):
     """Behind the Reflex mount an unmatched /api path would be the frontend's HTML 404."""
-    for path in ("/api/nope", "/api/jobs/1/extra"):
+    # A line feed in the path (%0A) is not routed by Reflex's outermost mount: answered all the same.
+    for path in ("/api/nope", "/api/jobs/1/extra", "/api/offer-links/%0Aabc"):
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(server.url + path)
         assert err.value.code == 404

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from starlette.applications import Starlette
 
-from flowtrack_ui.api.app import create_api
+from flowtrack_ui.api.app import UnroutablePaths, create_api
 from flowtrack_ui.api.hardening import Hardening
 from flowtrack_ui.core import throttle
 from flowtrack_ui.core.accounts import sign_in
@@ -159,6 +160,30 @@ def test_security_headers_on_every_response(db, path):
     assert r.headers["x-frame-options"] == "DENY"
     csp = r.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+
+
+def _as_reflex_serves(db, wrap: bool) -> TestClient:
+    """The API as Reflex serves it: mounted at "" under its outermost Starlette router."""
+    top = Starlette()
+    top.mount("", Hardening(create_api(lambda: db)))
+    return TestClient(UnroutablePaths(top) if wrap else top, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("path", ["/api/offer-links/%0Aabc", "/api/a%0Ab/c", "/%0Aabc"])
+def test_a_path_with_a_line_feed_gets_the_usual_404(db, path):
+    # Reflex's mount does not route a line feed inside the path: a bare text 404, no security headers.
+    bare = _as_reflex_serves(db, wrap=False).get(path)
+    assert bare.status_code == 404 and "x-content-type-options" not in bare.headers
+    r = _as_reflex_serves(db, wrap=True).get(path)
+    assert r.status_code == 404
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    if path.startswith("/api/"):
+        assert r.headers["content-type"] == "application/json"
+        assert r.json() == {"detail": "Not found."}
+    # Every other path is still routed.
+    assert _as_reflex_serves(db, wrap=True).get("/api/jobs/abc").status_code == 422
+    assert _as_reflex_serves(db, wrap=True).get("/api/jobs/1%0A").json() == {"detail": "Not found."}
 
 
 def test_oversized_bodies_are_413_and_change_nothing(db):

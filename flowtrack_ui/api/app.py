@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,6 +42,7 @@ from . import (
     webhooks,
 )
 from .deps import Db
+from .hardening import Hardening
 from .schemas import HealthOut
 
 NOT_FOUND_BODY = json.dumps({"detail": "Not found."}).encode()
@@ -80,6 +81,30 @@ class JsonNotFound:
                 await send(message)
 
         await self.app(scope, receive, send_json_404)
+
+
+async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
+
+
+class UnroutablePaths:
+    """Answers a path holding a line feed (``%0A``) with the 404 any unknown path gets.
+
+    Reflex's outermost router mounts the backend with Starlette's ``Mount("")``, whose pattern's
+    ``.`` stops at a line feed: such a path got a bare text 404 before any of our layers, without
+    the security headers and, under /api, not the JSON every API answer is. No route takes such a
+    path, so it is answered here, through ``Hardening`` and ``JsonNotFound`` like the others.
+    """
+
+    def __init__(self, app: ASGIApp, https: bool = False):
+        self.app = app
+        self.refuse = Hardening(JsonNotFound(_not_found), https=https)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "\n" in scope["path"]:
+            await self.refuse(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def create_api(db_provider: Callable[[], Database] = default_database) -> FastAPI:
