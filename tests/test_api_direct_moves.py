@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from flowtrack_ui.api.app import create_api
+from flowtrack_ui.api.app import UnroutablePaths, create_api
 from flowtrack_ui.api.direct_moves import DirectStageMoves, direct_request
 from flowtrack_ui.api.hardening import Hardening
 from flowtrack_ui.core.accounts import api_tokens, sign_in
@@ -222,4 +222,6 @@ def test_the_backend_puts_the_direct_path_in_front_of_everything(monkeypatch):
     backend = object()
     monkeypatch.setattr(rx.App, "__call__", lambda self: backend)
     served = app()
-    assert isinstance(served, DirectStageMoves) and served.app is backend
+    assert isinstance(served, DirectStageMoves)
+    # Then the paths Reflex's own router cannot route (a line feed in them), then Reflex.
+    assert isinstance(served.app, UnroutablePaths) and served.app.app is backend
