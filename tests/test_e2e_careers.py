@@ -96,6 +96,7 @@ def test_filters_and_search_work_without_javascript(server, browser):
         page.wait_for_url(re.compile(r"department=Design"))
         expect(rows).to_have_text(["Product Designer"])
         page.get_by_role("link", name="Clear").click()
+        page.wait_for_url(re.compile(r"/careers/acme$"))  # the new page, not the one it leaves
         page.get_by_role("searchbox", name="Search").fill("voice")
         page.get_by_role("searchbox", name="Search").press("Enter")
         expect(rows).to_have_text(["Customer Success Manager"])

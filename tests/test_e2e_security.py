@@ -297,6 +297,9 @@ def test_password_reset_end_to_end(server, smtp, new_page):
     page.goto(server.url + "/login")
     page.click("text=Forgot your password?")
     page.wait_for_url(re.compile("/forgot-password"))
+    # The address changes before the new page is drawn: the sign-in page's own #email field may
+    # still be there to fill.
+    page.locator("[data-testid=reset-request-submit]").wait_for()
     page.fill("#email", "bilal@example.com")
     page.click("[data-testid=reset-request-submit]")
     page.wait_for_selector("[data-testid=reset-requested]")
@@ -310,6 +313,7 @@ def test_password_reset_end_to_end(server, smtp, new_page):
     page.fill("#password", "bobs brand new passphrase")
     page.click("[data-testid=reset-submit]")
     page.wait_for_url(re.compile("/login"))
+    page.locator("[data-testid=login-submit]").wait_for()
 
     page.fill("#email", "bilal@example.com")
     page.fill("#password", "bobs brand new passphrase")

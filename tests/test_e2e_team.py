@@ -53,6 +53,7 @@ def test_two_factor_sign_in_and_deactivating_a_member_stops_their_open_tab(serve
     # Signing in now takes a code after the password.
     page.get_by_test_id("sign-out").click()
     page.wait_for_url(re.compile(r"/login"))
+    page.locator("[data-testid=login-submit]").wait_for()
     page.fill("#email", "recruiter@acme.test")
     page.fill("#password", DEMO_PW)
     page.click("[data-testid=login-submit]")
