@@ -174,7 +174,8 @@ def test_a_path_with_a_line_feed_gets_the_usual_404(db, path):
     # Reflex's mount does not route a line feed inside the path: a bare text 404, no security headers.
     bare = _as_reflex_serves(db, wrap=False).get(path)
     assert bare.status_code == 404 and "x-content-type-options" not in bare.headers
-    r = _as_reflex_serves(db, wrap=True).get(path)
+    served = _as_reflex_serves(db, wrap=True)
+    r = served.get(path)
     assert r.status_code == 404
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
@@ -182,8 +183,8 @@ def test_a_path_with_a_line_feed_gets_the_usual_404(db, path):
         assert r.headers["content-type"] == "application/json"
         assert r.json() == {"detail": "Not found."}
     # Every other path is still routed.
-    assert _as_reflex_serves(db, wrap=True).get("/api/jobs/abc").status_code == 422
-    assert _as_reflex_serves(db, wrap=True).get("/api/jobs/1%0A").json() == {"detail": "Not found."}
+    assert served.get("/api/jobs/abc").status_code == 422
+    assert served.get("/api/jobs/1%0A").json() == {"detail": "Not found."}
 
 
 def test_oversized_bodies_are_413_and_change_nothing(db):
